@@ -1,0 +1,200 @@
+/** An instant: an ISO 8601 date (`2026-11-22`, midnight UTC) or date-time, or epoch milliseconds. */
+export type Instant = string | number;
+
+/** One order of a customer. */
+export interface Order {
+  /** When the order was placed. */
+  at: Instant;
+  /** What the customer paid (finite, >= 0). */
+  amount: number;
+  /** What the order cost the store, when known; margin = amount - cost. */
+  cost?: number;
+  /** Product category, e.g. `"books"`. */
+  category?: string;
+  /** Discount granted on the order, in money; > 0 marks a discounted order. */
+  discount?: number;
+  /** Sales channel, e.g. `"web"`, `"promotion"`. */
+  channel?: string;
+  /** The account the order came from: a customer's value is summed over all their accounts. */
+  accountId?: string | number;
+}
+
+/** Survey answers, per dimension (product, service, image...). */
+export interface Survey {
+  /** What the customer expected, per dimension. */
+  expectation?: Record<string, number>;
+  /** What the customer perceived, per dimension (same dimensions as `expectation`). */
+  perception?: Record<string, number>;
+  /** Weight of each dimension (default 1). */
+  weights?: Record<string, number>;
+  /** "How likely are you to recommend us?", a whole number 0 to 10. */
+  nps?: number;
+}
+
+/** A customer to score. */
+export interface Customer {
+  id: string | number;
+  /** When the customer was first seen (tenure starts at the earlier of this and the first order). */
+  firstSeen?: Instant;
+  orders?: Order[];
+  survey?: Survey;
+  /** Complaints received (a whole number). */
+  complaints?: number;
+  /** Orders or items returned (a whole number). */
+  returns?: number;
+  /** New customers this one referred (a whole number). */
+  referrals?: number;
+}
+
+/** Options of `score` and `scoreMany`. */
+export interface ScoreOptions {
+  /** The instant every figure is computed at; default now. */
+  asOf?: Instant | null;
+}
+
+/** Scorer configuration; every key is optional and unknown keys are errors. */
+export interface ScorerConfig {
+  lifetime?: {
+    /** Years projected (default 5). */
+    horizonYears?: number;
+    /** Share of spend that is margin, for orders without a cost (default 1). */
+    marginRate?: number;
+    /** Chance a customer stays from one year to the next (default 0.8). */
+    retentionRate?: number;
+    /** Yearly discount rate (default 0.1). */
+    discountRate?: number;
+  };
+  value?: {
+    /** Tenure below this many days is not annualised in `ordersPerYear` (default 90). */
+    rateFloorDays?: number;
+  };
+  /** ABC thresholds on historic value; without them `value.abc` is null. */
+  abc?: {
+    a: number;
+    b: number;
+    /** Cost to serve; a C customer costing more than their value is class D. */
+    serviceCost?: { perOrder?: number; perComplaint?: number; perReturn?: number };
+  };
+  /** RFM quintile edges (4 ascending numbers each); without them `value.rfm` is null. */
+  rfm?: { recency: number[]; frequency: number[]; monetary: number[] };
+  satisfaction?: {
+    /** Gap thresholds: below `basic` dissatisfied (default 0), `satisfied` (0.5), `delighted` (1). */
+    levels?: { basic?: number; satisfied?: number; delighted?: number };
+    /** People told: satisfied (default 12), dissatisfied (default -20). */
+    wordOfMouth?: { satisfied?: number; dissatisfied?: number };
+  };
+  loyalty?: {
+    stage?: {
+      newMaxDays?: number;
+      longstandingMinDays?: number;
+      longstandingMinOrders?: number;
+      loyalMinDays?: number;
+      loyalMinOrders?: number;
+      loyalMaxRecencyDays?: number;
+    };
+    type?: {
+      repeatMinOrdersPerYear?: number;
+      priceShare?: number;
+      incentiveShare?: number;
+      incentiveChannels?: string[];
+      monopoly?: boolean;
+    };
+    lifecycle?: { windowDays?: number; lapseDays?: number; growth?: number; decline?: number };
+  };
+  limits?: {
+    /** Most orders per customer (default 10,000). */
+    maxOrders?: number;
+    /** Most customers per `scoreMany` call (default 1,000,000). */
+    maxBatch?: number;
+  };
+}
+
+export type AbcClass = 'A' | 'B' | 'C' | 'D';
+
+export type RfmSegment =
+  | 'champions' | 'loyal-customers' | 'potential-loyalists' | 'new-customers' | 'promising'
+  | 'need-attention' | 'about-to-sleep' | 'at-risk' | 'cant-lose-them' | 'hibernating' | 'lost';
+
+export interface RfmScores {
+  r: number;
+  f: number;
+  m: number;
+  segment: RfmSegment;
+}
+
+export interface ValueResult {
+  /** Whole days since the last order. */
+  recencyDays: number | null;
+  /** Number of orders. */
+  frequency: number;
+  /** Sum of amounts. */
+  monetary: number;
+  averageOrderValue: number | null;
+  tenureDays: number | null;
+  ordersPerYear: number | null;
+  /** Sum of amount - cost over orders with a cost. */
+  margin: number | null;
+  historicValue: number;
+  /** Spend in the 365 days up to asOf. */
+  yearlySpend: number;
+  /** Lifetime value over `lifetime.horizonYears`. */
+  projectedValue: number;
+  accounts: number;
+  /** Orders per category. */
+  categories: Record<string, number>;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+  abc: AbcClass | null;
+  rfm: RfmScores | null;
+}
+
+export type SatisfactionLevel = 'dissatisfied' | 'basic' | 'satisfied' | 'delighted';
+
+export interface SatisfactionResult {
+  /** Weighted mean perception - weighted mean expectation. */
+  gap: number | null;
+  /** Weighted mean perception / weighted mean expectation. */
+  ratio: number | null;
+  /** Perception - expectation per dimension. */
+  dimensions: Record<string, number>;
+  level: SatisfactionLevel | null;
+  nps: { score: number; category: 'promoter' | 'passive' | 'detractor' } | null;
+  repeatPurchases: number;
+  complaintRate: number | null;
+  returnRate: number | null;
+  referrals: number | null;
+  /** Expected people told: +12 satisfied, -20 dissatisfied by default. */
+  wordOfMouth: number | null;
+}
+
+export interface LoyaltyResult {
+  stage: 'potential' | 'new' | 'regular' | 'longstanding' | 'loyal';
+  type: 'monopoly' | 'inertia' | 'price' | 'incentive' | 'trust' | null;
+  lifecycle: 'exploration' | 'formation' | 'stability' | 'decline';
+}
+
+export interface SegmentMatch {
+  id: string;
+}
+
+export interface ScoreResult {
+  id: string;
+  /** The instant scored at, ISO 8601 UTC. */
+  asOf: string;
+  value: ValueResult;
+  satisfaction: SatisfactionResult;
+  loyalty: LoyaltyResult;
+  segments: SegmentMatch[];
+}
+
+export type ErrorCode =
+  | 'INVALID_TYPE' | 'MISSING_FIELD' | 'UNKNOWN_FIELD' | 'NOT_FINITE' | 'OUT_OF_RANGE'
+  | 'INVALID_DATE' | 'FUTURE_DATE' | 'TOO_LARGE' | 'RULE_SYNTAX' | 'RULE_TYPE'
+  | 'INVALID_SEGMENT' | 'INVALID_MODEL' | 'FIT_FAILED';
+
+/** Thrown for bad input or config: `code` is stable, `path` names the offending field. */
+export class CrmScoreError extends Error {
+  readonly name: 'CrmScoreError';
+  readonly code: ErrorCode;
+  readonly path: string;
+}

@@ -1,0 +1,364 @@
+//! Scorer configuration: every threshold of the model, with the defaults of
+//! `domain.md`, read from loose input with unknown keys refused.
+
+use crate::customer::Limits;
+use crate::error::{Error, ErrorCode, Result};
+use crate::json::{expect_array, expect_bool, expect_in_range, expect_non_negative, expect_number, expect_str, index_path, Json, Obj};
+
+/// Lifetime-value projection (`config.lifetime`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lifetime {
+    /// Years projected (default 5).
+    pub horizon_years: f64,
+    /// Share of spend that is margin, for orders without a cost (default 1: value = spend).
+    pub margin_rate: f64,
+    /// Probability a customer active this year is still one next year (default 0.8).
+    pub retention_rate: f64,
+    /// Yearly discount rate of future value (default 0.1).
+    pub discount_rate: f64,
+}
+
+/// Value-based ABC classes (`config.abc`): A from `a` up, B from `b` up, C below.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Abc {
+    /// Lowest historic value of an A customer.
+    pub a: f64,
+    /// Lowest historic value of a B customer.
+    pub b: f64,
+    /// Cost to serve one order.
+    pub per_order: f64,
+    /// Cost of handling one complaint.
+    pub per_complaint: f64,
+    /// Cost of handling one return.
+    pub per_return: f64,
+}
+
+/// RFM quintile edges (`config.rfm`), four ascending edges each.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RfmEdges {
+    /// Recency edges in days: at or below the first edge scores 5.
+    pub recency: [f64; 4],
+    /// Frequency edges in orders: above the last edge scores 5.
+    pub frequency: [f64; 4],
+    /// Monetary edges: above the last edge scores 5.
+    pub monetary: [f64; 4],
+}
+
+/// Satisfaction thresholds (`config.satisfaction`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SatisfactionConfig {
+    /// Gap at and above which a customer is basically satisfied (default 0: perception meets expectation).
+    pub basic: f64,
+    /// Gap at and above which a customer is satisfied (default 0.5).
+    pub satisfied: f64,
+    /// Gap at and above which a customer is delighted (default 1).
+    pub delighted: f64,
+    /// People a satisfied or delighted customer tells (default 12).
+    pub word_of_mouth_satisfied: f64,
+    /// People a dissatisfied customer tells, negative (default -20).
+    pub word_of_mouth_dissatisfied: f64,
+}
+
+/// Loyalty rules (`config.loyalty`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoyaltyConfig {
+    /// A customer is `new` while their tenure is under this many days (default 90).
+    pub new_max_days: f64,
+    /// Tenure in days from which a customer can be `longstanding` (default 365).
+    pub longstanding_min_days: f64,
+    /// Orders from which a customer can be `longstanding` (default 4).
+    pub longstanding_min_orders: f64,
+    /// Tenure in days from which a customer can be `loyal` (default 730).
+    pub loyal_min_days: f64,
+    /// Orders from which a customer can be `loyal` (default 8).
+    pub loyal_min_orders: f64,
+    /// A `loyal` customer bought within this many days (default 180).
+    pub loyal_max_recency_days: f64,
+    /// Orders per year from which repeat purchase counts as high (default 4).
+    pub repeat_min_orders_per_year: f64,
+    /// Share of discounted orders from which loyalty is `price` loyalty (default 0.5).
+    pub price_share: f64,
+    /// Share of orders through incentive channels from which loyalty is `incentive` (default 0.5).
+    pub incentive_share: f64,
+    /// Channels that carry a reward or promotion (default `promotion`, `reward`, `coupon`).
+    pub incentive_channels: Vec<String>,
+    /// The customer has no alternative (a utility): repeat buyers are `monopoly` loyal (default false).
+    pub monopoly: bool,
+    /// Window in days over which order rates are compared for the lifecycle (default 180).
+    pub window_days: f64,
+    /// Days without an order after which a relationship is in `decline` (default 365).
+    pub lapse_days: f64,
+    /// Relative rise of the order rate that marks `formation` (default 0.25).
+    pub growth: f64,
+    /// Relative fall of the order rate that marks `decline` (default 0.25).
+    pub decline: f64,
+}
+
+/// Everything a [`crate::Scorer`] is configured with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Lifetime-value projection.
+    pub lifetime: Lifetime,
+    /// Days below which tenure is not annualised (default 90: a rate needs a quarter of history).
+    pub rate_floor_days: f64,
+    /// ABC value thresholds; no ABC class without them.
+    pub abc: Option<Abc>,
+    /// RFM quintile edges; no RFM scores without them.
+    pub rfm: Option<RfmEdges>,
+    /// Satisfaction thresholds.
+    pub satisfaction: SatisfactionConfig,
+    /// Loyalty rules.
+    pub loyalty: LoyaltyConfig,
+    /// Input size caps.
+    pub limits: Limits,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            lifetime: Lifetime { horizon_years: 5.0, margin_rate: 1.0, retention_rate: 0.8, discount_rate: 0.1 },
+            rate_floor_days: 90.0,
+            abc: None,
+            rfm: None,
+            satisfaction: SatisfactionConfig {
+                basic: 0.0,
+                satisfied: 0.5,
+                delighted: 1.0,
+                word_of_mouth_satisfied: 12.0,
+                word_of_mouth_dissatisfied: -20.0,
+            },
+            loyalty: LoyaltyConfig {
+                new_max_days: 90.0,
+                longstanding_min_days: 365.0,
+                longstanding_min_orders: 4.0,
+                loyal_min_days: 730.0,
+                loyal_min_orders: 8.0,
+                loyal_max_recency_days: 180.0,
+                repeat_min_orders_per_year: 4.0,
+                price_share: 0.5,
+                incentive_share: 0.5,
+                incentive_channels: vec!["promotion".into(), "reward".into(), "coupon".into()],
+                monopoly: false,
+                window_days: 180.0,
+                lapse_days: 365.0,
+                growth: 0.25,
+                decline: 0.25,
+            },
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Top-level keys of a config object; `segments` and `model` are read by their own modules.
+pub(crate) const CONFIG_KEYS: &[&str] = &["lifetime", "value", "abc", "rfm", "satisfaction", "loyalty", "limits", "segments", "model"];
+
+impl Config {
+    /// Reads a config object; absent keys keep their defaults, unknown keys are errors.
+    ///
+    /// ```
+    /// use crmscore::{config::Config, json::Json};
+    /// let v: Json = serde_json::from_str(r#"{"lifetime": {"horizonYears": 20}}"#).unwrap();
+    /// assert_eq!(Config::from_json(&v).unwrap().lifetime.horizon_years, 20.0);
+    /// let typo: Json = serde_json::from_str(r#"{"lifetime": {"horizon": 20}}"#).unwrap();
+    /// assert_eq!(Config::from_json(&typo).unwrap_err().path(), "lifetime.horizon");
+    /// ```
+    pub fn from_json(v: &Json) -> Result<Config> {
+        let mut c = Config::default();
+        let o = Obj::new(v, "", CONFIG_KEYS)?;
+        if let Some(v) = o.get("lifetime") {
+            let l = Obj::new(v, "lifetime", &["horizonYears", "marginRate", "retentionRate", "discountRate"])?;
+            let t = &mut c.lifetime;
+            l.set("horizonYears", &mut t.horizon_years, |v, p| expect_in_range(v, p, 0.0, 200.0))?;
+            l.set("marginRate", &mut t.margin_rate, |v, p| expect_in_range(v, p, 0.0, 1.0))?;
+            l.set("retentionRate", &mut t.retention_rate, |v, p| expect_in_range(v, p, 0.0, 1.0))?;
+            l.set("discountRate", &mut t.discount_rate, |v, p| expect_in_range(v, p, 0.0, 10.0))?;
+        }
+        if let Some(v) = o.get("value") {
+            let vo = Obj::new(v, "value", &["rateFloorDays"])?;
+            vo.set("rateFloorDays", &mut c.rate_floor_days, |v, p| expect_in_range(v, p, 1.0, 36_500.0))?;
+        }
+        c.abc = o.opt("abc", read_abc)?;
+        c.rfm = o.opt("rfm", read_rfm)?;
+        if let Some(v) = o.get("satisfaction") {
+            read_satisfaction(v, &mut c.satisfaction)?;
+        }
+        if let Some(v) = o.get("loyalty") {
+            read_loyalty(v, &mut c.loyalty)?;
+        }
+        if let Some(v) = o.get("limits") {
+            let lo = Obj::new(v, "limits", &["maxOrders", "maxBatch"])?;
+            let count = |v: &Json, p: &str| expect_in_range(v, p, 1.0, 1e9).map(|n| n as usize);
+            lo.set("maxOrders", &mut c.limits.max_orders, count)?;
+            lo.set("maxBatch", &mut c.limits.max_batch, count)?;
+        }
+        Ok(c)
+    }
+}
+
+fn ordered(path: &str, lower: (&str, f64), upper: (&str, f64)) -> Result<()> {
+    if lower.1 > upper.1 {
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            path,
+            format!("{} ({}) must not be above {} ({})", lower.0, lower.1, upper.0, upper.1),
+        ));
+    }
+    Ok(())
+}
+
+fn read_abc(v: &Json, path: &str) -> Result<Abc> {
+    let o = Obj::new(v, path, &["a", "b", "serviceCost"])?;
+    let a = expect_non_negative(o.req("a")?, &o.path_of("a"))?;
+    let b = expect_non_negative(o.req("b")?, &o.path_of("b"))?;
+    ordered(path, ("b", b), ("a", a))?;
+    let mut abc = Abc { a, b, per_order: 0.0, per_complaint: 0.0, per_return: 0.0 };
+    if let Some(v) = o.get("serviceCost") {
+        let s = Obj::new(v, &o.path_of("serviceCost"), &["perOrder", "perComplaint", "perReturn"])?;
+        s.set("perOrder", &mut abc.per_order, expect_non_negative)?;
+        s.set("perComplaint", &mut abc.per_complaint, expect_non_negative)?;
+        s.set("perReturn", &mut abc.per_return, expect_non_negative)?;
+    }
+    Ok(abc)
+}
+
+/// Reads four ascending, finite edges.
+pub(crate) fn read_edges(v: &Json, path: &str) -> Result<[f64; 4]> {
+    let items = expect_array(v, path, 4)?;
+    if items.len() != 4 {
+        return Err(Error::new(ErrorCode::OutOfRange, path, format!("expected 4 quintile edges, got {}", items.len())));
+    }
+    let mut edges = [0.0; 4];
+    for (i, item) in items.iter().enumerate() {
+        edges[i] = expect_number(item, &index_path(path, i))?;
+        if i > 0 && edges[i] < edges[i - 1] {
+            return Err(Error::new(
+                ErrorCode::OutOfRange,
+                index_path(path, i),
+                format!("edges must be ascending, got {} after {}", edges[i], edges[i - 1]),
+            ));
+        }
+    }
+    Ok(edges)
+}
+
+fn read_rfm(v: &Json, path: &str) -> Result<RfmEdges> {
+    let o = Obj::new(v, path, &["recency", "frequency", "monetary"])?;
+    Ok(RfmEdges {
+        recency: read_edges(o.req("recency")?, &o.path_of("recency"))?,
+        frequency: read_edges(o.req("frequency")?, &o.path_of("frequency"))?,
+        monetary: read_edges(o.req("monetary")?, &o.path_of("monetary"))?,
+    })
+}
+
+fn read_satisfaction(v: &Json, s: &mut SatisfactionConfig) -> Result<()> {
+    let o = Obj::new(v, "satisfaction", &["levels", "wordOfMouth"])?;
+    if let Some(v) = o.get("levels") {
+        let l = Obj::new(v, "satisfaction.levels", &["basic", "satisfied", "delighted"])?;
+        l.set("basic", &mut s.basic, expect_number)?;
+        l.set("satisfied", &mut s.satisfied, expect_number)?;
+        l.set("delighted", &mut s.delighted, expect_number)?;
+        ordered("satisfaction.levels", ("basic", s.basic), ("satisfied", s.satisfied))?;
+        ordered("satisfaction.levels", ("satisfied", s.satisfied), ("delighted", s.delighted))?;
+    }
+    if let Some(v) = o.get("wordOfMouth") {
+        let w = Obj::new(v, "satisfaction.wordOfMouth", &["satisfied", "dissatisfied"])?;
+        w.set("satisfied", &mut s.word_of_mouth_satisfied, expect_number)?;
+        w.set("dissatisfied", &mut s.word_of_mouth_dissatisfied, expect_number)?;
+    }
+    Ok(())
+}
+
+fn read_loyalty(v: &Json, l: &mut LoyaltyConfig) -> Result<()> {
+    let o = Obj::new(v, "loyalty", &["stage", "type", "lifecycle"])?;
+    let days = |v: &Json, p: &str| expect_in_range(v, p, 0.0, 36_500.0);
+    let share = |v: &Json, p: &str| expect_in_range(v, p, 0.0, 1.0);
+    if let Some(v) = o.get("stage") {
+        let s = Obj::new(
+            v,
+            "loyalty.stage",
+            &["newMaxDays", "longstandingMinDays", "longstandingMinOrders", "loyalMinDays", "loyalMinOrders", "loyalMaxRecencyDays"],
+        )?;
+        s.set("newMaxDays", &mut l.new_max_days, days)?;
+        s.set("longstandingMinDays", &mut l.longstanding_min_days, days)?;
+        s.set("longstandingMinOrders", &mut l.longstanding_min_orders, expect_non_negative)?;
+        s.set("loyalMinDays", &mut l.loyal_min_days, days)?;
+        s.set("loyalMinOrders", &mut l.loyal_min_orders, expect_non_negative)?;
+        s.set("loyalMaxRecencyDays", &mut l.loyal_max_recency_days, days)?;
+    }
+    if let Some(v) = o.get("type") {
+        let t = Obj::new(
+            v,
+            "loyalty.type",
+            &["repeatMinOrdersPerYear", "priceShare", "incentiveShare", "incentiveChannels", "monopoly"],
+        )?;
+        t.set("repeatMinOrdersPerYear", &mut l.repeat_min_orders_per_year, expect_non_negative)?;
+        t.set("priceShare", &mut l.price_share, share)?;
+        t.set("incentiveShare", &mut l.incentive_share, share)?;
+        t.set("monopoly", &mut l.monopoly, expect_bool)?;
+        t.set("incentiveChannels", &mut l.incentive_channels, |v, p| {
+            expect_array(v, p, 100)?
+                .iter()
+                .enumerate()
+                .map(|(i, c)| expect_str(c, &index_path(p, i)).map(str::to_string))
+                .collect()
+        })?;
+    }
+    if let Some(v) = o.get("lifecycle") {
+        let c = Obj::new(v, "loyalty.lifecycle", &["windowDays", "lapseDays", "growth", "decline"])?;
+        c.set("windowDays", &mut l.window_days, |v, p| expect_in_range(v, p, 1.0, 36_500.0))?;
+        c.set("lapseDays", &mut l.lapse_days, days)?;
+        c.set("growth", &mut l.growth, |v, p| expect_in_range(v, p, 0.0, 100.0))?;
+        c.set("decline", &mut l.decline, share)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Config> {
+        Config::from_json(&serde_json::from_str(text).unwrap())
+    }
+
+    #[test]
+    fn empty_config_is_the_default() {
+        assert_eq!(read("{}").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn every_section_reads() {
+        let c = read(
+            r#"{"lifetime": {"horizonYears": 20, "marginRate": 1, "retentionRate": 1, "discountRate": 0},
+                "value": {"rateFloorDays": 30},
+                "abc": {"a": 1000, "b": 200, "serviceCost": {"perOrder": 2}},
+                "rfm": {"recency": [30, 60, 120, 240], "frequency": [1, 2, 3, 5], "monetary": [50, 100, 200, 400]},
+                "satisfaction": {"levels": {"basic": -0.25, "satisfied": 0.25, "delighted": 2}, "wordOfMouth": {"dissatisfied": -25}},
+                "loyalty": {"stage": {"newMaxDays": 60}, "type": {"monopoly": true, "incentiveChannels": ["app"]}, "lifecycle": {"windowDays": 90}},
+                "limits": {"maxOrders": 50}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.lifetime.horizon_years, 20.0);
+        assert_eq!(c.rate_floor_days, 30.0);
+        assert_eq!(c.abc.unwrap().per_order, 2.0);
+        assert_eq!(c.rfm.unwrap().monetary[3], 400.0);
+        assert_eq!(c.satisfaction.word_of_mouth_dissatisfied, -25.0);
+        assert_eq!(c.satisfaction.word_of_mouth_satisfied, 12.0);
+        assert!(c.loyalty.monopoly);
+        assert_eq!(c.loyalty.incentive_channels, vec!["app".to_string()]);
+        assert_eq!(c.loyalty.window_days, 90.0);
+        assert_eq!(c.limits.max_orders, 50);
+    }
+
+    #[test]
+    fn bad_config_is_named() {
+        let e = |t: &str| read(t).unwrap_err().to_string();
+        assert_eq!(e(r#"{"abc": {"a": 10, "b": 20}}"#), "abc: b (20) must not be above a (10)");
+        assert_eq!(e(r#"{"rfm": {"recency": [1, 2, 3], "frequency": [1,2,3,4], "monetary": [1,2,3,4]}}"#), "rfm.recency: expected 4 quintile edges, got 3");
+        assert_eq!(e(r#"{"rfm": {"recency": [1, 3, 2, 4], "frequency": [1,2,3,4], "monetary": [1,2,3,4]}}"#), "rfm.recency[2]: edges must be ascending, got 2 after 3");
+        assert_eq!(e(r#"{"lifetime": {"retentionRate": 1.5}}"#), "lifetime.retentionRate: expected a number from 0 to 1, got 1.5");
+        assert_eq!(e(r#"{"loyalty": {"type": {"monopoly": "yes"}}}"#), "loyalty.type.monopoly: expected true or false, got \"yes\"");
+        assert_eq!(e(r#"[]"#), "expected an object, got an array");
+        assert_eq!(read(r#"{"satisfaction": {"levels": {"satisfied": 2}}}"#).unwrap_err().code(), ErrorCode::OutOfRange);
+    }
+}

@@ -1,0 +1,309 @@
+//! The customer as input: validated once, at the boundary, into types that
+//! cannot hold invalid states.
+//!
+//! A [`Customer`] has orders sorted by time, every amount finite and
+//! non-negative, every date on or before the instant it is scored at, and
+//! survey answers whose dimensions line up. The scoring modules then have no
+//! error paths of their own.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::json::{
+    expect_array, expect_count, expect_in_range, expect_map, expect_non_negative, expect_number, expect_str,
+    index_path, type_error, Json, Obj,
+};
+use crate::time::{expect_instant, format_instant};
+
+/// One order of a customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Order {
+    /// When it was placed, epoch milliseconds UTC.
+    pub at: i64,
+    /// What the customer paid.
+    pub amount: f64,
+    /// What the order cost the store (goods and service), when known.
+    pub cost: Option<f64>,
+    /// Product category, e.g. `books`.
+    pub category: Option<String>,
+    /// Discount granted on the order, in money; `> 0` marks a discounted order.
+    pub discount: Option<f64>,
+    /// Sales channel, e.g. `web`, `store`, `promotion`.
+    pub channel: Option<String>,
+    /// The account the order was placed from: one customer may have several.
+    pub account_id: Option<String>,
+}
+
+/// One survey dimension (product, service, image...) with its answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dimension {
+    /// The dimension's name as the caller gave it.
+    pub name: String,
+    /// What the customer expected.
+    pub expectation: f64,
+    /// What the customer perceived.
+    pub perception: f64,
+    /// Its weight in the weighted means (1 unless given).
+    pub weight: f64,
+}
+
+/// Survey answers: expectation and perception per dimension, and an NPS answer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Survey {
+    /// Dimensions answered for both expectation and perception, in input order.
+    pub dimensions: Vec<Dimension>,
+    /// "How likely are you to recommend us?", 0 to 10.
+    pub nps: Option<u8>,
+}
+
+/// A validated customer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Customer {
+    /// The caller's identifier (numbers are kept in their decimal form).
+    pub id: String,
+    /// When the customer was first seen; the start of tenure when before the first order.
+    pub first_seen: Option<i64>,
+    /// Orders, sorted by time.
+    pub orders: Vec<Order>,
+    /// Survey answers, when there are any.
+    pub survey: Option<Survey>,
+    /// Number of complaints received.
+    pub complaints: Option<u32>,
+    /// Number of orders or items returned.
+    pub returns: Option<u32>,
+    /// Number of new customers this one referred.
+    pub referrals: Option<u32>,
+}
+
+/// Caps on input sizes, so a hostile input is refused before it costs memory or time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Most orders one customer may have (default 10,000).
+    pub max_orders: usize,
+    /// Most customers one `scoreMany` call may take (default 1,000,000).
+    pub max_batch: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_orders: 10_000, max_batch: 1_000_000 }
+    }
+}
+
+const CUSTOMER_KEYS: &[&str] = &["id", "firstSeen", "orders", "survey", "complaints", "returns", "referrals"];
+const ORDER_KEYS: &[&str] = &["at", "amount", "cost", "category", "discount", "channel", "accountId"];
+const SURVEY_KEYS: &[&str] = &["expectation", "perception", "weights", "nps"];
+const MAX_COUNT: f64 = 1e9;
+
+impl Customer {
+    /// Validates a customer given as loose input, scored as of `as_of` (epoch ms).
+    ///
+    /// ```
+    /// use crmscore::{customer::{Customer, Limits}, json::Json, time::parse_instant};
+    /// let input: Json = serde_json::from_str(
+    ///     r#"{"id": "c1", "orders": [{"at": "2026-11-01", "amount": "12,50"}]}"#).unwrap();
+    /// let err = Customer::from_json(&input, parse_instant("2026-11-22").unwrap(), &Limits::default()).unwrap_err();
+    /// assert_eq!(err.to_string(), r#"orders[0].amount: expected a finite number, got "12,50""#);
+    /// ```
+    pub fn from_json(v: &Json, as_of: i64, limits: &Limits) -> Result<Customer> {
+        let o = Obj::new(v, "", CUSTOMER_KEYS)?;
+        let id = match o.req("id")? {
+            Json::Str(s) if !s.is_empty() => s.clone(),
+            Json::Num(n) if n.is_finite() => crate::json::format_number(*n),
+            other => return Err(type_error("id", "a non-empty string or a number", other)),
+        };
+        let first_seen = o.opt("firstSeen", expect_instant)?;
+        if let Some(at) = first_seen {
+            not_after(at, as_of, "firstSeen")?;
+        }
+        let items = o.opt("orders", |v, p| expect_array(v, p, limits.max_orders))?.unwrap_or(&[]);
+        let mut orders = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let order = read_order(item, &index_path("orders", i))?;
+            not_after(order.at, as_of, &format!("orders[{i}].at"))?;
+            orders.push(order);
+        }
+        orders.sort_by_key(|o| o.at);
+        let max = |v: &Json, p: &str| expect_count(v, p, MAX_COUNT);
+        Ok(Customer {
+            id,
+            first_seen,
+            orders,
+            survey: o.opt("survey", read_survey)?,
+            complaints: o.opt("complaints", max)?,
+            returns: o.opt("returns", max)?,
+            referrals: o.opt("referrals", max)?,
+        })
+    }
+}
+
+fn not_after(at: i64, as_of: i64, path: &str) -> Result<()> {
+    if at > as_of {
+        return Err(Error::new(
+            ErrorCode::FutureDate,
+            path,
+            format!("{} is after asOf {}", format_instant(at), format_instant(as_of)),
+        ));
+    }
+    Ok(())
+}
+
+fn opt_string(o: &Obj, key: &str) -> Result<Option<String>> {
+    o.opt(key, |v, p| expect_str(v, p).map(str::to_string))
+}
+
+fn read_order(v: &Json, path: &str) -> Result<Order> {
+    let o = Obj::new(v, path, ORDER_KEYS)?;
+    Ok(Order {
+        at: expect_instant(o.req("at")?, &o.path_of("at"))?,
+        amount: expect_non_negative(o.req("amount")?, &o.path_of("amount"))?,
+        cost: o.opt("cost", expect_non_negative)?,
+        category: opt_string(&o, "category")?,
+        discount: o.opt("discount", expect_non_negative)?,
+        channel: opt_string(&o, "channel")?,
+        account_id: match o.get("accountId") {
+            Some(Json::Num(n)) if n.is_finite() => Some(crate::json::format_number(*n)),
+            Some(v) => Some(expect_str(v, &o.path_of("accountId"))?.to_string()),
+            None => None,
+        },
+    })
+}
+
+fn read_survey(v: &Json, path: &str) -> Result<Survey> {
+    let o = Obj::new(v, path, SURVEY_KEYS)?;
+    let expectation = o.opt("expectation", expect_map)?;
+    let perception = o.opt("perception", expect_map)?;
+    let weights = o.opt("weights", expect_map)?;
+    let mut dimensions = Vec::new();
+    match (&expectation, &perception) {
+        (Some(e), Some(p)) => {
+            for (name, ev) in e.entries() {
+                let pv = p.get(name).ok_or_else(|| {
+                    Error::new(
+                        ErrorCode::MissingField,
+                        p.path_of(name),
+                        format!("dimension {name:?} has an expectation but no perception"),
+                    )
+                })?;
+                let weight = match weights.as_ref().and_then(|w| w.get(name)) {
+                    Some(wv) => expect_non_negative(wv, &format!("{path}.weights.{name}"))?,
+                    None => 1.0,
+                };
+                dimensions.push(Dimension {
+                    name: name.to_string(),
+                    expectation: expect_non_negative(ev, &e.path_of(name))?,
+                    perception: expect_non_negative(pv, &p.path_of(name))?,
+                    weight,
+                });
+            }
+            if let Some((name, _)) = p.entries().find(|(name, _)| e.get(name).is_none()) {
+                return Err(Error::new(
+                    ErrorCode::MissingField,
+                    e.path_of(name),
+                    format!("dimension {name:?} has a perception but no expectation"),
+                ));
+            }
+        }
+        (Some(one), None) | (None, Some(one)) => {
+            for (name, v) in one.entries() {
+                expect_number(v, &one.path_of(name))?;
+            }
+        }
+        (None, None) => {}
+    }
+    if let Some(w) = &weights {
+        for (name, wv) in w.entries() {
+            expect_non_negative(wv, &w.path_of(name))?;
+            if !dimensions.iter().any(|d| d.name == name) {
+                return Err(Error::new(
+                    ErrorCode::UnknownField,
+                    w.path_of(name),
+                    format!("weight for dimension {name:?}, which has no expectation and perception"),
+                ));
+            }
+        }
+        if !dimensions.is_empty() && dimensions.iter().all(|d| d.weight == 0.0) {
+            return Err(Error::new(ErrorCode::OutOfRange, w.path_of(""), "weights are all 0; at least one must be > 0"));
+        }
+    }
+    let nps = o.opt("nps", |v, p| expect_in_range(v, p, 0.0, 10.0))?;
+    if let Some(n) = nps {
+        if n.fract() != 0.0 {
+            return Err(Error::new(ErrorCode::OutOfRange, o.path_of("nps"), format!("expected a whole number from 0 to 10, got {n}")));
+        }
+    }
+    Ok(Survey { dimensions, nps: nps.map(|n| n as u8) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::parse_instant;
+
+    fn read(text: &str) -> Result<Customer> {
+        let v: Json = serde_json::from_str(text).unwrap();
+        Customer::from_json(&v, parse_instant("2026-11-22").unwrap(), &Limits::default())
+    }
+
+    fn err(text: &str) -> String {
+        read(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn orders_are_sorted_and_fields_read() {
+        let c = read(
+            r#"{"id": 7, "orders": [
+                {"at": "2026-10-02", "amount": 30, "category": "video", "accountId": 2},
+                {"at": 1790000000000, "amount": 10.5, "cost": 4, "discount": 1, "channel": "web"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(c.id, "7");
+        assert_eq!(c.orders[0].at, 1_790_000_000_000);
+        assert_eq!(c.orders[1].category.as_deref(), Some("video"));
+        assert_eq!(c.orders[1].account_id.as_deref(), Some("2"));
+        assert_eq!(c.orders[0].cost, Some(4.0));
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        assert_eq!(err(r#"{"orders": []}"#), "id: is required");
+        assert_eq!(err(r#"{"id": "a", "orders": [{"at": "2026-01-01"}]}"#), "orders[0].amount: is required");
+        assert_eq!(
+            err(r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": -3}]}"#),
+            "orders[0].amount: expected a number >= 0, got -3"
+        );
+        assert_eq!(
+            err(r#"{"id": "a", "orders": [{"at": "2026-12-01", "amount": 3}]}"#),
+            "orders[0].at: 2026-12-01T00:00:00.000Z is after asOf 2026-11-22T00:00:00.000Z"
+        );
+        assert_eq!(
+            err(r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": 3, "ammount": 3}]}"#),
+            "orders[0].ammount: unknown field \"ammount\" (did you mean \"amount\"?)"
+        );
+        assert_eq!(err(r#"{"id": "a", "complaints": 1.5}"#), "complaints: expected a whole number from 0 to 1000000000, got 1.5");
+        assert_eq!(err(r#"{"id": "a", "survey": {"nps": 11}}"#), "survey.nps: expected a number from 0 to 10, got 11");
+    }
+
+    #[test]
+    fn survey_dimensions_must_line_up() {
+        assert_eq!(
+            err(r#"{"id": "a", "survey": {"expectation": {"price": 4}, "perception": {"service": 4}}}"#),
+            "survey.perception.price: dimension \"price\" has an expectation but no perception"
+        );
+        assert_eq!(
+            err(r#"{"id": "a", "survey": {"expectation": {"price": 4}, "perception": {"price": 4}, "weights": {"servce": 2}}}"#),
+            "survey.weights.servce: weight for dimension \"servce\", which has no expectation and perception"
+        );
+        let c = read(r#"{"id": "a", "survey": {"expectation": {"price": 4, "service": 3}, "perception": {"service": 5, "price": 3}, "weights": {"price": 2}, "nps": 9}}"#).unwrap();
+        let s = c.survey.unwrap();
+        assert_eq!(s.dimensions[0], Dimension { name: "price".into(), expectation: 4.0, perception: 3.0, weight: 2.0 });
+        assert_eq!(s.dimensions[1].weight, 1.0);
+        assert_eq!(s.nps, Some(9));
+    }
+
+    #[test]
+    fn order_count_is_capped() {
+        let v: Json = serde_json::from_str(r#"{"id": "a", "orders": [{"at": 0, "amount": 1}, {"at": 0, "amount": 1}]}"#).unwrap();
+        let e = Customer::from_json(&v, 0, &Limits { max_orders: 1, max_batch: 1 }).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TooLarge);
+        assert_eq!(e.path(), "orders");
+    }
+}

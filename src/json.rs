@@ -1,0 +1,351 @@
+//! A loosely typed input value and the readers that validate it with paths.
+//!
+//! Inputs (customers, config, models) arrive as JavaScript objects or JSON
+//! text. They are first read into [`Json`], which accepts any shape, and then
+//! validated field by field by [`Obj`] and the `expect_*` helpers, so every
+//! error names the exact field (`orders[3].amount`) and what was found there.
+//! Deserializing straight into typed structs would lose both.
+
+use crate::error::{join_path, Error, ErrorCode, Result};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// Any JSON-shaped value. Objects keep their key order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// `null` or `undefined`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// Any number, including NaN and infinities (rejected by validation, not here).
+    Num(f64),
+    /// A string.
+    Str(String),
+    /// An array.
+    Arr(Vec<Json>),
+    /// An object, as key/value pairs in input order.
+    Obj(Vec<(String, Json)>),
+}
+
+impl Json {
+    /// A short description of the value for error messages: `"12,50"`, `NaN`, `an object`.
+    pub fn describe(&self) -> String {
+        match self {
+            Json::Null => "null".into(),
+            Json::Bool(b) => b.to_string(),
+            Json::Num(n) => format_number(*n),
+            Json::Str(s) if s.chars().count() > 40 => {
+                let head: String = s.chars().take(40).collect();
+                format!("{head:?}...")
+            }
+            Json::Str(s) => format!("{s:?}"),
+            Json::Arr(_) => "an array".into(),
+            Json::Obj(_) => "an object".into(),
+        }
+    }
+}
+
+/// Formats a number the way JavaScript prints it (`12`, `12.5`, `NaN`, `Infinity`).
+pub(crate) fn format_number(n: f64) -> String {
+    if n.is_nan() {
+        "NaN".into()
+    } else if n.is_infinite() {
+        if n > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+    } else {
+        format!("{n}")
+    }
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(JsonVisitor)
+    }
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Json, E> {
+        Ok(Json::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Json, E> {
+        Ok(Json::Num(v as f64))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Json, E> {
+        Ok(Json::Num(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Json, E> {
+        Ok(Json::Num(v))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Json, E> {
+        Ok(Json::Str(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Json, E> {
+        Ok(Json::Str(v))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Json, D::Error> {
+        Json::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Json, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Arr(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Json, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+        while let Some((k, v)) = map.next_entry::<String, Json>()? {
+            entries.push((k, v));
+        }
+        Ok(Json::Obj(entries))
+    }
+}
+
+/// An error for a value of the wrong type at `path`.
+pub(crate) fn type_error(path: &str, expected: &str, found: &Json) -> Error {
+    Error::new(ErrorCode::InvalidType, path, format!("expected {expected}, got {}", found.describe()))
+}
+
+/// A finite number, or an error naming `path`.
+pub(crate) fn expect_number(v: &Json, path: &str) -> Result<f64> {
+    match v {
+        Json::Num(n) if n.is_finite() => Ok(*n),
+        Json::Num(n) => Err(Error::new(
+            ErrorCode::NotFinite,
+            path,
+            format!("expected a finite number, got {}", format_number(*n)),
+        )),
+        other => Err(type_error(path, "a finite number", other)),
+    }
+}
+
+/// A finite number that is `>= 0`.
+pub(crate) fn expect_non_negative(v: &Json, path: &str) -> Result<f64> {
+    let n = expect_number(v, path)?;
+    if n < 0.0 {
+        return Err(Error::new(ErrorCode::OutOfRange, path, format!("expected a number >= 0, got {}", format_number(n))));
+    }
+    Ok(n)
+}
+
+/// A finite number within `lo..=hi`.
+pub(crate) fn expect_in_range(v: &Json, path: &str, lo: f64, hi: f64) -> Result<f64> {
+    let n = expect_number(v, path)?;
+    if !(lo..=hi).contains(&n) {
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            path,
+            format!("expected a number from {} to {}, got {}", format_number(lo), format_number(hi), format_number(n)),
+        ));
+    }
+    Ok(n)
+}
+
+/// A non-negative whole number no larger than `max`.
+pub(crate) fn expect_count(v: &Json, path: &str, max: f64) -> Result<u32> {
+    let n = expect_number(v, path)?;
+    if n < 0.0 || n.fract() != 0.0 || n > max {
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            path,
+            format!("expected a whole number from 0 to {}, got {}", format_number(max), format_number(n)),
+        ));
+    }
+    Ok(n as u32)
+}
+
+/// A string.
+pub(crate) fn expect_str<'a>(v: &'a Json, path: &str) -> Result<&'a str> {
+    match v {
+        Json::Str(s) => Ok(s),
+        other => Err(type_error(path, "a string", other)),
+    }
+}
+
+/// A boolean.
+pub(crate) fn expect_bool(v: &Json, path: &str) -> Result<bool> {
+    match v {
+        Json::Bool(b) => Ok(*b),
+        other => Err(type_error(path, "true or false", other)),
+    }
+}
+
+/// An array, no longer than `max` items.
+pub(crate) fn expect_array<'a>(v: &'a Json, path: &str, max: usize) -> Result<&'a [Json]> {
+    match v {
+        Json::Arr(items) if items.len() > max => Err(Error::new(
+            ErrorCode::TooLarge,
+            path,
+            format!("expected at most {max} items, got {}", items.len()),
+        )),
+        Json::Arr(items) => Ok(items),
+        other => Err(type_error(path, "an array", other)),
+    }
+}
+
+/// The path of item `i` of the array at `path`.
+pub(crate) fn index_path(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+/// A validated view of an object: reads known keys and rejects unknown ones.
+///
+/// Build it with [`Obj::new`] listing every allowed key; a key outside the
+/// list is an `UNKNOWN_FIELD` error (a typo in config must not be ignored).
+/// `null` values count as absent.
+pub(crate) struct Obj<'a> {
+    entries: &'a [(String, Json)],
+    path: String,
+}
+
+impl<'a> Obj<'a> {
+    /// Checks that `v` is an object whose keys are all in `allowed`.
+    pub fn new(v: &'a Json, path: &str, allowed: &[&str]) -> Result<Obj<'a>> {
+        let entries = match v {
+            Json::Obj(entries) => entries,
+            other => return Err(type_error(path, "an object", other)),
+        };
+        for (key, _) in entries {
+            if !allowed.contains(&key.as_str()) {
+                let mut msg = format!("unknown field {key:?}");
+                if let Some(close) = closest(key, allowed) {
+                    msg.push_str(&format!(" (did you mean {close:?}?)"));
+                } else {
+                    msg.push_str(&format!("; expected one of: {}", allowed.join(", ")));
+                }
+                return Err(Error::new(ErrorCode::UnknownField, join_path(path, key), msg));
+            }
+        }
+        Ok(Obj { entries, path: path.to_string() })
+    }
+
+    /// The path of field `key` of this object.
+    pub fn path_of(&self, key: &str) -> String {
+        join_path(&self.path, key)
+    }
+
+    /// The value of `key`, or `None` when absent or null.
+    pub fn get(&self, key: &str) -> Option<&'a Json> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !matches!(v, Json::Null))
+    }
+
+    /// The value of a required `key`.
+    pub fn req(&self, key: &str) -> Result<&'a Json> {
+        self.get(key).ok_or_else(|| Error::new(ErrorCode::MissingField, self.path_of(key), "is required"))
+    }
+
+    /// Applies `read` to `key` when present.
+    pub fn opt<T>(&self, key: &str, read: impl FnOnce(&'a Json, &str) -> Result<T>) -> Result<Option<T>> {
+        match self.get(key) {
+            Some(v) => read(v, &self.path_of(key)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Overwrites `*slot` with `key`'s value read by `read`, when present.
+    pub fn set<T>(&self, key: &str, slot: &mut T, read: impl FnOnce(&'a Json, &str) -> Result<T>) -> Result<()> {
+        if let Some(v) = self.opt(key, read)? {
+            *slot = v;
+        }
+        Ok(())
+    }
+
+    /// The entries as key/value pairs (for maps keyed by the caller, like survey dimensions).
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, &'a Json)> {
+        self.entries.iter().filter(|(_, v)| !matches!(v, Json::Null)).map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+/// Reads an object used as a map from caller-chosen keys (no key is unknown).
+pub(crate) fn expect_map<'a>(v: &'a Json, path: &str) -> Result<Obj<'a>> {
+    match v {
+        Json::Obj(entries) => Ok(Obj { entries, path: path.to_string() }),
+        other => Err(type_error(path, "an object", other)),
+    }
+}
+
+/// The allowed key nearest to `key` by edit distance, when it is plausibly a typo.
+fn closest<'b>(key: &str, allowed: &[&'b str]) -> Option<&'b str> {
+    allowed
+        .iter()
+        .map(|a| (edit_distance(&key.to_lowercase(), &a.to_lowercase()), *a))
+        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Json {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_checked_for_finiteness_and_type() {
+        assert_eq!(expect_number(&Json::Num(2.5), "x").unwrap(), 2.5);
+        let e = expect_number(&Json::Num(f64::NAN), "orders[0].amount").unwrap_err();
+        assert_eq!(e.to_string(), "orders[0].amount: expected a finite number, got NaN");
+        assert_eq!(e.code(), ErrorCode::NotFinite);
+        let e = expect_number(&Json::Str("12,50".into()), "orders[3].amount").unwrap_err();
+        assert_eq!(e.to_string(), "orders[3].amount: expected a finite number, got \"12,50\"");
+        assert_eq!(e.code(), ErrorCode::InvalidType);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected_with_a_suggestion() {
+        let v = parse(r#"{"lifetme": {}}"#);
+        let e = Obj::new(&v, "", &["lifetime", "abc"]).err().unwrap();
+        assert_eq!(e.code(), ErrorCode::UnknownField);
+        assert_eq!(e.to_string(), "lifetme: unknown field \"lifetme\" (did you mean \"lifetime\"?)");
+    }
+
+    #[test]
+    fn null_counts_as_absent() {
+        let v = parse(r#"{"a": null}"#);
+        let o = Obj::new(&v, "cfg", &["a"]).unwrap();
+        assert!(o.get("a").is_none());
+        assert_eq!(o.req("a").unwrap_err().to_string(), "cfg.a: is required");
+    }
+
+    #[test]
+    fn counts_must_be_whole() {
+        assert_eq!(expect_count(&Json::Num(3.0), "c", 10.0).unwrap(), 3);
+        assert!(expect_count(&Json::Num(1.5), "c", 10.0).is_err());
+        assert!(expect_count(&Json::Num(-1.0), "c", 10.0).is_err());
+    }
+
+    #[test]
+    fn arrays_have_a_cap() {
+        let v = parse("[1,2,3]");
+        let e = expect_array(&v, "orders", 2).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TooLarge);
+        assert_eq!(e.to_string(), "orders: expected at most 2 items, got 3");
+    }
+}

@@ -1,0 +1,204 @@
+//! The compiled form of a rule: a flat arena of typed operations.
+//!
+//! The type checker emits nodes through [`Builder`] while it checks, so each
+//! operation is already specialised (an int comparison, a field read from a
+//! slot, a segment by index) and evaluation never looks at names or types.
+
+use super::lexer::Span;
+
+/// Index of a node in [`Program::nodes`].
+pub(crate) type NodeId = u32;
+
+/// Which comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+/// Which arithmetic operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+/// Built-in functions taking evaluated arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Func {
+    Size,
+    Min,
+    Max,
+    Int,
+    Double,
+    Days,
+    DaysSince,
+    Bought,
+    StartsWith,
+    EndsWith,
+    Contains,
+}
+
+/// One operation; operands are node ids, argument lists are ranges of [`Program::args`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Op {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+    /// A string constant, index into [`Program::strings`].
+    Str(u32),
+    /// A duration constant in seconds.
+    Duration(i64),
+    /// Reads a slot; `name` indexes [`Program::strings`] (for explanations).
+    Field { slot: u32, name: u32 },
+    /// Whether a slot holds a value.
+    Has { slot: u32 },
+    /// The result of the segment with this index.
+    Segment(u32),
+    List { start: u32, len: u32 },
+    Index(NodeId, NodeId),
+    Not(NodeId),
+    Neg(NodeId),
+    And(NodeId, NodeId),
+    Or(NodeId, NodeId),
+    Cond(NodeId, NodeId, NodeId),
+    Cmp(Cmp, NodeId, NodeId),
+    In(NodeId, NodeId),
+    Arith(Arith, NodeId, NodeId),
+    Call { func: Func, start: u32, len: u32 },
+}
+
+/// An operation and the source text it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub op: Op,
+    pub span: Span,
+}
+
+/// A compiled rule, ready to evaluate against a [`Context`](super::Context)
+/// with [`Program::eval`] or [`Program::explain`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Program {
+    pub(crate) source: String,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) args: Vec<NodeId>,
+    pub(crate) strings: Vec<String>,
+    pub(crate) root: NodeId,
+    pub(crate) segment_deps: Vec<usize>,
+}
+
+impl Program {
+    /// The rule's source text.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Indexes (into [`Schema::segments`](super::Schema::segments)) of the
+    /// segments this rule references with `segment('id')`, sorted, without duplicates.
+    pub fn segment_dependencies(&self) -> &[usize] {
+        &self.segment_deps
+    }
+
+    pub(crate) fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id as usize]
+    }
+
+    pub(crate) fn args_of(&self, start: u32, len: u32) -> &[NodeId] {
+        &self.args[start as usize..(start + len) as usize]
+    }
+
+    pub(crate) fn text(&self, id: NodeId) -> &str {
+        let span = self.node(id).span;
+        &self.source[span.start..span.end]
+    }
+}
+
+/// Accumulates nodes while the checker walks the syntax tree.
+pub(crate) struct Builder {
+    program: Program,
+}
+
+impl Builder {
+    pub fn new(source: &str) -> Self {
+        Builder {
+            program: Program {
+                source: source.to_string(),
+                nodes: Vec::new(),
+                args: Vec::new(),
+                strings: Vec::new(),
+                root: 0,
+                segment_deps: Vec::new(),
+            },
+        }
+    }
+
+    /// Adds a node and returns its id.
+    pub fn push(&mut self, op: Op, span: Span) -> NodeId {
+        self.program.nodes.push(Node { op, span });
+        (self.program.nodes.len() - 1) as NodeId
+    }
+
+    /// Interns a string constant.
+    pub fn string(&mut self, s: &str) -> u32 {
+        let strings = &mut self.program.strings;
+        match strings.iter().position(|x| x == s) {
+            Some(i) => i as u32,
+            None => {
+                strings.push(s.to_string());
+                (strings.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Stores an argument list; returns `(start, len)`.
+    pub fn args(&mut self, ids: &[NodeId]) -> (u32, u32) {
+        let start = self.program.args.len() as u32;
+        self.program.args.extend_from_slice(ids);
+        (start, ids.len() as u32)
+    }
+
+    /// Records a reference to a segment.
+    pub fn depends_on(&mut self, segment: usize) {
+        let deps = &mut self.program.segment_deps;
+        if let Err(at) = deps.binary_search(&segment) {
+            deps.insert(at, segment);
+        }
+    }
+
+    pub fn finish(mut self, root: NodeId) -> Program {
+        self.program.root = root;
+        self.program
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_interns_strings_and_sorts_dependencies() {
+        let mut b = Builder::new("x");
+        assert_eq!(b.string("a"), 0);
+        assert_eq!(b.string("b"), 1);
+        assert_eq!(b.string("a"), 0);
+        b.depends_on(3);
+        b.depends_on(1);
+        b.depends_on(3);
+        let one = b.push(Op::Int(1), Span::new(0, 1));
+        let two = b.push(Op::Int(2), Span::new(0, 1));
+        assert_eq!(b.args(&[one, two]), (0, 2));
+        let root = b.push(Op::Bool(true), Span::new(0, 1));
+        let p = b.finish(root);
+        assert_eq!(p.segment_dependencies(), &[1, 3]);
+        assert_eq!(p.args_of(0, 2), &[0, 1]);
+        assert_eq!(p.text(root), "x");
+    }
+}

@@ -1,0 +1,361 @@
+//! The rule language: a small subset of [CEL](https://github.com/google/cel-spec)
+//! for segment conditions such as
+//! `value.rfm.r >= 4 && (bought('books') > 2 || 'vip' in tags)`.
+//!
+//! # Syntax
+//!
+//! CEL syntax and precedence, lowest first: `? :`, `||`, `&&`,
+//! `< <= > >= == != in`, `+ -`, `* / %`, unary `! -`, then member `.`,
+//! index `[ ]` and calls. Literals: ints (`12`, `0x1F`), doubles (`1.5`,
+//! `1e3`, `.5`), strings in single or double quotes with CEL escapes
+//! (`\n \t \\ \' \" \xHH \uHHHH \UHHHHHHHH \ooo`), raw strings (`r'\d'`),
+//! `true`, `false`, `null` and lists (`['A', 'B']`). `//` starts a comment.
+//! Not supported: unsigned ints, bytes, maps, triple-quoted strings, macros.
+//!
+//! # Names and functions
+//!
+//! Names are dotted paths declared in a [`Schema`] (`value.rfm.r`). Functions:
+//! `size(s)` / `s.size()` (string length in code points or list length),
+//! `has(a.b)` (is an optional field present), `min(a, ...)`, `max(a, ...)`
+//! (one or more arguments of one type), `bought('books')` (orders in a
+//! category, int), `days_since(ts)` (whole days from a timestamp field to the
+//! scoring instant, int), `segment('id')` (whether another segment matches),
+//! `int(x)` (truncates a double), `double(x)`, `days(n)` and `duration('90d')`
+//! (durations), and the string methods `startsWith`, `endsWith`, `contains`.
+//!
+//! # Types
+//!
+//! As in CEL, `int` and `double` are distinct: they compare with each other
+//! (`1 == 1.0`, `2 < 2.5`) but do not mix in arithmetic: `1 + 1.5` is a type
+//! error that suggests `double(...)`. Int arithmetic is checked: overflow and
+//! division by zero make the value unknown (see below) instead of panicking.
+//! Double arithmetic follows IEEE 754 (`1.0 / 0.0` is infinity).
+//!
+//! Durations are their own type. `duration('90d')` accepts integer amounts
+//! with the units `h`, `m`, `s` of CEL plus a `d` (24 hours) shorthand, also
+//! combined (`'1d12h'`); `days(n)` turns an int into a duration. Durations
+//! compare with durations and add to or subtract from durations only:
+//! `value.recencyDays > duration('90d')` is a type error (as in CEL); write
+//! `value.recencyDays > 90` or `days(value.recencyDays) > duration('90d')`.
+//!
+//! A rule must be of type `bool`; this is checked when it is compiled.
+//!
+//! # Missing values
+//!
+//! An optional field that is absent evaluates to *unknown*, as do int
+//! overflow, division by zero, `int()` of an out-of-range double, an index
+//! past the end of a list and a `segment()` whose result was not provided.
+//! Unknown propagates through arithmetic, functions, comparisons, `in`, `!`
+//! and `? :`. `&&` and `||` use three-valued (Kleene) logic and are
+//! commutative like CEL's: `false && unknown` is `false`, `true || unknown`
+//! is `true`, otherwise the result is unknown. A rule whose result is unknown
+//! does not match: [`Program::eval`] returns `false`. So `!(x > 5)` with `x`
+//! missing does not match either; test presence with `has(x)`.
+//! Comparing a field with `null` is a type error that suggests `has`.
+//!
+//! # Limits
+//!
+//! [`Limits`] bounds the rule length, the nesting depth and the number of
+//! operations; parsing is recursion-bounded, so any input is refused quickly
+//! with a `TOO_LARGE` error rather than overflowing the stack.
+
+mod check;
+mod compile;
+mod eval;
+mod lexer;
+mod parser;
+
+pub use compile::Program;
+pub use eval::{Explanation, FieldValue};
+
+use crate::error::{Error, ErrorCode, Result};
+use std::fmt;
+
+/// The static type of a field or expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    /// `true` or `false`.
+    Bool,
+    /// A 64-bit signed integer.
+    Int,
+    /// A 64-bit float.
+    Double,
+    /// A string.
+    String,
+    /// An instant, given to evaluation as [`Slot::Timestamp`]; read with `days_since`.
+    Timestamp,
+    /// A length of time, given as [`Slot::Duration`].
+    Duration,
+    /// The type of the `null` literal.
+    Null,
+    /// A list; fields of list type must be `List(String)` (see [`Slot::List`]).
+    List(Box<Type>),
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Bool => f.write_str("bool"),
+            Type::Int => f.write_str("int"),
+            Type::Double => f.write_str("double"),
+            Type::String => f.write_str("string"),
+            Type::Timestamp => f.write_str("timestamp"),
+            Type::Duration => f.write_str("duration"),
+            Type::Null => f.write_str("null"),
+            Type::List(t) => write!(f, "list({t})"),
+        }
+    }
+}
+
+/// A field rules can read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The dotted name used in rules, e.g. `value.rfm.r`.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// Whether it may be absent ([`Slot::Missing`]) for some customers.
+    pub optional: bool,
+    /// Index of its value in [`Context::slots`].
+    pub slot: usize,
+}
+
+/// The names rules may use: fields and segment ids.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Schema {
+    fields: Vec<Field>,
+    segments: Vec<String>,
+}
+
+impl Schema {
+    /// An empty schema.
+    pub fn new() -> Self {
+        Schema::default()
+    }
+
+    /// Declares a field read from `slot`; declaring a name again replaces it.
+    pub fn add_field(&mut self, name: &str, ty: Type, optional: bool, slot: usize) -> &mut Self {
+        let field = Field { name: name.to_string(), ty, optional, slot };
+        match self.fields.iter_mut().find(|f| f.name == name) {
+            Some(existing) => *existing = field,
+            None => self.fields.push(field),
+        }
+        self
+    }
+
+    /// Declares a segment id usable in `segment('id')`; returns its index,
+    /// which is its position in [`Context::segments`].
+    pub fn add_segment(&mut self, id: &str) -> usize {
+        match self.segments.iter().position(|s| s == id) {
+            Some(i) => i,
+            None => {
+                self.segments.push(id.to_string());
+                self.segments.len() - 1
+            }
+        }
+    }
+
+    /// The declared fields.
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// The declared segment ids, in index order.
+    pub fn segments(&self) -> &[String] {
+        &self.segments
+    }
+
+    fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// Size limits for a rule; all are enforced by [`compile`] with `TOO_LARGE` errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Maximum rule length in bytes (default 4096).
+    pub max_len: usize,
+    /// Maximum nesting depth of the expression (default 64, capped at [`Limits::DEPTH_CAP`]).
+    pub max_depth: usize,
+    /// Maximum number of operations (syntax tree nodes) (default 1000).
+    pub max_nodes: usize,
+}
+
+impl Limits {
+    /// The highest depth honoured whatever `max_depth` says, so that
+    /// compiling and evaluating stay well within a WebAssembly stack.
+    pub const DEPTH_CAP: usize = 128;
+
+    fn effective_depth(&self) -> usize {
+        self.max_depth.min(Self::DEPTH_CAP)
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_len: 4096, max_depth: 64, max_nodes: 1000 }
+    }
+}
+
+/// The value of one field for the customer being evaluated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Slot<'a> {
+    /// Absent (an optional field without data, or a slot never filled).
+    Missing,
+    /// A bool.
+    Bool(bool),
+    /// An int.
+    Int(i64),
+    /// A double.
+    Double(f64),
+    /// A string.
+    Str(&'a str),
+    /// A list of strings.
+    List(&'a [String]),
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    Timestamp(i64),
+    /// A duration in seconds.
+    Duration(i64),
+}
+
+/// What a rule is evaluated against: one customer's field values and facts.
+///
+/// Evaluation reads it without allocating; the caller may keep the buffers
+/// behind it and refill them for each customer.
+#[derive(Clone, Copy)]
+pub struct Context<'a> {
+    /// Field values, indexed by [`Field::slot`]; an index past the end reads as missing.
+    pub slots: &'a [Slot<'a>],
+    /// Number of orders in a category, for `bought('category')`.
+    pub bought: &'a dyn Fn(&str) -> u32,
+    /// The scoring instant in milliseconds since the epoch, for `days_since`.
+    pub as_of_ms: i64,
+    /// Results of segments already evaluated, indexed like [`Schema::segments`];
+    /// `None` or an index past the end reads as unknown.
+    pub segments: &'a [Option<bool>],
+}
+
+fn no_orders(_: &str) -> u32 {
+    0
+}
+
+impl<'a> Context<'a> {
+    /// A context with these slots, no orders, the epoch as scoring instant and no segment results.
+    pub fn new(slots: &'a [Slot<'a>]) -> Self {
+        Context { slots, bought: &no_orders, as_of_ms: 0, segments: &[] }
+    }
+}
+
+impl fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("slots", &self.slots)
+            .field("as_of_ms", &self.as_of_ms)
+            .field("segments", &self.segments)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Compiles a rule: lexes, parses, type-checks against `schema` and builds a
+/// [`Program`] that evaluates without re-parsing or allocating.
+///
+/// Errors are `RULE_SYNTAX`, `RULE_TYPE` or `TOO_LARGE` with an empty path
+/// (the caller adds one with [`Error::under`]) and a message giving the line,
+/// the column, the source line and a caret under the offending text.
+pub fn compile(source: &str, schema: &Schema, limits: &Limits) -> Result<Program> {
+    if source.len() > limits.max_len {
+        return Err(Error::new(
+            ErrorCode::TooLarge,
+            "",
+            format!("rule is {} bytes long; the limit is {} bytes", source.len(), limits.max_len),
+        ));
+    }
+    let tokens = lexer::lex(source)?;
+    let expr = parser::parse(source, &tokens, limits)?;
+    check::check(source, &expr, schema)
+}
+
+/// An order in which to evaluate segments so that each comes after the
+/// segments its rule references; `programs[i]` is the rule of
+/// `schema.segments()[i]`. A cycle is an `INVALID_SEGMENT` error naming it.
+pub fn evaluation_order(schema: &Schema, programs: &[Program]) -> Result<Vec<usize>> {
+    let ids = schema.segments();
+    if programs.len() != ids.len() {
+        return Err(Error::new(
+            ErrorCode::InvalidSegment,
+            "",
+            format!("expected one rule per segment ({}), got {}", ids.len(), programs.len()),
+        ));
+    }
+    let deps = |i: usize| programs[i].segment_dependencies().iter().copied().filter(|&d| d < ids.len());
+    // 0 = not visited, 1 = on the current path, 2 = done.
+    let mut state = vec![0u8; ids.len()];
+    let mut order = Vec::with_capacity(ids.len());
+    for root in 0..ids.len() {
+        if state[root] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            match deps(node).nth(*next) {
+                Some(dep) => {
+                    *next += 1;
+                    match state[dep] {
+                        0 => {
+                            state[dep] = 1;
+                            stack.push((dep, 0));
+                        }
+                        1 => {
+                            let from = stack.iter().position(|&(n, _)| n == dep).unwrap_or(0);
+                            let cycle: Vec<String> =
+                                stack[from..].iter().chain([&(dep, 0)]).map(|&(n, _)| format!("`{}`", ids[n])).collect();
+                            return Err(Error::new(
+                                ErrorCode::InvalidSegment,
+                                "",
+                                format!("segments reference each other in a cycle: {}", cycle.join(" → ")),
+                            ));
+                        }
+                        _ => {}
+                    }
+                }
+                None => {
+                    state[node] = 2;
+                    order.push(node);
+                    stack.pop();
+                }
+            }
+        }
+    }
+    Ok(order)
+}
+
+/// Edit distance between two names, for "did you mean" suggestions.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo.
+fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let budget = (name.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|&(d, _)| d <= budget)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests;

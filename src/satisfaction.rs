@@ -1,0 +1,208 @@
+//! Satisfaction (domain.md §2): perception against expectation in gap and
+//! ratio form, NPS answers, behavioural signals and word of mouth.
+
+use crate::config::SatisfactionConfig;
+use crate::customer::{Customer, Survey};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Degree of satisfaction, from the gap between perception and expectation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Perception below expectation: churn rises.
+    Dissatisfied,
+    /// Perception about meets expectation.
+    Basic,
+    /// Perception above expectation.
+    Satisfied,
+    /// Perception well above expectation: referrals and word of mouth.
+    Delighted,
+}
+
+/// NPS category of a 0–10 "would you recommend us" answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NpsCategory {
+    /// 9 or 10.
+    Promoter,
+    /// 7 or 8.
+    Passive,
+    /// 0 to 6.
+    Detractor,
+}
+
+/// An NPS answer and its category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Nps {
+    /// The answer, 0 to 10.
+    pub score: u8,
+    /// Its category.
+    pub category: NpsCategory,
+}
+
+/// The satisfaction figures of one customer; `None` where inputs are missing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Satisfaction {
+    /// Weighted mean perception minus weighted mean expectation.
+    pub gap: Option<f64>,
+    /// Weighted mean perception divided by weighted mean expectation (`None` when expectation is 0).
+    pub ratio: Option<f64>,
+    /// Perception minus expectation, per dimension.
+    pub dimensions: BTreeMap<String, f64>,
+    /// Degree from the gap, by the configured thresholds.
+    pub level: Option<Level>,
+    /// NPS answer and category.
+    pub nps: Option<Nps>,
+    /// Orders after the first.
+    pub repeat_purchases: u32,
+    /// Complaints per order.
+    pub complaint_rate: Option<f64>,
+    /// Returns per order.
+    pub return_rate: Option<f64>,
+    /// New customers referred.
+    pub referrals: Option<u32>,
+    /// Expected number of people told: positive when satisfied, negative when dissatisfied.
+    pub word_of_mouth: Option<f64>,
+}
+
+/// Computes the satisfaction figures of `c`.
+///
+/// ```
+/// use crmscore::{config::Config, customer::{Customer, Limits}, json::Json, satisfaction::{satisfaction, Level}};
+/// let v: Json = serde_json::from_str(r#"{"id": "a", "survey": {
+///     "expectation": {"product": 4, "service": 4}, "perception": {"product": 5, "service": 4}}}"#).unwrap();
+/// let c = Customer::from_json(&v, 0, &Limits::default()).unwrap();
+/// let s = satisfaction(&c, &Config::default().satisfaction);
+/// assert_eq!(s.gap, Some(0.5));          // 4.5 - 4
+/// assert_eq!(s.ratio, Some(1.125));      // 4.5 / 4
+/// assert_eq!(s.level, Some(Level::Satisfied));
+/// assert_eq!(s.word_of_mouth, Some(12.0));
+/// ```
+pub fn satisfaction(c: &Customer, config: &SatisfactionConfig) -> Satisfaction {
+    let (gap, ratio, dimensions) = match &c.survey {
+        Some(s) if !s.dimensions.is_empty() => weighted(s),
+        _ => (None, None, BTreeMap::new()),
+    };
+    let level = gap.map(|g| level(g, config));
+    let orders = c.orders.len() as u32;
+    let per_order = |n: Option<u32>| n.filter(|_| orders > 0).map(|n| f64::from(n) / f64::from(orders));
+    Satisfaction {
+        gap,
+        ratio,
+        dimensions,
+        level,
+        nps: c.survey.as_ref().and_then(|s| s.nps).map(nps),
+        repeat_purchases: orders.saturating_sub(1),
+        complaint_rate: per_order(c.complaints),
+        return_rate: per_order(c.returns),
+        referrals: c.referrals,
+        word_of_mouth: level.map(|l| match l {
+            Level::Dissatisfied => config.word_of_mouth_dissatisfied,
+            Level::Basic => 0.0,
+            Level::Satisfied | Level::Delighted => config.word_of_mouth_satisfied,
+        }),
+    }
+}
+
+fn weighted(s: &Survey) -> (Option<f64>, Option<f64>, BTreeMap<String, f64>) {
+    let total: f64 = s.dimensions.iter().map(|d| d.weight).sum();
+    let mean_p = s.dimensions.iter().map(|d| d.weight * d.perception).sum::<f64>() / total;
+    let mean_e = s.dimensions.iter().map(|d| d.weight * d.expectation).sum::<f64>() / total;
+    let dims = s.dimensions.iter().map(|d| (d.name.clone(), d.perception - d.expectation)).collect();
+    (Some(mean_p - mean_e), (mean_e > 0.0).then(|| mean_p / mean_e), dims)
+}
+
+/// The degree of a gap: below `basic` dissatisfied, then basic, satisfied, delighted.
+pub fn level(gap: f64, c: &SatisfactionConfig) -> Level {
+    if gap < c.basic {
+        Level::Dissatisfied
+    } else if gap < c.satisfied {
+        Level::Basic
+    } else if gap < c.delighted {
+        Level::Satisfied
+    } else {
+        Level::Delighted
+    }
+}
+
+/// The category of an NPS answer.
+pub fn nps(score: u8) -> Nps {
+    let category = match score {
+        9.. => NpsCategory::Promoter,
+        7..=8 => NpsCategory::Passive,
+        _ => NpsCategory::Detractor,
+    };
+    Nps { score, category }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::customer::Dimension;
+
+    fn dim(name: &str, e: f64, p: f64, w: f64) -> Dimension {
+        Dimension { name: name.into(), expectation: e, perception: p, weight: w }
+    }
+
+    fn with_survey(dimensions: Vec<Dimension>, nps: Option<u8>) -> Customer {
+        Customer {
+            id: "c".into(),
+            first_seen: None,
+            orders: vec![],
+            survey: Some(Survey { dimensions, nps }),
+            complaints: Some(1),
+            returns: None,
+            referrals: None,
+        }
+    }
+
+    #[test]
+    fn weighted_gap_and_ratio_by_hand() {
+        // perception (2×3 + 1×6) / 3 = 4, expectation (2×5 + 1×2) / 3 = 4: exactly met.
+        let c = with_survey(vec![dim("product", 5.0, 3.0, 2.0), dim("service", 2.0, 6.0, 1.0)], Some(6));
+        let s = satisfaction(&c, &Config::default().satisfaction);
+        assert_eq!(s.gap, Some(0.0));
+        assert_eq!(s.ratio, Some(1.0));
+        assert_eq!(s.dimensions["product"], -2.0);
+        assert_eq!(s.dimensions["service"], 4.0);
+        assert_eq!(s.level, Some(Level::Basic));
+        assert_eq!(s.word_of_mouth, Some(0.0));
+        assert_eq!(s.nps, Some(Nps { score: 6, category: NpsCategory::Detractor }));
+        // no orders: rates per order are unknown, not zero
+        assert_eq!(s.complaint_rate, None);
+    }
+
+    #[test]
+    fn dissatisfied_customers_tell_twenty() {
+        let c = with_survey(vec![dim("service", 4.0, 3.0, 1.0)], None);
+        let s = satisfaction(&c, &Config::default().satisfaction);
+        assert_eq!(s.gap, Some(-1.0));
+        assert_eq!(s.ratio, Some(0.75));
+        assert_eq!(s.level, Some(Level::Dissatisfied));
+        assert_eq!(s.word_of_mouth, Some(-20.0));
+    }
+
+    #[test]
+    fn levels_follow_thresholds() {
+        let c = Config::default().satisfaction;
+        assert_eq!(level(-0.01, &c), Level::Dissatisfied);
+        assert_eq!(level(0.0, &c), Level::Basic);
+        assert_eq!(level(0.5, &c), Level::Satisfied);
+        assert_eq!(level(1.0, &c), Level::Delighted);
+        assert_eq!(nps(10).category, NpsCategory::Promoter);
+        assert_eq!(nps(7).category, NpsCategory::Passive);
+    }
+
+    #[test]
+    fn missing_survey_gives_nulls() {
+        let mut c = with_survey(vec![], None);
+        c.survey = None;
+        let s = satisfaction(&c, &Config::default().satisfaction);
+        assert_eq!((s.gap, s.ratio, s.level, s.nps, s.word_of_mouth), (None, None, None, None, None));
+        let zero = with_survey(vec![dim("x", 0.0, 2.0, 1.0)], None);
+        assert_eq!(satisfaction(&zero, &Config::default().satisfaction).ratio, None);
+    }
+}

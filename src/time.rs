@@ -1,0 +1,245 @@
+//! Instants: ISO 8601 dates and date-times, or epoch milliseconds, all in UTC.
+//!
+//! A date without a time (`2026-11-22`) is midnight UTC at its start; a
+//! date-time without an offset (`2026-11-22T10:30`) is read as UTC, so the
+//! same input gives the same score in every time zone.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::json::{format_number, Json};
+
+/// Milliseconds in one day.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Epoch milliseconds bounds accepted as instants: years 1900 to 2999.
+const MIN_MS: i64 = -2_208_988_800_000;
+const MAX_MS: i64 = 32_503_680_000_000;
+
+/// Reads an instant from a string (ISO 8601) or a number (epoch milliseconds).
+///
+/// ```
+/// use crmscore::time::parse_instant;
+/// assert_eq!(parse_instant("1970-01-02").unwrap(), 86_400_000);
+/// assert_eq!(parse_instant("1970-01-01T01:00:00+01:00").unwrap(), 0);
+/// assert!(parse_instant("2026-02-30").is_err());
+/// ```
+pub fn parse_instant(text: &str) -> std::result::Result<i64, String> {
+    let s = text.trim();
+    if s.len() < 10 || s.len() > 40 || !s.is_ascii() {
+        return Err(invalid(text));
+    }
+    let (date, rest) = s.split_at(10);
+    let (y, m, d) = parse_date(date).ok_or_else(|| invalid(text))?;
+    if !(1900..=2999).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return Err(format!("{text:?} is not a calendar date"));
+    }
+    let mut ms = days_from_civil(y, m, d) * DAY_MS;
+    if rest.is_empty() {
+        return Ok(ms);
+    }
+    let rest = rest.strip_prefix(['T', 't', ' ']).ok_or_else(|| invalid(text))?;
+    let (time, offset) = split_offset(rest).ok_or_else(|| invalid(text))?;
+    ms += parse_time(time).ok_or_else(|| invalid(text))?;
+    ms -= offset;
+    Ok(ms)
+}
+
+fn invalid(text: &str) -> String {
+    format!(
+        "expected an ISO 8601 date (2026-11-22) or date-time (2026-11-22T10:30:00Z), got {}",
+        Json::Str(text.to_string()).describe()
+    )
+}
+
+fn digits(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn parse_date(s: &str) -> Option<(i64, i64, i64)> {
+    let b = s.as_bytes();
+    if b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    Some((digits(&s[..4])?, digits(&s[5..7])?, digits(&s[8..10])?))
+}
+
+/// Splits `10:30:00.5+02:00` into the time and the offset in milliseconds.
+fn split_offset(s: &str) -> Option<(&str, i64)> {
+    if let Some(t) = s.strip_suffix(['Z', 'z']) {
+        return Some((t, 0));
+    }
+    match s.rfind(['+', '-']) {
+        Some(i) => {
+            let off = &s[i + 1..];
+            let (h, m) = match off.len() {
+                5 if off.as_bytes()[2] == b':' => (digits(&off[..2])?, digits(&off[3..])?),
+                4 => (digits(&off[..2])?, digits(&off[2..])?),
+                2 => (digits(off)?, 0),
+                _ => return None,
+            };
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let sign = if s.as_bytes()[i] == b'-' { -1 } else { 1 };
+            Some((&s[..i], sign * (h * 3_600_000 + m * 60_000)))
+        }
+        None => Some((s, 0)),
+    }
+}
+
+fn parse_time(s: &str) -> Option<i64> {
+    let (hms, frac) = match s.split_once(['.', ',']) {
+        Some((hms, frac)) => (hms, Some(frac)),
+        None => (s, None),
+    };
+    let mut parts = hms.split(':');
+    let h = digits(parts.next()?)?;
+    let m = digits(parts.next()?)?;
+    let sec = match parts.next() {
+        Some(p) => digits(p)?,
+        None => 0,
+    };
+    if parts.next().is_some() || h > 23 || m > 59 || sec > 59 {
+        return None;
+    }
+    let millis = match frac {
+        Some(f) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => {
+            let padded = format!("{f:0<3}");
+            digits(&padded[..3])?
+        }
+        Some(_) => return None,
+        None => 0,
+    };
+    Some(((h * 60 + m) * 60 + sec) * 1000 + millis)
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The calendar date of a day number (inverse of [`days_from_civil`]).
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Formats epoch milliseconds as an ISO 8601 UTC date-time (`2026-11-22T00:00:00.000Z`).
+///
+/// ```
+/// assert_eq!(crmscore::time::format_instant(86_400_000), "1970-01-02T00:00:00.000Z");
+/// ```
+pub fn format_instant(ms: i64) -> String {
+    let days = ms.div_euclid(DAY_MS);
+    let rem = ms.rem_euclid(DAY_MS);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        rem / 3_600_000,
+        rem / 60_000 % 60,
+        rem / 1000 % 60,
+        rem % 1000
+    )
+}
+
+/// Reads an instant field of the input: an ISO 8601 string or epoch milliseconds.
+pub(crate) fn expect_instant(v: &Json, path: &str) -> Result<i64> {
+    match v {
+        Json::Str(s) => parse_instant(s).map_err(|m| Error::new(ErrorCode::InvalidDate, path, m)),
+        Json::Num(n) if n.is_finite() && n.fract() == 0.0 && (MIN_MS as f64..=MAX_MS as f64).contains(n) => {
+            Ok(*n as i64)
+        }
+        Json::Num(n) => Err(Error::new(
+            ErrorCode::InvalidDate,
+            path,
+            format!(
+                "expected epoch milliseconds (a whole number for a date between 1900 and 2999), got {}",
+                format_number(*n)
+            ),
+        )),
+        other => Err(Error::new(
+            ErrorCode::InvalidType,
+            path,
+            format!(
+                "expected an ISO 8601 date string or epoch milliseconds, got {} (pass a Date as date.toISOString() or date.getTime())",
+                other.describe()
+            ),
+        )),
+    }
+}
+
+/// Whole days from `from` to `to` (floored), for day-valued figures such as recency.
+pub(crate) fn whole_days(from: i64, to: i64) -> u32 {
+    ((to - from).max(0) / DAY_MS) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_date_times_parse_as_utc() {
+        assert_eq!(parse_instant("1970-01-01").unwrap(), 0);
+        assert_eq!(parse_instant("2000-03-01").unwrap(), 951_868_800_000);
+        assert_eq!(parse_instant("2026-11-22T10:30").unwrap(), parse_instant("2026-11-22").unwrap() + 37_800_000);
+        assert_eq!(parse_instant("2026-11-22T10:30:15.250Z").unwrap() % 60_000, 15_250);
+        assert_eq!(parse_instant("2026-11-22T12:00:00+02:00").unwrap(), parse_instant("2026-11-22T10:00:00Z").unwrap());
+        assert_eq!(parse_instant("2026-11-22T00:00:00-0130").unwrap(), parse_instant("2026-11-22T01:30:00Z").unwrap());
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        for bad in ["2026-11-2\u{e9}T10", "2026-11-22T10:00+\u{e9}\u{e9}", "2026-02-29", "2026-13-01", "2026-04-31", "2026-11-22T24:00", "22/11/2026", "2026-1-5", "", "2026-11-22T10:61"] {
+            assert!(parse_instant(bad).is_err(), "{bad} should be refused");
+        }
+        assert!(parse_instant("2024-02-29").is_ok());
+    }
+
+    #[test]
+    fn civil_round_trips() {
+        for z in [-800_000, -1, 0, 1, 10_956, 20_414, 400_000] {
+            let (y, m, d) = civil_from_days(z);
+            assert_eq!(days_from_civil(y, m, d), z);
+        }
+        assert_eq!(format_instant(parse_instant("2026-11-22T10:30:15.250Z").unwrap()), "2026-11-22T10:30:15.250Z");
+    }
+
+    #[test]
+    fn instants_from_json_name_the_field() {
+        assert_eq!(expect_instant(&Json::Num(86_400_000.0), "at").unwrap(), DAY_MS);
+        let e = expect_instant(&Json::Str("2026-02-30".into()), "orders[0].at").unwrap_err();
+        assert_eq!(e.to_string(), "orders[0].at: \"2026-02-30\" is not a calendar date");
+        let e = expect_instant(&Json::Num(1.5), "at").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidDate);
+        let e = expect_instant(&Json::Bool(true), "at").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidType);
+    }
+}

@@ -1,0 +1,353 @@
+//! Customer value (domain.md §1): recency, frequency, monetary, lifetime value,
+//! ABC class and RFM scores.
+
+use crate::config::{Abc, Config, Lifetime, RfmEdges};
+use crate::customer::Customer;
+use crate::time::{format_instant, whole_days, DAY_MS};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Days in the year used to annualise rates and to window "recent yearly spend".
+pub const YEAR_DAYS: f64 = 365.0;
+
+/// ABC class by value (domain.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum AbcClass {
+    /// VIP: the few customers who make about half of the value.
+    A,
+    /// Important.
+    B,
+    /// Ordinary.
+    C,
+    /// A C customer whose cost to serve exceeds the value they bring.
+    D,
+}
+
+/// RFM scores 1–5 and the named segment they fall in.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rfm {
+    /// Recency score: 5 bought most recently.
+    pub r: u8,
+    /// Frequency score: 5 buys most often.
+    pub f: u8,
+    /// Monetary score: 5 spends most.
+    pub m: u8,
+    /// Named RFM segment id (see [`rfm_segment`]).
+    pub segment: &'static str,
+}
+
+/// The value figures of one customer as of the scoring instant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Value {
+    /// Whole days since the last order; `None` without orders.
+    pub recency_days: Option<u32>,
+    /// Number of orders.
+    pub frequency: u32,
+    /// Sum of order amounts.
+    pub monetary: f64,
+    /// `monetary / frequency`; `None` without orders.
+    pub average_order_value: Option<f64>,
+    /// Whole days since the customer was first seen or first ordered, whichever is earlier.
+    pub tenure_days: Option<u32>,
+    /// Orders per 365 days of tenure, tenure floored at `value.rateFloorDays`.
+    pub orders_per_year: Option<f64>,
+    /// Sum of `amount - cost` over the orders that have a cost; `None` when none has.
+    pub margin: Option<f64>,
+    /// Value created so far: `amount - cost` where a cost is given, `amount × marginRate` otherwise.
+    pub historic_value: f64,
+    /// Spend in the 365 days up to the scoring instant.
+    pub yearly_spend: f64,
+    /// Lifetime value of the coming `horizonYears` (see [`projected_value`]).
+    pub projected_value: f64,
+    /// Distinct accounts the orders came from, orders without an account counting as one
+    /// (value is summed over all of them: the customer, not the account, is scored).
+    pub accounts: u32,
+    /// Orders per category.
+    pub categories: BTreeMap<String, u32>,
+    /// When the first order was placed (ISO 8601).
+    pub first_order_at: Option<String>,
+    /// When the last order was placed (ISO 8601).
+    pub last_order_at: Option<String>,
+    /// ABC class; `None` without configured thresholds.
+    pub abc: Option<AbcClass>,
+    /// RFM scores; `None` without configured quintile edges or without orders.
+    pub rfm: Option<Rfm>,
+}
+
+/// Computes the value figures of `c` as of `as_of` (epoch ms).
+pub fn value(c: &Customer, as_of: i64, config: &Config) -> Value {
+    let frequency = c.orders.len() as u32;
+    let monetary: f64 = c.orders.iter().map(|o| o.amount).sum();
+    let first = c.orders.first().map(|o| o.at);
+    let last = c.orders.last().map(|o| o.at);
+    let start = match (c.first_seen, first) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let tenure_days = start.map(|s| whole_days(s, as_of));
+    let orders_per_year = tenure_days
+        .filter(|_| frequency > 0)
+        .map(|t| f64::from(frequency) * YEAR_DAYS / f64::from(t).max(config.rate_floor_days));
+    let with_cost: Vec<f64> = c.orders.iter().filter_map(|o| o.cost.map(|cost| o.amount - cost)).collect();
+    let margin = (!with_cost.is_empty()).then(|| with_cost.iter().sum());
+    let historic_value = c
+        .orders
+        .iter()
+        .map(|o| o.cost.map_or(o.amount * config.lifetime.margin_rate, |cost| o.amount - cost))
+        .sum();
+    let year_ago = as_of - 365 * DAY_MS;
+    let yearly_spend = c.orders.iter().filter(|o| o.at > year_ago).map(|o| o.amount).sum();
+    let mut accounts: Vec<&str> = c.orders.iter().filter_map(|o| o.account_id.as_deref()).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let mut categories = BTreeMap::new();
+    for cat in c.orders.iter().filter_map(|o| o.category.as_ref()) {
+        *categories.entry(cat.clone()).or_insert(0) += 1;
+    }
+    let recency_days = last.map(|l| whole_days(l, as_of));
+    let mut v = Value {
+        recency_days,
+        frequency,
+        monetary,
+        average_order_value: (frequency > 0).then(|| monetary / f64::from(frequency)),
+        tenure_days,
+        orders_per_year,
+        margin,
+        historic_value,
+        yearly_spend,
+        projected_value: projected_value(yearly_spend, &config.lifetime),
+        accounts: accounts.len().max(usize::from(frequency > 0)) as u32,
+        categories,
+        first_order_at: first.map(format_instant),
+        last_order_at: last.map(format_instant),
+        abc: None,
+        rfm: None,
+    };
+    v.abc = config.abc.as_ref().map(|abc| abc_class(&v, c, abc));
+    v.rfm = config.rfm.as_ref().zip(recency_days).map(|(edges, r)| rfm(f64::from(r), f64::from(frequency), monetary, edges));
+    v
+}
+
+/// Lifetime value of a customer whose yearly spend is `yearly_spend`.
+///
+/// Year `t` (0-based) contributes `yearly_spend × marginRate × retentionRate^t
+/// / (1 + discountRate)^t`: the coming year counts in full (the customer is
+/// active now), later years are weighted by the chance the customer stays and
+/// discounted. With horizon 20, margin 1, retention 1 and discount 0 it is
+/// simply 20 years of spend, the Walmart "lifetime customer" of domain.md §1:
+///
+/// ```
+/// use crmscore::{config::Lifetime, value::projected_value};
+/// let walmart = Lifetime { horizon_years: 20.0, margin_rate: 1.0, retention_rate: 1.0, discount_rate: 0.0 };
+/// assert_eq!(projected_value(60.0 * 52.0, &walmart), 62_400.0);
+/// ```
+///
+/// A fractional horizon counts the last, partial year pro rata.
+pub fn projected_value(yearly_spend: f64, l: &Lifetime) -> f64 {
+    let per_year = yearly_spend * l.margin_rate;
+    let factor = l.retention_rate / (1.0 + l.discount_rate);
+    let mut total = 0.0;
+    let mut weight = 1.0;
+    let mut t = 0.0;
+    while t < l.horizon_years {
+        total += per_year * weight * (l.horizon_years - t).min(1.0);
+        weight *= factor;
+        t += 1.0;
+    }
+    total
+}
+
+fn abc_class(v: &Value, c: &Customer, abc: &Abc) -> AbcClass {
+    if v.historic_value >= abc.a {
+        return AbcClass::A;
+    }
+    if v.historic_value >= abc.b {
+        return AbcClass::B;
+    }
+    let cost_to_serve = abc.per_order * f64::from(v.frequency)
+        + abc.per_complaint * f64::from(c.complaints.unwrap_or(0))
+        + abc.per_return * f64::from(c.returns.unwrap_or(0));
+    if cost_to_serve > v.historic_value || v.historic_value < 0.0 {
+        AbcClass::D
+    } else {
+        AbcClass::C
+    }
+}
+
+/// Scores 1–5 from quintile edges; a value equal to an edge falls in the lower quintile.
+fn quintile(value: f64, edges: &[f64; 4]) -> u8 {
+    1 + edges.iter().filter(|e| value > **e).count() as u8
+}
+
+/// RFM scores of a customer: for recency fewer days is better, so the scale is reversed.
+///
+/// ```
+/// use crmscore::{config::RfmEdges, value::rfm};
+/// let edges = RfmEdges { recency: [30.0, 90.0, 180.0, 365.0], frequency: [1.0, 2.0, 4.0, 8.0], monetary: [50.0, 100.0, 250.0, 500.0] };
+/// let s = rfm(10.0, 9.0, 600.0, &edges);
+/// assert_eq!((s.r, s.f, s.m, s.segment), (5, 5, 5, "champions"));
+/// ```
+pub fn rfm(recency_days: f64, frequency: f64, monetary: f64, edges: &RfmEdges) -> Rfm {
+    let r = 6 - quintile(recency_days, &edges.recency);
+    let f = quintile(frequency, &edges.frequency);
+    let m = quintile(monetary, &edges.monetary);
+    Rfm { r, f, m, segment: rfm_segment(r, f, m) }
+}
+
+/// The named RFM segment of scores `r`, `f`, `m`, on R and FM = (F + M) / 2.
+///
+/// The eleven standard segments, tested in this order (first match wins),
+/// so every combination has exactly one:
+///
+/// | segment | R | FM |
+/// |---|---|---|
+/// | `champions` | 4–5 | ≥ 4 |
+/// | `cant-lose-them` | 1 | ≥ 4 |
+/// | `at-risk` | 1–2 | ≥ 3 |
+/// | `loyal-customers` | 3–5 | ≥ 3 |
+/// | `new-customers` | 5 | ≤ 1.5 |
+/// | `promising` | 4 | ≤ 1.5 |
+/// | `potential-loyalists` | 4–5 | < 3 |
+/// | `need-attention` | 3 | ≥ 2 |
+/// | `about-to-sleep` | 3 | < 2 |
+/// | `hibernating` | 2 | < 3 |
+/// | `lost` | 1 | < 3 |
+pub fn rfm_segment(r: u8, f: u8, m: u8) -> &'static str {
+    let fm = f64::from(f + m) / 2.0;
+    match r {
+        4..=5 if fm >= 4.0 => "champions",
+        1 if fm >= 4.0 => "cant-lose-them",
+        1..=2 if fm >= 3.0 => "at-risk",
+        3..=5 if fm >= 3.0 => "loyal-customers",
+        5 if fm <= 1.5 => "new-customers",
+        4 if fm <= 1.5 => "promising",
+        4..=5 => "potential-loyalists",
+        3 if fm >= 2.0 => "need-attention",
+        3 => "about-to-sleep",
+        2 => "hibernating",
+        _ => "lost",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customer::Order;
+    use crate::time::parse_instant;
+
+    fn order(at: &str, amount: f64) -> Order {
+        Order { at: parse_instant(at).unwrap(), amount, cost: None, category: None, discount: None, channel: None, account_id: None }
+    }
+
+    fn customer(orders: Vec<Order>) -> Customer {
+        Customer { id: "c".into(), first_seen: None, orders, survey: None, complaints: None, returns: None, referrals: None }
+    }
+
+    #[test]
+    fn rfm_of_a_small_history_by_hand() {
+        let as_of = parse_instant("2026-11-22").unwrap();
+        let c = customer(vec![order("2026-05-26", 20.0), order("2026-08-24", 40.0), order("2026-11-12", 60.0)]);
+        let v = value(&c, as_of, &Config::default());
+        assert_eq!(v.recency_days, Some(10));
+        assert_eq!(v.tenure_days, Some(180));
+        assert_eq!(v.frequency, 3);
+        assert_eq!(v.monetary, 120.0);
+        assert_eq!(v.average_order_value, Some(40.0));
+        assert_eq!(v.orders_per_year, Some(3.0 * 365.0 / 180.0));
+        assert_eq!(v.margin, None);
+        assert_eq!(v.historic_value, 120.0);
+        assert_eq!(v.yearly_spend, 120.0);
+        assert_eq!(v.abc, None);
+        assert_eq!(v.rfm, None);
+        assert_eq!(v.first_order_at.as_deref(), Some("2026-05-26T00:00:00.000Z"));
+    }
+
+    #[test]
+    fn lifetime_customer_of_domain_md() {
+        let as_of = parse_instant("2026-11-22").unwrap();
+        let orders = (0..52).map(|k| Order { at: as_of - 7 * k * DAY_MS, ..order("2026-01-01", 60.0) }).collect();
+        let mut config = Config::default();
+        config.lifetime = Lifetime { horizon_years: 20.0, margin_rate: 1.0, retention_rate: 1.0, discount_rate: 0.0 };
+        let v = value(&customer(orders), as_of, &config);
+        assert_eq!(v.yearly_spend, 3120.0);
+        assert_eq!(v.projected_value, 62_400.0);
+    }
+
+    #[test]
+    fn projection_weights_retention_and_discount() {
+        let l = Lifetime { horizon_years: 3.0, margin_rate: 0.5, retention_rate: 0.8, discount_rate: 0.25 };
+        // 1000 × 0.5 × (1 + 0.64 + 0.4096) = 1024.8
+        assert!((projected_value(1000.0, &l) - 1024.8).abs() < 1e-9);
+        let half = Lifetime { horizon_years: 1.5, margin_rate: 1.0, retention_rate: 1.0, discount_rate: 0.0 };
+        assert_eq!(projected_value(100.0, &half), 150.0);
+    }
+
+    #[test]
+    fn margin_abc_and_d_class() {
+        let as_of = parse_instant("2026-11-22").unwrap();
+        let mut cheap = order("2026-11-01", 30.0);
+        cheap.cost = Some(25.0);
+        let mut c = customer(vec![cheap, order("2026-11-02", 10.0)]);
+        c.complaints = Some(2);
+        let mut config = Config::default();
+        config.lifetime.margin_rate = 0.5;
+        config.abc = Some(Abc { a: 1000.0, b: 100.0, per_order: 1.0, per_complaint: 5.0, per_return: 0.0 });
+        let v = value(&c, as_of, &config);
+        assert_eq!(v.margin, Some(5.0));
+        assert_eq!(v.historic_value, 10.0);
+        // cost to serve 2 × 1 + 2 × 5 = 12 > 10: a C customer who costs more than they bring
+        assert_eq!(v.abc, Some(AbcClass::D));
+        c.complaints = Some(1);
+        assert_eq!(value(&c, as_of, &config).abc, Some(AbcClass::C));
+        config.abc = Some(Abc { a: 10.0, b: 5.0, per_order: 0.0, per_complaint: 0.0, per_return: 0.0 });
+        assert_eq!(value(&c, as_of, &config).abc, Some(AbcClass::A));
+    }
+
+    #[test]
+    fn accounts_are_summed_into_one_customer() {
+        let as_of = parse_instant("2026-11-22").unwrap();
+        let mut a = order("2026-11-01", 10.0);
+        a.account_id = Some("x".into());
+        let mut b = order("2026-11-02", 15.0);
+        b.account_id = Some("y".into());
+        let v = value(&customer(vec![a.clone(), b, a]), as_of, &Config::default());
+        assert_eq!(v.accounts, 2);
+        assert_eq!(v.monetary, 35.0);
+    }
+
+    #[test]
+    fn quintiles_put_ties_in_the_lower_bucket() {
+        let edges = [10.0, 20.0, 30.0, 40.0];
+        assert_eq!(quintile(10.0, &edges), 1);
+        assert_eq!(quintile(10.5, &edges), 2);
+        assert_eq!(quintile(40.0, &edges), 4);
+        assert_eq!(quintile(41.0, &edges), 5);
+    }
+
+    #[test]
+    fn every_rfm_cell_has_one_segment() {
+        let expect = [
+            ((5, 5, 5), "champions"),
+            ((4, 4, 4), "champions"),
+            ((1, 5, 4), "cant-lose-them"),
+            ((2, 5, 5), "at-risk"),
+            ((1, 3, 3), "at-risk"),
+            ((3, 4, 5), "loyal-customers"),
+            ((5, 3, 3), "loyal-customers"),
+            ((5, 1, 2), "new-customers"),
+            ((4, 1, 1), "promising"),
+            ((5, 2, 2), "potential-loyalists"),
+            ((3, 2, 2), "need-attention"),
+            ((3, 1, 2), "about-to-sleep"),
+            ((2, 2, 2), "hibernating"),
+            ((1, 1, 1), "lost"),
+        ];
+        for ((r, f, m), seg) in expect {
+            assert_eq!(rfm_segment(r, f, m), seg, "r={r} f={f} m={m}");
+        }
+        let edges = RfmEdges { recency: [30.0, 90.0, 180.0, 365.0], frequency: [1.0, 2.0, 4.0, 8.0], monetary: [50.0, 100.0, 250.0, 500.0] };
+        let s = rfm(400.0, 1.0, 20.0, &edges);
+        assert_eq!((s.r, s.f, s.m, s.segment), (1, 1, 1, "lost"));
+    }
+}
