@@ -33,6 +33,20 @@ function find(dir, name) {
   }
   return null;
 }
+// wasm-bindgen types an `Option<JsValue>` argument given an explicit type as
+// required; the config and options arguments are optional, so say so.
+const dts = join(pkg, 'crmscore.d.ts');
+let types = readFileSync(dts, 'utf8');
+for (const [from, to] of [
+  ['constructor(config: ScorerConfig)', 'constructor(config?: ScorerConfig)'],
+  [/options: ScoreOptions\)/g, 'options?: ScoreOptions)'],
+]) {
+  const next = types.replace(from, to);
+  if (next === types) throw new Error(`crmscore.d.ts: expected to find ${from}`);
+  types = next;
+}
+writeFileSync(dts, types);
+
 const errorModule = './' + relative(pkg, find(join(pkg, 'snippets'), 'error.js'));
 const reexports = `export * from './crmscore.js';
 export { default } from './crmscore.js';

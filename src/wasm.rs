@@ -49,8 +49,8 @@ fn export<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
 }
 
 /// Reads `{ asOf }`; `asOf` defaults to now.
-fn as_of(options: JsValue) -> Result<i64, Error> {
-    let options = import(options, "options")?;
+fn as_of(options: Option<JsValue>) -> Result<i64, Error> {
+    let options = import(options.unwrap_or(JsValue::UNDEFINED), "options")?;
     if options == Json::Null {
         return Ok(js_sys::Date::now() as i64);
     }
@@ -71,8 +71,8 @@ pub struct JsScorer {
 impl JsScorer {
     /// Builds a scorer; throws a `CrmScoreError` naming the field of an invalid config.
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "ScorerConfig")] config: JsValue) -> Result<JsScorer, JsValue> {
-        let config = import(config, "config")?;
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "ScorerConfig")] config: Option<JsValue>) -> Result<JsScorer, JsValue> {
+        let config = import(config.unwrap_or(JsValue::UNDEFINED), "config")?;
         let config = if config == Json::Null { Json::Obj(Vec::new()) } else { config };
         Ok(JsScorer { inner: Scorer::new(&config)? })
     }
@@ -82,7 +82,7 @@ impl JsScorer {
     pub fn score(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Customer")] customer: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let at = as_of(options)?;
         let customer = import(customer, "")?;
@@ -94,7 +94,7 @@ impl JsScorer {
     pub fn score_many(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Customer[]")] customers: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let at = as_of(options)?;
         let max = self.inner.config().limits.max_batch;
@@ -111,5 +111,81 @@ impl JsScorer {
             .map(|(i, c)| self.inner.score(c, at).map_err(|e| e.under(&index_path("", i))))
             .collect::<Result<Vec<_>, Error>>()?;
         export(&results)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use js_sys::{Reflect, JSON};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn js(text: &str) -> JsValue {
+        JSON::parse(text).unwrap()
+    }
+
+    fn get(v: &JsValue, path: &str) -> JsValue {
+        path.split('.').fold(v.clone(), |v, key| Reflect::get(&v, &key.into()).unwrap())
+    }
+
+    const AS_OF: &str = r#"{"asOf": "2026-11-22"}"#;
+
+    #[wasm_bindgen_test]
+    fn scores_a_customer_across_the_boundary() {
+        let scorer = JsScorer::new(Some(js(r#"{"abc": {"a": 1000, "b": 100}}"#))).unwrap();
+        let r = scorer
+            .score(js(r#"{"id": "c1", "orders": [{"at": "2026-10-01", "amount": 30}, {"at": "2026-11-12", "amount": 150}]}"#), Some(js(AS_OF)))
+            .unwrap();
+        assert_eq!(get(&r, "value.recencyDays").as_f64(), Some(10.0));
+        assert_eq!(get(&r, "value.monetary").as_f64(), Some(180.0));
+        assert_eq!(get(&r, "value.abc").as_string().as_deref(), Some("B"));
+        assert!(get(&r, "value.margin").is_null());
+        assert!(get(&r, "satisfaction.gap").is_null());
+        assert!(js_sys::Array::is_array(&get(&r, "segments")));
+    }
+
+    #[wasm_bindgen_test]
+    fn errors_are_crm_score_errors_with_code_and_path() {
+        let scorer = JsScorer::new(None).unwrap();
+        let err = scorer.score(js(r#"{"id": "c1", "orders": [{"at": "2026-10-01", "amount": "12,50"}]}"#), Some(js(AS_OF))).unwrap_err();
+        assert!(err.is_instance_of::<js_sys::Error>());
+        assert_eq!(get(&err, "name").as_string().as_deref(), Some("CrmScoreError"));
+        assert_eq!(get(&err, "code").as_string().as_deref(), Some("INVALID_TYPE"));
+        assert_eq!(get(&err, "path").as_string().as_deref(), Some("orders[0].amount"));
+        assert_eq!(get(&err, "message").as_string().as_deref(), Some(r#"orders[0].amount: expected a finite number, got "12,50""#));
+    }
+
+    #[wasm_bindgen_test]
+    fn nan_and_functions_are_refused() {
+        let scorer = JsScorer::new(None).unwrap();
+        let customer = js(r#"{"id": "c1", "orders": [{"at": "2026-10-01", "amount": 1}]}"#);
+        Reflect::set(&get(&customer, "orders.0"), &"amount".into(), &JsValue::from_f64(f64::NAN)).unwrap();
+        let err = scorer.score(customer, Some(js(AS_OF))).unwrap_err();
+        assert_eq!(get(&err, "code").as_string().as_deref(), Some("NOT_FINITE"));
+        let f = js_sys::Function::new_no_args("return 1");
+        let err = scorer.score(f.into(), Some(js(AS_OF))).unwrap_err();
+        assert_eq!(get(&err, "code").as_string().as_deref(), Some("INVALID_TYPE"));
+    }
+
+    #[wasm_bindgen_test]
+    fn score_many_prefixes_the_index_and_caps_the_batch() {
+        let scorer = JsScorer::new(Some(js(r#"{"limits": {"maxBatch": 2}}"#))).unwrap();
+        let err = scorer.score_many(js(r#"[{"id": "a"}, {"id": "b", "orders": [{"at": "2027-01-01", "amount": 1}]}]"#), Some(js(AS_OF))).unwrap_err();
+        assert_eq!(get(&err, "code").as_string().as_deref(), Some("FUTURE_DATE"));
+        assert_eq!(get(&err, "path").as_string().as_deref(), Some("[1].orders[0].at"));
+        let err = scorer.score_many(js(r#"[{"id": "a"}, {"id": "b"}, {"id": "c"}]"#), Some(js(AS_OF))).unwrap_err();
+        assert_eq!(get(&err, "code").as_string().as_deref(), Some("TOO_LARGE"));
+        let ok = scorer.score_many(js(r#"[{"id": "a"}, {"id": "b"}]"#), Some(js(AS_OF))).unwrap();
+        assert_eq!(get(&ok, "length").as_f64(), Some(2.0));
+    }
+
+    #[wasm_bindgen_test]
+    fn unknown_config_keys_and_options_are_refused() {
+        let err = JsScorer::new(Some(js(r#"{"lifetime": {"horizonYear": 3}}"#))).err().unwrap();
+        assert_eq!(get(&err, "code").as_string().as_deref(), Some("UNKNOWN_FIELD"));
+        assert_eq!(get(&err, "path").as_string().as_deref(), Some("lifetime.horizonYear"));
+        let scorer = JsScorer::new(None).unwrap();
+        let err = scorer.score(js(r#"{"id": "a"}"#), Some(js(r#"{"asof": "2026-11-22"}"#))).unwrap_err();
+        assert_eq!(get(&err, "path").as_string().as_deref(), Some("options.asof"));
     }
 }

@@ -74,6 +74,7 @@ pub(crate) enum Tok {
     LBracket,
     RBracket,
     LBrace,
+    RBrace,
     Comma,
     Dot,
     Question,
@@ -158,6 +159,7 @@ impl<'a> Lexer<'a> {
                 '[' => Tok::LBracket,
                 ']' => Tok::RBracket,
                 '{' => Tok::LBrace,
+                '}' => Tok::RBrace,
                 ',' => Tok::Comma,
                 '?' => Tok::Question,
                 ':' => Tok::Colon,
@@ -490,10 +492,8 @@ mod tests {
 
     #[test]
     fn positions_count_lines_and_characters() {
-        assert_eq!(
-            err("a &&\n  é # b"),
-            "line 2, column 5: unexpected character `#`\n  é # b\n    ^"
-        );
+        assert_eq!(err("a &&\n 'é' # b"), "line 2, column 6: unexpected character `#`\n 'é' # b\n     ^");
+        assert_eq!(err("é"), "line 1, column 1: unexpected character `é`\né\n^");
         assert_eq!(line_column("ab\ncd", 4), (2, 2));
     }
 }

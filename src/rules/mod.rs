@@ -358,4 +358,164 @@ fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Opt
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests {
+    use super::*;
+
+    /// 2026-11-25T00:00:00Z, the scoring instant of the tests.
+    pub const AS_OF_MS: i64 = 1_795_564_800_000;
+
+    /// A schema like the crate's: value, satisfaction and loyalty fields.
+    pub fn schema() -> Schema {
+        let mut s = Schema::new();
+        s.add_field("value.frequency", Type::Int, false, 0)
+            .add_field("value.monetary", Type::Double, false, 1)
+            .add_field("value.recencyDays", Type::Int, true, 2)
+            .add_field("value.rfm.r", Type::Int, false, 3)
+            .add_field("value.abc", Type::String, false, 4)
+            .add_field("satisfaction.nps.score", Type::Int, true, 5)
+            .add_field("satisfaction.nps.category", Type::String, true, 6)
+            .add_field("loyalty.stage", Type::String, false, 7)
+            .add_field("categories", Type::List(Box::new(Type::String)), false, 8)
+            .add_field("lastOrder", Type::Timestamp, true, 9)
+            .add_field("isVip", Type::Bool, false, 10)
+            .add_field("tenure", Type::Duration, false, 11);
+        for id in ["vip", "churn", "dormant"] {
+            s.add_segment(id);
+        }
+        s
+    }
+
+    /// The compile error message for `src` against [`schema`], asserting its code.
+    pub fn compile_err(src: &str, code: ErrorCode) -> String {
+        match compile(src, &schema(), &Limits::default()) {
+            Ok(_) => panic!("expected an error for {src:?}"),
+            Err(e) => {
+                assert_eq!(e.code(), code, "{e}");
+                assert_eq!(e.path(), "");
+                e.message().to_string()
+            }
+        }
+    }
+
+    #[test]
+    fn schema_declarations_replace_and_index() {
+        let mut s = Schema::new();
+        s.add_field("a", Type::Int, false, 0).add_field("a", Type::Double, true, 3);
+        assert_eq!(s.fields(), &[Field { name: "a".into(), ty: Type::Double, optional: true, slot: 3 }]);
+        assert_eq!(s.add_segment("x"), 0);
+        assert_eq!(s.add_segment("y"), 1);
+        assert_eq!(s.add_segment("x"), 0);
+        assert_eq!(Type::List(Box::new(Type::String)).to_string(), "list(string)");
+    }
+
+    #[test]
+    fn errors_leave_the_path_to_the_caller() {
+        let e = match compile("value.frequency &&", &schema(), &Limits::default()) {
+            Err(e) => e.under("segments[2].when"),
+            Ok(_) => panic!("expected an error"),
+        };
+        assert_eq!(e.path(), "segments[2].when");
+        assert_eq!(e.code().as_str(), "RULE_SYNTAX");
+    }
+
+    #[test]
+    fn length_limit() {
+        let limits = Limits { max_len: 10, ..Limits::default() };
+        let e = compile("value.frequency > 1", &schema(), &limits).err();
+        assert_eq!(
+            e.map(|e| (e.code(), e.message().to_string())),
+            Some((ErrorCode::TooLarge, "rule is 19 bytes long; the limit is 10 bytes".into()))
+        );
+    }
+
+    #[test]
+    fn a_million_parentheses_are_refused_quickly() {
+        let src = format!("{}true{}", "(".repeat(1_000_000), ")".repeat(1_000_000));
+        let started = std::time::Instant::now();
+        let e = compile(&src, &schema(), &Limits::default()).err();
+        assert_eq!(e.map(|e| e.code()), Some(ErrorCode::TooLarge));
+        let limits = Limits { max_len: usize::MAX, max_depth: usize::MAX, max_nodes: usize::MAX };
+        let e = compile(&src, &schema(), &limits).err();
+        assert!(e.as_ref().is_some_and(|e| e.code() == ErrorCode::TooLarge), "{e:?}");
+        let message = e.map(|e| e.message().to_string()).unwrap_or_default();
+        assert!(message.starts_with("line 1, column 129: expression nested too deeply (the limit is 128 levels)\n"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn depth_limit_counts_operators_and_unary_chains() {
+        let limits = Limits { max_depth: 8, ..Limits::default() };
+        let chain = format!("value.frequency{} > 0", " + 1".repeat(10));
+        let e = compile(&chain, &schema(), &limits).err().map(|e| e.message().to_string());
+        assert_eq!(
+            e.as_deref().and_then(|m| m.lines().next()),
+            Some("line 1, column 1: expression nested too deeply (the limit is 8 levels)")
+        );
+        let nots = format!("{}true", "!".repeat(100_000));
+        let e = compile(&nots, &schema(), &Limits { max_len: usize::MAX, ..Limits::default() }).err();
+        assert_eq!(e.map(|e| e.code()), Some(ErrorCode::TooLarge));
+        assert!(compile(&format!("{}true", "!".repeat(20)), &schema(), &Limits::default()).is_ok());
+    }
+
+    #[test]
+    fn node_limit() {
+        let limits = Limits { max_nodes: 5, ..Limits::default() };
+        let e = compile("1 in [1, 2, 3, 4, 5]", &schema(), &limits).err().map(|e| e.message().to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("line 1, column 19: rule has too many operations (the limit is 5)\n1 in [1, 2, 3, 4, 5]\n                  ^")
+        );
+    }
+
+    fn segment_programs(rules: &[&str]) -> (Schema, Vec<Program>) {
+        let s = schema();
+        let programs = rules.iter().map(|r| compile(r, &s, &Limits::default())).collect::<Result<Vec<_>>>();
+        (s, programs.unwrap_or_else(|e| panic!("{e}")))
+    }
+
+    #[test]
+    fn segments_are_ordered_by_dependencies() {
+        let (s, programs) = segment_programs(&["isVip", "segment('dormant') && !segment('vip')", "value.frequency == 0"]);
+        assert_eq!(programs[1].segment_dependencies(), &[0, 2]);
+        assert_eq!(evaluation_order(&s, &programs), Ok(vec![0, 2, 1]));
+    }
+
+    #[test]
+    fn segment_cycles_are_named() {
+        let (s, programs) = segment_programs(&["segment('churn')", "segment('dormant')", "segment('vip')"]);
+        let e = evaluation_order(&s, &programs).err();
+        assert_eq!(
+            e.map(|e| (e.code(), e.message().to_string())),
+            Some((
+                ErrorCode::InvalidSegment,
+                "segments reference each other in a cycle: `vip` → `churn` → `dormant` → `vip`".into()
+            ))
+        );
+        let (s, programs) = segment_programs(&["isVip", "segment('churn')", "true"]);
+        let e = evaluation_order(&s, &programs).err().map(|e| e.message().to_string());
+        assert_eq!(e.as_deref(), Some("segments reference each other in a cycle: `churn` → `churn`"));
+        let e = evaluation_order(&s, &programs[..1]).err().map(|e| e.message().to_string());
+        assert_eq!(e.as_deref(), Some("expected one rule per segment (3), got 1"));
+    }
+
+    #[test]
+    fn no_input_panics() {
+        let rule = "!(value.frequency >= 0x1F) && 'é\\u00e9' in [r'x', \"y\"] || min(1, 2) % 3 == -1 \
+                    ? segment('vip') : days_since(lastOrder) > 1e3 // c\n && categories[0].size() > 0";
+        let s = schema();
+        for (i, _) in rule.char_indices() {
+            for piece in [&rule[..i], &rule[i..]] {
+                if let Ok(p) = compile(piece, &s, &Limits::default()) {
+                    let _ = p.explain(&Context::new(&[]));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn suggestions_need_a_close_name() {
+        assert_eq!(closest("value.frequncy", ["value.frequency", "value.monetary"]), Some("value.frequency"));
+        assert_eq!(closest("xyz", ["value.frequency"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

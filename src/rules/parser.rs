@@ -137,15 +137,6 @@ impl<'a> Parser<'a> {
         t
     }
 
-    fn eat(&mut self, tok: &Tok) -> bool {
-        if &self.peek().tok == tok {
-            self.next();
-            true
-        } else {
-            false
-        }
-    }
-
     fn syntax(&self, span: Span, message: &str) -> Error {
         error_at(ErrorCode::RuleSyntax, self.src, span, message)
     }
@@ -340,8 +331,9 @@ impl<'a> Parser<'a> {
             }
             Tok::Ident(name) => ExprKind::Ident(name.clone()),
             Tok::LParen => {
-                let inner = self.operand_after(t, Self::expr)?;
-                self.close(t, &Tok::RParen, ")")?;
+                let mut inner = self.operand_after(t, Self::expr)?;
+                let close = self.close(t, &Tok::RParen, ")")?;
+                inner.span = t.span.to(close);
                 return Ok(inner);
             }
             Tok::LBracket => return self.list(t),
@@ -433,4 +425,130 @@ fn starts_expr(tok: &Tok) -> bool {
             | Tok::Not
             | Tok::Minus
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lexer::lex;
+    use super::*;
+
+    fn parse_str(src: &str) -> Result<Expr> {
+        parse(src, &lex(src)?, &Limits::default())
+    }
+
+    /// The tree as an s-expression, to check precedence and associativity.
+    fn sexpr(e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Null => "null".into(),
+            ExprKind::Bool(b) => b.to_string(),
+            ExprKind::Int(i) => i.to_string(),
+            ExprKind::Double(d) => format!("{d:?}"),
+            ExprKind::Str(s) => format!("{s:?}"),
+            ExprKind::Ident(n) => n.clone(),
+            ExprKind::Member(t, n) => format!("{}.{n}", sexpr(t)),
+            ExprKind::Index(t, i) => format!("{}[{}]", sexpr(t), sexpr(i)),
+            ExprKind::Call { target, name, args, .. } => {
+                let args: Vec<String> = target.iter().map(|t| sexpr(t)).chain(args.iter().map(sexpr)).collect();
+                format!("({name} {})", args.join(" "))
+            }
+            ExprKind::List(items) => format!("[{}]", items.iter().map(sexpr).collect::<Vec<_>>().join(" ")),
+            ExprKind::Not(x) => format!("(! {})", sexpr(x)),
+            ExprKind::Neg(x) => format!("(- {})", sexpr(x)),
+            ExprKind::Binary { op, left, right, .. } => format!("({} {} {})", op.symbol(), sexpr(left), sexpr(right)),
+            ExprKind::Cond(c, a, b) => format!("(? {} {} {})", sexpr(c), sexpr(a), sexpr(b)),
+        }
+    }
+
+    fn tree(src: &str) -> String {
+        parse_str(src).map(|e| sexpr(&e)).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn syntax_err(src: &str) -> String {
+        match parse_str(src) {
+            Ok(e) => panic!("expected an error, got {}", sexpr(&e)),
+            Err(e) => {
+                assert_eq!(e.code(), ErrorCode::RuleSyntax, "{e}");
+                e.message().to_string()
+            }
+        }
+    }
+
+    // Precedence per cel-spec doc/langdef.md "Syntax" (operator precedence table).
+    #[test]
+    fn precedence_follows_cel() {
+        assert_eq!(tree("true || false && false"), "(|| true (&& false false))");
+        assert_eq!(tree("!true == false"), "(== (! true) false)");
+        assert_eq!(tree("1 + 2 * 3"), "(+ 1 (* 2 3))");
+        assert_eq!(tree("-2 * 3"), "(* -2 3)");
+        assert_eq!(tree("-x * 3"), "(* (- x) 3)");
+        assert_eq!(tree("1 - 2 - 3"), "(- (- 1 2) 3)");
+        assert_eq!(tree("a < b == c"), "(== (< a b) c)");
+        assert_eq!(tree("x in [1, 2] && y"), "(&& (in x [1 2]) y)");
+        assert_eq!(tree("a ? b : c ? d : e"), "(? a b (? c d e))");
+        assert_eq!(tree("a || b ? c + 1 : d"), "(? (|| a b) (+ c 1) d)");
+        assert_eq!(tree("(1 + 2) * 3"), "(* (+ 1 2) 3)");
+        assert_eq!(tree("--1"), "(- -1)");
+    }
+
+    #[test]
+    fn members_calls_and_lists() {
+        assert_eq!(tree("value.rfm.r"), "value.rfm.r");
+        assert_eq!(tree("s.startsWith('a')"), "(startsWith s \"a\")");
+        assert_eq!(tree("size(categories) > 0"), "(> (size categories) 0)");
+        assert_eq!(tree("categories[0]"), "categories[0]");
+        assert_eq!(tree("[1, 2,]"), "[1 2]");
+        assert_eq!(tree("min()"), "(min )");
+        assert_eq!(tree("-9223372036854775808"), "-9223372036854775808");
+    }
+
+    #[test]
+    fn syntax_errors_say_what_was_expected() {
+        assert_eq!(
+            syntax_err("value.frequency && "),
+            "line 1, column 20: expected an expression after `&&`, found end of input\nvalue.frequency && \n                   ^"
+        );
+        assert_eq!(
+            syntax_err("value.frequency &&"),
+            "line 1, column 19: expected an expression after `&&`, found end of input\nvalue.frequency &&\n                  ^"
+        );
+        assert_eq!(syntax_err(""), "line 1, column 1: expected an expression, found end of input\n\n^");
+        assert_eq!(syntax_err("a b"), "line 1, column 3: expected an operator or end of input, found `b`\na b\n  ^");
+        assert_eq!(
+            syntax_err("(a || b"),
+            "line 1, column 8: expected `)` to close the `(` at column 1, found end of input\n(a || b\n       ^"
+        );
+        assert_eq!(
+            syntax_err("(a ||\n b]"),
+            "line 2, column 3: expected `)` to close the `(` at line 1, column 1, found `]`\n b]\n  ^"
+        );
+        assert_eq!(
+            syntax_err("x in [1, 2"),
+            "line 1, column 11: expected `]` to close the `[` at column 6, found end of input\nx in [1, 2\n          ^"
+        );
+        assert_eq!(
+            syntax_err("f(1 2)"),
+            "line 1, column 5: expected `,` or `)` in the argument list, found `2`\nf(1 2)\n    ^"
+        );
+        assert_eq!(syntax_err("a.(b)"), "line 1, column 3: expected a field name after `.`, found `(`\na.(b)\n  ^");
+        assert_eq!(
+            syntax_err("a ? b"),
+            "line 1, column 6: expected `:` in the conditional `? :`, found end of input\na ? b\n     ^"
+        );
+        assert_eq!(syntax_err("!"), "line 1, column 2: expected an expression after `!`, found end of input\n!\n ^");
+        assert_eq!(syntax_err("{}"), "line 1, column 1: maps are not supported in rules\n{}\n^");
+        assert_eq!(
+            syntax_err("x > 9223372036854775808"),
+            "line 1, column 5: integer `9223372036854775808` is out of range for int\nx > 9223372036854775808\n    ^^^^^^^^^^^^^^^^^^^"
+        );
+        assert_eq!(
+            syntax_err("a > )"),
+            "line 1, column 5: expected an expression after `>`, found `)`\na > )\n    ^"
+        );
+    }
+
+    #[test]
+    fn depth_is_recorded() {
+        let e = parse_str("a && (b || !c)").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(e.depth, 4);
+    }
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Every test: installs what is missing, then runs the Rust unit, integration
+# and doc tests, the wasm-bindgen tests under Node, builds the npm package,
+# checks its size, installs the packed tarball like a user and runs the
+# node:test suite and the TypeScript type check against it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --browser
+export PATH="$HOME/.cargo/bin:$PATH"
+
+echo "== Rust: unit, integration and doc tests"
+cargo test --quiet
+echo "== wasm-bindgen tests under Node"
+wasm-pack test --node
+echo "== npm package"
+npm run --silent build
+node scripts/size.mjs
+tarball=$(cd pkg && npm pack --silent --pack-destination ../target)
+(cd tests/js && npm install --no-save --no-package-lock --no-audit --no-fund "../../target/$tarball" >/dev/null)
+echo "== TypeScript: the shipped types"
+node_modules/.bin/tsc -p tests/js
+echo "== node:test on the installed package"
+node --test tests/js/

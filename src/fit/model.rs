@@ -1,0 +1,308 @@
+//! The serialisable population model and its validating decoder.
+
+use super::bgnbd::BgNbd;
+use super::gamma_gamma::GammaGamma;
+use super::population::{AbcCuts, RfmEdges, SatisfactionCuts};
+use super::summary::{parse_iso_date, Unit};
+use crate::error::{Error, ErrorCode, Result};
+use crate::json::{expect_array, expect_bool, expect_count, expect_number, expect_str, index_path, Json, Obj};
+use serde::Serialize;
+
+/// The model format version written and accepted by this crate.
+pub const MODEL_VERSION: u32 = 1;
+
+/// Fitted parameters with the fit's log-likelihood and convergence flag;
+/// serialises flat: `{ "r": .., "alpha": .., "a": .., "b": .., "logLikelihood": .., "converged": true }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fitted<P> {
+    /// The parameters.
+    #[serde(flatten)]
+    pub params: P,
+    /// Log-likelihood of the fitting data at `params`, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_likelihood: Option<f64>,
+    /// Whether the optimiser converged (true for hand-written models).
+    pub converged: bool,
+}
+
+/// Everything the scoring side needs about the population, fitted once and
+/// shipped as JSON (`version` 1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Model {
+    /// Format version, [`MODEL_VERSION`].
+    pub version: u32,
+    /// Time unit of BG/NBD's α and of recency/T inputs.
+    pub unit: Unit,
+    /// The UTC date (`YYYY-MM-DD`) the population was summarised at.
+    pub as_of: String,
+    /// Number of customers in the population.
+    pub customers: u32,
+    /// ABC cut points.
+    pub abc: AbcCuts,
+    /// RFM quintile edges.
+    pub rfm: RfmEdges,
+    /// BG/NBD purchase model, when fitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bgnbd: Option<Fitted<BgNbd>>,
+    /// Gamma-Gamma spend model, when fitted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gamma_gamma: Option<Fitted<GammaGamma>>,
+    /// Satisfaction-gap percentiles, when satisfaction data was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub satisfaction: Option<SatisfactionCuts>,
+}
+
+const ROOT: &str = "model";
+
+impl Model {
+    /// Decodes and validates a model. Every problem is an `InvalidModel`
+    /// error whose path names the field (`model.bgnbd.alpha`): unknown or
+    /// missing keys, wrong types, a `version` other than 1, a malformed
+    /// `asOf`, non-finite numbers, parameters that are not > 0, shares outside
+    /// [0, 1], `abc.b` above `abc.a`, RFM edges that are not 4 ascending
+    /// numbers, `satisfaction.p15` above `p85`.
+    pub fn from_json(v: &Json) -> Result<Model> {
+        decode(v).map_err(|e| Error::new(ErrorCode::InvalidModel, e.path(), e.message()))
+    }
+}
+
+fn decode(v: &Json) -> Result<Model> {
+    let keys = ["version", "unit", "asOf", "customers", "abc", "rfm", "bgnbd", "gammaGamma", "satisfaction"];
+    let o = Obj::new(v, ROOT, &keys)?;
+    let version = expect_count(o.req("version")?, &o.path_of("version"), f64::from(u32::MAX))?;
+    if version != MODEL_VERSION {
+        let msg = format!("expected model version {MODEL_VERSION}, got {version}: refit the model with this version");
+        return Err(Error::new(ErrorCode::InvalidModel, o.path_of("version"), msg));
+    }
+    let unit = match expect_str(o.req("unit")?, &o.path_of("unit"))? {
+        "days" => Unit::Days,
+        "weeks" => Unit::Weeks,
+        other => return Err(out_of_range(&o.path_of("unit"), format!("expected \"days\" or \"weeks\", got {other:?}"))),
+    };
+    let as_of = expect_str(o.req("asOf")?, &o.path_of("asOf"))?;
+    if parse_iso_date(as_of).is_none() {
+        return Err(out_of_range(&o.path_of("asOf"), format!("expected a date YYYY-MM-DD, got {as_of:?}")));
+    }
+    Ok(Model {
+        version,
+        unit,
+        as_of: as_of.to_string(),
+        customers: expect_count(o.req("customers")?, &o.path_of("customers"), f64::from(u32::MAX))?,
+        abc: decode_abc(o.req("abc")?, &o.path_of("abc"))?,
+        rfm: decode_rfm(o.req("rfm")?, &o.path_of("rfm"))?,
+        bgnbd: o.opt("bgnbd", decode_bgnbd)?,
+        gamma_gamma: o.opt("gammaGamma", decode_gamma_gamma)?,
+        satisfaction: o.opt("satisfaction", decode_satisfaction)?,
+    })
+}
+
+fn out_of_range(path: &str, msg: String) -> Error {
+    Error::new(ErrorCode::OutOfRange, path, msg)
+}
+
+fn decode_abc(v: &Json, path: &str) -> Result<AbcCuts> {
+    let o = Obj::new(v, path, &["a", "b", "customerShare", "valueShare"])?;
+    let a = expect_number(o.req("a")?, &o.path_of("a"))?;
+    let b = expect_number(o.req("b")?, &o.path_of("b"))?;
+    if b > a {
+        return Err(out_of_range(&o.path_of("b"), format!("expected at most a ({a}), got {b}")));
+    }
+    Ok(AbcCuts {
+        a,
+        b,
+        customer_share: shares(o.req("customerShare")?, &o.path_of("customerShare"))?,
+        value_share: shares(o.req("valueShare")?, &o.path_of("valueShare"))?,
+    })
+}
+
+fn shares(v: &Json, path: &str) -> Result<[f64; 3]> {
+    let items = fixed_array::<3>(v, path)?;
+    for (i, s) in items.iter().enumerate() {
+        if !(0.0..=1.0).contains(s) {
+            return Err(out_of_range(&index_path(path, i), format!("expected a share from 0 to 1, got {s}")));
+        }
+    }
+    Ok(items)
+}
+
+/// An array of exactly `N` finite numbers.
+fn fixed_array<const N: usize>(v: &Json, path: &str) -> Result<[f64; N]> {
+    let items = expect_array(v, path, N)?;
+    if items.len() != N {
+        return Err(out_of_range(path, format!("expected {N} numbers, got {}", items.len())));
+    }
+    let mut out = [0.0; N];
+    for (i, item) in items.iter().enumerate() {
+        out[i] = expect_number(item, &index_path(path, i))?;
+    }
+    Ok(out)
+}
+
+fn decode_rfm(v: &Json, path: &str) -> Result<RfmEdges> {
+    let o = Obj::new(v, path, &["recency", "frequency", "monetary"])?;
+    let edges = |key: &str| -> Result<[f64; 4]> {
+        let p = o.path_of(key);
+        let e = fixed_array::<4>(o.req(key)?, &p)?;
+        match (1..4).find(|&i| e[i] < e[i - 1]) {
+            Some(i) => Err(out_of_range(&index_path(&p, i), format!("edges must be ascending: {} after {}", e[i], e[i - 1]))),
+            None => Ok(e),
+        }
+    };
+    Ok(RfmEdges { recency: edges("recency")?, frequency: edges("frequency")?, monetary: edges("monetary")? })
+}
+
+/// A finite number > 0.
+fn positive(o: &Obj<'_>, key: &str) -> Result<f64> {
+    let path = o.path_of(key);
+    let n = expect_number(o.req(key)?, &path)?;
+    if n <= 0.0 {
+        return Err(out_of_range(&path, format!("expected a number > 0, got {n}")));
+    }
+    Ok(n)
+}
+
+fn fit_fields<P>(o: &Obj<'_>, params: P) -> Result<Fitted<P>> {
+    Ok(Fitted {
+        params,
+        log_likelihood: o.opt("logLikelihood", expect_number)?,
+        converged: o.opt("converged", expect_bool)?.unwrap_or(true),
+    })
+}
+
+fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
+    let o = Obj::new(v, path, &["r", "alpha", "a", "b", "logLikelihood", "converged"])?;
+    let params = BgNbd { r: positive(&o, "r")?, alpha: positive(&o, "alpha")?, a: positive(&o, "a")?, b: positive(&o, "b")? };
+    fit_fields(&o, params)
+}
+
+fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
+    let o = Obj::new(v, path, &["p", "q", "v", "logLikelihood", "converged"])?;
+    let params = GammaGamma { p: positive(&o, "p")?, q: positive(&o, "q")?, v: positive(&o, "v")? };
+    fit_fields(&o, params)
+}
+
+fn decode_satisfaction(v: &Json, path: &str) -> Result<SatisfactionCuts> {
+    let o = Obj::new(v, path, &["p15", "p85"])?;
+    let p15 = expect_number(o.req("p15")?, &o.path_of("p15"))?;
+    let p85 = expect_number(o.req("p85")?, &o.path_of("p85"))?;
+    if p85 < p15 {
+        return Err(out_of_range(&o.path_of("p85"), format!("expected at least p15 ({p15}), got {p85}")));
+    }
+    Ok(SatisfactionCuts { p15, p85 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Model {
+        Model {
+            version: 1,
+            unit: Unit::Weeks,
+            as_of: "1997-09-30".into(),
+            customers: 2357,
+            abc: AbcCuts { a: 300.5, b: 80.0, customer_share: [0.05, 0.15, 0.8], value_share: [0.4, 0.3, 0.3] },
+            rfm: RfmEdges { recency: [10.0, 40.0, 90.0, 200.0], frequency: [1.0, 1.0, 2.0, 4.0], monetary: [15.0, 30.0, 60.0, 120.5] },
+            bgnbd: Some(Fitted {
+                params: BgNbd { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
+                log_likelihood: Some(-9582.4),
+                converged: true,
+            }),
+            gamma_gamma: Some(Fitted { params: GammaGamma { p: 6.25, q: 3.74, v: 15.44 }, log_likelihood: None, converged: true }),
+            satisfaction: Some(SatisfactionCuts { p15: -1.5, p85: 2.0 }),
+        }
+    }
+
+    fn to_json(m: &Model) -> Json {
+        serde_json::from_str(&serde_json::to_string(m).unwrap()).unwrap()
+    }
+
+    fn parse(text: &str) -> Json {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn round_trips_through_json_with_camel_case_names() {
+        let m = sample();
+        let text = serde_json::to_string(&m).unwrap();
+        assert!(text.contains(r#""bgnbd":{"r":0.243,"alpha":4.414,"a":0.793,"b":2.426,"logLikelihood":-9582.4,"converged":true}"#), "{text}");
+        assert!(text.contains(r#""gammaGamma":{"p":6.25,"q":3.74,"v":15.44,"converged":true}"#), "{text}");
+        assert!(text.contains(r#""asOf":"1997-09-30""#) && text.contains(r#""unit":"weeks""#));
+        assert!(text.contains(r#""customerShare":[0.05,0.15,0.8]"#));
+        assert_eq!(Model::from_json(&to_json(&m)).unwrap(), m);
+        let bare = Model { bgnbd: None, gamma_gamma: None, satisfaction: None, ..m };
+        assert_eq!(Model::from_json(&to_json(&bare)).unwrap(), bare);
+    }
+
+    #[test]
+    fn hand_written_parameters_default_to_converged() {
+        let mut v = to_json(&sample());
+        if let Json::Obj(entries) = &mut v {
+            for (k, val) in entries.iter_mut() {
+                if k == "bgnbd" {
+                    *val = parse(r#"{"r": 0.2, "alpha": 4, "a": 0.8, "b": 2.4}"#);
+                }
+            }
+        }
+        let m = Model::from_json(&v).unwrap();
+        let bg = m.bgnbd.unwrap();
+        assert!(bg.converged && bg.log_likelihood.is_none() && bg.params.alpha == 4.0);
+    }
+
+    /// Replaces the value at a dotted path of the sample model's JSON and decodes it.
+    fn decode_with(path: &str, value: Json) -> Error {
+        let mut v = to_json(&sample());
+        let mut cur = &mut v;
+        for key in path.split('.') {
+            let Json::Obj(entries) = cur else { panic!("{path} is not inside an object") };
+            let pos = match entries.iter().position(|(k, _)| k == key) {
+                Some(p) => p,
+                None => {
+                    entries.push((key.to_string(), Json::Null));
+                    entries.len() - 1
+                }
+            };
+            cur = &mut entries[pos].1;
+        }
+        *cur = value;
+        Model::from_json(&v).unwrap_err()
+    }
+
+    #[test]
+    fn each_decoding_error_names_its_field() {
+        let cases: Vec<(&str, Json, &str)> = vec![
+            ("version", Json::Num(2.0), "model.version"),
+            ("version", Json::Str("1".into()), "model.version"),
+            ("version", Json::Null, "model.version"),
+            ("unit", Json::Str("months".into()), "model.unit"),
+            ("asOf", Json::Str("1997-02-30".into()), "model.asOf"),
+            ("customers", Json::Num(-1.0), "model.customers"),
+            ("bgnbd.alpha", Json::Num(0.0), "model.bgnbd.alpha"),
+            ("bgnbd.alpha", Json::Num(f64::NAN), "model.bgnbd.alpha"),
+            ("bgnbd.r", Json::Num(f64::INFINITY), "model.bgnbd.r"),
+            ("bgnbd.b", Json::Num(-2.0), "model.bgnbd.b"),
+            ("bgnbd.a", Json::Null, "model.bgnbd.a"),
+            ("bgnbd.beta", Json::Num(1.0), "model.bgnbd.beta"),
+            ("bgnbd.converged", Json::Num(1.0), "model.bgnbd.converged"),
+            ("bgnbd.logLikelihood", Json::Str("x".into()), "model.bgnbd.logLikelihood"),
+            ("gammaGamma.q", Json::Num(-1.0), "model.gammaGamma.q"),
+            ("gammaGamma", Json::Arr(vec![]), "model.gammaGamma"),
+            ("abc.b", Json::Num(1000.0), "model.abc.b"),
+            ("abc.customerShare", parse("[0.1, 1.2, 0.5]"), "model.abc.customerShare[1]"),
+            ("abc.valueShare", parse("[0.1, 0.2]"), "model.abc.valueShare"),
+            ("rfm.recency", parse("[1, 3, 2, 4]"), "model.rfm.recency[2]"),
+            ("rfm.monetary", parse("[1, 2, 3, 4, 5]"), "model.rfm.monetary"),
+            ("rfm.frequency", parse("[1, 2, \"3\", 4]"), "model.rfm.frequency[2]"),
+            ("satisfaction.p85", Json::Num(-3.0), "model.satisfaction.p85"),
+            ("extra", Json::Num(1.0), "model.extra"),
+        ];
+        for (path, value, expected) in cases {
+            let e = decode_with(path, value);
+            assert_eq!((e.code(), e.path()), (ErrorCode::InvalidModel, expected), "{path}: {e}");
+        }
+        let e = Model::from_json(&Json::Num(1.0)).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::InvalidModel, "model"));
+    }
+}

@@ -1,0 +1,147 @@
+// The built npm package, imported the way a user does, against the public
+// contract. Figures are worked out by hand in the comments.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Scorer, CrmScoreError } from 'crmscore';
+
+const asOf = '2026-11-22';
+const DAY = 86_400_000;
+
+test('scores value, satisfaction and loyalty of one customer', () => {
+  const scorer = new Scorer({ abc: { a: 1000, b: 100 }, rfm: { recency: [14, 45, 120, 365], frequency: [1, 2, 4, 8], monetary: [50, 150, 400, 1000] } });
+  const r = scorer.score(
+    {
+      id: 'c1',
+      orders: [
+        { at: '2026-10-01', amount: 30, cost: 20, category: 'books' },
+        { at: '2026-11-12T15:30:00Z', amount: 150, category: 'video' },
+      ],
+      survey: { expectation: { product: 4, service: 4 }, perception: { product: 5, service: 4 }, nps: 9 },
+      complaints: 1,
+    },
+    { asOf },
+  );
+  assert.equal(r.id, 'c1');
+  assert.equal(r.asOf, '2026-11-22T00:00:00.000Z');
+  // 11-12 15:30 → 11-22 00:00 is 9.35 days: 9 whole days
+  assert.equal(r.value.recencyDays, 9);
+  assert.equal(r.value.frequency, 2);
+  assert.equal(r.value.monetary, 180);
+  assert.equal(r.value.averageOrderValue, 90);
+  // 10-01 → 11-22: 30 + 22 days
+  assert.equal(r.value.tenureDays, 52);
+  // 2 orders over a tenure floored at 90 days
+  assert.equal(r.value.ordersPerYear, (2 * 365) / 90);
+  assert.equal(r.value.margin, 10);
+  // 10 of margin + 150 × marginRate 1
+  assert.equal(r.value.historicValue, 160);
+  assert.equal(r.value.abc, 'B');
+  // R: 9 ≤ 14 → 5; F: 2 in (1, 2] → 2; M: 180 in (150, 400] → 3; FM 2.5 → potential loyalist
+  assert.deepEqual(r.value.rfm, { r: 5, f: 2, m: 3, segment: 'potential-loyalists' });
+  assert.deepEqual(r.value.categories, { books: 1, video: 1 });
+  // perception 4.5 - expectation 4
+  assert.equal(r.satisfaction.gap, 0.5);
+  assert.equal(r.satisfaction.ratio, 1.125);
+  assert.deepEqual(r.satisfaction.dimensions, { product: 1, service: 0 });
+  assert.equal(r.satisfaction.level, 'satisfied');
+  assert.deepEqual(r.satisfaction.nps, { score: 9, category: 'promoter' });
+  assert.equal(r.satisfaction.complaintRate, 0.5);
+  assert.equal(r.satisfaction.returnRate, null);
+  assert.equal(r.satisfaction.wordOfMouth, 12);
+  assert.equal(r.satisfaction.repeatPurchases, 1);
+  assert.deepEqual(r.loyalty, { stage: 'new', type: 'trust', lifecycle: 'exploration' });
+  assert.deepEqual(r.segments, []);
+});
+
+test('lifetime value of the Walmart lifetime customer is 62,400', () => {
+  const end = Date.parse('2026-11-22T00:00:00Z');
+  const orders = Array.from({ length: 52 }, (_, k) => ({ at: end - k * 7 * DAY, amount: 60 }));
+  const scorer = new Scorer({ lifetime: { horizonYears: 20, marginRate: 1, retentionRate: 1, discountRate: 0 } });
+  assert.equal(scorer.score({ id: 'w', orders }, { asOf }).value.projectedValue, 62400);
+});
+
+test('missing inputs give null, never a made-up number', () => {
+  const r = new Scorer().score({ id: 'p', firstSeen: '2026-11-01' }, { asOf });
+  assert.equal(r.value.recencyDays, null);
+  assert.equal(r.value.averageOrderValue, null);
+  assert.equal(r.value.ordersPerYear, null);
+  assert.equal(r.value.abc, null);
+  assert.equal(r.value.rfm, null);
+  assert.equal(r.value.tenureDays, 21);
+  for (const k of ['gap', 'ratio', 'level', 'nps', 'complaintRate', 'wordOfMouth']) assert.equal(r.satisfaction[k], null, k);
+  assert.equal(r.loyalty.stage, 'potential');
+  assert.equal(r.loyalty.type, null);
+});
+
+test('asOf accepts dates, date-times and epoch ms, and defaults to now', () => {
+  const scorer = new Scorer();
+  const c = { id: 'a', orders: [{ at: '2026-11-01', amount: 1 }] };
+  assert.equal(scorer.score(c, { asOf: Date.parse('2026-11-22') }).value.recencyDays, 21);
+  assert.equal(scorer.score(c, { asOf: '2026-11-22T12:00:00+02:00' }).value.recencyDays, 21);
+  const before = Date.now();
+  const now = Date.parse(scorer.score(c).asOf);
+  assert.ok(now >= before - 1 && now <= Date.now() + 1);
+});
+
+test('scoreMany equals score one by one', () => {
+  const scorer = new Scorer(JSON.parse(readFileSync(new URL('../../data/sample-config.json', import.meta.url))));
+  const customers = JSON.parse(readFileSync(new URL('../../data/sample-customers.json', import.meta.url)));
+  const many = scorer.scoreMany(customers, { asOf });
+  assert.equal(many.length, customers.length);
+  customers.forEach((c, i) => assert.deepEqual(many[i], scorer.score(c, { asOf })));
+});
+
+function throws(fn, code, path, message) {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof CrmScoreError, `not a CrmScoreError: ${e}`);
+    assert.ok(e instanceof Error);
+    assert.equal(e.name, 'CrmScoreError');
+    assert.equal(e.code, code);
+    assert.equal(e.path, path);
+    if (message) assert.equal(e.message, message);
+    return true;
+  });
+}
+
+test('each kind of bad input throws a CrmScoreError with code and path', () => {
+  const s = new Scorer();
+  const one = (order) => ({ id: 'a', orders: [{ at: '2026-01-01', amount: 1 }, order] });
+  throws(() => s.score(one({ at: '2026-01-02', amount: '12,50' }), { asOf }), 'INVALID_TYPE', 'orders[1].amount',
+    'orders[1].amount: expected a finite number, got "12,50"');
+  throws(() => s.score({ orders: [] }, { asOf }), 'MISSING_FIELD', 'id', 'id: is required');
+  throws(() => s.score(one({ at: '2026-01-02' }), { asOf }), 'MISSING_FIELD', 'orders[1].amount');
+  throws(() => s.score(one({ at: '2026-01-02', amount: NaN }), { asOf }), 'NOT_FINITE', 'orders[1].amount',
+    'orders[1].amount: expected a finite number, got NaN');
+  throws(() => s.score(one({ at: '2026-01-02', amount: Infinity }), { asOf }), 'NOT_FINITE', 'orders[1].amount');
+  throws(() => s.score(one({ at: '2026-01-02', amount: -5 }), { asOf }), 'OUT_OF_RANGE', 'orders[1].amount');
+  throws(() => s.score(one({ at: '2026-02-30', amount: 5 }), { asOf }), 'INVALID_DATE', 'orders[1].at',
+    'orders[1].at: "2026-02-30" is not a calendar date');
+  throws(() => s.score(one({ at: 'yesterday', amount: 5 }), { asOf }), 'INVALID_DATE', 'orders[1].at');
+  throws(() => s.score(one({ at: new Date(), amount: 5 }), { asOf }), 'INVALID_TYPE', 'orders[1].at');
+  throws(() => s.score(one({ at: '2026-12-01', amount: 5 }), { asOf }), 'FUTURE_DATE', 'orders[1].at',
+    'orders[1].at: 2026-12-01T00:00:00.000Z is after asOf 2026-11-22T00:00:00.000Z');
+  throws(() => s.score(one({ at: '2026-01-02', amount: 5, price: 3 }), { asOf }), 'UNKNOWN_FIELD', 'orders[1].price');
+  throws(() => s.score({ id: 'a', survey: { nps: 12 } }, { asOf }), 'OUT_OF_RANGE', 'survey.nps');
+  throws(() => s.score({ id: 'a', survey: { expectation: { price: 3 }, perception: { price: 'good' } } }, { asOf }),
+    'INVALID_TYPE', 'survey.perception.price');
+  throws(() => s.score('c1', { asOf }), 'INVALID_TYPE', '');
+  throws(() => s.score({ id: 'a' }, { asOf: '2026-22-11' }), 'INVALID_DATE', 'options.asOf');
+});
+
+test('config is validated: typos, wrong types, ranges, size caps', () => {
+  throws(() => new Scorer({ lifetme: {} }), 'UNKNOWN_FIELD', 'lifetme', 'lifetme: unknown field "lifetme" (did you mean "lifetime"?)');
+  throws(() => new Scorer({ lifetime: { horizonYears: '5' } }), 'INVALID_TYPE', 'lifetime.horizonYears');
+  throws(() => new Scorer({ abc: { a: 10, b: 50 } }), 'OUT_OF_RANGE', 'abc');
+  throws(() => new Scorer({ rfm: { recency: [1, 2, 3], frequency: [1, 2, 3, 4], monetary: [1, 2, 3, 4] } }), 'OUT_OF_RANGE', 'rfm.recency');
+  const capped = new Scorer({ limits: { maxOrders: 3, maxBatch: 2 } });
+  const orders = Array.from({ length: 4 }, () => ({ at: '2026-01-01', amount: 1 }));
+  throws(() => capped.score({ id: 'big', orders }, { asOf }), 'TOO_LARGE', 'orders', 'orders: expected at most 3 items, got 4');
+  throws(() => capped.scoreMany([{ id: 1 }, { id: 2 }, { id: 3 }], { asOf }), 'TOO_LARGE', '');
+  throws(() => capped.scoreMany([{ id: 1 }, { id: 2, orders: [{ at: '2027-01-01', amount: 1 }] }], { asOf }), 'FUTURE_DATE', '[1].orders[0].at');
+});
+
+test('a huge order array is refused by the default cap without scoring it', () => {
+  const orders = Array.from({ length: 10_001 }, () => ({ at: '2026-01-01', amount: 1 }));
+  throws(() => new Scorer().score({ id: 'h', orders }, { asOf }), 'TOO_LARGE', 'orders');
+});

@@ -1,0 +1,33 @@
+// Type-checked with `tsc -p tests/js` by scripts/test.sh: the shipped types
+// are real types, so misuse below must fail to compile (@ts-expect-error).
+import { Scorer, CrmScoreError, type Customer, type ScoreResult, type ScorerConfig } from 'crmscore';
+
+const config: ScorerConfig = { abc: { a: 1000, b: 100 }, lifetime: { horizonYears: 20 } };
+const scorer = new Scorer(config);
+const customer: Customer = { id: 'c1', orders: [{ at: '2026-11-01', amount: 10, category: 'books' }] };
+const result: ScoreResult = scorer.score(customer, { asOf: '2026-11-22' });
+const many: ScoreResult[] = scorer.scoreMany([customer], { asOf: Date.now() });
+const frequency: number = result.value.frequency;
+const abc: 'A' | 'B' | 'C' | 'D' | null = result.value.abc;
+const stage: 'potential' | 'new' | 'regular' | 'longstanding' | 'loyal' = result.loyalty.stage;
+scorer.score(customer);
+
+// @ts-expect-error frequency is a number
+const wrong: string = result.value.frequency;
+// @ts-expect-error amount must be a number
+const badOrder: Customer = { id: 'x', orders: [{ at: '2026-01-01', amount: '12,50' }] };
+// @ts-expect-error unknown config key
+const typo: ScorerConfig = { lifetme: {} };
+// @ts-expect-error no such field in the result
+result.value.nonsense;
+
+try {
+  scorer.score(customer);
+} catch (e) {
+  if (e instanceof CrmScoreError) {
+    const code: string = e.code;
+    const path: string = e.path;
+    console.log(code, path);
+  }
+}
+console.log(many, frequency, abc, stage, wrong, badOrder, typo);
