@@ -40,8 +40,10 @@
 pub mod config;
 pub mod customer;
 pub mod error;
+pub mod fit;
 pub mod json;
 pub mod loyalty;
+pub mod rules;
 pub mod satisfaction;
 pub mod score;
 pub mod segment;

@@ -21,7 +21,7 @@ pub struct GammaGamma {
 /// Repeat customers' (x, mean spend m) grouped by x, the data of the fit.
 #[derive(Debug, Clone, Default)]
 pub struct SpendData {
-    /// (x, ln x, Σ ln m, [(m, weight)] run) per distinct x.
+    /// One group per distinct x, ascending.
     groups: Vec<SpendGroup>,
     total: f64,
 }
@@ -113,7 +113,12 @@ impl GammaGamma {
 /// Fits Gamma-Gamma by maximum likelihood over log-parameters from p = q = v = 1
 /// (lifetimes' start), minimising the mean negative log-likelihood plus
 /// `penalizer_coef · (p² + q² + v²)`, lifetimes' penalised objective.
-pub fn fit(data: &SpendData, penalizer_coef: f64, options: &OptimizerOptions, progress: &mut dyn FnMut(f64)) -> Minimum {
+pub fn fit(
+    data: &SpendData,
+    penalizer_coef: f64,
+    options: &OptimizerOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Minimum {
     let n = data.customers().max(1.0);
     let mut objective = |theta: &[f64], grad: &mut [f64]| {
         let params = from_log(theta);
@@ -150,7 +155,9 @@ mod tests {
             .iter()
             .filter(|c| c.0 > 0.0 && c.1 > 0.0)
             .map(|&(x, m)| {
-                ln_gamma(p * x + q) - ln_gamma(p * x) - ln_gamma(q) + q * v.ln() + (p * x - 1.0) * m.ln()
+                ln_gamma(p * x + q) - ln_gamma(p * x) - ln_gamma(q)
+                    + q * v.ln()
+                    + (p * x - 1.0) * m.ln()
                     + p * x * x.ln()
                     - (p * x + q) * (x * m + v).ln()
             })
@@ -164,7 +171,8 @@ mod tests {
             up[i] += 1e-6;
             down[i] -= 1e-6;
             let mut s = [0.0; 3];
-            let fd = (from_log(&up).log_likelihood(&data, &mut s) - from_log(&down).log_likelihood(&data, &mut s)) / 2e-6;
+            let fd =
+                (from_log(&up).log_likelihood(&data, &mut s) - from_log(&down).log_likelihood(&data, &mut s)) / 2e-6;
             assert!((fd - g[i]).abs() < 1e-6, "component {i}: {fd} vs {}", g[i]);
         }
     }

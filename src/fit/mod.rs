@@ -15,7 +15,9 @@
 //! unless [`FitOptions::allow_unconverged`] is set, in which case the last
 //! parameters are returned with `converged: false` in both the
 //! [`Convergence`] report and the model. Parameters that are not finite and
-//! positive (the likelihood ran off to a boundary) are always an error.
+//! positive are always an error. A fit whose gradient vanished only because a
+//! parameter ran beyond e^±15 (the likelihood flattening towards a boundary)
+//! counts as not converged.
 
 mod bgnbd;
 mod clv;
@@ -134,7 +136,13 @@ pub fn fit_summaries(rows: &[SummaryRow], options: &FitOptions, progress: &mut d
         (Some(fitted), Some(conv))
     };
     progress(1.0);
-    Ok(LifetimeFit { bgnbd: bg, bgnbd_convergence: bg_conv, distinct_triples: triples.len(), gamma_gamma, gamma_gamma_convergence })
+    Ok(LifetimeFit {
+        bgnbd: bg,
+        bgnbd_convergence: bg_conv,
+        distinct_triples: triples.len(),
+        gamma_gamma,
+        gamma_gamma_convergence,
+    })
 }
 
 fn check_row(row: &SummaryRow, i: usize) -> Result<()> {
@@ -161,6 +169,10 @@ fn check_penalty(path: &str, v: f64) -> Result<()> {
     Err(Error::new(ErrorCode::OutOfRange, path, format!("expected a penalty >= 0, got {v}")))
 }
 
+/// Largest |ln θ| of an accepted parameter: e^±15 ≈ 3e6 / 3e-7, far beyond
+/// any parameter of real customer data in days or weeks.
+const MAX_ABS_LOG_PARAM: f64 = 15.0;
+
 /// Applies the non-convergence policy to an optimiser result.
 fn finish<P>(
     path: &str,
@@ -172,16 +184,24 @@ fn finish<P>(
 ) -> Result<(Fitted<P>, Convergence)> {
     let last = named.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
     let usable = named.iter().all(|(_, v)| v.is_finite() && *v > 0.0) && log_likelihood.is_finite();
-    if !usable || (!min.converged && !options.allow_unconverged) {
+    // A zero gradient far out in log-space is the likelihood flattening towards a
+    // boundary (say r → 0 when nobody repeats), not an interior maximum.
+    let boundary = named.iter().find(|(_, v)| v.ln().abs() > MAX_ABS_LOG_PARAM);
+    let (converged, message) = match boundary {
+        Some((k, v)) if min.converged => {
+            (false, format!("parameter {k} ran to the boundary ({v}): the data does not identify the model"))
+        }
+        _ => (min.converged, min.message.clone()),
+    };
+    if !usable || (!converged && !options.allow_unconverged) {
         let msg = format!(
-            "the fit did not converge after {} iterations ({}); last parameters {last}, log-likelihood {log_likelihood}",
-            min.iterations, min.message
+            "the fit did not converge after {} iterations ({message}); last parameters {last}, log-likelihood {log_likelihood}",
+            min.iterations
         );
         return Err(Error::new(ErrorCode::FitFailed, path, msg));
     }
-    let convergence =
-        Convergence { converged: min.converged, iterations: min.iterations, log_likelihood, message: min.message.clone() };
-    Ok((Fitted { params, log_likelihood: Some(log_likelihood), converged: min.converged }, convergence))
+    let convergence = Convergence { converged, iterations: min.iterations, log_likelihood, message };
+    Ok((Fitted { params, log_likelihood: Some(log_likelihood), converged }, convergence))
 }
 
 /// Columnar transactions plus what else the population model is built from.
@@ -215,7 +235,11 @@ pub struct FitReport {
 /// `progress` receives fractions of the work done, from 0 to 1. Errors: those
 /// of [`summarize`], [`fit_summaries`] and [`abc_cuts`]; no transaction up to
 /// `as_of_ms` (`OutOfRange`, path `at_ms`).
-pub fn fit_transactions(input: &FitInput<'_>, options: &FitOptions, progress: &mut dyn FnMut(f64)) -> Result<FitReport> {
+pub fn fit_transactions(
+    input: &FitInput<'_>,
+    options: &FitOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<FitReport> {
     let summaries = summarize(&input.transactions, input.as_of_ms, options.unit)?;
     if summaries.is_empty() {
         return Err(Error::new(ErrorCode::OutOfRange, "at_ms", "no transaction at or before asOf"));

@@ -79,7 +79,9 @@ fn decode(v: &Json) -> Result<Model> {
     let unit = match expect_str(o.req("unit")?, &o.path_of("unit"))? {
         "days" => Unit::Days,
         "weeks" => Unit::Weeks,
-        other => return Err(out_of_range(&o.path_of("unit"), format!("expected \"days\" or \"weeks\", got {other:?}"))),
+        other => {
+            return Err(out_of_range(&o.path_of("unit"), format!("expected \"days\" or \"weeks\", got {other:?}")))
+        }
     };
     let as_of = expect_str(o.req("asOf")?, &o.path_of("asOf"))?;
     if parse_iso_date(as_of).is_none() {
@@ -146,7 +148,9 @@ fn decode_rfm(v: &Json, path: &str) -> Result<RfmEdges> {
         let p = o.path_of(key);
         let e = fixed_array::<4>(o.req(key)?, &p)?;
         match (1..4).find(|&i| e[i] < e[i - 1]) {
-            Some(i) => Err(out_of_range(&index_path(&p, i), format!("edges must be ascending: {} after {}", e[i], e[i - 1]))),
+            Some(i) => {
+                Err(out_of_range(&index_path(&p, i), format!("edges must be ascending: {} after {}", e[i], e[i - 1])))
+            }
             None => Ok(e),
         }
     };
@@ -173,7 +177,8 @@ fn fit_fields<P>(o: &Obj<'_>, params: P) -> Result<Fitted<P>> {
 
 fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
     let o = Obj::new(v, path, &["r", "alpha", "a", "b", "logLikelihood", "converged"])?;
-    let params = BgNbd { r: positive(&o, "r")?, alpha: positive(&o, "alpha")?, a: positive(&o, "a")?, b: positive(&o, "b")? };
+    let params =
+        BgNbd { r: positive(&o, "r")?, alpha: positive(&o, "alpha")?, a: positive(&o, "a")?, b: positive(&o, "b")? };
     fit_fields(&o, params)
 }
 
@@ -204,13 +209,21 @@ mod tests {
             as_of: "1997-09-30".into(),
             customers: 2357,
             abc: AbcCuts { a: 300.5, b: 80.0, customer_share: [0.05, 0.15, 0.8], value_share: [0.4, 0.3, 0.3] },
-            rfm: RfmEdges { recency: [10.0, 40.0, 90.0, 200.0], frequency: [1.0, 1.0, 2.0, 4.0], monetary: [15.0, 30.0, 60.0, 120.5] },
+            rfm: RfmEdges {
+                recency: [10.0, 40.0, 90.0, 200.0],
+                frequency: [1.0, 1.0, 2.0, 4.0],
+                monetary: [15.0, 30.0, 60.0, 120.5],
+            },
             bgnbd: Some(Fitted {
                 params: BgNbd { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
                 log_likelihood: Some(-9582.4),
                 converged: true,
             }),
-            gamma_gamma: Some(Fitted { params: GammaGamma { p: 6.25, q: 3.74, v: 15.44 }, log_likelihood: None, converged: true }),
+            gamma_gamma: Some(Fitted {
+                params: GammaGamma { p: 6.25, q: 3.74, v: 15.44 },
+                log_likelihood: None,
+                converged: true,
+            }),
             satisfaction: Some(SatisfactionCuts { p15: -1.5, p85: 2.0 }),
         }
     }
@@ -227,7 +240,12 @@ mod tests {
     fn round_trips_through_json_with_camel_case_names() {
         let m = sample();
         let text = serde_json::to_string(&m).unwrap();
-        assert!(text.contains(r#""bgnbd":{"r":0.243,"alpha":4.414,"a":0.793,"b":2.426,"logLikelihood":-9582.4,"converged":true}"#), "{text}");
+        assert!(
+            text.contains(
+                r#""bgnbd":{"r":0.243,"alpha":4.414,"a":0.793,"b":2.426,"logLikelihood":-9582.4,"converged":true}"#
+            ),
+            "{text}"
+        );
         assert!(text.contains(r#""gammaGamma":{"p":6.25,"q":3.74,"v":15.44,"converged":true}"#), "{text}");
         assert!(text.contains(r#""asOf":"1997-09-30""#) && text.contains(r#""unit":"weeks""#));
         assert!(text.contains(r#""customerShare":[0.05,0.15,0.8]"#));

@@ -110,6 +110,10 @@ pub fn minimize(
             for i in 0..n {
                 x_new[i] = x[i] + step * d[i];
             }
+            if x_new == x {
+                // The step vanished below the resolution of x: no progress is possible.
+                break;
+            }
             let v = f(&x_new, &mut g_new);
             if v.is_finite() && g_new.iter().all(|g| g.is_finite()) && v <= value + ARMIJO * step * slope {
                 accepted = Some(v);
@@ -193,8 +197,8 @@ mod tests {
         };
         let min = minimize(&mut f, &[0.0, 0.0, 0.0], &OptimizerOptions::default(), &mut |_| {});
         assert!(min.converged, "{}", min.message);
-        for i in 0..3 {
-            assert!((min.x[i] - m[i]).abs() < 1e-6, "x = {:?}", min.x);
+        for (x, m) in min.x.iter().zip(m) {
+            assert!((x - m).abs() < 1e-6, "x = {:?}", min.x);
         }
         assert!(min.iterations < 50);
     }

@@ -66,7 +66,11 @@ pub fn abc_cuts(values: &[f64], rule: AbcRule) -> Result<AbcCuts> {
     check_share("abc.a", share_a)?;
     check_share("abc.b", share_b)?;
     if share_a + share_b > 1.0 + 1e-12 {
-        return Err(Error::new(ErrorCode::OutOfRange, "abc.b", format!("a + b must be at most 1, got {}", share_a + share_b)));
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            "abc.b",
+            format!("a + b must be at most 1, got {}", share_a + share_b),
+        ));
     }
     let sorted = sorted_finite(values, "values")?;
     let desc: Vec<f64> = sorted.iter().rev().copied().collect();
@@ -76,7 +80,11 @@ pub fn abc_cuts(values: &[f64], rule: AbcRule) -> Result<AbcCuts> {
         AbcRule::CustomerShare { .. } => (rank_for_share(share_a, n), rank_for_share(share_a + share_b, n)),
         AbcRule::ValueShare { .. } => {
             if total <= 0.0 {
-                return Err(Error::new(ErrorCode::OutOfRange, "values", "value-share ABC needs a positive total value"));
+                return Err(Error::new(
+                    ErrorCode::OutOfRange,
+                    "values",
+                    "value-share ABC needs a positive total value",
+                ));
             }
             (rank_for_value(&desc, share_a * total), rank_for_value(&desc, (share_a + share_b) * total))
         }
@@ -85,7 +93,13 @@ pub fn abc_cuts(values: &[f64], rule: AbcRule) -> Result<AbcCuts> {
     let mut counts = [0.0; 3];
     let mut sums = [0.0; 3];
     for &v in &desc {
-        let class = if v >= a { 0 } else if v >= b { 1 } else { 2 };
+        let class = if v >= a {
+            0
+        } else if v >= b {
+            1
+        } else {
+            2
+        };
         counts[class] += 1.0;
         sums[class] += v;
     }
@@ -130,7 +144,11 @@ fn sorted_finite(values: &[f64], path: &str) -> Result<Vec<f64>> {
         return Err(Error::new(ErrorCode::OutOfRange, path, "expected at least one customer"));
     }
     if let Some(i) = values.iter().position(|v| !v.is_finite()) {
-        return Err(Error::new(ErrorCode::NotFinite, format!("{path}[{i}]"), format!("expected a finite number, got {}", values[i])));
+        return Err(Error::new(
+            ErrorCode::NotFinite,
+            format!("{path}[{i}]"),
+            format!("expected a finite number, got {}", values[i]),
+        ));
     }
     let mut sorted = values.to_vec();
     sorted.sort_unstable_by(f64::total_cmp);

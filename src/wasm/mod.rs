@@ -9,6 +9,8 @@ use crate::time::expect_instant;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod fit;
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("../js/types.d.ts");
 

@@ -1,0 +1,1 @@
+//! The JavaScript binding of model fitting: `fit`, `fitSummaries` and their columnar forms.
