@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 mod fit;
 
 #[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = include_str!("../js/types.d.ts");
+const TYPES: &'static str = include_str!("../../js/types.d.ts");
 
 #[wasm_bindgen(module = "/js/error.js")]
 extern "C" {
