@@ -6,16 +6,17 @@
 //   index.js    browsers and bundlers: call the default export `init()` once first
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
-import { join, relative, dirname } from 'node:path';
+import { join, relative, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = join(root, 'pkg');
+// Output directory: pkg/ unless another is given (`node scripts/build.mjs /tmp/pkg`).
+const pkg = resolve(root, process.argv[2] ?? 'pkg');
 const bin = join(root, 'node_modules', '.bin');
 if (!existsSync(join(bin, 'wasm-opt'))) {
   throw new Error('node_modules/.bin/wasm-opt is missing: run `npm install` first (Debian\'s wasm-opt breaks the module)');
 }
-execFileSync('wasm-pack', ['build', '--release', '--target', 'web', '--out-dir', 'pkg', '--out-name', 'crmscore', '--no-pack'], {
+execFileSync('wasm-pack', ['build', '--release', '--target', 'web', '--out-dir', pkg, '--out-name', 'crmscore', '--no-pack'], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
