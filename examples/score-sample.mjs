@@ -9,7 +9,7 @@ const scorer = new Scorer(read('sample-config.json'));
 const results = scorer.scoreMany(read('sample-customers.json'), { asOf });
 
 const money = (x) => (x == null ? '-' : x.toFixed(0));
-const rows = results.map(({ id, value: v, satisfaction: s, loyalty: l }) => ({
+const rows = results.map(({ id, value: v, satisfaction: s, loyalty: l, segments }) => ({
   customer: id,
   orders: v.frequency,
   spent: money(v.monetary),
@@ -22,6 +22,10 @@ const rows = results.map(({ id, value: v, satisfaction: s, loyalty: l }) => ({
   stage: l.stage,
   'loyalty type': l.type ?? '-',
   lifecycle: l.lifecycle,
+  segments: segments.map((m) => m.id).join(', '),
 }));
 console.log(`crmscore: ${results.length} sample customers scored as of ${asOf}`);
 console.table(rows);
+for (const r of results) {
+  if (r.nextBestAction) console.log(`${r.id}: ${r.nextBestAction.goal} → ${r.nextBestAction.action}`);
+}

@@ -106,7 +106,40 @@ export interface ScorerConfig {
     maxOrders?: number;
     /** Most customers per `scoreMany` call (default 1,000,000). */
     maxBatch?: number;
+    /** Most segments, built-ins included (default 256). */
+    maxSegments?: number;
+    /** Longest rule in bytes (default 4096). */
+    maxRuleLength?: number;
+    /** Deepest rule nesting (default 64, at most 128). */
+    maxRuleDepth?: number;
+    /** Most operations in a rule (default 1000). */
+    maxRuleNodes?: number;
   };
+  /** Your segments, added to the built-in library (the same id replaces a built-in). */
+  segments?: SegmentDefinition[];
+  /** Include the 16 built-in segments (default true). */
+  builtinSegments?: boolean;
+  /** The store's category names, read by rules as `store.books` etc. (defaults: books, video, dvd, music). */
+  store?: Record<string, string>;
+}
+
+export type Goal = 'acquire' | 'repeat' | 'intensify' | 'cross-sell' | 'up-sell' | 'retain' | 'win-back' | 'care';
+
+/** An action to render: a string or an object of your own shape. */
+export type SegmentAction = string | Record<string, unknown>;
+
+/** A segment as data; `when` and `exitWhen` are rules in the CEL subset documented in the README. */
+export interface SegmentDefinition {
+  id: string;
+  name?: string;
+  /** The member rule, e.g. `value.abc == 'A' && value.recencyDays > 90`. */
+  when: string;
+  goal: Goal;
+  actions?: SegmentAction[];
+  /** Lower comes first (default 100). */
+  priority?: number;
+  /** The success measure, e.g. `value.frequency >= 2` for first-time buyers. */
+  exitWhen?: string;
 }
 
 export type AbcClass = 'A' | 'B' | 'C' | 'D';
@@ -175,6 +208,40 @@ export interface LoyaltyResult {
 
 export interface SegmentMatch {
   id: string;
+  name: string;
+  goal: Goal;
+  actions: SegmentAction[];
+  priority: number;
+}
+
+export interface NextBestAction {
+  /** The segment the action comes from. */
+  segment: string;
+  goal: Goal;
+  action: SegmentAction;
+}
+
+/** One evaluated sub-expression of a rule. */
+export interface Explanation {
+  /** Its source text, e.g. `value.recencyDays > 90`. */
+  expr: string;
+  /** Its value as a literal, or `unknown (reason)`. */
+  value: string;
+  /** The fields it read and their values. */
+  fields: { name: string; value: string }[];
+  /** The operands of `&&`, `||`, `!` and `?:`. */
+  children: Explanation[];
+}
+
+export interface SegmentExplanation {
+  id: string;
+  name: string;
+  matched: boolean;
+  /** Whether the segment's success measure (`exitWhen`) holds; null without one. */
+  exitReached: boolean | null;
+  /** The explanation as indented lines: `value.recencyDays > 90 → true (value.recencyDays = 123)`. */
+  text: string;
+  explanation: Explanation;
 }
 
 export interface ScoreResult {
@@ -184,7 +251,10 @@ export interface ScoreResult {
   value: ValueResult;
   satisfaction: SatisfactionResult;
   loyalty: LoyaltyResult;
+  /** Matched segments, by priority. */
   segments: SegmentMatch[];
+  /** The first action of the first matched segment that has actions. */
+  nextBestAction: NextBestAction | null;
 }
 
 export type ErrorCode =

@@ -1,26 +1,60 @@
-// Builds the npm package into pkg/: the wasm module (wasm-pack, --target web),
-// then one entry per runtime so that each imports it the way it can:
-//   node.js     Node: reads the .wasm from disk and instantiates it on import (no init call)
+// Builds the npm package into pkg/ (or the directory given as argument).
+//
+// Two wasm modules, so that storefront visitors download only what scores:
+//   crmscore_bg.wasm      scoring: Scorer (score, scoreMany, explain), models, segments
+//   crmscore_fit_bg.wasm  fitting: fit, fitSummaries, CSV reading, columnar scoring
+// and one entry per runtime, each importing the wasm the way it can:
+//   node.js     Node: instantiates both modules on import (no init call), exports everything
 //   workerd.js  Cloudflare Workers: imports the .wasm as a compiled module (no init call)
 //   deno.js     Deno: reads the .wasm from disk on import (no init call)
 //   index.js    browsers and bundlers: call the default export `init()` once first
+//   fit.js      `crmscore/fit` in browsers and bundlers (a Web Worker): `await init()` first
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, readdirSync, existsSync, mkdirSync, copyFileSync, cpSync, rmSync } from 'node:fs';
 import { join, relative, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// Output directory: pkg/ unless another is given (`node scripts/build.mjs /tmp/pkg`).
 const pkg = resolve(root, process.argv[2] ?? 'pkg');
 const bin = join(root, 'node_modules', '.bin');
 if (!existsSync(join(bin, 'wasm-opt'))) {
-  throw new Error('node_modules/.bin/wasm-opt is missing: run `npm install` first (Debian\'s wasm-opt breaks the module)');
+  throw new Error("node_modules/.bin/wasm-opt is missing: run `npm install` first (Debian's wasm-opt breaks the module)");
 }
-execFileSync('wasm-pack', ['build', '--release', '--target', 'web', '--out-dir', pkg, '--out-name', 'crmscore', '--no-pack'], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
-});
+
+function wasmPack(outDir, outName, cargoArgs = []) {
+  const args = ['build', '--release', '--target', 'web', '--out-dir', outDir, '--out-name', outName, '--no-pack'];
+  execFileSync('wasm-pack', [...args, ...(cargoArgs.length ? ['--', ...cargoArgs] : [])], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+  });
+}
+
+wasmPack(pkg, 'crmscore');
+const fitDir = join(tmpdir(), `crmscore-fit-${process.pid}`);
+wasmPack(fitDir, 'crmscore_fit', ['--features', 'fit']);
+for (const name of ['crmscore_fit.js', 'crmscore_fit.d.ts', 'crmscore_fit_bg.wasm', 'crmscore_fit_bg.wasm.d.ts']) {
+  copyFileSync(join(fitDir, name), join(pkg, name));
+}
+cpSync(join(fitDir, 'snippets'), join(pkg, 'snippets'), { recursive: true });
+rmSync(fitDir, { recursive: true, force: true });
+
+// wasm-bindgen types an `Option<JsValue>` argument given an explicit type as
+// required; the config and options arguments are optional, so say so.
+for (const file of ['crmscore.d.ts', 'crmscore_fit.d.ts']) {
+  const path = join(pkg, file);
+  let types = readFileSync(path, 'utf8');
+  for (const [from, to] of [
+    ['constructor(config: ScorerConfig)', 'constructor(config?: ScorerConfig)'],
+    [/options: ScoreOptions\)/g, 'options?: ScoreOptions)'],
+  ]) {
+    const next = types.replace(from, to);
+    if (next === types) throw new Error(`${file}: expected to find ${from}`);
+    types = next;
+  }
+  writeFileSync(path, types);
+}
 
 function find(dir, name) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -34,32 +68,32 @@ function find(dir, name) {
   }
   return null;
 }
-// wasm-bindgen types an `Option<JsValue>` argument given an explicit type as
-// required; the config and options arguments are optional, so say so.
-const dts = join(pkg, 'crmscore.d.ts');
-let types = readFileSync(dts, 'utf8');
-for (const [from, to] of [
-  ['constructor(config: ScorerConfig)', 'constructor(config?: ScorerConfig)'],
-  [/options: ScoreOptions\)/g, 'options?: ScoreOptions)'],
-]) {
-  const next = types.replace(from, to);
-  if (next === types) throw new Error(`crmscore.d.ts: expected to find ${from}`);
-  types = next;
-}
-writeFileSync(dts, types);
-
 const errorModule = './' + relative(pkg, find(join(pkg, 'snippets'), 'error.js'));
+
+// The functions and types only the fitting module has, re-exported next to the scoring ones.
+const exported = (file, kinds) =>
+  new Set([...readFileSync(join(pkg, file), 'utf8').matchAll(new RegExp(`^export (?:${kinds}) (\\w+)`, 'gm'))].map((m) => m[1]));
+const fitOnly = (kinds) => {
+  const scoring = exported('crmscore.d.ts', kinds);
+  return [...exported('crmscore_fit.d.ts', kinds)].filter((n) => !scoring.has(n)).join(', ');
+};
+const fitList = fitOnly('function');
+const fitTypes = fitOnly('interface|type');
+
 const reexports = `export * from './crmscore.js';
 export { default } from './crmscore.js';
 export { CrmScoreError } from '${errorModule}';
 `;
 const entries = {
   'index.js': `// Browsers and bundlers: \`await init()\` once, then use the exports.\n${reexports}`,
-  'node.js': `// Node: the module is instantiated on import.
+  'node.js': `// Node: both modules are instantiated on import.
 import { readFileSync } from 'node:fs';
 import { initSync } from './crmscore.js';
+import { initSync as initFit } from './crmscore_fit.js';
 initSync({ module: readFileSync(new URL('./crmscore_bg.wasm', import.meta.url)) });
-${reexports}`,
+initFit({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
+${reexports}export { ${fitList} } from './crmscore_fit.js';
+`,
   'workerd.js': `// Cloudflare Workers: the .wasm import is a compiled WebAssembly.Module.
 import wasmModule from './crmscore_bg.wasm';
 import { initSync } from './crmscore.js';
@@ -69,9 +103,27 @@ ${reexports}`,
 import { initSync } from './crmscore.js';
 initSync({ module: Deno.readFileSync(new URL('./crmscore_bg.wasm', import.meta.url)) });
 ${reexports}`,
+  'fit.js': `// \`crmscore/fit\` in browsers, bundlers and workers: \`await init()\` once, then fit.
+export { default, ${fitList} } from './crmscore_fit.js';
+export { CrmScoreError } from '${errorModule}';
+`,
+  'fit-node.js': `// \`crmscore/fit\` in Node: instantiated on import.
+import { readFileSync } from 'node:fs';
+import { initSync } from './crmscore_fit.js';
+initSync({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
+export { default, ${fitList} } from './crmscore_fit.js';
+export { CrmScoreError } from '${errorModule}';
+`,
   'index.d.ts': `export * from './crmscore.js';\nexport { default } from './crmscore.js';\n`,
+  'node.d.ts': `export * from './crmscore.js';\nexport { default } from './crmscore.js';\nexport { ${fitList} } from './crmscore_fit.js';\nexport type { ${fitTypes} } from './crmscore_fit.js';\n`,
+  'fit.d.ts': `export * from './crmscore_fit.js';\nexport { default } from './crmscore_fit.js';\n`,
 };
 for (const [name, text] of Object.entries(entries)) writeFileSync(join(pkg, name), text);
+// The command-line tool, `npx crmscore fit|score` (see bin/crmscore.mjs).
+mkdirSync(join(pkg, 'bin'), { recursive: true });
+copyFileSync(join(root, 'bin', 'crmscore.mjs'), join(pkg, 'bin', 'crmscore.mjs'));
+// The built-in segment library, for users to copy and edit.
+writeFileSync(join(pkg, 'segments.json'), readFileSync(join(root, 'data', 'segments.json')));
 
 const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
 const version = cargo.match(/^version\s*=\s*"([^"]+)"/m)[1];
@@ -87,19 +139,24 @@ const manifest = {
   types: './index.d.ts',
   exports: {
     '.': {
-      types: './index.d.ts',
-      workerd: './workerd.js',
-      deno: './deno.js',
-      node: './node.js',
-      browser: './index.js',
-      default: './index.js',
+      workerd: { types: './index.d.ts', default: './workerd.js' },
+      deno: { types: './index.d.ts', default: './deno.js' },
+      node: { types: './node.d.ts', default: './node.js' },
+      default: { types: './index.d.ts', default: './index.js' },
+    },
+    './fit': {
+      node: { types: './fit.d.ts', default: './fit-node.js' },
+      default: { types: './fit.d.ts', default: './fit.js' },
     },
     './crmscore_bg.wasm': './crmscore_bg.wasm',
+    './crmscore_fit_bg.wasm': './crmscore_fit_bg.wasm',
     './package.json': './package.json',
+    './segments.json': './segments.json',
   },
-  files: ['*.js', '*.d.ts', 'crmscore_bg.wasm', 'snippets/', 'README.md'],
+  bin: { crmscore: './bin/crmscore.mjs' },
+  files: ['*.js', '*.d.ts', 'crmscore_bg.wasm', 'crmscore_fit_bg.wasm', 'segments.json', 'bin/', 'snippets/', 'README.md'],
   keywords: ['crm', 'rfm', 'customer-lifetime-value', 'segmentation', 'webassembly', 'edge'],
   engines: { node: '>=20' },
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-console.log(`pkg/: crmscore ${version} written`);
+console.log(`${relative(root, pkg) || pkg}/: crmscore ${version} written (fit-only exports: ${fitList})`);

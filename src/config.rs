@@ -2,6 +2,7 @@
 //! `domain.md`, read from loose input with unknown keys refused.
 
 use crate::customer::Limits;
+use crate::segment::SegmentLimits;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{expect_array, expect_bool, expect_in_range, expect_non_negative, expect_number, expect_str, index_path, Json, Obj};
 
@@ -111,6 +112,8 @@ pub struct Config {
     pub loyalty: LoyaltyConfig,
     /// Input size caps.
     pub limits: Limits,
+    /// Caps on segment definitions and rules.
+    pub segment_limits: SegmentLimits,
 }
 
 impl Default for Config {
@@ -145,12 +148,14 @@ impl Default for Config {
                 decline: 0.25,
             },
             limits: Limits::default(),
+            segment_limits: SegmentLimits::default(),
         }
     }
 }
 
 /// Top-level keys of a config object; `segments` and `model` are read by their own modules.
-pub(crate) const CONFIG_KEYS: &[&str] = &["lifetime", "value", "abc", "rfm", "satisfaction", "loyalty", "limits", "segments", "model"];
+pub(crate) const CONFIG_KEYS: &[&str] =
+    &["lifetime", "value", "abc", "rfm", "satisfaction", "loyalty", "limits", "segments", "builtinSegments", "store", "model"];
 
 impl Config {
     /// Reads a config object; absent keys keep their defaults, unknown keys are errors.
@@ -186,10 +191,21 @@ impl Config {
             read_loyalty(v, &mut c.loyalty)?;
         }
         if let Some(v) = o.get("limits") {
-            let lo = Obj::new(v, "limits", &["maxOrders", "maxBatch"])?;
+            let lo = Obj::new(
+                v,
+                "limits",
+                &["maxOrders", "maxBatch", "maxSegments", "maxRuleLength", "maxRuleDepth", "maxRuleNodes"],
+            )?;
             let count = |v: &Json, p: &str| expect_in_range(v, p, 1.0, 1e9).map(|n| n as usize);
             lo.set("maxOrders", &mut c.limits.max_orders, count)?;
             lo.set("maxBatch", &mut c.limits.max_batch, count)?;
+            let s = &mut c.segment_limits;
+            lo.set("maxSegments", &mut s.max_segments, count)?;
+            lo.set("maxRuleLength", &mut s.rule.max_len, count)?;
+            lo.set("maxRuleDepth", &mut s.rule.max_depth, |v, p| {
+                expect_in_range(v, p, 1.0, crate::rules::Limits::DEPTH_CAP as f64).map(|n| n as usize)
+            })?;
+            lo.set("maxRuleNodes", &mut s.rule.max_nodes, count)?;
         }
         Ok(c)
     }

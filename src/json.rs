@@ -8,6 +8,7 @@
 
 use crate::error::{join_path, Error, ErrorCode, Result};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::fmt;
 
 /// Any JSON-shaped value. Objects keep their key order.
@@ -28,6 +29,26 @@ pub enum Json {
 }
 
 impl Json {
+    /// Parses JSON text (RFC 8259); an error names the line and column.
+    ///
+    /// Nesting deeper than 128 levels is refused, so hostile input cannot
+    /// exhaust the stack.
+    ///
+    /// ```
+    /// use crmscore::json::Json;
+    /// assert_eq!(Json::parse("[1, true]").unwrap(), Json::Arr(vec![Json::Num(1.0), Json::Bool(true)]));
+    /// assert_eq!(Json::parse("{").unwrap_err().to_string(), "invalid JSON at line 1, column 2: expected a string key");
+    /// ```
+    pub fn parse(text: &str) -> Result<Json> {
+        let mut p = Parser { text: text.as_bytes(), pos: 0 };
+        let value = p.value(0)?;
+        p.space();
+        if p.pos < p.text.len() {
+            return Err(p.error("unexpected text after the value"));
+        }
+        Ok(value)
+    }
+
     /// A short description of the value for error messages: `"12,50"`, `NaN`, `an object`.
     pub fn describe(&self) -> String {
         match self {
@@ -59,6 +80,204 @@ pub(crate) fn format_number(n: f64) -> String {
 impl<'de> Deserialize<'de> for Json {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         d.deserialize_any(JsonVisitor)
+    }
+}
+
+/// Maximum nesting of arrays and objects accepted by [`Json::parse`].
+const MAX_DEPTH: usize = 128;
+
+struct Parser<'t> {
+    text: &'t [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, what: &str) -> Error {
+        let before = &self.text[..self.pos.min(self.text.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Error::new(ErrorCode::InvalidType, "", format!("invalid JSON at line {line}, column {column}: {what}"))
+    }
+
+    fn space(&mut self) {
+        while matches!(self.text.get(self.pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        self.space();
+        let hit = self.text.get(self.pos) == Some(&b);
+        self.pos += usize::from(hit);
+        hit
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Json> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nested more than 128 levels deep"));
+        }
+        self.space();
+        match self.text.get(self.pos) {
+            Some(b'{') => {
+                self.pos += 1;
+                let mut entries = Vec::new();
+                if self.eat(b'}') {
+                    return Ok(Json::Obj(entries));
+                }
+                loop {
+                    self.space();
+                    if self.text.get(self.pos) != Some(&b'"') {
+                        return Err(self.error("expected a string key"));
+                    }
+                    let key = self.string()?;
+                    if !self.eat(b':') {
+                        return Err(self.error("expected `:`"));
+                    }
+                    entries.push((key, self.value(depth + 1)?));
+                    if self.eat(b'}') {
+                        return Ok(Json::Obj(entries));
+                    }
+                    if !self.eat(b',') {
+                        return Err(self.error("expected `,` or `}`"));
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                if self.eat(b']') {
+                    return Ok(Json::Arr(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    if self.eat(b']') {
+                        return Ok(Json::Arr(items));
+                    }
+                    if !self.eat(b',') {
+                        return Err(self.error("expected `,` or `]`"));
+                    }
+                }
+            }
+            Some(b'"') => self.string().map(Json::Str),
+            Some(b't') => self.word("true", Json::Bool(true)),
+            Some(b'f') => self.word("false", Json::Bool(false)),
+            Some(b'n') => self.word("null", Json::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error("expected a value")),
+            None => Err(self.error("unexpected end of input")),
+        }
+    }
+
+    fn word(&mut self, word: &str, value: Json) -> Result<Json> {
+        if self.text[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.error("expected a value"))
+        }
+    }
+
+    fn number(&mut self) -> Result<Json> {
+        let start = self.pos;
+        while matches!(self.text.get(self.pos), Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
+            self.pos += 1;
+        }
+        let text = std::str::from_utf8(&self.text[start..self.pos]).unwrap_or_default();
+        let well_formed = {
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            digits.starts_with(|c: char| c.is_ascii_digit())
+                && !(digits.starts_with('0') && digits[1..].starts_with(|c: char| c.is_ascii_digit()))
+                && !digits.ends_with('.')
+                && !digits.contains(".e")
+                && !digits.contains(".E")
+        };
+        match text.parse::<f64>() {
+            Ok(n) if well_formed && n.is_finite() => Ok(Json::Num(n)),
+            _ => {
+                self.pos = start;
+                Err(self.error("expected a number"))
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let digits = self.text.get(self.pos..self.pos + 4).and_then(|h| std::str::from_utf8(h).ok());
+        let code = digits.and_then(|h| u32::from_str_radix(h, 16).ok()).ok_or_else(|| self.error("expected 4 hex digits"))?;
+        self.pos += 4;
+        Ok(code)
+    }
+
+    fn string(&mut self) -> Result<String> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let run = self.pos;
+            while !matches!(self.text.get(self.pos), None | Some(b'"' | b'\\' | 0..=0x1f)) {
+                self.pos += 1;
+            }
+            out.push_str(std::str::from_utf8(&self.text[run..self.pos]).map_err(|_| self.error("invalid UTF-8"))?);
+            match self.text.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let escaped = self.text.get(self.pos).copied();
+                    self.pos += 1;
+                    match escaped {
+                        Some(b'"') => out.push('"'),
+                        Some(b'\\') => out.push('\\'),
+                        Some(b'/') => out.push('/'),
+                        Some(b'b') => out.push('\u{8}'),
+                        Some(b'f') => out.push('\u{c}'),
+                        Some(b'n') => out.push('\n'),
+                        Some(b'r') => out.push('\r'),
+                        Some(b't') => out.push('\t'),
+                        Some(b'u') => {
+                            let mut code = self.hex4()?;
+                            if (0xD800..0xDC00).contains(&code) && self.text[self.pos..].starts_with(b"\\u") {
+                                self.pos += 2;
+                                let low = self.hex4()?;
+                                code = 0x10000 + ((code - 0xD800) << 10) + low.wrapping_sub(0xDC00);
+                            }
+                            out.push(char::from_u32(code).ok_or_else(|| self.error("invalid \\u escape"))?);
+                        }
+                        _ => {
+                            self.pos -= 1;
+                            return Err(self.error("invalid escape"));
+                        }
+                    }
+                }
+                Some(_) => return Err(self.error("control character in a string")),
+                None => return Err(self.error("unterminated string")),
+            }
+        }
+    }
+}
+
+impl Serialize for Json {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Json::Null => s.serialize_unit(),
+            Json::Bool(b) => s.serialize_bool(*b),
+            Json::Num(n) => s.serialize_f64(*n),
+            Json::Str(v) => s.serialize_str(v),
+            Json::Arr(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Json::Obj(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
     }
 }
 
@@ -220,7 +439,7 @@ impl<'a> Obj<'a> {
         for (key, _) in entries {
             if !allowed.contains(&key.as_str()) {
                 let mut msg = format!("unknown field {key:?}");
-                if let Some(close) = closest(key, allowed) {
+                if let Some(close) = closest(key, allowed.iter().copied()) {
                     msg.push_str(&format!(" (did you mean {close:?}?)"));
                 } else {
                     msg.push_str(&format!("; expected one of: {}", allowed.join(", ")));
@@ -276,14 +495,17 @@ pub(crate) fn expect_map<'a>(v: &'a Json, path: &str) -> Result<Obj<'a>> {
     }
 }
 
-/// The allowed key nearest to `key` by edit distance, when it is plausibly a typo.
-fn closest<'b>(key: &str, allowed: &[&'b str]) -> Option<&'b str> {
-    allowed
-        .iter()
-        .map(|a| (edit_distance(&key.to_lowercase(), &a.to_lowercase()), *a))
-        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, a)| a)
+/// The candidate closest to `name` (ignoring ASCII case), if it is close
+/// enough to be a likely typo: within 2 edits, or a third of the name's length.
+pub(crate) fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let budget = (name.chars().count() / 3).max(2);
+    let name = name.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&name, &c.to_ascii_lowercase()), c))
+        .filter(|&(d, _)| d <= budget)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -327,6 +549,14 @@ mod tests {
     }
 
     #[test]
+    fn suggestions_need_a_close_name() {
+        assert_eq!(closest("value.frequncy", ["value.frequency", "value.monetary"]), Some("value.frequency"));
+        assert_eq!(closest("asof", ["asOf"]), Some("asOf"));
+        assert_eq!(closest("xyz", ["value.frequency"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
     fn null_counts_as_absent() {
         let v = parse(r#"{"a": null}"#);
         let o = Obj::new(&v, "cfg", &["a"]).unwrap();
@@ -339,6 +569,40 @@ mod tests {
         assert_eq!(expect_count(&Json::Num(3.0), "c", 10.0).unwrap(), 3);
         assert!(expect_count(&Json::Num(1.5), "c", 10.0).is_err());
         assert!(expect_count(&Json::Num(-1.0), "c", 10.0).is_err());
+    }
+
+    #[test]
+    fn parses_like_serde_json() {
+        for text in [
+            r#"{"a": [1, -2.5e3, 0.125, true, false, null], "b": {"c": "x\"y\\z\u00e9\ud83d\ude00\n"}, "": []}"#,
+            "[]",
+            "  {}  ",
+            r#""\/\b\f\r\t""#,
+            "1e2",
+        ] {
+            assert_eq!(Json::parse(text).unwrap(), parse(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_malformed_json_with_a_position() {
+        let err = |t: &str| Json::parse(t).unwrap_err().to_string();
+        assert_eq!(err("[1,\n 2,]"), "invalid JSON at line 2, column 4: expected a value");
+        assert_eq!(err("[01]"), "invalid JSON at line 1, column 2: expected a number");
+        assert_eq!(err("[1."), "invalid JSON at line 1, column 2: expected a number");
+        assert_eq!(err("{\"a\" 1}"), "invalid JSON at line 1, column 6: expected `:`");
+        assert_eq!(err("\"ab"), "invalid JSON at line 1, column 4: unterminated string");
+        assert_eq!(err("\"\\q\""), "invalid JSON at line 1, column 3: invalid escape");
+        assert_eq!(err("[1] x"), "invalid JSON at line 1, column 5: unexpected text after the value");
+        assert_eq!(err("1e999"), "invalid JSON at line 1, column 1: expected a number");
+        assert_eq!(err(&"[".repeat(200)), "invalid JSON at line 1, column 130: nested more than 128 levels deep");
+        assert_eq!(err(&"[".repeat(1_000_000)), "invalid JSON at line 1, column 130: nested more than 128 levels deep");
+    }
+
+    #[test]
+    fn serializes_back_to_the_same_json() {
+        let text = r#"{"a":[1.5,"x",true,null],"b":{"c":2.0}}"#;
+        assert_eq!(serde_json::to_string(&parse(text)).unwrap(), text);
     }
 
     #[test]

@@ -37,7 +37,9 @@
 
 #![warn(missing_docs)]
 
+pub mod columnar;
 pub mod config;
+pub mod csv;
 pub mod customer;
 pub mod error;
 pub mod fit;
@@ -55,3 +57,23 @@ mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
 pub use score::{ScoreResult, Scorer};
+
+/// Serializes enums as their `as_str()` name, so results and rules share one spelling.
+macro_rules! serialize_as_str {
+    ($($t:ty),*) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    )*};
+}
+
+serialize_as_str!(
+    value::AbcClass,
+    satisfaction::Level,
+    satisfaction::NpsCategory,
+    loyalty::Stage,
+    loyalty::LoyaltyType,
+    loyalty::Lifecycle
+);

@@ -13,8 +13,7 @@ use crate::value::Value;
 use serde::Serialize;
 
 /// Stage of the relationship.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     /// Known to the store, has not bought.
     Potential,
@@ -28,9 +27,21 @@ pub enum Stage {
     Loyal,
 }
 
+impl Stage {
+    /// The name used in results and rules, e.g. `"potential"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Potential => "potential",
+            Stage::New => "new",
+            Stage::Regular => "regular",
+            Stage::Longstanding => "longstanding",
+            Stage::Loyal => "loyal",
+        }
+    }
+}
+
 /// Type of loyalty, by its cause (attachment × repeat purchase).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoyaltyType {
     /// Repeat purchase for lack of an alternative.
     Monopoly,
@@ -44,9 +55,21 @@ pub enum LoyaltyType {
     Trust,
 }
 
+impl LoyaltyType {
+    /// The name used in results and rules, e.g. `"monopoly"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoyaltyType::Monopoly => "monopoly",
+            LoyaltyType::Inertia => "inertia",
+            LoyaltyType::Price => "price",
+            LoyaltyType::Incentive => "incentive",
+            LoyaltyType::Trust => "trust",
+        }
+    }
+}
+
 /// Phase of the relationship lifecycle, from the trend of the order rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lifecycle {
     /// Just begun: too little history for a trend.
     Exploration,
@@ -56,6 +79,18 @@ pub enum Lifecycle {
     Stability,
     /// Falling order rate, or no order for `lapseDays`.
     Decline,
+}
+
+impl Lifecycle {
+    /// The name used in results and rules, e.g. `"exploration"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lifecycle::Exploration => "exploration",
+            Lifecycle::Formation => "formation",
+            Lifecycle::Stability => "stability",
+            Lifecycle::Decline => "decline",
+        }
+    }
 }
 
 /// The loyalty figures of one customer.

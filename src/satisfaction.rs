@@ -7,8 +7,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Degree of satisfaction, from the gap between perception and expectation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     /// Perception below expectation: churn rises.
     Dissatisfied,
@@ -20,9 +19,20 @@ pub enum Level {
     Delighted,
 }
 
+impl Level {
+    /// The name used in results and rules, e.g. `"dissatisfied"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Dissatisfied => "dissatisfied",
+            Level::Basic => "basic",
+            Level::Satisfied => "satisfied",
+            Level::Delighted => "delighted",
+        }
+    }
+}
+
 /// NPS category of a 0–10 "would you recommend us" answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NpsCategory {
     /// 9 or 10.
     Promoter,
@@ -30,6 +40,17 @@ pub enum NpsCategory {
     Passive,
     /// 0 to 6.
     Detractor,
+}
+
+impl NpsCategory {
+    /// The name used in results and rules, e.g. `"promoter"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NpsCategory::Promoter => "promoter",
+            NpsCategory::Passive => "passive",
+            NpsCategory::Detractor => "detractor",
+        }
+    }
 }
 
 /// An NPS answer and its category.

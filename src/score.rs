@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::json::Json;
 use crate::loyalty::{loyalty, Loyalty};
 use crate::satisfaction::{satisfaction, Satisfaction};
-use crate::segment::SegmentMatch;
+use crate::segment::{Library, NextBestAction, SegmentExplanation, SegmentMatch};
 use crate::time::format_instant;
 use crate::value::{value, Value};
 use serde::Serialize;
@@ -27,6 +27,8 @@ pub struct ScoreResult {
     pub loyalty: Loyalty,
     /// Segments the customer falls in, by priority.
     pub segments: Vec<SegmentMatch>,
+    /// The first action of the first matched segment that has actions.
+    pub next_best_action: Option<NextBestAction>,
 }
 
 /// A configured scorer.
@@ -43,22 +45,25 @@ pub struct ScoreResult {
 #[derive(Debug, Clone)]
 pub struct Scorer {
     config: Config,
+    segments: Library,
 }
 
 impl Scorer {
-    /// Builds a scorer from a config object (`{}` for the defaults).
+    /// Builds a scorer from a config object (`{}` for the defaults), compiling its segments.
     pub fn new(config: &Json) -> Result<Scorer> {
-        Ok(Scorer { config: Config::from_json(config)? })
-    }
-
-    /// A scorer with an already-read config.
-    pub fn with_config(config: Config) -> Scorer {
-        Scorer { config }
+        let parsed = Config::from_json(config)?;
+        let segments = Library::from_config(config, &parsed.segment_limits)?;
+        Ok(Scorer { config: parsed, segments })
     }
 
     /// The configuration in use.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The compiled segment library.
+    pub fn segments(&self) -> &Library {
+        &self.segments
     }
 
     /// Validates and scores one customer as of `as_of` (epoch ms).
@@ -69,9 +74,31 @@ impl Scorer {
 
     /// Scores an already validated customer.
     pub fn score_customer(&self, c: &Customer, as_of: i64) -> ScoreResult {
+        let mut r = self.features(c, as_of);
+        (r.segments, r.next_best_action) = self.segments.evaluate(c, &r, as_of);
+        r
+    }
+
+    /// Why the customer is or is not in each segment, by priority.
+    pub fn explain(&self, customer: &Json, as_of: i64) -> Result<Vec<SegmentExplanation>> {
+        let c = Customer::from_json(customer, as_of, &self.config.limits)?;
+        let r = self.features(&c, as_of);
+        Ok(self.segments.explain(&c, &r, as_of))
+    }
+
+    /// Value, satisfaction and loyalty, without segments.
+    fn features(&self, c: &Customer, as_of: i64) -> ScoreResult {
         let v = value(c, as_of, &self.config);
         let s = satisfaction(c, &self.config.satisfaction);
         let l = loyalty(c, as_of, &v, &s, &self.config.loyalty);
-        ScoreResult { id: c.id.clone(), as_of: format_instant(as_of), value: v, satisfaction: s, loyalty: l, segments: Vec::new() }
+        ScoreResult {
+            id: c.id.clone(),
+            as_of: format_instant(as_of),
+            value: v,
+            satisfaction: s,
+            loyalty: l,
+            segments: Vec::new(),
+            next_best_action: None,
+        }
     }
 }

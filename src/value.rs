@@ -5,13 +5,13 @@ use crate::config::{Abc, Config, Lifetime, RfmEdges};
 use crate::customer::Customer;
 use crate::time::{format_instant, whole_days, DAY_MS};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Days in the year used to annualise rates and to window "recent yearly spend".
 pub const YEAR_DAYS: f64 = 365.0;
 
 /// ABC class by value (domain.md §1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AbcClass {
     /// VIP: the few customers who make about half of the value.
     A,
@@ -21,6 +21,18 @@ pub enum AbcClass {
     C,
     /// A C customer whose cost to serve exceeds the value they bring.
     D,
+}
+
+impl AbcClass {
+    /// The name used in results and rules, e.g. `"A"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AbcClass::A => "A",
+            AbcClass::B => "B",
+            AbcClass::C => "C",
+            AbcClass::D => "D",
+        }
+    }
 }
 
 /// RFM scores 1–5 and the named segment they fall in.
@@ -98,9 +110,7 @@ pub fn value(c: &Customer, as_of: i64, config: &Config) -> Value {
         .sum();
     let year_ago = as_of - 365 * DAY_MS;
     let yearly_spend = c.orders.iter().filter(|o| o.at > year_ago).map(|o| o.amount).sum();
-    let mut accounts: Vec<&str> = c.orders.iter().filter_map(|o| o.account_id.as_deref()).collect();
-    accounts.sort_unstable();
-    accounts.dedup();
+    let accounts: BTreeSet<&str> = c.orders.iter().filter_map(|o| o.account_id.as_deref()).collect();
     let mut categories = BTreeMap::new();
     for cat in c.orders.iter().filter_map(|o| o.category.as_ref()) {
         *categories.entry(cat.clone()).or_insert(0) += 1;

@@ -7,7 +7,8 @@
 use super::compile::{Arith, Builder, Cmp, Func, NodeId, Op, Program};
 use super::lexer::{error_at, Span};
 use super::parser::{BinOp, Expr, ExprKind};
-use super::{closest, Schema, Type};
+use super::{Schema, Type};
+use crate::json::closest;
 use crate::error::{Error, ErrorCode, Result};
 
 /// Global functions, for "did you mean" suggestions.

@@ -330,33 +330,6 @@ pub fn evaluation_order(schema: &Schema, programs: &[Program]) -> Result<Vec<usi
     Ok(order)
 }
 
-/// Edit distance between two names, for "did you mean" suggestions.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
-}
-
-/// The candidate closest to `name`, if it is close enough to be a likely typo.
-fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let budget = (name.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|&(d, _)| d <= budget)
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -510,12 +483,5 @@ pub(crate) mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn suggestions_need_a_close_name() {
-        assert_eq!(closest("value.frequncy", ["value.frequency", "value.monetary"]), Some("value.frequency"));
-        assert_eq!(closest("xyz", ["value.frequency"]), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

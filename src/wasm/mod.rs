@@ -9,6 +9,7 @@ use crate::time::expect_instant;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "fit")]
 mod fit;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -89,6 +90,18 @@ impl JsScorer {
         let at = as_of(options)?;
         let customer = import(customer, "")?;
         export(&self.inner.score(&customer, at)?)
+    }
+
+    /// Every segment, matched or not, with the values of the sub-expressions that decided it.
+    #[wasm_bindgen(unchecked_return_type = "SegmentExplanation[]")]
+    pub fn explain(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Customer")] customer: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let at = as_of(options)?;
+        let customer = import(customer, "")?;
+        export(&self.inner.explain(&customer, at)?)
     }
 
     /// Scores many customers as of one instant; an error's path starts with the customer's index.

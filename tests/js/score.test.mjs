@@ -51,7 +51,9 @@ test('scores value, satisfaction and loyalty of one customer', () => {
   assert.equal(r.satisfaction.wordOfMouth, 12);
   assert.equal(r.satisfaction.repeatPurchases, 1);
   assert.deepEqual(r.loyalty, { stage: 'new', type: 'trust', lifecycle: 'exploration' });
-  assert.deepEqual(r.segments, []);
+  // video and no DVD → up-sell; RFM 5/2/3 → potential loyalist (see tests/js/segments.test.mjs)
+  assert.deepEqual(r.segments.map((s) => s.id), ['video-buyers', 'potential-loyalists']);
+  assert.deepEqual(r.nextBestAction, { segment: 'video-buyers', goal: 'up-sell', action: 'DVD of the same star, film or genre' });
 });
 
 test('lifetime value of the Walmart lifetime customer is 62,400', () => {

@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+// The crmscore command line, shipped in the npm package:
+//   npx crmscore fit transactions.csv -o model.json
+//   npx crmscore score customers.json --model model.json
+//   npx crmscore score transactions.csv --model model.json -o scores.csv
+// Run `npx crmscore --help` for the options.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { fit, readTransactionsCsv, scoreColumns, Scorer, CrmScoreError } from '../node.js';
+
+const HELP = `Usage:
+  crmscore fit <transactions.csv> [-o model.json] [options]
+      Fits the population model (BG/NBD, Gamma-Gamma, ABC, RFM) on a CSV file of
+      transactions, one per line, and writes it as JSON (to stdout without -o).
+  crmscore score <customers.json | transactions.csv> --model model.json [-o out] [options]
+      customers.json (an array of customers as Scorer.score takes them): scores each
+      with the model and prints a JSON array of results.
+      A transactions file: scores every customer with the model (ABC, RFM, probability
+      alive, expected purchases, lifetime value) and prints CSV, one line per customer.
+
+CSV options:
+  --customer-col NAME   customer id column: header name or 1-based number (default customer)
+  --date-col NAME       date column, YYYYMMDD or ISO 8601 (default date)
+  --amount-col NAME     amount column (default amount)
+  --cost-col NAME       optional cost column (ABC then ranks customers by margin)
+  --delimiter D         one character, "tab", or "whitespace" for runs of spaces (default ,)
+  --no-header           the file has no header line: columns are numbers
+  --max-line-length N   longest accepted line in bytes (default 65536)
+  --strict              stop at the first bad row (exit code 1) instead of skipping it
+  --max-errors N        bad rows listed on stderr (default 20); all are counted
+
+Bad rows are skipped by default: each is listed on stderr with its line number
+(line 17: amount: expected a finite number, got "12,50") and a summary line gives
+their count; the exit code stays 0. With --strict the first bad row stops the run.
+
+Fit options:
+  --as-of DATE          observation end; a date alone includes that whole day (default now)
+  --unit weeks|days     time unit of the model (default weeks)
+  --abc customer-share|value-share   ABC rule: 5/15/80% of customers (default) or 50/30/20% of value
+  --penalizer X         L2 penalty of the BG/NBD fit (default 0)
+  --allow-unconverged   write a model that did not converge (flagged converged: false)
+
+Score options:
+  --model FILE          the model JSON written by crmscore fit (required)
+  --as-of DATE          scoring instant, as above (default now)
+  --months N            projection of expected purchases and lifetime value (default 12)
+  --discount-rate X     monthly discount rate of the lifetime value (default 0.01)
+`;
+
+const OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  model: { type: 'string' },
+  'customer-col': { type: 'string' },
+  'date-col': { type: 'string' },
+  'amount-col': { type: 'string' },
+  'cost-col': { type: 'string' },
+  delimiter: { type: 'string' },
+  'no-header': { type: 'boolean' },
+  'max-line-length': { type: 'string' },
+  strict: { type: 'boolean' },
+  'max-errors': { type: 'string' },
+  'as-of': { type: 'string' },
+  unit: { type: 'string' },
+  abc: { type: 'string' },
+  penalizer: { type: 'string' },
+  'allow-unconverged': { type: 'boolean' },
+  months: { type: 'string' },
+  'discount-rate': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+class UsageError extends Error {}
+
+function number(values, name) {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name}: expected a number, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+/** A date alone (YYYY-MM-DD or YYYYMMDD) means the end of that UTC day, so that all its transactions count. */
+function asOf(values) {
+  const text = values['as-of'];
+  if (text === undefined) return Date.now();
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T23:59:59.999Z` : text;
+}
+
+function csvOptions(values) {
+  const delimiter = { tab: '\t', whitespace: 'whitespace' }[values.delimiter] ?? values.delimiter;
+  const options = {
+    customerCol: values['customer-col'],
+    dateCol: values['date-col'],
+    amountCol: values['amount-col'],
+    costCol: values['cost-col'],
+    delimiter,
+    header: !values['no-header'],
+    maxLineLength: number(values, 'max-line-length'),
+    strict: Boolean(values.strict),
+    maxReported: number(values, 'max-errors') ?? 20,
+  };
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+}
+
+/** Reads a transactions file, listing bad rows on stderr. */
+function readCsv(file, values) {
+  const table = readTransactionsCsv(readFileSync(file, 'utf8'), csvOptions(values));
+  for (const e of table.errors) process.stderr.write(`${file}: ${e.message}\n`);
+  if (table.skipped > 0) {
+    const more = table.skipped > table.errors.length ? ` (${table.errors.length} listed)` : '';
+    process.stderr.write(`${file}: skipped ${table.skipped} of ${table.rows} rows${more}\n`);
+  }
+  return table;
+}
+
+/** A progress bar on stderr when it is a terminal, else nothing. */
+function progressBar(label) {
+  if (!process.stderr.isTTY) return { onProgress: undefined, done() {} };
+  const width = 30;
+  return {
+    onProgress(fraction) {
+      const filled = Math.round(fraction * width);
+      process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(fraction * 100)}%`);
+    },
+    done() {
+      process.stderr.write('\n');
+    },
+  };
+}
+
+function write(values, text) {
+  if (values.output) writeFileSync(values.output, text);
+  else process.stdout.write(text);
+}
+
+function runFit(file, values) {
+  const table = readCsv(file, values);
+  const abc = { 'customer-share': { rule: 'customerShare' }, 'value-share': { rule: 'valueShare' } }[values.abc ?? 'customer-share'];
+  if (!abc) throw new UsageError(`--abc: expected customer-share or value-share, got ${JSON.stringify(values.abc)}`);
+  const bar = progressBar('fit');
+  const options = { asOf: asOf(values), abc, allowUnconverged: Boolean(values['allow-unconverged']), onProgress: bar.onProgress };
+  if (values.unit !== undefined) options.unit = values.unit;
+  if (values.penalizer !== undefined) options.penalizer = number(values, 'penalizer');
+  let model;
+  try {
+    model = fit(table.transactions, options);
+  } finally {
+    bar.done();
+  }
+  write(values, JSON.stringify(model, null, 2) + '\n');
+  const { bgnbd, gammaGamma } = model;
+  process.stderr.write(
+    `fitted ${model.customers} customers as of ${model.asOf}: BG/NBD r=${bgnbd.r.toPrecision(4)} alpha=${bgnbd.alpha.toPrecision(4)} ` +
+      `a=${bgnbd.a.toPrecision(4)} b=${bgnbd.b.toPrecision(4)}` +
+      (gammaGamma ? `, Gamma-Gamma p=${gammaGamma.p.toPrecision(4)} q=${gammaGamma.q.toPrecision(4)} v=${gammaGamma.v.toPrecision(4)}` : '') +
+      '\n',
+  );
+}
+
+const csvCell = (v) => (typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+function runScore(file, values) {
+  if (!values.model) throw new UsageError('score: --model model.json is required');
+  const model = JSON.parse(readFileSync(values.model, 'utf8'));
+  if (file.endsWith('.json')) {
+    const customers = JSON.parse(readFileSync(file, 'utf8'));
+    const results = new Scorer({ model }).scoreMany(customers, { asOf: asOf(values) });
+    write(values, JSON.stringify(results, null, 2) + '\n');
+    return;
+  }
+  const table = readCsv(file, values);
+  const options = { asOf: asOf(values), customers: table.customerIds.length };
+  if (values.months !== undefined) options.months = number(values, 'months');
+  if (values['discount-rate'] !== undefined) options.discountRate = number(values, 'discount-rate');
+  const s = scoreColumns(model, table.transactions, options);
+  const abc = ['', 'A', 'B', 'C'];
+  const lines = ['id,recencyDays,frequency,monetary,abc,r,f,m,probabilityAlive,expectedPurchases,lifetimeValue'];
+  table.customerIds.forEach((id, i) => {
+    const row = [id, s.recencyDays[i], s.frequency[i], s.monetary[i], abc[s.abc[i]], s.rfmR[i], s.rfmF[i], s.rfmM[i],
+      s.probabilityAlive[i], s.expectedPurchases[i], s.lifetimeValue[i]];
+    lines.push(row.map(csvCell).join(','));
+  });
+  write(values, lines.join('\n') + '\n');
+}
+
+function main(argv) {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const [command, file, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (!['fit', 'score'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}: expected fit or score`);
+  if (file === undefined) throw new UsageError(`${command}: expected an input file`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
+  if (command === 'fit') runFit(file, values);
+  else runScore(file, values);
+  return 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (e) {
+  if (e instanceof CrmScoreError) {
+    process.stderr.write(`crmscore: ${e.message} (${e.code})\n`);
+    process.exitCode = 1;
+  } else if (e instanceof UsageError || e?.code?.startsWith?.('ERR_PARSE_ARGS') || e?.code === 'ENOENT' || e instanceof SyntaxError) {
+    process.stderr.write(`crmscore: ${e.message}\n${e instanceof UsageError || e?.code?.startsWith?.('ERR_PARSE_ARGS') ? 'Run crmscore --help for usage.\n' : ''}`);
+    process.exitCode = 2;
+  } else {
+    throw e;
+  }
+}

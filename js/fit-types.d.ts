@@ -1,0 +1,207 @@
+/** Time unit of recency, T and the fitted α. */
+export type TimeUnit = 'days' | 'weeks';
+
+/** How ABC classes are cut from customers ranked by value (margin, or revenue without costs). */
+export type AbcRule =
+  /** Top `a` share of customers is A, next `b` share B, the rest C (default 0.05 / 0.15). */
+  | { rule?: 'customerShare'; a?: number; b?: number }
+  /** Customers making up the top `a` share of value are A, the next `b` share B (default 0.5 / 0.3). */
+  | { rule: 'valueShare'; a?: number; b?: number };
+
+/** Options shared by `fit` and `fitSummaries`. */
+export interface FitCommonOptions {
+  /** Time unit of the model (default 'weeks'). */
+  unit?: TimeUnit;
+  /** L2 penalty on BG/NBD's (r, α, a, b), as lifetimes' `penalizer_coef` (default 0). */
+  penalizer?: number;
+  /** L2 penalty on Gamma-Gamma's (p, q, v) (default 0). */
+  gammaGammaPenalizer?: number;
+  /** Return a fit that did not converge, flagged `converged: false`, instead of throwing FIT_FAILED. */
+  allowUnconverged?: boolean;
+  /** Optimiser iterations before giving up (default 500). */
+  maxIterations?: number;
+  /** Called with the fraction of work done, rising from 0 to 1 (at most once per percent). */
+  onProgress?: (fraction: number) => void;
+}
+
+/** Options of `fit`. */
+export interface FitOptions extends FitCommonOptions {
+  /** The instant the base is observed at; later orders are errors (objects) or ignored (columns). Default now. */
+  asOf?: Instant | null;
+  /** ABC rule (default: 5% / 15% / 80% of customers). */
+  abc?: AbcRule;
+}
+
+/** Options of `fitSummaries`. */
+export type SummaryOptions = FitCommonOptions;
+
+/**
+ * Transactions as columns, the shape a CSV loader or a database produces:
+ * row i is (customer[i], at[i], amount[i], cost?.[i]). Purchase occasions
+ * are UTC calendar days.
+ */
+export interface ColumnarTransactions {
+  /** Customer index per transaction, 0 … customers − 1. */
+  customer: Uint32Array;
+  /** Epoch milliseconds UTC per transaction (whole numbers). */
+  at: Float64Array;
+  /** Amount per transaction, finite and ≥ 0. */
+  amount: Float64Array;
+  /** Cost per transaction (ABC then ranks by margin). */
+  cost?: Float64Array | null;
+}
+
+/** One customer's summary in the model's unit (lifetimes' definitions). */
+export interface SummaryRow {
+  /** Repeat purchase days (distinct purchase days − 1). */
+  frequency: number;
+  /** First to last purchase day. */
+  recency: number;
+  /** First purchase day to the end of observation. */
+  T: number;
+  /** Mean amount of the repeat purchase days (0 when frequency is 0). */
+  monetaryValue: number;
+}
+
+/** Summaries as columns of equal length. */
+export interface SummaryColumns {
+  frequency: ArrayLike<number>;
+  recency: ArrayLike<number>;
+  T: ArrayLike<number>;
+  monetaryValue: ArrayLike<number>;
+}
+
+/** Fitted parameters plus the log-likelihood of the fitting data and the convergence flag. */
+export interface FittedBgNbd {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+  logLikelihood?: number;
+  converged: boolean;
+}
+
+/** Fitted Gamma-Gamma parameters (v is the paper's γ). */
+export interface FittedGammaGamma {
+  p: number;
+  q: number;
+  v: number;
+  logLikelihood?: number;
+  converged: boolean;
+}
+
+/** How an optimisation ended. */
+export interface Convergence {
+  converged: boolean;
+  iterations: number;
+  logLikelihood: number;
+  message: string;
+}
+
+/** The population model: versioned, JSON-serialisable, validated when read back. */
+export interface Model {
+  version: 1;
+  unit: TimeUnit;
+  /** The UTC date the base was summarised at, YYYY-MM-DD. */
+  asOf: string;
+  customers: number;
+  /** ABC thresholds (value ≥ a → A, ≥ b → B, else C) and the actual shares of customers and value in A, B, C. */
+  abc: { a: number; b: number; customerShare: [number, number, number]; valueShare: [number, number, number] };
+  /** RFM quintile edges (20/40/60/80th percentiles) of days since the last purchase, orders and total spend. */
+  rfm: { recency: [number, number, number, number]; frequency: [number, number, number, number]; monetary: [number, number, number, number] };
+  bgnbd?: FittedBgNbd;
+  gammaGamma?: FittedGammaGamma;
+  /** 15th and 85th percentiles of the satisfaction gaps, when surveys were given. */
+  satisfaction?: { p15: number; p85: number };
+}
+
+/** The result of `fitSummaries`. */
+export interface SummaryFit {
+  unit: TimeUnit;
+  customers: number;
+  /** Distinct (frequency, recency, T) triples the likelihood was evaluated on. */
+  distinctTriples: number;
+  bgnbd: FittedBgNbd;
+  /** null when no customer has a repeat purchase of positive value. */
+  gammaGamma: FittedGammaGamma | null;
+  convergence: { bgnbd: Convergence; gammaGamma: Convergence | null };
+}
+
+/** Options of `readTransactionsCsv`. */
+export interface CsvOptions {
+  /** Header name, or 1-based column number (default 'customer'). */
+  customerCol?: string | number;
+  /** Header name or number of the date column (default 'date'): YYYYMMDD or ISO 8601. */
+  dateCol?: string | number;
+  /** Header name or number of the amount column (default 'amount'). */
+  amountCol?: string | number;
+  /** Header name or number of an optional cost column. */
+  costCol?: string | number;
+  /** One ASCII character (default ',') or 'whitespace' (runs of spaces and tabs). */
+  delimiter?: string;
+  /** Whether the first line names the columns (default true). */
+  header?: boolean;
+  /** Longest accepted line in bytes (default 65536); longer lines are bad rows. */
+  maxLineLength?: number;
+  /** Throw at the first bad row instead of skipping it (default false). */
+  strict?: boolean;
+  /** Bad rows reported in `errors` (default 100); further ones are only counted. */
+  maxReported?: number;
+}
+
+/** A row `readTransactionsCsv` skipped. */
+export interface CsvRowError {
+  /** 1-based line number. */
+  line: number;
+  /** The column at fault, '' when the whole line is. */
+  column: string;
+  code: CrmScoreError['code'];
+  /** e.g. 'line 17: amount: expected a finite number, got "12,50"'. */
+  message: string;
+}
+
+/** The result of `readTransactionsCsv`. */
+export interface CsvTransactions {
+  transactions: ColumnarTransactions;
+  /** Customer ids in order of first appearance: transactions.customer[i] indexes this list. */
+  customerIds: string[];
+  /** Data rows seen (read and skipped). */
+  rows: number;
+  /** Bad rows skipped. */
+  skipped: number;
+  errors: CsvRowError[];
+}
+
+/** Options of `scoreColumns`. */
+export interface ScoreColumnsOptions {
+  /** Default now; later transactions are ignored. */
+  asOf?: Instant | null;
+  /** Number of customers (default: highest index + 1). */
+  customers?: number;
+  /** Months of the projection of expected purchases and lifetime value (default 12). */
+  months?: number;
+  /** Monthly discount rate of the lifetime value (default 0.01). */
+  discountRate?: number;
+}
+
+/** Model-based scores, one entry per customer index. NaN where a customer has no transaction. */
+export interface ColumnScores {
+  /** Calendar days from the last purchase day to the asOf day. */
+  recencyDays: Float64Array;
+  /** Number of transactions. */
+  frequency: Uint32Array;
+  /** Sum of amounts. */
+  monetary: Float64Array;
+  /** 1 = A, 2 = B, 3 = C by the model's thresholds on margin; 0 without a transaction. */
+  abc: Uint8Array;
+  /** RFM scores 1–5 by the model's edges; 0 without a transaction. */
+  rfmR: Uint8Array;
+  rfmF: Uint8Array;
+  rfmM: Uint8Array;
+  /** BG/NBD probability of being alive. */
+  probabilityAlive: Float64Array;
+  /** BG/NBD expected purchases over the projection. */
+  expectedPurchases: Float64Array;
+  /** Discounted BG/NBD × Gamma-Gamma lifetime value over the projection. */
+  lifetimeValue: Float64Array;
+}

@@ -1,0 +1,560 @@
+//! A small CSV reader for transaction files: one transaction per line, the
+//! customer, date and amount (and optionally cost) in named or numbered columns.
+//!
+//! - Delimiter: any ASCII character (`,` by default, `;`, tab...) with
+//!   RFC 4180 quoting (`"a, b"`, `"say ""hi"""`; a quoted field cannot span
+//!   lines), or runs of spaces and tabs ([`Delimiter::Whitespace`], for files
+//!   like CDNOW's).
+//! - Lines end with `\n` or `\r\n`; blank lines are skipped; a UTF-8 byte
+//!   order mark is ignored. A line longer than [`CsvOptions::max_line_length`]
+//!   bytes is a bad row, so that no input makes the reader hold an unbounded line.
+//! - Dates: `YYYYMMDD`, or an ISO 8601 date or date-time
+//!   ([`crate::time::parse_instant`]; a space may separate date and time).
+//! - Amounts and costs: decimal numbers with a `.` (`12.50`, `1e3`), finite
+//!   and ≥ 0; an empty cost cell is a cost of 0.
+//!
+//! A row that cannot be read is reported by line number and column
+//! (`line 17: amount: expected a finite number, got "12,50"`) and skipped,
+//! or, with [`CsvOptions::strict`], stops the reading with that error.
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::fit::parse_iso_date;
+use crate::json::{format_number, Json};
+use crate::time::{parse_instant, DAY_MS};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+/// How fields are separated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delimiter {
+    /// One ASCII character, with RFC 4180 double-quote quoting.
+    Byte(u8),
+    /// Runs of spaces and tabs; leading and trailing ones are ignored; no quoting.
+    Whitespace,
+}
+
+/// Options of [`read_transactions`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CsvOptions {
+    /// Field separator. Default `,`.
+    pub delimiter: Delimiter,
+    /// Whether the first non-blank line names the columns. Default true.
+    pub header: bool,
+    /// Longest accepted line in bytes, without its line ending. Default 65,536.
+    pub max_line_length: usize,
+    /// Stop at the first bad row with its error instead of skipping it. Default false.
+    pub strict: bool,
+    /// Bad rows reported in detail; further ones are only counted. Default 100.
+    pub max_reported: usize,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions {
+            delimiter: Delimiter::Byte(b','),
+            header: true,
+            max_line_length: 65_536,
+            strict: false,
+            max_reported: 100,
+        }
+    }
+}
+
+/// Which columns hold what: a header name, or a 1-based position (`"3"`)
+/// when no header column has that name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnNames {
+    /// The customer id column (any non-empty text).
+    pub customer: String,
+    /// The date column.
+    pub date: String,
+    /// The amount column.
+    pub amount: String,
+    /// The cost column, when there is one.
+    pub cost: Option<String>,
+}
+
+/// A row that could not be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadRow {
+    /// 1-based line number in the text.
+    pub line: usize,
+    /// The column at fault (`amount`...), empty when the whole line is.
+    pub column: String,
+    /// The category of the problem.
+    pub code: ErrorCode,
+    /// What was expected and found.
+    pub message: String,
+}
+
+impl fmt::Display for BadRow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "line {}: {}", self.line, self.message)
+        } else {
+            write!(f, "line {}: {}: {}", self.line, self.column, self.message)
+        }
+    }
+}
+
+impl From<BadRow> for Error {
+    fn from(b: BadRow) -> Error {
+        let message = if b.column.is_empty() {
+            b.message
+        } else {
+            format!("{}: {}", b.column, b.message)
+        };
+        Error::new(b.code, format!("line {}", b.line), message)
+    }
+}
+
+/// Transactions read from CSV text, as columns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TransactionTable {
+    /// Customer ids in order of first appearance; `customer[i]` indexes this list.
+    pub customer_ids: Vec<String>,
+    /// Customer index per transaction.
+    pub customer: Vec<u32>,
+    /// Instant per transaction, epoch milliseconds UTC.
+    pub at_ms: Vec<i64>,
+    /// Amount per transaction.
+    pub amount: Vec<f64>,
+    /// Cost per transaction, when a cost column was named.
+    pub cost: Option<Vec<f64>>,
+    /// Data rows seen (read and bad; blank lines and the header excluded).
+    pub rows: usize,
+    /// Bad rows skipped.
+    pub skipped: usize,
+    /// The first [`CsvOptions::max_reported`] bad rows.
+    pub errors: Vec<BadRow>,
+}
+
+/// Reads transactions from CSV `text`.
+///
+/// Errors: a named column missing from the header, or a position beyond the
+/// header's columns (`MissingField`, path `columns.<role>`); no header line
+/// when one is expected (path `""`); with `strict`, the first bad row (path
+/// `line N`).
+///
+/// ```
+/// use crmscore::csv::{read_transactions, ColumnNames, CsvOptions};
+/// let text = "who,when,paid\nc1,2026-11-01,10\nc2,2026-11-02,\"12,50\"\nc1,20261103,5\n";
+/// let columns = ColumnNames { customer: "who".into(), date: "when".into(), amount: "paid".into(), cost: None };
+/// let t = read_transactions(text, &columns, &CsvOptions::default()).unwrap();
+/// assert_eq!((t.customer_ids.len(), t.customer.as_slice(), t.skipped), (1, &[0, 0][..], 1));
+/// assert_eq!(t.errors[0].to_string(), r#"line 3: paid: expected a finite number, got "12,50""#);
+/// ```
+pub fn read_transactions(
+    text: &str,
+    columns: &ColumnNames,
+    options: &CsvOptions,
+) -> Result<TransactionTable> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix('\r').unwrap_or(l)));
+    let mut fields: Vec<Cow<'_, str>> = Vec::new();
+    let header: Option<Vec<String>> = if options.header {
+        let (number, line) = lines
+            .by_ref()
+            .find(|(_, l)| !l.trim().is_empty())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::MissingField,
+                    "",
+                    "expected a header line, got no line",
+                )
+            })?;
+        split_line(line, number, options, &mut fields).map_err(Error::from)?;
+        Some(fields.iter().map(|f| f.trim().to_string()).collect())
+    } else {
+        None
+    };
+    let find = |role: &str, spec: &str| locate(header.as_deref(), role, spec);
+    let customer_col = find("customer", &columns.customer)?;
+    let date_col = find("date", &columns.date)?;
+    let amount_col = find("amount", &columns.amount)?;
+    let cost_col = columns
+        .cost
+        .as_deref()
+        .map(|c| find("cost", c))
+        .transpose()?;
+    let name = |col: usize, spec: &str| -> String {
+        header
+            .as_ref()
+            .and_then(|h| h.get(col).cloned())
+            .unwrap_or_else(|| spec.to_string())
+    };
+    let names = (
+        name(customer_col, &columns.customer),
+        name(date_col, &columns.date),
+        name(amount_col, &columns.amount),
+        cost_col.map(|c| name(c, columns.cost.as_deref().unwrap_or_default())),
+    );
+    let needed = 1 + [
+        Some(customer_col),
+        Some(date_col),
+        Some(amount_col),
+        cost_col,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(0);
+
+    let mut table = TransactionTable {
+        cost: cost_col.map(|_| Vec::new()),
+        ..TransactionTable::default()
+    };
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    for (number, line) in lines {
+        if line.trim().is_empty() {
+            continue;
+        }
+        table.rows += 1;
+        let row = split_line(line, number, options, &mut fields).and_then(|()| {
+            if fields.len() < needed {
+                let msg = format!("expected at least {needed} fields, got {}", fields.len());
+                return Err(bad(number, "", ErrorCode::MissingField, msg));
+            }
+            let id = fields[customer_col].trim();
+            if id.is_empty() {
+                return Err(bad(
+                    number,
+                    &names.0,
+                    ErrorCode::MissingField,
+                    "expected a customer id, got an empty field".into(),
+                ));
+            }
+            let at =
+                read_date(&fields[date_col]).map_err(|(code, m)| bad(number, &names.1, code, m))?;
+            let amount = read_amount(&fields[amount_col])
+                .map_err(|(code, m)| bad(number, &names.2, code, m))?;
+            let cost = match (cost_col, &names.3) {
+                (Some(c), Some(n)) if !fields[c].trim().is_empty() => {
+                    Some(read_amount(&fields[c]).map_err(|(code, m)| bad(number, n, code, m))?)
+                }
+                (Some(_), _) => Some(0.0),
+                _ => None,
+            };
+            Ok((id, at, amount, cost))
+        });
+        match row {
+            Ok((id, at, amount, cost)) => {
+                let next = u32::try_from(ids.len()).map_err(|_| {
+                    Error::new(
+                        ErrorCode::TooLarge,
+                        format!("line {number}"),
+                        format!("expected at most {} customers", u32::MAX),
+                    )
+                })?;
+                let index = *ids.entry(id.to_string()).or_insert_with(|| {
+                    table.customer_ids.push(id.to_string());
+                    next
+                });
+                table.customer.push(index);
+                table.at_ms.push(at);
+                table.amount.push(amount);
+                if let (Some(costs), Some(c)) = (table.cost.as_mut(), cost) {
+                    costs.push(c);
+                }
+            }
+            Err(b) if options.strict => return Err(b.into()),
+            Err(b) => {
+                table.skipped += 1;
+                if table.errors.len() < options.max_reported {
+                    table.errors.push(b);
+                }
+            }
+        }
+    }
+    Ok(table)
+}
+
+fn bad(line: usize, column: &str, code: ErrorCode, message: String) -> BadRow {
+    BadRow {
+        line,
+        column: column.to_string(),
+        code,
+        message,
+    }
+}
+
+/// The 0-based index of the column named `spec` in `header`, else of the 1-based position `spec`.
+fn locate(header: Option<&[String]>, role: &str, spec: &str) -> Result<usize> {
+    let path = format!("columns.{role}");
+    if let Some(i) = header.and_then(|h| h.iter().position(|name| name == spec)) {
+        return Ok(i);
+    }
+    let position = spec
+        .parse::<usize>()
+        .ok()
+        .filter(|&p| p >= 1 && header.is_none_or(|h| p <= h.len()));
+    match (position, header) {
+        (Some(p), _) => Ok(p - 1),
+        (None, Some(h)) => {
+            let msg = format!(
+                "no column {spec:?} in the header (columns: {})",
+                h.join(", ")
+            );
+            Err(Error::new(ErrorCode::MissingField, path, msg))
+        }
+        (None, None) => {
+            let msg =
+                format!("expected a 1-based column number (the file has no header), got {spec:?}");
+            Err(Error::new(ErrorCode::MissingField, path, msg))
+        }
+    }
+}
+
+/// Splits one line into `fields`.
+fn split_line<'a>(
+    line: &'a str,
+    number: usize,
+    options: &CsvOptions,
+    fields: &mut Vec<Cow<'a, str>>,
+) -> std::result::Result<(), BadRow> {
+    fields.clear();
+    if line.len() > options.max_line_length {
+        let msg = format!(
+            "line longer than {} bytes ({} bytes)",
+            options.max_line_length,
+            line.len()
+        );
+        return Err(bad(number, "", ErrorCode::TooLarge, msg));
+    }
+    match options.delimiter {
+        Delimiter::Whitespace => {
+            fields.extend(
+                line.split([' ', '\t'])
+                    .filter(|f| !f.is_empty())
+                    .map(Cow::Borrowed),
+            );
+            Ok(())
+        }
+        Delimiter::Byte(d) => {
+            split_quoted(line, d, fields).map_err(|m| bad(number, "", ErrorCode::InvalidType, m))
+        }
+    }
+}
+
+/// RFC 4180 splitting on the ASCII delimiter `d`.
+fn split_quoted<'a>(
+    line: &'a str,
+    d: u8,
+    fields: &mut Vec<Cow<'a, str>>,
+) -> std::result::Result<(), String> {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    loop {
+        // Spaces before an opening quote are allowed.
+        let lead = bytes[i..].iter().take_while(|&&b| b == b' ').count();
+        if bytes.get(i + lead) == Some(&b'"') && d != b'"' {
+            let mut value = String::new();
+            let mut j = i + lead + 1;
+            let mut start = j;
+            loop {
+                match bytes[j..].iter().position(|&b| b == b'"') {
+                    None => {
+                        return Err("unterminated quoted field (a field cannot span lines)".into())
+                    }
+                    Some(k) => {
+                        value.push_str(&line[start..j + k]);
+                        j += k + 1;
+                        if bytes.get(j) == Some(&b'"') {
+                            value.push('"');
+                            j += 1;
+                            start = j;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            let trail = bytes[j..].iter().take_while(|&&b| b == b' ').count();
+            j += trail;
+            fields.push(Cow::Owned(value));
+            match bytes.get(j) {
+                None => return Ok(()),
+                Some(&b) if b == d => i = j + 1,
+                Some(_) => {
+                    return Err(format!(
+                        "unexpected text after a closing quote at byte {}",
+                        j + 1
+                    ));
+                }
+            }
+        } else {
+            match bytes[i..].iter().position(|&b| b == d) {
+                Some(k) => {
+                    fields.push(Cow::Borrowed(&line[i..i + k]));
+                    i += k + 1;
+                }
+                None => {
+                    fields.push(Cow::Borrowed(&line[i..]));
+                    return Ok(());
+                }
+            }
+        }
+    }
+}
+
+fn describe(s: &str) -> String {
+    Json::Str(s.to_string()).describe()
+}
+
+/// A `YYYYMMDD` or ISO 8601 date or date-time, as epoch milliseconds.
+fn read_date(field: &str) -> std::result::Result<i64, (ErrorCode, String)> {
+    let s = field.trim();
+    if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let iso = format!("{}-{}-{}", &s[0..4], &s[4..6], &s[6..8]);
+        return parse_iso_date(&iso)
+            .map(|days| days * DAY_MS)
+            .ok_or_else(|| {
+                (
+                    ErrorCode::InvalidDate,
+                    format!("{} is not a calendar date", describe(s)),
+                )
+            });
+    }
+    parse_instant(s).map_err(|m| (ErrorCode::InvalidDate, m))
+}
+
+/// A finite decimal number ≥ 0.
+fn read_amount(field: &str) -> std::result::Result<f64, (ErrorCode, String)> {
+    let s = field.trim();
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    match s.parse::<f64>() {
+        Ok(v) if plain && v.is_finite() && v >= 0.0 => Ok(v),
+        Ok(v) if plain && v.is_finite() => Err((
+            ErrorCode::OutOfRange,
+            format!("expected a number >= 0, got {}", format_number(v)),
+        )),
+        _ => Err((
+            ErrorCode::InvalidType,
+            format!("expected a finite number, got {}", describe(s)),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cols(customer: &str, date: &str, amount: &str, cost: Option<&str>) -> ColumnNames {
+        ColumnNames {
+            customer: customer.into(),
+            date: date.into(),
+            amount: amount.into(),
+            cost: cost.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn reads_quoted_fields_costs_and_crlf() {
+        let text = "\u{feff}id;day;amount;cost\r\n\"a;1\";2026-01-02;10.5;2\r\n\r\nb;2026-01-03T10:00:00Z;3;\r\n\"a;1\" ; 2026-01-04 12:00 ;1e1;\"1\"\n";
+        let o = CsvOptions {
+            delimiter: Delimiter::Byte(b';'),
+            ..CsvOptions::default()
+        };
+        let t = read_transactions(text, &cols("id", "day", "amount", Some("cost")), &o).unwrap();
+        assert_eq!(t.errors, []);
+        assert_eq!(t.customer_ids, ["a;1", "b"]);
+        assert_eq!(t.customer, [0, 1, 0]);
+        assert_eq!(t.amount, [10.5, 3.0, 10.0]);
+        assert_eq!(t.cost.as_deref(), Some(&[2.0, 0.0, 1.0][..]));
+        assert_eq!(t.at_ms[2] - t.at_ms[0], 2 * DAY_MS + 12 * 3_600_000);
+        assert_eq!(t.rows, 3);
+    }
+
+    #[test]
+    fn whitespace_files_without_header_use_positions() {
+        let text = " 00004 0001 19970101  2   29.33\n 00004 0001 19970118  2   29.73\n";
+        let o = CsvOptions {
+            delimiter: Delimiter::Whitespace,
+            header: false,
+            ..CsvOptions::default()
+        };
+        let t = read_transactions(text, &cols("2", "3", "5", None), &o).unwrap();
+        assert_eq!(
+            (t.customer_ids.as_slice(), t.amount.as_slice()),
+            (&["0001".to_string()][..], &[29.33, 29.73][..])
+        );
+        assert_eq!(t.at_ms[1] - t.at_ms[0], 17 * DAY_MS);
+        let e = read_transactions(text, &cols("id", "3", "5", None), &o).unwrap_err();
+        assert_eq!(
+            (e.code(), e.path()),
+            (ErrorCode::MissingField, "columns.customer")
+        );
+    }
+
+    #[test]
+    fn bad_rows_are_reported_by_line_and_skipped_or_fatal() {
+        let text = "c,d,a\nx,2026-01-01,\"12,50\"\nx,2026-02-30,1\nx,2026-01-01,-3\nx,2026-01-01\n,2026-01-01,1\nx,2026-01-01,NaN\nx,2026-01-01,\"1\nx,2026-01-01,inf\ny,2026-01-01,7\n";
+        let t =
+            read_transactions(text, &cols("c", "d", "a", None), &CsvOptions::default()).unwrap();
+        let messages: Vec<String> = t.errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                r#"line 2: a: expected a finite number, got "12,50""#,
+                r#"line 3: d: "2026-02-30" is not a calendar date"#,
+                "line 4: a: expected a number >= 0, got -3",
+                "line 5: expected at least 3 fields, got 2",
+                "line 6: c: expected a customer id, got an empty field",
+                r#"line 7: a: expected a finite number, got "NaN""#,
+                "line 8: unterminated quoted field (a field cannot span lines)",
+                r#"line 9: a: expected a finite number, got "inf""#,
+            ]
+        );
+        assert_eq!(
+            (t.rows, t.skipped, t.customer_ids.as_slice()),
+            (9, 8, &["y".to_string()][..])
+        );
+        let strict = CsvOptions {
+            strict: true,
+            ..CsvOptions::default()
+        };
+        let e = read_transactions(text, &cols("c", "d", "a", None), &strict).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"line 2: a: expected a finite number, got "12,50""#
+        );
+        assert_eq!((e.code(), e.path()), (ErrorCode::InvalidType, "line 2"));
+    }
+
+    #[test]
+    fn long_lines_and_odd_input_do_not_panic() {
+        let o = CsvOptions {
+            max_line_length: 20,
+            max_reported: 1,
+            ..CsvOptions::default()
+        };
+        let text = format!(
+            "c,d,a\n{}\nx,2026-01-01,1\n\"é\"\"\"x,1,1\n",
+            "x".repeat(21)
+        );
+        let t = read_transactions(&text, &cols("c", "d", "a", None), &o).unwrap();
+        assert_eq!(
+            t.errors[0].to_string(),
+            "line 2: line longer than 20 bytes (21 bytes)"
+        );
+        assert_eq!((t.skipped, t.errors.len(), t.customer.len()), (2, 1, 1));
+        for text in [
+            "",
+            "\n\n",
+            "\"",
+            "c,d,a\n\"",
+            "c,d,a\n,,,,\n",
+            "c,d,a\n\"\"\"\n",
+        ] {
+            let _ = read_transactions(text, &cols("c", "d", "a", None), &o);
+        }
+        let e = read_transactions("", &cols("c", "d", "a", None), &o).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::MissingField);
+    }
+}

@@ -1,0 +1,45 @@
+// Which columns of a transactions file to read with crmscore's `readTransactionsCsv`: the CDNOW
+// files (whitespace-separated, with or without a header: id, [sample id,] YYYYMMDD, CDs, dollars)
+// or CSV whose header names a customer id, a date, an amount and optionally a cost column.
+const find = (names, pattern) => names.find((n) => pattern.test(n));
+
+export function csvOptions(text) {
+  const first = text.split(/\r?\n/, 20).find((l) => l.trim());
+  if (!first) throw new Error('the file is empty');
+  const delimiter = first.includes(',') ? ',' : first.includes(';') ? ';' : 'whitespace';
+  const fields = delimiter === 'whitespace' ? first.trim().split(/\s+/) : first.split(delimiter).map((f) => f.trim().replace(/^"(.*)"$/, '$1'));
+  const header = fields.some((f) => /[a-z]/i.test(f) && !/^\d{4}-\d\d-\d\d/.test(f));
+  if (header) {
+    const options = {
+      delimiter, header,
+      customerCol: find(fields, /^(customer|cust|client|user|master|id)/i),
+      dateCol: find(fields, /date|time|day|^at$/i),
+      amountCol: find(fields, /amount|dollar|value|revenue|spend|sales|total|price/i),
+    };
+    const costCol = find(fields, /^cost/i);
+    if (costCol) options.costCol = costCol;
+    if (!options.customerCol || !options.dateCol || !options.amountCol) {
+      throw new Error(`the header needs a customer id, a date and an amount column, got: ${fields.join(', ')}`);
+    }
+    return options;
+  }
+  const layouts = { 5: [1, 3, 5], 4: [1, 2, 4], 3: [1, 2, 3] };
+  const layout = layouts[fields.length];
+  if (!layout) throw new Error(`cannot tell the columns of a line with ${fields.length} fields and no header`);
+  const [customerCol, dateCol, amountCol] = layout;
+  return { delimiter, header, customerCol, dateCol, amountCol };
+}
+
+/** Columnar transactions back into the `Customer` objects a `Scorer` takes. */
+export function toCustomers({ transactions: { customer, at, amount, cost }, customerIds }) {
+  const customers = customerIds.map((id) => ({ id, orders: [] }));
+  for (let i = 0; i < customer.length; i++) {
+    const order = { at: at[i], amount: amount[i] };
+    if (cost) order.cost = cost[i];
+    customers[customer[i]].orders.push(order);
+  }
+  return customers;
+}
+
+/** The UTC date (YYYY-MM-DD) of the last transaction. */
+export const lastDate = ({ transactions: { at } }) => new Date(at.reduce((m, x) => Math.max(m, x), -Infinity)).toISOString().slice(0, 10);
