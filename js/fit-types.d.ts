@@ -1,6 +1,3 @@
-/** Time unit of recency, T and the fitted α. */
-export type TimeUnit = 'days' | 'weeks';
-
 /** How ABC classes are cut from customers ranked by value (margin, or revenue without costs). */
 export type AbcRule =
   /** Top `a` share of customers is A, next `b` share B, the rest C (default 0.05 / 0.15). */
@@ -71,48 +68,12 @@ export interface SummaryColumns {
   monetaryValue: ArrayLike<number>;
 }
 
-/** Fitted parameters plus the log-likelihood of the fitting data and the convergence flag. */
-export interface FittedBgNbd {
-  r: number;
-  alpha: number;
-  a: number;
-  b: number;
-  logLikelihood?: number;
-  converged: boolean;
-}
-
-/** Fitted Gamma-Gamma parameters (v is the paper's γ). */
-export interface FittedGammaGamma {
-  p: number;
-  q: number;
-  v: number;
-  logLikelihood?: number;
-  converged: boolean;
-}
-
 /** How an optimisation ended. */
 export interface Convergence {
   converged: boolean;
   iterations: number;
   logLikelihood: number;
   message: string;
-}
-
-/** The population model: versioned, JSON-serialisable, validated when read back. */
-export interface Model {
-  version: 1;
-  unit: TimeUnit;
-  /** The UTC date the base was summarised at, YYYY-MM-DD. */
-  asOf: string;
-  customers: number;
-  /** ABC thresholds (value ≥ a → A, ≥ b → B, else C) and the actual shares of customers and value in A, B, C. */
-  abc: { a: number; b: number; customerShare: [number, number, number]; valueShare: [number, number, number] };
-  /** RFM quintile edges (20/40/60/80th percentiles) of days since the last purchase, orders and total spend. */
-  rfm: { recency: [number, number, number, number]; frequency: [number, number, number, number]; monetary: [number, number, number, number] };
-  bgnbd?: FittedBgNbd;
-  gammaGamma?: FittedGammaGamma;
-  /** 15th and 85th percentiles of the satisfaction gaps, when surveys were given. */
-  satisfaction?: { p15: number; p85: number };
 }
 
 /** The result of `fitSummaries`. */

@@ -42,13 +42,17 @@ rmSync(fitDir, { recursive: true, force: true });
 
 // wasm-bindgen types an `Option<JsValue>` argument given an explicit type as
 // required; the config and options arguments are optional, so say so.
-for (const file of ['crmscore.d.ts', 'crmscore_fit.d.ts']) {
-  const path = join(pkg, file);
-  let types = readFileSync(path, 'utf8');
-  for (const [from, to] of [
+const optional = {
+  'crmscore.d.ts': [
     ['constructor(config: ScorerConfig)', 'constructor(config?: ScorerConfig)'],
     [/options: ScoreOptions\)/g, 'options?: ScoreOptions)'],
-  ]) {
+  ],
+  'crmscore_fit.d.ts': [[/options: (FitOptions|SummaryOptions|CsvOptions|ScoreColumnsOptions)\)/g, 'options?: $1)']],
+};
+for (const [file, replacements] of Object.entries(optional)) {
+  const path = join(pkg, file);
+  let types = readFileSync(path, 'utf8');
+  for (const [from, to] of replacements) {
     const next = types.replace(from, to);
     if (next === types) throw new Error(`${file}: expected to find ${from}`);
     types = next;

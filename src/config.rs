@@ -2,6 +2,7 @@
 //! `domain.md`, read from loose input with unknown keys refused.
 
 use crate::customer::Limits;
+use crate::fit::{Model, RfmEdges};
 use crate::segment::SegmentLimits;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{expect_array, expect_bool, expect_in_range, expect_non_negative, expect_number, expect_str, index_path, Json, Obj};
@@ -32,17 +33,6 @@ pub struct Abc {
     pub per_complaint: f64,
     /// Cost of handling one return.
     pub per_return: f64,
-}
-
-/// RFM quintile edges (`config.rfm`), four ascending edges each.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RfmEdges {
-    /// Recency edges in days: at or below the first edge scores 5.
-    pub recency: [f64; 4],
-    /// Frequency edges in orders: above the last edge scores 5.
-    pub frequency: [f64; 4],
-    /// Monetary edges: above the last edge scores 5.
-    pub monetary: [f64; 4],
 }
 
 /// Satisfaction thresholds (`config.satisfaction`).
@@ -106,6 +96,9 @@ pub struct Config {
     pub abc: Option<Abc>,
     /// RFM quintile edges; no RFM scores without them.
     pub rfm: Option<RfmEdges>,
+    /// A fitted population model: ABC thresholds and RFM edges when the two
+    /// above are not given, and predictions (`value.predicted`).
+    pub model: Option<Model>,
     /// Satisfaction thresholds.
     pub satisfaction: SatisfactionConfig,
     /// Loyalty rules.
@@ -123,6 +116,7 @@ impl Default for Config {
             rate_floor_days: 90.0,
             abc: None,
             rfm: None,
+            model: None,
             satisfaction: SatisfactionConfig {
                 basic: 0.0,
                 satisfied: 0.5,
@@ -184,6 +178,7 @@ impl Config {
         }
         c.abc = o.opt("abc", read_abc)?;
         c.rfm = o.opt("rfm", read_rfm)?;
+        c.model = o.opt("model", |v, _| Model::from_json(v))?;
         if let Some(v) = o.get("satisfaction") {
             read_satisfaction(v, &mut c.satisfaction)?;
         }
@@ -358,6 +353,7 @@ mod tests {
         assert_eq!(c.rate_floor_days, 30.0);
         assert_eq!(c.abc.unwrap().per_order, 2.0);
         assert_eq!(c.rfm.unwrap().monetary[3], 400.0);
+        assert_eq!(c.model, None);
         assert_eq!(c.satisfaction.word_of_mouth_dissatisfied, -25.0);
         assert_eq!(c.satisfaction.word_of_mouth_satisfied, 12.0);
         assert!(c.loyalty.monopoly);
@@ -376,5 +372,7 @@ mod tests {
         assert_eq!(e(r#"{"loyalty": {"type": {"monopoly": "yes"}}}"#), "loyalty.type.monopoly: expected true or false, got \"yes\"");
         assert_eq!(e(r#"[]"#), "expected an object, got an array");
         assert_eq!(read(r#"{"satisfaction": {"levels": {"satisfied": 2}}}"#).unwrap_err().code(), ErrorCode::OutOfRange);
+        let e = read(r#"{"model": {"version": 2}}"#).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::InvalidModel, "model.version"));
     }
 }

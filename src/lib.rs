@@ -45,6 +45,7 @@ pub mod error;
 pub mod fit;
 pub mod json;
 pub mod loyalty;
+pub mod predict;
 pub mod rules;
 pub mod satisfaction;
 pub mod score;
@@ -56,7 +57,7 @@ pub mod value;
 mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
-pub use score::{ScoreResult, Scorer};
+pub use score::{ScoreOptions, ScoreResult, Scorer};
 
 /// Serializes enums as their `as_str()` name, so results and rules share one spelling.
 macro_rules! serialize_as_str {

@@ -212,7 +212,7 @@ mod tests {
     fn score(orders: Vec<Order>, referrals: Option<u32>) -> Loyalty {
         let c = Customer { id: "c".into(), first_seen: None, orders, survey: None, complaints: None, returns: None, referrals };
         let cfg = Config::default();
-        let v = value(&c, AS_OF, &cfg);
+        let v = value(&c, AS_OF, 365.0, &cfg);
         let s = satisfaction(&c, &cfg.satisfaction);
         loyalty(&c, AS_OF, &v, &s, &cfg.loyalty)
     }

@@ -31,6 +31,22 @@ pub struct ScoreResult {
     pub next_best_action: Option<NextBestAction>,
 }
 
+/// When and over what horizon a customer is scored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreOptions {
+    /// The instant every figure is computed at, epoch milliseconds.
+    pub as_of: i64,
+    /// Days over which a model's predictions run (default 365).
+    pub horizon_days: f64,
+}
+
+/// Scoring at an instant (epoch ms) with the default horizon of 365 days.
+impl From<i64> for ScoreOptions {
+    fn from(as_of: i64) -> Self {
+        ScoreOptions { as_of, horizon_days: 365.0 }
+    }
+}
+
 /// A configured scorer.
 ///
 /// ```
@@ -66,29 +82,33 @@ impl Scorer {
         &self.segments
     }
 
-    /// Validates and scores one customer as of `as_of` (epoch ms).
-    pub fn score(&self, customer: &Json, as_of: i64) -> Result<ScoreResult> {
-        let c = Customer::from_json(customer, as_of, &self.config.limits)?;
-        Ok(self.score_customer(&c, as_of))
+    /// Validates and scores one customer (`options`: an instant in epoch ms, or [`ScoreOptions`]).
+    pub fn score(&self, customer: &Json, options: impl Into<ScoreOptions>) -> Result<ScoreResult> {
+        let options = options.into();
+        let c = Customer::from_json(customer, options.as_of, &self.config.limits)?;
+        Ok(self.score_customer(&c, options))
     }
 
     /// Scores an already validated customer.
-    pub fn score_customer(&self, c: &Customer, as_of: i64) -> ScoreResult {
-        let mut r = self.features(c, as_of);
-        (r.segments, r.next_best_action) = self.segments.evaluate(c, &r, as_of);
+    pub fn score_customer(&self, c: &Customer, options: impl Into<ScoreOptions>) -> ScoreResult {
+        let options = options.into();
+        let mut r = self.features(c, options);
+        (r.segments, r.next_best_action) = self.segments.evaluate(c, &r, options.as_of);
         r
     }
 
     /// Why the customer is or is not in each segment, by priority.
-    pub fn explain(&self, customer: &Json, as_of: i64) -> Result<Vec<SegmentExplanation>> {
-        let c = Customer::from_json(customer, as_of, &self.config.limits)?;
-        let r = self.features(&c, as_of);
-        Ok(self.segments.explain(&c, &r, as_of))
+    pub fn explain(&self, customer: &Json, options: impl Into<ScoreOptions>) -> Result<Vec<SegmentExplanation>> {
+        let options = options.into();
+        let c = Customer::from_json(customer, options.as_of, &self.config.limits)?;
+        let r = self.features(&c, options);
+        Ok(self.segments.explain(&c, &r, options.as_of))
     }
 
     /// Value, satisfaction and loyalty, without segments.
-    fn features(&self, c: &Customer, as_of: i64) -> ScoreResult {
-        let v = value(c, as_of, &self.config);
+    fn features(&self, c: &Customer, options: ScoreOptions) -> ScoreResult {
+        let ScoreOptions { as_of, horizon_days } = options;
+        let v = value(c, as_of, horizon_days, &self.config);
         let s = satisfaction(c, &self.config.satisfaction);
         let l = loyalty(c, as_of, &v, &s, &self.config.loyalty);
         ScoreResult {

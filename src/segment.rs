@@ -167,6 +167,10 @@ pub const FIELDS: &[(&str, Kind, bool)] = &[
     ("value.rfm.f", Kind::Int, true),
     ("value.rfm.m", Kind::Int, true),
     ("value.rfm.segment", Kind::String, true),
+    ("value.predicted.probabilityAlive", Kind::Double, true),
+    ("value.predicted.expectedPurchases", Kind::Double, true),
+    ("value.predicted.expectedAverageSpend", Kind::Double, true),
+    ("value.predicted.lifetimeValue", Kind::Double, true),
     ("satisfaction.gap", Kind::Double, true),
     ("satisfaction.ratio", Kind::Double, true),
     ("satisfaction.level", Kind::String, true),
@@ -218,6 +222,7 @@ fn slots<'a>(c: &Customer, r: &'a ScoreResult, categories: &'a [String]) -> Vec<
     let ts = |v: Option<i64>| v.map_or(Slot::Missing, Slot::Timestamp);
     let (v, s, l) = (&r.value, &r.satisfaction, &r.loyalty);
     let rfm = v.rfm.as_ref();
+    let p = v.predicted.as_ref();
     vec![
         int(v.recency_days),
         Slot::Int(i64::from(v.frequency)),
@@ -237,6 +242,10 @@ fn slots<'a>(c: &Customer, r: &'a ScoreResult, categories: &'a [String]) -> Vec<
         int(rfm.map(|x| u32::from(x.f))),
         int(rfm.map(|x| u32::from(x.m))),
         st(rfm.map(|x| x.segment)),
+        dbl(p.map(|p| p.probability_alive)),
+        dbl(p.map(|p| p.expected_purchases)),
+        dbl(p.and_then(|p| p.expected_average_spend)),
+        dbl(p.and_then(|p| p.lifetime_value)),
         dbl(s.gap),
         dbl(s.ratio),
         st(s.level.map(|x| x.as_str())),

@@ -1,7 +1,9 @@
 //! Customer value (domain.md §1): recency, frequency, monetary, lifetime value,
 //! ABC class and RFM scores.
 
-use crate::config::{Abc, Config, Lifetime, RfmEdges};
+use crate::config::{Abc, Config, Lifetime};
+use crate::fit::RfmEdges;
+use crate::predict::{predict, Predicted};
 use crate::customer::Customer;
 use crate::time::{format_instant, whole_days, DAY_MS};
 use serde::Serialize;
@@ -85,10 +87,16 @@ pub struct Value {
     pub abc: Option<AbcClass>,
     /// RFM scores; `None` without configured quintile edges or without orders.
     pub rfm: Option<Rfm>,
+    /// Predictions of the configured model over the horizon; `None` without a model or without orders.
+    pub predicted: Option<Predicted>,
 }
 
-/// Computes the value figures of `c` as of `as_of` (epoch ms).
-pub fn value(c: &Customer, as_of: i64, config: &Config) -> Value {
+/// Computes the value figures of `c` as of `as_of` (epoch ms), predicting
+/// over `horizon_days` when a model is configured.
+///
+/// ABC thresholds and RFM edges come from `config.abc` and `config.rfm`, or
+/// else from the model; service costs (class D) only from `config.abc`.
+pub fn value(c: &Customer, as_of: i64, horizon_days: f64, config: &Config) -> Value {
     let frequency = c.orders.len() as u32;
     let monetary: f64 = c.orders.iter().map(|o| o.amount).sum();
     let first = c.orders.first().map(|o| o.at);
@@ -133,9 +141,16 @@ pub fn value(c: &Customer, as_of: i64, config: &Config) -> Value {
         last_order_at: last.map(format_instant),
         abc: None,
         rfm: None,
+        predicted: None,
     };
-    v.abc = config.abc.as_ref().map(|abc| abc_class(&v, c, abc));
-    v.rfm = config.rfm.as_ref().zip(recency_days).map(|(edges, r)| rfm(f64::from(r), f64::from(frequency), monetary, edges));
+    let model = config.model.as_ref();
+    let abc = config.abc.or_else(|| {
+        model.map(|m| Abc { a: m.abc.a, b: m.abc.b, per_order: 0.0, per_complaint: 0.0, per_return: 0.0 })
+    });
+    v.abc = abc.map(|abc| abc_class(&v, c, &abc));
+    let edges = config.rfm.as_ref().or(model.map(|m| &m.rfm));
+    v.rfm = edges.zip(recency_days).map(|(edges, r)| rfm(f64::from(r), f64::from(frequency), monetary, edges));
+    v.predicted = model.and_then(|m| predict(c, as_of, m, horizon_days, config.lifetime.discount_rate));
     v
 }
 
@@ -185,23 +200,18 @@ fn abc_class(v: &Value, c: &Customer, abc: &Abc) -> AbcClass {
     }
 }
 
-/// Scores 1–5 from quintile edges; a value equal to an edge falls in the lower quintile.
-fn quintile(value: f64, edges: &[f64; 4]) -> u8 {
-    1 + edges.iter().filter(|e| value > **e).count() as u8
-}
-
 /// RFM scores of a customer: for recency fewer days is better, so the scale is reversed.
 ///
 /// ```
-/// use crmscore::{config::RfmEdges, value::rfm};
+/// use crmscore::{fit::RfmEdges, value::rfm};
 /// let edges = RfmEdges { recency: [30.0, 90.0, 180.0, 365.0], frequency: [1.0, 2.0, 4.0, 8.0], monetary: [50.0, 100.0, 250.0, 500.0] };
 /// let s = rfm(10.0, 9.0, 600.0, &edges);
 /// assert_eq!((s.r, s.f, s.m, s.segment), (5, 5, 5, "champions"));
 /// ```
 pub fn rfm(recency_days: f64, frequency: f64, monetary: f64, edges: &RfmEdges) -> Rfm {
-    let r = 6 - quintile(recency_days, &edges.recency);
-    let f = quintile(frequency, &edges.frequency);
-    let m = quintile(monetary, &edges.monetary);
+    let r = edges.recency_score(recency_days);
+    let f = edges.frequency_score(frequency);
+    let m = edges.monetary_score(monetary);
     Rfm { r, f, m, segment: rfm_segment(r, f, m) }
 }
 
@@ -258,7 +268,7 @@ mod tests {
     fn rfm_of_a_small_history_by_hand() {
         let as_of = parse_instant("2026-11-22").unwrap();
         let c = customer(vec![order("2026-05-26", 20.0), order("2026-08-24", 40.0), order("2026-11-12", 60.0)]);
-        let v = value(&c, as_of, &Config::default());
+        let v = value(&c, as_of, 365.0, &Config::default());
         assert_eq!(v.recency_days, Some(10));
         assert_eq!(v.tenure_days, Some(180));
         assert_eq!(v.frequency, 3);
@@ -279,7 +289,7 @@ mod tests {
         let orders = (0..52).map(|k| Order { at: as_of - 7 * k * DAY_MS, ..order("2026-01-01", 60.0) }).collect();
         let mut config = Config::default();
         config.lifetime = Lifetime { horizon_years: 20.0, margin_rate: 1.0, retention_rate: 1.0, discount_rate: 0.0 };
-        let v = value(&customer(orders), as_of, &config);
+        let v = value(&customer(orders), as_of, 365.0, &config);
         assert_eq!(v.yearly_spend, 3120.0);
         assert_eq!(v.projected_value, 62_400.0);
     }
@@ -303,15 +313,15 @@ mod tests {
         let mut config = Config::default();
         config.lifetime.margin_rate = 0.5;
         config.abc = Some(Abc { a: 1000.0, b: 100.0, per_order: 1.0, per_complaint: 5.0, per_return: 0.0 });
-        let v = value(&c, as_of, &config);
+        let v = value(&c, as_of, 365.0, &config);
         assert_eq!(v.margin, Some(5.0));
         assert_eq!(v.historic_value, 10.0);
         // cost to serve 2 × 1 + 2 × 5 = 12 > 10: a C customer who costs more than they bring
         assert_eq!(v.abc, Some(AbcClass::D));
         c.complaints = Some(1);
-        assert_eq!(value(&c, as_of, &config).abc, Some(AbcClass::C));
+        assert_eq!(value(&c, as_of, 365.0, &config).abc, Some(AbcClass::C));
         config.abc = Some(Abc { a: 10.0, b: 5.0, per_order: 0.0, per_complaint: 0.0, per_return: 0.0 });
-        assert_eq!(value(&c, as_of, &config).abc, Some(AbcClass::A));
+        assert_eq!(value(&c, as_of, 365.0, &config).abc, Some(AbcClass::A));
     }
 
     #[test]
@@ -321,18 +331,16 @@ mod tests {
         a.account_id = Some("x".into());
         let mut b = order("2026-11-02", 15.0);
         b.account_id = Some("y".into());
-        let v = value(&customer(vec![a.clone(), b, a]), as_of, &Config::default());
+        let v = value(&customer(vec![a.clone(), b, a]), as_of, 365.0, &Config::default());
         assert_eq!(v.accounts, 2);
         assert_eq!(v.monetary, 35.0);
     }
 
     #[test]
     fn quintiles_put_ties_in_the_lower_bucket() {
-        let edges = [10.0, 20.0, 30.0, 40.0];
-        assert_eq!(quintile(10.0, &edges), 1);
-        assert_eq!(quintile(10.5, &edges), 2);
-        assert_eq!(quintile(40.0, &edges), 4);
-        assert_eq!(quintile(41.0, &edges), 5);
+        let edges = RfmEdges { recency: [10.0, 20.0, 30.0, 40.0], frequency: [10.0, 20.0, 30.0, 40.0], monetary: [10.0, 20.0, 30.0, 40.0] };
+        assert_eq!(rfm(10.0, 10.0, 10.5, &edges), Rfm { r: 5, f: 1, m: 2, segment: "new-customers" });
+        assert_eq!(rfm(41.0, 40.0, 41.0, &edges), Rfm { r: 1, f: 4, m: 5, segment: "cant-lose-them" });
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! is here, and no other module knows about JavaScript.
 
 use crate::error::{Error, ErrorCode};
-use crate::json::{expect_array, index_path, Json, Obj};
-use crate::score::Scorer;
+use crate::json::{expect_array, expect_in_range, index_path, Json, Obj};
+use crate::score::{ScoreOptions, Scorer};
 use crate::time::expect_instant;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -51,17 +51,16 @@ fn export<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
     v.serialize(&s).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
 }
 
-/// Reads `{ asOf }`; `asOf` defaults to now.
-fn as_of(options: Option<JsValue>) -> Result<i64, Error> {
+/// Reads `{ asOf, horizonDays }`; `asOf` defaults to now, `horizonDays` to 365.
+fn score_options(options: Option<JsValue>) -> Result<ScoreOptions, Error> {
     let options = import(options.unwrap_or(JsValue::UNDEFINED), "options")?;
-    if options == Json::Null {
-        return Ok(js_sys::Date::now() as i64);
+    let mut read = ScoreOptions::from(js_sys::Date::now() as i64);
+    if options != Json::Null {
+        let o = Obj::new(&options, "options", &["asOf", "horizonDays"])?;
+        o.set("asOf", &mut read.as_of, expect_instant)?;
+        o.set("horizonDays", &mut read.horizon_days, |v, p| expect_in_range(v, p, 0.0, 36_500.0))?;
     }
-    let o = Obj::new(&options, "options", &["asOf"])?;
-    match o.get("asOf") {
-        Some(v) => expect_instant(v, "options.asOf"),
-        None => Ok(js_sys::Date::now() as i64),
-    }
+    Ok(read)
 }
 
 /// Scores customers: `new Scorer(config)`, then `score(customer, { asOf })`.
@@ -87,7 +86,7 @@ impl JsScorer {
         #[wasm_bindgen(unchecked_param_type = "Customer")] customer: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let at = as_of(options)?;
+        let at = score_options(options)?;
         let customer = import(customer, "")?;
         export(&self.inner.score(&customer, at)?)
     }
@@ -99,7 +98,7 @@ impl JsScorer {
         #[wasm_bindgen(unchecked_param_type = "Customer")] customer: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let at = as_of(options)?;
+        let at = score_options(options)?;
         let customer = import(customer, "")?;
         export(&self.inner.explain(&customer, at)?)
     }
@@ -111,7 +110,7 @@ impl JsScorer {
         #[wasm_bindgen(unchecked_param_type = "Customer[]")] customers: JsValue,
         #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let at = as_of(options)?;
+        let at = score_options(options)?;
         let max = self.inner.config().limits.max_batch;
         if let Some(a) = customers.dyn_ref::<js_sys::Array>() {
             if a.length() as usize > max {

@@ -1,0 +1,150 @@
+//! Predicted value of one customer from a fitted population [`Model`]:
+//! BG/NBD for the purchases to come, Gamma-Gamma for their spend.
+//!
+//! Purchase occasions are calendar days in UTC, as in the published CDNOW
+//! analyses and in [`crate::fit::summarize`]: several orders on one day are
+//! one occasion whose amount is their sum.
+
+use crate::customer::Customer;
+use crate::fit::{day_of, Model, Rfm};
+use serde::Serialize;
+
+/// What the model predicts for a customer over the scoring horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Predicted {
+    /// Probability that the customer is still active (BG/NBD).
+    pub probability_alive: f64,
+    /// Expected purchase occasions over the horizon (BG/NBD).
+    pub expected_purchases: f64,
+    /// Expected spend per occasion (Gamma-Gamma); `None` without a spend model.
+    pub expected_average_spend: Option<f64>,
+    /// Discounted value of the expected purchases over the horizon; `None` without a spend model.
+    pub lifetime_value: Option<f64>,
+}
+
+/// The repeat-purchase summary of a customer in the model's time unit, and
+/// the mean amount of their repeat occasions; `None` without orders.
+pub fn summary(c: &Customer, as_of: i64, unit_days: f64) -> Option<(Rfm, f64)> {
+    let first = day_of(c.orders.first()?.at);
+    let (mut days, mut last, mut repeat_total) = (0u32, first, 0.0);
+    for o in &c.orders {
+        let day = day_of(o.at);
+        if day != last {
+            days += 1;
+            last = day;
+        }
+        if day != first {
+            repeat_total += o.amount;
+        }
+    }
+    let rfm = Rfm {
+        x: f64::from(days),
+        t_x: (last - first) as f64 / unit_days,
+        t: (day_of(as_of) - first) as f64 / unit_days,
+    };
+    Some((rfm, if days == 0 { 0.0 } else { repeat_total / f64::from(days) }))
+}
+
+/// Predicts over `horizon_days`, discounting at `yearly_discount_rate`.
+///
+/// The lifetime value sums, month by month (30-day steps, the last one
+/// shortened to end at the horizon), the expected spend times the expected
+/// purchases of the step, discounted to today: with a horizon of whole months
+/// it is lifetimes' `customer_lifetime_value` with the monthly rate
+/// `(1 + yearly)^(1/12) − 1`. `None` without orders or without a BG/NBD model,
+/// or when the series for the expected purchases does not converge (a horizon
+/// tens of thousands of times the customer's age).
+pub fn predict(c: &Customer, as_of: i64, model: &Model, horizon_days: f64, yearly_discount_rate: f64) -> Option<Predicted> {
+    let bgnbd = &model.bgnbd.as_ref()?.params;
+    let unit_days = model.unit.days();
+    let (rfm, spend) = summary(c, as_of, unit_days)?;
+    let expected_purchases = bgnbd.expected_purchases(horizon_days / unit_days, rfm).ok()?;
+    let expected_average_spend =
+        model.gamma_gamma.as_ref().and_then(|g| g.params.conditional_expected_average_spend(rfm.x, spend));
+    let lifetime_value = match expected_average_spend {
+        Some(s) => {
+            let monthly = (1.0 + yearly_discount_rate).powf(1.0 / 12.0);
+            let (mut value, mut before, mut end) = (0.0, 0.0, 0.0);
+            while end < horizon_days {
+                end = (end + 30.0).min(horizon_days);
+                let cumulative = bgnbd.expected_purchases(end / unit_days, rfm).ok()?;
+                value += s * (cumulative - before) / monthly.powf(end / 30.0);
+                before = cumulative;
+            }
+            Some(value)
+        }
+        None => None,
+    };
+    Some(Predicted { probability_alive: bgnbd.probability_alive(rfm), expected_purchases, expected_average_spend, lifetime_value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customer::Limits;
+    use crate::fit::{customer_lifetime_value, AbcCuts, BgNbd, Fitted, GammaGamma, RfmEdges, Unit};
+    use crate::json::Json;
+    use crate::time::parse_instant;
+
+    fn customer(text: &str, as_of: i64) -> Customer {
+        Customer::from_json(&Json::parse(text).unwrap(), as_of, &Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn occasions_are_utc_days() {
+        // CDNOW sample customer 1 (ID 4 in the master file): 1997-01-01, 01-18, 08-02 and 12-12;
+        // as of 1997-09-30: x = 2, t_x = 213 days = 30.43 weeks, T = 272 days = 38.86 weeks,
+        // repeat spend (29.73 + 14.96) / 2 = 22.345 (the summary file's 22.35)
+        let as_of = parse_instant("1997-09-30T23:59:59.999Z").unwrap();
+        let c = customer(
+            r#"{"id": 4, "orders": [{"at": "1997-01-01", "amount": 29.33}, {"at": "1997-01-18", "amount": 29.73},
+                {"at": "1997-08-02", "amount": 14.96}]}"#,
+            as_of,
+        );
+        let (rfm, spend) = summary(&c, as_of, 7.0).unwrap();
+        assert_eq!(rfm.x, 2.0);
+        assert!((rfm.t_x - 213.0 / 7.0).abs() < 1e-12 && (rfm.t - 272.0 / 7.0).abs() < 1e-12);
+        assert!((spend - 22.345).abs() < 1e-12);
+        let same_day = customer(r#"{"id": 1, "orders": [{"at": "1997-01-01T09:00Z", "amount": 1}, {"at": "1997-01-01T18:00Z", "amount": 2}]}"#, as_of);
+        assert_eq!(summary(&same_day, as_of, 7.0).unwrap(), (Rfm { x: 0.0, t_x: 0.0, t: 272.0 / 7.0 }, 0.0));
+    }
+
+    fn model(unit: Unit, alpha: f64) -> Model {
+        Model {
+            version: 1,
+            unit,
+            as_of: "1997-09-30".into(),
+            customers: 1,
+            abc: AbcCuts { a: 100.0, b: 50.0, customer_share: [0.05, 0.15, 0.8], value_share: [0.5, 0.3, 0.2] },
+            rfm: RfmEdges { recency: [1.0, 2.0, 3.0, 4.0], frequency: [1.0, 2.0, 3.0, 4.0], monetary: [1.0, 2.0, 3.0, 4.0] },
+            bgnbd: Some(Fitted { params: BgNbd { r: 0.243, alpha, a: 0.793, b: 2.426 }, log_likelihood: None, converged: true }),
+            gamma_gamma: Some(Fitted { params: GG, log_likelihood: None, converged: true }),
+            satisfaction: None,
+        }
+    }
+
+    const GG: GammaGamma = GammaGamma { p: 6.25, q: 3.74, v: 15.44 };
+
+    #[test]
+    fn whole_months_match_lifetimes_clv() {
+        let as_of = parse_instant("1997-09-30").unwrap();
+        let c = customer(
+            r#"{"id": 4, "orders": [{"at": "1997-01-01", "amount": 29.33}, {"at": "1997-01-18", "amount": 29.73},
+                {"at": "1997-08-02", "amount": 14.96}]}"#,
+            as_of,
+        );
+        // 12 months of 30 days at 1% a month, as lifetimes computes it on a model in days
+        // (the same model: α scales with the time unit, r, a and b do not)
+        let weeks = predict(&c, as_of, &model(Unit::Weeks, 4.414), 360.0, 1.01f64.powi(12) - 1.0).unwrap();
+        let (rfm_days, spend) = summary(&c, as_of, 1.0).unwrap();
+        let in_days = BgNbd { r: 0.243, alpha: 4.414 * 7.0, a: 0.793, b: 2.426 };
+        let reference = customer_lifetime_value(&in_days, &GG, Unit::Days, rfm_days, spend, 12, 0.01).unwrap();
+        let ltv = weeks.lifetime_value.unwrap();
+        assert!((ltv - reference).abs() < 1e-9 * reference, "{ltv} vs {reference}");
+        assert_eq!(weeks.expected_average_spend, GG.conditional_expected_average_spend(2.0, spend));
+        assert!(weeks.probability_alive > 0.0 && weeks.probability_alive < 1.0);
+        let days = predict(&c, as_of, &model(Unit::Days, 4.414 * 7.0), 360.0, 0.1).unwrap();
+        assert!((days.expected_purchases - weeks.expected_purchases).abs() < 1e-9);
+    }
+}
