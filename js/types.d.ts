@@ -50,6 +50,8 @@ export interface Customer {
 export interface ScoreOptions {
   /** The instant every figure is computed at; default now. */
   asOf?: Instant | null;
+  /** Days over which a model's predictions run (default 365). */
+  horizonDays?: number;
 }
 
 /** Scorer configuration; every key is optional and unknown keys are errors. */
@@ -121,6 +123,8 @@ export interface ScorerConfig {
   builtinSegments?: boolean;
   /** The store's category names, read by rules as `store.books` etc. (defaults: books, video, dvd, music). */
   store?: Record<string, string>;
+  /** A model from `fit`: ABC thresholds and RFM edges (unless `abc`/`rfm` are given) and `value.predicted`. */
+  model?: Model;
 }
 
 export type Goal = 'acquire' | 'repeat' | 'intensify' | 'cross-sell' | 'up-sell' | 'retain' | 'win-back' | 'care';
@@ -218,6 +222,19 @@ export interface ValueResult {
   lastOrderAt: string | null;
   abc: AbcClass | null;
   rfm: RfmScores | null;
+  /** With a model: BG/NBD and Gamma-Gamma predictions over `horizonDays`. */
+  predicted: Predicted | null;
+}
+
+export interface Predicted {
+  /** Probability the customer is still active. */
+  probabilityAlive: number;
+  /** Expected purchase occasions (UTC days with an order) over the horizon. */
+  expectedPurchases: number;
+  /** Expected spend per occasion; null without a Gamma-Gamma model. */
+  expectedAverageSpend: number | null;
+  /** Discounted value of the expected purchases over the horizon (yearly rate `lifetime.discountRate`). */
+  lifetimeValue: number | null;
 }
 
 export type SatisfactionLevel = 'dissatisfied' | 'basic' | 'satisfied' | 'delighted';

@@ -1,6 +1,6 @@
 // Type-checked with `tsc -p tests/js` by scripts/test.sh: the shipped types
 // are real types, so misuse below must fail to compile (@ts-expect-error).
-import { Scorer, CrmScoreError, type Customer, type ScoreResult, type ScorerConfig } from 'crmscore';
+import { Scorer, CrmScoreError, fit, type Customer, type Model, type ScoreResult, type ScorerConfig } from 'crmscore';
 
 const config: ScorerConfig = { abc: { a: 1000, b: 100 }, lifetime: { horizonYears: 20 } };
 const scorer = new Scorer(config);
@@ -11,6 +11,11 @@ const frequency: number = result.value.frequency;
 const abc: 'A' | 'B' | 'C' | 'D' | null = result.value.abc;
 const stage: 'potential' | 'new' | 'regular' | 'longstanding' | 'loyal' = result.loyalty.stage;
 scorer.score(customer);
+const model: Model = fit([customer], { asOf: '2026-11-22', unit: 'days' });
+const withModel = new Scorer({ model }).score(customer, { asOf: '2026-11-22', horizonDays: 90 });
+const alive: number | undefined = withModel.value.predicted?.probabilityAlive;
+const explained: boolean = scorer.explain(customer)[0].matched;
+const next: string | undefined = result.nextBestAction?.segment;
 
 // @ts-expect-error frequency is a number
 const wrong: string = result.value.frequency;
@@ -23,6 +28,11 @@ result.value.nonsense;
 
 try {
   scorer.score(customer);
+const model: Model = fit([customer], { asOf: '2026-11-22', unit: 'days' });
+const withModel = new Scorer({ model }).score(customer, { asOf: '2026-11-22', horizonDays: 90 });
+const alive: number | undefined = withModel.value.predicted?.probabilityAlive;
+const explained: boolean = scorer.explain(customer)[0].matched;
+const next: string | undefined = result.nextBestAction?.segment;
 } catch (e) {
   if (e instanceof CrmScoreError) {
     const code: string = e.code;
@@ -30,4 +40,4 @@ try {
     console.log(code, path);
   }
 }
-console.log(many, frequency, abc, stage, wrong, badOrder, typo);
+console.log(many, frequency, abc, stage, wrong, badOrder, typo, alive, explained, next);

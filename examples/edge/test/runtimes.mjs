@@ -1,0 +1,85 @@
+// Starts each example in its real runtime on 127.0.0.1 and stops it again (tests and bench).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdirSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+export const AS_OF = '2026-11-22';
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const quiet = {
+  WRANGLER_SEND_METRICS: 'false', WRANGLER_SEND_ERROR_REPORTS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  WRANGLER_HIDE_BANNER: 'true', WRANGLER_LOG_PATH: join(root, '.wrangler', 'logs'),
+  DENO_NO_UPDATE_CHECK: '1', DENO_NO_PROMPT: '1', NO_COLOR: '1',
+};
+
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer().once('error', reject);
+    server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
+  });
+
+/** name → async (port) => [command, args, options] */
+const commands = {
+  node: async (port) => [process.execPath, ['node/server.js'], { env: { PORT: String(port), AS_OF } }],
+  deno: async (port) => {
+    const pkg = realpathSync(join(root, 'node_modules', 'crmscore')); // file:../../pkg is a symlink
+    return [bin('deno'), ['run', '--allow-net=127.0.0.1', '--allow-env=PORT,AS_OF', `--allow-read=.,${pkg}`, 'deno/server.js'],
+      { env: { PORT: String(port), AS_OF } }];
+  },
+  'edge-runtime': async (port) => {
+    mkdirSync(join(root, 'dist'), { recursive: true });
+    await build({
+      entryPoints: [join(root, 'vercel', 'edge-runtime.js')], outfile: join(root, 'dist', 'vercel.js'), bundle: true,
+      format: 'iife', target: 'es2022', loader: { '.wasm': 'binary' }, define: { 'process.env.AS_OF': JSON.stringify(AS_OF) },
+      logLevel: 'warning',
+    });
+    return [bin('edge-runtime'), ['--listen', 'dist/vercel.js', '--port', String(port)], {}];
+  },
+  workerd: async (port) => [bin('wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port),
+    '--inspector-port', String(await freePort()), '--var', `AS_OF:${AS_OF}`, '--show-interactive-dev-session=false'], { cwd: join(root, 'cloudflare') }],
+};
+export const runtimes = Object.keys(commands);
+
+const running = new Set();
+const killGroup = (child, signal) => { try { process.kill(-child.pid, signal); } catch {} };
+process.on('exit', () => { for (const child of running) killGroup(child, 'SIGKILL'); });
+
+/** Starts a runtime; resolves to { url, log(), stop() } once it answers HTTP (or rejects with its log). */
+export async function start(name, { timeoutMs = 60_000 } = {}) {
+  const port = await freePort();
+  const [command, args, options] = await commands[name](port);
+  const started = performance.now();
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...quiet, ...options.env },
+  });
+  running.add(child);
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => { running.delete(child); resolve({ code, signal }); }));
+  let exitedEarly = null;
+  exited.then((e) => (exitedEarly = e));
+  const stop = async () => {
+    if (!running.has(child)) return;
+    killGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    killGroup(child, 'SIGKILL'); // children (workerd under wrangler) that outlived their parent
+  };
+  const url = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + timeoutMs; ; ) {
+    if (exitedEarly) throw new Error(`${name} exited (${JSON.stringify(exitedEarly)}) before listening:\n${output}`);
+    if (Date.now() > deadline) { await stop(); throw new Error(`${name} did not answer within ${timeoutMs} ms:\n${output}`); }
+    try {
+      const res = await fetch(url + '/', { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { name, url, readyMs: performance.now() - started, log: () => output, stop };
+}

@@ -1,0 +1,91 @@
+// A model fitted once on the whole base, then `new Scorer({ model })` scoring
+// single customers: ABC, RFM and predictions, checked against the published
+// CDNOW figures (Fader, Hardie & Lee 2005) and against the model's own cut points.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fit, Scorer, CrmScoreError } from 'crmscore';
+
+const lines = readFileSync(new URL('../../data/cdnow/CDNOW_sample.txt', import.meta.url), 'utf8')
+  .trim().split('\n').map((l) => l.trim().split(/\s+/));
+const iso = (d) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+const customers = new Map();
+for (const [, id, date, , dollars] of lines) {
+  if (iso(date) > '1997-09-30') continue;
+  if (!customers.has(id)) customers.set(id, { id, orders: [] });
+  customers.get(id).orders.push({ at: iso(date), amount: Number(dollars) });
+}
+const asOf = '1997-09-30T23:59:59.999Z';
+const model = fit([...customers.values()], { asOf, unit: 'weeks' });
+
+test('the model is plain JSON and survives a round trip', () => {
+  assert.equal(model.version, 1);
+  assert.equal(model.unit, 'weeks');
+  assert.equal(model.customers, 2357);
+  const again = new Scorer({ model: JSON.parse(JSON.stringify(model)) });
+  const c = customers.get('0001');
+  assert.deepEqual(again.score(c, { asOf }), new Scorer({ model }).score(c, { asOf }));
+});
+
+test("the paper's worked example: x = 2, t_x = 30.43, T = 38.86 expects 1.226 purchases in 39 weeks", () => {
+  // Sample customer 0001 (master 00004): 1997-01-01, 01-18, 08-02 in calibration.
+  const r = new Scorer({ model }).score(customers.get('0001'), { asOf, horizonDays: 39 * 7 });
+  assert.equal(Math.round(r.value.predicted.expectedPurchases * 1000) / 1000, 1.226);
+  assert.ok(r.value.predicted.probabilityAlive > 0 && r.value.predicted.probabilityAlive < 1);
+  // Gamma-Gamma: (p (v + x m̄)) / (p x + q − 1) with m̄ = (29.73 + 14.96) / 2
+  const { p, q, v } = model.gammaGamma;
+  const spend = (p * (v + 2 * 22.345)) / (p * 2 + q - 1);
+  assert.ok(Math.abs(r.value.predicted.expectedAverageSpend - spend) < 1e-9);
+  assert.ok(r.value.predicted.lifetimeValue > 0 && r.value.predicted.lifetimeValue < spend * 1.226);
+});
+
+test('a one-time buyer is alive with probability 1 under BG/NBD', () => {
+  const one = [...customers.values()].find((c) => c.orders.length === 1);
+  assert.equal(new Scorer({ model }).score(one, { asOf }).value.predicted.probabilityAlive, 1);
+});
+
+test('ABC and RFM come from the model cut points when the config gives none', () => {
+  const scorer = new Scorer({ model });
+  let counts = { A: 0, B: 0, C: 0 };
+  for (const c of customers.values()) counts[scorer.score(c, { asOf }).value.abc] += 1;
+  // The model's own report of its class sizes is what scoring reproduces.
+  assert.deepEqual(
+    [counts.A, counts.B, counts.C].map((n) => n / 2357),
+    model.abc.customerShare,
+  );
+  const bigSpender = { id: 'big', orders: [{ at: '1997-09-29', amount: 5000 }, { at: '1997-09-30', amount: 5000 }] };
+  const big = scorer.score(bigSpender, { asOf });
+  assert.equal(big.value.abc, 'A');
+  assert.equal(big.value.rfm.m, 5);
+  assert.equal(big.value.rfm.r, 5);
+  // explicit thresholds win over the model's
+  assert.equal(new Scorer({ model, abc: { a: 1e9, b: 1e8 } }).score(bigSpender, { asOf }).value.abc, 'C');
+});
+
+test('rules can read the predictions', () => {
+  const scorer = new Scorer({
+    model,
+    builtinSegments: false,
+    segments: [{ id: 'likely-gone', when: 'value.predicted.probabilityAlive < 0.3', goal: 'win-back' }],
+  });
+  const lapsed = [...customers.values()].find((c) => c.orders.length >= 3 && c.orders.at(-1).at < '1997-03-01');
+  assert.ok(lapsed);
+  const r = scorer.score(lapsed, { asOf });
+  assert.ok(r.value.predicted.probabilityAlive < 0.3, `${r.value.predicted.probabilityAlive}`);
+  assert.deepEqual(r.segments.map((s) => s.id), ['likely-gone']);
+});
+
+test('bad models are refused at new Scorer({ model })', () => {
+  const refuse = (m, path) => assert.throws(() => new Scorer({ model: m }), (e) => {
+    assert.ok(e instanceof CrmScoreError);
+    assert.equal(e.code, 'INVALID_MODEL');
+    assert.equal(e.path, path);
+    return true;
+  });
+  refuse({ ...model, version: 2 }, 'model.version');
+  refuse({ ...model, bgnbd: { ...model.bgnbd, alpha: -1 } }, 'model.bgnbd.alpha');
+  refuse({ ...model, bgnbd: { ...model.bgnbd, r: NaN } }, 'model.bgnbd.r');
+  refuse({ ...model, gammaGamma: { ...model.gammaGamma, q: 'x' } }, 'model.gammaGamma.q');
+  refuse({ ...model, extra: 1 }, 'model.extra');
+  refuse('model.json', 'model');
+});
