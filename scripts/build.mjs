@@ -72,7 +72,7 @@ function find(dir, name) {
   }
   return null;
 }
-const errorModule = './' + relative(pkg, find(join(pkg, 'snippets'), 'error.js'));
+const errorModule = './' + relative(pkg, find(join(pkg, 'snippets'), 'interop.js'));
 
 // The functions and types only the fitting module has, re-exported next to the scoring ones.
 const exported = (file, kinds) =>

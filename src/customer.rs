@@ -117,8 +117,9 @@ impl Customer {
         let items = o.opt("orders", |v, p| expect_array(v, p, limits.max_orders))?.unwrap_or(&[]);
         let mut orders = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
-            let order = read_order(item, &index_path("orders", i))?;
-            not_after(order.at, as_of, &format!("orders[{i}].at"))?;
+            // Paths are built only for an error: this loop runs for every order of every customer.
+            let order = read_order(item).map_err(|e| e.under(&index_path("orders", i)))?;
+            not_after(order.at, as_of, "at").map_err(|e| e.under(&index_path("orders", i)))?;
             orders.push(order);
         }
         // Orders placed at the same instant are interchangeable for every figure, so an unstable sort will do.
@@ -151,8 +152,9 @@ fn opt_string(o: &Obj, key: &str) -> Result<Option<String>> {
     o.opt(key, |v, p| expect_str(v, p).map(str::to_string))
 }
 
-fn read_order(v: &Json, path: &str) -> Result<Order> {
-    let o = Obj::new(v, path, ORDER_KEYS)?;
+/// Reads an order; error paths are relative to the order.
+fn read_order(v: &Json) -> Result<Order> {
+    let o = Obj::new(v, "", ORDER_KEYS)?;
     Ok(Order {
         at: expect_instant(o.req("at")?, &o.path_of("at"))?,
         amount: expect_non_negative(o.req("amount")?, &o.path_of("amount"))?,

@@ -9,6 +9,7 @@
 use crate::error::{join_path, Error, ErrorCode, Result};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// Any JSON-shaped value. Objects keep their key order.
@@ -239,7 +240,11 @@ impl Parser<'_> {
                             if (0xD800..0xDC00).contains(&code) && self.text[self.pos..].starts_with(b"\\u") {
                                 self.pos += 2;
                                 let low = self.hex4()?;
-                                code = 0x10000 + ((code - 0xD800) << 10) + low.wrapping_sub(0xDC00);
+                                if !(0xDC00..0xE000).contains(&low) {
+                                    self.pos -= 6;
+                                    return Err(self.error("invalid \\u escape: a high surrogate must be followed by a low one"));
+                                }
+                                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
                             }
                             out.push(char::from_u32(code).ok_or_else(|| self.error("invalid \\u escape"))?);
                         }
@@ -451,8 +456,15 @@ impl<'a> Obj<'a> {
     }
 
     /// The path of field `key` of this object.
-    pub fn path_of(&self, key: &str) -> String {
-        join_path(&self.path, key)
+    ///
+    /// Borrows `key` when this object is the root, so reading fields
+    /// allocates nothing until an error needs the path.
+    pub fn path_of<'k>(&self, key: &'k str) -> Cow<'k, str> {
+        if self.path.is_empty() {
+            Cow::Borrowed(key)
+        } else {
+            Cow::Owned(join_path(&self.path, key))
+        }
     }
 
     /// The value of `key`, or `None` when absent or null.
@@ -597,6 +609,20 @@ mod tests {
         assert_eq!(err("1e999"), "invalid JSON at line 1, column 1: expected a number");
         assert_eq!(err(&"[".repeat(200)), "invalid JSON at line 1, column 130: nested more than 128 levels deep");
         assert_eq!(err(&"[".repeat(1_000_000)), "invalid JSON at line 1, column 130: nested more than 128 levels deep");
+    }
+
+    // Found by the `customer` fuzz target: a high surrogate followed by another
+    // high surrogate overflowed the code point arithmetic (a panic in debug builds).
+    #[test]
+    fn a_high_surrogate_needs_a_low_one() {
+        let err = |t: &str| Json::parse(t).unwrap_err().to_string();
+        assert_eq!(
+            err(r#""\ud83d\uda00""#),
+            "invalid JSON at line 1, column 8: invalid \\u escape: a high surrogate must be followed by a low one"
+        );
+        assert!(Json::parse(r#""\ud83d\u0041""#).is_err());
+        assert!(Json::parse(r#""\ud83d""#).is_err());
+        assert_eq!(Json::parse(r#""\ud83d\ude00""#).unwrap(), Json::Str("\u{1f600}".into()));
     }
 
     #[test]

@@ -44,6 +44,7 @@ pub mod customer;
 pub mod error;
 pub mod fit;
 pub mod json;
+pub mod json_text;
 pub mod loyalty;
 pub mod predict;
 pub mod rules;

@@ -483,7 +483,7 @@ fn summary_rows(v: &Json) -> Result<Vec<SummaryRow>, Error> {
                 *slot = expect_number(o.req(key)?, &o.path_of(key))?;
             }
             summary_row(values[0], values[1], values[2], values[3], &|f| {
-                o.path_of(f)
+                o.path_of(f).into_owned()
             })
         })
         .collect()

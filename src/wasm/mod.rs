@@ -15,13 +15,16 @@ mod fit;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("../../js/types.d.ts");
 
-#[wasm_bindgen(module = "/js/error.js")]
+#[wasm_bindgen(module = "/js/interop.js")]
 extern "C" {
     #[wasm_bindgen(js_name = CrmScoreError)]
     type JsCrmScoreError;
 
     #[wasm_bindgen(constructor, js_class = "CrmScoreError")]
     fn new(message: &str, code: &str, path: &str) -> JsCrmScoreError;
+
+    #[wasm_bindgen(js_name = toJson, catch)]
+    fn to_json(value: &JsValue) -> Result<Option<String>, JsValue>;
 }
 
 impl From<Error> for JsValue {
@@ -35,20 +38,44 @@ fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// Reads any JS value into the loose input type; only values JSON cannot
-/// hold (functions, symbols, BigInt) fail here.
+/// Reads a JS value into the loose input type through its JSON text (a
+/// `Date` reads as its ISO 8601 instant). NaN and ±Infinity, which JSON
+/// would write as `null`, come through marked and are restored here, so
+/// validation reports them. BigInt and cyclic values fail here.
 fn import(v: JsValue, path: &str) -> Result<Json, Error> {
-    if v.is_undefined() {
-        return Ok(Json::Null);
+    let text = to_json(&v).map_err(|e| {
+        let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
+        Error::new(ErrorCode::InvalidType, path, format!("expected plain JSON-like data: {why}"))
+    })?;
+    match text {
+        Some(text) => {
+            let mut json = Json::parse(&text).map_err(|e| e.under(path))?;
+            restore_non_finite(&mut json);
+            Ok(json)
+        }
+        None => Ok(Json::Null),
     }
-    serde_wasm_bindgen::from_value(v).map_err(|e| {
-        Error::new(ErrorCode::InvalidType, path, format!("expected plain JSON-like data: {e}"))
-    })
 }
 
+/// Turns the `"\u{0}NaN"` marks of `toJson` back into numbers.
+fn restore_non_finite(v: &mut Json) {
+    match v {
+        Json::Str(s) if s.starts_with('\u{0}') => {
+            *v = Json::Num(match &s[1..] {
+                "Infinity" => f64::INFINITY,
+                "-Infinity" => f64::NEG_INFINITY,
+                _ => f64::NAN,
+            })
+        }
+        Json::Arr(items) => items.iter_mut().for_each(restore_non_finite),
+        Json::Obj(entries) => entries.iter_mut().for_each(|(_, v)| restore_non_finite(v)),
+        _ => {}
+    }
+}
+
+/// Hands a result to JavaScript as JSON text parsed by the native `JSON.parse`.
 fn export<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
-    let s = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true).serialize_maps_as_objects(true);
-    v.serialize(&s).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+    js_sys::JSON::parse(&crate::json_text::to_string(v))
 }
 
 /// Reads `{ asOf, horizonDays }`; `asOf` defaults to now, `horizonDays` to 365.

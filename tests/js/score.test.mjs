@@ -76,9 +76,10 @@ test('missing inputs give null, never a made-up number', () => {
   assert.equal(r.loyalty.type, null);
 });
 
-test('asOf accepts dates, date-times and epoch ms, and defaults to now', () => {
+test('asOf accepts dates, date-times, epoch ms and Date objects, and defaults to now', () => {
   const scorer = new Scorer();
   const c = { id: 'a', orders: [{ at: '2026-11-01', amount: 1 }] };
+  assert.equal(scorer.score({ id: 'd', orders: [{ at: new Date('2026-11-01T00:00:00Z'), amount: 1 }] }, { asOf: new Date('2026-11-22T00:00:00Z') }).value.recencyDays, 21);
   assert.equal(scorer.score(c, { asOf: Date.parse('2026-11-22') }).value.recencyDays, 21);
   assert.equal(scorer.score(c, { asOf: '2026-11-22T12:00:00+02:00' }).value.recencyDays, 21);
   const before = Date.now();
@@ -120,7 +121,11 @@ test('each kind of bad input throws a CrmScoreError with code and path', () => {
   throws(() => s.score(one({ at: '2026-02-30', amount: 5 }), { asOf }), 'INVALID_DATE', 'orders[1].at',
     'orders[1].at: "2026-02-30" is not a calendar date');
   throws(() => s.score(one({ at: 'yesterday', amount: 5 }), { asOf }), 'INVALID_DATE', 'orders[1].at');
-  throws(() => s.score(one({ at: new Date(), amount: 5 }), { asOf }), 'INVALID_TYPE', 'orders[1].at');
+  throws(() => s.score(one({ at: { day: 2 }, amount: 5 }), { asOf }), 'INVALID_TYPE', 'orders[1].at');
+  throws(() => s.score(one({ at: '2026-01-02', amount: 5n }), { asOf }), 'INVALID_TYPE', '');
+  const cyclic = one({ at: '2026-01-02', amount: 5 });
+  cyclic.self = cyclic;
+  throws(() => s.score(cyclic, { asOf }), 'INVALID_TYPE', '');
   throws(() => s.score(one({ at: '2026-12-01', amount: 5 }), { asOf }), 'FUTURE_DATE', 'orders[1].at',
     'orders[1].at: 2026-12-01T00:00:00.000Z is after asOf 2026-11-22T00:00:00.000Z');
   throws(() => s.score(one({ at: '2026-01-02', amount: 5, price: 3 }), { asOf }), 'UNKNOWN_FIELD', 'orders[1].price');

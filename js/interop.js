@@ -1,0 +1,29 @@
+// JavaScript side of the wasm binding: the error class every function throws,
+// and the JSON text that inputs cross the boundary as (one native
+// JSON.stringify instead of one call into JavaScript per field).
+
+/** The error every crmscore function throws for bad input or config. */
+export class CrmScoreError extends Error {
+  constructor(message, code, path) {
+    super(message);
+    this.name = 'CrmScoreError';
+    /** Stable machine-readable category, e.g. "NOT_FINITE". */
+    this.code = code;
+    /** The offending field, e.g. "orders[3].amount" ("" for the whole input). */
+    this.path = path;
+  }
+}
+
+/** Marks a non-finite number so that it is reported, not read as the `null` JSON would make it. */
+export const NON_FINITE = '\u0000';
+
+function keepNonFinite(_key, value) {
+  return typeof value === 'number' && !Number.isFinite(value) ? NON_FINITE + value : value;
+}
+
+/** The JSON text of an input (undefined for undefined or a function); throws for BigInt and cycles. */
+export function toJson(value) {
+  const text = JSON.stringify(value);
+  // JSON writes NaN and ±Infinity as null: only then is the slower marking pass needed.
+  return text === undefined || !text.includes('null') ? text : JSON.stringify(value, keepNonFinite);
+}
