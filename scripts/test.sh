@@ -2,7 +2,8 @@
 # Every test: installs what is missing, then runs the Rust unit, integration
 # and doc tests, the wasm-bindgen tests under Node, builds the npm package,
 # checks its size, installs the packed tarball like a user and runs the
-# node:test suite and the TypeScript type check against it.
+# node:test suite and the TypeScript type check against it, then the demo
+# pages' tests in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
@@ -21,3 +22,6 @@ echo "== TypeScript: the shipped types"
 node_modules/.bin/tsc -p tests/js
 echo "== node:test on the installed package"
 node --test tests/js/
+echo "== demo pages in headless Chromium"
+npm --prefix www ci --no-audit --no-fund >/dev/null
+npm --prefix www test

@@ -1,10 +1,11 @@
 // Web Worker: reads the transactions and fits the population model with crmscore, then scores
 // every customer with it. Posts progress, then the model and one row per customer.
-import init, { readTransactionsCsv, fit, scoreColumns, Scorer } from 'crmscore';
+import initScoring, { Scorer } from 'crmscore';
+import initFit, { readTransactionsCsv, fit } from 'crmscore/fit';
 import { csvOptions, toCustomers, lastDate } from './transactions.js';
 
 const post = (message) => self.postMessage(message);
-const ready = init(); // compile the wasm module as soon as the worker starts
+const ready = Promise.all([initScoring(), initFit()]); // compile both wasm modules as soon as the worker starts
 
 self.onmessage = async ({ data }) => {
   try {
@@ -16,23 +17,22 @@ self.onmessage = async ({ data }) => {
     const t1 = performance.now();
     const model = fit(csv.transactions, { asOf, unit: 'weeks', onProgress: (fraction) => post({ type: 'progress', fraction }) });
     const t2 = performance.now();
-    // Predictions (BG/NBD, Gamma-Gamma) by customer index, and segments from a scorer that uses
-    // the model's ABC thresholds and RFM edges.
-    const predicted = scoreColumns(model, csv.transactions, { asOf, months: 12 });
-    const scorer = new Scorer({ abc: { a: model.abc.a, b: model.abc.b }, rfm: model.rfm });
+    // A scorer with the model: ABC classes and RFM scores by the model's cuts, BG/NBD and
+    // Gamma-Gamma predictions, and the segments they put each customer in.
+    const scorer = new Scorer({ model });
     const results = scorer.scoreMany(toCustomers(csv), { asOf });
     scorer.free();
     const t3 = performance.now();
-    const rows = results.map(({ id, value: v, segments }, i) => ({
+    const rows = results.map(({ id, value: v, segments }) => ({
       id,
       orders: v.frequency,
       spend: v.monetary,
       value: v.historicValue,
       abc: v.abc,
       rfm: v.rfm?.segment ?? null,
-      probabilityAlive: predicted.probabilityAlive[i],
-      expectedPurchases: predicted.expectedPurchases[i],
-      lifetimeValue: predicted.lifetimeValue[i],
+      probabilityAlive: v.predicted?.probabilityAlive ?? null,
+      expectedPurchases: v.predicted?.expectedPurchases ?? null,
+      lifetimeValue: v.predicted?.lifetimeValue ?? null,
       segments: segments.map((s) => s.id),
     }));
     post({

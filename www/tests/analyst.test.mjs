@@ -63,7 +63,10 @@ test('analyst view: fit the CDNOW sample in a worker and show the ABC classes', 
     assert.equal(cells[1], '4', 'customer 00004 has 4 orders in the sample');
     assert.match(cells[5], /^0\.\d\d$|^1\.00$/, 'probability alive');
     await page.fill('#search', '');
-    await page.screenshot({ path: `${OUTPUT}analyst.png`, fullPage: true });
+    assert.equal(await page.locator('#progress').evaluate((p) => p.value), 1, 'the progress bar reached the end');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${OUTPUT}analyst.png` });
+    await page.screenshot({ path: `${OUTPUT}analyst-full.png`, fullPage: true });
 
     // The fitted model downloads as JSON.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);

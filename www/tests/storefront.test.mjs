@@ -90,6 +90,8 @@ test('storefront: a visitor moves from first-time buyer to loyal, then lapses', 
     assert.equal(await page.locator('#offer').isHidden(), true, 'no discount to buy a leaving customer back');
     assert.match(await text(page, '#nba'), /lapsed-high-value: win-back/);
     await page.screenshot({ path: `${OUTPUT}storefront-5-lapsed.png`, fullPage: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: `${OUTPUT}storefront.png` });
 
     // Nothing about the visitor left the browser: no request at all after the assets loaded.
     assert.deepEqual(b.requests.slice(loaded), []);

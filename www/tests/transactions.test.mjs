@@ -1,7 +1,7 @@
 // Reading the analyst view's files (the worker's code is plain JavaScript, so tested under Node).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readTransactionsCsv } from 'crmscore';
+import { readTransactionsCsv } from 'crmscore/fit';
 import { csvOptions, toCustomers, lastDate } from '../src/transactions.js';
 
 const read = (text) => readTransactionsCsv(text, csvOptions(text));
