@@ -1,17 +1,26 @@
 // Benchmarks of fitting and columnar scoring through the wasm API in Node.
 // Prints figures; not a timed test.
 //
-//   npm run build && node benches/fit.mjs            (CRMSCORE_PKG=… for another build)
+//   npm run build && node benches/fit.mjs    (or: node benches/fit.mjs path/to/pkg, or CRMSCORE_PKG=path/to/pkg)
 //
 // 1. CDNOW (2,357 customers): fitSummaries on the published summary, and fit on
 //    the raw transactions (columnar, read with readTransactionsCsv).
 // 2. A generated base of 1,000,000 customers and 10,000,000 transactions
 //    (seeded, so every run fits the same data): fit from columns.
-// 3. scoreColumns over that base with the fitted model: customers per second.
+// 3. Scoring with the fitted model, in customers per second: columnar input
+//    (scoreColumns over the whole base, 12-month projection) and object input
+//    (new Scorer({ model }).scoreMany on 100,000 of its customers, 365-day horizon).
+//
+// Native figures of the same maths: cargo run --release --example bench_fit
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const pkg = process.env.CRMSCORE_PKG ?? new URL('../pkg/node.js', import.meta.url).href;
-const { fit, fitSummaries, readTransactionsCsv, scoreColumns } = await import(pkg);
+// The package: a directory or its node.js, as the first argument or CRMSCORE_PKG; default ../pkg.
+const given = process.argv[2] ?? process.env.CRMSCORE_PKG;
+const entry = (p) => (p.startsWith('file:') ? p : pathToFileURL(resolve(p.endsWith('.js') ? p : `${p}/node.js`)).href);
+const pkg = given ? entry(given) : new URL('../pkg/node.js', import.meta.url).href;
+const { fit, fitSummaries, readTransactionsCsv, scoreColumns, Scorer } = await import(pkg);
 const data = (name) => readFileSync(new URL(`../data/cdnow/${name}`, import.meta.url), 'utf8');
 
 /** Median of `runs` timed calls of `f` after `warmup` untimed ones, in ms. */
@@ -42,6 +51,7 @@ const calibration = '1997-09-30T23:59:59.999Z';
 console.log('CDNOW sample, 2,357 customers (median of 21 runs):');
 console.log(`  fitSummaries, rows as objects:  ${time(() => fitSummaries(rows), 21).toFixed(1)} ms`);
 console.log(`  fitSummaries, Float64Array columns: ${time(() => fitSummaries(columns), 21).toFixed(1)} ms`);
+console.log('  (peer: Python lifetimes fits BG/NBD + Gamma-Gamma on this summary in about 80 ms on the reference machine)');
 console.log(`  fit, 6,919 columnar transactions: ${time(() => fit(sample.transactions, { asOf: calibration }), 21).toFixed(1)} ms`);
 const csvText = data('CDNOW_master.txt');
 console.log(`  readTransactionsCsv, CDNOW master (69,659 lines): ${time(() => readTransactionsCsv(csvText, { delimiter: 'whitespace', customerCol: 'customer_id', dateCol: 'date', amountCol: 'dollar_value' }), 5, 1).toFixed(1)} ms`);
@@ -109,5 +119,17 @@ const fitMs = performance.now() - t;
 console.log(`  fit (columnar, one run): ${fitMs.toFixed(0)} ms; converged ${model.bgnbd.converged}/${model.gammaGamma?.converged}; progress reached ${fraction}`);
 console.log(`  BG/NBD r=${model.bgnbd.r.toPrecision(4)} alpha=${model.bgnbd.alpha.toPrecision(4)} a=${model.bgnbd.a.toPrecision(4)} b=${model.bgnbd.b.toPrecision(4)}`);
 
+const perSecond = (n, ms) => Math.round(n / (ms / 1000)).toLocaleString('en');
 const scoreMs = time(() => scoreColumns(model, base, { asOf, customers: 1_000_000 }), 3, 1);
-console.log(`  scoreColumns (12-month projection): ${scoreMs.toFixed(0)} ms = ${Math.round(1_000_000 / (scoreMs / 1000)).toLocaleString('en')} customers/s`);
+console.log(`  scoreColumns, columnar input (12-month projection): ${scoreMs.toFixed(0)} ms = ${perSecond(1_000_000, scoreMs)} customers/s`);
+
+// The first 100,000 customers of the base as objects (orders as epoch ms).
+const objects = [];
+for (let i = 0; i < base.customer.length && base.customer[i] < 100_000; i++) {
+  const c = base.customer[i];
+  if (objects.length === c) objects.push({ id: c, orders: [] });
+  objects[c].orders.push({ at: base.at[i], amount: base.amount[i] });
+}
+const scorer = new Scorer({ model });
+const manyMs = time(() => scorer.scoreMany(objects, { asOf }), 3, 1);
+console.log(`  scoreMany, object input with the model (365-day horizon): ${objects.length.toLocaleString('en')} customers in ${manyMs.toFixed(0)} ms = ${perSecond(objects.length, manyMs)} customers/s`);

@@ -11,7 +11,7 @@
 
 use crate::customer::Customer;
 use crate::error::{Error, ErrorCode, Result};
-use crate::fit::{day_of, Model, Rfm, Transactions, Unit};
+use crate::fit::{day_of, BgNbd, Model, Rfm, Transactions};
 use crate::json::{format_number, Json};
 use crate::time::expect_instant;
 use std::collections::HashMap;
@@ -44,7 +44,11 @@ pub fn instants(c: &Columns<'_>) -> Result<Vec<i64>> {
     c.at_ms
         .iter()
         .enumerate()
-        .map(|(i, &ms)| expect_instant(&Json::Num(ms), &format!("at[{i}]")))
+        .map(|(i, &ms)| {
+            // The row's path is formatted only for an error: 10M rows would otherwise
+            // allocate 10M strings.
+            expect_instant(&Json::Num(ms), "").or_else(|_| expect_instant(&Json::Num(ms), &format!("at[{i}]")))
+        })
         .collect()
 }
 
@@ -296,12 +300,15 @@ pub struct ColumnScores {
 
 /// Scores every customer of `figures` with `model`.
 ///
-/// Probability alive and expected purchases depend only on (x, t_x, T), so
-/// they are computed once per distinct triple; the lifetime value is the
-/// Gamma-Gamma expected spend times the discounted expected purchases of the
-/// triple, which equals [`customer_lifetime_value`]. Errors: a projection
-/// too long for the model (`OutOfRange`, path `options.months`) or a
-/// negative discount rate (path `options.discountRate`).
+/// Expected purchases are [`BgNbd::expected_purchases`]: the probability of
+/// being alive, which depends on (x, t_x, T), times the expected purchases of
+/// a customer alive, which depends only on (x, T) and is computed once per
+/// distinct pair, at all monthly horizons in one pass
+/// ([`BgNbd::expected_purchases_if_alive`]). The lifetime value is the
+/// Gamma-Gamma expected spend times the discounted monthly expected
+/// purchases, which equals [`customer_lifetime_value`](crate::fit::customer_lifetime_value).
+/// Errors: a projection too long for the model (`OutOfRange`, path
+/// `options.months`) or a negative discount rate (path `options.discountRate`).
 pub fn score_columns(
     model: &Model,
     figures: CustomerFigures,
@@ -330,8 +337,14 @@ pub fn score_columns(
         ..ColumnScores::default()
     };
     let unit = model.unit.days();
-    // (probability alive, expected purchases, discounted expected purchases) per triple.
-    let mut cache: HashMap<(u32, u32, u32), (f64, f64, f64)> = HashMap::new();
+    let month = model.unit.per_month();
+    let horizons: Vec<f64> = (1..=options.months).map(|i| f64::from(i) * month).collect();
+    let discount: Vec<f64> = (1..=options.months)
+        .map(|i| (1.0 + options.monthly_discount_rate).powf(f64::from(i)))
+        .collect();
+    // (expected purchases over the projection, discounted monthly expected
+    // purchases) of a customer alive, per (x, T in days).
+    let mut cache: HashMap<(u32, u32), (f64, f64)> = HashMap::new();
     for c in 0..n {
         let f = &figures;
         if f.orders[c] == 0 {
@@ -349,57 +362,52 @@ pub fn score_columns(
         s.rfm_f[c] = model.rfm.frequency_score(f64::from(f.orders[c]));
         s.rfm_m[c] = model.rfm.monetary_score(f.monetary[c]);
         let Some(bg) = &model.bgnbd else { continue };
-        let key = (f.repeat_days[c], f.first_to_last_days[c], f.age_days[c]);
-        let (alive, expected, discounted) = match cache.get(&key) {
+        let key = (f.repeat_days[c], f.age_days[c]);
+        let rfm = Rfm {
+            x: f64::from(key.0),
+            t_x: f64::from(f.first_to_last_days[c]) / unit,
+            t: f64::from(key.1) / unit,
+        };
+        let (expected, discounted) = match cache.get(&key) {
             Some(v) => *v,
             None => {
-                let rfm = Rfm {
-                    x: f64::from(key.0),
-                    t_x: f64::from(key.1) / unit,
-                    t: f64::from(key.2) / unit,
-                };
-                let v = project(&bg.params, model.unit, rfm, options)?;
+                let v = project_if_alive(&bg.params, rfm, &horizons, &discount)?;
                 cache.insert(key, v);
                 v
             }
         };
+        let alive = bg.params.probability_alive(rfm);
         s.probability_alive[c] = alive;
-        s.expected_purchases[c] = expected;
+        s.expected_purchases[c] = expected * alive;
         if let Some(gg) = &model.gamma_gamma {
             let spend = gg
                 .params
-                .conditional_expected_average_spend(f64::from(key.0), f.monetary_value[c]);
-            s.lifetime_value[c] = spend.map_or(f64::NAN, |spend| spend * discounted);
+                .conditional_expected_average_spend(rfm.x, f.monetary_value[c]);
+            s.lifetime_value[c] = spend.map_or(f64::NAN, |spend| spend * discounted * alive);
         }
     }
     s.figures = figures;
     Ok(s)
 }
 
-/// (P(alive), E[purchases over the projection], Σ discounted monthly expected purchases) of one triple.
-fn project(
-    bg: &crate::fit::BgNbd,
-    unit: Unit,
-    c: Rfm,
-    o: &ProjectionOptions,
-) -> Result<(f64, f64, f64)> {
-    let under = |e: Error| Error::new(e.code(), "options.months", e.message());
-    let month = unit.per_month();
+/// (E[purchases over the projection], Σ discounted monthly expected purchases)
+/// of a customer alive with x repeat purchases at age T (`c.t_x` is not used).
+fn project_if_alive(bg: &BgNbd, c: Rfm, horizons: &[f64], discount: &[f64]) -> Result<(f64, f64)> {
+    let cumulative = bg
+        .expected_purchases_if_alive(horizons, c.x, c.t)
+        .map_err(|e| Error::new(e.code(), "options.months", e.message()))?;
     let (mut before, mut discounted) = (0.0, 0.0);
-    for i in 1..=o.months {
-        let cumulative = bg
-            .expected_purchases(f64::from(i) * month, c)
-            .map_err(under)?;
-        discounted += (cumulative - before) / (1.0 + o.monthly_discount_rate).powf(f64::from(i));
-        before = cumulative;
+    for (e, d) in cumulative.iter().zip(discount) {
+        discounted += (e - before) / d;
+        before = *e;
     }
-    Ok((bg.probability_alive(c), before, discounted))
+    Ok((before, discounted))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fit::{customer_lifetime_value, AbcCuts, BgNbd, Fitted, GammaGamma, RfmEdges};
+    use crate::fit::{customer_lifetime_value, AbcCuts, Fitted, GammaGamma, RfmEdges, Unit};
     use crate::time::DAY_MS as DAY;
 
     /// The per-customer lifetime value of [`customer_lifetime_value`].

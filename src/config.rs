@@ -147,6 +147,16 @@ impl Default for Config {
     }
 }
 
+/// Largest config accepted, as JSON text (4 MiB; numbers counted as 8 bytes).
+pub const MAX_CONFIG_BYTES: usize = 4 << 20;
+/// Highest `limits.maxSegments` accepted: segment ids are matched pairwise, so
+/// tens of thousands of segments would take seconds to set up.
+pub const MAX_SEGMENTS_CAP: usize = 4096;
+/// Highest `limits.maxRuleLength` accepted (1 MiB).
+pub const MAX_RULE_LENGTH_CAP: usize = 1 << 20;
+/// Highest `limits.maxRuleNodes` accepted.
+pub const MAX_RULE_NODES_CAP: usize = 100_000;
+
 /// Top-level keys of a config object; `segments` and `model` are read by their own modules.
 pub(crate) const CONFIG_KEYS: &[&str] =
     &["lifetime", "value", "abc", "rfm", "satisfaction", "loyalty", "limits", "segments", "builtinSegments", "store", "model"];
@@ -162,6 +172,10 @@ impl Config {
     /// assert_eq!(Config::from_json(&typo).unwrap_err().path(), "lifetime.horizon");
     /// ```
     pub fn from_json(v: &Json) -> Result<Config> {
+        if v.larger_than(MAX_CONFIG_BYTES) {
+            let msg = format!("config is larger than {MAX_CONFIG_BYTES} bytes of JSON");
+            return Err(Error::new(ErrorCode::TooLarge, "", msg));
+        }
         let mut c = Config::default();
         let o = Obj::new(v, "", CONFIG_KEYS)?;
         if let Some(v) = o.get("lifetime") {
@@ -192,15 +206,16 @@ impl Config {
                 &["maxOrders", "maxBatch", "maxSegments", "maxRuleLength", "maxRuleDepth", "maxRuleNodes"],
             )?;
             let count = |v: &Json, p: &str| expect_in_range(v, p, 1.0, 1e9).map(|n| n as usize);
+            let upto = |max: usize| move |v: &Json, p: &str| expect_in_range(v, p, 1.0, max as f64).map(|n| n as usize);
             lo.set("maxOrders", &mut c.limits.max_orders, count)?;
             lo.set("maxBatch", &mut c.limits.max_batch, count)?;
             let s = &mut c.segment_limits;
-            lo.set("maxSegments", &mut s.max_segments, count)?;
-            lo.set("maxRuleLength", &mut s.rule.max_len, count)?;
+            lo.set("maxSegments", &mut s.max_segments, upto(MAX_SEGMENTS_CAP))?;
+            lo.set("maxRuleLength", &mut s.rule.max_len, upto(MAX_RULE_LENGTH_CAP))?;
             lo.set("maxRuleDepth", &mut s.rule.max_depth, |v, p| {
                 expect_in_range(v, p, 1.0, crate::rules::Limits::DEPTH_CAP as f64).map(|n| n as usize)
             })?;
-            lo.set("maxRuleNodes", &mut s.rule.max_nodes, count)?;
+            lo.set("maxRuleNodes", &mut s.rule.max_nodes, upto(MAX_RULE_NODES_CAP))?;
         }
         Ok(c)
     }
@@ -330,6 +345,22 @@ mod tests {
 
     fn read(text: &str) -> Result<Config> {
         Config::from_json(&serde_json::from_str(text).unwrap())
+    }
+
+    // Found by timing probes (tests/limits.rs): 20,000 segments took 3 s to set up
+    // (pairwise id matching), so maxSegments and the rule limits have ceilings,
+    // and a config is refused over 4 MiB.
+    #[test]
+    fn limits_have_ceilings_and_configs_a_size_cap() {
+        let e = |t: &str| read(t).unwrap_err();
+        let over = e(r#"{"limits": {"maxSegments": 4097}}"#);
+        assert_eq!((over.code(), over.path()), (ErrorCode::OutOfRange, "limits.maxSegments"));
+        assert_eq!(e(r#"{"limits": {"maxRuleNodes": 1e9}}"#).path(), "limits.maxRuleNodes");
+        assert_eq!(e(r#"{"limits": {"maxRuleLength": 1e9}}"#).path(), "limits.maxRuleLength");
+        assert_eq!(read(r#"{"limits": {"maxSegments": 4096, "maxRuleNodes": 100000, "maxRuleLength": 1048576}}"#).unwrap().segment_limits.max_segments, 4096);
+        let big = Json::Obj(vec![("store".into(), Json::Str("x".repeat(MAX_CONFIG_BYTES)))]);
+        let e = Config::from_json(&big).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, ""));
     }
 
     #[test]

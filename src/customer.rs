@@ -92,6 +92,9 @@ const CUSTOMER_KEYS: &[&str] = &["id", "firstSeen", "orders", "survey", "complai
 const ORDER_KEYS: &[&str] = &["at", "amount", "cost", "category", "discount", "channel", "accountId"];
 const SURVEY_KEYS: &[&str] = &["expectation", "perception", "weights", "nps"];
 const MAX_COUNT: f64 = 1e9;
+/// Most survey dimensions (entries of `expectation`, `perception` and `weights`
+/// each): matching them up is quadratic, so a hostile survey must not be large.
+pub const MAX_DIMENSIONS: usize = 1000;
 
 impl Customer {
     /// Validates a customer given as loose input, scored as of `as_of` (epoch ms).
@@ -122,8 +125,15 @@ impl Customer {
             not_after(order.at, as_of, "at").map_err(|e| e.under(&index_path("orders", i)))?;
             orders.push(order);
         }
-        // Orders placed at the same instant are interchangeable for every figure, so an unstable sort will do.
-        orders.sort_unstable_by_key(|o| o.at);
+        // Orders are sorted by time, then amount and cost, so that floating-point sums
+        // (historic value, margin) add them in one order whatever the input order:
+        // sorting by time alone let the last digit depend on the input order (found by
+        // tests/properties.rs). Orders equal in all three are interchangeable.
+        orders.sort_unstable_by(|a, b| {
+            a.at.cmp(&b.at)
+                .then(a.amount.total_cmp(&b.amount))
+                .then(a.cost.map(f64::to_bits).cmp(&b.cost.map(f64::to_bits)))
+        });
         let max = |v: &Json, p: &str| expect_count(v, p, MAX_COUNT);
         Ok(Customer {
             id,
@@ -170,11 +180,20 @@ fn read_order(v: &Json) -> Result<Order> {
     })
 }
 
-fn read_survey(v: &Json, path: &str) -> Result<Survey> {
+fn read_survey<'a>(v: &'a Json, path: &str) -> Result<Survey> {
     let o = Obj::new(v, path, SURVEY_KEYS)?;
-    let expectation = o.opt("expectation", expect_map)?;
-    let perception = o.opt("perception", expect_map)?;
-    let weights = o.opt("weights", expect_map)?;
+    let dimension_map = |v: &'a Json, p: &str| {
+        let m = expect_map(v, p)?;
+        let n = m.entries().count();
+        if n > MAX_DIMENSIONS {
+            let msg = format!("expected at most {MAX_DIMENSIONS} dimensions, got {n}");
+            return Err(Error::new(ErrorCode::TooLarge, p, msg));
+        }
+        Ok(m)
+    };
+    let expectation = o.opt("expectation", dimension_map)?;
+    let perception = o.opt("perception", dimension_map)?;
+    let weights = o.opt("weights", dimension_map)?;
     let mut dimensions = Vec::new();
     match (&expectation, &perception) {
         (Some(e), Some(p)) => {
@@ -300,6 +319,35 @@ mod tests {
         assert_eq!(s.dimensions[0], Dimension { name: "price".into(), expectation: 4.0, perception: 3.0, weight: 2.0 });
         assert_eq!(s.dimensions[1].weight, 1.0);
         assert_eq!(s.nps, Some(9));
+    }
+
+    // Found by a timing probe (tests/limits.rs): matching 20,000 dimensions took 2 s
+    // (quadratic), and a 16 MiB survey would have taken minutes.
+    #[test]
+    fn survey_dimensions_are_capped() {
+        let dims: Vec<String> = (0..=MAX_DIMENSIONS).map(|i| format!("\"d{i}\": 1")).collect();
+        let text = format!(r#"{{"id": "a", "survey": {{"expectation": {{{0}}}, "perception": {{{0}}}}}}}"#, dims.join(","));
+        let e = read(&text).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "survey.expectation"));
+        let ok = format!(r#"{{"id": "a", "survey": {{"expectation": {{{0}}}, "perception": {{{0}}}}}}}"#, dims[1..].join(","));
+        assert_eq!(read(&ok).unwrap().survey.unwrap().dimensions.len(), MAX_DIMENSIONS);
+    }
+
+    #[test]
+    fn same_instant_orders_sum_alike_in_any_input_order() {
+        let orders = [
+            r#"{"at": "2026-04-19", "amount": 0, "cost": 199.15352260130896}"#,
+            r#"{"at": "2026-04-19", "amount": 2351.314542821464}"#,
+            r#"{"at": "2026-04-19", "amount": 3368.746468651449}"#,
+        ];
+        let read_in = |order: [usize; 3]| {
+            let items: Vec<&str> = order.iter().map(|&i| orders[i]).collect();
+            read(&format!(r#"{{"id": "a", "orders": [{}]}}"#, items.join(","))).unwrap()
+        };
+        let first = read_in([0, 1, 2]);
+        for order in [[2, 1, 0], [1, 0, 2], [2, 0, 1]] {
+            assert_eq!(read_in(order), first);
+        }
     }
 
     #[test]

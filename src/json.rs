@@ -40,7 +40,28 @@ impl Json {
     /// assert_eq!(Json::parse("[1, true]").unwrap(), Json::Arr(vec![Json::Num(1.0), Json::Bool(true)]));
     /// assert_eq!(Json::parse("{").unwrap_err().to_string(), "invalid JSON at line 1, column 2: expected a string key");
     /// ```
+    ///
+    /// Text longer than [`MAX_TEXT_BYTES`] (16 MiB) is refused with `TOO_LARGE`
+    /// before any of it is read; [`Json::parse_with_limit`] takes another cap.
     pub fn parse(text: &str) -> Result<Json> {
+        Json::parse_with_limit(text, MAX_TEXT_BYTES)
+    }
+
+    /// [`Json::parse`] with a cap of `max_bytes` on the length of the text.
+    ///
+    /// ```
+    /// use crmscore::json::Json;
+    /// let e = Json::parse_with_limit("[1, 2, 3]", 4).unwrap_err();
+    /// assert_eq!(e.to_string(), "JSON text is 9 bytes long; the limit is 4 bytes");
+    /// ```
+    pub fn parse_with_limit(text: &str, max_bytes: usize) -> Result<Json> {
+        if text.len() > max_bytes {
+            return Err(Error::new(
+                ErrorCode::TooLarge,
+                "",
+                format!("JSON text is {} bytes long; the limit is {max_bytes} bytes", text.len()),
+            ));
+        }
         let mut p = Parser { text: text.as_bytes(), pos: 0 };
         let value = p.value(0)?;
         p.space();
@@ -48,6 +69,33 @@ impl Json {
             return Err(p.error("unexpected text after the value"));
         }
         Ok(value)
+    }
+
+    /// Whether the value would take more than `max_bytes` as JSON text, counting
+    /// each number as 8 bytes (an estimate: used to cap configs and models that
+    /// arrive already parsed). Stops as soon as the count passes `max_bytes`.
+    pub fn larger_than(&self, max_bytes: usize) -> bool {
+        let mut total = 0usize;
+        let mut stack = vec![self];
+        while let Some(v) = stack.pop() {
+            total += match v {
+                Json::Null | Json::Bool(_) => 5,
+                Json::Num(_) => 8,
+                Json::Str(s) => s.len() + 3,
+                Json::Arr(items) => {
+                    stack.extend(items);
+                    2
+                }
+                Json::Obj(entries) => {
+                    stack.extend(entries.iter().map(|(_, v)| v));
+                    2 + entries.iter().map(|(k, _)| k.len() + 4).sum::<usize>()
+                }
+            };
+            if total > max_bytes {
+                return true;
+            }
+        }
+        false
     }
 
     /// A short description of the value for error messages: `"12,50"`, `NaN`, `an object`.
@@ -83,6 +131,9 @@ impl<'de> Deserialize<'de> for Json {
         d.deserialize_any(JsonVisitor)
     }
 }
+
+/// Longest JSON text [`Json::parse`] reads: 16 MiB.
+pub const MAX_TEXT_BYTES: usize = 16 << 20;
 
 /// Maximum nesting of arrays and objects accepted by [`Json::parse`].
 const MAX_DEPTH: usize = 128;
@@ -510,15 +561,22 @@ pub(crate) fn expect_map<'a>(v: &'a Json, path: &str) -> Result<Obj<'a>> {
 /// The candidate closest to `name` (ignoring ASCII case), if it is close
 /// enough to be a likely typo: within 2 edits, or a third of the name's length.
 pub(crate) fn closest<'c>(name: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let budget = (name.chars().count() / 3).max(2);
+    let len = name.chars().count();
+    let budget = (len / 3).max(2);
     let name = name.to_ascii_lowercase();
+    // Two names further apart in length than the budget cannot be within it:
+    // skipping them keeps a hostile 1 MB name from costing an edit distance per candidate.
     candidates
         .into_iter()
+        .filter(|c| c.chars().count().abs_diff(len) <= budget && len <= MAX_SUGGESTED)
         .map(|c| (edit_distance(&name, &c.to_ascii_lowercase()), c))
         .filter(|&(d, _)| d <= budget)
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
 }
+
+/// Names longer than this get no "did you mean" (no field name is nearly as long).
+const MAX_SUGGESTED: usize = 256;
 
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -623,6 +681,27 @@ mod tests {
         assert!(Json::parse(r#""\ud83d\u0041""#).is_err());
         assert!(Json::parse(r#""\ud83d""#).is_err());
         assert_eq!(Json::parse(r#""\ud83d\ude00""#).unwrap(), Json::Str("\u{1f600}".into()));
+    }
+
+    // Found by a timing probe (tests/limits.rs): a 1 MB unknown key cost an edit
+    // distance against every allowed key (0.8 s); over-long names get no suggestion.
+    #[test]
+    fn long_names_get_no_suggestion_quickly() {
+        let long = "x".repeat(1_000_000);
+        let started = std::time::Instant::now();
+        assert_eq!(closest(&long, ["lifetime", "abc"]), None);
+        assert_eq!(closest(&"a".repeat(300), [&*"a".repeat(299)]), None);
+        assert_eq!(closest("lifetme", ["lifetime", "a-very-long-candidate-name"]), Some("lifetime"));
+        assert!(started.elapsed() < std::time::Duration::from_millis(100));
+    }
+
+    #[test]
+    fn text_size_is_capped() {
+        let e = Json::parse_with_limit("[1]", 2).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, ""));
+        assert!(Json::parse_with_limit("[1]", 3).is_ok());
+        let v = Json::parse(r#"{"ab": [1, "xyz", null]}"#).unwrap();
+        assert!(!v.larger_than(40) && v.larger_than(20));
     }
 
     #[test]

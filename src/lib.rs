@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 pub mod columnar;
+pub mod batch;
 pub mod config;
 pub mod csv;
 pub mod customer;

@@ -65,10 +65,17 @@ pub fn predict(c: &Customer, as_of: i64, model: &Model, horizon_days: f64, yearl
     let lifetime_value = match expected_average_spend {
         Some(s) => {
             let monthly = (1.0 + yearly_discount_rate).powf(1.0 / 12.0);
-            let (mut value, mut before, mut end) = (0.0, 0.0, 0.0);
+            let mut ends = Vec::new();
+            let mut end = 0.0;
             while end < horizon_days {
                 end = (end + 30.0).min(horizon_days);
-                let cumulative = bgnbd.expected_purchases(end / unit_days, rfm).ok()?;
+                ends.push(end);
+            }
+            // All monthly horizons in one pass of the series.
+            let horizons: Vec<f64> = ends.iter().map(|end| end / unit_days).collect();
+            let cumulative = bgnbd.expected_purchases_at(&horizons, rfm).ok()?;
+            let (mut value, mut before) = (0.0, 0.0);
+            for (end, cumulative) in ends.iter().zip(cumulative) {
                 value += s * (cumulative - before) / monthly.powf(end / 30.0);
                 before = cumulative;
             }

@@ -277,6 +277,9 @@ pub struct Library {
     store: Vec<String>,
 }
 
+/// Most entries of `config.store` (each becomes a `store.*` field; names are matched pairwise).
+pub const MAX_STORE_NAMES: usize = 1000;
+
 const SEGMENT_KEYS: &[&str] = &["id", "name", "when", "goal", "actions", "priority", "exitWhen"];
 const DEFAULT_STORE: [(&str, &str); 4] = [("books", "books"), ("video", "video"), ("dvd", "dvd"), ("music", "music")];
 
@@ -300,7 +303,13 @@ impl Library {
         };
         let mut store: Vec<(String, String)> = DEFAULT_STORE.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         if let Some(v) = o.get("store") {
-            for (key, name) in crate::json::expect_map(v, "store")?.entries() {
+            let entries = crate::json::expect_map(v, "store")?;
+            let n = entries.entries().count();
+            if n > MAX_STORE_NAMES {
+                let msg = format!("expected at most {MAX_STORE_NAMES} category names, got {n}");
+                return Err(Error::new(ErrorCode::TooLarge, "store", msg));
+            }
+            for (key, name) in entries.entries() {
                 let name = expect_str(name, &format!("store.{key}"))?.to_string();
                 match store.iter_mut().find(|(k, _)| k == key) {
                     Some(slot) => slot.1 = name,
@@ -363,6 +372,21 @@ impl Library {
     /// The definitions, in library order.
     pub fn definitions(&self) -> &[Definition] {
         &self.defs
+    }
+
+    /// The compiled member rules, in library order.
+    pub(crate) fn programs(&self) -> &[Program] {
+        &self.programs
+    }
+
+    /// Library indexes in an order where each segment comes after those it references.
+    pub(crate) fn evaluation_order(&self) -> &[usize] {
+        &self.order
+    }
+
+    /// The store's category names, the values of the `store.*` slots after [`FIELDS`].
+    pub(crate) fn store_names(&self) -> &[String] {
+        &self.store
     }
 
     /// Evaluates every rule for a scored customer, in dependency order.

@@ -33,7 +33,7 @@ mod tests;
 pub use bgnbd::{BgNbd, Rfm, Triples};
 pub use clv::customer_lifetime_value;
 pub use gamma_gamma::{GammaGamma, SpendData};
-pub use model::{Fitted, Model, MODEL_VERSION};
+pub use model::{Fitted, Model, MAX_MODEL_BYTES, MODEL_VERSION};
 pub use optimize::{minimize, Convergence, Minimum, OptimizerOptions};
 pub use population::{abc_cuts, quantile, satisfaction_cuts, AbcCuts, AbcRule, RfmEdges, SatisfactionCuts};
 pub use summary::{day_of, iso_date, parse_iso_date, summarize, CustomerSummary, Transactions, Unit};

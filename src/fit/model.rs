@@ -56,6 +56,9 @@ pub struct Model {
 
 const ROOT: &str = "model";
 
+/// Largest model accepted, as JSON text (64 KiB; numbers counted as 8 bytes).
+pub const MAX_MODEL_BYTES: usize = 64 << 10;
+
 impl Model {
     /// Decodes and validates a model. Every problem is an `InvalidModel`
     /// error whose path names the field (`model.bgnbd.alpha`): unknown or
@@ -63,7 +66,14 @@ impl Model {
     /// `asOf`, non-finite numbers, parameters that are not > 0, shares outside
     /// [0, 1], `abc.b` above `abc.a`, RFM edges that are not 4 ascending
     /// numbers, `satisfaction.p15` above `p85`.
+    ///
+    /// A model larger than [`MAX_MODEL_BYTES`] as JSON is refused with
+    /// `TOO_LARGE` before it is read (a real one is under 1 KB).
     pub fn from_json(v: &Json) -> Result<Model> {
+        if v.larger_than(MAX_MODEL_BYTES) {
+            let msg = format!("model is larger than {MAX_MODEL_BYTES} bytes of JSON");
+            return Err(Error::new(ErrorCode::TooLarge, ROOT, msg));
+        }
         decode(v).map_err(|e| Error::new(ErrorCode::InvalidModel, e.path(), e.message()))
     }
 }
@@ -252,6 +262,16 @@ mod tests {
         assert_eq!(Model::from_json(&to_json(&m)).unwrap(), m);
         let bare = Model { bgnbd: None, gamma_gamma: None, satisfaction: None, ..m };
         assert_eq!(Model::from_json(&to_json(&bare)).unwrap(), bare);
+    }
+
+    #[test]
+    fn models_have_a_size_cap() {
+        let mut v = to_json(&sample());
+        if let Json::Obj(entries) = &mut v {
+            entries.push(("padding".into(), Json::Str("x".repeat(MAX_MODEL_BYTES))));
+        }
+        let e = Model::from_json(&v).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "model"));
     }
 
     #[test]

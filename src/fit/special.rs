@@ -76,6 +76,17 @@ pub fn ln_1p_exp(x: f64) -> f64 {
     }
 }
 
+/// ([`ln_1p_exp`]`(x)`, [`logistic`]`(x)`) from a single exponential, equal to the two calls.
+pub fn ln_1p_exp_and_logistic(x: f64) -> (f64, f64) {
+    if x > 0.0 {
+        let e = (-x).exp();
+        (x + e.ln_1p(), 1.0 / (1.0 + e))
+    } else {
+        let e = x.exp();
+        (e.ln_1p(), e / (1.0 + e))
+    }
+}
+
 /// The logistic function 1 / (1 + e^−x), stable for both signs.
 pub fn logistic(x: f64) -> f64 {
     if x >= 0.0 {
@@ -118,28 +129,87 @@ const RESCALE: f64 = 1e200;
 /// |t_n|·|ratio|/(1−|ratio|) is below 1e-16 of the sum; `None` when that does
 /// not happen within [`MAX_SERIES_TERMS`] or a term is not finite.
 pub fn ln_series(ratio: impl Fn(f64) -> f64) -> Option<LogValue> {
-    let (mut sum, mut term, mut shift) = (1.0_f64, 1.0_f64, 0.0_f64);
+    let mut partial = Partial::new();
     for n in 0..MAX_SERIES_TERMS {
-        let rho = ratio(n as f64);
-        term *= rho;
-        if !term.is_finite() {
-            return None;
-        }
-        if term == 0.0 {
-            return Some(to_log(sum, shift));
-        }
-        sum += term;
-        if sum.abs() > RESCALE || term.abs() > RESCALE {
-            sum /= RESCALE;
-            term /= RESCALE;
-            shift += RESCALE.ln();
-        }
-        let r = rho.abs();
-        if r < 1.0 && term.abs() * r / (1.0 - r) <= SERIES_EPS * sum.abs() {
-            return Some(to_log(sum, shift));
+        match partial.add(ratio(n as f64)) {
+            Step::More => {}
+            Step::Done(v) => return Some(v),
+            Step::Failed => return None,
         }
     }
     None
+}
+
+/// Σ_{n≥0} c_n zⁿ for several z in one pass, with c_0 = 1 and
+/// c_{n+1} = c_n · coefficient(n): entry i is [`ln_series`]`(|n| coefficient(n) * zs[i])`,
+/// term for term and with the same stopping rule, but `coefficient` is
+/// evaluated once per n for all z. Each sum stops on its own; the pass ends
+/// when the last one has. `None` entries as in [`ln_series`].
+pub fn ln_power_series(coefficient: impl Fn(f64) -> f64, zs: &[f64]) -> Vec<Option<LogValue>> {
+    let mut partials: Vec<Partial> = zs.iter().map(|_| Partial::new()).collect();
+    let mut out: Vec<Option<LogValue>> = vec![None; zs.len()];
+    // Open sums: indexes whose series has neither converged nor failed.
+    let mut open: Vec<usize> = (0..zs.len()).collect();
+    for n in 0..MAX_SERIES_TERMS {
+        if open.is_empty() {
+            break;
+        }
+        let c = coefficient(n as f64);
+        open.retain(|&i| match partials[i].add(c * zs[i]) {
+            Step::More => true,
+            Step::Done(v) => {
+                out[i] = Some(v);
+                false
+            }
+            Step::Failed => false,
+        });
+    }
+    out
+}
+
+/// A partial sum of [`ln_series`]: the last term and the sum, both scaled by e^−shift.
+struct Partial {
+    sum: f64,
+    term: f64,
+    shift: f64,
+}
+
+/// What adding a term did to a [`Partial`].
+enum Step {
+    /// Not converged yet.
+    More,
+    /// Converged to this value.
+    Done(LogValue),
+    /// A term was not finite.
+    Failed,
+}
+
+impl Partial {
+    fn new() -> Partial {
+        Partial { sum: 1.0, term: 1.0, shift: 0.0 }
+    }
+
+    /// Adds the next term, the last one times `rho`.
+    fn add(&mut self, rho: f64) -> Step {
+        self.term *= rho;
+        if !self.term.is_finite() {
+            return Step::Failed;
+        }
+        if self.term == 0.0 {
+            return Step::Done(to_log(self.sum, self.shift));
+        }
+        self.sum += self.term;
+        if self.sum.abs() > RESCALE || self.term.abs() > RESCALE {
+            self.sum /= RESCALE;
+            self.term /= RESCALE;
+            self.shift += RESCALE.ln();
+        }
+        let r = rho.abs();
+        if r < 1.0 && self.term.abs() * r / (1.0 - r) <= SERIES_EPS * self.sum.abs() {
+            return Step::Done(to_log(self.sum, self.shift));
+        }
+        Step::More
+    }
 }
 
 fn to_log(sum: f64, shift: f64) -> LogValue {
@@ -201,6 +271,9 @@ mod tests {
         assert!(close(ln_1p_exp(-800.0), 0.0, 1e-15));
         assert!(close(ln_1p_exp(0.0), 2f64.ln(), 1e-15));
         assert!(close(logistic(-800.0), 0.0, 1e-15) && close(logistic(800.0), 1.0, 1e-15));
+        for x in [-800.0, -3.5, -1e-300, 0.0, 1e-300, 2.0, 40.0, 800.0] {
+            assert_eq!(ln_1p_exp_and_logistic(x), (ln_1p_exp(x), logistic(x)), "x = {x}");
+        }
     }
 
     #[test]

@@ -64,6 +64,7 @@ mod compile;
 mod eval;
 mod lexer;
 mod parser;
+pub mod vector;
 
 pub use compile::Program;
 pub use eval::{Explanation, FieldValue};

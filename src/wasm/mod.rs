@@ -2,6 +2,7 @@
 //! core, converts the result back. Every `#[wasm_bindgen]` item of the crate
 //! is here, and no other module knows about JavaScript.
 
+use crate::batch::{Batch, BatchColumn};
 use crate::error::{Error, ErrorCode};
 use crate::json::{expect_array, expect_in_range, index_path, Json, Obj};
 use crate::score::{ScoreOptions, Scorer};
@@ -130,6 +131,16 @@ impl JsScorer {
         export(&self.inner.explain(&customer, at)?)
     }
 
+    /// Columns in wasm memory for `capacity` customers' precomputed features,
+    /// and every segment evaluated over them at once: the fast path for many customers.
+    pub fn batch(&self, capacity: usize) -> Result<JsSegmentBatch, JsValue> {
+        let max = self.inner.config().limits.max_batch;
+        if capacity > max {
+            return Err(Error::new(ErrorCode::TooLarge, "capacity", format!("expected at most {max} customers (limits.maxBatch), got {capacity}")).into());
+        }
+        Ok(JsSegmentBatch { inner: Batch::new(self.inner.segments(), capacity)? })
+    }
+
     /// Scores many customers as of one instant; an error's path starts with the customer's index.
     #[wasm_bindgen(js_name = scoreMany, unchecked_return_type = "ScoreResult[]")]
     pub fn score_many(
@@ -152,6 +163,90 @@ impl JsScorer {
             .map(|(i, c)| self.inner.score(c, at).map_err(|e| e.under(&index_path("", i))))
             .collect::<Result<Vec<_>, Error>>()?;
         export(&results)
+    }
+}
+
+/// Precomputed features of many customers in columns in wasm memory, and the
+/// scorer's segments evaluated over them. Fill the views of `numbers(field)`
+/// (NaN = missing) and `codes(field)` (0 = missing, i + 1 = `values(field)[i]`)
+/// for every name in `fields`, then call `evaluate(length)`. A view into wasm
+/// memory is detached when the memory grows: take views again after calling
+/// into the package.
+#[wasm_bindgen(js_name = SegmentBatch)]
+pub struct JsSegmentBatch {
+    inner: Batch,
+}
+
+#[wasm_bindgen(js_class = SegmentBatch)]
+impl JsSegmentBatch {
+    fn field(&self, name: &str) -> Result<BatchColumn, Error> {
+        self.inner.fields().iter().find(|f| f.name == name).map(|f| f.column).ok_or_else(|| {
+            let names: Vec<&str> = self.inner.fields().iter().map(|f| f.name.as_str()).collect();
+            Error::new(ErrorCode::UnknownField, "field", format!("no column {name:?}; this batch has: {}", names.join(", ")))
+        })
+    }
+
+    /// How many customers the columns hold.
+    #[wasm_bindgen(getter)]
+    pub fn capacity(&self) -> usize {
+        self.inner.capacity()
+    }
+
+    /// The fields to fill: `value.frequency`, `value.abc`, `bought('books')`...
+    #[wasm_bindgen(getter)]
+    pub fn fields(&self) -> Vec<String> {
+        self.inner.fields().iter().map(|f| f.name.clone()).collect()
+    }
+
+    /// Segment ids, in bit order of `evaluate`'s result.
+    #[wasm_bindgen(getter, js_name = segmentIds)]
+    pub fn segment_ids(&self) -> Vec<String> {
+        self.inner.segment_ids().map(str::to_string).collect()
+    }
+
+    /// Words per customer in `evaluate`'s result: ⌈segments / 32⌉.
+    #[wasm_bindgen(getter)]
+    pub fn words(&self) -> usize {
+        self.inner.words()
+    }
+
+    /// A view of a number field's column (NaN = missing), to fill in place.
+    pub fn numbers(&mut self, field: &str) -> Result<js_sys::Float64Array, JsValue> {
+        match self.field(field)? {
+            // SAFETY: the view is only used by JavaScript before its next call into this module.
+            BatchColumn::Number(c) => Ok(unsafe { js_sys::Float64Array::view(self.inner.numbers_mut(c)) }),
+            BatchColumn::Code(..) => Err(Error::new(ErrorCode::InvalidType, "field", format!("{field} is a string field: use codes()")).into()),
+        }
+    }
+
+    /// A view of a string field's codes (0 = missing, i + 1 = `values(field)[i]`), to fill in place.
+    pub fn codes(&mut self, field: &str) -> Result<js_sys::Uint8Array, JsValue> {
+        match self.field(field)? {
+            // SAFETY: as for `numbers`.
+            BatchColumn::Code(c, _) => Ok(unsafe { js_sys::Uint8Array::view(self.inner.codes_mut(c)) }),
+            BatchColumn::Number(_) => Err(Error::new(ErrorCode::InvalidType, "field", format!("{field} is a number field: use numbers()")).into()),
+        }
+    }
+
+    /// The values of a string field, in code order.
+    pub fn values(&self, field: &str) -> Result<Vec<String>, JsValue> {
+        match self.field(field)? {
+            BatchColumn::Code(_, values) => Ok(values.iter().map(|v| v.to_string()).collect()),
+            BatchColumn::Number(_) => Err(Error::new(ErrorCode::InvalidType, "field", format!("{field} is a number field")).into()),
+        }
+    }
+
+    /// Evaluates every segment for the first `length` customers; a view of
+    /// `length × words` words, bit `i % 32` of word `i / 32` being segment `i`.
+    pub fn evaluate(
+        &mut self,
+        length: usize,
+        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
+    ) -> Result<js_sys::Uint32Array, JsValue> {
+        let at = score_options(options)?;
+        let words = self.inner.evaluate(length, at.as_of)?;
+        // SAFETY: as for `numbers`.
+        Ok(unsafe { js_sys::Uint32Array::view(words) })
     }
 }
 
