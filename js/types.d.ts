@@ -50,7 +50,7 @@ export interface Customer {
 export interface ScoreOptions {
   /** The instant every figure is computed at; default now. */
   asOf?: Instant | null;
-  /** Days over which a model's predictions run (default 365). */
+  /** Days over which a model's predictions run (default 365, at most 3,650). */
   horizonDays?: number;
 }
 

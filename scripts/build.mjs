@@ -4,7 +4,7 @@
 //   crmscore_bg.wasm      scoring: Scorer (score, scoreMany, explain), models, segments
 //   crmscore_fit_bg.wasm  fitting: fit, fitSummaries, CSV reading, columnar scoring
 // and one entry per runtime, each importing the wasm the way it can:
-//   node.js     Node: instantiates both modules on import (no init call), exports everything
+//   node.js     Node: scoring instantiated on import, fitting on first use (no init call), exports everything
 //   workerd.js  Cloudflare Workers: imports the .wasm as a compiled module (no init call)
 //   deno.js     Deno: reads the .wasm from disk on import (no init call)
 //   index.js    browsers and bundlers: call the default export `init()` once first
@@ -90,14 +90,23 @@ export { CrmScoreError } from '${errorModule}';
 `;
 const entries = {
   'index.js': `// Browsers and bundlers: \`await init()\` once, then use the exports.\n${reexports}`,
-  'node.js': `// Node: both modules are instantiated on import.
+  'node.js': `// Node: the scoring module is instantiated on import, the fitting one on the first fit call.
 import { readFileSync } from 'node:fs';
 import { initSync } from './crmscore.js';
-import { initSync as initFit } from './crmscore_fit.js';
+import * as fitting from './crmscore_fit.js';
 initSync({ module: readFileSync(new URL('./crmscore_bg.wasm', import.meta.url)) });
-initFit({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
-${reexports}export { ${fitList} } from './crmscore_fit.js';
-`,
+let fitReady = false;
+function fitModule() {
+  if (!fitReady) {
+    fitting.initSync({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
+    fitReady = true;
+  }
+  return fitting;
+}
+${reexports}${fitOnly('function')
+    .split(', ')
+    .map((name) => `export function ${name}(...args) {\n  return fitModule().${name}(...args);\n}\n`)
+    .join('')}`,
   'workerd.js': `// Cloudflare Workers: the .wasm import is a compiled WebAssembly.Module.
 import wasmModule from './crmscore_bg.wasm';
 import { initSync } from './crmscore.js';

@@ -2,8 +2,8 @@
 # Every test: installs what is missing, then runs the Rust unit, integration
 # and doc tests, the wasm-bindgen tests under Node, builds the npm package,
 # checks its size, installs the packed tarball like a user and runs the
-# node:test suite and the TypeScript type check against it, then the demo
-# pages' tests in headless Chromium.
+# node:test suite and the TypeScript type check against it, then the edge
+# examples in real runtimes on 127.0.0.1 and the demo pages in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
@@ -22,6 +22,9 @@ echo "== TypeScript: the shipped types"
 node_modules/.bin/tsc -p tests/js
 echo "== node:test on the installed package"
 node --test tests/js/
+echo "== edge examples in workerd, edge-runtime, Deno and Node"
+npm --prefix examples/edge ci --no-audit --no-fund >/dev/null
+npm --prefix examples/edge test
 echo "== demo pages in headless Chromium"
 npm --prefix www ci --no-audit --no-fund >/dev/null
 npm --prefix www test

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::customer::Customer;
-use crate::error::Result;
+use crate::error::{Error, ErrorCode, Result};
 use crate::json::Json;
 use crate::loyalty::{loyalty, Loyalty};
 use crate::satisfaction::{satisfaction, Satisfaction};
@@ -31,12 +31,15 @@ pub struct ScoreResult {
     pub next_best_action: Option<NextBestAction>,
 }
 
+/// Longest prediction horizon: 10 years of monthly steps bound the work of one prediction.
+pub const MAX_HORIZON_DAYS: f64 = 3650.0;
+
 /// When and over what horizon a customer is scored.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ScoreOptions {
     /// The instant every figure is computed at, epoch milliseconds.
     pub as_of: i64,
-    /// Days over which a model's predictions run (default 365).
+    /// Days over which a model's predictions run (default 365, at most [`MAX_HORIZON_DAYS`]).
     pub horizon_days: f64,
 }
 
@@ -45,6 +48,18 @@ impl From<i64> for ScoreOptions {
     fn from(as_of: i64) -> Self {
         ScoreOptions { as_of, horizon_days: 365.0 }
     }
+}
+
+/// Refuses a horizon outside `0..=MAX_HORIZON_DAYS`.
+fn checked(options: ScoreOptions) -> Result<ScoreOptions> {
+    if !(0.0..=MAX_HORIZON_DAYS).contains(&options.horizon_days) {
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            "options.horizonDays",
+            format!("expected a number from 0 to {MAX_HORIZON_DAYS}, got {}", options.horizon_days),
+        ));
+    }
+    Ok(options)
 }
 
 /// A configured scorer.
@@ -84,7 +99,7 @@ impl Scorer {
 
     /// Validates and scores one customer (`options`: an instant in epoch ms, or [`ScoreOptions`]).
     pub fn score(&self, customer: &Json, options: impl Into<ScoreOptions>) -> Result<ScoreResult> {
-        let options = options.into();
+        let options = checked(options.into())?;
         let c = Customer::from_json(customer, options.as_of, &self.config.limits)?;
         Ok(self.score_customer(&c, options))
     }
@@ -99,7 +114,7 @@ impl Scorer {
 
     /// Why the customer is or is not in each segment, by priority.
     pub fn explain(&self, customer: &Json, options: impl Into<ScoreOptions>) -> Result<Vec<SegmentExplanation>> {
-        let options = options.into();
+        let options = checked(options.into())?;
         let c = Customer::from_json(customer, options.as_of, &self.config.limits)?;
         let r = self.features(&c, options);
         Ok(self.segments.explain(&c, &r, options.as_of))

@@ -1,5 +1,6 @@
 //! The one-pass, multi-horizon BG/NBD predictions and the columnar scoring
 //! built on them give the per-horizon, per-customer results.
+#![cfg(not(target_arch = "wasm32"))]
 
 use crmscore::columnar::{score_columns, CustomerFigures, ProjectionOptions};
 use crmscore::fit::special::{ln_hyp2f1, ln_power_series, ln_series};

@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(again, model, "round trip through {back}");
     let scorer = Scorer::new(&obj(vec![("model", v)])).expect("a decoded model configures a scorer");
     for customer in common::customers() {
-        for horizon in [0.0, 1.0, 365.0, 36_500.0] {
+        for horizon in [0.0, 1.0, 365.0, crmscore::score::MAX_HORIZON_DAYS] {
             let options = crmscore::ScoreOptions { as_of: AS_OF, horizon_days: horizon };
             let r = scorer.score(&customer, options).expect("a fixed customer scores");
             if let Some(p) = &r.value.predicted {

@@ -113,9 +113,11 @@ impl LogValue {
     }
 }
 
-/// Largest number of terms summed before a series is declared non-convergent;
-/// with |z| ≤ 0.9999 every series used here converges well before it.
-pub const MAX_SERIES_TERMS: usize = 1_000_000;
+/// Largest number of terms summed before a series is declared non-convergent:
+/// a bound on the work one prediction can cost, whatever the model's
+/// parameters (a hostile model must not hang a worker). With |z| ≤ 0.999
+/// every series used here converges well before it.
+pub const MAX_SERIES_TERMS: usize = 100_000;
 
 /// Relative accuracy at which a series is stopped.
 const SERIES_EPS: f64 = 1e-16;

@@ -4,8 +4,8 @@
 
 use crate::batch::{Batch, BatchColumn};
 use crate::error::{Error, ErrorCode};
-use crate::json::{expect_array, expect_in_range, index_path, Json, Obj};
-use crate::score::{ScoreOptions, Scorer};
+use crate::json::{expect_in_range, index_path, type_error, Json, Obj};
+use crate::score::{ScoreOptions, Scorer, MAX_HORIZON_DAYS};
 use crate::time::expect_instant;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -86,7 +86,7 @@ fn score_options(options: Option<JsValue>) -> Result<ScoreOptions, Error> {
     if options != Json::Null {
         let o = Obj::new(&options, "options", &["asOf", "horizonDays"])?;
         o.set("asOf", &mut read.as_of, expect_instant)?;
-        o.set("horizonDays", &mut read.horizon_days, |v, p| expect_in_range(v, p, 0.0, 36_500.0))?;
+        o.set("horizonDays", &mut read.horizon_days, |v, p| expect_in_range(v, p, 0.0, MAX_HORIZON_DAYS))?;
     }
     Ok(read)
 }
@@ -150,19 +150,21 @@ impl JsScorer {
     ) -> Result<JsValue, JsValue> {
         let at = score_options(options)?;
         let max = self.inner.config().limits.max_batch;
-        if let Some(a) = customers.dyn_ref::<js_sys::Array>() {
-            if a.length() as usize > max {
-                return Err(Error::new(ErrorCode::TooLarge, "", format!("expected at most {max} customers, got {}", a.length())).into());
-            }
+        let customers = match customers.dyn_into::<js_sys::Array>() {
+            Ok(array) => array,
+            Err(other) => return Err(type_error("", "an array of customers", &import(other, "")?).into()),
+        };
+        if customers.length() as usize > max {
+            let msg = format!("expected at most {max} customers (limits.maxBatch), got {}", customers.length());
+            return Err(Error::new(ErrorCode::TooLarge, "", msg).into());
         }
-        let customers = import(customers, "")?;
-        let items = expect_array(&customers, "", max)?;
-        let results = items
-            .iter()
-            .enumerate()
-            .map(|(i, c)| self.inner.score(c, at).map_err(|e| e.under(&index_path("", i))))
-            .collect::<Result<Vec<_>, Error>>()?;
-        export(&results)
+        // One customer at a time through JSON text: memory stays bounded by one customer.
+        let results = js_sys::Array::new_with_length(customers.length());
+        for (i, customer) in customers.iter().enumerate() {
+            let scored = import(customer, "").and_then(|c| self.inner.score(&c, at));
+            results.set(i as u32, export(&scored.map_err(|e| e.under(&index_path("", i)))?)?);
+        }
+        Ok(results.into())
     }
 }
 

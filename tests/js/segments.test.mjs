@@ -96,9 +96,13 @@ test('compile errors reach JavaScript with segment id, line, column and caret', 
 
 test('hostile rules are refused quickly by the limits', () => {
   const started = performance.now();
-  const deep = compileError([{ id: 'd', when: '('.repeat(1_000_000) + 'true' + ')'.repeat(1_000_000), goal: 'care' }],
-    { limits: { maxRuleLength: 10_000_000 } });
+  const million = '('.repeat(1_000_000) + 'true' + ')'.repeat(1_000_000);
+  assert.equal(compileError([{ id: 'm', when: million, goal: 'care' }]).code, 'TOO_LARGE');
+  // with the length limit at its ceiling (1 MiB), the depth limit refuses it
+  const deep = compileError([{ id: 'd', when: '('.repeat(500_000) + 'true' + ')'.repeat(500_000), goal: 'care' }],
+    { limits: { maxRuleLength: 1_048_576 } });
   assert.equal(deep.code, 'TOO_LARGE');
+  assert.match(deep.message, /nest/);
   assert.ok(performance.now() - started < 5000);
   assert.equal(compileError([{ id: 'l', when: 'true || '.repeat(1000) + 'true', goal: 'care' }]).code, 'TOO_LARGE');
   const many = Array.from({ length: 5 }, (_, i) => ({ id: `s${i}`, when: 'true', goal: 'care' }));

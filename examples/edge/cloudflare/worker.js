@@ -11,11 +11,8 @@ const scorer = new Scorer(scorerConfig);
 const rewriteHero = (response, html) =>
   html ? new HTMLRewriter().on('#hero', { element: (el) => el.setInnerContent(html, { html: true }) }).transform(response) : response;
 
-let app;
+let app; // built on the first request, when `env` is known
 export default {
-  fetch(request, env) {
-    // With a KV namespace bound as CUSTOMERS: store = { get: (id) => env.CUSTOMERS.get(id, 'json') }
-    app ??= createApp({ scorer, store: bundledStore, page, asOf: env.AS_OF, rewriteHero });
-    return app(request);
-  },
+  // With a KV namespace bound as CUSTOMERS: store: { get: (id) => env.CUSTOMERS.get(id, 'json') }
+  fetch: (request, env) => (app ??= createApp({ scorer, store: bundledStore, page, asOf: env.AS_OF, rewriteHero }))(request),
 };

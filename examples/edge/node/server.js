@@ -9,6 +9,11 @@ import { page } from '../shared/page.js';
 
 const app = createApp({ scorer: new Scorer(scorerConfig), store: bundledStore, page, asOf: process.env.AS_OF });
 
+const drain = (req, limit = 1 << 20) => new Promise((resolve) => {
+  let size = 0;
+  req.removeAllListeners('data').on('data', (d) => (size += d.length) > limit && req.destroy()).once('close', resolve).resume();
+});
+
 const server = createServer(async (req, res) => {
   try {
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
@@ -16,6 +21,7 @@ const server = createServer(async (req, res) => {
       method: req.method, headers: req.headers, body: hasBody ? Readable.toWeb(req) : undefined, duplex: 'half',
     });
     const response = await app(request);
+    if (!req.complete) await drain(req); // a refused body still arriving: drop it so the client reads the answer
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   } catch (e) {

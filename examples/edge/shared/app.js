@@ -8,11 +8,8 @@
 export const MAX_BODY = 64 * 1024;
 
 export function createApp({ scorer, store, page, asOf, rewriteHero = replaceHero }) {
-  const score = (customer) => {
-    const start = performance.now();
-    const result = scorer.score(customer, { asOf: asOf || undefined });
-    return [result, `score;dur=${(performance.now() - start).toFixed(3)}`];
-  };
+  const score = (customer, start = performance.now()) =>
+    [scorer.score(customer, { asOf: asOf || undefined }), `score;dur=${(performance.now() - start).toFixed(3)}`];
   return async (request) => {
     try {
       if (new URL(request.url).pathname === '/score') {
@@ -25,10 +22,9 @@ export function createApp({ scorer, store, page, asOf, rewriteHero = replaceHero
       let scored; // a stored summary that fails validation is logged, and the page served plain
       try { scored = customer && score(customer); } catch (e) { console.warn(`customer ${id}: ${e.code} ${e.path}`); }
       if (!scored) return new Response(page, { headers });
-      const [result, timing] = scored;
-      const top = result.segments[0];
-      Object.assign(headers, { 'x-crm-segment': top?.id ?? 'none', 'x-crm-abc': result.value.abc ?? 'none', 'server-timing': timing });
-      return rewriteHero(new Response(page, { headers }), top && banner(top, result.nextBestAction));
+      const [{ segments: [top], value, nextBestAction }, timing] = scored;
+      Object.assign(headers, { 'x-crm-segment': top?.id ?? 'none', 'x-crm-abc': value.abc ?? 'none', 'server-timing': timing });
+      return rewriteHero(new Response(page, { headers }), top && banner(top, nextBestAction));
     } catch (e) {
       if (e?.name === 'CrmScoreError' || e?.name === 'BadRequest') return fail(400, e.code, e.path, e.message);
       console.error(e); // a bug, or the store failing: never the visitor's input
@@ -56,15 +52,13 @@ async function readJson(request) {
   const reader = request.body?.getReader(), decoder = new TextDecoder();
   let text = '', size = 0;
   for (let part = await reader?.read(); part && !part.done; part = await reader.read()) {
-    if ((size += part.value.byteLength) > MAX_BODY) throw (await reader.cancel(), tooLarge());
-    text += decoder.decode(part.value, { stream: true });
+    if ((size += part.value.byteLength) <= MAX_BODY) text += decoder.decode(part.value, { stream: true });
+    else if (size > 16 * MAX_BODY) break; // read (and drop) up to 1 MB more, so the client reads the 400
   }
+  if (size > MAX_BODY) throw tooLarge();
   try { return JSON.parse(text + decoder.decode()); } catch (e) { throw badRequest('INVALID_JSON', e.message); }
 }
 
 // Elsewhere than workerd (no HTMLRewriter): replace the inside of <section id="hero">.
-export async function replaceHero(response, html) {
-  if (!html) return response;
-  const page = await response.text();
-  return new Response(page.replace(/(<section id="hero"[^>]*>)[\s\S]*?(<\/section>)/, (_, open, close) => open + html + close), response);
-}
+export const replaceHero = async (response, html) => !html ? response : new Response((await response.text())
+  .replace(/(<section id="hero"[^>]*>)[\s\S]*?(<\/section>)/, (_, open, close) => open + html + close), response);

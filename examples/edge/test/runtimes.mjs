@@ -34,7 +34,7 @@ const commands = {
     await build({
       entryPoints: [join(root, 'vercel', 'edge-runtime.js')], outfile: join(root, 'dist', 'vercel.js'), bundle: true,
       format: 'iife', target: 'es2022', loader: { '.wasm': 'binary' }, define: { 'process.env.AS_OF': JSON.stringify(AS_OF) },
-      logLevel: 'warning',
+      logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' }, // the unused fetch path of init()
     });
     return [bin('edge-runtime'), ['--listen', 'dist/vercel.js', '--port', String(port)], {}];
   },
@@ -46,6 +46,7 @@ export const runtimes = Object.keys(commands);
 const running = new Set();
 const killGroup = (child, signal) => { try { process.kill(-child.pid, signal); } catch {} };
 process.on('exit', () => { for (const child of running) killGroup(child, 'SIGKILL'); });
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130)); // runs the 'exit' handler
 
 /** Starts a runtime; resolves to { url, log(), stop() } once it answers HTTP (or rejects with its log). */
 export async function start(name, { timeoutMs = 60_000 } = {}) {
