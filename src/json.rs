@@ -229,22 +229,43 @@ impl Parser<'_> {
         }
     }
 
+    /// A number by RFC 8259's grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
     fn number(&mut self) -> Result<Json> {
         let start = self.pos;
-        while matches!(self.text.get(self.pos), Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')) {
-            self.pos += 1;
-        }
-        let text = std::str::from_utf8(&self.text[start..self.pos]).unwrap_or_default();
-        let well_formed = {
-            let digits = text.strip_prefix('-').unwrap_or(text);
-            digits.starts_with(|c: char| c.is_ascii_digit())
-                && !(digits.starts_with('0') && digits[1..].starts_with(|c: char| c.is_ascii_digit()))
-                && !digits.ends_with('.')
-                && !digits.contains(".e")
-                && !digits.contains(".E")
+        let digits = |p: &mut Self| {
+            let from = p.pos;
+            while p.text.get(p.pos).is_some_and(u8::is_ascii_digit) {
+                p.pos += 1;
+            }
+            p.pos - from
         };
-        match text.parse::<f64>() {
-            Ok(n) if well_formed && n.is_finite() => Ok(Json::Num(n)),
+        let negative = self.text.get(self.pos) == Some(&b'-');
+        self.pos += usize::from(negative);
+        let int_start = self.pos;
+        let int_digits = digits(self);
+        let mut valid = int_digits > 0 && !(int_digits > 1 && self.text[int_start] == b'0');
+        let mut whole = true;
+        if self.text.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            whole = false;
+            valid &= digits(self) > 0;
+        }
+        if matches!(self.text.get(self.pos), Some(b'e' | b'E')) {
+            self.pos += 1;
+            whole = false;
+            if matches!(self.text.get(self.pos), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            valid &= digits(self) > 0;
+        }
+        if valid && whole && int_digits <= 15 {
+            // Whole numbers of up to 15 digits are exact: no need for the float parser.
+            let n = self.text[int_start..self.pos].iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+            return Ok(Json::Num(if negative { -(n as f64) } else { n as f64 }));
+        }
+        let parsed = std::str::from_utf8(&self.text[start..self.pos]).ok().and_then(|t| t.parse::<f64>().ok());
+        match parsed {
+            Some(n) if valid && n.is_finite() => Ok(Json::Num(n)),
             _ => {
                 self.pos = start;
                 Err(self.error("expected a number"))

@@ -48,6 +48,12 @@ struct Writer {
 impl Writer {
     fn string(&mut self, s: &str) {
         self.out.push('"');
+        // Most strings (ids, names, enum values) need no escape: copy them whole.
+        if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+            self.out.push_str(s);
+            self.out.push('"');
+            return;
+        }
         for c in s.chars() {
             match c {
                 '"' => self.out.push_str("\\\""),
@@ -65,11 +71,33 @@ impl Writer {
     }
 
     fn number(&mut self, n: f64) {
-        if n.is_finite() {
+        if n.fract() == 0.0 && n.abs() < 1e15 {
+            // Whole numbers (counts, days, instants) skip the float formatter.
+            self.integer(n as i64);
+        } else if n.is_finite() {
             let _ = write!(self.out, "{n}");
         } else {
             self.out.push_str("null");
         }
+    }
+
+    fn integer(&mut self, n: i64) {
+        if n < 0 {
+            self.out.push('-');
+        }
+        let mut digits = [0u8; 20];
+        let mut rest = n.unsigned_abs();
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        // ASCII digits only: always valid UTF-8.
+        self.out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
     }
 }
 
@@ -122,7 +150,7 @@ impl<'w> ser::Serializer for &'w mut Writer {
         self.serialize_i64(i64::from(v))
     }
     fn serialize_i64(self, v: i64) -> Result<()> {
-        let _ = write!(self.out, "{v}");
+        self.integer(v);
         Ok(())
     }
     fn serialize_u8(self, v: u8) -> Result<()> {
@@ -135,7 +163,12 @@ impl<'w> ser::Serializer for &'w mut Writer {
         self.serialize_u64(u64::from(v))
     }
     fn serialize_u64(self, v: u64) -> Result<()> {
-        let _ = write!(self.out, "{v}");
+        match i64::try_from(v) {
+            Ok(v) => self.integer(v),
+            Err(_) => {
+                let _ = write!(self.out, "{v}");
+            }
+        }
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<()> {
@@ -413,6 +446,8 @@ mod tests {
     #[test]
     fn non_finite_numbers_are_null() {
         assert_eq!(to_string(&[f64::NAN, f64::INFINITY]), "[null,null]");
+        assert_eq!(to_string(&[-0.0, 0.0, -12.0, 1e15, 123456789012345.0, i64::MIN as f64]), "[0,0,-12,1000000000000000,123456789012345,-9223372036854776000]");
+        assert_eq!(to_string(&(u64::MAX, i64::MIN, 0u8)), "[18446744073709551615,-9223372036854775808,0]");
     }
 
     #[test]
