@@ -23,6 +23,11 @@
 #     corpus-run/<target> corpus/<target> -- -max_total_time=20 -timeout=2 -rss_limit_mb=512
 # If the sanitizer build fails on another toolchain, FUZZ_SANITIZER=none uses
 # plain libFuzzer (panics, timeouts and memory limits are still caught).
+# FUZZ_SEED=N fixes libFuzzer's random seed (0, the default, picks one per run):
+# FUZZ_RUNS=N stops each target after N inputs (the time limit still applies).
+# scripts/test.sh (CI) runs FUZZ_SEED=1 FUZZ_RUNS=20000 from the committed corpus: the
+# same inputs on every run, so CI repeats a verified exploration instead of drawing a
+# new random one; longer runs here are how new inputs are found.
 set -euo pipefail
 
 seconds="${1:-20}"
@@ -52,11 +57,11 @@ for t in "${targets[@]}"; do
   echo "== fuzz $t for ${seconds}s (sanitizer: $sanitizer)"
   log="$(mktemp)"
   if cargo fuzz run "${target_dir[@]}" --sanitizer "$sanitizer" "$t" "corpus-run/$t" "corpus/$t" -- \
-      -max_total_time="$seconds" -timeout=2 -rss_limit_mb=512 -malloc_limit_mb=512 \
+      -max_total_time="$seconds" -seed="${FUZZ_SEED:-0}" -runs="${FUZZ_RUNS:--1}" -timeout=2 -rss_limit_mb=512 -malloc_limit_mb=512 \
       -max_len=8192 -print_final_stats=1 >"$log" 2>&1; then
     runs="$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')"
     cov="$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)"
-    summary+=("$t: ok, ${seconds}s, $runs runs, $cov")
+    summary+=("$t: ok, $runs runs (limit ${seconds}s), $cov")
   else
     status=1
     grep -m3 -A3 "panicked" "$log" || true

@@ -13,6 +13,8 @@ echo "== Rust: unit, integration and doc tests"
 cargo test --quiet
 echo "== wasm-bindgen tests under Node"
 wasm-pack test --node
+echo "== fuzz targets (fixed seed, 20,000 inputs each, from the committed corpus)"
+FUZZ_SEED=1 FUZZ_RUNS=20000 bash scripts/fuzz.sh 60
 echo "== npm package"
 npm run --silent build
 node scripts/size.mjs
