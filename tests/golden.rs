@@ -110,17 +110,15 @@ fn expected_json() -> String {
     out + "\n]}\n"
 }
 
-#[test]
-#[ignore = "writes tests/golden/expected.json when GOLDEN_WRITE=1 (node tests/golden/make.mjs)"]
-fn write_expected() {
-    if std::env::var("GOLDEN_WRITE").as_deref() == Ok("1") {
-        std::fs::write(dir().join("expected.json"), expected_json()).unwrap();
-    }
-}
-
+/// Compares the committed `expected.json` with the native results; with
+/// `GOLDEN_WRITE=1` (what `node tests/golden/make.mjs` sets) it writes them instead.
 #[test]
 fn expected_json_is_current() {
-    let committed = std::fs::read_to_string(dir().join("expected.json")).unwrap();
+    let path = dir().join("expected.json");
+    if std::env::var("GOLDEN_WRITE").as_deref() == Ok("1") {
+        std::fs::write(&path, expected_json()).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap();
     assert!(committed == expected_json(), "tests/golden/expected.json differs from the native results: if the change is intended, run node tests/golden/make.mjs");
 }
 
