@@ -1,12 +1,16 @@
 // Analyst view: fits the population model in a Web Worker and shows ABC classes, RFM segments,
 // predicted lifetime value and probability alive, and a searchable customer table.
 import { paretoChart, barChart, histogram } from './charts.js';
+import { HORIZON_YEARS, lifetimeLabel } from './horizon.js';
 
 const $ = (id) => document.getElementById(id);
 const pct = (x) => `${(x * 100).toFixed(1)}%`;
 const money = (x) => (x == null ? '—' : `$${x.toFixed(2)}`);
 const RFM_ORDER = ['champions', 'loyal-customers', 'potential-loyalists', 'new-customers', 'promising', 'need-attention',
   'about-to-sleep', 'at-risk', 'cant-lose-them', 'hibernating', 'lost'];
+
+$('clv-title').textContent = `Predicted lifetime value, ${lifetimeLabel}`;
+$('clv-column').textContent = `lifetime value (${HORIZON_YEARS} years)`;
 
 const worker = new Worker(new URL('./fit-worker.js', import.meta.url), { type: 'module' });
 let rows = [];
@@ -38,9 +42,10 @@ worker.onmessage = ({ data }) => {
 };
 
 function show(stats, total) {
-  const { customers, transactions, skipped, asOf, parseMs, fitMs, scoreMs } = stats;
+  const { customers, transactions, skipped, asOf, penalizer, parseMs, fitMs, scoreMs } = stats;
   $('status').textContent = `Fitted ${customers} customers, ${transactions} transactions, as of ${asOf}` +
-    `${skipped ? ` (${skipped} unreadable rows skipped)` : ''}.`;
+    `${skipped ? ` (${skipped} unreadable rows skipped)` : ''}.` + (penalizer
+    ? ` Too little data for an unpenalised fit: BG/NBD and Gamma-Gamma fitted with an L2 penalty of ${penalizer}.` : '');
   $('status').dataset.state = 'done';
   $('fit-time').textContent = `Parse ${parseMs.toFixed(0)} ms + fit ${fitMs.toFixed(0)} ms in the worker ` +
     `(then scoring ${scoreMs.toFixed(0)} ms); ${total.toFixed(0)} ms from click to results.`;
@@ -67,7 +72,7 @@ function show(stats, total) {
   const clv = rows.map((r) => r.lifetimeValue).filter((x) => x != null).sort((a, b) => a - b);
   histogram($('clv'), clv, { max: clv[Math.floor(clv.length * 0.99)] ?? 0, format: (x) => `$${x.toFixed(0)}`, label: 'customers' });
   histogram($('alive'), rows.map((r) => r.probabilityAlive).filter((x) => x != null), { max: 1, bins: 10, format: (x) => x.toFixed(1), label: 'customers' });
-  $('model-summary').replaceChildren(...modelSummary(model).map(([k, v]) => {
+  $('model-summary').replaceChildren(...modelSummary(model, penalizer).map(([k, v]) => {
     const tr = document.createElement('tr');
     tr.append(Object.assign(document.createElement('th'), { textContent: k }), Object.assign(document.createElement('td'), { textContent: v }));
     return tr;
@@ -75,14 +80,16 @@ function show(stats, total) {
   filter();
 }
 
-function modelSummary({ unit, asOf, customers, bgnbd, gammaGamma, rfm }) {
+function modelSummary({ unit, asOf, customers, bgnbd, gammaGamma, rfm }, penalizer) {
   const num = (x) => Number(x.toPrecision(4));
-  const fitted = (m, keys) => (m ? `${keys.map((k) => `${k} = ${num(m[k])}`).join(', ')}${m.converged ? '' : ' (not converged)'}` : 'not fitted');
+  const penalty = penalizer ? ` (L2 penalty ${penalizer})` : '';
+  const fitted = (m, keys) => (m
+    ? `${keys.map((k) => `${k} = ${num(m[k])}`).join(', ')}${m.converged ? '' : ' (not converged)'}${penalty}` : 'not fitted');
   return [
     ['observed', `${customers} customers as of ${asOf}, time in ${unit}`],
     ['BG/NBD', fitted(bgnbd, ['r', 'alpha', 'a', 'b'])],
     ['Gamma-Gamma', fitted(gammaGamma, ['p', 'q', 'v'])],
-    ['RFM edges', `recency ${rfm.recency.join(' / ')} days; orders ${rfm.frequency.join(' / ')}; spend ${rfm.monetary.map(num).join(' / ')}`],
+    ['RFM edges', `recency ${rfm.recency.map(num).join(' / ')} days; orders ${rfm.frequency.map(num).join(' / ')}; spend ${rfm.monetary.map(num).join(' / ')}`],
   ];
 }
 

@@ -3,8 +3,10 @@
 import initScoring, { Scorer } from 'crmscore';
 import initFit, { readTransactionsCsv, fit } from 'crmscore/fit';
 import { csvOptions, toCustomers, lastDate } from './transactions.js';
+import { HORIZON_DAYS, DISCOUNT_RATE } from './horizon.js';
 
 const post = (message) => self.postMessage(message);
+const SMALL_DATA_PENALIZER = 0.001;
 const ready = Promise.all([initScoring(), initFit()]); // compile both wasm modules as soon as the worker starts
 
 self.onmessage = async ({ data }) => {
@@ -15,12 +17,22 @@ self.onmessage = async ({ data }) => {
     if (!csv.customerIds.length) throw new Error(`no transactions could be read${csv.errors[0] ? `: ${csv.errors[0].message}` : ''}`);
     const asOf = lastDate(csv);
     const t1 = performance.now();
-    const model = fit(csv.transactions, { asOf, unit: 'weeks', onProgress: (fraction) => post({ type: 'progress', fraction }) });
+    const onProgress = (fraction) => post({ type: 'progress', fraction });
+    let model, penalizer = 0;
+    try {
+      model = fit(csv.transactions, { asOf, unit: 'weeks', onProgress });
+    } catch (e) {
+      // A small or odd file may not identify BG/NBD or Gamma-Gamma: fit again with a small L2 penalty on their
+      // parameters (lifetimes' penalizer_coef), as is usual for small data; the page says so.
+      if (e.code !== 'FIT_FAILED' || !/^(bgnbd|gammaGamma)/.test(e.path ?? '')) throw e;
+      penalizer = SMALL_DATA_PENALIZER;
+      model = fit(csv.transactions, { asOf, unit: 'weeks', penalizer, gammaGammaPenalizer: penalizer, onProgress });
+    }
     const t2 = performance.now();
     // A scorer with the model: ABC classes and RFM scores by the model's cuts, BG/NBD and
-    // Gamma-Gamma predictions, and the segments they put each customer in.
-    const scorer = new Scorer({ model });
-    const results = scorer.scoreMany(toCustomers(csv), { asOf });
+    // Gamma-Gamma predictions over HORIZON_DAYS, and the segments they put each customer in.
+    const scorer = new Scorer({ model, lifetime: { discountRate: DISCOUNT_RATE } });
+    const results = scorer.scoreMany(toCustomers(csv), { asOf, horizonDays: HORIZON_DAYS });
     scorer.free();
     const t3 = performance.now();
     const rows = results.map(({ id, value: v, segments }) => ({
@@ -37,7 +49,7 @@ self.onmessage = async ({ data }) => {
     }));
     post({
       type: 'done', model, rows,
-      stats: { customers: rows.length, transactions: csv.rows - csv.skipped, skipped: csv.skipped, asOf,
+      stats: { customers: rows.length, transactions: csv.rows - csv.skipped, skipped: csv.skipped, asOf, penalizer,
         parseMs: t1 - t0, fitMs: t2 - t1, scoreMs: t3 - t2 },
     });
   } catch (e) {
