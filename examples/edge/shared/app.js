@@ -1,64 +1,55 @@
-// The part every runtime shares, in web-standard Request → Response.
-//   GET any page: the customer named by header `x-customer-id` or cookie `crm_id` is loaded
-//     from `store`, scored, and the page gets `x-crm-segment` (top segment id), `x-crm-abc`
-//     and a hero banner for that segment. An unknown or missing customer gets the plain page.
-//   POST /score: scores the customer JSON in the body and returns the result.
-// Bad input is a 400 `{ error: { code, path, message } }`: the library's CrmScoreError code
-// and path, or INVALID_JSON / TOO_LARGE (body over MAX_BODY). Scoring time: `server-timing`.
+// The handler every runtime shares, web-standard Request → Response.
+//   GET any page: the customer named by header `x-customer-id` or cookie `crm_id` is loaded from `store` and
+//     scored; the page gets `x-crm-segment` (top segment id), `x-crm-abc` and a hero banner for the top segment.
+//     Without a stored customer: the plain page. A stored customer that fails validation also gets the plain
+//     page, with `x-crm-error: <code> <path>` and a log line: bad data must neither break the page nor go unseen.
+//   POST /score: the score result of the customer JSON in the body.
+// Bad input is a 400 `{ error: { code, path, message } }`: the CrmScoreError's code and path, or INVALID_JSON,
+// or TOO_LARGE for a body over MAX_BODY bytes; it is never a 500.
 export const MAX_BODY = 64 * 1024;
 
 export function createApp({ scorer, store, page, asOf, rewriteHero = replaceHero }) {
-  const score = (customer, start = performance.now()) =>
-    [scorer.score(customer, { asOf: asOf || undefined }), `score;dur=${(performance.now() - start).toFixed(3)}`];
+  const html = (headers) => new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8', ...headers } });
   return async (request) => {
+    const api = new URL(request.url).pathname === '/score', id = customerId(request.headers);
     try {
-      if (new URL(request.url).pathname === '/score') {
-        if (request.method !== 'POST') return fail(405, 'METHOD_NOT_ALLOWED', '', 'POST a customer');
-        const [result, timing] = score(await readJson(request));
-        return Response.json(result, { headers: { 'server-timing': timing } });
-      }
-      const headers = { 'content-type': 'text/html; charset=utf-8' };
-      const id = customerId(request), customer = id && (await store.get(id));
-      let scored; // a stored summary that fails validation is logged, and the page served plain
-      try { scored = customer && score(customer); } catch (e) { console.warn(`customer ${id}: ${e.code} ${e.path}`); }
-      if (!scored) return new Response(page, { headers });
-      const [{ segments: [top], value, nextBestAction }, timing] = scored;
-      Object.assign(headers, { 'x-crm-segment': top?.id ?? 'none', 'x-crm-abc': value.abc ?? 'none', 'server-timing': timing });
-      return rewriteHero(new Response(page, { headers }), top && banner(top, nextBestAction));
+      if (api && request.method !== 'POST') return fail(405, { code: 'METHOD_NOT_ALLOWED', message: 'use POST' });
+      if (api) return Response.json(scorer.score(await readJson(request), { asOf }));
+      const customer = id && (await store.get(id));
+      if (!customer) return html();
+      const { segments: [top], value, nextBestAction: next } = scorer.score(customer, { asOf });
+      const response = html({ 'x-crm-segment': top?.id ?? 'none', 'x-crm-abc': value.abc ?? 'none' });
+      return top ? rewriteHero(response, banner(top.name, next?.action)) : response;
     } catch (e) {
-      if (e?.name === 'CrmScoreError' || e?.name === 'BadRequest') return fail(400, e.code, e.path, e.message);
-      console.error(e); // a bug, or the store failing: never the visitor's input
-      return fail(500, 'INTERNAL', '', 'internal error');
+      if (api && e?.code) return fail(400, e); // a CrmScoreError, or from readJson
+      if (e?.name !== 'CrmScoreError') throw e; // a bug, or the store failing: the runtime logs it, answers 500
+      console.warn(`crmscore: stored customer ${JSON.stringify(id)} not scored: ${e.code} ${e.path}: ${e.message}`);
+      return html({ 'x-crm-error': `${e.code} ${e.path}`.replace(/[^ -~]/g, '?').slice(0, 200) });
     }
   };
 }
 
-const fail = (status, code, path, message) => Response.json({ error: { code, path, message } }, { status });
-const badRequest = (code, message) => Object.assign(new Error(message), { name: 'BadRequest', code, path: '' });
+const fail = (status, { code, path = '', message }) => Response.json({ error: { code, path, message } }, { status });
 const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const banner = (segment, next) =>
-  `<h1>${escape(segment.name)}</h1>` + (typeof next?.action === 'string' ? `<p>${escape(next.action)}</p>` : '');
+// The segment's name, and the next best action when it is text (actions may be objects you render).
+const banner = (name, act) => `<h1>${escape(name)}</h1>${typeof act === 'string' ? `<p>${escape(act)}</p>` : ''}`;
 
-function customerId(request) {
-  const cookie = /(?:^|;\s*)crm_id=([^;]{1,128})/.exec(request.headers.get('cookie') ?? '')?.[1];
-  let id = request.headers.get('x-customer-id') ?? cookie ?? '';
-  try { id = request.headers.has('x-customer-id') ? id : decodeURIComponent(id); } catch {}
-  return id.length <= 128 ? id : '';
+// The header wins over the cookie, whose value is URL-decoded; an id over 128 characters is nobody.
+function customerId(headers) {
+  const id = headers.get('x-customer-id') ?? /(?:^|;\s*)crm_id=([^;]*)/.exec(headers.get('cookie'))?.[1] ?? '';
+  try { return id.length > 128 ? '' : headers.has('x-customer-id') ? id : decodeURIComponent(id); } catch { return ''; }
 }
 
+// Keeps at most MAX_BODY bytes. Past that it reads on (and drops) up to 1 MB, so that the client reads the 400.
 async function readJson(request) {
-  const tooLarge = () => badRequest('TOO_LARGE', `the body is over ${MAX_BODY} bytes`);
-  if (Number(request.headers.get('content-length')) > MAX_BODY) throw tooLarge();
-  const reader = request.body?.getReader(), decoder = new TextDecoder();
-  let text = '', size = 0;
-  for (let part = await reader?.read(); part && !part.done; part = await reader.read()) {
-    if ((size += part.value.byteLength) <= MAX_BODY) text += decoder.decode(part.value, { stream: true });
-    else if (size > 16 * MAX_BODY) break; // read (and drop) up to 1 MB more, so the client reads the 400
+  let text = '';
+  for await (const part of request.body?.pipeThrough(new TextDecoderStream()) ?? []) {
+    if ((text += part).length > 16 * MAX_BODY) break;
   }
-  if (size > MAX_BODY) throw tooLarge();
-  try { return JSON.parse(text + decoder.decode()); } catch (e) { throw badRequest('INVALID_JSON', e.message); }
+  if (new Blob([text]).size > MAX_BODY) throw Object.assign(new Error(`over ${MAX_BODY} bytes`), { code: 'TOO_LARGE' });
+  try { return JSON.parse(text); } catch (e) { throw Object.assign(e, { code: 'INVALID_JSON' }); }
 }
 
-// Elsewhere than workerd (no HTMLRewriter): replace the inside of <section id="hero">.
-export const replaceHero = async (response, html) => !html ? response : new Response((await response.text())
+// Where there is no HTMLRewriter (all but workerd): replace the inside of <section id="hero">.
+export const replaceHero = async (response, html) => new Response((await response.text())
   .replace(/(<section id="hero"[^>]*>)[\s\S]*?(<\/section>)/, (_, open, close) => open + html + close), response);

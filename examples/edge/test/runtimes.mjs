@@ -21,26 +21,33 @@ export const freePort = () =>
     server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
   });
 
-/** name → async (port) => [command, args, options] */
+/** name → async (port, bench) => [command, args, options]; `bench`: the example behind bench/'s bench-only routes. */
 const commands = {
-  node: async (port) => [process.execPath, ['node/server.js'], { env: { PORT: String(port), AS_OF } }],
-  deno: async (port) => {
+  node: async (port, bench) => [process.execPath, [bench ? 'bench/node.js' : 'node/server.js'], { env: { PORT: String(port), AS_OF } }],
+  deno: async (port, bench) => {
     const pkg = realpathSync(join(root, 'node_modules', 'crmscore')); // file:../../pkg is a symlink
-    return [bin('deno'), ['run', '--allow-net=127.0.0.1', '--allow-env=PORT,AS_OF', `--allow-read=.,${pkg}`, 'deno/server.js'],
-      { env: { PORT: String(port), AS_OF } }];
+    return [bin('deno'), ['run', '--allow-net=127.0.0.1', '--allow-env=PORT,AS_OF', `--allow-read=.,${pkg}`,
+      bench ? 'bench/deno.js' : 'deno/server.js'], { env: { PORT: String(port), AS_OF } }];
   },
-  'edge-runtime': async (port) => {
-    mkdirSync(join(root, 'dist'), { recursive: true });
-    await build({
-      entryPoints: [join(root, 'vercel', 'edge-runtime.js')], outfile: join(root, 'dist', 'vercel.js'), bundle: true,
-      format: 'iife', target: 'es2022', loader: { '.wasm': 'binary' }, define: { 'process.env.AS_OF': JSON.stringify(AS_OF) },
-      logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' }, // the unused fetch path of init()
-    });
-    return [bin('edge-runtime'), ['--listen', 'dist/vercel.js', '--port', String(port)], {}];
+  'edge-runtime': async (port, bench) => {
+    const outfile = join(root, 'dist', bench ? 'vercel-bench.js' : 'vercel.js');
+    await bundleForEdgeRuntime(join(root, bench ? 'bench' : 'vercel', 'edge-runtime.js'), outfile);
+    return [bin('edge-runtime'), ['--listen', outfile, '--port', String(port)], {}];
   },
-  workerd: async (port) => [bin('wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port),
-    '--inspector-port', String(await freePort()), '--var', `AS_OF:${AS_OF}`, '--show-interactive-dev-session=false'], { cwd: join(root, 'cloudflare') }],
+  workerd: async (port, bench) => [bin('wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port),
+    '--inspector-port', String(await freePort()), '--var', `AS_OF:${AS_OF}`, '--show-interactive-dev-session=false'],
+  { cwd: join(root, bench === 'cold' ? 'bench/workerd-cold' : bench ? 'bench/workerd' : 'cloudflare') }],
 };
+
+/** Bundles an entry as the Vercel example is bundled for edge-runtime (a classic script, the .wasm as bytes). */
+export async function bundleForEdgeRuntime(entry, outfile) {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  await build({
+    entryPoints: [entry], outfile, bundle: true,
+    format: 'iife', target: 'es2022', loader: { '.wasm': 'binary' }, define: { 'process.env.AS_OF': JSON.stringify(AS_OF) },
+    logLevel: 'warning', logOverride: { 'empty-import-meta': 'silent' }, // the unused fetch path of init()
+  });
+}
 export const runtimes = Object.keys(commands);
 
 const running = new Set();
@@ -49,9 +56,9 @@ process.on('exit', () => { for (const child of running) killGroup(child, 'SIGKIL
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130)); // runs the 'exit' handler
 
 /** Starts a runtime; resolves to { url, log(), stop() } once it answers HTTP (or rejects with its log). */
-export async function start(name, { timeoutMs = 60_000 } = {}) {
+export async function start(name, { timeoutMs = 60_000, bench = false } = {}) {
   const port = await freePort();
-  const [command, args, options] = await commands[name](port);
+  const [command, args, options] = await commands[name](port, bench);
   const started = performance.now();
   const child = spawn(command, args, {
     cwd: options.cwd ?? root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...quiet, ...options.env },

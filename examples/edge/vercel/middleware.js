@@ -4,12 +4,10 @@
 import { initSync, Scorer } from 'crmscore';
 import wasm from 'crmscore/crmscore_bg.wasm';
 import { createApp } from '../shared/app.js';
-import { bundledStore } from '../shared/store.js';
-import { scorerConfig } from '../shared/config.js';
-import { page } from '../shared/page.js';
+import { bundledStore, model, page } from '../shared/data.js';
 
 initSync({ module: wasm });
-const app = createApp({ scorer: new Scorer(scorerConfig), store: bundledStore, page, asOf: process.env.AS_OF });
+const app = createApp({ scorer: new Scorer({ model }), store: bundledStore, page, asOf: process.env.AS_OF });
 
 export const config = { matcher: ['/', '/score'] };
 export default function middleware(request) {
