@@ -10,7 +10,7 @@
 use crate::error::{Error, ErrorCode, Result};
 use crate::rules::vector::{reads, Columns, Registers, SlotColumn, VectorProgram, CHUNK};
 use crate::rules::{Context, Slot};
-use crate::segment::{Kind, Library, FIELDS};
+use crate::segment::{FieldDef, Kind, Library, FIELDS};
 
 /// The values of the string fields rules may read; codes are index + 1.
 pub fn domain(field: &str) -> Option<&'static [&'static str]> {
@@ -21,6 +21,7 @@ pub fn domain(field: &str) -> Option<&'static [&'static str]> {
             "about-to-sleep", "at-risk", "cant-lose-them", "hibernating", "lost",
         ],
         "satisfaction.level" => &["dissatisfied", "basic", "satisfied", "delighted"],
+        "satisfaction.zone" => &["least-satisfied", "middle", "most-satisfied"],
         "satisfaction.nps.category" => &["promoter", "passive", "detractor"],
         "loyalty.stage" => &["potential", "new", "regular", "longstanding", "loyal"],
         "loyalty.type" => &["monopoly", "inertia", "price", "incentive", "trust"],
@@ -93,15 +94,10 @@ impl Batch {
     /// Allocates columns for `capacity` customers for the fields `library`'s rules read.
     ///
     /// Errors (`INVALID_SEGMENT`): a rule reads a field without a column form
-    /// (`categories`, the order timestamps) or calls `bought` with a category
+    /// (`categories`, the maps, the order timestamps) or calls `bought` with a category
     /// that is not a constant; such segments need [`crate::Scorer::score`].
     pub fn new(library: &Library, capacity: usize) -> Result<Batch> {
-        let store = library.store_names();
-        let text = |slot: u32| store.get((slot as usize).checked_sub(FIELDS.len())?).cloned();
-        let mut slots = vec![SlotColumn::Unsupported; FIELDS.len() + store.len()];
-        for (i, name) in store.iter().enumerate() {
-            slots[FIELDS.len() + i] = SlotColumn::Constant(name.clone());
-        }
+        let mut slots = vec![SlotColumn::Unsupported; FIELDS.len()];
         let (mut fields, mut numbers, mut codes) = (Vec::new(), Vec::new(), Vec::new());
         for (def, program) in library.definitions().iter().zip(library.programs()) {
             let unsupported = |what: &str| {
@@ -111,12 +107,12 @@ impl Batch {
                     format!("segment {:?} reads {what}, which a batch does not carry: score these customers with score()", def.id),
                 )
             };
-            let (read, bought) = reads(program, &text).map_err(|call| unsupported(&format!("`{call}`")))?;
+            let (read, bought) = reads(program).map_err(|call| unsupported(&format!("`{call}`")))?;
             for slot in read {
                 if slots[slot as usize] != SlotColumn::Unsupported {
                     continue;
                 }
-                let (name, kind, _) = FIELDS[slot as usize];
+                let FieldDef { name, kind, .. } = FIELDS[slot as usize];
                 let column = match kind {
                     Kind::Int | Kind::Double => {
                         numbers.push(vec![f64::NAN; capacity]);
@@ -129,7 +125,9 @@ impl Batch {
                         slots[slot as usize] = SlotColumn::Code { column: codes.len() - 1, domain: values };
                         BatchColumn::Code(codes.len() - 1, values)
                     }
-                    Kind::Timestamp | Kind::Categories => return Err(unsupported(&format!("`{name}`"))),
+                    Kind::Timestamp | Kind::Categories | Kind::IntMap | Kind::DoubleMap => {
+                        return Err(unsupported(&format!("`{name}`")))
+                    }
                 };
                 fields.push(Field { name: name.to_string(), column });
             }
@@ -247,7 +245,6 @@ impl Batch {
                         0 => Slot::Missing,
                         code => domain.get(usize::from(code) - 1).map_or(Slot::Missing, |v| Slot::Str(v)),
                     },
-                    SlotColumn::Constant(text) => Slot::Str(text),
                     SlotColumn::Unsupported => Slot::Missing,
                 };
             }

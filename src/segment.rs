@@ -6,13 +6,14 @@
 //! domain.md §4 and the eleven standard RFM segments, all written in the
 //! public rule language ([`crate::rules`]). A config's `segments` are added to
 //! it (a segment with a built-in's id replaces it); `builtinSegments: false`
-//! leaves it out. Rules read the fields listed in [`FIELDS`], the customer's
-//! `categories`, and `store.*`: the store's category names from
-//! `config.store` (defaults `books`, `video`, `dvd`, `music`).
+//! leaves it out. Rules read the fields listed in [`FIELDS`] and `store.*`:
+//! the store's category names from `config.store` (defaults `books`, `video`,
+//! `dvd`, `music`), compiled into the rules as constants. A configured name
+//! that no segment reads is refused as a likely typo.
 
 use crate::customer::Customer;
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::{expect_array, expect_number, expect_str, index_path, type_error, Json, Obj};
+use crate::json::{closest, expect_array, expect_number, expect_str, index_path, type_error, Json, Obj};
 use crate::rules::{self, compile, evaluation_order, Context, Explanation, Program, Schema, Slot, Type};
 use crate::score::ScoreResult;
 use serde::Serialize;
@@ -100,15 +101,15 @@ pub struct SegmentMatch {
     pub priority: f64,
 }
 
-/// The first action of the highest-priority matched segment that has one.
+/// What to do next: the highest-priority matched segment, its goal and its first action.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NextBestAction {
     /// The segment it comes from.
     pub segment: String,
     /// That segment's goal.
     pub goal: Goal,
-    /// The action.
-    pub action: Json,
+    /// The segment's first action; `None` (`null`) when it has none.
+    pub action: Option<Json>,
 }
 
 /// Why a customer is or is not in a segment.
@@ -144,47 +145,88 @@ impl Default for SegmentLimits {
     }
 }
 
-/// The fields rules read, with their types; optional ones may be missing.
-///
-/// `categories` (the customer's categories, `list(string)`) and `store.*`
-/// (the configured category names) come in addition.
-pub const FIELDS: &[(&str, Kind, bool)] = &[
-    ("value.recencyDays", Kind::Int, true),
-    ("value.frequency", Kind::Int, false),
-    ("value.monetary", Kind::Double, false),
-    ("value.averageOrderValue", Kind::Double, true),
-    ("value.tenureDays", Kind::Int, true),
-    ("value.ordersPerYear", Kind::Double, true),
-    ("value.margin", Kind::Double, true),
-    ("value.historicValue", Kind::Double, false),
-    ("value.yearlySpend", Kind::Double, false),
-    ("value.projectedValue", Kind::Double, false),
-    ("value.accounts", Kind::Int, false),
-    ("value.firstOrderAt", Kind::Timestamp, true),
-    ("value.lastOrderAt", Kind::Timestamp, true),
-    ("value.abc", Kind::String, true),
-    ("value.rfm.r", Kind::Int, true),
-    ("value.rfm.f", Kind::Int, true),
-    ("value.rfm.m", Kind::Int, true),
-    ("value.rfm.segment", Kind::String, true),
-    ("value.predicted.probabilityAlive", Kind::Double, true),
-    ("value.predicted.expectedPurchases", Kind::Double, true),
-    ("value.predicted.expectedAverageSpend", Kind::Double, true),
-    ("value.predicted.lifetimeValue", Kind::Double, true),
-    ("satisfaction.gap", Kind::Double, true),
-    ("satisfaction.ratio", Kind::Double, true),
-    ("satisfaction.level", Kind::String, true),
-    ("satisfaction.nps.score", Kind::Int, true),
-    ("satisfaction.nps.category", Kind::String, true),
-    ("satisfaction.repeatPurchases", Kind::Int, false),
-    ("satisfaction.complaintRate", Kind::Double, true),
-    ("satisfaction.returnRate", Kind::Double, true),
-    ("satisfaction.referrals", Kind::Int, true),
-    ("satisfaction.wordOfMouth", Kind::Double, true),
-    ("loyalty.stage", Kind::String, false),
-    ("loyalty.type", Kind::String, true),
-    ("loyalty.lifecycle", Kind::String, false),
-    ("categories", Kind::Categories, false),
+/// A field rules read: its name, type, whether it may be missing, and how
+/// it is read from a scored customer.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldDef {
+    /// The name rules use, e.g. `value.recencyDays`.
+    pub name: &'static str,
+    /// Its type.
+    pub kind: Kind,
+    /// Whether it may be missing for some customers.
+    pub optional: bool,
+    read: Read,
+}
+
+/// How a field is read from a scored customer.
+type Read = for<'a> fn(&'a Customer, &'a ScoreResult) -> Slot<'a>;
+
+const fn field(name: &'static str, kind: Kind, optional: bool, read: Read) -> FieldDef {
+    FieldDef { name, kind, optional, read }
+}
+
+fn int(v: Option<u32>) -> Slot<'static> {
+    v.map_or(Slot::Missing, |n| Slot::Int(i64::from(n)))
+}
+
+fn num(v: Option<f64>) -> Slot<'static> {
+    v.map_or(Slot::Missing, Slot::Double)
+}
+
+fn text(v: Option<&str>) -> Slot<'_> {
+    v.map_or(Slot::Missing, Slot::Str)
+}
+
+fn at(v: Option<&crate::customer::Order>) -> Slot<'static> {
+    v.map_or(Slot::Missing, |o| Slot::Timestamp(o.at))
+}
+
+/// Every field rules read: the numbers, strings and maps of the result's
+/// `value`, `satisfaction` and `loyalty` (one line each, read from the
+/// result), and `categories`, the customer's categories as a list.
+/// `store.*` (the configured category names) come in addition.
+pub const FIELDS: &[FieldDef] = &[
+    field("value.recencyDays", Kind::Int, true, |_, r| int(r.value.recency_days)),
+    field("value.frequency", Kind::Int, false, |_, r| int(Some(r.value.frequency))),
+    field("value.monetary", Kind::Double, false, |_, r| num(Some(r.value.monetary))),
+    field("value.averageOrderValue", Kind::Double, true, |_, r| num(r.value.average_order_value)),
+    field("value.tenureDays", Kind::Int, true, |_, r| int(r.value.tenure_days)),
+    field("value.ordersPerYear", Kind::Double, true, |_, r| num(r.value.orders_per_year)),
+    field("value.margin", Kind::Double, true, |_, r| num(r.value.margin)),
+    field("value.historicValue", Kind::Double, false, |_, r| num(Some(r.value.historic_value))),
+    field("value.yearlySpend", Kind::Double, false, |_, r| num(Some(r.value.yearly_spend))),
+    field("value.projectedValue", Kind::Double, false, |_, r| num(Some(r.value.projected_value))),
+    field("value.accounts", Kind::Int, false, |_, r| int(Some(r.value.accounts))),
+    field("value.categories", Kind::IntMap, false, |_, r| Slot::IntMap(&r.value.categories)),
+    field("value.firstOrderAt", Kind::Timestamp, true, |c, _| at(c.orders.first())),
+    field("value.lastOrderAt", Kind::Timestamp, true, |c, _| at(c.orders.last())),
+    field("value.abc", Kind::String, true, |_, r| text(r.value.abc.map(|a| a.as_str()))),
+    field("value.rfm.r", Kind::Int, true, |_, r| int(r.value.rfm.map(|x| u32::from(x.r)))),
+    field("value.rfm.f", Kind::Int, true, |_, r| int(r.value.rfm.map(|x| u32::from(x.f)))),
+    field("value.rfm.m", Kind::Int, true, |_, r| int(r.value.rfm.map(|x| u32::from(x.m)))),
+    field("value.rfm.segment", Kind::String, true, |_, r| text(r.value.rfm.map(|x| x.segment))),
+    field("value.predicted.probabilityAlive", Kind::Double, true, |_, r| num(r.value.predicted.map(|p| p.probability_alive))),
+    field("value.predicted.expectedPurchases", Kind::Double, true, |_, r| num(r.value.predicted.map(|p| p.expected_purchases))),
+    field("value.predicted.expectedAverageSpend", Kind::Double, true, |_, r| {
+        num(r.value.predicted.and_then(|p| p.expected_average_spend))
+    }),
+    field("value.predicted.lifetimeValue", Kind::Double, true, |_, r| num(r.value.predicted.and_then(|p| p.lifetime_value))),
+    field("satisfaction.gap", Kind::Double, true, |_, r| num(r.satisfaction.gap)),
+    field("satisfaction.ratio", Kind::Double, true, |_, r| num(r.satisfaction.ratio)),
+    field("satisfaction.dimensions", Kind::DoubleMap, false, |_, r| Slot::DoubleMap(&r.satisfaction.dimensions)),
+    field("satisfaction.level", Kind::String, true, |_, r| text(r.satisfaction.level.map(|x| x.as_str()))),
+    field("satisfaction.zone", Kind::String, true, |_, r| text(r.satisfaction.zone.map(|z| z.as_str()))),
+    field("satisfaction.nps.score", Kind::Int, true, |_, r| int(r.satisfaction.nps.map(|n| u32::from(n.score)))),
+    field("satisfaction.nps.category", Kind::String, true, |_, r| text(r.satisfaction.nps.map(|n| n.category.as_str()))),
+    field("satisfaction.repeatPurchases", Kind::Int, false, |_, r| int(Some(r.satisfaction.repeat_purchases))),
+    field("satisfaction.complaintRate", Kind::Double, true, |_, r| num(r.satisfaction.complaint_rate)),
+    field("satisfaction.returnRate", Kind::Double, true, |_, r| num(r.satisfaction.return_rate)),
+    field("satisfaction.referrals", Kind::Int, true, |_, r| int(r.satisfaction.referrals)),
+    field("satisfaction.wordOfMouth", Kind::Double, true, |_, r| num(r.satisfaction.word_of_mouth)),
+    field("loyalty.stage", Kind::String, false, |_, r| Slot::Str(r.loyalty.stage.as_str())),
+    field("loyalty.type", Kind::String, true, |_, r| text(r.loyalty.kind.map(|k| k.as_str()))),
+    field("loyalty.lifecycle", Kind::String, false, |_, r| Slot::Str(r.loyalty.lifecycle.as_str())),
+    field("categories", Kind::Categories, false, |_, r| Slot::Keys(&r.value.categories)),
 ];
 
 /// Field types of [`FIELDS`] (a `const`-friendly mirror of [`rules::Type`]).
@@ -198,8 +240,12 @@ pub enum Kind {
     String,
     /// `timestamp`
     Timestamp,
-    /// `list(string)`
+    /// `list(string)`: the names of a map
     Categories,
+    /// `map(string, int)`
+    IntMap,
+    /// `map(string, double)`
+    DoubleMap,
 }
 
 impl Kind {
@@ -210,57 +256,10 @@ impl Kind {
             Kind::String => Type::String,
             Kind::Timestamp => Type::Timestamp,
             Kind::Categories => Type::List(Box::new(Type::String)),
+            Kind::IntMap => Type::Map(Box::new(Type::Int)),
+            Kind::DoubleMap => Type::Map(Box::new(Type::Double)),
         }
     }
-}
-
-/// Fills the slots of [`FIELDS`], in order, from a result.
-fn slots<'a>(c: &Customer, r: &'a ScoreResult, categories: &'a [String]) -> Vec<Slot<'a>> {
-    let int = |v: Option<u32>| v.map_or(Slot::Missing, |n| Slot::Int(i64::from(n)));
-    let dbl = |v: Option<f64>| v.map_or(Slot::Missing, Slot::Double);
-    let st = |v: Option<&'static str>| v.map_or(Slot::Missing, Slot::Str);
-    let ts = |v: Option<i64>| v.map_or(Slot::Missing, Slot::Timestamp);
-    let (v, s, l) = (&r.value, &r.satisfaction, &r.loyalty);
-    let rfm = v.rfm.as_ref();
-    let p = v.predicted.as_ref();
-    vec![
-        int(v.recency_days),
-        Slot::Int(i64::from(v.frequency)),
-        Slot::Double(v.monetary),
-        dbl(v.average_order_value),
-        int(v.tenure_days),
-        dbl(v.orders_per_year),
-        dbl(v.margin),
-        Slot::Double(v.historic_value),
-        Slot::Double(v.yearly_spend),
-        Slot::Double(v.projected_value),
-        Slot::Int(i64::from(v.accounts)),
-        ts(c.orders.first().map(|o| o.at)),
-        ts(c.orders.last().map(|o| o.at)),
-        st(v.abc.map(|a| a.as_str())),
-        int(rfm.map(|x| u32::from(x.r))),
-        int(rfm.map(|x| u32::from(x.f))),
-        int(rfm.map(|x| u32::from(x.m))),
-        st(rfm.map(|x| x.segment)),
-        dbl(p.map(|p| p.probability_alive)),
-        dbl(p.map(|p| p.expected_purchases)),
-        dbl(p.and_then(|p| p.expected_average_spend)),
-        dbl(p.and_then(|p| p.lifetime_value)),
-        dbl(s.gap),
-        dbl(s.ratio),
-        st(s.level.map(|x| x.as_str())),
-        int(s.nps.map(|n| u32::from(n.score))),
-        st(s.nps.map(|n| n.category.as_str())),
-        Slot::Int(i64::from(s.repeat_purchases)),
-        dbl(s.complaint_rate),
-        dbl(s.return_rate),
-        int(s.referrals),
-        dbl(s.word_of_mouth),
-        Slot::Str(l.stage.as_str()),
-        st(l.kind.map(|k| k.as_str())),
-        Slot::Str(l.lifecycle.as_str()),
-        Slot::List(categories),
-    ]
 }
 
 /// A compiled segment library.
@@ -273,12 +272,20 @@ pub struct Library {
     order: Vec<usize>,
     /// Indexes into `defs` by priority.
     ranking: Vec<usize>,
-    /// Values of the `store.*` slots, after the slots of [`FIELDS`].
-    store: Vec<String>,
 }
 
 /// Most entries of `config.store` (each becomes a `store.*` field; names are matched pairwise).
 pub const MAX_STORE_NAMES: usize = 1000;
+
+/// Most segments a library holds, whatever the limits say.
+const MAX_SEGMENTS: usize = crate::config::MAX_SEGMENTS_CAP;
+
+/// Segments whose per-customer results fit in a buffer on the stack (the
+/// default `limits.maxSegments`); a larger library allocates one per customer.
+const STACK_SEGMENTS: usize = 256;
+
+/// Slots of one customer's fields, one per entry of [`FIELDS`].
+const SLOTS: usize = FIELDS.len();
 
 const SEGMENT_KEYS: &[&str] = &["id", "name", "when", "goal", "actions", "priority", "exitWhen"];
 const DEFAULT_STORE: [(&str, &str); 4] = [("books", "books"), ("video", "video"), ("dvd", "dvd"), ("music", "music")];
@@ -302,6 +309,7 @@ impl Library {
             None => true,
         };
         let mut store: Vec<(String, String)> = DEFAULT_STORE.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut configured_store = Vec::new();
         if let Some(v) = o.get("store") {
             let entries = crate::json::expect_map(v, "store")?;
             let n = entries.entries().count();
@@ -311,22 +319,37 @@ impl Library {
             }
             for (key, name) in entries.entries() {
                 let name = expect_str(name, &format!("store.{key}"))?.to_string();
+                configured_store.push(key);
                 match store.iter_mut().find(|(k, _)| k == key) {
                     Some(slot) => slot.1 = name,
                     None => store.push((key.to_string(), name)),
                 }
             }
         }
+        let max_segments = limits.max_segments.min(MAX_SEGMENTS);
         let mut defs: Vec<(String, Definition)> = Vec::new();
-        if builtin {
-            let data = Json::parse(BUILTIN)?;
-            for (i, item) in expect_array(&data, "", limits.max_segments)?.iter().enumerate() {
-                let path = format!("builtin{}", index_path("", i));
-                defs.push((path.clone(), read_definition(item, &path)?));
-            }
+        let builtin_data = if builtin { Json::parse(BUILTIN)? } else { Json::Arr(Vec::new()) };
+        let builtins = expect_array(&builtin_data, "", usize::MAX)?;
+        let too_many = |n: usize| {
+            let counted = if builtin {
+                format!(", of which {} are built-ins (`builtinSegments: false` leaves them out)", builtins.len())
+            } else {
+                String::new()
+            };
+            let msg = format!(
+                "expected at most {max_segments} segments (built-ins included), got {n}{counted}; raise `limits.maxSegments`"
+            );
+            Error::new(ErrorCode::TooLarge, "segments", msg)
+        };
+        for (i, item) in builtins.iter().enumerate() {
+            let path = format!("builtin{}", index_path("", i));
+            defs.push((path.clone(), read_definition(item, &path)?));
         }
         if let Some(v) = o.get("segments") {
-            let items = expect_array(v, "segments", limits.max_segments)?;
+            let items = expect_array(v, "segments", usize::MAX)?;
+            if items.len() > max_segments {
+                return Err(too_many(items.len()));
+            }
             let mut seen: Vec<String> = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 let path = index_path("segments", i);
@@ -341,17 +364,12 @@ impl Library {
                 }
             }
         }
-        if defs.len() > limits.max_segments {
-            return Err(Error::new(
-                ErrorCode::TooLarge,
-                "segments",
-                format!("expected at most {} segments (built-ins included), got {}", limits.max_segments, defs.len()),
-            ));
+        if defs.len() > max_segments {
+            return Err(too_many(defs.len()));
         }
         let schema = schema(&defs, &store);
         let compile_rule = |source: &str, path: String, id: &str| {
-            compile(source, &schema, &limits.rule)
-                .map_err(|e| Error::new(e.code(), path, format!("in segment {id:?}: {}", e.message())))
+            compile(source, &schema, &limits.rule).map_err(|e| in_segment(e, path, id))
         };
         let mut programs = Vec::with_capacity(defs.len());
         let mut exits = Vec::with_capacity(defs.len());
@@ -362,11 +380,15 @@ impl Library {
                 None => None,
             });
         }
-        let order = evaluation_order(&schema, &programs).map_err(|e| e.under("segments"))?;
+        check_store(&configured_store, programs.iter().chain(exits.iter().flatten()))?;
+        let order = evaluation_order(&schema, &programs).map_err(|cycle| {
+            let (path, d) = &defs[cycle.segment];
+            in_segment(cycle.error, format!("{path}.when"), &d.id)
+        })?;
         let defs: Vec<Definition> = defs.into_iter().map(|(_, d)| d).collect();
         let mut ranking: Vec<usize> = (0..defs.len()).collect();
         ranking.sort_unstable_by(|&a, &b| defs[a].priority.total_cmp(&defs[b].priority).then(a.cmp(&b)));
-        Ok(Library { defs, programs, exits, order, ranking, store: store.into_iter().map(|(_, v)| v).collect() })
+        Ok(Library { defs, programs, exits, order, ranking })
     }
 
     /// The definitions, in library order.
@@ -384,30 +406,39 @@ impl Library {
         &self.order
     }
 
-    /// The store's category names, the values of the `store.*` slots after [`FIELDS`].
-    pub(crate) fn store_names(&self) -> &[String] {
-        &self.store
-    }
-
-    /// Evaluates every rule for a scored customer, in dependency order.
-    fn run(&self, c: &Customer, r: &ScoreResult, as_of: i64, each: &mut dyn FnMut(usize, &Program, &Context<'_>)) -> Vec<Option<bool>> {
-        let categories: Vec<String> = r.value.categories.keys().cloned().collect();
-        let mut slots = slots(c, r, &categories);
-        slots.extend(self.store.iter().map(|s| Slot::Str(s)));
+    /// Evaluates every rule for a scored customer, in dependency order, into
+    /// `results` (one per definition), without allocating: the slots borrow
+    /// from the result and live on the stack.
+    fn run(
+        &self,
+        c: &Customer,
+        r: &ScoreResult,
+        as_of: i64,
+        results: &mut [Option<bool>],
+        each: &mut dyn FnMut(usize, &Context<'_>),
+    ) {
+        let slots: [Slot<'_>; SLOTS] = std::array::from_fn(|i| (FIELDS[i].read)(c, r));
         let bought = |cat: &str| r.value.categories.get(cat).copied().unwrap_or(0);
-        let mut results = vec![None; self.defs.len()];
         for &i in &self.order {
-            let ctx = Context { slots: &slots, bought: &bought, as_of_ms: as_of, segments: &results };
+            let ctx = Context { slots: &slots, bought: &bought, as_of_ms: as_of, segments: results };
             let matched = self.programs[i].eval(&ctx);
-            each(i, &self.programs[i], &ctx);
+            each(i, &ctx);
             results[i] = Some(matched);
         }
-        results
     }
 
-    /// The segments a scored customer is in, by priority, and the next best action.
+    /// The segments a scored customer is in, by priority, and the next best
+    /// action: the first matched segment's goal and first action (`None` if it has none).
     pub fn evaluate(&self, c: &Customer, r: &ScoreResult, as_of: i64) -> (Vec<SegmentMatch>, Option<NextBestAction>) {
-        let results = self.run(c, r, as_of, &mut |_, _, _| {});
+        let (mut stack, mut heap) = ([None; STACK_SEGMENTS], Vec::new());
+        let results = match stack.get_mut(..self.defs.len()) {
+            Some(results) => results,
+            None => {
+                heap.resize(self.defs.len(), None);
+                &mut heap[..]
+            }
+        };
+        self.run(c, r, as_of, results, &mut |_, _| {});
         let matches: Vec<SegmentMatch> = self
             .ranking
             .iter()
@@ -417,18 +448,19 @@ impl Library {
                 SegmentMatch { id: d.id.clone(), name: d.name.clone(), goal: d.goal, actions: d.actions.clone(), priority: d.priority }
             })
             .collect();
-        let next = matches.iter().find_map(|m| {
-            m.actions.first().map(|a| NextBestAction { segment: m.id.clone(), goal: m.goal, action: a.clone() })
-        });
+        let next = matches
+            .first()
+            .map(|m| NextBestAction { segment: m.id.clone(), goal: m.goal, action: m.actions.first().cloned() });
         (matches, next)
     }
 
     /// Every segment, matched or not, with the values that decided it, by priority.
     pub fn explain(&self, c: &Customer, r: &ScoreResult, as_of: i64) -> Vec<SegmentExplanation> {
         let mut explained: Vec<Option<(Explanation, Option<bool>)>> = vec![None; self.defs.len()];
-        let results = self.run(c, r, as_of, &mut |i, program, ctx| {
+        let mut results = vec![None; self.defs.len()];
+        self.run(c, r, as_of, &mut results, &mut |i, ctx| {
             let exit = self.exits[i].as_ref().map(|p| p.eval(ctx));
-            explained[i] = Some((program.explain(ctx), exit));
+            explained[i] = Some((self.programs[i].explain(ctx), exit));
         });
         self.ranking
             .iter()
@@ -447,13 +479,41 @@ impl Library {
     }
 }
 
+/// A rule's error, placed at `path` and naming the segment.
+fn in_segment(e: Error, path: String, id: &str) -> Error {
+    Error::new(e.code(), path, format!("in segment {id:?}: {}", e.message()))
+}
+
+/// Refuses a configured `store` name that no segment reads (a typo such as
+/// `bokos` would otherwise leave the built-ins reading `books`).
+fn check_store<'p>(configured: &[&str], programs: impl Iterator<Item = &'p Program>) -> Result<()> {
+    let mut read: Vec<&str> = Vec::new();
+    for program in programs {
+        for key in program.constants().filter_map(|name| name.strip_prefix("store.")) {
+            if !read.contains(&key) {
+                read.push(key);
+            }
+        }
+    }
+    match configured.iter().find(|key| !read.contains(key)) {
+        None => Ok(()),
+        Some(key) => {
+            let suggestion = closest(key, read.iter().copied()).map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default();
+            let names: Vec<String> = read.iter().map(|k| format!("store.{k}")).collect();
+            let known = if names.is_empty() { "none".to_string() } else { names.join(", ") };
+            let msg = format!("no segment reads store.{key}{suggestion}; the segments read: {known}");
+            Err(Error::new(ErrorCode::UnknownField, format!("store.{key}"), msg))
+        }
+    }
+}
+
 fn schema(defs: &[(String, Definition)], store: &[(String, String)]) -> Schema {
     let mut schema = Schema::new();
-    for (slot, (name, kind, optional)) in FIELDS.iter().enumerate() {
-        schema.add_field(name, kind.ty(), *optional, slot);
+    for (slot, f) in FIELDS.iter().enumerate() {
+        schema.add_field(f.name, f.kind.ty(), f.optional, slot);
     }
-    for (i, (key, _)) in store.iter().enumerate() {
-        schema.add_field(&format!("store.{key}"), Type::String, false, FIELDS.len() + i);
+    for (key, name) in store {
+        schema.add_constant(&format!("store.{key}"), name);
     }
     for (_, d) in defs {
         schema.add_segment(&d.id);

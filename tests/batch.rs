@@ -110,6 +110,24 @@ fn rules_without_a_column_form_fall_back_to_rows() {
 }
 
 #[test]
+fn missing_values_and_long_chains_agree_with_object_scoring() {
+    // No ABC thresholds (value.abc missing for all), NPS and satisfaction missing for two customers in three.
+    let chain = vec!["value.frequency >= 1 && value.monetary > 1.0"; 30].join(" && ");
+    same_segments(&format!(
+        r#"{{"builtinSegments": false, "segments": [
+            {{"id": "not-a", "goal": "care", "when": "!(value.abc == 'A')"}},
+            {{"id": "ne-a", "goal": "care", "when": "value.abc != 'A'"}},
+            {{"id": "not-promoter", "goal": "care", "when": "!(satisfaction.nps.score >= 9)"}},
+            {{"id": "ne", "goal": "care", "when": "satisfaction.nps.score != 5"}},
+            {{"id": "not-in", "goal": "care", "when": "!(satisfaction.level in ['satisfied', 'delighted'])"}},
+            {{"id": "or-not", "goal": "care", "when": "value.recencyDays > 300 || !(satisfaction.gap > 0.0)"}},
+            {{"id": "cond", "goal": "care", "when": "(satisfaction.nps.score >= 9 ? 1 : 0) == 0"}},
+            {{"id": "chain", "goal": "care", "when": "{chain} || !(value.recencyDays <= 400) || satisfaction.nps.score == 10"}}
+        ]}}"#
+    ));
+}
+
+#[test]
 fn fields_without_a_column_form_are_refused() {
     let scorer = Scorer::new(
         &Json::parse(r#"{"builtinSegments": false, "segments": [{"id": "c", "goal": "care", "when": "'books' in categories"}]}"#).unwrap(),
@@ -118,5 +136,11 @@ fn fields_without_a_column_form_are_refused() {
     let e = Batch::new(scorer.segments(), 10).unwrap_err();
     assert_eq!(e.code(), ErrorCode::InvalidSegment);
     assert_eq!(e.message(), "segment \"c\" reads `categories`, which a batch does not carry: score these customers with score()");
+    let scorer = Scorer::new(
+        &Json::parse(r#"{"builtinSegments": false, "segments": [{"id": "m", "goal": "care", "when": "value.categories.books > 1"}]}"#).unwrap(),
+    )
+    .unwrap();
+    let e = Batch::new(scorer.segments(), 10).unwrap_err();
+    assert_eq!(e.message(), "segment \"m\" reads `value.categories`, which a batch does not carry: score these customers with score()");
     assert_eq!(domain("value.abc"), Some(&["A", "B", "C", "D"][..]));
 }

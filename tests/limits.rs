@@ -100,7 +100,7 @@ fn max_rule_length() {
     let long = format!("{rule} ");
     let e = scorer_err(&one_rule("", &long));
     assert_eq!(code_path(&e), (ErrorCode::TooLarge, "segments[0].when"));
-    assert_eq!(e.message(), "in segment \"r\": rule is 4097 bytes long; the limit is 4096 bytes");
+    assert_eq!(e.message().lines().next(), Some("in segment \"r\": line 1, column 4097: rule is 4097 bytes long; the limit is 4096 bytes"));
     let e = scorer_err(&one_rule(r#""maxRuleLength": 10"#, "value.frequency > 1"));
     assert_eq!(code_path(&e), (ErrorCode::TooLarge, "segments[0].when"));
     let e = scorer_err(&one_rule(&format!(r#""maxRuleLength": {}"#, MAX_RULE_LENGTH_CAP + 1), "true"));
@@ -221,9 +221,16 @@ fn survey_dimensions() {
 
 #[test]
 fn store_names() {
+    // A store name must be read by a segment: one rule reads them all.
     let store = |n: usize| {
         let names: Vec<String> = (0..n).map(|i| format!("\"k{i}\": \"v{i}\"")).collect();
-        format!(r#"{{"store": {{{}}}}}"#, names.join(","))
+        let reads: Vec<String> = (0..n).map(|i| format!("bought(store.k{i}) > 0")).collect();
+        format!(
+            r#"{{"store": {{{}}}, "limits": {{"maxRuleLength": {MAX_RULE_LENGTH_CAP}, "maxRuleNodes": {MAX_RULE_NODES_CAP}}},
+                "segments": [{{"id": "any", "goal": "care", "when": "{}"}}]}}"#,
+            names.join(","),
+            reads.join(" || ")
+        )
     };
     assert!(Scorer::new(&json(&store(MAX_STORE_NAMES))).is_ok());
     let big = json(&store(20_000));

@@ -6,6 +6,34 @@ use crmscore::json::Json;
 use crmscore::time::parse_instant;
 use crmscore::value::{rfm_segment, Rfm};
 use crmscore::{ErrorCode, Scorer};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+/// Counts this thread's allocations, to check that evaluating segments allocates nothing.
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn allocations(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.with(Cell::get);
+    f();
+    ALLOCATIONS.with(Cell::get) - before
+}
 
 const CONFIG: &str = r#"{
     "abc": {"a": 1000, "b": 300},
@@ -30,7 +58,7 @@ fn first_time_book_buyer() {
     let r = scorer(CONFIG).score(&Json::parse(c).unwrap(), parse_instant("2026-11-22").unwrap()).unwrap();
     let next = r.next_best_action.unwrap();
     assert_eq!(next.segment, "first-time-buyers");
-    assert_eq!(next.action, Json::Str("Welcome package".into()));
+    assert_eq!(next.action, Some(Json::Str("Welcome package".into())));
 }
 
 #[test]
@@ -60,6 +88,168 @@ fn quarterly_buyer() {
         {"at": "2025-12-01", "amount": 40, "category": "music"}, {"at": "2026-03-02", "amount": 40, "category": "music"},
         {"at": "2026-06-01", "amount": 40, "category": "music"}, {"at": "2026-08-31", "amount": 40, "category": "music"}]}"#;
     assert_eq!(ids(c), ["quarterly-buyers", "loyal-customers"]);
+}
+
+#[test]
+fn champion() {
+    // 10 orders of 120, monthly from 2026-02-01 to 2026-11-01: F 10 > 8 → 5, M 1,200 > 1,000 → 5,
+    // R: 21 days ≤ 30 → 5; R ≥ 4 and F+M = 10 ≥ 8 → champion. Class A (1,200 ≥ 1,000) but bought
+    // 21 days ago: not lapsed; 10 orders over 294 days = 12.4 a year: not quarterly.
+    let orders: Vec<String> = (2..=11).map(|m| format!(r#"{{"at": "2026-{m:02}-01", "amount": 120}}"#)).collect();
+    assert_eq!(ids(&format!(r#"{{"id": "ch", "orders": [{}]}}"#, orders.join(","))), ["champions"]);
+}
+
+#[test]
+fn cant_lose_them() {
+    // 9 orders of 200, monthly from 2024-03-01 to 2024-11-01: F 9 > 8 → 5, M 1,800 → 5; last order
+    // 751 days ago (365 + 365 + 21) > 365 → R 1; R 1 and F+M = 10 ≥ 8 → can't lose them.
+    // Class A, more than 90 days ago: also a lapsed high-value customer.
+    let orders: Vec<String> = (3..=11).map(|m| format!(r#"{{"at": "2024-{m:02}-01", "amount": 200}}"#)).collect();
+    assert_eq!(ids(&format!(r#"{{"id": "cl", "orders": [{}]}}"#, orders.join(","))), ["lapsed-high-value", "cant-lose-them"]);
+}
+
+#[test]
+fn promising() {
+    // one order of 80, 60 days ago (2026-09-23): R 4 (30 < 60 ≤ 90), F 1, M 2 (50 < 80 ≤ 150),
+    // F+M = 3 ≤ 3 with R 4 → promising; one order → first-time buyer; class C.
+    let c = r#"{"id": "p", "orders": [{"at": "2026-09-23", "amount": 80}]}"#;
+    assert_eq!(ids(c), ["first-time-buyers", "promising"]);
+}
+
+#[test]
+fn need_attention() {
+    // 3 orders of 20 on the first of May, June and July 2026: last 144 days ago → R 3 (90 < 144 ≤ 180),
+    // F 3 (2 < 3 ≤ 4), M 2 (50 < 60 ≤ 150), F+M = 5 in [4, 6) → need attention. Tenure 205 days:
+    // 3 × 365 / 205 = 5.3 orders a year, in [3, 6), last within 180 days → also a quarterly buyer.
+    let c = r#"{"id": "na", "orders": [{"at": "2026-05-01", "amount": 20}, {"at": "2026-06-01", "amount": 20},
+        {"at": "2026-07-01", "amount": 20}]}"#;
+    assert_eq!(ids(c), ["quarterly-buyers", "need-attention"]);
+}
+
+#[test]
+fn about_to_sleep() {
+    // one order of 40, 144 days ago: R 3, F 1, M 1, F+M = 2 < 4 → about to sleep; first-time buyer.
+    let c = r#"{"id": "as", "orders": [{"at": "2026-07-01", "amount": 40}]}"#;
+    assert_eq!(ids(c), ["first-time-buyers", "about-to-sleep"]);
+}
+
+#[test]
+fn hibernating() {
+    // 2 orders of 50 (2025-12-01, 2026-03-01): last 266 days ago → R 2 (180 < 266 ≤ 365), F 2, M 2
+    // (50 < 100 ≤ 150), F+M = 4 < 6 → hibernating; class C, not recent enough to be quarterly.
+    let c = r#"{"id": "h", "orders": [{"at": "2025-12-01", "amount": 50}, {"at": "2026-03-01", "amount": 50}]}"#;
+    assert_eq!(ids(c), ["hibernating"]);
+}
+
+#[test]
+fn lost() {
+    // one order of 30 on 2025-06-01, 539 days ago: R 1, F 1, M 1, F+M = 2 < 6 → lost; class C
+    // (30 < 300), so not a lapsed high-value customer; one order → first-time buyer.
+    let c = r#"{"id": "lo", "orders": [{"at": "2025-06-01", "amount": 30}]}"#;
+    assert_eq!(ids(c), ["first-time-buyers", "lost"]);
+}
+
+#[test]
+fn next_best_action_is_the_first_matched_segment_even_without_actions() {
+    let config = r#"{"builtinSegments": false, "segments": [
+        {"id": "quiet", "when": "value.frequency >= 1", "goal": "retain", "priority": 1},
+        {"id": "loud", "when": "true", "goal": "care", "priority": 2, "actions": ["call"]}]}"#;
+    let c = Json::parse(r#"{"id": "n", "orders": [{"at": "2026-11-01", "amount": 10}]}"#).unwrap();
+    let r = scorer(config).score(&c, parse_instant("2026-11-22").unwrap()).unwrap();
+    let next = r.next_best_action.as_ref().unwrap();
+    assert_eq!((next.segment.as_str(), next.goal.as_str(), &next.action), ("quiet", "retain", &None));
+    assert!(crmscore::json_text::to_string(&r).contains(r#""nextBestAction":{"segment":"quiet","goal":"retain","action":null}"#));
+}
+
+#[test]
+fn missing_data_makes_comparisons_false() {
+    // No ABC thresholds: value.abc is missing, so `value.abc == 'A'` is false and its negation true.
+    let config = r#"{"builtinSegments": false, "segments": [
+        {"id": "not-a", "when": "!(value.abc == 'A')", "goal": "care"},
+        {"id": "else", "when": "value.abc == 'A' ? false : true", "goal": "care"},
+        {"id": "ne", "when": "value.abc != 'A'", "goal": "care"},
+        {"id": "in", "when": "value.abc in ['A', 'B']", "goal": "care"},
+        {"id": "has", "when": "!has(value.abc)", "goal": "care"}]}"#;
+    let c = Json::parse(r#"{"id": "m", "orders": [{"at": "2026-11-01", "amount": 10}]}"#).unwrap();
+    let r = scorer(config).score(&c, parse_instant("2026-11-22").unwrap()).unwrap();
+    let found: Vec<&str> = r.segments.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(found, ["not-a", "else", "has"]);
+}
+
+#[test]
+fn rules_read_every_field_of_the_result() {
+    // Every number, string and map entry of value, satisfaction and loyalty (with a model, so that
+    // value.predicted is filled) can be tested with has(), which is true exactly where the result has a value.
+    let model = include_str!("golden/model.json");
+    let c = r#"{"id": "all", "orders": [{"at": "2026-10-01", "amount": 40, "cost": 25, "category": "books", "accountId": "x"},
+        {"at": "2026-11-12", "amount": 60, "category": "video", "channel": "coupon"}],
+        "survey": {"expectation": {"service": 4, "price": 3}, "perception": {"service": 5, "price": 2}, "nps": 9},
+        "complaints": 1, "returns": 0, "referrals": 2}"#;
+    let base = format!(r#"{{"model": {model}, "builtinSegments": false}}"#);
+    let at = parse_instant("2026-11-22").unwrap();
+    let result = scorer(&base).score(&Json::parse(c).unwrap(), at).unwrap();
+    let json = Json::parse(&crmscore::json_text::to_string(&result)).unwrap();
+    let mut leaves = Vec::new();
+    fn walk(v: &Json, path: String, out: &mut Vec<(String, bool)>) {
+        match v {
+            Json::Obj(entries) => entries.iter().for_each(|(k, v)| walk(v, format!("{path}.{k}"), out)),
+            other => out.push((path, !matches!(other, Json::Null))),
+        }
+    }
+    for group in ["value", "satisfaction", "loyalty"] {
+        let Json::Obj(entries) = &json else { panic!("a result is an object") };
+        walk(&entries.iter().find(|(k, _)| k == group).unwrap().1, group.to_string(), &mut leaves);
+    }
+    assert!(leaves.iter().any(|(p, _)| p == "satisfaction.dimensions.service"), "{leaves:?}");
+    assert!(leaves.iter().any(|(p, _)| p == "value.predicted.lifetimeValue"), "{leaves:?}");
+    let segments: Vec<String> = leaves
+        .iter()
+        .enumerate()
+        .map(|(i, (path, _))| format!(r#"{{"id": "f{i}", "when": "has({path})", "goal": "care"}}"#))
+        .collect();
+    let config = format!(r#"{{"model": {model}, "builtinSegments": false, "segments": [{}]}}"#, segments.join(","));
+    let s = Scorer::new(&Json::parse(&config).unwrap()).unwrap_or_else(|e| panic!("a field cannot be read: {e}"));
+    let r = s.score(&Json::parse(c).unwrap(), at).unwrap();
+    for (i, (path, present)) in leaves.iter().enumerate() {
+        assert_eq!(r.segments.iter().any(|m| m.id == format!("f{i}")), *present, "has({path})");
+    }
+}
+
+#[test]
+fn map_entries_are_read_by_name() {
+    // service: perception 5 − expectation 4 = gap 1; price 2 − 3 = −1; books bought once.
+    let config = r#"{"builtinSegments": false, "segments": [
+        {"id": "price-gap", "when": "satisfaction.dimensions.price < 0.0 && satisfaction.dimensions['service'] == 1.0", "goal": "care"},
+        {"id": "books", "when": "value.categories.books == 1 && !has(value.categories.dvd)", "goal": "cross-sell"},
+        {"id": "dvd", "when": "value.categories.dvd >= 0", "goal": "up-sell"}]}"#;
+    let c = Json::parse(r#"{"id": "d", "orders": [{"at": "2026-11-01", "amount": 10, "category": "books"}],
+        "survey": {"expectation": {"service": 4, "price": 3}, "perception": {"service": 5, "price": 2}}}"#).unwrap();
+    let r = scorer(config).score(&c, parse_instant("2026-11-22").unwrap()).unwrap();
+    let found: Vec<&str> = r.segments.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(found, ["price-gap", "books"]);
+}
+
+#[test]
+fn a_long_chain_of_conditions_is_not_nesting() {
+    // 63 conditions joined by `&&` (1.5 KB): one level of `&&`, well within the 64 levels.
+    let rule = vec!["value.frequency >= 1"; 63].join(" && ");
+    assert!(rule.len() > 1500);
+    let config = format!(r#"{{"builtinSegments": false, "segments": [{{"id": "long", "when": "{rule}", "goal": "care"}}]}}"#);
+    let c = Json::parse(r#"{"id": "c", "orders": [{"at": "2026-11-01", "amount": 10}]}"#).unwrap();
+    let r = scorer(&config).score(&c, parse_instant("2026-11-22").unwrap()).unwrap();
+    assert_eq!(r.segments.len(), 1);
+}
+
+#[test]
+fn a_store_name_no_segment_reads_is_a_typo() {
+    let e = Scorer::new(&Json::parse(r#"{"store": {"bokos": "Bücher"}}"#).unwrap()).unwrap_err();
+    assert_eq!((e.code(), e.path()), (ErrorCode::UnknownField, "store.bokos"));
+    assert_eq!(
+        e.message(),
+        "no segment reads store.bokos (did you mean \"books\"?); the segments read: store.books, store.video, store.dvd"
+    );
+    let own = r#"{"store": {"toys": "Spielzeug"}, "segments": [{"id": "toys", "when": "bought(store.toys) > 0", "goal": "cross-sell"}]}"#;
+    assert!(Scorer::new(&Json::parse(own).unwrap()).is_ok());
 }
 
 #[test]
@@ -152,13 +342,49 @@ fn segment_errors_name_the_segment_and_position() {
     assert_eq!(e.path(), "segments[0].goal");
     let e = err(r#"{"segments": [{"id": "x", "when": "true", "goal": "care"}, {"id": "x", "when": "true", "goal": "care"}]}"#);
     assert_eq!((e.code(), e.path()), (ErrorCode::InvalidSegment, "segments[1].id"));
-    let e = err(r#"{"builtinSegments": false, "segments": [{"id": "a", "when": "segment('b')", "goal": "care"}, {"id": "b", "when": "segment('a')", "goal": "care"}]}"#);
-    assert_eq!(e.code(), ErrorCode::InvalidSegment);
-    assert_eq!(e.message(), "segments reference each other in a cycle: `a` → `b` → `a`");
+    // a → b → a: the call in b's rule closes the cycle.
+    let e = err(r#"{"builtinSegments": false, "segments": [{"id": "a", "when": "segment('b')", "goal": "care"}, {"id": "b", "when": "true && segment('a')", "goal": "care"}]}"#);
+    assert_eq!((e.code(), e.path()), (ErrorCode::InvalidSegment, "segments[1].when"));
+    assert_eq!(
+        e.message(),
+        "in segment \"b\": line 1, column 9: segments reference each other in a cycle: `a` → `b` → `a`\ntrue && segment('a')\n        ^^^^^^^^^^^^"
+    );
     let e = err(r#"{"limits": {"maxSegments": 16}, "segments": [{"id": "extra", "when": "true", "goal": "care"}]}"#);
-    assert_eq!(e.code(), ErrorCode::TooLarge);
+    assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "segments"));
+    assert_eq!(
+        e.message(),
+        "expected at most 16 segments (built-ins included), got 17, of which 16 are built-ins (`builtinSegments: false` \
+         leaves them out); raise `limits.maxSegments`"
+    );
+    let e = err(r#"{"limits": {"maxSegments": 3}}"#);
+    assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "segments"));
+    assert!(e.message().starts_with("expected at most 3 segments (built-ins included), got 16, of which 16 are built-ins"), "{e}");
     let deep = format!(r#"{{"segments": [{{"id": "d", "when": "{}true{}", "goal": "care"}}]}}"#, "(".repeat(100), ")".repeat(100));
     assert_eq!(err(&deep).code(), ErrorCode::TooLarge);
     let long = format!(r#"{{"limits": {{"maxRuleLength": 100}}, "segments": [{{"id": "l", "when": "{}", "goal": "care"}}]}}"#, "true && ".repeat(20) + "true");
     assert_eq!(err(&long).code(), ErrorCode::TooLarge);
+}
+
+#[test]
+fn evaluating_segments_allocates_only_the_matches() {
+    // All 16 built-ins and a rule on a map entry and a store name; only the list of matches allocates.
+    let config = format!(
+        r#"{{"segments": [{{"id": "m", "when": "value.categories[store.books] > 5 || satisfaction.dimensions.service < -1.0", "goal": "care"}}], {}"#,
+        &CONFIG.trim_start()[1..]
+    );
+    let s = scorer(&config);
+    let at = parse_instant("2026-11-22").unwrap();
+    let quiet = Json::parse(r#"{"id": "q", "orders": [{"at": "2026-01-05", "amount": 20, "category": "music"}, {"at": "2026-01-06", "amount": 20}]}"#).unwrap();
+    let c = crmscore::customer::Customer::from_json(&quiet, at, &Default::default()).unwrap();
+    let r = s.score_customer(&c, at);
+    // 320 days since the last order → R 2; F 2 → 2, M 40 → 1: hibernating, the one match.
+    let mut matched = Vec::new();
+    let n = allocations(|| matched = s.segments().evaluate(&c, &r, at).0);
+    assert_eq!(matched.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["hibernating"]);
+    // the output only: the list, the match's id, name, actions and their two strings; the next best
+    // action's segment id and action
+    assert_eq!(n, 1 + 1 + 1 + 1 + 2 + 2, "allocations while evaluating 17 segments");
+    let nobody = crmscore::customer::Customer::from_json(&Json::parse(r#"{"id": "n"}"#).unwrap(), at, &Default::default()).unwrap();
+    let r = s.score_customer(&nobody, at);
+    assert_eq!(allocations(|| assert!(s.segments().evaluate(&nobody, &r, at).0.is_empty())), 0);
 }

@@ -55,7 +55,7 @@ fn is_numeric(t: &Type) -> bool {
 
 /// Whether values of these types may be tested for equality (CEL numeric equality included).
 fn equatable(a: &Type, b: &Type) -> bool {
-    (is_numeric(a) && is_numeric(b)) || (a == b && !matches!(a, Type::List(_)))
+    (is_numeric(a) && is_numeric(b)) || (a == b && !matches!(a, Type::List(_) | Type::Map(_)))
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -118,6 +118,7 @@ impl Checker<'_> {
                 self.push(Op::Neg(id), e.span, ty)
             }
             ExprKind::Binary { op, op_span, left, right } => self.binary(e, *op, *op_span, left, right),
+            ExprKind::Logic { op, operands } => self.logic(e, *op, operands),
             ExprKind::Cond(cond, then, otherwise) => {
                 let c = self.expect(cond, &Type::Bool, "the condition of `? :`")?;
                 let (a, at) = self.expr(then)?;
@@ -149,30 +150,72 @@ impl Checker<'_> {
             return Err(self.err(e.span, &format!("cannot select `{name}` from a value of type {ty}")));
         };
         if let Some(f) = self.schema.field(&path) {
+            if let Type::Map(_) = f.ty {
+                let msg = format!("`{path}` is a map; read one entry, as in `{path}.name` or `{path}['name']`");
+                return Err(self.err(e.span, &msg));
+            }
             let name = self.b.string(&f.name);
             return self.push(Op::Field { slot: f.slot as u32, name }, e.span, f.ty.clone());
+        }
+        if let Some(value) = self.schema.constant(&path) {
+            let (value, name) = (self.b.string(value), self.b.string(&path));
+            return self.push(Op::Constant { value, name }, e.span, Type::String);
+        }
+        if let Some((map, key)) = path.rsplit_once('.').and_then(|(m, k)| Some((self.map_field(m)?, k))) {
+            return self.entry(e, map, key);
         }
         Err(self.unknown_field(e.span, &path))
     }
 
+    /// The slot and value type of the map field named `path`.
+    fn map_field(&self, path: &str) -> Option<(u32, Type)> {
+        let f = self.schema.field(path)?;
+        match &f.ty {
+            Type::Map(value) => Some((f.slot as u32, (**value).clone())),
+            _ => None,
+        }
+    }
+
+    /// Reads entry `key` of a map field.
+    fn entry(&mut self, e: &Expr, (slot, ty): (u32, Type), key: &str) -> Result<Typed> {
+        let key = self.b.string(key);
+        self.push(Op::Entry { slot, key }, e.span, ty)
+    }
+
     fn unknown_field(&self, span: Span, path: &str) -> Error {
         let fields = self.schema.fields();
+        let names = self.schema.names();
         let group = format!("{path}.");
-        if let Some(f) = fields.iter().find(|f| f.name.starts_with(&group)) {
-            let msg = format!("`{path}` is a group of fields, not a value; use one of its fields, such as `{}`", f.name);
+        if let Some(name) = names.iter().find(|n| n.starts_with(&group)) {
+            let msg = format!("`{path}` is a group of fields, not a value; use one of its fields, such as `{name}`");
             return self.err(span, &msg);
         }
         if let Some(f) = fields.iter().find(|f| path.starts_with(&format!("{}.", f.name))) {
-            let msg = format!("`{}` is {} and has no field `{}`", f.name, f.ty, &path[f.name.len() + 1..]);
+            let rest = &path[f.name.len() + 1..];
+            let msg = match (&f.ty, rest.split_once('.')) {
+                (Type::Map(ty), Some((key, more))) => format!("`{}.{key}` is {ty} and has no field `{more}`", f.name),
+                (ty, _) => format!("`{}` is {ty} and has no field `{rest}`", f.name),
+            };
             return self.err(span, &msg);
         }
-        match closest(path, fields.iter().map(|f| f.name.as_str())) {
+        match closest(path, names.iter().copied()) {
             Some(s) => self.err(span, &format!("unknown field `{path}`, did you mean `{s}`?")),
             None => self.err(span, &format!("unknown field `{path}`")),
         }
     }
 
     fn index(&mut self, e: &Expr, target: &Expr, index: &Expr) -> Result<Typed> {
+        if let Some((path, map)) = path_of(target).and_then(|p| Some((p.clone(), self.map_field(&p)?))) {
+            let key = match &index.kind {
+                ExprKind::Str(key) => Some(key.clone()),
+                _ => path_of(index).and_then(|p| self.schema.constant(&p).map(str::to_string)),
+            };
+            let Some(key) = key else {
+                let msg = format!("a map entry is read by a string literal, as in `{path}['name']`");
+                return Err(self.err(index.span, &msg));
+            };
+            return self.entry(e, map, &key);
+        }
         let (t, tt) = self.expr(target)?;
         let Type::List(elem) = tt else {
             return Err(self.err(target.span, &format!("only lists can be indexed, but `{}` is {tt}", self.snippet(target))));
@@ -202,21 +245,27 @@ impl Checker<'_> {
         self.push(Op::List { start, len }, e.span, Type::List(Box::new(elem.unwrap_or(Type::Null))))
     }
 
+    /// `&&` (`op` = [`BinOp::And`]) or `||` over two or more operands.
+    fn logic(&mut self, e: &Expr, op: BinOp, operands: &[Expr]) -> Result<Typed> {
+        let mut ids = Vec::new();
+        for x in operands {
+            let (id, ty) = self.expr(x)?;
+            if ty != Type::Bool {
+                let msg = format!("`{}` expects bool operands, but `{}` is {ty}", op.symbol(), self.snippet(x));
+                return Err(self.err(x.span, &msg));
+            }
+            ids.push(id);
+        }
+        let (start, len) = self.b.args(&ids);
+        let node = if op == BinOp::And { Op::And { start, len } } else { Op::Or { start, len } };
+        self.push(node, e.span, Type::Bool)
+    }
+
+    /// Comparisons, `in` and arithmetic (the parser makes `&&` and `||` [`ExprKind::Logic`]).
     fn binary(&mut self, e: &Expr, op: BinOp, op_span: Span, left: &Expr, right: &Expr) -> Result<Typed> {
         let (l, lt) = self.expr(left)?;
         let (r, rt) = self.expr(right)?;
-        let sym = op.symbol();
         match op {
-            BinOp::And | BinOp::Or => {
-                for (side, ty) in [(left, &lt), (right, &rt)] {
-                    if *ty != Type::Bool {
-                        let msg = format!("`{sym}` expects bool operands, but `{}` is {ty}", self.snippet(side));
-                        return Err(self.err(side.span, &msg));
-                    }
-                }
-                let node = if op == BinOp::And { Op::And(l, r) } else { Op::Or(l, r) };
-                self.push(node, e.span, Type::Bool)
-            }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 self.comparable(op, op_span, (left, &lt), (right, &rt))?;
                 let cmp = match op {
@@ -241,7 +290,7 @@ impl Checker<'_> {
                 }
                 self.push(Op::In(l, r), e.span, Type::Bool)
             }
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+            _ => {
                 let arith = match op {
                     BinOp::Add => Arith::Add,
                     BinOp::Sub => Arith::Sub,
@@ -272,17 +321,16 @@ impl Checker<'_> {
         if matches!(lt, Type::List(_)) && matches!(rt, Type::List(_)) {
             return Err(self.err(op_span, "lists cannot be compared; use `in` to test membership"));
         }
+        let sym = op.symbol();
         let hint = match (lt, rt) {
             (Type::Int, Type::Duration) => format!(
-                "; durations compare only with durations: compare with a number of days, or write `days({}) {} {}`",
+                "; durations compare only with durations: compare with a number of days, or write `days({}) {sym} {}`",
                 self.snippet(left),
-                op.symbol(),
                 self.snippet(right)
             ),
             (Type::Duration, Type::Int) => format!(
-                "; durations compare only with durations: write `{} {} days({})`",
+                "; durations compare only with durations: write `{} {sym} days({})`",
                 self.snippet(left),
-                op.symbol(),
                 self.snippet(right)
             ),
             _ => String::new(),
@@ -358,13 +406,14 @@ impl Checker<'_> {
             "has" => {
                 self.arity(e, name, args, 1)?;
                 let arg = &args[0];
-                let Some(path) = path_of(arg) else {
-                    return Err(self.err(arg.span, "`has` expects a field, as in `has(satisfaction.nps)`"));
+                let (id, _) = self.expr(arg)?;
+                let op = match self.b.op(id) {
+                    Op::Field { slot, .. } => Op::Has { slot },
+                    Op::Entry { slot, key } => Op::HasEntry { slot, key },
+                    _ => return Err(self.err(arg.span, "`has` expects a field, as in `has(satisfaction.gap)`")),
                 };
-                match self.schema.field(&path) {
-                    Some(f) => self.push(Op::Has { slot: f.slot as u32 }, e.span, Type::Bool),
-                    None => Err(self.unknown_field(arg.span, &path)),
-                }
+                self.b.replace(id, op, e.span);
+                Ok((id, Type::Bool))
             }
             "min" | "max" => {
                 if args.is_empty() {
@@ -433,7 +482,7 @@ impl Checker<'_> {
                     };
                     return Err(self.err(args[0].span, &msg));
                 };
-                self.b.depends_on(index);
+                self.b.depends_on(index, e.span);
                 self.push(Op::Segment(index as u32), e.span, Type::Bool)
             }
             _ if METHODS.contains(&name) => {
@@ -541,6 +590,42 @@ mod tests {
         ok("min(value.frequency, 3) == max(1, 2, 3) && size(categories) > 0 && categories.size() < 9");
         ok("loyalty.stage.startsWith('act') || value.abc.endsWith('A') || loyalty.stage.contains('x')");
         ok("categories[0] == 'books' && size('abc') == 3 && !(1 in [])");
+        ok("satisfaction.dimensions.service < 0.0 && satisfaction.dimensions['qualité'] >= -1.5");
+        ok("value.categories.books > 2 && value.categories[store.books] == 1 && has(value.categories.dvd)");
+        ok("bought(store.books) > 0 && store.books.startsWith('B')");
+    }
+
+    #[test]
+    fn maps_are_read_entry_by_entry() {
+        assert_eq!(
+            type_err("satisfaction.dimensions > 0.0"),
+            "line 1, column 1: `satisfaction.dimensions` is a map; read one entry, as in `satisfaction.dimensions.name` \
+             or `satisfaction.dimensions['name']`\n\
+             satisfaction.dimensions > 0.0\n^^^^^^^^^^^^^^^^^^^^^^^"
+        );
+        assert_eq!(
+            type_err("satisfaction.dimensions[loyalty.stage] > 0.0"),
+            "line 1, column 25: a map entry is read by a string literal, as in `satisfaction.dimensions['name']`\n\
+             satisfaction.dimensions[loyalty.stage] > 0.0\n                        ^^^^^^^^^^^^^"
+        );
+        assert_eq!(
+            type_err("satisfaction.dimensions.service.x > 0.0"),
+            "line 1, column 1: `satisfaction.dimensions.service` is double and has no field `x`\n\
+             satisfaction.dimensions.service.x > 0.0\n^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^"
+        );
+        assert_eq!(
+            type_err("value.categories.books > 1.5 && value.categories.books + 0.5 > 2.0"),
+            "line 1, column 56: `+` cannot mix int and double; convert the int with `double(value.categories.books)`\n\
+             value.categories.books > 1.5 && value.categories.books + 0.5 > 2.0\n                                                       ^"
+        );
+        assert_eq!(
+            type_err("store.bokos == 'x'"),
+            "line 1, column 1: unknown field `store.bokos`, did you mean `store.books`?\nstore.bokos == 'x'\n^^^^^^^^^^^"
+        );
+        assert_eq!(
+            type_err("has(store.books)"),
+            "line 1, column 5: `has` expects a field, as in `has(satisfaction.gap)`\nhas(store.books)\n    ^^^^^^^^^^^"
+        );
     }
 
     #[test]
@@ -590,6 +675,13 @@ mod tests {
             "line 1, column 19: cannot order `value.recencyDays` (int) with `duration('90d')` (duration); durations \
              compare only with durations: compare with a number of days, or write `days(value.recencyDays) > \
              duration('90d')`\nvalue.recencyDays > duration('90d')\n                  ^"
+        );
+        // `days_since` counts days: the error says to compare it with a number of days
+        assert_eq!(
+            type_err("days_since(lastOrder) > duration('90d')"),
+            "line 1, column 23: cannot order `days_since(lastOrder)` (int) with `duration('90d')` (duration); durations \
+             compare only with durations: compare with a number of days, or write `days(days_since(lastOrder)) > \
+             duration('90d')`\ndays_since(lastOrder) > duration('90d')\n                      ^"
         );
         assert_eq!(
             type_err("value.frequency + 1.5 > 2.0"),
@@ -651,7 +743,7 @@ mod tests {
         );
         assert_eq!(
             type_err("has(1)"),
-            "line 1, column 5: `has` expects a field, as in `has(satisfaction.nps)`\nhas(1)\n    ^"
+            "line 1, column 5: `has` expects a field, as in `has(satisfaction.gap)`\nhas(1)\n    ^"
         );
         assert_eq!(
             type_err("segment(loyalty.stage)"),

@@ -60,16 +60,24 @@ pub(crate) enum Op {
     Duration(i64),
     /// Reads a slot; `name` indexes [`Program::strings`] (for explanations).
     Field { slot: u32, name: u32 },
+    /// A schema constant: the string `value`, read by the name `name` (both in [`Program::strings`]).
+    Constant { value: u32, name: u32 },
+    /// Reads the entry `key` (in [`Program::strings`]) of the map in a slot.
+    Entry { slot: u32, key: u32 },
     /// Whether a slot holds a value.
     Has { slot: u32 },
+    /// Whether the map in a slot has an entry `key`.
+    HasEntry { slot: u32, key: u32 },
     /// The result of the segment with this index.
     Segment(u32),
     List { start: u32, len: u32 },
     Index(NodeId, NodeId),
     Not(NodeId),
     Neg(NodeId),
-    And(NodeId, NodeId),
-    Or(NodeId, NodeId),
+    /// Whether every operand (a range of [`Program::args`]) is true, left to right.
+    And { start: u32, len: u32 },
+    /// Whether any operand is true, left to right.
+    Or { start: u32, len: u32 },
     Cond(NodeId, NodeId, NodeId),
     Cmp(Cmp, NodeId, NodeId),
     In(NodeId, NodeId),
@@ -94,6 +102,8 @@ pub struct Program {
     pub(crate) strings: Vec<String>,
     pub(crate) root: NodeId,
     pub(crate) segment_deps: Vec<usize>,
+    /// Where each of `segment_deps` is first called.
+    pub(crate) segment_spans: Vec<Span>,
 }
 
 impl Program {
@@ -106,6 +116,19 @@ impl Program {
     /// segments this rule references with `segment('id')`, sorted, without duplicates.
     pub fn segment_dependencies(&self) -> &[usize] {
         &self.segment_deps
+    }
+
+    /// The names of the schema constants this rule reads (`store.books`), in source order.
+    pub fn constants(&self) -> impl Iterator<Item = &str> {
+        self.nodes.iter().filter_map(|n| match n.op {
+            Op::Constant { name, .. } => Some(self.strings[name as usize].as_str()),
+            _ => None,
+        })
+    }
+
+    /// Where the rule first calls `segment()` with the segment of this index.
+    pub(crate) fn segment_call(&self, segment: usize) -> Option<Span> {
+        self.segment_deps.binary_search(&segment).ok().map(|i| self.segment_spans[i])
     }
 
     pub(crate) fn node(&self, id: NodeId) -> &Node {
@@ -140,6 +163,7 @@ impl Builder {
                 strings: Vec::new(),
                 root: 0,
                 segment_deps: Vec::new(),
+                segment_spans: Vec::new(),
             },
             interned: HashMap::new(),
         }
@@ -149,6 +173,16 @@ impl Builder {
     pub fn push(&mut self, op: Op, span: Span) -> NodeId {
         self.program.nodes.push(Node { op, span });
         (self.program.nodes.len() - 1) as NodeId
+    }
+
+    /// The operation of node `id`.
+    pub fn op(&self, id: NodeId) -> Op {
+        self.program.nodes[id as usize].op
+    }
+
+    /// Replaces node `id`, keeping its place (a field read becoming a presence test).
+    pub fn replace(&mut self, id: NodeId, op: Op, span: Span) {
+        self.program.nodes[id as usize] = Node { op, span };
     }
 
     /// Interns a string constant.
@@ -170,11 +204,12 @@ impl Builder {
         (start, ids.len() as u32)
     }
 
-    /// Records a reference to a segment.
-    pub fn depends_on(&mut self, segment: usize) {
-        let deps = &mut self.program.segment_deps;
-        if let Err(at) = deps.binary_search(&segment) {
-            deps.insert(at, segment);
+    /// Records a reference to a segment, called at `span`.
+    pub fn depends_on(&mut self, segment: usize, span: Span) {
+        let p = &mut self.program;
+        if let Err(at) = p.segment_deps.binary_search(&segment) {
+            p.segment_deps.insert(at, segment);
+            p.segment_spans.insert(at, span);
         }
     }
 
@@ -194,15 +229,16 @@ mod tests {
         assert_eq!(b.string("a"), 0);
         assert_eq!(b.string("b"), 1);
         assert_eq!(b.string("a"), 0);
-        b.depends_on(3);
-        b.depends_on(1);
-        b.depends_on(3);
+        b.depends_on(3, Span::new(0, 1));
+        b.depends_on(1, Span::new(1, 2));
+        b.depends_on(3, Span::new(2, 3));
         let one = b.push(Op::Int(1), Span::new(0, 1));
         let two = b.push(Op::Int(2), Span::new(0, 1));
         assert_eq!(b.args(&[one, two]), (0, 2));
         let root = b.push(Op::Bool(true), Span::new(0, 1));
         let p = b.finish(root);
         assert_eq!(p.segment_dependencies(), &[1, 3]);
+        assert_eq!((p.segment_call(3), p.segment_call(1), p.segment_call(2)), (Some(Span::new(0, 1)), Some(Span::new(1, 2)), None));
         assert_eq!(p.args_of(0, 2), &[0, 1]);
         assert_eq!(p.text(root), "x");
     }

@@ -4,9 +4,10 @@ use super::compile::{Arith, Cmp, Func, NodeId, Op, Program};
 use super::{Context, Slot};
 use serde::Serialize;
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 use std::fmt;
 
-/// Why a value is unknown.
+/// Why a value is missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Why {
     Missing,
@@ -30,10 +31,11 @@ impl Why {
     }
 }
 
-/// A list being evaluated: a field's strings or the elements of a literal.
+/// A list being evaluated: a field's strings, a map's names or the elements of a literal.
 #[derive(Debug, Clone, Copy)]
 enum List<'a> {
     Strings(&'a [String]),
+    Keys(&'a BTreeMap<String, u32>),
     Literal(&'a [NodeId]),
 }
 
@@ -79,8 +81,20 @@ impl<'a> Val<'a> {
             Slot::Double(d) => Val::Double(d),
             Slot::Str(s) => Val::Str(s),
             Slot::List(l) => Val::List(List::Strings(l)),
+            Slot::Keys(m) => Val::List(List::Keys(m)),
             Slot::Timestamp(t) => Val::Timestamp(t),
             Slot::Duration(d) => Val::Duration(d),
+            Slot::IntMap(_) | Slot::DoubleMap(_) => Val::Unknown(Why::WrongSlotType),
+        }
+    }
+
+    /// Entry `key` of a map slot.
+    fn entry(slot: Slot<'a>, key: &str) -> Self {
+        match slot {
+            Slot::IntMap(m) => m.get(key).map_or(Val::Unknown(Why::Missing), |&n| Val::Int(i64::from(n))),
+            Slot::DoubleMap(m) => m.get(key).map_or(Val::Unknown(Why::Missing), |&d| Val::Double(d)),
+            Slot::Missing => Val::Unknown(Why::Missing),
+            _ => Val::Unknown(Why::WrongSlotType),
         }
     }
 
@@ -90,10 +104,18 @@ impl<'a> Val<'a> {
 }
 
 impl Program {
-    /// Evaluates the rule for one customer: `true` if it matches. A result
-    /// that is unknown because of missing data or an arithmetic error is `false`.
+    /// Evaluates the rule for one customer: `true` if it matches.
     pub fn eval(&self, ctx: &Context<'_>) -> bool {
-        matches!(self.value(self.root, ctx), Val::Bool(true))
+        self.truth(self.root, ctx)
+    }
+
+    /// A condition's outcome: only `true` is true (a missing bool counts as false).
+    fn truth(&self, id: NodeId, ctx: &Context<'_>) -> bool {
+        matches!(self.value(id, ctx), Val::Bool(true))
+    }
+
+    fn slot<'a>(&self, ctx: &Context<'a>, slot: u32) -> Slot<'a> {
+        ctx.slots.get(slot as usize).copied().unwrap_or(Slot::Missing)
     }
 
     /// Evaluates the rule and explains the result: each `&&`, `||`, `!` and
@@ -106,6 +128,7 @@ impl Program {
     fn list_len(&self, list: List<'_>) -> usize {
         match list {
             List::Strings(s) => s.len(),
+            List::Keys(m) => m.len(),
             List::Literal(ids) => ids.len(),
         }
     }
@@ -113,6 +136,7 @@ impl Program {
     fn list_get<'a>(&'a self, list: List<'a>, i: usize, ctx: &Context<'a>) -> Val<'a> {
         match list {
             List::Strings(s) => s.get(i).map_or(Val::Unknown(Why::OutOfRange), |s| Val::Str(s)),
+            List::Keys(m) => m.keys().nth(i).map_or(Val::Unknown(Why::OutOfRange), |s| Val::Str(s)),
             List::Literal(ids) => ids.get(i).map_or(Val::Unknown(Why::OutOfRange), |&id| self.value(id, ctx)),
         }
     }
@@ -125,8 +149,13 @@ impl Program {
             Op::Double(d) => Val::Double(d),
             Op::Str(i) => Val::Str(&self.strings[i as usize]),
             Op::Duration(d) => Val::Duration(d),
-            Op::Field { slot, .. } => Val::from_slot(ctx.slots.get(slot as usize).copied().unwrap_or(Slot::Missing)),
-            Op::Has { slot } => Val::Bool(!matches!(ctx.slots.get(slot as usize), None | Some(Slot::Missing))),
+            Op::Field { slot, .. } => Val::from_slot(self.slot(ctx, slot)),
+            Op::Constant { value, .. } => Val::Str(&self.strings[value as usize]),
+            Op::Entry { slot, key } => Val::entry(self.slot(ctx, slot), &self.strings[key as usize]),
+            Op::Has { slot } => Val::Bool(!matches!(self.slot(ctx, slot), Slot::Missing)),
+            Op::HasEntry { slot, key } => {
+                Val::Bool(!matches!(Val::entry(self.slot(ctx, slot), &self.strings[key as usize]), Val::Unknown(_)))
+            }
             Op::Segment(i) => match ctx.segments.get(i as usize) {
                 Some(Some(b)) => Val::Bool(*b),
                 _ => Val::Unknown(Why::NotEvaluated),
@@ -140,11 +169,7 @@ impl Program {
                 (Val::Unknown(w), _) | (_, Val::Unknown(w)) => Val::Unknown(w),
                 _ => Val::Unknown(Why::WrongSlotType),
             },
-            Op::Not(x) => match self.value(x, ctx) {
-                Val::Bool(b) => Val::Bool(!b),
-                Val::Unknown(w) => Val::Unknown(w),
-                _ => Val::Unknown(Why::WrongSlotType),
-            },
+            Op::Not(x) => Val::Bool(!self.truth(x, ctx)),
             Op::Neg(x) => match self.value(x, ctx) {
                 Val::Int(i) => Val::int(i.checked_neg(), Why::Overflow),
                 Val::Double(d) => Val::Double(-d),
@@ -152,52 +177,20 @@ impl Program {
                 Val::Unknown(w) => Val::Unknown(w),
                 _ => Val::Unknown(Why::WrongSlotType),
             },
-            Op::And(l, r) => self.logic(l, r, false, ctx),
-            Op::Or(l, r) => self.logic(l, r, true, ctx),
-            Op::Cond(c, a, b) => match self.value(c, ctx) {
-                Val::Bool(true) => self.value(a, ctx),
-                Val::Bool(false) => self.value(b, ctx),
-                Val::Unknown(w) => Val::Unknown(w),
-                _ => Val::Unknown(Why::WrongSlotType),
-            },
-            Op::Cmp(cmp, l, r) => compare(cmp, self.value(l, ctx), self.value(r, ctx)),
-            Op::In(l, r) => self.contains(self.value(l, ctx), self.value(r, ctx), ctx),
+            Op::And { start, len } => Val::Bool(self.args_of(start, len).iter().all(|&x| self.truth(x, ctx))),
+            Op::Or { start, len } => Val::Bool(self.args_of(start, len).iter().any(|&x| self.truth(x, ctx))),
+            Op::Cond(c, a, b) => self.value(if self.truth(c, ctx) { a } else { b }, ctx),
+            Op::Cmp(cmp, l, r) => Val::Bool(compare(cmp, self.value(l, ctx), self.value(r, ctx))),
+            Op::In(l, r) => Val::Bool(self.contains(self.value(l, ctx), self.value(r, ctx), ctx)),
             Op::Arith(op, l, r) => arith(op, self.value(l, ctx), self.value(r, ctx)),
             Op::Call { func, start, len } => self.call(func, self.args_of(start, len), ctx),
         }
     }
 
-    /// `&&` (`stop` = false) or `||` (`stop` = true) in three-valued logic:
-    /// `stop` on either side decides; otherwise an unknown side makes the result unknown.
-    fn logic<'a>(&'a self, l: NodeId, r: NodeId, stop: bool, ctx: &Context<'a>) -> Val<'a> {
-        let left = self.value(l, ctx);
-        if matches!(left, Val::Bool(b) if b == stop) {
-            return left;
-        }
-        match (left, self.value(r, ctx)) {
-            (_, Val::Bool(b)) if b == stop => Val::Bool(stop),
-            (Val::Unknown(w), _) | (_, Val::Unknown(w)) => Val::Unknown(w),
-            (Val::Bool(_), Val::Bool(_)) => Val::Bool(!stop),
-            _ => Val::Unknown(Why::WrongSlotType),
-        }
-    }
-
-    /// `needle in list`: true if an element equals it; else unknown if an element was unknown.
-    fn contains<'a>(&'a self, needle: Val<'a>, list: Val<'a>, ctx: &Context<'a>) -> Val<'a> {
-        let list = match (needle, list) {
-            (Val::Unknown(w), _) | (_, Val::Unknown(w)) => return Val::Unknown(w),
-            (_, Val::List(l)) => l,
-            _ => return Val::Unknown(Why::WrongSlotType),
-        };
-        let mut result = Val::Bool(false);
-        for i in 0..self.list_len(list) {
-            match compare(Cmp::Eq, needle, self.list_get(list, i, ctx)) {
-                Val::Bool(true) => return Val::Bool(true),
-                Val::Unknown(w) => result = Val::Unknown(w),
-                _ => {}
-            }
-        }
-        result
+    /// `needle in list`: whether an element equals it (a missing needle or element equals nothing).
+    fn contains<'a>(&'a self, needle: Val<'a>, list: Val<'a>, ctx: &Context<'a>) -> bool {
+        let Val::List(list) = list else { return false };
+        (0..self.list_len(list)).any(|i| compare(Cmp::Eq, needle, self.list_get(list, i, ctx)))
     }
 
     fn call<'a>(&'a self, func: Func, args: &[NodeId], ctx: &Context<'a>) -> Val<'a> {
@@ -206,8 +199,9 @@ impl Program {
             return self.extreme(func == Func::Max, args, ctx);
         }
         match (func, arg(0), arg(1)) {
+            (Func::StartsWith | Func::EndsWith | Func::Contains, Val::Unknown(_), _)
+            | (Func::StartsWith | Func::EndsWith | Func::Contains, _, Val::Unknown(_)) => Val::Bool(false),
             (_, Val::Unknown(w), _) => Val::Unknown(w),
-            (Func::StartsWith | Func::EndsWith | Func::Contains, _, Val::Unknown(w)) => Val::Unknown(w),
             (Func::Size, Val::Str(s), _) => Val::int(i64::try_from(s.chars().count()).ok(), Why::Overflow),
             (Func::Size, Val::List(l), _) => Val::int(i64::try_from(self.list_len(l)).ok(), Why::Overflow),
             (Func::Int, Val::Int(i), _) => Val::Int(i),
@@ -232,7 +226,7 @@ impl Program {
         }
     }
 
-    /// `min`/`max`: unknown if any argument is; NaN if any double is NaN.
+    /// `min`/`max`: missing if any argument is; NaN if any double is NaN.
     fn extreme<'a>(&'a self, max: bool, args: &[NodeId], ctx: &Context<'a>) -> Val<'a> {
         let mut best: Option<Val<'a>> = None;
         for &id in args {
@@ -241,10 +235,8 @@ impl Program {
                 (_, Val::Unknown(w)) | (Some(Val::Unknown(w)), _) => return Val::Unknown(w),
                 (None, v) => v,
                 (Some(Val::Double(a)), Val::Double(b)) if a.is_nan() || b.is_nan() => Val::Double(f64::NAN),
-                (Some(b), v) => match compare(if max { Cmp::Gt } else { Cmp::Lt }, v, b) {
-                    Val::Bool(true) => v,
-                    _ => b,
-                },
+                (Some(b), v) if compare(if max { Cmp::Gt } else { Cmp::Lt }, v, b) => v,
+                (Some(b), _) => b,
             });
         }
         best.unwrap_or(Val::Unknown(Why::WrongSlotType))
@@ -265,19 +257,20 @@ fn order(a: Val<'_>, b: Val<'_>) -> Option<Ordering> {
     }
 }
 
-fn compare<'a>(cmp: Cmp, a: Val<'a>, b: Val<'a>) -> Val<'a> {
-    if let (Val::Unknown(w), _) | (_, Val::Unknown(w)) = (a, b) {
-        return Val::Unknown(w);
+/// A comparison; `false`, whatever the operator, when either side is missing.
+fn compare(cmp: Cmp, a: Val<'_>, b: Val<'_>) -> bool {
+    if let (Val::Unknown(_), _) | (_, Val::Unknown(_)) = (a, b) {
+        return false;
     }
     let o = order(a, b);
-    Val::Bool(match cmp {
+    match cmp {
         Cmp::Eq => o == Some(Ordering::Equal),
         Cmp::Ne => o != Some(Ordering::Equal),
         Cmp::Lt => o == Some(Ordering::Less),
         Cmp::Le => matches!(o, Some(Ordering::Less | Ordering::Equal)),
         Cmp::Gt => o == Some(Ordering::Greater),
         Cmp::Ge => matches!(o, Some(Ordering::Greater | Ordering::Equal)),
-    })
+    }
 }
 
 fn arith<'a>(op: Arith, a: Val<'a>, b: Val<'a>) -> Val<'a> {
@@ -311,7 +304,8 @@ fn arith<'a>(op: Arith, a: Val<'a>, b: Val<'a>) -> Val<'a> {
 pub struct Explanation {
     /// The sub-expression's source text.
     pub expr: String,
-    /// Its value, written as a literal (`true`, `12`, `"gold"`) or `unknown (reason)`.
+    /// Its value, written as a literal (`true`, `12`, `"gold"`), or `unknown (reason)` for a
+    /// missing value (a comparison with one is `false`, and its fields show `missing`).
     pub value: String,
     /// The fields and facts (`bought(...)`, `segment(...)`) it read, in source order.
     pub fields: Vec<FieldValue>,
@@ -393,32 +387,30 @@ fn iso_date(ms: i64) -> String {
 
 impl Program {
     fn explain_node(&self, id: NodeId, ctx: &Context<'_>) -> Explanation {
-        let value = self.value(id, ctx);
-        let children: Vec<NodeId> = match self.node(id).op {
+        let op = self.node(id).op;
+        let children: Vec<NodeId> = match op {
             Op::Not(x) => vec![x],
-            Op::And(l, r) | Op::Or(l, r) => {
-                let stop = matches!(self.node(id).op, Op::Or(..));
-                if matches!(self.value(l, ctx), Val::Bool(b) if b == stop) {
-                    vec![l]
-                } else {
-                    vec![l, r]
-                }
+            Op::And { start, len } | Op::Or { start, len } => {
+                // The operands evaluated: up to the first that decides (false for `&&`, true for `||`).
+                let decides = matches!(op, Op::Or { .. });
+                let operands = self.args_of(start, len);
+                let evaluated = operands.iter().position(|&x| self.truth(x, ctx) == decides).map_or(operands.len(), |i| i + 1);
+                operands[..evaluated].to_vec()
             }
-            Op::Cond(c, a, b) => match self.value(c, ctx) {
-                Val::Bool(true) => vec![c, a],
-                Val::Bool(false) => vec![c, b],
-                _ => vec![c],
-            },
+            Op::Cond(c, a, b) => vec![c, if self.truth(c, ctx) { a } else { b }],
             _ => Vec::new(),
         };
         let mut fields = Vec::new();
-        let is_input = matches!(self.node(id).op, Op::Field { .. } | Op::Segment(_) | Op::Call { func: Func::Bought, .. });
+        let is_input = matches!(
+            op,
+            Op::Field { .. } | Op::Constant { .. } | Op::Entry { .. } | Op::Segment(_) | Op::Call { func: Func::Bought, .. }
+        );
         if children.is_empty() && !is_input {
             self.collect_inputs(id, ctx, &mut fields);
         }
         Explanation {
             expr: self.text(id).to_string(),
-            value: show(self, value, ctx),
+            value: show(self, self.value(id, ctx), ctx),
             fields,
             children: children.into_iter().map(|c| self.explain_node(c, ctx)).collect(),
         }
@@ -428,8 +420,8 @@ impl Program {
     fn collect_inputs(&self, id: NodeId, ctx: &Context<'_>, out: &mut Vec<FieldValue>) {
         let node = self.node(id);
         let name = match node.op {
-            Op::Field { name, .. } => Some(self.strings[name as usize].clone()),
-            Op::Segment(_) | Op::Call { func: Func::Bought, .. } => Some(self.text(id).to_string()),
+            Op::Field { name, .. } | Op::Constant { name, .. } => Some(self.strings[name as usize].clone()),
+            Op::Entry { .. } | Op::Segment(_) | Op::Call { func: Func::Bought, .. } => Some(self.text(id).to_string()),
             _ => None,
         };
         if let Some(name) = name {
@@ -446,7 +438,7 @@ impl Program {
         }
         let mut kids = [0; 3];
         let operands: &[NodeId] = match node.op {
-            Op::Index(a, b) | Op::And(a, b) | Op::Or(a, b) | Op::Cmp(_, a, b) | Op::In(a, b) | Op::Arith(_, a, b) => {
+            Op::Index(a, b) | Op::Cmp(_, a, b) | Op::In(a, b) | Op::Arith(_, a, b) => {
                 kids[..2].copy_from_slice(&[a, b]);
                 &kids[..2]
             }
@@ -458,7 +450,9 @@ impl Program {
                 kids = [a, b, c];
                 &kids
             }
-            Op::List { start, len } | Op::Call { start, len, .. } => self.args_of(start, len),
+            Op::List { start, len } | Op::Call { start, len, .. } | Op::And { start, len } | Op::Or { start, len } => {
+                self.args_of(start, len)
+            }
             _ => &[],
         };
         for &k in operands {
@@ -490,8 +484,15 @@ mod tests {
         }
     }
 
+    /// The maps of the customer: per-dimension gaps, orders per category.
+    fn maps() -> (BTreeMap<String, f64>, BTreeMap<String, u32>) {
+        let dimensions = [("service".to_string(), -0.5), ("qualité".to_string(), 1.0)].into();
+        let counts = [("books".to_string(), 3), ("music".to_string(), 1)].into();
+        (dimensions, counts)
+    }
+
     /// A customer for [`schema`]: NPS missing, last order 9.5 days before the scoring instant.
-    fn slots(categories: &[String]) -> Vec<Slot<'_>> {
+    fn slots<'a>(categories: &'a [String], dimensions: &'a BTreeMap<String, f64>, counts: &'a BTreeMap<String, u32>) -> Vec<Slot<'a>> {
         vec![
             Slot::Int(5),
             Slot::Double(120.5),
@@ -505,12 +506,15 @@ mod tests {
             Slot::Timestamp(AS_OF_MS - 9 * MS_PER_DAY - MS_PER_DAY / 2),
             Slot::Bool(true),
             Slot::Duration(400 * 86_400),
+            Slot::DoubleMap(dimensions),
+            Slot::IntMap(counts),
         ]
     }
 
     fn with_customer<T>(f: impl FnOnce(&Schema, &Context<'_>) -> T) -> T {
         let cats = categories();
-        let slots = slots(&cats);
+        let (dimensions, counts) = maps();
+        let slots = slots(&cats, &dimensions, &counts);
         let segments = [Some(true), Some(false), None];
         let ctx = Context { slots: &slots, bought: &bought, as_of_ms: AS_OF_MS, segments: &segments };
         f(&schema(), &ctx)
@@ -598,8 +602,9 @@ mod tests {
         assert!(cel("days(2) == duration('48h') && duration('1d') - duration('1h') == duration('23h')"));
     }
 
+    // An arithmetic error makes the value missing, so a comparison with it is false (never a panic).
     #[test]
-    fn arithmetic_errors_are_unknown_not_panics() {
+    fn arithmetic_errors_are_missing_not_panics() {
         for src in [
             "9223372036854775807 + 1 > 0",
             "-9223372036854775808 - 1 < 0",
@@ -615,10 +620,10 @@ mod tests {
             "[1][-1] == 1",
         ] {
             assert!(!cel(src), "{src}");
-            assert!(!cel(&format!("!({src})")), "!({src})");
+            assert!(cel(&format!("!({src})")), "!({src})");
         }
         assert!(cel("1 / 0 == 0 || true"));
-        assert!(!cel("1 / 0 == 0 && false"));
+        assert!(!cel("1 / 0 == 0 && true"));
     }
 
     #[test]
@@ -630,22 +635,32 @@ mod tests {
         assert!(run("categories[1] == 'music' && size(categories) == 2"));
     }
 
+    // The issue's rule: a comparison (==, !=, <, <=, >, >=, in) with a missing value is false, and
+    // has() tests presence; `!`, `&&`, `||` and `? :` are then plain two-valued logic. Here the NPS
+    // score and category are missing, isVip is true.
     #[test]
-    fn missing_values_are_unknown() {
-        assert!(!run("satisfaction.nps.score >= 9"));
-        assert!(!run("satisfaction.nps.score < 9"));
-        assert!(!run("!(satisfaction.nps.score >= 9)"));
+    fn comparisons_with_missing_values_are_false() {
+        for cmp in ["==", "!=", "<", "<=", ">", ">="] {
+            assert!(!run(&format!("satisfaction.nps.score {cmp} 9")), "{cmp}");
+            assert!(run(&format!("!(satisfaction.nps.score {cmp} 9)")), "!{cmp}");
+        }
+        assert!(!run("satisfaction.nps.category in ['promoter', 'passive']"));
+        assert!(run("!(satisfaction.nps.category in ['promoter', 'passive'])"));
+        // `!(x == 'A')` and `x == 'A' ? false : true` agree
+        assert!(run("!(satisfaction.nps.category == 'promoter')"));
+        assert!(run("satisfaction.nps.category == 'promoter' ? false : true"));
+        // arithmetic and functions on a missing value stay missing until compared
         assert!(!run("satisfaction.nps.score + 1 != 0"));
-        assert!(!run("satisfaction.nps.category in ['promoter']"));
+        assert!(!run("max(value.frequency, satisfaction.nps.score) > 0"));
+        assert!(!run("satisfaction.nps.category.startsWith('p')"));
+        assert!(run("!satisfaction.nps.category.startsWith('p')"));
         assert!(run("satisfaction.nps.score >= 9 || isVip"));
-        assert!(run("isVip || satisfaction.nps.score >= 9"));
-        assert!(!run("satisfaction.nps.score >= 9 && false"));
-        assert!(!run("satisfaction.nps.score >= 9 || false"));
+        assert!(!run("satisfaction.nps.score >= 9 && isVip"));
+        assert!(run("!(satisfaction.nps.score >= 9 && isVip)"));
+        assert!(run("(satisfaction.nps.score > 1 ? 'high' : 'low') == 'low'"));
         assert!(!run("has(satisfaction.nps.score)"));
         assert!(run("has(value.recencyDays) && !has(satisfaction.nps.category)"));
         assert!(run("!has(satisfaction.nps.score) || satisfaction.nps.score >= 9"));
-        assert!(!run("(satisfaction.nps.score > 1 ? true : false) || false"));
-        assert!(!run("max(value.frequency, satisfaction.nps.score) > 0"));
     }
 
     #[test]
@@ -653,8 +668,9 @@ mod tests {
         assert!(run("bought('books') == 3 && bought('toys') == 0"));
         assert!(run("days_since(lastOrder) == 9"));
         assert!(run("segment('vip') && !segment('churn')"));
+        // a segment whose result was not given counts as not matched
         assert!(!run("segment('dormant')"));
-        assert!(!run("!segment('dormant')"));
+        assert!(run("!segment('dormant')"));
         let ctx_missing_ts = |src: &str| {
             let s = schema();
             let p = compile(src, &s, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
@@ -662,6 +678,32 @@ mod tests {
         };
         assert!(!ctx_missing_ts("days_since(lastOrder) >= 0"));
         assert!(ctx_missing_ts("bought('books') == 0"));
+    }
+
+    #[test]
+    fn map_entries_are_missing_when_absent() {
+        assert!(run("satisfaction.dimensions.service == -0.5 && satisfaction.dimensions['qualité'] > 0.5"));
+        assert!(!run("satisfaction.dimensions.price < 0.0"));
+        assert!(run("!(satisfaction.dimensions.price < 0.0)"));
+        assert!(run("has(satisfaction.dimensions.service) && !has(satisfaction.dimensions.price)"));
+        assert!(run("value.categories.books == 3 && value.categories['music'] == 1"));
+        // store.books is "Bücher", which this customer never bought: missing, where bought() counts 0
+        assert!(!run("value.categories[store.books] >= 0"));
+        assert!(run("bought(store.books) == 0"));
+        let e = explain("satisfaction.dimensions.service < 0.0 && bought(store.books) == 0");
+        assert_eq!(
+            e.to_string(),
+            "satisfaction.dimensions.service < 0.0 && bought(store.books) == 0 → true\n\
+             \x20 satisfaction.dimensions.service < 0.0 → true (satisfaction.dimensions.service = -0.5)\n\
+             \x20 bought(store.books) == 0 → true (bought(store.books) = 0, store.books = \"Bücher\")"
+        );
+        // `categories` given as the names of the counts map
+        let s = schema();
+        let (dimensions, counts) = maps();
+        let mut slots = slots(&[], &dimensions, &counts);
+        slots[8] = Slot::Keys(&counts);
+        let p = compile("'music' in categories && categories[0] == 'books' && size(categories) == 2", &s, &Limits::default());
+        assert!(p.unwrap_or_else(|e| panic!("{e}")).eval(&Context::new(&slots)));
     }
 
     #[test]
@@ -679,11 +721,11 @@ mod tests {
         let e = explain("value.recencyDays > 90 && (bought('books') > 5 || satisfaction.nps.score >= 9)");
         assert_eq!(
             e.to_string(),
-            "value.recencyDays > 90 && (bought('books') > 5 || satisfaction.nps.score >= 9) → unknown (missing value)\n\
+            "value.recencyDays > 90 && (bought('books') > 5 || satisfaction.nps.score >= 9) → false\n\
              \x20 value.recencyDays > 90 → true (value.recencyDays = 123)\n\
-             \x20 (bought('books') > 5 || satisfaction.nps.score >= 9) → unknown (missing value)\n\
+             \x20 (bought('books') > 5 || satisfaction.nps.score >= 9) → false\n\
              \x20   bought('books') > 5 → false (bought('books') = 3)\n\
-             \x20   satisfaction.nps.score >= 9 → unknown (missing value) (satisfaction.nps.score = missing)"
+             \x20   satisfaction.nps.score >= 9 → false (satisfaction.nps.score = missing)"
         );
         let e = explain("isVip || value.frequency > 100");
         assert_eq!(e.to_string(), "isVip || value.frequency > 100 → true\n  isVip → true");
@@ -691,10 +733,9 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "!segment('churn') && days_since(lastOrder) < 30 && loyalty.stage in ['active', 'new'] → true\n\
-             \x20 !segment('churn') && days_since(lastOrder) < 30 → true\n\
-             \x20   !segment('churn') → true\n\
-             \x20     segment('churn') → false\n\
-             \x20   days_since(lastOrder) < 30 → true (lastOrder = timestamp('2026-11-15T12:00:00Z'))\n\
+             \x20 !segment('churn') → true\n\
+             \x20   segment('churn') → false\n\
+             \x20 days_since(lastOrder) < 30 → true (lastOrder = timestamp('2026-11-15T12:00:00Z'))\n\
              \x20 loyalty.stage in ['active', 'new'] → true (loyalty.stage = \"active\")"
         );
         let json = serde_json::to_value(explain("value.frequency >= 5")).unwrap_or_default();
@@ -712,12 +753,9 @@ mod tests {
     #[test]
     fn values_render_as_literals() {
         let e = explain("size(categories) > 0 && tenure > days(1) && value.monetary > 1.0");
-        assert_eq!(
-            e.children[0].children[0].fields,
-            vec![FieldValue { name: "categories".into(), value: "[\"books\", \"music\"]".into() }]
-        );
-        assert_eq!(e.children[0].children[1].fields[0].value, "duration('400d')");
-        assert_eq!(e.children[1].fields[0].value, "120.5");
+        assert_eq!(e.children[0].fields, vec![FieldValue { name: "categories".into(), value: "[\"books\", \"music\"]".into() }]);
+        assert_eq!(e.children[1].fields[0].value, "duration('400d')");
+        assert_eq!(e.children[2].fields[0].value, "120.5");
         assert_eq!(iso_date(0), "1970-01-01T00:00:00Z");
         assert_eq!(iso_date(AS_OF_MS), "2026-11-25T00:00:00Z");
         assert_eq!(iso_date(-1), "1969-12-31T23:59:59Z");

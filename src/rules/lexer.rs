@@ -30,17 +30,23 @@ pub(crate) fn error_at(code: ErrorCode, src: &str, span: Span, message: &str) ->
     let column = src[line_start..start].chars().count() + 1;
     let end = floor_boundary(src, span.end.clamp(start, line_end));
     let width = src[start..end].chars().count().max(1);
-    let text: String = src[line_start..line_end]
-        .trim_end_matches('\r')
-        .chars()
-        .map(|c| if c == '\t' { ' ' } else { c })
-        .collect();
-    Error::new(
-        code,
-        "",
-        format!("line {line_no}, column {column}: {message}\n{text}\n{}{}", " ".repeat(column - 1), "^".repeat(width)),
-    )
+    let line: Vec<char> = src[line_start..line_end].trim_end_matches('\r').chars().collect();
+    // A long line is shown as a window around the caret, so that the message
+    // for a megabyte-long rule stays short.
+    let from = if line.len() > SHOWN { (column - 1).saturating_sub(SHOWN / 2).min(line.len() - SHOWN) } else { 0 };
+    let to = line.len().min(from + SHOWN);
+    let mut text: String = if from > 0 { "...".into() } else { String::new() };
+    text.extend(line[from..to].iter().map(|&c| if c == '\t' { ' ' } else { c }));
+    if to < line.len() {
+        text.push_str("...");
+    }
+    let pad = column - 1 - from + if from > 0 { 3 } else { 0 };
+    let width = width.min(to.saturating_sub(column - 1)).max(1);
+    Error::new(code, "", format!("line {line_no}, column {column}: {message}\n{text}\n{}{}", " ".repeat(pad), "^".repeat(width)))
 }
+
+/// Most characters of the source line shown under an error message.
+const SHOWN: usize = 100;
 
 fn floor_boundary(src: &str, mut i: usize) -> usize {
     i = i.min(src.len());
@@ -305,15 +311,28 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// A string after its opening quote. Three quotes open CEL's triple-quoted
+    /// form (`'''...'''`, `"""..."""`), which may span lines and hold single quotes.
     fn string(&mut self, start: usize, quote: char, raw: bool) -> Result<String> {
+        let triple = self.peek() == Some(quote) && self.peek2() == Some(quote);
+        if triple {
+            self.pos += 2;
+        }
+        let opened = self.pos;
+        let closing = if triple { format!("{quote}{quote}{quote}") } else { quote.to_string() };
         let mut out = String::new();
         loop {
             let at = self.pos;
             match self.bump() {
+                Some(c @ ('\n' | '\r')) if triple => out.push(c),
                 None | Some('\n') | Some('\r') => {
-                    return Err(self.err(start, start + 1, &format!("unterminated string: missing closing `{quote}`")))
+                    let end = if triple { opened } else { start + 1 };
+                    return Err(self.err(start, end, &format!("unterminated string: missing closing `{closing}`")));
                 }
-                Some(c) if c == quote => return Ok(out),
+                Some(c) if c == quote && self.src[self.pos..].starts_with(&closing[1..]) => {
+                    self.pos += closing.len() - 1;
+                    return Ok(out);
+                }
                 Some('\\') if !raw => out.push(self.escape(at)?),
                 Some(c) => out.push(c),
             }
@@ -454,6 +473,28 @@ mod tests {
         assert_eq!(string(r#"'say "hi"'"#), "say \"hi\"");
         assert_eq!(string(r"r'a\nb'"), "a\\nb");
         assert_eq!(string(r#"R"\d+""#), "\\d+");
+    }
+
+    // cel-spec doc/langdef.md "String and Bytes Values": triple-quoted literals may contain
+    // newlines and any unescaped characters but the delimiter ('''x''x''' is the four characters x''x).
+    #[test]
+    fn triple_quoted_strings() {
+        assert_eq!(string("'''x''x'''"), "x''x");
+        assert_eq!(string(r#""""say "hi" now""""#), "say \"hi\" now");
+        assert_eq!(string("'''two\nlines'''"), "two\nlines");
+        assert_eq!(string(r"'''a\tb'''"), "a\tb");
+        assert_eq!(string(r"r'''a\tb'''"), "a\\tb");
+        assert_eq!(string("''''''"), "");
+        assert_eq!(toks("'' == ''"), vec![Tok::Str(String::new()), Tok::EqEq, Tok::Str(String::new()), Tok::Eof]);
+        assert_eq!(err("x == '''abc\n"), "line 1, column 6: unterminated string: missing closing `'''`\nx == '''abc\n     ^^^");
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_caret() {
+        let src = format!("{} # {}", "a ".repeat(200), "b ".repeat(100));
+        // `#` is character 402; the 100 characters shown start 50 before it, at the 352nd, after "...".
+        let shown = format!("...{}...", &src[351..451]);
+        assert_eq!(err(&src), format!("line 1, column 402: unexpected character `#`\n{shown}\n{}^", " ".repeat(53)));
     }
 
     #[test]

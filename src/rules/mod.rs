@@ -9,12 +9,17 @@
 //! index `[ ]` and calls. Literals: ints (`12`, `0x1F`), doubles (`1.5`,
 //! `1e3`, `.5`), strings in single or double quotes with CEL escapes
 //! (`\n \t \\ \' \" \xHH \uHHHH \UHHHHHHHH \ooo`), raw strings (`r'\d'`),
-//! `true`, `false`, `null` and lists (`['A', 'B']`). `//` starts a comment.
-//! Not supported: unsigned ints, bytes, maps, triple-quoted strings, macros.
+//! triple-quoted strings, which may span lines (`'''it's'''`), `true`, `false`,
+//! `null` and lists (`['A', 'B']`). `//` starts a comment.
+//! Not supported: unsigned ints, bytes, map literals, macros.
 //!
 //! # Names and functions
 //!
-//! Names are dotted paths declared in a [`Schema`] (`value.rfm.r`). Functions:
+//! Names are dotted paths declared in a [`Schema`] (`value.rfm.r`): fields,
+//! read from the customer's slots, and string constants (`store.books`).
+//! A field of map type is read entry by entry, `m.name` or `m['name']` (a
+//! string literal or constant), missing when the entry is absent; `has(m.name)`
+//! tests it. Functions:
 //! `size(s)` / `s.size()` (string length in code points or list length),
 //! `has(a.b)` (is an optional field present), `min(a, ...)`, `max(a, ...)`
 //! (one or more arguments of one type), `bought('books')` (orders in a
@@ -28,7 +33,7 @@
 //! As in CEL, `int` and `double` are distinct: they compare with each other
 //! (`1 == 1.0`, `2 < 2.5`) but do not mix in arithmetic: `1 + 1.5` is a type
 //! error that suggests `double(...)`. Int arithmetic is checked: overflow and
-//! division by zero make the value unknown (see below) instead of panicking.
+//! division by zero make the value missing (see below) instead of panicking.
 //! Double arithmetic follows IEEE 754 (`1.0 / 0.0` is infinity).
 //!
 //! Durations are their own type. `duration('90d')` accepts integer amounts
@@ -37,27 +42,32 @@
 //! compare with durations and add to or subtract from durations only:
 //! `value.recencyDays > duration('90d')` is a type error (as in CEL); write
 //! `value.recencyDays > 90` or `days(value.recencyDays) > duration('90d')`.
+//! `days_since(ts)` is a whole number of days, compared with numbers
+//! (`days_since(ts) > 90`); the error next to a duration says so.
 //!
 //! A rule must be of type `bool`; this is checked when it is compiled.
 //!
 //! # Missing values
 //!
-//! An optional field that is absent evaluates to *unknown*, as do int
-//! overflow, division by zero, `int()` of an out-of-range double, an index
-//! past the end of a list and a `segment()` whose result was not provided.
-//! Unknown propagates through arithmetic, functions, comparisons, `in`, `!`
-//! and `? :`. `&&` and `||` use three-valued (Kleene) logic and are
-//! commutative like CEL's: `false && unknown` is `false`, `true || unknown`
-//! is `true`, otherwise the result is unknown. A rule whose result is unknown
-//! does not match: [`Program::eval`] returns `false`. So `!(x > 5)` with `x`
-//! missing does not match either; test presence with `has(x)`.
-//! Comparing a field with `null` is a type error that suggests `has`.
+//! An optional field that is absent is *missing*, as are a map entry that is
+//! not there, int overflow, division by zero, `int()` of an out-of-range
+//! double, an index past the end of a list and a `segment()` whose result was
+//! not provided. Missing values propagate through arithmetic and functions;
+//! a comparison (`== != < <= > >=`), `in` or string test (`startsWith`,
+//! `endsWith`, `contains`) with a missing operand is `false`, whatever the
+//! operator. `!`, `&&`, `||` and `? :` are then two-valued (a missing bool
+//! counts as false), so `!(x == 'A')` and `x == 'A' ? false : true` agree
+//! when `x` is missing. Test presence with `has(x)`. Comparing a field with
+//! `null` is a type error that suggests `has`.
 //!
 //! # Limits
 //!
 //! [`Limits`] bounds the rule length, the nesting depth and the number of
 //! operations; parsing is recursion-bounded, so any input is refused quickly
-//! with a `TOO_LARGE` error rather than overflowing the stack.
+//! with a `TOO_LARGE` error rather than overflowing the stack, and every
+//! error points at the first token past the limit. A chain of `&&` (or of
+//! `||`) is one node with many operands, so its length is not nesting:
+//! evaluating and explaining walk the tree, whose height the depth limit bounds.
 
 mod check;
 mod compile;
@@ -70,6 +80,7 @@ pub use compile::Program;
 pub use eval::{Explanation, FieldValue};
 
 use crate::error::{Error, ErrorCode, Result};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The static type of a field or expression.
@@ -89,8 +100,12 @@ pub enum Type {
     Duration,
     /// The type of the `null` literal.
     Null,
-    /// A list; fields of list type must be `List(String)` (see [`Slot::List`]).
+    /// A list; fields of list type must be `List(String)` (see [`Slot::List`] and [`Slot::Keys`]).
     List(Box<Type>),
+    /// A map from names to values of this type, read entry by entry as
+    /// `m.name` or `m['name']`; an absent name is missing. Fields of map
+    /// type are `Map(Int)` ([`Slot::IntMap`]) or `Map(Double)` ([`Slot::DoubleMap`]).
+    Map(Box<Type>),
 }
 
 impl fmt::Display for Type {
@@ -104,6 +119,7 @@ impl fmt::Display for Type {
             Type::Duration => f.write_str("duration"),
             Type::Null => f.write_str("null"),
             Type::List(t) => write!(f, "list({t})"),
+            Type::Map(t) => write!(f, "map(string, {t})"),
         }
     }
 }
@@ -121,10 +137,12 @@ pub struct Field {
     pub slot: usize,
 }
 
-/// The names rules may use: fields and segment ids.
+/// The names rules may use: fields, constants and segment ids.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Schema {
     fields: Vec<Field>,
+    /// String constants: `(name, value)`, the same for every customer.
+    constants: Vec<(String, String)>,
     segments: Vec<String>,
 }
 
@@ -140,6 +158,17 @@ impl Schema {
         match self.fields.iter_mut().find(|f| f.name == name) {
             Some(existing) => *existing = field,
             None => self.fields.push(field),
+        }
+        self
+    }
+
+    /// Declares a string that is the same for every customer (such as a
+    /// store's category name), read in rules by `name` and compiled into
+    /// them; declaring a name again replaces it.
+    pub fn add_constant(&mut self, name: &str, value: &str) -> &mut Self {
+        match self.constants.iter_mut().find(|(n, _)| n == name) {
+            Some(existing) => existing.1 = value.to_string(),
+            None => self.constants.push((name.to_string(), value.to_string())),
         }
         self
     }
@@ -168,6 +197,22 @@ impl Schema {
 
     fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    fn constant(&self, name: &str) -> Option<&str> {
+        self.constants.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Every name rules may read: fields, then constants.
+    fn names(&self) -> Vec<&str> {
+        let mut names = Vec::with_capacity(self.fields.len() + self.constants.len());
+        for f in &self.fields {
+            names.push(f.name.as_str());
+        }
+        for (name, _) in &self.constants {
+            names.push(name.as_str());
+        }
+        names
     }
 }
 
@@ -213,6 +258,12 @@ pub enum Slot<'a> {
     Str(&'a str),
     /// A list of strings.
     List(&'a [String]),
+    /// A list of strings: the names of a map, in order.
+    Keys(&'a BTreeMap<String, u32>),
+    /// A map from names to ints.
+    IntMap(&'a BTreeMap<String, u32>),
+    /// A map from names to doubles.
+    DoubleMap(&'a BTreeMap<String, f64>),
     /// Milliseconds since 1970-01-01T00:00:00Z.
     Timestamp(i64),
     /// A duration in seconds.
@@ -232,7 +283,7 @@ pub struct Context<'a> {
     /// The scoring instant in milliseconds since the epoch, for `days_since`.
     pub as_of_ms: i64,
     /// Results of segments already evaluated, indexed like [`Schema::segments`];
-    /// `None` or an index past the end reads as unknown.
+    /// `None` or an index past the end reads as missing (not matched).
     pub segments: &'a [Option<bool>],
 }
 
@@ -265,34 +316,35 @@ impl fmt::Debug for Context<'_> {
 /// the column, the source line and a caret under the offending text.
 pub fn compile(source: &str, schema: &Schema, limits: &Limits) -> Result<Program> {
     if source.len() > limits.max_len {
-        return Err(Error::new(
-            ErrorCode::TooLarge,
-            "",
-            format!("rule is {} bytes long; the limit is {} bytes", source.len(), limits.max_len),
-        ));
+        let msg = format!("rule is {} bytes long; the limit is {} bytes", source.len(), limits.max_len);
+        return Err(lexer::error_at(ErrorCode::TooLarge, source, lexer::Span::new(limits.max_len, limits.max_len + 1), &msg));
     }
     let tokens = lexer::lex(source)?;
     let expr = parser::parse(source, &tokens, limits)?;
     check::check(source, &expr, schema)
 }
 
+/// Segments whose rules reference each other in a cycle, found by [`evaluation_order`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cycle {
+    /// Index of the segment whose `segment('...')` call closes the cycle.
+    pub segment: usize,
+    /// `INVALID_SEGMENT`, naming the cycle (`a → b → a`), with the line,
+    /// column and a caret under that call; its path is left to the caller.
+    pub error: Error,
+}
+
 /// An order in which to evaluate segments so that each comes after the
 /// segments its rule references; `programs[i]` is the rule of
-/// `schema.segments()[i]`. A cycle is an `INVALID_SEGMENT` error naming it.
-pub fn evaluation_order(schema: &Schema, programs: &[Program]) -> Result<Vec<usize>> {
+/// `schema.segments()[i]` (references past either list are ignored).
+pub fn evaluation_order(schema: &Schema, programs: &[Program]) -> std::result::Result<Vec<usize>, Cycle> {
     let ids = schema.segments();
-    if programs.len() != ids.len() {
-        return Err(Error::new(
-            ErrorCode::InvalidSegment,
-            "",
-            format!("expected one rule per segment ({}), got {}", ids.len(), programs.len()),
-        ));
-    }
-    let deps = |i: usize| programs[i].segment_dependencies().iter().copied().filter(|&d| d < ids.len());
+    let n = ids.len().min(programs.len());
+    let deps = |i: usize| programs[i].segment_dependencies().iter().copied().filter(move |&d| d < n);
     // 0 = not visited, 1 = on the current path, 2 = done.
-    let mut state = vec![0u8; ids.len()];
-    let mut order = Vec::with_capacity(ids.len());
-    for root in 0..ids.len() {
+    let mut state = vec![0u8; n];
+    let mut order = Vec::with_capacity(n);
+    for root in 0..n {
         if state[root] != 0 {
             continue;
         }
@@ -311,11 +363,11 @@ pub fn evaluation_order(schema: &Schema, programs: &[Program]) -> Result<Vec<usi
                             let from = stack.iter().position(|&(n, _)| n == dep).unwrap_or(0);
                             let cycle: Vec<String> =
                                 stack[from..].iter().chain([&(dep, 0)]).map(|&(n, _)| format!("`{}`", ids[n])).collect();
-                            return Err(Error::new(
-                                ErrorCode::InvalidSegment,
-                                "",
-                                format!("segments reference each other in a cycle: {}", cycle.join(" → ")),
-                            ));
+                            let msg = format!("segments reference each other in a cycle: {}", cycle.join(" → "));
+                            let program = &programs[node];
+                            let span = program.segment_call(dep).unwrap_or(lexer::Span::new(0, program.source.len()));
+                            let error = lexer::error_at(ErrorCode::InvalidSegment, &program.source, span, &msg);
+                            return Err(Cycle { segment: node, error });
                         }
                         _ => {}
                     }
@@ -352,7 +404,10 @@ pub(crate) mod tests {
             .add_field("categories", Type::List(Box::new(Type::String)), false, 8)
             .add_field("lastOrder", Type::Timestamp, true, 9)
             .add_field("isVip", Type::Bool, false, 10)
-            .add_field("tenure", Type::Duration, false, 11);
+            .add_field("tenure", Type::Duration, false, 11)
+            .add_field("satisfaction.dimensions", Type::Map(Box::new(Type::Double)), false, 12)
+            .add_field("value.categories", Type::Map(Box::new(Type::Int)), false, 13)
+            .add_constant("store.books", "Bücher");
         for id in ["vip", "churn", "dormant"] {
             s.add_segment(id);
         }
@@ -376,6 +431,9 @@ pub(crate) mod tests {
         let mut s = Schema::new();
         s.add_field("a", Type::Int, false, 0).add_field("a", Type::Double, true, 3);
         assert_eq!(s.fields(), &[Field { name: "a".into(), ty: Type::Double, optional: true, slot: 3 }]);
+        s.add_constant("k", "x").add_constant("k", "y");
+        assert_eq!((s.constant("k"), s.names()), (Some("y"), vec!["a", "k"]));
+        assert_eq!(Type::Map(Box::new(Type::Int)).to_string(), "map(string, int)");
         assert_eq!(s.add_segment("x"), 0);
         assert_eq!(s.add_segment("y"), 1);
         assert_eq!(s.add_segment("x"), 0);
@@ -398,8 +456,17 @@ pub(crate) mod tests {
         let e = compile("value.frequency > 1", &schema(), &limits).err();
         assert_eq!(
             e.map(|e| (e.code(), e.message().to_string())),
-            Some((ErrorCode::TooLarge, "rule is 19 bytes long; the limit is 10 bytes".into()))
+            Some((
+                ErrorCode::TooLarge,
+                "line 1, column 11: rule is 19 bytes long; the limit is 10 bytes\nvalue.frequency > 1\n          ^".into()
+            ))
         );
+        let e = compile(&format!("true ||\n{}", "x".repeat(300)), &schema(), &Limits { max_len: 200, ..Limits::default() });
+        let message = e.err().map(|e| e.message().to_string()).unwrap_or_default();
+        // byte 200 is character 193 of line 2 (which starts at byte 8); the 100 characters shown start
+        // 50 before it, at the 143rd, after "...": the caret is 3 + 50 characters in.
+        let line = format!("...{}...", "x".repeat(100));
+        assert_eq!(message, format!("line 2, column 193: rule is 308 bytes long; the limit is 200 bytes\n{line}\n{}^", " ".repeat(53)));
     }
 
     #[test]
@@ -413,22 +480,48 @@ pub(crate) mod tests {
         assert!(e.as_ref().is_some_and(|e| e.code() == ErrorCode::TooLarge), "{e:?}");
         let message = e.map(|e| e.message().to_string()).unwrap_or_default();
         assert!(message.starts_with("line 1, column 129: expression nested too deeply (the limit is 128 levels)\n"));
+        assert!(message.len() < 300, "the source line is shown around the caret only: {message}");
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
     fn depth_limit_counts_operators_and_unary_chains() {
         let limits = Limits { max_depth: 8, ..Limits::default() };
+        // `value.frequency` is 1 high (a member of `value`) and each `+` nests the sum before it:
+        // the 8th makes the tree 9 high; it is at column 15 + 4 × 7 + 2 = 45.
         let chain = format!("value.frequency{} > 0", " + 1".repeat(10));
         let e = compile(&chain, &schema(), &limits).err().map(|e| e.message().to_string());
         assert_eq!(
             e.as_deref().and_then(|m| m.lines().next()),
-            Some("line 1, column 1: expression nested too deeply (the limit is 8 levels)")
+            Some("line 1, column 45: expression nested too deeply (the limit is 8 levels)")
         );
         let nots = format!("{}true", "!".repeat(100_000));
         let e = compile(&nots, &schema(), &Limits { max_len: usize::MAX, ..Limits::default() }).err();
         assert_eq!(e.map(|e| e.code()), Some(ErrorCode::TooLarge));
         assert!(compile(&format!("{}true", "!".repeat(20)), &schema(), &Limits::default()).is_ok());
+    }
+
+    // A chain of `&&` or `||` is one node with many operands, whatever its length;
+    // parentheses nest. Found by an audit: 63 conditions joined by `&&` were refused.
+    #[test]
+    fn logic_chains_do_not_count_as_nesting() {
+        let limits = Limits { max_depth: 4, ..Limits::default() };
+        let chain = vec!["value.frequency > 1"; 63].join(" && ");
+        assert!(compile(&chain, &schema(), &limits).is_ok());
+        let mixed = vec!["value.frequency > 1 && isVip"; 40].join(" || ");
+        assert!(compile(&mixed, &schema(), &limits).is_ok());
+        // The whole rule is level 1 and each parenthesis opens the next: 3 fit, the 4th's content is level 5.
+        let (ok, deep) = ("(((isVip)))", "((((isVip))))");
+        assert!(compile(ok, &schema(), &limits).is_ok());
+        let e = compile(deep, &schema(), &limits).err().map(|e| e.message().to_string());
+        assert_eq!(e.as_deref(), Some("line 1, column 5: expression nested too deeply (the limit is 4 levels)\n((((isVip))))\n    ^^^^^"));
+        assert!(compile("isVip && (isVip || (isVip && (isVip || isVip)))", &schema(), &limits).is_ok());
+        let nested = "isVip && (isVip || (isVip && (isVip || (isVip && isVip))))";
+        let e = compile(nested, &schema(), &limits).err().map(|e| e.message().to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some(&*format!("line 1, column 41: expression nested too deeply (the limit is 4 levels)\n{nested}\n{}^^^^^", " ".repeat(40)))
+        );
     }
 
     #[test]
@@ -455,21 +548,27 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn segment_cycles_are_named() {
-        let (s, programs) = segment_programs(&["segment('churn')", "segment('dormant')", "segment('vip')"]);
+    fn segment_cycles_point_at_the_closing_call() {
+        // vip → churn → dormant, whose rule (index 2) calls segment('vip') on line 2, column 4.
+        let (s, programs) = segment_programs(&["segment('churn')", "segment('dormant')", "true &&\n   segment('vip')"]);
         let e = evaluation_order(&s, &programs).err();
         assert_eq!(
-            e.map(|e| (e.code(), e.message().to_string())),
+            e.map(|c| (c.segment, c.error.code(), c.error.message().to_string())),
             Some((
+                2,
                 ErrorCode::InvalidSegment,
-                "segments reference each other in a cycle: `vip` → `churn` → `dormant` → `vip`".into()
+                "line 2, column 4: segments reference each other in a cycle: `vip` → `churn` → `dormant` → `vip`\n   \
+                 segment('vip')\n   ^^^^^^^^^^^^^^"
+                    .into()
             ))
         );
         let (s, programs) = segment_programs(&["isVip", "segment('churn')", "true"]);
-        let e = evaluation_order(&s, &programs).err().map(|e| e.message().to_string());
-        assert_eq!(e.as_deref(), Some("segments reference each other in a cycle: `churn` → `churn`"));
-        let e = evaluation_order(&s, &programs[..1]).err().map(|e| e.message().to_string());
-        assert_eq!(e.as_deref(), Some("expected one rule per segment (3), got 1"));
+        let e = evaluation_order(&s, &programs).err().map(|c| (c.segment, c.error.message().to_string()));
+        assert_eq!(
+            e,
+            Some((1, "line 1, column 1: segments reference each other in a cycle: `churn` → `churn`\nsegment('churn')\n^^^^^^^^^^^^^^^^".into()))
+        );
+        assert_eq!(evaluation_order(&s, &programs[..1]), Ok(vec![0]));
     }
 
     #[test]

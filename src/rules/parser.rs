@@ -14,7 +14,8 @@ use crate::error::{Error, ErrorCode, Result};
 pub(crate) struct Expr {
     pub kind: ExprKind,
     pub span: Span,
-    /// Height of the tree rooted here (1 for a leaf).
+    /// Height of the tree rooted here (0 for a leaf), at most the nesting
+    /// depth the parser allows, so that walking the tree stays within the stack.
     pub depth: usize,
 }
 
@@ -37,6 +38,8 @@ pub(crate) enum ExprKind {
     Not(Box<Expr>),
     Neg(Box<Expr>),
     Binary { op: BinOp, op_span: Span, left: Box<Expr>, right: Box<Expr> },
+    /// A chain of `&&` (`op` = [`BinOp::And`]) or `||`: one node, however long the chain.
+    Logic { op: BinOp, operands: Vec<Expr> },
     /// `cond ? then : otherwise`.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
 }
@@ -173,22 +176,29 @@ impl<'a> Parser<'a> {
         self.depth -= 1;
     }
 
-    /// Builds a node, enforcing the node count and tree height limits.
-    fn node(&mut self, kind: ExprKind, span: Span) -> Result<Expr> {
-        let depth = 1 + children(&kind).map(|c| c.depth).max().unwrap_or(0);
+    /// Builds a node, enforcing the node count and tree height limits; an
+    /// error points at `at`, the token that made the node (an operator, a `.`).
+    fn node(&mut self, kind: ExprKind, span: Span, at: Span) -> Result<Expr> {
+        let depth = children(&kind).map(|c| c.depth + 1).max().unwrap_or(0);
+        self.count(depth, at)?;
+        Ok(Expr { kind, span, depth })
+    }
+
+    /// Counts one more operation, in a tree of height `depth`.
+    fn count(&mut self, depth: usize, at: Span) -> Result<()> {
         if depth > self.limits.effective_depth() {
-            return Err(self.too_deep(span));
+            return Err(self.too_deep(at));
         }
         self.nodes += 1;
         if self.nodes > self.limits.max_nodes {
             return Err(error_at(
                 ErrorCode::TooLarge,
                 self.src,
-                span,
+                at,
                 &format!("rule has too many operations (the limit is {})", self.limits.max_nodes),
             ));
         }
-        Ok(Expr { kind, span, depth })
+        Ok(())
     }
 
     /// `expr := or ('?' or ':' expr)?`
@@ -206,7 +216,7 @@ impl<'a> Parser<'a> {
             let colon = self.next();
             let otherwise = self.operand_after(colon, Self::expr)?;
             let span = cond.span.to(otherwise.span);
-            self.node(ExprKind::Cond(Box::new(cond), Box::new(then), Box::new(otherwise)), span)?
+            self.node(ExprKind::Cond(Box::new(cond), Box::new(then), Box::new(otherwise)), span, q.span)?
         } else {
             cond
         };
@@ -226,8 +236,13 @@ impl<'a> Parser<'a> {
     }
 
     /// Precedence climbing over binary operators of precedence `min` and above.
+    ///
+    /// A chain of `&&` (or of `||`) becomes one [`ExprKind::Logic`] node, so
+    /// that its length does not count as nesting; parentheses still do.
     fn binary(&mut self, min: u8) -> Result<Expr> {
         let mut left = self.unary()?;
+        // Whether `left` is a chain this loop built (a parenthesised one is not extended).
+        let mut chained = false;
         while let Some((op, prec)) = BinOp::of(&self.peek().tok) {
             if prec < min {
                 break;
@@ -235,8 +250,24 @@ impl<'a> Parser<'a> {
             let op_token = self.next();
             let right = self.operand_after(op_token, |p| p.binary(prec + 1))?;
             let span = left.span.to(right.span);
-            let kind = ExprKind::Binary { op, op_span: op_token.span, left: Box::new(left), right: Box::new(right) };
-            left = self.node(kind, span)?;
+            match &mut left.kind {
+                ExprKind::Logic { op: current, operands } if chained && *current == op => {
+                    let depth = left.depth.max(1 + right.depth);
+                    self.count(depth, op_token.span)?;
+                    operands.push(right);
+                    left.span = span;
+                    left.depth = depth;
+                }
+                _ => {
+                    chained = matches!(op, BinOp::And | BinOp::Or);
+                    let kind = if chained {
+                        ExprKind::Logic { op, operands: vec![left, right] }
+                    } else {
+                        ExprKind::Binary { op, op_span: op_token.span, left: Box::new(left), right: Box::new(right) }
+                    };
+                    left = self.node(kind, span, op_token.span)?;
+                }
+            }
         }
         Ok(left)
     }
@@ -254,7 +285,7 @@ impl<'a> Parser<'a> {
                     let value = 0i64.checked_sub_unsigned(n).ok_or_else(|| {
                         self.syntax(lit.span, &format!("integer `-{n}` is out of range for int"))
                     })?;
-                    let e = self.node(ExprKind::Int(value), t.span.to(lit.span))?;
+                    let e = self.node(ExprKind::Int(value), t.span.to(lit.span), t.span)?;
                     let e = self.postfix(e)?;
                     self.leave();
                     return Ok(e);
@@ -267,7 +298,7 @@ impl<'a> Parser<'a> {
                 } else {
                     ExprKind::Neg(Box::new(operand))
                 };
-                self.node(kind, span)
+                self.node(kind, span, t.span)
             }
             _ => {
                 let e = self.primary()?;
@@ -293,10 +324,10 @@ impl<'a> Parser<'a> {
                         let span = e.span.to(close);
                         let kind =
                             ExprKind::Call { target: Some(Box::new(e)), name: name.clone(), name_span: t.span, args };
-                        e = self.node(kind, span)?;
+                        e = self.node(kind, span, t.span)?;
                     } else {
                         let span = e.span.to(t.span);
-                        e = self.node(ExprKind::Member(Box::new(e), name.clone()), span)?;
+                        e = self.node(ExprKind::Member(Box::new(e), name.clone()), span, t.span)?;
                     }
                 }
                 Tok::LBracket => {
@@ -304,7 +335,7 @@ impl<'a> Parser<'a> {
                     let index = self.operand_after(open, Self::expr)?;
                     let close = self.close(open, &Tok::RBracket, "]")?;
                     let span = e.span.to(close);
-                    e = self.node(ExprKind::Index(Box::new(e), Box::new(index)), span)?;
+                    e = self.node(ExprKind::Index(Box::new(e), Box::new(index)), span, open.span)?;
                 }
                 _ => return Ok(e),
             }
@@ -327,7 +358,7 @@ impl<'a> Parser<'a> {
                 let open = self.next();
                 let (args, close) = self.args(open)?;
                 let kind = ExprKind::Call { target: None, name: name.clone(), name_span: t.span, args };
-                return self.node(kind, t.span.to(close));
+                return self.node(kind, t.span.to(close), t.span);
             }
             Tok::Ident(name) => ExprKind::Ident(name.clone()),
             Tok::LParen => {
@@ -340,7 +371,7 @@ impl<'a> Parser<'a> {
             Tok::LBrace => return Err(self.syntax(t.span, "maps are not supported in rules")),
             _ => return Err(self.syntax(t.span, &format!("expected an expression, found {}", self.describe(t)))),
         };
-        self.node(kind, t.span)
+        self.node(kind, t.span, t.span)
     }
 
     /// Expects the closing token for `open`; returns its span.
@@ -390,7 +421,7 @@ impl<'a> Parser<'a> {
 
     fn list(&mut self, open: &Token) -> Result<Expr> {
         let (items, close) = self.items(open, &Tok::RBracket, "]", "the list")?;
-        self.node(ExprKind::List(items), open.span.to(close))
+        self.node(ExprKind::List(items), open.span.to(close), open.span)
     }
 }
 
@@ -402,7 +433,7 @@ pub(crate) fn children(kind: &ExprKind) -> impl Iterator<Item = &Expr> {
         ExprKind::Binary { left, right, .. } => ([Some(&**left), Some(&**right), None], &[]),
         ExprKind::Cond(a, b, c) => ([Some(&**a), Some(&**b), Some(&**c)], &[]),
         ExprKind::Call { target, args, .. } => ([target.as_deref(), None, None], args),
-        ExprKind::List(items) => ([None, None, None], items),
+        ExprKind::List(items) | ExprKind::Logic { operands: items, .. } => ([None, None, None], items),
         _ => ([None, None, None], &[]),
     };
     fixed.into_iter().flatten().chain(rest.iter())
@@ -455,6 +486,9 @@ mod tests {
             ExprKind::Not(x) => format!("(! {})", sexpr(x)),
             ExprKind::Neg(x) => format!("(- {})", sexpr(x)),
             ExprKind::Binary { op, left, right, .. } => format!("({} {} {})", op.symbol(), sexpr(left), sexpr(right)),
+            ExprKind::Logic { op, operands } => {
+                format!("({} {})", op.symbol(), operands.iter().map(sexpr).collect::<Vec<_>>().join(" "))
+            }
             ExprKind::Cond(c, a, b) => format!("(? {} {} {})", sexpr(c), sexpr(a), sexpr(b)),
         }
     }
@@ -549,6 +583,6 @@ mod tests {
     #[test]
     fn depth_is_recorded() {
         let e = parse_str("a && (b || !c)").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(e.depth, 4);
+        assert_eq!(e.depth, 3);
     }
 }

@@ -7,19 +7,17 @@
 //! list of strings, `&&`, `||`, `!`, `has`, `bought`, `segment`) compile to
 //! a [`VectorProgram`]; the others are evaluated customer by customer.
 //!
-//! Semantics are those of [`Program::eval`]: a missing number is NaN and
-//! makes comparisons unknown; booleans are three-valued (0 false, 1 true,
-//! 2 unknown) and a rule that comes out unknown does not match.
+//! Semantics are those of [`Program::eval`]: a missing number is NaN (a
+//! missing string, code 0), a comparison or `in` with a missing operand is
+//! false, and booleans are plain (0 false, 1 true).
 
 use super::compile::{Arith, Cmp, Func, NodeId, Op, Program};
 
 /// Customers per chunk.
 pub const CHUNK: usize = 256;
 
-/// Three-valued booleans in a chunk.
-const FALSE: u8 = 0;
+/// `true` in a chunk's booleans (`false` is 0).
 const TRUE: u8 = 1;
-const UNKNOWN: u8 = 2;
 
 /// What a slot holds in columns.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,8 +36,6 @@ pub enum SlotColumn {
         /// The field's values.
         domain: &'static [&'static str],
     },
-    /// The same string for every customer (a `store.*` name).
-    Constant(String),
     /// No column form.
     Unsupported,
 }
@@ -73,8 +69,10 @@ enum Step {
     HasCode { out: usize, src: usize },
     Segment { out: usize, index: usize },
     Not { out: usize, a: usize },
-    And { out: usize, a: usize, b: usize },
-    Or { out: usize, a: usize, b: usize },
+    /// `out = out && b`, in place (`b` is a later register): one step per operand of a chain.
+    And { out: usize, b: usize },
+    /// `out = out || b`, in place.
+    Or { out: usize, b: usize },
     Neg { out: usize, a: usize },
     Arith { out: usize, op: Arith, int: bool, a: usize, b: usize },
     CmpNumbers { out: usize, op: Cmp, a: usize, b: usize },
@@ -164,16 +162,16 @@ impl VectorProgram {
                 Step::Segment { out, index } => bytes[out] = segments(index),
                 Step::Not { out, a } => {
                     let a = bytes[a];
-                    map_into(&mut bytes[out], &a, len, |v| if v == UNKNOWN { UNKNOWN } else { 1 - v })
+                    map_into(&mut bytes[out], &a, len, |v| 1 - v)
                 }
-                Step::And { out, a, b } => {
-                    // Operands are computed before their result, so they sit in lower registers.
-                    let (operands, result) = bytes.split_at_mut(out);
-                    zip_into(&mut result[0], &operands[a], &operands[b], len, and)
+                Step::And { out, b } => {
+                    // A chain's later operands are computed after its first, so they sit in higher registers.
+                    let (acc, operand) = bytes.split_at_mut(b);
+                    in_place(&mut acc[out], &operand[0], len, |x, y| x & y)
                 }
-                Step::Or { out, a, b } => {
-                    let (operands, result) = bytes.split_at_mut(out);
-                    zip_into(&mut result[0], &operands[a], &operands[b], len, or)
+                Step::Or { out, b } => {
+                    let (acc, operand) = bytes.split_at_mut(b);
+                    in_place(&mut acc[out], &operand[0], len, |x, y| x | y)
                 }
                 Step::AndColumn { out, op, column, value } => {
                     let (x, o) = (columns.numbers(column, start, len), &mut bytes[out]);
@@ -208,7 +206,7 @@ impl VectorProgram {
                         Arith::Add => zip_into(o, &a, &b, len, |x, y| x + y),
                         Arith::Sub => zip_into(o, &a, &b, len, |x, y| x - y),
                         Arith::Mul => zip_into(o, &a, &b, len, |x, y| x * y),
-                        // Int division truncates and by zero is unknown, as in `Program::eval`.
+                        // Int division truncates and by zero is missing, as in `Program::eval`.
                         Arith::Div if int => zip_into(o, &a, &b, len, |x, y| if y == 0.0 { f64::NAN } else { (x / y).trunc() }),
                         Arith::Div => zip_into(o, &a, &b, len, |x, y| x / y),
                         Arith::Rem => zip_into(o, &a, &b, len, |x, y| if y == 0.0 { f64::NAN } else { x % y }),
@@ -227,17 +225,15 @@ impl VectorProgram {
                 }
                 Step::CmpBools { out, equal, a, b } => {
                     let (a, b) = (bytes[a], bytes[b]);
-                    zip_into(&mut bytes[out], &a, &b, len, |x, y| {
-                        if x == UNKNOWN || y == UNKNOWN { UNKNOWN } else { u8::from((x == y) == equal) }
-                    })
+                    zip_into(&mut bytes[out], &a, &b, len, |x, y| u8::from((x == y) == equal))
                 }
                 Step::CmpCode { out, equal, a, code } => {
                     let a = bytes[a];
-                    map_into(&mut bytes[out], &a, len, |x| if x == 0 { UNKNOWN } else { u8::from((x == code) == equal) })
+                    map_into(&mut bytes[out], &a, len, |x| u8::from(x != 0 && (x == code) == equal))
                 }
                 Step::InCodes { out, a, ref codes } => {
                     let a = bytes[a];
-                    map_into(&mut bytes[out], &a, len, |x| if x == 0 { UNKNOWN } else { u8::from(codes.contains(&x)) })
+                    map_into(&mut bytes[out], &a, len, |x| u8::from(x != 0 && codes.contains(&x)))
                 }
             }
         }
@@ -259,35 +255,31 @@ fn zip_into<A: Copy, O>(out: &mut [O; CHUNK], a: &[A; CHUNK], b: &[A; CHUNK], le
     }
 }
 
-/// A comparison of a column with a constant, unknown where the value is missing.
+/// `out[i] = f(out[i], b[i])` for the first `len` rows.
+fn in_place(out: &mut [u8; CHUNK], b: &[u8; CHUNK], len: usize, f: impl Fn(u8, u8) -> u8) {
+    for (o, &y) in out[..len].iter_mut().zip(&b[..len]) {
+        *o = f(*o, y);
+    }
+}
+
+/// A comparison of a column with a constant, false where the value is missing.
 fn against(out: &mut [u8; CHUNK], column: &[f64], f: impl Fn(f64) -> bool) {
     for (o, &x) in out.iter_mut().zip(column) {
-        *o = if x.is_nan() { UNKNOWN } else { u8::from(f(x)) };
+        *o = u8::from(!x.is_nan() && f(x));
     }
 }
 
-/// Three-valued `&&` (Kleene): false if either is false, else unknown if either is.
-fn and(x: u8, y: u8) -> u8 {
-    if x.min(y) == FALSE { FALSE } else { x.max(y) }
-}
-
-/// Three-valued `||` (Kleene): true if either is true, else unknown if either is.
-fn or(x: u8, y: u8) -> u8 {
-    if (x == TRUE) | (y == TRUE) { TRUE } else { x.max(y) }
-}
-
-/// `out && (comparison of a column with a constant)`, in three-valued logic, in place.
+/// `out && (comparison of a column with a constant)`, in place.
 fn and_against(out: &mut [u8; CHUNK], column: &[f64], f: impl Fn(f64) -> bool) {
-    // Branch-free (min and max of 0 false, 1 true, 2 unknown): the outcomes are data-dependent.
+    // Branch-free (a bitwise and): the outcomes are data-dependent.
     for (o, &x) in out.iter_mut().zip(column) {
-        let t = if x.is_nan() { UNKNOWN } else { u8::from(f(x)) };
-        *o = and(*o, t);
+        *o &= u8::from(!x.is_nan() && f(x));
     }
 }
 
-/// A comparison of numbers, unknown where either is missing.
+/// A comparison of numbers, false where either is missing.
 fn compare_into(out: &mut [u8; CHUNK], a: &[f64; CHUNK], b: &[f64; CHUNK], len: usize, f: impl Fn(f64, f64) -> bool) {
-    zip_into(out, a, b, len, |x, y| if x.is_nan() || y.is_nan() { UNKNOWN } else { u8::from(f(x, y)) })
+    zip_into(out, a, b, len, |x, y| u8::from(!x.is_nan() && !y.is_nan() && f(x, y)))
 }
 
 impl Compiler<'_> {
@@ -321,7 +313,7 @@ impl Compiler<'_> {
                 Some(Operand::Reg(Kind::Num { int: false }, out))
             }
             Op::Bool(v) => self.bool_step(|out| Step::Bool { out, value: u8::from(v) }),
-            Op::Str(s) => Some(Operand::Text(program.strings[s as usize].clone())),
+            Op::Str(s) | Op::Constant { value: s, .. } => Some(Operand::Text(program.strings[s as usize].clone())),
             Op::Field { slot, .. } => self.field(slot),
             Op::Has { slot } => match self.field(slot)? {
                 Operand::Reg(Kind::Num { .. }, src) => self.bool_step(|out| Step::HasNumber { out, src }),
@@ -333,20 +325,22 @@ impl Compiler<'_> {
                 let a = self.boolean(a)?;
                 self.bool_step(|out| Step::Not { out, a })
             }
-            Op::And(a, b) => {
-                let (a, b) = (self.boolean(a)?, self.boolean(b)?);
-                if let Some(&Step::CmpColumn { out, op, column, value }) = self.steps.last() {
-                    if out == b {
-                        self.steps.pop();
-                        self.steps.push(Step::AndColumn { out: a, op, column, value });
-                        return Some(Operand::Reg(Kind::Bool, a));
+            Op::And { start, len } | Op::Or { start, len } => {
+                let and = matches!(program.node(id).op, Op::And { .. });
+                let (first, rest) = program.args_of(start, len).split_first()?;
+                let acc = self.boolean(*first)?;
+                for &operand in rest {
+                    let b = self.boolean(operand)?;
+                    match self.steps.last() {
+                        Some(&Step::CmpColumn { out, op, column, value }) if and && out == b => {
+                            self.steps.pop();
+                            self.steps.push(Step::AndColumn { out: acc, op, column, value });
+                        }
+                        _ if and => self.steps.push(Step::And { out: acc, b }),
+                        _ => self.steps.push(Step::Or { out: acc, b }),
                     }
                 }
-                self.bool_step(|out| Step::And { out, a, b })
-            }
-            Op::Or(a, b) => {
-                let (a, b) = (self.boolean(a)?, self.boolean(b)?);
-                self.bool_step(|out| Step::Or { out, a, b })
+                Some(Operand::Reg(Kind::Bool, acc))
             }
             Op::Neg(a) => {
                 let (int, a) = self.numeric(a)?;
@@ -400,7 +394,6 @@ impl Compiler<'_> {
                 self.steps.push(Step::Codes { out, column });
                 Some(Operand::Reg(Kind::Code(domain), out))
             }
-            SlotColumn::Constant(text) => Some(Operand::Text(text)),
             SlotColumn::Unsupported => None,
         }
     }
@@ -487,22 +480,21 @@ pub fn code_of(domain: &[&str], text: &str) -> Option<u8> {
     domain.iter().position(|d| *d == text).map(|i| i as u8 + 1)
 }
 
-/// The slots a program reads (fields and `has`), and the constant arguments
-/// of its `bought(...)` calls resolved by `text` (string literals or
-/// constant slots); `Err` with the call's source when an argument is not constant.
-pub fn reads(program: &Program, text: &dyn Fn(u32) -> Option<String>) -> Result<(Vec<u32>, Vec<String>), String> {
+/// The slots a program reads (fields, map entries and `has`), and the
+/// constant arguments of its `bought(...)` calls (string literals or schema
+/// constants); `Err` with the call's source when an argument is not constant.
+pub fn reads(program: &Program) -> Result<(Vec<u32>, Vec<String>), String> {
     let (mut slots, mut bought) = (Vec::new(), Vec::new());
     for (id, node) in program.nodes.iter().enumerate() {
         match node.op {
-            Op::Field { slot, .. } | Op::Has { slot } => slots.push(slot),
+            Op::Field { slot, .. } | Op::Has { slot } | Op::Entry { slot, .. } | Op::HasEntry { slot, .. } => slots.push(slot),
             Op::Call { func: Func::Bought, start, len: 1 } => {
                 let arg = program.args_of(start, 1)[0];
                 let category = match program.node(arg).op {
-                    Op::Str(s) => Some(program.strings[s as usize].clone()),
-                    Op::Field { slot, .. } => text(slot),
-                    _ => None,
+                    Op::Str(s) | Op::Constant { value: s, .. } => program.strings[s as usize].clone(),
+                    _ => return Err(program.text(id as NodeId).to_string()),
                 };
-                bought.push(category.ok_or_else(|| program.text(id as NodeId).to_string())?);
+                bought.push(category);
             }
             _ => {}
         }

@@ -85,13 +85,80 @@ test('compile errors reach JavaScript with segment id, line, column and caret', 
   const typed = compileError([{ id: 't', when: "value.frequency == 'x'", goal: 'repeat' }]);
   assert.equal(typed.code, 'RULE_TYPE');
   assert.match(typed.message, /line 1, column 17: cannot compare `value.frequency` \(int\) with `'x'` \(string\)/);
-  const cycle = compileError([
-    { id: 'a', when: "segment('b')", goal: 'care' },
-    { id: 'b', when: "segment('a')", goal: 'care' },
-  ]);
-  assert.equal(cycle.code, 'INVALID_SEGMENT');
-  assert.equal(cycle.message, 'segments: segments reference each other in a cycle: `a` → `b` → `a`');
   assert.equal(compileError([{ id: 'g', when: 'true', goal: 'sell' }]).path, 'segments[0].goal');
+});
+
+// Each kind of compile error, with its code, path, and the line, column and caret worked out by hand.
+const compileErrors = [
+  ['lexical error', [{ id: 'lex', when: 'value.frequency = 2', goal: 'care' }], {}, 'RULE_SYNTAX', 'segments[0].when',
+    'in segment "lex": line 1, column 17: unexpected `=`; use `==` to compare\nvalue.frequency = 2\n' + ' '.repeat(16) + '^'],
+  ['unknown function', [{ id: 'fn', when: 'value.frequency >= 1 &&\n  sise(categories) > 1', goal: 'care' }], {}, 'RULE_TYPE',
+    'segments[0].when',
+    'in segment "fn": line 2, column 3: unknown function `sise`, did you mean `size`?\n  sise(categories) > 1\n  ^^^^'],
+  ['unknown segment', [{ id: 'seg', when: "segment('champion')", goal: 'care' }], { builtinSegments: true }, 'RULE_TYPE',
+    'segments[0].when',
+    "in segment \"seg\": line 1, column 9: unknown segment `champion`, did you mean `champions`?\nsegment('champion')\n" +
+      ' '.repeat(8) + '^'.repeat(10)],
+  ['bad duration', [{ id: 'dur', when: "days(value.recencyDays) > duration('3w')", goal: 'care' }], {}, 'RULE_TYPE',
+    'segments[0].when',
+    'in segment "dur": line 1, column 36: invalid duration `3w`: expected amounts with units d, h, m or s, as in `90d` or ' +
+      "`1h30m`\ndays(value.recencyDays) > duration('3w')\n" + ' '.repeat(35) + '^^^^'],
+  ['cycle', [{ id: 'a', when: "segment('b')", goal: 'care' }, { id: 'b', when: "value.frequency > 1 &&\n  segment('a')", goal: 'care' }],
+    {}, 'INVALID_SEGMENT', 'segments[1].when',
+    "in segment \"b\": line 2, column 3: segments reference each other in a cycle: `a` → `b` → `a`\n  segment('a')\n  " +
+      '^'.repeat(12)],
+  // 43 bytes over a limit of 30: the caret is on byte 31, the `o` of `value.monetary`
+  ['length limit', [{ id: 'len', when: 'value.frequency > 1 && value.monetary > 2.0', goal: 'care' }], { limits: { maxRuleLength: 30 } },
+    'TOO_LARGE', 'segments[0].when',
+    'in segment "len": line 1, column 31: rule is 43 bytes long; the limit is 30 bytes\n' +
+      'value.frequency > 1 && value.monetary > 2.0\n' + ' '.repeat(30) + '^'],
+  // the rule is level 1, each parenthesis opens the next: the 4th is at level 4
+  ['depth limit', [{ id: 'deep', when: '((((value.frequency > 1))))', goal: 'care' }], { limits: { maxRuleDepth: 3 } },
+    'TOO_LARGE', 'segments[0].when',
+    'in segment "deep": line 1, column 4: expression nested too deeply (the limit is 3 levels)\n((((value.frequency > 1))))\n   ^'],
+  // `value`, `.frequency`, then the items 1, 2, 3: the 6th operation is the `4`
+  ['node limit', [{ id: 'ops', when: 'value.frequency in [1, 2, 3, 4]', goal: 'care' }], { limits: { maxRuleNodes: 5 } },
+    'TOO_LARGE', 'segments[0].when',
+    'in segment "ops": line 1, column 30: rule has too many operations (the limit is 5)\nvalue.frequency in [1, 2, 3, 4]\n' +
+      ' '.repeat(29) + '^'],
+  ['segment limit', Array.from({ length: 3 }, (_, i) => ({ id: `s${i}`, when: 'true', goal: 'care' })), { limits: { maxSegments: 2 } },
+    'TOO_LARGE', 'segments', 'expected at most 2 segments (built-ins included), got 3; raise `limits.maxSegments`'],
+  ['segment limit with the built-ins', [{ id: 'extra', when: 'true', goal: 'care' }], { builtinSegments: true, limits: { maxSegments: 16 } },
+    'TOO_LARGE', 'segments',
+    'expected at most 16 segments (built-ins included), got 17, of which 16 are built-ins (`builtinSegments: false` leaves them ' +
+      'out); raise `limits.maxSegments`'],
+];
+
+for (const [kind, segments, extra, code, path, message] of compileErrors) {
+  test(`compile error reaching JavaScript: ${kind}`, () => {
+    const e = compileError(segments, extra);
+    assert.deepEqual([e.code, e.path, e.message], [code, path, `${path}: ${message}`]);
+  });
+}
+
+test('a store name that no segment reads is refused with a suggestion', () => {
+  const e = compileError([], { builtinSegments: true, store: { bokos: 'Bücher' } });
+  assert.deepEqual([e.code, e.path, e.message], ['UNKNOWN_FIELD', 'store.bokos',
+    'store.bokos: no segment reads store.bokos (did you mean "books"?); the segments read: store.books, store.video, store.dvd']);
+});
+
+test('rules read map entries, chains are not nesting, missing data makes comparisons false', () => {
+  const scorer = new Scorer({
+    builtinSegments: false,
+    segments: [
+      { id: 'quiet', when: "satisfaction.dimensions.price < 0.0 && satisfaction.dimensions['service'] == 1.0", goal: 'care', priority: 1 },
+      { id: 'books', when: 'value.categories.books == 1 && !has(value.categories.dvd)', goal: 'cross-sell', priority: 2,
+        actions: ['video offer'] },
+      { id: 'chain', when: Array(63).fill('value.frequency >= 1').join(' && '), goal: 'repeat', priority: 3 },
+      { id: 'no-abc', when: "!(value.abc == 'A') && value.abc != 'A' == false", goal: 'care', priority: 4 },
+    ],
+  });
+  // service: perception 5 − expectation 4 = 1; price 2 − 3 = −1; no ABC thresholds: value.abc is missing
+  const r = scorer.score({ id: 'm', orders: [{ at: '2026-11-01', amount: 10, category: 'books' }],
+    survey: { expectation: { service: 4, price: 3 }, perception: { service: 5, price: 2 } } }, { asOf });
+  assert.deepEqual(r.segments.map((s) => s.id), ['quiet', 'books', 'chain', 'no-abc']);
+  // the first matched segment has no actions: its action is null
+  assert.deepEqual(r.nextBestAction, { segment: 'quiet', goal: 'care', action: null });
 });
 
 test('hostile rules are refused quickly by the limits', () => {
