@@ -6,7 +6,7 @@
 // Run `npx crmscore --help` for the options.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fit, readTransactionsCsv, scoreColumns, Scorer, CrmScoreError } from '../node.js';
+import { fit, readTransactionsCsv, Scorer, CrmScoreError } from '../node.js';
 
 const HELP = `Usage:
   crmscore fit <transactions.csv> [-o model.json] [options]
@@ -16,7 +16,8 @@ const HELP = `Usage:
       customers.json (an array of customers as Scorer.score takes them): scores each
       with the model and prints a JSON array of results.
       A transactions file: scores every customer with the model (ABC, RFM, probability
-      alive, expected purchases, lifetime value) and prints CSV, one line per customer.
+      alive, expected purchases and spend, lifetime value, segments) and prints CSV,
+      one line per customer.
 
 CSV options:
   --customer-col NAME   customer id column: header name or 1-based number (default customer)
@@ -43,8 +44,13 @@ Fit options:
 Score options:
   --model FILE          the model JSON written by crmscore fit (required)
   --as-of DATE          scoring instant, as above (default now)
-  --months N            projection of expected purchases and lifetime value (default 12)
-  --discount-rate X     monthly discount rate of the lifetime value (default 0.01)
+  --horizon-days N      horizon of expected purchases and lifetime value (default 365, at most 3650)
+  --discount-rate X     yearly discount rate of the lifetime value (default 0.1)
+
+Progress:
+  --progress            show the progress bar on stderr even when it is not a terminal
+                        (it shows by itself on a terminal, while reading a CSV file,
+                        fitting and scoring)
 `;
 
 const OPTIONS = {
@@ -64,8 +70,9 @@ const OPTIONS = {
   abc: { type: 'string' },
   penalizer: { type: 'string' },
   'allow-unconverged': { type: 'boolean' },
-  months: { type: 'string' },
+  'horizon-days': { type: 'string' },
   'discount-rate': { type: 'string' },
+  progress: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
 
@@ -105,7 +112,13 @@ function csvOptions(values) {
 
 /** Reads a transactions file, listing bad rows on stderr. */
 function readCsv(file, values) {
-  const table = readTransactionsCsv(readFileSync(file, 'utf8'), csvOptions(values));
+  const bar = progressBar('read', values);
+  let table;
+  try {
+    table = readTransactionsCsv(readFileSync(file, 'utf8'), { ...csvOptions(values), onProgress: bar.onProgress });
+  } finally {
+    bar.done();
+  }
   for (const e of table.errors) process.stderr.write(`${file}: ${e.message}\n`);
   if (table.skipped > 0) {
     const more = table.skipped > table.errors.length ? ` (${table.errors.length} listed)` : '';
@@ -114,9 +127,9 @@ function readCsv(file, values) {
   return table;
 }
 
-/** A progress bar on stderr when it is a terminal, else nothing. */
-function progressBar(label) {
-  if (!process.stderr.isTTY) return { onProgress: undefined, done() {} };
+/** A progress bar on stderr when it is a terminal or with --progress, else nothing. */
+function progressBar(label, values) {
+  if (!process.stderr.isTTY && !values.progress) return { onProgress: undefined, done() {} };
   const width = 30;
   return {
     onProgress(fraction) {
@@ -138,7 +151,7 @@ function runFit(file, values) {
   const table = readCsv(file, values);
   const abc = { 'customer-share': { rule: 'customerShare' }, 'value-share': { rule: 'valueShare' } }[values.abc ?? 'customer-share'];
   if (!abc) throw new UsageError(`--abc: expected customer-share or value-share, got ${JSON.stringify(values.abc)}`);
-  const bar = progressBar('fit');
+  const bar = progressBar('fit', values);
   const options = { asOf: asOf(values), abc, allowUnconverged: Boolean(values['allow-unconverged']), onProgress: bar.onProgress };
   if (values.unit !== undefined) options.unit = values.unit;
   if (values.penalizer !== undefined) options.penalizer = number(values, 'penalizer');
@@ -160,25 +173,59 @@ function runFit(file, values) {
 
 const csvCell = (v) => (typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
+/** Customers scored per call of scoreMany on a JSON file, between updates of the progress bar. */
+const CHUNK = 1000;
+
+/** An error of the chunk starting at `offset`, its path (`[3].orders[0].at`) made the index in the file. */
+function inFile(e, offset) {
+  const at = /^\[(\d+)\]/.exec(e.path);
+  if (!at || offset === 0) return e;
+  const index = `[${Number(at[1]) + offset}]`;
+  return new CrmScoreError(e.message.replace(at[0], index), e.code, e.path.replace(at[0], index));
+}
+
 function runScore(file, values) {
   if (!values.model) throw new UsageError('score: --model model.json is required');
-  const model = JSON.parse(readFileSync(values.model, 'utf8'));
+  const config = { model: JSON.parse(readFileSync(values.model, 'utf8')) };
+  if (values['discount-rate'] !== undefined) config.lifetime = { discountRate: number(values, 'discount-rate') };
+  const scorer = new Scorer(config);
+  const options = { asOf: asOf(values) };
+  if (values['horizon-days'] !== undefined) options.horizonDays = number(values, 'horizon-days');
   if (file.endsWith('.json')) {
     const customers = JSON.parse(readFileSync(file, 'utf8'));
-    const results = new Scorer({ model }).scoreMany(customers, { asOf: asOf(values) });
+    if (!Array.isArray(customers)) throw new UsageError(`${file}: expected a JSON array of customers`);
+    const bar = progressBar('score', values);
+    const results = [];
+    try {
+      for (let i = 0; i < customers.length; i += CHUNK) {
+        bar.onProgress?.(i / customers.length);
+        try {
+          results.push(...scorer.scoreMany(customers.slice(i, i + CHUNK), options));
+        } catch (e) {
+          throw e instanceof CrmScoreError ? inFile(e, i) : e;
+        }
+      }
+      bar.onProgress?.(1);
+    } finally {
+      bar.done();
+    }
     write(values, JSON.stringify(results, null, 2) + '\n');
     return;
   }
   const table = readCsv(file, values);
-  const options = { asOf: asOf(values), customers: table.customerIds.length };
-  if (values.months !== undefined) options.months = number(values, 'months');
-  if (values['discount-rate'] !== undefined) options.discountRate = number(values, 'discount-rate');
-  const s = scoreColumns(model, table.transactions, options);
-  const abc = ['', 'A', 'B', 'C'];
-  const lines = ['id,recencyDays,frequency,monetary,abc,r,f,m,probabilityAlive,expectedPurchases,lifetimeValue'];
+  const bar = progressBar('score', values);
+  let s;
+  try {
+    s = scorer.scoreMany(table.transactions, { ...options, customers: table.customerIds.length, onProgress: bar.onProgress });
+  } finally {
+    bar.done();
+  }
+  const abc = ['', 'A', 'B', 'C', 'D'];
+  const lines = ['id,recencyDays,frequency,monetary,abc,r,f,m,probabilityAlive,expectedPurchases,expectedAverageSpend,lifetimeValue,segments'];
   table.customerIds.forEach((id, i) => {
+    const segments = s.segmentIds.filter((_, k) => (s.segments[i * s.words + (k >> 5)] >>> (k & 31)) & 1).join(' ');
     const row = [id, s.recencyDays[i], s.frequency[i], s.monetary[i], abc[s.abc[i]], s.rfmR[i], s.rfmF[i], s.rfmM[i],
-      s.probabilityAlive[i], s.expectedPurchases[i], s.lifetimeValue[i]];
+      s.probabilityAlive[i], s.expectedPurchases[i], s.expectedAverageSpend[i], s.lifetimeValue[i], segments];
     lines.push(row.map(csvCell).join(','));
   });
   write(values, lines.join('\n') + '\n');

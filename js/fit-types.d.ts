@@ -32,22 +32,6 @@ export interface FitOptions extends FitCommonOptions {
 /** Options of `fitSummaries`. */
 export type SummaryOptions = FitCommonOptions;
 
-/**
- * Transactions as columns, the shape a CSV loader or a database produces:
- * row i is (customer[i], at[i], amount[i], cost?.[i]). Purchase occasions
- * are UTC calendar days.
- */
-export interface ColumnarTransactions {
-  /** Customer index per transaction, 0 … customers − 1. */
-  customer: Uint32Array;
-  /** Epoch milliseconds UTC per transaction (whole numbers). */
-  at: Float64Array;
-  /** Amount per transaction, finite and ≥ 0. */
-  amount: Float64Array;
-  /** Cost per transaction (ABC then ranks by margin). */
-  cost?: Float64Array | null;
-}
-
 /** One customer's summary in the model's unit (lifetimes' definitions). */
 export interface SummaryRow {
   /** Repeat purchase days (distinct purchase days − 1). */
@@ -108,6 +92,8 @@ export interface CsvOptions {
   strict?: boolean;
   /** Bad rows reported in `errors` (default 100); further ones are only counted. */
   maxReported?: number;
+  /** Called with the share of the text read, rising from 0 to 1 (at most once per percent). */
+  onProgress?: (fraction: number) => void;
 }
 
 /** A row `readTransactionsCsv` skipped. */
@@ -131,38 +117,4 @@ export interface CsvTransactions {
   /** Bad rows skipped. */
   skipped: number;
   errors: CsvRowError[];
-}
-
-/** Options of `scoreColumns`. */
-export interface ScoreColumnsOptions {
-  /** Default now; later transactions are ignored. */
-  asOf?: Instant | null;
-  /** Number of customers (default: highest index + 1). */
-  customers?: number;
-  /** Months of the projection of expected purchases and lifetime value (default 12). */
-  months?: number;
-  /** Monthly discount rate of the lifetime value (default 0.01). */
-  discountRate?: number;
-}
-
-/** Model-based scores, one entry per customer index. NaN where a customer has no transaction. */
-export interface ColumnScores {
-  /** Calendar days from the last purchase day to the asOf day. */
-  recencyDays: Float64Array;
-  /** Number of transactions. */
-  frequency: Uint32Array;
-  /** Sum of amounts. */
-  monetary: Float64Array;
-  /** 1 = A, 2 = B, 3 = C by the model's thresholds on margin; 0 without a transaction. */
-  abc: Uint8Array;
-  /** RFM scores 1–5 by the model's edges; 0 without a transaction. */
-  rfmR: Uint8Array;
-  rfmF: Uint8Array;
-  rfmM: Uint8Array;
-  /** BG/NBD probability of being alive. */
-  probabilityAlive: Float64Array;
-  /** BG/NBD expected purchases over the projection. */
-  expectedPurchases: Float64Array;
-  /** Discounted BG/NBD × Gamma-Gamma lifetime value over the projection. */
-  lifetimeValue: Float64Array;
 }

@@ -54,6 +54,73 @@ export interface ScoreOptions {
   horizonDays?: number;
 }
 
+/**
+ * Transactions as columns, the shape a CSV loader or a database produces:
+ * row i is (customer[i], at[i], amount[i], cost?.[i]). Purchase occasions
+ * are UTC calendar days.
+ */
+export interface ColumnarTransactions {
+  /** Customer index per transaction, 0 … customers − 1. */
+  customer: Uint32Array;
+  /** Epoch milliseconds UTC per transaction (whole numbers). */
+  at: Float64Array;
+  /** Amount per transaction, finite and ≥ 0. */
+  amount: Float64Array;
+  /** Cost per transaction (margins then count, as an order's `cost`). */
+  cost?: Float64Array | null;
+}
+
+/** Options of `scoreMany` on columns (and `scoreColumns`). */
+export interface ColumnScoreOptions extends ScoreOptions {
+  /** Number of customers (default: highest index + 1). */
+  customers?: number;
+  /** Evaluate the segments (default true; the model's figures alone are much faster). */
+  segments?: boolean;
+  /** Called with the share of customers scored, rising from 0 to 1 (at most once per percent). */
+  onProgress?: (fraction: number) => void;
+}
+
+/**
+ * `scoreMany` on columns: one entry per customer index, each equal to the field
+ * of the same name that `score` gives the customer whose orders are the rows
+ * with that index up to `asOf` (later rows are ignored). NaN or 0 where `score`
+ * gives null.
+ */
+export interface ColumnScores {
+  /** value.recencyDays (NaN without orders). */
+  recencyDays: Float64Array;
+  /** value.frequency. */
+  frequency: Uint32Array;
+  /** value.monetary. */
+  monetary: Float64Array;
+  /** value.abc: 1 = A, 2 = B, 3 = C, 4 = D, 0 = none. */
+  abc: Uint8Array;
+  /** value.rfm.r, .f, .m: 1–5, 0 = none. */
+  rfmR: Uint8Array;
+  rfmF: Uint8Array;
+  rfmM: Uint8Array;
+  /** value.predicted.* over `horizonDays` (NaN = null). */
+  probabilityAlive: Float64Array;
+  expectedPurchases: Float64Array;
+  expectedAverageSpend: Float64Array;
+  lifetimeValue: Float64Array;
+  /** Segment ids in bit order. */
+  segmentIds: string[];
+  /** Words per customer: ⌈segments / 32⌉. */
+  words: number;
+  /** Bit i % 32 of word k × words + ⌊i / 32⌋ is set when customer k is in segmentIds[i]; null with `segments: false`. */
+  segments: Uint32Array | null;
+}
+
+export interface Scorer {
+  /**
+   * Scores every customer of columnar transactions, into typed arrays. Runs in the
+   * fitting module: loaded by itself in Node; in browsers and workers import
+   * `crmscore/fit` and await its `init()` first.
+   */
+  scoreMany(columns: ColumnarTransactions, options?: ColumnScoreOptions): ColumnScores;
+}
+
 /** Scorer configuration; every key is optional and unknown keys are errors. */
 export interface ScorerConfig {
   lifetime?: {
@@ -149,7 +216,11 @@ export interface SegmentDefinition {
 /** Time unit of recency, T and the fitted α. */
 export type TimeUnit = 'days' | 'weeks';
 
-/** Fitted parameters plus the log-likelihood of the fitting data and the convergence flag. */
+/**
+ * Fitted parameters plus the log-likelihood of the fitting data and the convergence flag.
+ * Accepted ranges (else OUT_OF_RANGE): r 1e-6 to 20, alpha 3 to 1e7 days (in the model's
+ * unit: divide by 7 for weeks), a and b 1e-6 to 1e6.
+ */
 export interface FittedBgNbd {
   r: number;
   alpha: number;
@@ -159,7 +230,7 @@ export interface FittedBgNbd {
   converged: boolean;
 }
 
-/** Fitted Gamma-Gamma parameters (v is the paper's γ). */
+/** Fitted Gamma-Gamma parameters (v is the paper's γ). Accepted: p 1e-6 to 1e6, q above 1 to 1e6, v 1e-6 to 1e12. */
 export interface FittedGammaGamma {
   p: number;
   q: number;
@@ -247,6 +318,8 @@ export interface SatisfactionResult {
   /** Perception - expectation per dimension. */
   dimensions: Record<string, number>;
   level: SatisfactionLevel | null;
+  /** Among the model's surveyed population: gap ≤ its 15th percentile, ≤ its 85th, or above (null without a gap or `model.satisfaction`). */
+  zone: 'least-satisfied' | 'middle' | 'most-satisfied' | null;
   nps: { score: number; category: 'promoter' | 'passive' | 'detractor' } | null;
   repeatPurchases: number;
   complaintRate: number | null;
@@ -271,17 +344,18 @@ export interface SegmentMatch {
 }
 
 export interface NextBestAction {
-  /** The segment the action comes from. */
+  /** The first matched segment (the highest priority). */
   segment: string;
   goal: Goal;
-  action: SegmentAction;
+  /** That segment's first action; null when it has none. */
+  action: SegmentAction | null;
 }
 
 /** One evaluated sub-expression of a rule. */
 export interface Explanation {
   /** Its source text, e.g. `value.recencyDays > 90`. */
   expr: string;
-  /** Its value as a literal, or `unknown (reason)`. */
+  /** Its value as a literal, or `unknown (reason)` for a missing value (a comparison with one is false, its fields show `missing`). */
   value: string;
   /** The fields it read and their values. */
   fields: { name: string; value: string }[];
@@ -309,7 +383,7 @@ export interface ScoreResult {
   loyalty: LoyaltyResult;
   /** Matched segments, by priority. */
   segments: SegmentMatch[];
-  /** The first action of the first matched segment that has actions. */
+  /** The first matched segment with its goal and first action; null when no segment matched. */
   nextBestAction: NextBestAction | null;
 }
 

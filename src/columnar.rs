@@ -1,20 +1,23 @@
 //! Columnar transactions: one array per field (customer index, instant,
 //! amount, optional cost), the shape a CSV loader or a database query
 //! produces. This module checks the columns, turns validated customers into
-//! columns for the fit, and scores every customer of a columnar base against a
-//! fitted [`Model`] into columns of results, without building one object per
-//! customer.
+//! columns for the fit, and scores every customer of a columnar base with a
+//! [`Scorer`] into columns of results ([`score_columns`]), without building
+//! one result object per customer.
 //!
-//! Customers are dense indexes `0..customers`; a customer without a
-//! transaction up to `asOf` gets `NaN` for the figures that need one and
-//! ABC class 0.
+//! Customers are dense indexes `0..customers`; a customer's orders are the
+//! rows with their index up to `asOf` (later rows are ignored).
 
-use crate::customer::Customer;
+use crate::customer::{Customer, Order};
 use crate::error::{Error, ErrorCode, Result};
-use crate::fit::{day_of, BgNbd, Model, Rfm, Transactions};
+use crate::fit::{day_of, Transactions};
 use crate::json::{format_number, Json};
-use crate::time::expect_instant;
+use crate::predict::{summary_of, Steps};
+use crate::score::{checked, ScoreOptions, Scorer};
+use crate::time::{expect_instant, whole_days};
+use crate::value::{rfm, AbcClass};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Borrowed columns as they arrive from JavaScript: row `i` is
 /// (`customer[i]`, `at_ms[i]`, `amount[i]`, `cost[i]`).
@@ -47,7 +50,8 @@ pub fn instants(c: &Columns<'_>) -> Result<Vec<i64>> {
         .map(|(i, &ms)| {
             // The row's path is formatted only for an error: 10M rows would otherwise
             // allocate 10M strings.
-            expect_instant(&Json::Num(ms), "").or_else(|_| expect_instant(&Json::Num(ms), &format!("at[{i}]")))
+            expect_instant(&Json::Num(ms), "")
+                .or_else(|_| expect_instant(&Json::Num(ms), &format!("at[{i}]")))
         })
         .collect()
 }
@@ -115,410 +119,416 @@ impl OwnedColumns {
     }
 }
 
-/// Per-customer figures of a columnar base as of one day, indexed by customer.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CustomerFigures {
-    /// Number of transactions up to `asOf` (RFM frequency).
-    pub orders: Vec<u32>,
-    /// Sum of amounts (RFM monetary).
-    pub monetary: Vec<f64>,
-    /// Sum of amount − cost (the ABC value; equals `monetary` without costs).
-    pub margin: Vec<f64>,
-    /// Calendar days from the last purchase day to the `asOf` day; NaN without a transaction.
-    pub recency_days: Vec<f64>,
-    /// Repeat purchase days x (distinct purchase days − 1).
-    pub repeat_days: Vec<u32>,
-    /// Days from the first to the last purchase day (t_x in days).
-    pub first_to_last_days: Vec<u32>,
-    /// Days from the first purchase day to the `asOf` day (T in days).
-    pub age_days: Vec<u32>,
-    /// Mean amount of the repeat purchase days (0 when there is none).
-    pub monetary_value: Vec<f64>,
-}
-
-impl CustomerFigures {
-    /// Summarises transactions per customer index `0..customers` as of
-    /// `as_of_ms` (later transactions are ignored; purchase occasions are UTC
-    /// calendar days, as in [`crate::fit::summarize`]), in time linear in the
-    /// number of transactions. Errors: columns of different lengths, a customer
-    /// index ≥ `customers` (path `customer[i]`), a non-finite or negative
-    /// amount or cost (path `amount[i]` / `cost[i]`).
-    pub fn from_transactions(
-        tx: &Transactions<'_>,
-        as_of_ms: i64,
-        customers: usize,
-    ) -> Result<CustomerFigures> {
-        let n = tx.customer.len();
-        check_len("at", tx.at_ms.len(), n)?;
-        check_len("amount", tx.amount.len(), n)?;
-        if let Some(cost) = tx.cost {
-            check_len("cost", cost.len(), n)?;
-        }
-        for (name, column) in [("amount", Some(tx.amount)), ("cost", tx.cost)] {
-            for (i, &v) in column.unwrap_or(&[]).iter().enumerate() {
-                if !(v.is_finite() && v >= 0.0) {
-                    let code = if v.is_finite() {
-                        ErrorCode::OutOfRange
-                    } else {
-                        ErrorCode::NotFinite
-                    };
-                    let msg = format!("expected a finite number >= 0, got {}", format_number(v));
-                    return Err(Error::new(code, format!("{name}[{i}]"), msg));
-                }
-            }
-        }
-        // Counting sort of the rows by customer.
-        let mut start = vec![0usize; customers + 1];
-        for (i, &c) in tx.customer.iter().enumerate() {
-            let c = c as usize;
-            if c >= customers {
-                let msg = format!("expected a customer index below {customers}, got {c}");
-                return Err(Error::new(
-                    ErrorCode::OutOfRange,
-                    format!("customer[{i}]"),
-                    msg,
-                ));
-            }
-            start[c + 1] += 1;
-        }
-        for c in 0..customers {
-            start[c + 1] += start[c];
-        }
-        let mut next = start.clone();
-        let mut rows = vec![0usize; n];
-        for (i, &c) in tx.customer.iter().enumerate() {
-            rows[next[c as usize]] = i;
-            next[c as usize] += 1;
-        }
-        let as_of_day = day_of(as_of_ms);
-        let mut out = CustomerFigures {
-            orders: vec![0; customers],
-            monetary: vec![0.0; customers],
-            margin: vec![0.0; customers],
-            recency_days: vec![f64::NAN; customers],
-            repeat_days: vec![0; customers],
-            first_to_last_days: vec![0; customers],
-            age_days: vec![0; customers],
-            monetary_value: vec![0.0; customers],
-        };
-        let mut days: Vec<(i64, f64)> = Vec::new();
-        for c in 0..customers {
-            days.clear();
-            let (mut total, mut cost) = (0.0, 0.0);
-            for &i in &rows[start[c]..start[c + 1]] {
-                if tx.at_ms[i] > as_of_ms {
-                    continue;
-                }
-                days.push((day_of(tx.at_ms[i]), tx.amount[i]));
-                total += tx.amount[i];
-                cost += tx.cost.map_or(0.0, |k| k[i]);
-            }
-            if days.is_empty() {
-                continue;
-            }
-            days.sort_unstable_by_key(|d| d.0);
-            let (mut distinct, mut repeat_total) = (1u32, 0.0);
-            for w in days.windows(2) {
-                if w[1].0 != w[0].0 {
-                    distinct += 1;
-                }
-            }
-            let first = days[0].0;
-            for &(day, amount) in &days {
-                if day != first {
-                    repeat_total += amount;
-                }
-            }
-            let last = days[days.len() - 1].0;
-            let repeats = distinct - 1;
-            let day_count = |d: i64| u32::try_from(d).unwrap_or(u32::MAX);
-            out.orders[c] = u32::try_from(days.len()).unwrap_or(u32::MAX);
-            out.monetary[c] = total;
-            out.margin[c] = total - cost;
-            out.recency_days[c] = (as_of_day - last) as f64;
-            out.repeat_days[c] = repeats;
-            out.first_to_last_days[c] = day_count(last - first);
-            out.age_days[c] = day_count(as_of_day - first);
-            out.monetary_value[c] = if repeats == 0 {
-                0.0
-            } else {
-                repeat_total / f64::from(repeats)
-            };
-        }
-        Ok(out)
-    }
-
-    /// Number of customers.
-    pub fn len(&self) -> usize {
-        self.orders.len()
-    }
-
-    /// Whether there are no customers.
-    pub fn is_empty(&self) -> bool {
-        self.orders.is_empty()
-    }
-}
-
-/// How [`score_columns`] projects the future.
+/// How [`score_columns`] scores.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ProjectionOptions {
-    /// Months of the projection of expected purchases and lifetime value (default 12).
-    pub months: u32,
-    /// Monthly discount rate of the lifetime value (default 0.01, as lifetimes).
-    pub monthly_discount_rate: f64,
+pub struct ColumnOptions {
+    /// The instant and the prediction horizon, as for [`Scorer::score`].
+    pub score: ScoreOptions,
+    /// Number of customers: indexes `0..customers`.
+    pub customers: usize,
+    /// Whether to evaluate the segments (the slow part: every customer is scored in full).
+    pub segments: bool,
 }
 
-impl Default for ProjectionOptions {
-    fn default() -> Self {
-        ProjectionOptions {
-            months: 12,
-            monthly_discount_rate: 0.01,
-        }
-    }
-}
-
-/// Model-based scores of every customer of a columnar base, one column per figure.
+/// The scores of every customer of a columnar base, one entry per customer
+/// index; each entry is the field of the same name that [`Scorer::score`]
+/// gives the customer with the index's orders. Missing values are NaN
+/// (numbers) or 0 (codes).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ColumnScores {
-    /// The summaries the scores are computed from.
-    pub figures: CustomerFigures,
-    /// ABC class: 1 = A, 2 = B, 3 = C by the model's thresholds on margin; 0 without a transaction.
+    /// `value.recencyDays`.
+    pub recency_days: Vec<f64>,
+    /// `value.frequency`.
+    pub frequency: Vec<u32>,
+    /// `value.monetary`.
+    pub monetary: Vec<f64>,
+    /// `value.abc`: 1 = A, 2 = B, 3 = C, 4 = D.
     pub abc: Vec<u8>,
-    /// RFM scores 1–5 by the model's quintile edges; 0 without a transaction.
+    /// `value.rfm.r`.
     pub rfm_r: Vec<u8>,
-    /// F score, see `rfm_r`.
+    /// `value.rfm.f`.
     pub rfm_f: Vec<u8>,
-    /// M score, see `rfm_r`.
+    /// `value.rfm.m`.
     pub rfm_m: Vec<u8>,
-    /// BG/NBD probability of being alive; NaN without a transaction or a BG/NBD model.
+    /// `value.predicted.probabilityAlive`.
     pub probability_alive: Vec<f64>,
-    /// BG/NBD expected purchases over the projection; NaN as above.
+    /// `value.predicted.expectedPurchases`.
     pub expected_purchases: Vec<f64>,
-    /// Discounted lifetime value over the projection (needs BG/NBD and Gamma-Gamma); NaN otherwise.
+    /// `value.predicted.expectedAverageSpend`.
+    pub expected_average_spend: Vec<f64>,
+    /// `value.predicted.lifetimeValue`.
     pub lifetime_value: Vec<f64>,
+    /// Words per customer in `segments`: ⌈segments / 32⌉.
+    pub words: usize,
+    /// With [`ColumnOptions::segments`]: bit `i % 32` of word `i / 32` of a
+    /// customer's words is set when they are in segment `i` of the scorer's
+    /// library ([`crate::segment::Library::definitions`]), as in [`crate::batch`].
+    pub segments: Option<Vec<u32>>,
 }
 
-/// Scores every customer of `figures` with `model`.
+/// Scores every customer of `tx` with `scorer`, equal field for field to
+/// [`Scorer::score`] on a customer whose orders are the rows of their index
+/// up to `asOf` (with a cost when the columns have costs, and no survey,
+/// complaints or returns).
 ///
-/// Expected purchases are [`BgNbd::expected_purchases`]: the probability of
-/// being alive, which depends on (x, t_x, T), times the expected purchases of
-/// a customer alive, which depends only on (x, T) and is computed once per
-/// distinct pair, at all monthly horizons in one pass
-/// ([`BgNbd::expected_purchases_if_alive`]). The lifetime value is the
-/// Gamma-Gamma expected spend times the discounted monthly expected
-/// purchases, which equals [`customer_lifetime_value`](crate::fit::customer_lifetime_value).
-/// Errors: a projection too long for the model (`OutOfRange`, path
-/// `options.months`) or a negative discount rate (path `options.discountRate`).
+/// The model's predictions depend on a customer's repeat purchases x, age T
+/// and recency t_x; the series of the expected purchases of a customer alive
+/// ([`crate::fit::BgNbd::expected_purchases_if_alive`]) depends only on
+/// (x, T), so it is summed once per distinct pair for every 30-day step of
+/// the horizon, and each customer costs a few arithmetic operations more.
+///
+/// `progress` receives the share of customers scored, from 0 to 1. Errors: a
+/// horizon outside 0 to 3,650 days (path `options.horizonDays`),
+/// more customers than `limits.maxBatch` (`TooLarge`, path `customers`),
+/// columns of different lengths, a customer index ≥ `customers` (path
+/// `customer[i]`), a non-finite or negative amount or cost (`amount[i]` /
+/// `cost[i]`).
 pub fn score_columns(
-    model: &Model,
-    figures: CustomerFigures,
-    options: &ProjectionOptions,
+    scorer: &Scorer,
+    tx: &Transactions<'_>,
+    options: &ColumnOptions,
+    progress: &mut dyn FnMut(f64),
 ) -> Result<ColumnScores> {
-    if !(options.monthly_discount_rate.is_finite() && options.monthly_discount_rate >= 0.0) {
+    let score = checked(options.score)?;
+    let customers = options.customers;
+    let max = scorer.config().limits.max_batch;
+    if customers > max {
+        let msg = format!("expected at most {max} customers (limits.maxBatch), got {customers}");
+        return Err(Error::new(ErrorCode::TooLarge, "customers", msg));
+    }
+    let rows = rows_by_customer(tx, customers)?;
+    let config = scorer.config();
+    let model = config.model.as_ref();
+    let abc = config
+        .abc
+        .map(|a| (a.a, a.b, a.per_order))
+        .or(model.map(|m| (m.abc.a, m.abc.b, 0.0)));
+    let edges = config.rfm.as_ref().or(model.map(|m| &m.rfm));
+    let bgnbd = model.and_then(|m| m.bgnbd.as_ref()).map(|f| &f.params);
+    let gamma_gamma = model
+        .and_then(|m| m.gamma_gamma.as_ref())
+        .map(|f| &f.params);
+    let unit_days = model.map_or(1.0, |m| m.unit.days());
+    let steps = Steps::new(score.horizon_days, unit_days, config.lifetime.discount_rate);
+    let margin_rate = config.lifetime.margin_rate;
+    let segment_scorer = options.segments.then(|| scorer.without_predictions());
+    let library = scorer.segments().definitions();
+    let words = library.len().div_ceil(32).max(1);
+
+    let mut out = ColumnScores {
+        recency_days: vec![f64::NAN; customers],
+        frequency: vec![0; customers],
+        monetary: vec![0.0; customers],
+        abc: vec![0; customers],
+        rfm_r: vec![0; customers],
+        rfm_f: vec![0; customers],
+        rfm_m: vec![0; customers],
+        probability_alive: vec![f64::NAN; customers],
+        expected_purchases: vec![f64::NAN; customers],
+        expected_average_spend: vec![f64::NAN; customers],
+        lifetime_value: vec![f64::NAN; customers],
+        words,
+        segments: options.segments.then(|| vec![0; customers * words]),
+    };
+    // E[purchases | alive] at every step, per (x, T in days).
+    let mut if_alive: HashMap<(u32, i64), Option<Vec<f64>>, BuildHasherDefault<FxHasher>> =
+        HashMap::default();
+    let cost = |i: usize| tx.cost.map(|k| k[i]);
+    let mut mine: Vec<usize> = Vec::new();
+    for c in 0..customers {
+        if c % 4096 == 0 {
+            progress(c as f64 / customers as f64);
+        }
+        mine.clear();
+        rows.extend(c, &mut mine, |i| tx.at_ms[i] <= score.as_of);
+        // The order of Customer::from_json, so that sums add in the same order.
+        mine.sort_unstable_by(|&i, &j| {
+            tx.at_ms[i]
+                .cmp(&tx.at_ms[j])
+                .then(tx.amount[i].total_cmp(&tx.amount[j]))
+                .then(cost(i).map(f64::to_bits).cmp(&cost(j).map(f64::to_bits)))
+        });
+        let mut predicted = None;
+        let frequency = mine.len() as u32;
+        let monetary: f64 = mine.iter().map(|&i| tx.amount[i]).sum();
+        let historic: f64 = mine
+            .iter()
+            .map(|&i| cost(i).map_or(tx.amount[i] * margin_rate, |k| tx.amount[i] - k))
+            .sum();
+        out.frequency[c] = frequency;
+        // + 0.0: an empty sum is −0.0, which the object path writes as 0.
+        out.monetary[c] = monetary + 0.0;
+        if let Some((a, b, per_order)) = abc {
+            out.abc[c] = abc_code(abc_class(historic, a, b, per_order * f64::from(frequency)));
+        }
+        if let Some(&last) = mine.last() {
+            let recency = f64::from(whole_days(tx.at_ms[last], score.as_of));
+            out.recency_days[c] = recency;
+            if let Some(edges) = edges {
+                let s = rfm(recency, f64::from(frequency), monetary, edges);
+                (out.rfm_r[c], out.rfm_f[c], out.rfm_m[c]) = (s.r, s.f, s.m);
+            }
+            if let Some(bg) = bgnbd {
+                let orders = mine.iter().map(|&i| (tx.at_ms[i], tx.amount[i]));
+                if let Some((summary, spend)) = summary_of(orders, score.as_of, unit_days) {
+                    let key = (
+                        summary.x as u32,
+                        day_of(score.as_of) - day_of(tx.at_ms[mine[0]]),
+                    );
+                    let steps_alive = if_alive.entry(key).or_insert_with(|| {
+                        bg.expected_purchases_if_alive(&steps.ends, summary.x, summary.t)
+                            .ok()
+                    });
+                    predicted = steps_alive
+                        .as_ref()
+                        .map(|e| steps.predict(bg, gamma_gamma, summary, spend, e));
+                }
+            }
+            if let Some(p) = &predicted {
+                out.probability_alive[c] = p.probability_alive;
+                out.expected_purchases[c] = p.expected_purchases;
+                out.expected_average_spend[c] = p.expected_average_spend.unwrap_or(f64::NAN);
+                out.lifetime_value[c] = p.lifetime_value.unwrap_or(f64::NAN);
+            }
+        }
+        if let (Some(segment_scorer), Some(bits)) = (&segment_scorer, &mut out.segments) {
+            let customer = Customer {
+                id: c.to_string(),
+                first_seen: None,
+                orders: mine.iter().map(|&i| order(tx, i)).collect(),
+                survey: None,
+                complaints: None,
+                returns: None,
+                referrals: None,
+            };
+            let r = segment_scorer.score_predicted(&customer, score, predicted);
+            let words = &mut bits[c * out.words..(c + 1) * out.words];
+            for m in &r.segments {
+                if let Some(i) = library.iter().position(|d| d.id == m.id) {
+                    words[i / 32] |= 1 << (i % 32);
+                }
+            }
+        }
+    }
+    progress(1.0);
+    Ok(out)
+}
+
+/// The ABC class of `value::value`: A from `a`, B from `b`, D when the cost
+/// to serve exceeds the value or the value is negative, else C.
+fn abc_class(historic: f64, a: f64, b: f64, cost_to_serve: f64) -> AbcClass {
+    if historic >= a {
+        AbcClass::A
+    } else if historic >= b {
+        AbcClass::B
+    } else if cost_to_serve > historic || historic < 0.0 {
+        AbcClass::D
+    } else {
+        AbcClass::C
+    }
+}
+
+fn abc_code(class: AbcClass) -> u8 {
+    match class {
+        AbcClass::A => 1,
+        AbcClass::B => 2,
+        AbcClass::C => 3,
+        AbcClass::D => 4,
+    }
+}
+
+fn order(tx: &Transactions<'_>, i: usize) -> Order {
+    Order {
+        at: tx.at_ms[i],
+        amount: tx.amount[i],
+        cost: tx.cost.map(|k| k[i]),
+        category: None,
+        discount: None,
+        channel: None,
+        account_id: None,
+    }
+}
+
+/// Rows grouped by customer: customer `c`'s rows are `order[start[c]..start[c + 1]]`,
+/// or that range itself when the rows come grouped by customer (as an export
+/// sorted by customer gives them) and `order` is `None`.
+struct Rows {
+    start: Vec<usize>,
+    order: Option<Vec<usize>>,
+}
+
+impl Rows {
+    /// Appends customer `c`'s rows that pass `keep` to `out`.
+    fn extend(&self, c: usize, out: &mut Vec<usize>, keep: impl Fn(usize) -> bool) {
+        let range = self.start[c]..self.start[c + 1];
+        match &self.order {
+            Some(order) => out.extend(order[range].iter().copied().filter(|&i| keep(i))),
+            None => out.extend(range.filter(|&i| keep(i))),
+        }
+    }
+}
+
+/// FxHash's multiply-rotate step: the (x, T) cache is looked up once per
+/// customer, and SipHash, the standard map's default, costs more than the lookup.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+
+    fn write_i64(&mut self, v: i64) {
+        self.write_u64(v as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Checks the columns and groups their rows by customer index.
+fn rows_by_customer(tx: &Transactions<'_>, customers: usize) -> Result<Rows> {
+    let n = tx.customer.len();
+    check_len("at", tx.at_ms.len(), n)?;
+    check_len("amount", tx.amount.len(), n)?;
+    if let Some(cost) = tx.cost {
+        check_len("cost", cost.len(), n)?;
+    }
+    for (name, column) in [("amount", Some(tx.amount)), ("cost", tx.cost)] {
+        for (i, &v) in column.unwrap_or(&[]).iter().enumerate() {
+            if !(v.is_finite() && v >= 0.0) {
+                let code = if v.is_finite() {
+                    ErrorCode::OutOfRange
+                } else {
+                    ErrorCode::NotFinite
+                };
+                let msg = format!("expected a finite number >= 0, got {}", format_number(v));
+                return Err(Error::new(code, format!("{name}[{i}]"), msg));
+            }
+        }
+    }
+    if let Some(i) = tx.customer.iter().position(|&c| c as usize >= customers) {
         let msg = format!(
-            "expected a monthly discount rate >= 0, got {}",
-            format_number(options.monthly_discount_rate)
+            "expected a customer index below {customers}, got {}",
+            tx.customer[i]
         );
         return Err(Error::new(
             ErrorCode::OutOfRange,
-            "options.discountRate",
+            format!("customer[{i}]"),
             msg,
         ));
     }
-    let n = figures.len();
-    let mut s = ColumnScores {
-        abc: vec![0; n],
-        rfm_r: vec![0; n],
-        rfm_f: vec![0; n],
-        rfm_m: vec![0; n],
-        probability_alive: vec![f64::NAN; n],
-        expected_purchases: vec![f64::NAN; n],
-        lifetime_value: vec![f64::NAN; n],
-        ..ColumnScores::default()
-    };
-    let unit = model.unit.days();
-    let month = model.unit.per_month();
-    let horizons: Vec<f64> = (1..=options.months).map(|i| f64::from(i) * month).collect();
-    let discount: Vec<f64> = (1..=options.months)
-        .map(|i| (1.0 + options.monthly_discount_rate).powf(f64::from(i)))
-        .collect();
-    // (expected purchases over the projection, discounted monthly expected
-    // purchases) of a customer alive, per (x, T in days).
-    let mut cache: HashMap<(u32, u32), (f64, f64)> = HashMap::new();
-    for c in 0..n {
-        let f = &figures;
-        if f.orders[c] == 0 {
-            continue;
-        }
-        let margin = f.margin[c];
-        s.abc[c] = if margin >= model.abc.a {
-            1
-        } else if margin >= model.abc.b {
-            2
-        } else {
-            3
-        };
-        s.rfm_r[c] = model.rfm.recency_score(f.recency_days[c]);
-        s.rfm_f[c] = model.rfm.frequency_score(f64::from(f.orders[c]));
-        s.rfm_m[c] = model.rfm.monetary_score(f.monetary[c]);
-        let Some(bg) = &model.bgnbd else { continue };
-        let key = (f.repeat_days[c], f.age_days[c]);
-        let rfm = Rfm {
-            x: f64::from(key.0),
-            t_x: f64::from(f.first_to_last_days[c]) / unit,
-            t: f64::from(key.1) / unit,
-        };
-        let (expected, discounted) = match cache.get(&key) {
-            Some(v) => *v,
-            None => {
-                let v = project_if_alive(&bg.params, rfm, &horizons, &discount)?;
-                cache.insert(key, v);
-                v
+    if tx.customer.windows(2).all(|w| w[0] <= w[1]) {
+        let mut start = Vec::with_capacity(customers + 1);
+        let mut i = 0;
+        for c in 0..=customers {
+            while i < n && (tx.customer[i] as usize) < c {
+                i += 1;
             }
-        };
-        let alive = bg.params.probability_alive(rfm);
-        s.probability_alive[c] = alive;
-        s.expected_purchases[c] = expected * alive;
-        if let Some(gg) = &model.gamma_gamma {
-            let spend = gg
-                .params
-                .conditional_expected_average_spend(rfm.x, f.monetary_value[c]);
-            s.lifetime_value[c] = spend.map_or(f64::NAN, |spend| spend * discounted * alive);
+            start.push(i);
         }
+        return Ok(Rows { start, order: None });
     }
-    s.figures = figures;
-    Ok(s)
-}
-
-/// (E[purchases over the projection], Σ discounted monthly expected purchases)
-/// of a customer alive with x repeat purchases at age T (`c.t_x` is not used).
-fn project_if_alive(bg: &BgNbd, c: Rfm, horizons: &[f64], discount: &[f64]) -> Result<(f64, f64)> {
-    let cumulative = bg
-        .expected_purchases_if_alive(horizons, c.x, c.t)
-        .map_err(|e| Error::new(e.code(), "options.months", e.message()))?;
-    let (mut before, mut discounted) = (0.0, 0.0);
-    for (e, d) in cumulative.iter().zip(discount) {
-        discounted += (e - before) / d;
-        before = *e;
+    // A counting sort, linear in the rows.
+    let mut start = vec![0usize; customers + 1];
+    for &c in tx.customer {
+        start[c as usize + 1] += 1;
     }
-    Ok((before, discounted))
+    for c in 0..customers {
+        start[c + 1] += start[c];
+    }
+    let mut next = start.clone();
+    let mut order = vec![0usize; n];
+    for (i, &c) in tx.customer.iter().enumerate() {
+        order[next[c as usize]] = i;
+        next[c as usize] += 1;
+    }
+    Ok(Rows {
+        start,
+        order: Some(order),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fit::{customer_lifetime_value, AbcCuts, Fitted, GammaGamma, RfmEdges, Unit};
+    use crate::json::Json;
     use crate::time::DAY_MS as DAY;
 
-    /// The per-customer lifetime value of [`customer_lifetime_value`].
-    fn reference_value(model: &Model, c: Rfm, m: f64, o: &ProjectionOptions) -> f64 {
-        let (bg, gg) = (
-            model.bgnbd.as_ref().unwrap(),
-            model.gamma_gamma.as_ref().unwrap(),
-        );
-        customer_lifetime_value(
-            &bg.params,
-            &gg.params,
-            model.unit,
-            c,
-            m,
-            o.months,
-            o.monthly_discount_rate,
-        )
-        .unwrap()
-    }
-
-    fn model() -> Model {
-        Model {
-            version: 1,
-            unit: Unit::Weeks,
-            as_of: "1997-09-30".into(),
-            customers: 3,
-            abc: AbcCuts {
-                a: 100.0,
-                b: 20.0,
-                customer_share: [0.0; 3],
-                value_share: [0.0; 3],
+    fn options(customers: usize) -> ColumnOptions {
+        ColumnOptions {
+            score: ScoreOptions {
+                as_of: 400 * DAY,
+                horizon_days: 365.0,
             },
-            rfm: RfmEdges {
-                recency: [7.0, 14.0, 30.0, 60.0],
-                frequency: [1.0, 2.0, 3.0, 4.0],
-                monetary: [10.0, 20.0, 50.0, 100.0],
-            },
-            bgnbd: Some(Fitted {
-                params: BgNbd {
-                    r: 0.243,
-                    alpha: 4.414,
-                    a: 0.793,
-                    b: 2.426,
-                },
-                log_likelihood: None,
-                converged: true,
-            }),
-            gamma_gamma: Some(Fitted {
-                params: GammaGamma {
-                    p: 6.25,
-                    q: 3.74,
-                    v: 15.44,
-                },
-                log_likelihood: None,
-                converged: true,
-            }),
-            satisfaction: None,
+            customers,
+            segments: false,
         }
     }
 
-    #[test]
-    fn figures_group_days_and_ignore_later_transactions() {
-        // Customer 0: days 0, 7 (two rows), 14; customer 2: one row after asOf; customer 1: day 3.
-        let customer = [0, 0, 2, 0, 1, 0];
-        let at_ms = [0, 7 * DAY, 40 * DAY, 7 * DAY + 5, 3 * DAY, 14 * DAY];
-        let amount = [10.0, 20.0, 99.0, 5.0, 8.0, 15.0];
-        let cost = [1.0, 2.0, 0.0, 0.5, 0.0, 1.5];
-        let tx = Transactions {
-            customer: &customer,
-            at_ms: &at_ms,
-            amount: &amount,
-            cost: Some(&cost),
-        };
-        let f = CustomerFigures::from_transactions(&tx, 28 * DAY, 3).unwrap();
-        assert_eq!(f.orders, [4, 1, 0]);
-        assert_eq!(f.repeat_days, [2, 0, 0]);
-        assert_eq!(
-            (f.first_to_last_days[0], f.age_days[0], f.recency_days[0]),
-            (14, 28, 14.0)
-        );
-        assert_eq!(f.monetary_value[0], 20.0);
-        assert_eq!((f.monetary[0], f.margin[0]), (50.0, 45.0));
-        assert!(f.recency_days[2].is_nan());
+    fn scorer(config: &str) -> Scorer {
+        Scorer::new(&Json::parse(config).unwrap()).unwrap()
     }
 
     #[test]
     fn bad_columns_are_errors_with_paths() {
-        let e = CustomerFigures::from_transactions(
-            &Transactions {
-                customer: &[0, 5],
-                at_ms: &[0, 0],
-                amount: &[1.0, 1.0],
+        let s = scorer("{}");
+        let tx = |customer: &'static [u32], at_ms: &'static [i64], amount: &'static [f64]| {
+            Transactions {
+                customer,
+                at_ms,
+                amount,
                 cost: None,
-            },
-            0,
-            2,
+            }
+        };
+        let e = score_columns(
+            &s,
+            &tx(&[0, 5], &[0, 0], &[1.0, 1.0]),
+            &options(2),
+            &mut |_| {},
         )
         .unwrap_err();
         assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, "customer[1]"));
-        let e = CustomerFigures::from_transactions(
-            &Transactions {
-                customer: &[0],
-                at_ms: &[0],
-                amount: &[f64::NAN],
-                cost: None,
-            },
-            0,
-            1,
+        let e =
+            score_columns(&s, &tx(&[0], &[0], &[f64::NAN]), &options(1), &mut |_| {}).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::NotFinite, "amount[0]"));
+        let e = score_columns(&s, &tx(&[0], &[0], &[-1.0]), &options(1), &mut |_| {}).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, "amount[0]"));
+        let e = score_columns(
+            &s,
+            &tx(&[0, 0], &[0], &[1.0, 1.0]),
+            &options(1),
+            &mut |_| {},
         )
         .unwrap_err();
-        assert_eq!((e.code(), e.path()), (ErrorCode::NotFinite, "amount[0]"));
+        assert_eq!(e.path(), "at");
+        let long = ColumnOptions {
+            score: ScoreOptions {
+                as_of: 0,
+                horizon_days: 4000.0,
+            },
+            ..options(1)
+        };
+        assert_eq!(
+            score_columns(&s, &tx(&[0], &[0], &[1.0]), &long, &mut |_| {})
+                .unwrap_err()
+                .path(),
+            "options.horizonDays"
+        );
+        let capped = scorer(r#"{"limits": {"maxBatch": 2}}"#);
+        let e = score_columns(&capped, &tx(&[], &[], &[]), &options(3), &mut |_| {}).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "customers"));
         let c = Columns {
             customer: &[0, 0],
             at_ms: &[0.0, 1.5],
@@ -536,47 +546,31 @@ mod tests {
     }
 
     #[test]
-    fn scores_match_the_per_customer_formulas() {
-        let customer = [0, 0, 0, 1];
-        let at_ms = [0, 70 * DAY, 200 * DAY, 100 * DAY];
-        let amount = [30.0, 25.0, 20.0, 500.0];
-        let tx = Transactions {
-            customer: &customer,
-            at_ms: &at_ms,
-            amount: &amount,
-            cost: None,
-        };
-        let m = model();
-        let o = ProjectionOptions::default();
-        let s = score_columns(
-            &m,
-            CustomerFigures::from_transactions(&tx, 272 * DAY, 3).unwrap(),
-            &o,
-        )
-        .unwrap();
-        assert_eq!(s.abc, [2, 1, 0]);
-        assert_eq!((s.rfm_r[0], s.rfm_f[0], s.rfm_m[0]), (1, 3, 4));
-        let c = Rfm {
-            x: 2.0,
-            t_x: 200.0 / 7.0,
-            t: 272.0 / 7.0,
-        };
-        let bg = m.bgnbd.as_ref().unwrap().params;
-        assert!((s.probability_alive[0] - bg.probability_alive(c)).abs() < 1e-15);
-        let expected = bg.expected_purchases(12.0 * 4.345, c).unwrap();
-        assert!((s.expected_purchases[0] - expected).abs() < 1e-12);
-        let clv = reference_value(&m, c, 22.5, &o);
-        assert!(
-            (s.lifetime_value[0] - clv).abs() < 1e-9 * clv,
-            "{} vs {clv}",
-            s.lifetime_value[0]
+    fn figures_by_hand() {
+        // Customer 0: 10 on day 0 (cost 4), 20 on day 7 (cost 2), 99 on day 500 (after asOf, ignored);
+        // customer 1: nothing; customer 2: 5 on day 390 (cost 6, a loss).
+        let s = scorer(
+            r#"{"abc": {"a": 100, "b": 20, "serviceCost": {"perOrder": 1}},
+            "rfm": {"recency": [10, 20, 30, 400], "frequency": [1, 2, 3, 4], "monetary": [5, 10, 30, 50]}}"#,
         );
-        assert!(s.probability_alive[2].is_nan() && s.lifetime_value[2].is_nan());
-        let bad = ProjectionOptions {
-            monthly_discount_rate: -1.0,
-            ..o
+        let tx = Transactions {
+            customer: &[0, 0, 0, 2],
+            at_ms: &[7 * DAY + 5, 0, 500 * DAY, 390 * DAY],
+            amount: &[20.0, 10.0, 99.0, 5.0],
+            cost: Some(&[2.0, 4.0, 0.0, 6.0]),
         };
-        let e = score_columns(&m, CustomerFigures::default(), &bad).unwrap_err();
-        assert_eq!(e.path(), "options.discountRate");
+        let out = score_columns(&s, &tx, &options(3), &mut |_| {}).unwrap();
+        assert_eq!(out.frequency, [2, 0, 1]);
+        assert_eq!(out.monetary, [30.0, 0.0, 5.0]);
+        // 400 − 7 days and 5 ms: 392 whole days; 10 days.
+        assert_eq!((out.recency_days[0], out.recency_days[2]), (392.0, 10.0));
+        assert!(out.recency_days[1].is_nan());
+        // Historic value 6 + 18 = 24 ≥ b: B; no orders: 0 under b with nothing to serve, C;
+        // 5 − 6 = −1 under the cost to serve of 1: D.
+        assert_eq!(out.abc, [2, 3, 4]);
+        // R: 392 is above 3 edges → 2; F: 2 orders → 2; M: 30 → 3 (an edge counts in the lower quintile).
+        assert_eq!((out.rfm_r[0], out.rfm_f[0], out.rfm_m[0]), (2, 2, 3));
+        assert_eq!((out.rfm_r[2], out.rfm_f[2], out.rfm_m[2]), (5, 1, 1));
+        assert!(out.probability_alive.iter().all(|p| p.is_nan()) && out.segments.is_none());
     }
 }

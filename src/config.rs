@@ -2,7 +2,7 @@
 //! `domain.md`, read from loose input with unknown keys refused.
 
 use crate::customer::Limits;
-use crate::fit::{Model, RfmEdges};
+use crate::fit::{Model, RfmEdges, SatisfactionCuts};
 use crate::segment::SegmentLimits;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{expect_array, expect_bool, expect_in_range, expect_non_negative, expect_number, expect_str, index_path, Json, Obj};
@@ -48,6 +48,9 @@ pub struct SatisfactionConfig {
     pub word_of_mouth_satisfied: f64,
     /// People a dissatisfied customer tells, negative (default -20).
     pub word_of_mouth_dissatisfied: f64,
+    /// The 15th and 85th percentiles of the population's gaps, from the model
+    /// (`model.satisfaction`); they place a customer in a zone.
+    pub percentiles: Option<SatisfactionCuts>,
 }
 
 /// Loyalty rules (`config.loyalty`).
@@ -123,6 +126,7 @@ impl Default for Config {
                 delighted: 1.0,
                 word_of_mouth_satisfied: 12.0,
                 word_of_mouth_dissatisfied: -20.0,
+                percentiles: None,
             },
             loyalty: LoyaltyConfig {
                 new_max_days: 90.0,
@@ -193,6 +197,7 @@ impl Config {
         c.abc = o.opt("abc", read_abc)?;
         c.rfm = o.opt("rfm", read_rfm)?;
         c.model = o.opt("model", |v, _| Model::from_json(v))?;
+        c.satisfaction.percentiles = c.model.as_ref().and_then(|m| m.satisfaction);
         if let Some(v) = o.get("satisfaction") {
             read_satisfaction(v, &mut c.satisfaction)?;
         }

@@ -150,7 +150,19 @@ pub fn read_transactions(
     columns: &ColumnNames,
     options: &CsvOptions,
 ) -> Result<TransactionTable> {
+    read_transactions_with_progress(text, columns, options, &mut |_| {})
+}
+
+/// [`read_transactions`], reporting the share of the text read (0 to 1) to
+/// `progress` every 4,096 lines and at the end.
+pub fn read_transactions_with_progress(
+    text: &str,
+    columns: &ColumnNames,
+    options: &CsvOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<TransactionTable> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let whole = text.len().max(1) as f64;
     let mut lines = text
         .split('\n')
         .enumerate()
@@ -210,6 +222,9 @@ pub fn read_transactions(
     };
     let mut ids: HashMap<String, u32> = HashMap::new();
     for (number, line) in lines {
+        if number % 4096 == 0 {
+            progress((line.as_ptr() as usize - text.as_ptr() as usize) as f64 / whole);
+        }
         if line.trim().is_empty() {
             continue;
         }
@@ -270,6 +285,7 @@ pub fn read_transactions(
             }
         }
     }
+    progress(1.0);
     Ok(table)
 }
 
@@ -525,6 +541,17 @@ mod tests {
             r#"line 2: a: expected a finite number, got "12,50""#
         );
         assert_eq!((e.code(), e.path()), (ErrorCode::InvalidType, "line 2"));
+    }
+
+    #[test]
+    fn progress_rises_with_the_text_read() {
+        let text: String = (0..10_000).map(|i| format!("c{},2026-01-01,{}\n", i % 7, i % 50)).collect();
+        let mut seen = Vec::new();
+        let t = read_transactions_with_progress(&text, &cols("1", "2", "3", None), &CsvOptions { header: false, ..CsvOptions::default() }, &mut |f| seen.push(f)).unwrap();
+        assert_eq!(t.rows, 10_000);
+        // Lines 4096 and 8192 start at those shares of the text, then the end.
+        let line = |n: usize| text.lines().take(n - 1).map(|l| l.len() + 1).sum::<usize>() as f64 / text.len() as f64;
+        assert_eq!(seen, [line(4096), line(8192), 1.0]);
     }
 
     #[test]

@@ -76,6 +76,7 @@ serialize_as_str!(
     value::AbcClass,
     satisfaction::Level,
     satisfaction::NpsCategory,
+    satisfaction::Zone,
     loyalty::Stage,
     loyalty::LoyaltyType,
     loyalty::Lifecycle

@@ -6,7 +6,7 @@
 //! one occasion whose amount is their sum.
 
 use crate::customer::Customer;
-use crate::fit::{day_of, Model, Rfm};
+use crate::fit::{day_of, BgNbd, GammaGamma, Model, Rfm};
 use serde::Serialize;
 
 /// What the model predicts for a customer over the scoring horizon.
@@ -26,16 +26,22 @@ pub struct Predicted {
 /// The repeat-purchase summary of a customer in the model's time unit, and
 /// the mean amount of their repeat occasions; `None` without orders.
 pub fn summary(c: &Customer, as_of: i64, unit_days: f64) -> Option<(Rfm, f64)> {
-    let first = day_of(c.orders.first()?.at);
+    summary_of(c.orders.iter().map(|o| (o.at, o.amount)), as_of, unit_days)
+}
+
+/// [`summary`] of orders given as (instant, amount), sorted by instant.
+pub fn summary_of(orders: impl IntoIterator<Item = (i64, f64)>, as_of: i64, unit_days: f64) -> Option<(Rfm, f64)> {
+    let mut orders = orders.into_iter().peekable();
+    let first = day_of(orders.peek()?.0);
     let (mut days, mut last, mut repeat_total) = (0u32, first, 0.0);
-    for o in &c.orders {
-        let day = day_of(o.at);
+    for (at, amount) in orders {
+        let day = day_of(at);
         if day != last {
             days += 1;
             last = day;
         }
         if day != first {
-            repeat_total += o.amount;
+            repeat_total += amount;
         }
     }
     let rfm = Rfm {
@@ -46,44 +52,69 @@ pub fn summary(c: &Customer, as_of: i64, unit_days: f64) -> Option<(Rfm, f64)> {
     Some((rfm, if days == 0 { 0.0 } else { repeat_total / f64::from(days) }))
 }
 
+/// The steps of a prediction horizon: 30-day steps from the scoring instant,
+/// the last one shortened to end at the horizon, with their discount factors.
+/// The same for every customer scored at one horizon, so built once per call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Steps {
+    /// End of each step in the model's time unit (the last one is the horizon).
+    pub ends: Vec<f64>,
+    /// (1 + yearly rate)^(end in months): what a purchase at the step's end is discounted by.
+    discount: Vec<f64>,
+}
+
+impl Steps {
+    /// The steps of `horizon_days` in a model whose time unit is `unit_days` long.
+    pub fn new(horizon_days: f64, unit_days: f64, yearly_discount_rate: f64) -> Steps {
+        let monthly = (1.0 + yearly_discount_rate).powf(1.0 / 12.0);
+        let (mut ends, mut discount) = (Vec::new(), Vec::new());
+        let mut end = 0.0;
+        while end < horizon_days {
+            end = (end + 30.0).min(horizon_days);
+            ends.push(end / unit_days);
+            discount.push(monthly.powf(end / 30.0));
+        }
+        Steps { ends, discount }
+    }
+
+    /// The predictions of a customer with summary (`rfm`, `spend`) given
+    /// `if_alive`, [`BgNbd::expected_purchases_if_alive`] at [`Steps::ends`].
+    pub fn predict(&self, bgnbd: &BgNbd, gamma_gamma: Option<&GammaGamma>, rfm: Rfm, spend: f64, if_alive: &[f64]) -> Predicted {
+        let alive = bgnbd.probability_alive(rfm);
+        let expected_average_spend = gamma_gamma.and_then(|g| g.conditional_expected_average_spend(rfm.x, spend));
+        let lifetime_value = expected_average_spend.map(|s| {
+            let (mut value, mut before) = (0.0, 0.0);
+            for (if_alive, discount) in if_alive.iter().zip(&self.discount) {
+                let cumulative = if_alive * alive;
+                value += s * (cumulative - before) / discount;
+                before = cumulative;
+            }
+            value
+        });
+        Predicted {
+            probability_alive: alive,
+            expected_purchases: if_alive.last().map_or(0.0, |e| e * alive),
+            expected_average_spend,
+            lifetime_value,
+        }
+    }
+}
+
 /// Predicts over `horizon_days`, discounting at `yearly_discount_rate`.
 ///
 /// The lifetime value sums, month by month (30-day steps, the last one
 /// shortened to end at the horizon), the expected spend times the expected
 /// purchases of the step, discounted to today: with a horizon of whole months
 /// it is lifetimes' `customer_lifetime_value` with the monthly rate
-/// `(1 + yearly)^(1/12) − 1`. `None` without orders or without a BG/NBD model,
-/// or when the series for the expected purchases does not converge (a horizon
-/// tens of thousands of times the customer's age).
+/// `(1 + yearly)^(1/12) − 1`. All steps come from one pass of the series
+/// ([`BgNbd::expected_purchases_if_alive`]). `None` without orders or without
+/// a BG/NBD model.
 pub fn predict(c: &Customer, as_of: i64, model: &Model, horizon_days: f64, yearly_discount_rate: f64) -> Option<Predicted> {
     let bgnbd = &model.bgnbd.as_ref()?.params;
-    let unit_days = model.unit.days();
-    let (rfm, spend) = summary(c, as_of, unit_days)?;
-    let expected_purchases = bgnbd.expected_purchases(horizon_days / unit_days, rfm).ok()?;
-    let expected_average_spend =
-        model.gamma_gamma.as_ref().and_then(|g| g.params.conditional_expected_average_spend(rfm.x, spend));
-    let lifetime_value = match expected_average_spend {
-        Some(s) => {
-            let monthly = (1.0 + yearly_discount_rate).powf(1.0 / 12.0);
-            let mut ends = Vec::new();
-            let mut end = 0.0;
-            while end < horizon_days {
-                end = (end + 30.0).min(horizon_days);
-                ends.push(end);
-            }
-            // All monthly horizons in one pass of the series.
-            let horizons: Vec<f64> = ends.iter().map(|end| end / unit_days).collect();
-            let cumulative = bgnbd.expected_purchases_at(&horizons, rfm).ok()?;
-            let (mut value, mut before) = (0.0, 0.0);
-            for (end, cumulative) in ends.iter().zip(cumulative) {
-                value += s * (cumulative - before) / monthly.powf(end / 30.0);
-                before = cumulative;
-            }
-            Some(value)
-        }
-        None => None,
-    };
-    Some(Predicted { probability_alive: bgnbd.probability_alive(rfm), expected_purchases, expected_average_spend, lifetime_value })
+    let (rfm, spend) = summary(c, as_of, model.unit.days())?;
+    let steps = Steps::new(horizon_days, model.unit.days(), yearly_discount_rate);
+    let if_alive = bgnbd.expected_purchases_if_alive(&steps.ends, rfm.x, rfm.t).ok()?;
+    Some(steps.predict(bgnbd, model.gamma_gamma.as_ref().map(|g| &g.params), rfm, spend, &if_alive))
 }
 
 #[cfg(test)]

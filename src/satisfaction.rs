@@ -3,6 +3,7 @@
 
 use crate::config::SatisfactionConfig;
 use crate::customer::{Customer, Survey};
+use crate::fit::SatisfactionCuts;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -53,6 +54,43 @@ impl NpsCategory {
     }
 }
 
+/// Where a customer's gap falls among the surveyed population's (domain.md §3, the
+/// British Telecom survey): below a minimum level the least satisfied 15% look
+/// elsewhere, in a middle zone loyalty barely moves, and the most satisfied 15%
+/// are highly loyal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// Gap at or below the population's 15th percentile.
+    LeastSatisfied,
+    /// Gap above the 15th percentile and at or below the 85th.
+    Middle,
+    /// Gap above the 85th percentile.
+    MostSatisfied,
+}
+
+impl Zone {
+    /// The name used in results and rules, e.g. `"least-satisfied"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Zone::LeastSatisfied => "least-satisfied",
+            Zone::Middle => "middle",
+            Zone::MostSatisfied => "most-satisfied",
+        }
+    }
+}
+
+/// The zone of a gap by the population's percentiles; a gap equal to a
+/// percentile falls in the lower zone, as a value equal to an RFM edge does.
+pub fn zone(gap: f64, cuts: &SatisfactionCuts) -> Zone {
+    if gap <= cuts.p15 {
+        Zone::LeastSatisfied
+    } else if gap <= cuts.p85 {
+        Zone::Middle
+    } else {
+        Zone::MostSatisfied
+    }
+}
+
 /// An NPS answer and its category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Nps {
@@ -74,6 +112,9 @@ pub struct Satisfaction {
     pub dimensions: BTreeMap<String, f64>,
     /// Degree from the gap, by the configured thresholds.
     pub level: Option<Level>,
+    /// Zone of the gap among the population's, by the model's satisfaction
+    /// percentiles; `None` without a gap or without them.
+    pub zone: Option<Zone>,
     /// NPS answer and category.
     pub nps: Option<Nps>,
     /// Orders after the first.
@@ -107,6 +148,7 @@ pub fn satisfaction(c: &Customer, config: &SatisfactionConfig) -> Satisfaction {
         _ => (None, None, BTreeMap::new()),
     };
     let level = gap.map(|g| level(g, config));
+    let zone = gap.zip(config.percentiles.as_ref()).map(|(g, cuts)| zone(g, cuts));
     let orders = c.orders.len() as u32;
     let per_order = |n: Option<u32>| n.filter(|_| orders > 0).map(|n| f64::from(n) / f64::from(orders));
     Satisfaction {
@@ -114,6 +156,7 @@ pub fn satisfaction(c: &Customer, config: &SatisfactionConfig) -> Satisfaction {
         ratio,
         dimensions,
         level,
+        zone,
         nps: c.survey.as_ref().and_then(|s| s.nps).map(nps),
         repeat_purchases: orders.saturating_sub(1),
         complaint_rate: per_order(c.complaints),
@@ -215,6 +258,30 @@ mod tests {
         assert_eq!(level(1.0, &c), Level::Delighted);
         assert_eq!(nps(10).category, NpsCategory::Promoter);
         assert_eq!(nps(7).category, NpsCategory::Passive);
+    }
+
+    #[test]
+    fn zones_by_the_population_percentiles() {
+        // Gaps of 7 respondents -2 -1 0 0.5 1 2 3: p15 at h = 0.9 is -2 + 0.9 × 1 = -1.1,
+        // p85 at h = 5.1 is 2 + 0.1 × 1 = 2.1 (linear interpolation, population.rs).
+        let cuts = SatisfactionCuts { p15: -1.1, p85: 2.1 };
+        let mut config = Config::default().satisfaction;
+        config.percentiles = Some(cuts);
+        let zone_of = |p: f64| satisfaction(&with_survey(vec![dim("service", 4.0, 4.0 + p, 1.0)], None), &config).zone;
+        assert_eq!(zone_of(-2.0), Some(Zone::LeastSatisfied));
+        assert_eq!(zone_of(-1.0), Some(Zone::Middle));
+        assert_eq!(zone_of(2.0), Some(Zone::Middle));
+        assert_eq!(zone_of(3.0), Some(Zone::MostSatisfied));
+        // On a percentile: the lower zone.
+        assert_eq!(zone(-1.1, &cuts), Zone::LeastSatisfied);
+        assert_eq!(zone(2.1, &cuts), Zone::Middle);
+        assert_eq!(Zone::MostSatisfied.as_str(), "most-satisfied");
+        // No percentiles, or no survey: no zone.
+        let plain = satisfaction(&with_survey(vec![dim("service", 4.0, 1.0, 1.0)], None), &Config::default().satisfaction);
+        assert_eq!(plain.zone, None);
+        let mut none = with_survey(vec![], None);
+        none.survey = None;
+        assert_eq!(satisfaction(&none, &config).zone, None);
     }
 
     #[test]

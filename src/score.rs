@@ -5,6 +5,7 @@ use crate::customer::Customer;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::Json;
 use crate::loyalty::{loyalty, Loyalty};
+use crate::predict::Predicted;
 use crate::satisfaction::{satisfaction, Satisfaction};
 use crate::segment::{Library, NextBestAction, SegmentExplanation, SegmentMatch};
 use crate::time::format_instant;
@@ -27,7 +28,7 @@ pub struct ScoreResult {
     pub loyalty: Loyalty,
     /// Segments the customer falls in, by priority.
     pub segments: Vec<SegmentMatch>,
-    /// The first action of the first matched segment that has actions.
+    /// The first matched segment, its goal and first action; `None` when no segment matched.
     pub next_best_action: Option<NextBestAction>,
 }
 
@@ -51,7 +52,7 @@ impl From<i64> for ScoreOptions {
 }
 
 /// Refuses a horizon outside `0..=MAX_HORIZON_DAYS`.
-fn checked(options: ScoreOptions) -> Result<ScoreOptions> {
+pub(crate) fn checked(options: ScoreOptions) -> Result<ScoreOptions> {
     if !(0.0..=MAX_HORIZON_DAYS).contains(&options.horizon_days) {
         return Err(Error::new(
             ErrorCode::OutOfRange,
@@ -108,6 +109,26 @@ impl Scorer {
     pub fn score_customer(&self, c: &Customer, options: impl Into<ScoreOptions>) -> ScoreResult {
         let options = options.into();
         let mut r = self.features(c, options);
+        (r.segments, r.next_best_action) = self.segments.evaluate(c, &r, options.as_of);
+        r
+    }
+
+    /// This scorer with the model's ABC and RFM cut points but without its
+    /// purchase and spend models: [`crate::columnar`] predicts for many
+    /// customers at once and passes the predictions to [`Scorer::score_predicted`].
+    pub(crate) fn without_predictions(&self) -> Scorer {
+        let mut config = self.config.clone();
+        if let Some(model) = &mut config.model {
+            model.bgnbd = None;
+            model.gamma_gamma = None;
+        }
+        Scorer { config, segments: self.segments.clone() }
+    }
+
+    /// [`Scorer::score_customer`] with `value.predicted` computed by the caller.
+    pub(crate) fn score_predicted(&self, c: &Customer, options: ScoreOptions, predicted: Option<Predicted>) -> ScoreResult {
+        let mut r = self.features(c, options);
+        r.value.predicted = predicted;
         (r.segments, r.next_best_action) = self.segments.evaluate(c, &r, options.as_of);
         r
     }

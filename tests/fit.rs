@@ -1,12 +1,13 @@
-//! The one-pass, multi-horizon BG/NBD predictions and the columnar scoring
-//! built on them give the per-horizon, per-customer results.
+//! The one-pass, multi-horizon BG/NBD predictions give the per-horizon
+//! results, and columnar scoring built on them gives, field for field, what
+//! scoring each customer as an object gives.
 #![cfg(not(target_arch = "wasm32"))]
 
-use crmscore::columnar::{score_columns, CustomerFigures, ProjectionOptions};
+use crmscore::columnar::{score_columns, ColumnOptions};
 use crmscore::fit::special::{ln_hyp2f1, ln_power_series, ln_series};
-use crmscore::fit::{
-    customer_lifetime_value, AbcCuts, BgNbd, Fitted, GammaGamma, Model, Rfm, RfmEdges, Transactions, Unit,
-};
+use crmscore::fit::{AbcCuts, BgNbd, Fitted, GammaGamma, Model, Rfm, RfmEdges, Transactions, Unit};
+use crmscore::json::Json;
+use crmscore::{ScoreOptions, Scorer};
 
 const DAY: i64 = 86_400_000;
 
@@ -121,56 +122,153 @@ fn model(bgnbd: BgNbd) -> Model {
     }
 }
 
+/// The number as `score_columns` stores it: NaN for a missing value.
+fn or_nan(v: Option<f64>) -> f64 {
+    v.unwrap_or(f64::NAN)
+}
+
+fn same(a: f64, b: f64) -> bool {
+    a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+}
+
 #[test]
-fn columnar_scores_equal_the_per_customer_lifetime_value() {
-    // 300 customers with varied purchase days, many sharing (x, T) but not t_x.
-    let (mut customer, mut at_ms, mut amount) = (Vec::new(), Vec::new(), Vec::new());
+fn columnar_scores_equal_scoring_each_customer() {
+    // 300 customers with varied purchase days, many sharing (x, T) but not t_x; some
+    // with several orders on one day (one occasion), some with rows after asOf (ignored),
+    // customer 300 without a row; costs that make some margins negative.
+    let (mut customer, mut at_ms, mut amount, mut cost) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for c in 0..300u32 {
         let first = i64::from(c % 17) * 3;
-        let repeats = c % 6;
-        for k in 0..=repeats {
+        for k in 0..=c % 6 {
             customer.push(c);
-            at_ms.push((first + i64::from(k) * i64::from(1 + c % 40)) * DAY);
+            let day = first + i64::from(k) * i64::from(1 + c % 40) * i64::from(c % 5 != 0);
+            at_ms.push(day * DAY + i64::from(c % 7) * 3_600_000);
             amount.push(10.0 + f64::from((c * 7 + k) % 50));
+            cost.push(f64::from((c * 3 + k) % 70));
+        }
+        if c % 9 == 0 {
+            customer.push(c);
+            at_ms.push(401 * DAY);
+            amount.push(1e6);
+            cost.push(0.0);
         }
     }
-    let tx = Transactions { customer: &customer, at_ms: &at_ms, amount: &amount, cost: None };
     let as_of = 400 * DAY;
+    let segments = r#"[{"id": "likely-gone", "when": "value.predicted.probabilityAlive < 0.5", "goal": "win-back"},
+        {"id": "never-bought", "when": "value.frequency == 0", "goal": "acquire"}]"#;
     for p in PARAMS {
-        let m = model(p);
-        for o in [ProjectionOptions::default(), ProjectionOptions { months: 30, monthly_discount_rate: 0.0 }] {
-            let figures = CustomerFigures::from_transactions(&tx, as_of, 301).unwrap();
-            let s = score_columns(&m, figures, &o).unwrap();
-            for c in 0..300 {
-                let f = &s.figures;
-                let rfm = Rfm {
-                    x: f64::from(f.repeat_days[c]),
-                    t_x: f64::from(f.first_to_last_days[c]) / 7.0,
-                    t: f64::from(f.age_days[c]) / 7.0,
-                };
-                let expected = p.expected_purchases(f64::from(o.months) * 4.345, rfm).unwrap();
-                assert!(close(s.expected_purchases[c], expected, 1e-12), "{p:?} {rfm:?}");
-                assert_eq!(s.probability_alive[c], p.probability_alive(rfm));
-                let clv = customer_lifetime_value(
-                    &p,
-                    &GG,
-                    Unit::Weeks,
-                    rfm,
-                    f.monetary_value[c],
-                    o.months,
-                    o.monthly_discount_rate,
-                )
-                .unwrap();
-                assert!(close(s.lifetime_value[c], clv, 1e-12), "{p:?} {rfm:?}: {} vs {clv}", s.lifetime_value[c]);
+        let model = serde_json::to_string(&model(p)).unwrap();
+        for (config, with_cost) in [
+            (format!(r#"{{"model": {model}}}"#), false),
+            (
+                format!(
+                    r#"{{"model": {model}, "abc": {{"a": 300, "b": 80, "serviceCost": {{"perOrder": 5}}}},
+                        "lifetime": {{"discountRate": 0.05, "marginRate": 0.4}}, "segments": {segments}}}"#
+                ),
+                true,
+            ),
+        ] {
+            let scorer = Scorer::new(&Json::parse(&config).unwrap()).unwrap();
+            let tx = Transactions { customer: &customer, at_ms: &at_ms, amount: &amount, cost: with_cost.then_some(&cost[..]) };
+            for horizon_days in [0.0, 45.0, 365.0] {
+                let score = ScoreOptions { as_of, horizon_days };
+                let s = score_columns(&scorer, &tx, &ColumnOptions { score, customers: 301, segments: true }, &mut |_| {}).unwrap();
+                let ids: Vec<&str> = scorer.segments().definitions().iter().map(|d| d.id.as_str()).collect();
+                for c in 0..301 {
+                    let orders: Vec<String> = (0..customer.len())
+                        .filter(|&i| customer[i] == c as u32 && at_ms[i] <= as_of)
+                        .map(|i| match with_cost {
+                            true => format!(r#"{{"at": {}, "amount": {}, "cost": {}}}"#, at_ms[i], amount[i], cost[i]),
+                            false => format!(r#"{{"at": {}, "amount": {}}}"#, at_ms[i], amount[i]),
+                        })
+                        .collect();
+                    let text = format!(r#"{{"id": "{c}", "orders": [{}]}}"#, orders.join(","));
+                    let r = scorer.score(&Json::parse(&text).unwrap(), score).unwrap();
+                    let v = &r.value;
+                    let who = format!("{p:?} {config:.40} horizon {horizon_days} customer {c}");
+                    assert!(same(s.recency_days[c], or_nan(v.recency_days.map(f64::from))), "{who}");
+                    assert_eq!((s.frequency[c], s.monetary[c]), (v.frequency, v.monetary), "{who}");
+                    let abc = v.abc.map_or(0, |a| 1 + ["A", "B", "C", "D"].iter().position(|k| *k == a.as_str()).unwrap() as u8);
+                    assert_eq!(s.abc[c], abc, "{who}");
+                    let rfm = v.rfm.map_or((0, 0, 0), |x| (x.r, x.f, x.m));
+                    assert_eq!((s.rfm_r[c], s.rfm_f[c], s.rfm_m[c]), rfm, "{who}");
+                    let pr = v.predicted;
+                    assert!(same(s.probability_alive[c], or_nan(pr.map(|p| p.probability_alive))), "{who}");
+                    assert!(same(s.expected_purchases[c], or_nan(pr.map(|p| p.expected_purchases))), "{who}");
+                    assert!(same(s.expected_average_spend[c], or_nan(pr.and_then(|p| p.expected_average_spend))), "{who}");
+                    assert!(same(s.lifetime_value[c], or_nan(pr.and_then(|p| p.lifetime_value))), "{who}");
+                    let bits = &s.segments.as_ref().unwrap()[c * s.words..(c + 1) * s.words];
+                    let matched: Vec<&str> = (0..ids.len()).filter(|&i| bits[i / 32] >> (i % 32) & 1 == 1).map(|i| ids[i]).collect();
+                    let mut want: Vec<&str> = r.segments.iter().map(|m| m.id.as_str()).collect();
+                    want.sort_by_key(|id| ids.iter().position(|i| i == id));
+                    assert_eq!(matched, want, "{who}");
+                }
+                let fast = score_columns(&scorer, &tx, &ColumnOptions { score, customers: 301, segments: false }, &mut |_| {}).unwrap();
+                let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+                for (a, b) in [
+                    (&s.recency_days, &fast.recency_days),
+                    (&s.monetary, &fast.monetary),
+                    (&s.probability_alive, &fast.probability_alive),
+                    (&s.expected_purchases, &fast.expected_purchases),
+                    (&s.expected_average_spend, &fast.expected_average_spend),
+                    (&s.lifetime_value, &fast.lifetime_value),
+                ] {
+                    assert_eq!(bits(a), bits(b), "segments: false gives the same columns");
+                }
+                assert_eq!((&s.abc, &s.rfm_r, &s.rfm_f, &s.rfm_m), (&fast.abc, &fast.rfm_r, &fast.rfm_f, &fast.rfm_m));
+                assert!(fast.segments.is_none());
             }
-            assert!(s.lifetime_value[300].is_nan());
         }
     }
-    // A projection beyond the series' reach is an error on the months, not a panic.
-    let long = ProjectionOptions { months: 1200, monthly_discount_rate: 0.01 };
-    let young = Transactions { customer: &[0], at_ms: &[0], amount: &[5.0], cost: None };
-    let figures = CustomerFigures::from_transactions(&young, 0, 1).unwrap();
-    // α + T vanishing against the horizon: z rounds to 1.
-    let tiny = BgNbd { alpha: 1e-300, ..PARAMS[1] };
-    assert_eq!(score_columns(&model(tiny), figures, &long).unwrap_err().path(), "options.months");
+}
+
+#[test]
+fn every_model_in_the_accepted_ranges_predicts_finite_values() {
+    use crmscore::fit::{check_bgnbd, check_gamma_gamma, BGNBD_RANGES, GAMMA_GAMMA_RANGES};
+    use crmscore::predict::Steps;
+    let [r, alpha, a, b] = BGNBD_RANGES.map(|p| (p.min, p.max));
+    let [p, q, v] = GAMMA_GAMMA_RANGES.map(|p| (p.min, p.max));
+    // q's minimum is excluded: the least q above it.
+    let q = (q.0 * (1.0 + 1e-12), q.1);
+    let mut slowest = (0.0, String::new());
+    for unit in [Unit::Days, Unit::Weeks] {
+        let days = unit.days();
+        let steps = Steps::new(3650.0, days, 0.1);
+        for r in [r.0, r.1] {
+            for alpha in [alpha.0 / days, alpha.1 / days] {
+                // a = 1 and a = 2 are where the evaluation switches form.
+                for a in [a.0, 1.0, 2.0, a.1] {
+                    for b in [b.0, b.1] {
+                        let bg = BgNbd { r, alpha, a, b };
+                        check_bgnbd(&bg, unit, "bgnbd").unwrap();
+                        for x in [0.0, 1.0, 40.0, 3000.0] {
+                            // Ages in days up to the whole range of accepted dates (1900 to 2999).
+                            for age in [0.0, 1.0, 400.0, 36_500.0, 401_767.0] {
+                                for recency in [0.0, 1.0] {
+                                    if x > age || (x == 0.0) != (recency == 0.0) {
+                                        continue;
+                                    }
+                                    let c = Rfm { x, t_x: (age * recency).floor() / days, t: age / days };
+                                    let start = std::time::Instant::now();
+                                    let if_alive = bg.expected_purchases_if_alive(&steps.ends, c.x, c.t).unwrap();
+                                    for (pp, qq, vv) in [(p.0, q.0, v.0), (p.1, q.1, v.1), (p.0, q.0, v.1), (6.25, 3.74, 15.44)] {
+                                        let gg = GammaGamma { p: pp, q: qq, v: vv };
+                                        check_gamma_gamma(&gg, "gammaGamma").unwrap();
+                                        let got = steps.predict(&bg, Some(&gg), c, 1e4, &if_alive);
+                                        let all = [got.probability_alive, got.expected_purchases, got.expected_average_spend.unwrap(), got.lifetime_value.unwrap()];
+                                        assert!(all.iter().all(|v| v.is_finite() && *v >= 0.0), "{bg:?} {gg:?} {c:?}: {got:?}");
+                                    }
+                                    let took = start.elapsed().as_secs_f64();
+                                    if took > slowest.0 {
+                                        slowest = (took, format!("{bg:?} {c:?}"));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    println!("slowest 3,650-day prediction (122 steps): {:.1} ms, {}", slowest.0 * 1e3, slowest.1);
 }

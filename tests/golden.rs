@@ -303,7 +303,7 @@ fn check(case: &Case, c: &J, r: &J) {
         })
         .unwrap_or_default();
     let level = if dims.is_empty() {
-        assert!(s["gap"].is_null() && s["ratio"].is_null() && s["level"].is_null(), "{who}");
+        assert!(s["gap"].is_null() && s["ratio"].is_null() && s["level"].is_null() && s["zone"].is_null(), "{who}");
         None
     } else {
         let total: f64 = dims.iter().map(|d| d.3).sum();
@@ -324,6 +324,11 @@ fn check(case: &Case, c: &J, r: &J) {
         );
         let level = if gap < basic { "dissatisfied" } else if gap < sat { "basic" } else if gap < del { "satisfied" } else { "delighted" };
         assert_eq!(s["level"], level, "{who} level");
+        // zone: at or below the model's 15th percentile, at or below its 85th, above
+        let zone = model.and_then(|m| m.get("satisfaction")).map(|p| {
+            if gap <= f(&p["p15"]) { "least-satisfied" } else if gap <= f(&p["p85"]) { "middle" } else { "most-satisfied" }
+        });
+        assert_eq!(s["zone"].as_str(), zone, "{who} zone");
         let wom = match level {
             "dissatisfied" => cfg(cf, &["satisfaction", "wordOfMouth", "dissatisfied"], -20.0),
             "basic" => 0.0,
@@ -500,4 +505,8 @@ fn native_results_follow_the_rules() {
         }
     }
     assert_eq!(checked, 60 + 160 + 60 + 99);
+    // The model's satisfaction percentiles place generated customers in every zone.
+    let case = cases().into_iter().find(|c| c.name == "model-generated").unwrap();
+    let zones: BTreeSet<String> = score(&case).iter().filter_map(|r| r["satisfaction"]["zone"].as_str().map(str::to_string)).collect();
+    assert_eq!(zones.into_iter().collect::<Vec<_>>(), ["least-satisfied", "middle", "most-satisfied"]);
 }

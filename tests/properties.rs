@@ -242,6 +242,9 @@ proptest! {
     #[test]
     fn a_model_scores_the_same_after_a_json_round_trip(
         params in proptest::collection::vec(1e-3..50.0, 7),
+        // Inside the ranges a model accepts (fit::BGNBD_RANGES): r ≤ 20, α ≥ 3 days.
+        r in 1e-3..20.0,
+        alpha_days in 3.0..350.0,
         edges in proptest::collection::vec(proptest::collection::vec(0.0..500.0, 4), 3),
         abc in (0.0..2000.0, 0.0..1.0),
         shares in proptest::collection::vec(0.0..=1.0, 6),
@@ -258,7 +261,7 @@ proptest! {
             customers: 1234,
             abc: AbcCuts { a: abc.0, b: abc.0 * abc.1, customer_share: [shares[0], shares[1], shares[2]], value_share: [shares[3], shares[4], shares[5]] },
             rfm: RfmEdges { recency: sorted(&edges[0]), frequency: sorted(&edges[1]), monetary: sorted(&edges[2]) },
-            bgnbd: fitted.then(|| Fitted { params: BgNbd { r: params[0], alpha: params[1], a: params[2], b: params[3] }, log_likelihood: Some(-params[4] * 100.0), converged: true }),
+            bgnbd: fitted.then(|| Fitted { params: BgNbd { r, alpha: alpha_days / if weeks { 7.0 } else { 1.0 }, a: params[2], b: params[3] }, log_likelihood: Some(-params[4] * 100.0), converged: true }),
             gamma_gamma: fitted.then(|| Fitted { params: GammaGamma { p: params[4], q: params[5] + 1.0, v: params[6] }, log_likelihood: None, converged: false }),
             satisfaction: Some(SatisfactionCuts { p15: -params[0], p85: params[1] }),
         };

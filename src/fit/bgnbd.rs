@@ -272,7 +272,9 @@ impl BgNbd {
             } else {
                 cc / (a - 1.0) * -(s.ln_abs + (r + x) * ln_1mz).exp_m1()
             };
-            out.push(numerator);
+            // Rounding can leave a horizon's tiny expectation (a few purchases in
+            // millions, from a tiny r or a huge α) just below zero.
+            out.push(numerator.max(0.0));
         }
         Ok(out)
     }
@@ -291,21 +293,25 @@ fn customer_error(c: Rfm) -> Error {
 }
 
 /// Fits BG/NBD by maximum likelihood over log-parameters, starting at
-/// r = α = a = b = 1 like lifetimes' `BetaGeoFitter`. The objective is the
-/// mean negative log-likelihood per customer plus `penalizer_coef · (r² + α² + a² + b²)`,
-/// exactly lifetimes' penalised objective. Returns the optimiser's result in
-/// log-parameters.
+/// r = α = a = b = 1. The objective is the mean negative log-likelihood per
+/// customer plus `penalizer_coef · (r² + (α/T_max)² + a² + b²)`, T_max the
+/// largest T (1 when every T is 0): lifetimes' penalised objective, since
+/// its `BetaGeoFitter` fits on times divided by T_max. Measuring α in units
+/// of T_max makes the penalty, like the likelihood, independent of the time
+/// unit. Returns the optimiser's result in log-parameters.
 pub fn fit(data: &Triples, penalizer_coef: f64, options: &OptimizerOptions, progress: &mut dyn FnMut(f64)) -> Minimum {
     let n = data.customers().max(1.0);
+    let t_max = data.rfm.iter().map(|c| c.t).fold(0.0, f64::max);
+    let alpha_scale = if t_max > 0.0 { t_max } else { 1.0 };
     let mut objective = |theta: &[f64], grad: &mut [f64]| {
         let p = from_log(theta);
         let mut g = [0.0; 4];
         let ll = p.log_likelihood_grouped(data, &mut g);
-        let arr = p.to_array();
+        let scaled = [p.r, p.alpha / alpha_scale, p.a, p.b];
         for i in 0..4 {
-            grad[i] = -g[i] / n + penalizer_coef * 2.0 * arr[i] * arr[i];
+            grad[i] = -g[i] / n + penalizer_coef * 2.0 * scaled[i] * scaled[i];
         }
-        -ll / n + penalizer_coef * arr.iter().map(|v| v * v).sum::<f64>()
+        -ll / n + penalizer_coef * scaled.iter().map(|v| v * v).sum::<f64>()
     };
     minimize(&mut objective, &[0.0; 4], options, progress)
 }

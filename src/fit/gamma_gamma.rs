@@ -110,9 +110,9 @@ impl GammaGamma {
     }
 }
 
-/// Fits Gamma-Gamma by maximum likelihood over log-parameters from p = q = v = 1
-/// (lifetimes' start), minimising the mean negative log-likelihood plus
-/// `penalizer_coef · (p² + q² + v²)`, lifetimes' penalised objective.
+/// Fits Gamma-Gamma by maximum likelihood over log-parameters from p = q = v = 1,
+/// minimising the mean negative log-likelihood plus `penalizer_coef · (p² + q² + v²)`,
+/// lifetimes' penalised objective (its `GammaGammaFitter` fits the amounts unscaled).
 pub fn fit(
     data: &SpendData,
     penalizer_coef: f64,
@@ -143,7 +143,7 @@ pub fn from_log(theta: &[f64]) -> GammaGamma {
 mod tests {
     use super::*;
 
-    const CDNOW: GammaGamma = GammaGamma { p: 6.2490, q: 3.7446, v: 15.4437 };
+    const CDNOW: GammaGamma = GammaGamma { p: 6.2488, q: 3.7446, v: 15.4477 };
 
     #[test]
     fn likelihood_matches_the_formula_and_its_gradient_matches_finite_differences() {

@@ -15,7 +15,9 @@
 //! unless [`FitOptions::allow_unconverged`] is set, in which case the last
 //! parameters are returned with `converged: false` in both the
 //! [`Convergence`] report and the model. Parameters that are not finite and
-//! positive are always an error. A fit whose gradient vanished only because a
+//! positive, or outside the ranges a model accepts ([`BGNBD_RANGES`],
+//! [`GAMMA_GAMMA_RANGES`]: every accepted model predicts finite values), are
+//! always an error. A fit whose gradient vanished only because a
 //! parameter ran beyond e^±15 (the likelihood flattening towards a boundary)
 //! counts as not converged.
 
@@ -33,7 +35,7 @@ mod tests;
 pub use bgnbd::{BgNbd, Rfm, Triples};
 pub use clv::customer_lifetime_value;
 pub use gamma_gamma::{GammaGamma, SpendData};
-pub use model::{Fitted, Model, MAX_MODEL_BYTES, MODEL_VERSION};
+pub use model::{check_bgnbd, check_gamma_gamma, Fitted, Model, ParamRange, BGNBD_RANGES, GAMMA_GAMMA_RANGES, MAX_MODEL_BYTES, MODEL_VERSION};
 pub use optimize::{minimize, Convergence, Minimum, OptimizerOptions};
 pub use population::{abc_cuts, quantile, satisfaction_cuts, AbcCuts, AbcRule, RfmEdges, SatisfactionCuts};
 pub use summary::{day_of, iso_date, parse_iso_date, summarize, CustomerSummary, Transactions, Unit};
@@ -121,7 +123,8 @@ pub fn fit_summaries(rows: &[SummaryRow], options: &FitOptions, progress: &mut d
     let params = bgnbd::from_log(&min.x);
     let ll = params.log_likelihood_grouped(&triples, &mut [0.0; 4]);
     let named = [("r", params.r), ("alpha", params.alpha), ("a", params.a), ("b", params.b)];
-    let (bg, bg_conv) = finish("bgnbd", params, &named, ll, &min, options)?;
+    let range = check_bgnbd(&params, options.unit, "bgnbd");
+    let (bg, bg_conv) = finish("bgnbd", params, &named, range, ll, &min, options)?;
 
     let spend = SpendData::new(rows.iter().map(|r| (f64::from(r.frequency), r.monetary_value)));
     let (gamma_gamma, gamma_gamma_convergence) = if spend.customers() == 0.0 {
@@ -132,7 +135,8 @@ pub fn fit_summaries(rows: &[SummaryRow], options: &FitOptions, progress: &mut d
         });
         let p = gamma_gamma::from_log(&gmin.x);
         let gll = p.log_likelihood(&spend, &mut [0.0; 3]);
-        let (fitted, conv) = finish("gammaGamma", p, &[("p", p.p), ("q", p.q), ("v", p.v)], gll, &gmin, options)?;
+        let range = check_gamma_gamma(&p, "gammaGamma");
+        let (fitted, conv) = finish("gammaGamma", p, &[("p", p.p), ("q", p.q), ("v", p.v)], range, gll, &gmin, options)?;
         (Some(fitted), Some(conv))
     };
     progress(1.0);
@@ -173,16 +177,20 @@ fn check_penalty(path: &str, v: f64) -> Result<()> {
 /// any parameter of real customer data in days or weeks.
 const MAX_ABS_LOG_PARAM: f64 = 15.0;
 
-/// Applies the non-convergence policy to an optimiser result.
+/// Applies the non-convergence policy to an optimiser result; `range` is the
+/// check of the parameters against the ranges a model accepts
+/// ([`BGNBD_RANGES`], [`GAMMA_GAMMA_RANGES`]), whose failure is always an error.
 fn finish<P>(
     path: &str,
     params: P,
     named: &[(&str, f64)],
+    range: Result<()>,
     log_likelihood: f64,
     min: &Minimum,
     options: &FitOptions,
 ) -> Result<(Fitted<P>, Convergence)> {
     let last = named.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
+
     let usable = named.iter().all(|(_, v)| v.is_finite() && *v > 0.0) && log_likelihood.is_finite();
     // A zero gradient far out in log-space is the likelihood flattening towards a
     // boundary (say r → 0 when nobody repeats), not an interior maximum.
@@ -198,6 +206,10 @@ fn finish<P>(
             "the fit did not converge after {} iterations ({message}); last parameters {last}, log-likelihood {log_likelihood}",
             min.iterations
         );
+        return Err(Error::new(ErrorCode::FitFailed, path, msg));
+    }
+    if let Err(e) = range {
+        let msg = format!("the fitted parameters ({last}) are outside the ranges a model accepts: {e}");
         return Err(Error::new(ErrorCode::FitFailed, path, msg));
     }
     let convergence = Convergence { converged, iterations: min.iterations, log_likelihood, message };

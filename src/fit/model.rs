@@ -5,7 +5,7 @@ use super::gamma_gamma::GammaGamma;
 use super::population::{AbcCuts, RfmEdges, SatisfactionCuts};
 use super::summary::{parse_iso_date, Unit};
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::{expect_array, expect_bool, expect_count, expect_number, expect_str, index_path, Json, Obj};
+use crate::json::{expect_array, expect_bool, expect_count, expect_number, expect_str, format_number, index_path, Json, Obj};
 use serde::Serialize;
 
 /// The model format version written and accepted by this crate.
@@ -60,12 +60,14 @@ const ROOT: &str = "model";
 pub const MAX_MODEL_BYTES: usize = 64 << 10;
 
 impl Model {
-    /// Decodes and validates a model. Every problem is an `InvalidModel`
-    /// error whose path names the field (`model.bgnbd.alpha`): unknown or
-    /// missing keys, wrong types, a `version` other than 1, a malformed
-    /// `asOf`, non-finite numbers, parameters that are not > 0, shares outside
-    /// [0, 1], `abc.b` above `abc.a`, RFM edges that are not 4 ascending
-    /// numbers, `satisfaction.p15` above `p85`.
+    /// Decodes and validates a model. A malformed model is an `InvalidModel`
+    /// error whose path names the field (`model.abc.b`): unknown or missing
+    /// keys, wrong types, a `version` other than 1, a malformed `asOf`,
+    /// non-finite numbers, shares outside [0, 1], `abc.b` above `abc.a`, RFM
+    /// edges that are not 4 ascending numbers, `satisfaction.p15` above `p85`.
+    /// A BG/NBD or Gamma-Gamma parameter outside [`BGNBD_RANGES`] or
+    /// [`GAMMA_GAMMA_RANGES`] is an `OutOfRange` error naming it
+    /// (`model.gammaGamma.q`): every model accepted predicts finite values.
     ///
     /// A model larger than [`MAX_MODEL_BYTES`] as JSON is refused with
     /// `TOO_LARGE` before it is read (a real one is under 1 KB).
@@ -74,8 +76,90 @@ impl Model {
             let msg = format!("model is larger than {MAX_MODEL_BYTES} bytes of JSON");
             return Err(Error::new(ErrorCode::TooLarge, ROOT, msg));
         }
-        decode(v).map_err(|e| Error::new(ErrorCode::InvalidModel, e.path(), e.message()))
+        let model = decode(v).map_err(|e| Error::new(ErrorCode::InvalidModel, e.path(), e.message()))?;
+        if let Some(bg) = &model.bgnbd {
+            check_bgnbd(&bg.params, model.unit, &format!("{ROOT}.bgnbd"))?;
+        }
+        if let Some(gg) = &model.gamma_gamma {
+            check_gamma_gamma(&gg.params, &format!("{ROOT}.gammaGamma"))?;
+        }
+        Ok(model)
     }
+}
+
+/// Where a parameter must lie for every prediction of the model to be finite.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParamRange {
+    /// The parameter's name in the model (`alpha`).
+    pub name: &'static str,
+    /// Smallest accepted value (for `alpha`, in days: divide by the unit's length).
+    pub min: f64,
+    /// Whether `min` itself is refused.
+    pub above_min: bool,
+    /// Largest accepted value (for `alpha`, in days).
+    pub max: f64,
+    /// What goes wrong outside the range.
+    pub why: &'static str,
+}
+
+/// The accepted BG/NBD parameters, `[r, alpha, a, b]`. Inside them the series
+/// of the expected purchases converges within its term cap for every customer
+/// (any repeat purchases, recency and age) and every horizon up to 3,650 days,
+/// which tests/fit.rs checks at the corners; outside, a large r or a small α
+/// (rates of several purchases a day, which daily purchase occasions cannot
+/// show) needs millions of terms or cancels to noise.
+pub const BGNBD_RANGES: [ParamRange; 4] = [
+    ParamRange { name: "r", min: 1e-6, above_min: false, max: 20.0, why: "the expected purchases cannot be computed" },
+    ParamRange { name: "alpha", min: 3.0, above_min: false, max: 1e7, why: "the expected purchases cannot be computed" },
+    ParamRange { name: "a", min: 1e-6, above_min: false, max: 1e6, why: "the expected purchases cannot be computed" },
+    ParamRange { name: "b", min: 1e-6, above_min: false, max: 1e6, why: "the expected purchases cannot be computed" },
+];
+
+/// The accepted Gamma-Gamma parameters, `[p, q, v]`: q ≤ 1 gives customers
+/// without repeat purchases an infinite expected spend.
+pub const GAMMA_GAMMA_RANGES: [ParamRange; 3] = [
+    ParamRange { name: "p", min: 1e-6, above_min: false, max: 1e6, why: "the expected spend cannot be computed" },
+    ParamRange { name: "q", min: 1.0, above_min: true, max: 1e6, why: "the expected spend of a customer without repeat purchases is infinite" },
+    ParamRange { name: "v", min: 1e-6, above_min: false, max: 1e12, why: "the expected spend cannot be computed" },
+];
+
+impl ParamRange {
+    /// Refuses `value` outside the range (`OutOfRange`, path `{path}.{name}`);
+    /// `scale` divides the bounds (the unit's length in days for `alpha`, else 1).
+    fn check(&self, value: f64, scale: f64, path: &str) -> Result<()> {
+        let (min, max) = (self.min / scale, self.max / scale);
+        let low = if self.above_min { value <= min } else { value < min };
+        if !(low || value > max) && value.is_finite() {
+            return Ok(());
+        }
+        let from = if self.above_min { "above" } else { "from" };
+        let to = if self.above_min { "and at most" } else { "to" };
+        let days = if scale == 1.0 { String::new() } else { format!(" ({} to {} days)", self.min, self.max) };
+        let msg = format!(
+            "expected a number {from} {} {to} {}{days}, got {}: outside it {}",
+            format_number(min),
+            format_number(max),
+            format_number(value),
+            self.why
+        );
+        Err(Error::new(ErrorCode::OutOfRange, format!("{path}.{}", self.name), msg))
+    }
+}
+
+/// Checks BG/NBD parameters in `unit` against [`BGNBD_RANGES`]; errors name `{path}.{parameter}`.
+pub fn check_bgnbd(p: &BgNbd, unit: Unit, path: &str) -> Result<()> {
+    for (range, value) in BGNBD_RANGES.iter().zip(p.to_array()) {
+        range.check(value, if range.name == "alpha" { unit.days() } else { 1.0 }, path)?;
+    }
+    Ok(())
+}
+
+/// Checks Gamma-Gamma parameters against [`GAMMA_GAMMA_RANGES`]; errors name `{path}.{parameter}`.
+pub fn check_gamma_gamma(p: &GammaGamma, path: &str) -> Result<()> {
+    for (range, value) in GAMMA_GAMMA_RANGES.iter().zip(p.to_array()) {
+        range.check(value, 1.0, path)?;
+    }
+    Ok(())
 }
 
 fn decode(v: &Json) -> Result<Model> {
@@ -167,14 +251,9 @@ fn decode_rfm(v: &Json, path: &str) -> Result<RfmEdges> {
     Ok(RfmEdges { recency: edges("recency")?, frequency: edges("frequency")?, monetary: edges("monetary")? })
 }
 
-/// A finite number > 0.
-fn positive(o: &Obj<'_>, key: &str) -> Result<f64> {
-    let path = o.path_of(key);
-    let n = expect_number(o.req(key)?, &path)?;
-    if n <= 0.0 {
-        return Err(out_of_range(&path, format!("expected a number > 0, got {n}")));
-    }
-    Ok(n)
+/// A finite number (its range is checked after decoding, see [`ParamRange`]).
+fn param(o: &Obj<'_>, key: &str) -> Result<f64> {
+    expect_number(o.req(key)?, &o.path_of(key))
 }
 
 fn fit_fields<P>(o: &Obj<'_>, params: P) -> Result<Fitted<P>> {
@@ -187,14 +266,13 @@ fn fit_fields<P>(o: &Obj<'_>, params: P) -> Result<Fitted<P>> {
 
 fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
     let o = Obj::new(v, path, &["r", "alpha", "a", "b", "logLikelihood", "converged"])?;
-    let params =
-        BgNbd { r: positive(&o, "r")?, alpha: positive(&o, "alpha")?, a: positive(&o, "a")?, b: positive(&o, "b")? };
+    let params = BgNbd { r: param(&o, "r")?, alpha: param(&o, "alpha")?, a: param(&o, "a")?, b: param(&o, "b")? };
     fit_fields(&o, params)
 }
 
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
     let o = Obj::new(v, path, &["p", "q", "v", "logLikelihood", "converged"])?;
-    let params = GammaGamma { p: positive(&o, "p")?, q: positive(&o, "q")?, v: positive(&o, "v")? };
+    let params = GammaGamma { p: param(&o, "p")?, q: param(&o, "q")?, v: param(&o, "v")? };
     fit_fields(&o, params)
 }
 
@@ -317,15 +395,12 @@ mod tests {
             ("unit", Json::Str("months".into()), "model.unit"),
             ("asOf", Json::Str("1997-02-30".into()), "model.asOf"),
             ("customers", Json::Num(-1.0), "model.customers"),
-            ("bgnbd.alpha", Json::Num(0.0), "model.bgnbd.alpha"),
             ("bgnbd.alpha", Json::Num(f64::NAN), "model.bgnbd.alpha"),
             ("bgnbd.r", Json::Num(f64::INFINITY), "model.bgnbd.r"),
-            ("bgnbd.b", Json::Num(-2.0), "model.bgnbd.b"),
             ("bgnbd.a", Json::Null, "model.bgnbd.a"),
             ("bgnbd.beta", Json::Num(1.0), "model.bgnbd.beta"),
             ("bgnbd.converged", Json::Num(1.0), "model.bgnbd.converged"),
             ("bgnbd.logLikelihood", Json::Str("x".into()), "model.bgnbd.logLikelihood"),
-            ("gammaGamma.q", Json::Num(-1.0), "model.gammaGamma.q"),
             ("gammaGamma", Json::Arr(vec![]), "model.gammaGamma"),
             ("abc.b", Json::Num(1000.0), "model.abc.b"),
             ("abc.customerShare", parse("[0.1, 1.2, 0.5]"), "model.abc.customerShare[1]"),
@@ -342,5 +417,42 @@ mod tests {
         }
         let e = Model::from_json(&Json::Num(1.0)).unwrap_err();
         assert_eq!((e.code(), e.path()), (ErrorCode::InvalidModel, "model"));
+    }
+
+    #[test]
+    fn parameters_outside_their_ranges_are_out_of_range() {
+        // α of the sample is in weeks: 3 days = 3/7 weeks is the least accepted.
+        let cases: Vec<(&str, f64, &str)> = vec![
+            ("bgnbd.alpha", 0.0, "model.bgnbd.alpha"),
+            ("bgnbd.alpha", 0.42, "model.bgnbd.alpha"),
+            ("bgnbd.alpha", 1.5e6, "model.bgnbd.alpha"),
+            ("bgnbd.r", 1e308, "model.bgnbd.r"),
+            ("bgnbd.r", 20.5, "model.bgnbd.r"),
+            ("bgnbd.b", -2.0, "model.bgnbd.b"),
+            ("bgnbd.a", 1e-7, "model.bgnbd.a"),
+            ("gammaGamma.q", 1.0, "model.gammaGamma.q"),
+            ("gammaGamma.q", 0.5, "model.gammaGamma.q"),
+            ("gammaGamma.q", -1.0, "model.gammaGamma.q"),
+            ("gammaGamma.p", 2e6, "model.gammaGamma.p"),
+            ("gammaGamma.v", 0.0, "model.gammaGamma.v"),
+        ];
+        for (path, value, expected) in cases {
+            let e = decode_with(path, Json::Num(value));
+            assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, expected), "{path} = {value}: {e}");
+        }
+        let e = decode_with("gammaGamma.q", Json::Num(0.5));
+        assert_eq!(
+            e.to_string(),
+            "model.gammaGamma.q: expected a number above 1 and at most 1000000, got 0.5: \
+             outside it the expected spend of a customer without repeat purchases is infinite"
+        );
+        assert!(decode_with("bgnbd.alpha", Json::Num(0.1)).message().contains("(3 to 10000000 days)"));
+        // The bounds themselves are accepted.
+        let mut m = sample();
+        m.bgnbd.as_mut().unwrap().params = BgNbd { r: 20.0, alpha: 3.0 / 7.0, a: 1e-6, b: 1e6 };
+        m.gamma_gamma.as_mut().unwrap().params = GammaGamma { p: 1e6, q: 1.0 + 1e-9, v: 1e12 };
+        assert_eq!(Model::from_json(&to_json(&m)).unwrap(), m);
+        let days = Model { unit: Unit::Days, bgnbd: Some(Fitted { params: BgNbd { alpha: 3.0, ..BgNbd { r: 1e-6, alpha: 0.0, a: 1e6, b: 1e-6 } }, log_likelihood: None, converged: true }), ..sample() };
+        assert_eq!(Model::from_json(&to_json(&days)).unwrap(), days);
     }
 }

@@ -224,7 +224,7 @@ fn quintile_edges(values: &[f64], path: &str) -> Result<[f64; 4]> {
 }
 
 /// The 15th and 85th percentiles ([`quantile`]) of the satisfaction gaps.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct SatisfactionCuts {
     /// 15th percentile.
     pub p15: f64,

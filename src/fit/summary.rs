@@ -114,7 +114,12 @@ pub fn summarize(tx: &Transactions<'_>, as_of_ms: i64, unit: Unit) -> Result<Vec
     }
     let as_of_day = day_of(as_of_ms);
     let mut rows: Vec<usize> = (0..n).filter(|&i| tx.at_ms[i] <= as_of_ms).collect();
-    rows.sort_unstable_by_key(|&i| (tx.customer[i], day_of(tx.at_ms[i])));
+    let key = |i: usize| (tx.customer[i], day_of(tx.at_ms[i]));
+    // Exports usually come sorted by customer and date: checking is linear, sorting
+    // 10M rows takes seconds (and leaves sorted rows as they are).
+    if !rows.windows(2).all(|w| key(w[0]) <= key(w[1])) {
+        rows.sort_unstable_by_key(|&i| key(i));
+    }
     let mut out = Vec::new();
     for group in rows.chunk_by(|&i, &j| tx.customer[i] == tx.customer[j]) {
         out.push(summarize_customer(tx, group, as_of_day, unit));
@@ -161,6 +166,10 @@ fn check_len(name: &str, len: usize, expected: usize) -> Result<()> {
 }
 
 fn check_amount(name: &str, i: usize, v: f64) -> Result<()> {
+    if v.is_finite() && v >= 0.0 {
+        return Ok(());
+    }
+    // The path is formatted only for an error: this runs for every row.
     let path = format!("{name}[{i}]");
     if !v.is_finite() {
         return Err(Error::new(ErrorCode::NotFinite, path, format!("expected a finite number, got {v}")));

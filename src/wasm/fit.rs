@@ -1,25 +1,25 @@
 //! The JavaScript binding of model fitting: `fit`, `fitSummaries`, the CSV
-//! reader `readTransactionsCsv` and the columnar scorer `scoreColumns`.
+//! reader `readTransactionsCsv` and the columnar scorer `scoreColumns`
+//! (which `Scorer.scoreMany` runs for columns, see `js/scorer.js`).
 //!
 //! Options objects may hold an `onProgress` function besides JSON data: it is
 //! taken out first, the rest is read and validated like any input.
 
 use super::{export, import};
-use crate::columnar::{
-    instants, score_columns, Columns, CustomerFigures, OwnedColumns, ProjectionOptions,
-};
+use crate::columnar::{instants, score_columns, ColumnOptions, Columns, OwnedColumns};
 use crate::config::Config;
-use crate::csv::{read_transactions, ColumnNames, CsvOptions, Delimiter, TransactionTable};
+use crate::csv::{read_transactions_with_progress, ColumnNames, CsvOptions, Delimiter, TransactionTable};
 use crate::customer::{Customer, Limits};
 use crate::error::{Error, ErrorCode};
 use crate::fit::{
     fit_summaries, fit_transactions, AbcRule, BgNbd, Convergence, FitInput, FitOptions, Fitted,
-    GammaGamma, Model, SummaryRow, Transactions, Unit,
+    GammaGamma, SummaryRow, Transactions, Unit,
 };
 use crate::json::{
-    expect_array, expect_bool, expect_count, expect_non_negative, expect_number, expect_str,
-    index_path, type_error, Json, Obj,
+    expect_array, expect_bool, expect_count, expect_in_range, expect_non_negative, expect_number,
+    expect_str, index_path, type_error, Json, Obj,
 };
+use crate::score::{ScoreOptions, Scorer, MAX_HORIZON_DAYS};
 use crate::satisfaction::satisfaction;
 use crate::time::expect_instant;
 use js_sys::{Array, Float64Array, Function, Int32Array, Object, Reflect, Uint32Array, Uint8Array};
@@ -448,6 +448,12 @@ fn summary_row(
     monetary: f64,
     path: &dyn Fn(&str) -> String,
 ) -> Result<SummaryRow, Error> {
+    let counts = frequency >= 0.0 && frequency.fract() == 0.0 && frequency <= f64::from(u32::MAX);
+    let times = [recency, t, monetary].iter().all(|v| v.is_finite() && *v >= 0.0) && recency <= t;
+    if counts && times {
+        // Paths are formatted only for an error: this runs for every row.
+        return Ok(SummaryRow { frequency: frequency as u32, recency, t, monetary_value: monetary });
+    }
     let frequency = expect_count(
         &Json::Num(frequency),
         &path("frequency"),
@@ -567,19 +573,14 @@ const CSV_KEYS: &[&str] = &[
 /// Reads transactions from CSV text into columns ready for `fit` and
 /// `scoreColumns`, with the customer ids in order of first appearance. Bad
 /// rows are skipped and reported by line (`errors`), or with `strict` the
-/// first one throws (path `line 17`).
+/// first one throws (path `line 17`). `onProgress` receives the share of the text read.
 #[wasm_bindgen(js_name = readTransactionsCsv, unchecked_return_type = "CsvTransactions")]
 pub fn read_transactions_csv(
     text: &str,
     #[wasm_bindgen(unchecked_param_type = "CsvOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let options = import(options.unwrap_or(JsValue::UNDEFINED), "options")?;
-    let options = if options == Json::Null {
-        Json::Obj(Vec::new())
-    } else {
-        options
-    };
-    let o = Obj::new(&options, "options", CSV_KEYS)?;
+    let Options { json, on_progress } = read_options(options)?;
+    let o = Obj::new(&json, "options", CSV_KEYS)?;
     let column = |key: &str, default: &str| -> Result<String, Error> {
         match o.get(key) {
             None => Ok(default.to_string()),
@@ -617,8 +618,10 @@ pub fn read_transactions_csv(
     if let Some(n) = o.opt("maxReported", |v, p| expect_count(v, p, 1e6))? {
         csv.max_reported = n as usize;
     }
-    let table = read_transactions(text, &columns, &csv)?;
-    csv_result(table)
+    let mut progress = Progress::new(on_progress);
+    let table = read_transactions_with_progress(text, &columns, &csv, &mut |f| progress.report(f));
+    progress.finish()?;
+    csv_result(table?)
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {
@@ -657,37 +660,30 @@ fn csv_result(t: TransactionTable) -> Result<JsValue, JsValue> {
     Ok(out.into())
 }
 
-const SCORE_KEYS: &[&str] = &["asOf", "customers", "months", "discountRate"];
+const SCORE_KEYS: &[&str] = &["asOf", "horizonDays", "customers", "segments"];
 
-/// Scores every customer of columnar transactions with a fitted model, into
-/// typed arrays indexed by customer: `recencyDays`, `frequency`, `monetary`,
-/// `abc` (1 = A, 2 = B, 3 = C, 0 = no transaction), `rfmR`/`rfmF`/`rfmM`,
-/// `probabilityAlive`, `expectedPurchases` and `lifetimeValue` over
-/// `months` (default 12) discounted at `discountRate` a month (default 0.01).
+/// Scores every customer of columnar transactions as `new Scorer(config)`
+/// scores each (what `scorer.scoreMany(columns)` runs), into typed arrays
+/// indexed by customer: `recencyDays`, `frequency`, `monetary`, `abc` (1 = A …
+/// 4 = D, 0 = none), `rfmR`/`rfmF`/`rfmM` (0 = none), `probabilityAlive`,
+/// `expectedPurchases`, `expectedAverageSpend` and `lifetimeValue` over
+/// `horizonDays` (NaN = none), and with `segments` (default true) the matched
+/// segments as bits: `segments[k * words + ⌊i / 32⌋]` bit `i % 32` is
+/// `segmentIds[i]`. `onProgress` receives the share of customers scored.
 #[wasm_bindgen(js_name = scoreColumns, unchecked_return_type = "ColumnScores")]
 pub fn score_columns_js(
-    #[wasm_bindgen(unchecked_param_type = "Model")] model: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ScorerConfig")] config: JsValue,
     #[wasm_bindgen(unchecked_param_type = "ColumnarTransactions")] transactions: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ScoreColumnsOptions")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_param_type = "ColumnScoreOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let model = Model::from_json(&import(model, "model")?)?;
-    let options = import(options.unwrap_or(JsValue::UNDEFINED), "options")?;
-    let options = if options == Json::Null {
-        Json::Obj(Vec::new())
-    } else {
-        options
-    };
-    let o = Obj::new(&options, "options", SCORE_KEYS)?;
-    let as_of_ms = read_as_of(&o)?;
-    let mut projection = ProjectionOptions::default();
-    o.set("months", &mut projection.months, |v, p| {
-        expect_count(v, p, 1200.0)
-    })?;
-    o.set(
-        "discountRate",
-        &mut projection.monthly_discount_rate,
-        expect_non_negative,
-    )?;
+    let config = import(config, "config")?;
+    let scorer = Scorer::new(&if config == Json::Null { Json::Obj(Vec::new()) } else { config })?;
+    let Options { json, on_progress } = read_options(options)?;
+    let o = Obj::new(&json, "options", SCORE_KEYS)?;
+    let mut score = ScoreOptions::from(read_as_of(&o)?);
+    o.set("horizonDays", &mut score.horizon_days, |v, p| expect_in_range(v, p, 0.0, MAX_HORIZON_DAYS))?;
+    let mut segments = true;
+    o.set("segments", &mut segments, expect_bool)?;
     let columns = read_columns(&transactions)?;
     let at_ms = instants(&columns.borrow())?;
     let customers = match o.opt("customers", |v, p| expect_count(v, p, f64::from(u32::MAX)))? {
@@ -700,35 +696,29 @@ pub fn score_columns_js(
         amount: &columns.amount,
         cost: columns.cost.as_deref(),
     };
-    let figures = CustomerFigures::from_transactions(&tx, as_of_ms, customers)?;
-    let s = score_columns(&model, figures, &projection)?;
+    let mut progress = Progress::new(on_progress);
+    let s = score_columns(&scorer, &tx, &ColumnOptions { score, customers, segments }, &mut |f| progress.report(f));
+    progress.finish()?;
+    let s = s?;
     let out = Object::new();
-    let f = &s.figures;
-    set(
-        &out,
-        "recencyDays",
-        &Float64Array::from(&f.recency_days[..]),
-    );
-    set(&out, "frequency", &Uint32Array::from(&f.orders[..]));
-    set(&out, "monetary", &Float64Array::from(&f.monetary[..]));
+    set(&out, "recencyDays", &Float64Array::from(&s.recency_days[..]));
+    set(&out, "frequency", &Uint32Array::from(&s.frequency[..]));
+    set(&out, "monetary", &Float64Array::from(&s.monetary[..]));
     set(&out, "abc", &Uint8Array::from(&s.abc[..]));
     set(&out, "rfmR", &Uint8Array::from(&s.rfm_r[..]));
     set(&out, "rfmF", &Uint8Array::from(&s.rfm_f[..]));
     set(&out, "rfmM", &Uint8Array::from(&s.rfm_m[..]));
-    set(
-        &out,
-        "probabilityAlive",
-        &Float64Array::from(&s.probability_alive[..]),
-    );
-    set(
-        &out,
-        "expectedPurchases",
-        &Float64Array::from(&s.expected_purchases[..]),
-    );
-    set(
-        &out,
-        "lifetimeValue",
-        &Float64Array::from(&s.lifetime_value[..]),
-    );
+    set(&out, "probabilityAlive", &Float64Array::from(&s.probability_alive[..]));
+    set(&out, "expectedPurchases", &Float64Array::from(&s.expected_purchases[..]));
+    set(&out, "expectedAverageSpend", &Float64Array::from(&s.expected_average_spend[..]));
+    set(&out, "lifetimeValue", &Float64Array::from(&s.lifetime_value[..]));
+    let ids = Array::new();
+    for d in scorer.segments().definitions() {
+        ids.push(&JsValue::from_str(&d.id));
+    }
+    set(&out, "segmentIds", &ids);
+    set(&out, "words", &JsValue::from_f64(s.words as f64));
+    let bits = s.segments.as_ref().map_or(JsValue::NULL, |b| Uint32Array::from(&b[..]).into());
+    set(&out, "segments", &bits);
     Ok(out.into())
 }

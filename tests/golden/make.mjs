@@ -1,6 +1,7 @@
 // Writes the golden data of tests/golden/:
 //   inputs.json   customers (seeded generator + a slice of the CDNOW sample), configs, cases
-//   model.json    BG/NBD + Gamma-Gamma + ABC/RFM model fitted on CDNOW as in tests/js/model.test.mjs
+//   model.json    BG/NBD + Gamma-Gamma + ABC/RFM model fitted on CDNOW as in tests/js/model.test.mjs,
+//                 with the satisfaction percentiles of the generated customers' surveys
 //   expected.json the native (Rust, x86-64) results for every case, written by tests/golden.rs
 //
 //   node tests/golden/make.mjs            # inputs + model (needs pkg/ built), then expected via cargo
@@ -132,7 +133,10 @@ for (const [, id, date, , dollars] of lines) {
 }
 const CDNOW_AS_OF = '1997-09-30T23:59:59.999Z';
 const { fit } = await import(new URL('../../pkg/node.js', import.meta.url));
-const model = fit([...byId.values()], { asOf: CDNOW_AS_OF, unit: 'weeks' });
+// The generated customers' surveys lent to the first CDNOW customers, so that the model
+// holds satisfaction percentiles (its purchase and spend models do not read surveys).
+const surveyed = [...byId.values()].map((c, i) => (generated[i]?.survey ? { ...c, survey: generated[i].survey } : c));
+const model = fit(surveyed, { asOf: CDNOW_AS_OF, unit: 'weeks' });
 // Every 24th CDNOW customer (99 of 2357), customer 0001 (the paper's worked example) first.
 const cdnow = [...byId.values()].filter((_, i) => i % 24 === 0);
 

@@ -1,10 +1,11 @@
 // Population-model fitting through the public API of the installed package:
 // the CDNOW reference fits (Fader, Hardie & Lee 2005), the model's shape,
-// progress, errors with paths, the CSV reader and columnar scoring.
+// progress, errors with paths, the CSV reader and columnar scoring
+// (Scorer.scoreMany on columns against the same customers as objects).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fit, fitSummaries, readTransactionsCsv, scoreColumns, CrmScoreError } from 'crmscore';
+import { fit, fitSummaries, readTransactionsCsv, scoreColumns, Scorer, CrmScoreError } from 'crmscore';
 
 const data = (name) => readFileSync(new URL(`../../data/cdnow/${name}`, import.meta.url), 'utf8');
 
@@ -185,28 +186,69 @@ test('readTransactionsCsv reports bad rows by line, or stops at the first with s
   assert.equal(long.errors[0].code, 'TOO_LARGE');
 });
 
-test('scoreColumns scores every customer into typed arrays with the model', () => {
+test('scoreMany on columns gives, customer by customer, what scoreMany on objects gives', () => {
   const csv = readTransactionsCsv(data('CDNOW_sample.txt'), { delimiter: 'whitespace', header: false, customerCol: 2, dateCol: 3, amountCol: 5 });
   const asOf = '1997-09-30T23:59:59.999Z';
   const model = fit(csv.transactions, { asOf });
-  const s = scoreColumns(model, csv.transactions, { asOf, customers: csv.customerIds.length + 1 });
+  const config = { model, abc: { a: 200, b: 50, serviceCost: { perOrder: 4 } }, lifetime: { discountRate: 0.05 } };
+  const scorer = new Scorer(config);
   const n = csv.customerIds.length;
-  assert.equal(s.abc.length, n + 1);
+  const options = { asOf, horizonDays: 273 };
+  const s = scorer.scoreMany(csv.transactions, { ...options, customers: n + 1 });
   assert.ok(s.abc instanceof Uint8Array && s.probabilityAlive instanceof Float64Array && s.frequency instanceof Uint32Array);
-  // The extra customer has no transaction.
-  assert.deepEqual([s.abc[n], s.frequency[n], s.rfmR[n]], [0, 0, 0]);
-  assert.ok(Number.isNaN(s.probabilityAlive[n]) && Number.isNaN(s.lifetimeValue[n]));
-  // The model's ABC shares are the shares of the scored classes.
-  const share = (k) => s.abc.filter((c) => c === k).length / n;
-  model.abc.customerShare.forEach((want, i) => assert.ok(Math.abs(share(i + 1) - want) < 1e-12, `class ${i + 1}`));
-  // Customer 0001: 3 purchases on 3 days up to asOf (x = 2), the last on 1997-08-02.
-  assert.equal(csv.customerIds[0], '0001');
-  assert.equal(s.frequency[0], 3);
-  assert.equal(s.recencyDays[0], 59);
-  assert.ok(s.probabilityAlive[0] > 0 && s.probabilityAlive[0] < 1);
-  assert.ok(s.expectedPurchases[0] > 0 && s.lifetimeValue[0] > 0);
-  // A bad model is refused.
-  assert.throws(() => scoreColumns({ ...model, version: 2 }, csv.transactions, { asOf }), { code: 'INVALID_MODEL', path: 'model.version' });
-  const broken = { ...model, bgnbd: { ...model.bgnbd, alpha: NaN } };
-  assert.throws(() => scoreColumns(broken, csv.transactions, { asOf }), { code: 'INVALID_MODEL', path: 'model.bgnbd.alpha' });
+  assert.equal(s.abc.length, n + 1);
+  // The same customers as objects: the rows of each index up to asOf (the columns hold later ones too).
+  const objects = Array.from({ length: n + 1 }, (_, i) => ({ id: i < n ? csv.customerIds[i] : 'none', orders: [] }));
+  const { customer, at, amount } = csv.transactions;
+  for (let i = 0; i < customer.length; i++) {
+    if (at[i] <= Date.parse(asOf)) objects[customer[i]].orders.push({ at: at[i], amount: amount[i] });
+  }
+  const results = scorer.scoreMany(objects, options);
+  const codes = ['A', 'B', 'C', 'D'];
+  const or = (v, none) => (v === null ? none : v);
+  results.forEach((r, k) => {
+    const v = r.value;
+    const p = v.predicted;
+    assert.deepEqual(
+      [s.recencyDays[k], s.frequency[k], s.monetary[k], codes[s.abc[k] - 1] ?? null, s.rfmR[k], s.rfmF[k], s.rfmM[k]],
+      [or(v.recencyDays, NaN), v.frequency, v.monetary, v.abc, v.rfm?.r ?? 0, v.rfm?.f ?? 0, v.rfm?.m ?? 0],
+      `customer ${k}`,
+    );
+    // Bit for bit: the same series in the same wasm module arithmetic.
+    assert.deepEqual(
+      [s.probabilityAlive[k], s.expectedPurchases[k], s.expectedAverageSpend[k], s.lifetimeValue[k]],
+      [p?.probabilityAlive ?? NaN, p?.expectedPurchases ?? NaN, or(p?.expectedAverageSpend ?? null, NaN), or(p?.lifetimeValue ?? null, NaN)],
+      `customer ${k}`,
+    );
+    const matched = s.segmentIds.filter((_, i) => (s.segments[k * s.words + (i >> 5)] >>> (i & 31)) & 1);
+    assert.deepEqual([...r.segments.map((m) => m.id)].sort(), [...matched].sort(), `customer ${k}`);
+  });
+  // Classes D exist (a cost to serve of 4 an order) and the extra index has no orders.
+  assert.ok(s.abc.includes(4));
+  assert.deepEqual([s.frequency[n], s.rfmR[n]], [0, 0]);
+  assert.ok(Number.isNaN(s.probabilityAlive[n]) && Number.isNaN(s.recencyDays[n]));
+  // scoreColumns(config, ...) is what scoreMany runs; without segments the figures are the same.
+  const fast = scoreColumns(config, csv.transactions, { ...options, customers: n + 1, segments: false });
+  assert.deepEqual({ ...fast, segments: s.segments }, s);
+  assert.equal(fast.segments, null);
+  // The scorer keeps the config it was built with.
+  config.abc.a = 1e9;
+  assert.deepEqual(scorer.scoreMany(csv.transactions, { ...options, customers: n + 1 }).abc, s.abc);
+  // Bad options and models are named.
+  assert.throws(() => scorer.scoreMany(csv.transactions, { asOf, months: 12 }), { code: 'UNKNOWN_FIELD', path: 'options.months' });
+  assert.throws(() => scorer.scoreMany(csv.transactions, { asOf, horizonDays: 4000 }), { code: 'OUT_OF_RANGE', path: 'options.horizonDays' });
+  assert.throws(() => scorer.scoreMany({ ...csv.transactions, customer: [...csv.transactions.customer] }, { asOf }), { code: 'INVALID_TYPE', path: 'customer' });
+  assert.throws(() => scoreColumns({ model: { ...model, version: 2 } }, csv.transactions, { asOf }), { code: 'INVALID_MODEL', path: 'model.version' });
+  const seen = [];
+  scorer.scoreMany(csv.transactions, { asOf, segments: false, onProgress: (f) => seen.push(f) });
+  assert.equal(seen.at(-1), 1);
+  assert.ok(seen.every((f, i) => i === 0 || f > seen[i - 1]));
+});
+
+test('readTransactionsCsv reports the share of the text read', () => {
+  const text = 'customer,date,amount\n' + Array.from({ length: 20_000 }, (_, i) => `c${i % 100},2026-11-01,${i % 50}`).join('\n');
+  const seen = [];
+  const r = readTransactionsCsv(text, { onProgress: (f) => seen.push(f) });
+  assert.equal(r.rows, 20_000);
+  assert.ok(seen.length >= 3 && seen.at(-1) === 1 && seen.every((f, i) => i === 0 || f > seen[i - 1]), `${seen}`);
 });

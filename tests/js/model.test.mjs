@@ -76,16 +76,52 @@ test('rules can read the predictions', () => {
 });
 
 test('bad models are refused at new Scorer({ model })', () => {
-  const refuse = (m, path) => assert.throws(() => new Scorer({ model: m }), (e) => {
+  const refuse = (m, code, path) => assert.throws(() => new Scorer({ model: m }), (e) => {
     assert.ok(e instanceof CrmScoreError);
-    assert.equal(e.code, 'INVALID_MODEL');
+    assert.equal(e.code, code);
     assert.equal(e.path, path);
     return true;
   });
-  refuse({ ...model, version: 2 }, 'model.version');
-  refuse({ ...model, bgnbd: { ...model.bgnbd, alpha: -1 } }, 'model.bgnbd.alpha');
-  refuse({ ...model, bgnbd: { ...model.bgnbd, r: NaN } }, 'model.bgnbd.r');
-  refuse({ ...model, gammaGamma: { ...model.gammaGamma, q: 'x' } }, 'model.gammaGamma.q');
-  refuse({ ...model, extra: 1 }, 'model.extra');
-  refuse('model.json', 'model');
+  refuse({ ...model, version: 2 }, 'INVALID_MODEL', 'model.version');
+  refuse({ ...model, bgnbd: { ...model.bgnbd, r: NaN } }, 'INVALID_MODEL', 'model.bgnbd.r');
+  refuse({ ...model, gammaGamma: { ...model.gammaGamma, q: 'x' } }, 'INVALID_MODEL', 'model.gammaGamma.q');
+  refuse({ ...model, extra: 1 }, 'INVALID_MODEL', 'model.extra');
+  refuse('model.json', 'INVALID_MODEL', 'model');
+  // Parameters outside the ranges where every prediction is finite.
+  refuse({ ...model, bgnbd: { ...model.bgnbd, alpha: -1 } }, 'OUT_OF_RANGE', 'model.bgnbd.alpha');
+  refuse({ ...model, bgnbd: { ...model.bgnbd, r: 1e308 } }, 'OUT_OF_RANGE', 'model.bgnbd.r');
+  // 3 days is the least α: 0.4 weeks is 2.8 days.
+  refuse({ ...model, bgnbd: { ...model.bgnbd, alpha: 0.4 } }, 'OUT_OF_RANGE', 'model.bgnbd.alpha');
+  refuse({ ...model, gammaGamma: { ...model.gammaGamma, q: 1 } }, 'OUT_OF_RANGE', 'model.gammaGamma.q');
+  assert.throws(() => new Scorer({ model: { ...model, gammaGamma: { ...model.gammaGamma, q: 0.9 } } }), {
+    message: 'model.gammaGamma.q: expected a number above 1 and at most 1000000, got 0.9: ' +
+      'outside it the expected spend of a customer without repeat purchases is infinite',
+  });
+  // At the edges of the ranges every customer still gets finite predictions.
+  const edge = new Scorer({ model: { ...model, bgnbd: { ...model.bgnbd, r: 20, alpha: 3 / 7 }, gammaGamma: { ...model.gammaGamma, q: 1.000001 } } });
+  const p = edge.score({ id: 'new', orders: [{ at: '1997-09-30', amount: 10 }] }, { asOf, horizonDays: 3650 }).value.predicted;
+  assert.ok(Object.values(p).every(Number.isFinite), JSON.stringify(p));
+});
+
+test('satisfaction zones come from the percentiles of the fitted surveys', () => {
+  // Seven CDNOW customers answer a survey: gaps −2, −1, 0, 0.5, 1, 2, 3 (perception − expectation).
+  // Linear interpolation: p15 at h = 6 × 0.15 = 0.9 → −2 + 0.9 = −1.1; p85 at h = 5.1 → 2 + 0.1 = 2.1.
+  const gaps = [-2, -1, 0, 0.5, 1, 2, 3];
+  const surveyed = [...customers.values()].map((c, i) =>
+    i < gaps.length ? { ...c, survey: { expectation: { service: 4 }, perception: { service: 4 + gaps[i] } } } : c);
+  const withSurveys = fit(surveyed, { asOf, unit: 'weeks' });
+  assert.ok(Math.abs(withSurveys.satisfaction.p15 + 1.1) < 1e-12 && Math.abs(withSurveys.satisfaction.p85 - 2.1) < 1e-12, JSON.stringify(withSurveys.satisfaction));
+  const scorer = new Scorer({ model: withSurveys });
+  const zone = (gap) => scorer.score({ id: 'c', survey: gap === undefined ? undefined : { expectation: { service: 4 }, perception: { service: 4 + gap } } }, { asOf }).satisfaction.zone;
+  assert.equal(zone(-1.5), 'least-satisfied');
+  assert.equal(zone(-1), 'middle');
+  assert.equal(zone(2), 'middle');
+  assert.equal(zone(2.5), 'most-satisfied');
+  assert.equal(zone(undefined), null);
+  // A model without surveys places nobody.
+  assert.equal(new Scorer({ model }).score({ id: 'c', survey: { expectation: { a: 4 }, perception: { a: 1 } } }, { asOf }).satisfaction.zone, null);
+  // Rules read the zone.
+  const rules = new Scorer({ model: withSurveys, builtinSegments: false, segments: [{ id: 'at-risk-unhappy', when: "satisfaction.zone == 'least-satisfied'", goal: 'care' }] });
+  const unhappy = { id: 'u', survey: { expectation: { service: 5 }, perception: { service: 2 } } };
+  assert.deepEqual(rules.score(unhappy, { asOf }).segments.map((s) => s.id), ['at-risk-unhappy']);
 });

@@ -16,7 +16,12 @@ const withModel = new Scorer({ model }).score(customer, { asOf: '2026-11-22', ho
 const alive: number | undefined = withModel.value.predicted?.probabilityAlive;
 const explained: boolean = scorer.explain(customer)[0].matched;
 const next: string | undefined = result.nextBestAction?.segment;
+const columns = { customer: new Uint32Array([0]), at: new Float64Array([Date.now()]), amount: new Float64Array([10]) };
+const scored: Float64Array = scorer.scoreMany(columns, { asOf: Date.now(), horizonDays: 90, segments: false }).lifetimeValue;
+const zone: 'least-satisfied' | 'middle' | 'most-satisfied' | null = result.satisfaction.zone;
 
+// @ts-expect-error columns give typed arrays, not results
+const notResults: ScoreResult[] = scorer.scoreMany(columns);
 // @ts-expect-error frequency is a number
 const wrong: string = result.value.frequency;
 // @ts-expect-error amount must be a number
@@ -40,4 +45,4 @@ const next: string | undefined = result.nextBestAction?.segment;
     console.log(code, path);
   }
 }
-console.log(many, frequency, abc, stage, wrong, badOrder, typo, alive, explained, next);
+console.log(many, frequency, abc, stage, wrong, badOrder, typo, alive, explained, next, scored, zone, notResults);
