@@ -59,31 +59,38 @@ pub fn predict(c: &Customer, as_of: i64, model: &Model, horizon_days: f64, yearl
     let bgnbd = &model.bgnbd.as_ref()?.params;
     let unit_days = model.unit.days();
     let (rfm, spend) = summary(c, as_of, unit_days)?;
-    let expected_purchases = bgnbd.expected_purchases(horizon_days / unit_days, rfm).ok()?;
     let expected_average_spend =
         model.gamma_gamma.as_ref().and_then(|g| g.params.conditional_expected_average_spend(rfm.x, spend));
-    let lifetime_value = match expected_average_spend {
-        Some(s) => {
-            let monthly = (1.0 + yearly_discount_rate).powf(1.0 / 12.0);
-            let mut ends = Vec::new();
-            let mut end = 0.0;
-            while end < horizon_days {
-                end = (end + 30.0).min(horizon_days);
-                ends.push(end);
-            }
-            // All monthly horizons in one pass of the series.
-            let horizons: Vec<f64> = ends.iter().map(|end| end / unit_days).collect();
-            let cumulative = bgnbd.expected_purchases_at(&horizons, rfm).ok()?;
-            let (mut value, mut before) = (0.0, 0.0);
-            for (end, cumulative) in ends.iter().zip(cumulative) {
-                value += s * (cumulative - before) / monthly.powf(end / 30.0);
-                before = cumulative;
-            }
-            Some(value)
-        }
-        None => None,
+    // With a spend model, the expected purchases at every month end, all in one
+    // pass of the series; the last month ends at the horizon itself.
+    let ends = match expected_average_spend {
+        Some(_) => month_ends(horizon_days),
+        None => vec![horizon_days],
     };
+    let horizons: Vec<f64> = ends.iter().map(|end| end / unit_days).collect();
+    let cumulative = bgnbd.expected_purchases_at(&horizons, rfm).ok()?;
+    let expected_purchases = cumulative.last().copied().unwrap_or(0.0);
+    let lifetime_value = expected_average_spend.map(|s| {
+        let monthly = (1.0 + yearly_discount_rate).powf(1.0 / 12.0);
+        let (mut value, mut before) = (0.0, 0.0);
+        for (end, cumulative) in ends.iter().zip(cumulative) {
+            value += s * (cumulative - before) / monthly.powf(end / 30.0);
+            before = cumulative;
+        }
+        value
+    });
     Some(Predicted { probability_alive: bgnbd.probability_alive(rfm), expected_purchases, expected_average_spend, lifetime_value })
+}
+
+/// The ends of the 30-day steps up to `horizon_days`, the last one shortened to end there.
+fn month_ends(horizon_days: f64) -> Vec<f64> {
+    let mut ends = Vec::new();
+    let mut end = 0.0;
+    while end < horizon_days {
+        end = (end + 30.0).min(horizon_days);
+        ends.push(end);
+    }
+    ends
 }
 
 #[cfg(test)]
