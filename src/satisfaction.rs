@@ -92,7 +92,7 @@ pub struct Satisfaction {
 ///
 /// ```
 /// use crmscore::{config::Config, customer::{Customer, Limits}, json::Json, satisfaction::{satisfaction, Level}};
-/// let v: Json = serde_json::from_str(r#"{"id": "a", "survey": {
+/// let v: Json = serde_json::from_str(r#"{"id": "a", "orders": [], "survey": {
 ///     "expectation": {"product": 4, "service": 4}, "perception": {"product": 5, "service": 4}}}"#).unwrap();
 /// let c = Customer::from_json(&v, 0, &Limits::default()).unwrap();
 /// let s = satisfaction(&c, &Config::default().satisfaction);

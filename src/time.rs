@@ -29,8 +29,11 @@ pub fn parse_instant(text: &str) -> std::result::Result<i64, String> {
     }
     let (date, rest) = s.split_at(10);
     let (y, m, d) = parse_date(date).ok_or_else(|| invalid(text))?;
-    if !(1900..=2999).contains(&y) || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return Err(format!("{text:?} is not a calendar date"));
+    }
+    if !(1900..=2999).contains(&y) {
+        return Err(format!("{text:?} is outside the years 1900 to 2999 that instants may take"));
     }
     let mut ms = days_from_civil(y, m, d) * DAY_MS;
     if rest.is_empty() {
@@ -50,11 +53,12 @@ fn invalid(text: &str) -> String {
     )
 }
 
+/// The value of a run of 1 to 9 ASCII digits.
 fn digits(s: &str) -> Option<i64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.is_empty() || s.len() > 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    s.parse().ok()
+    Some(s.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
 }
 
 fn parse_date(s: &str) -> Option<(i64, i64, i64)> {

@@ -84,7 +84,7 @@ fn store_category_names_are_configuration() {
 fn rfm_rules_agree_with_the_rfm_table_on_all_125_cells() {
     let s = scorer(CONFIG);
     let at = parse_instant("2026-11-22").unwrap();
-    let customer = crmscore::customer::Customer::from_json(&Json::parse(r#"{"id": "x"}"#).unwrap(), at, &Default::default()).unwrap();
+    let customer = crmscore::customer::Customer::from_json(&Json::parse(r#"{"id": "x", "orders": []}"#).unwrap(), at, &Default::default()).unwrap();
     let rfm_ids = [
         "champions", "loyal-customers", "potential-loyalists", "new-customers", "promising", "need-attention",
         "about-to-sleep", "at-risk", "cant-lose-them", "hibernating", "lost",
