@@ -391,7 +391,7 @@ impl Library {
 
     /// Evaluates every rule for a scored customer, in dependency order.
     fn run(&self, c: &Customer, r: &ScoreResult, as_of: i64, each: &mut dyn FnMut(usize, &Program, &Context<'_>)) -> Vec<Option<bool>> {
-        let categories: Vec<String> = r.value.categories.keys().cloned().collect();
+        let categories: Vec<String> = r.value.categories.keys().map(str::to_string).collect();
         let mut slots = slots(c, r, &categories);
         slots.extend(self.store.iter().map(|s| Slot::Str(s)));
         let bought = |cat: &str| r.value.categories.get(cat).copied().unwrap_or(0);
