@@ -165,22 +165,22 @@ pub fn format_instant(ms: i64) -> String {
     let days = ms.div_euclid(DAY_MS);
     let rem = ms.rem_euclid(DAY_MS);
     let (y, m, d) = civil_from_days(days);
-    // Written digit by digit: this runs three times for every customer scored.
-    let mut out = String::with_capacity(24);
-    let mut push = |n: i64, width: u32, sep: char| {
-        for p in (0..width).rev() {
-            out.push(char::from(b'0' + (n / 10i64.pow(p) % 10) as u8));
+    // Written digit by digit into a fixed buffer: this runs three times for every customer scored.
+    let mut out = *b"0000-00-00T00:00:00.000Z";
+    let mut put = |at: usize, width: usize, mut n: i64| {
+        for i in (at..at + width).rev() {
+            out[i] = b'0' + (n % 10) as u8;
+            n /= 10;
         }
-        out.push(sep);
     };
-    push(y, 4, '-');
-    push(m, 2, '-');
-    push(d, 2, 'T');
-    push(rem / 3_600_000, 2, ':');
-    push(rem / 60_000 % 60, 2, ':');
-    push(rem / 1000 % 60, 2, '.');
-    push(rem % 1000, 3, 'Z');
-    out
+    put(0, 4, y);
+    put(5, 2, m);
+    put(8, 2, d);
+    put(11, 2, rem / 3_600_000);
+    put(14, 2, rem / 60_000 % 60);
+    put(17, 2, rem / 1000 % 60);
+    put(20, 3, rem % 1000);
+    out.iter().map(|&b| char::from(b)).collect()
 }
 
 /// Reads an instant field of the input: an ISO 8601 string or epoch milliseconds.

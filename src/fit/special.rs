@@ -159,16 +159,16 @@ pub fn ln_power_series(coefficient: impl Fn(f64) -> f64, zs: &[f64]) -> Vec<Opti
             break;
         }
         let c = coefficient(n as f64);
-        for (i, partial) in partials.iter_mut().enumerate() {
-            if !open[i] {
+        for ((partial, open), (&z, out)) in partials.iter_mut().zip(&mut open).zip(zs.iter().zip(&mut out)) {
+            if !*open {
                 continue;
             }
-            match partial.add(c * zs[i]) {
+            match partial.add(c * z) {
                 Step::More => continue,
-                Step::Done(v) => out[i] = Some(v),
+                Step::Done(v) => *out = Some(v),
                 Step::Failed => {}
             }
-            open[i] = false;
+            *open = false;
             left -= 1;
         }
     }
@@ -214,7 +214,8 @@ impl Partial {
             self.shift += RESCALE.ln();
         }
         let r = rho.abs();
-        if r < 1.0 && self.term.abs() * r / (1.0 - r) <= SERIES_EPS * self.sum.abs() {
+        // The tail bound |t|·r/(1 − r) against the sum, multiplied out: one division fewer per term.
+        if r < 1.0 && self.term.abs() * r <= SERIES_EPS * self.sum.abs() * (1.0 - r) {
             return Step::Done(to_log(self.sum, self.shift));
         }
         Step::More
