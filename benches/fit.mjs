@@ -4,15 +4,21 @@
 //   npm run build && node benches/fit.mjs    (or: node benches/fit.mjs path/to/pkg, or CRMSCORE_PKG=path/to/pkg)
 //
 // 1. CDNOW (2,357 customers): fitSummaries on the published summary, and fit on
-//    the raw transactions (columnar, read with readTransactionsCsv).
+//    the raw transactions, columnar (read with readTransactionsCsv) and as the
+//    customer objects Scorer.score takes (JSON import, validation, then the same
+//    fit). The peer, Python lifetimes on the same summary, is timed here too when
+//    LIFETIMES_PYTHON names a Python with lifetimes installed (benches/lifetimes_fit.py).
 // 2. A generated base of 1,000,000 customers and 10,000,000 transactions
-//    (seeded, so every run fits the same data): fit from columns.
+//    (seeded, so every run fits the same data): fit from columns, and whether it converged.
 // 3. Scoring with the fitted model, in customers per second: columnar input
-//    (scoreColumns over the whole base, 12-month projection) and object input
-//    (new Scorer({ model }).scoreMany on 100,000 of its customers, 365-day horizon).
+//    (scorer.scoreMany on the whole base's columns, 365-day horizon: the model's
+//    figures alone, then with the 16 built-in segments) and object input
+//    (scorer.scoreMany on 100,000 of its customers as objects).
 //
 // Native figures of the same maths: cargo run --release --example bench_fit
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -20,7 +26,7 @@ import { pathToFileURL } from 'node:url';
 const given = process.argv[2] ?? process.env.CRMSCORE_PKG;
 const entry = (p) => (p.startsWith('file:') ? p : pathToFileURL(resolve(p.endsWith('.js') ? p : `${p}/node.js`)).href);
 const pkg = given ? entry(given) : new URL('../pkg/node.js', import.meta.url).href;
-const { fit, fitSummaries, readTransactionsCsv, scoreColumns, Scorer } = await import(pkg);
+const { fit, fitSummaries, readTransactionsCsv, Scorer } = await import(pkg);
 const data = (name) => readFileSync(new URL(`../data/cdnow/${name}`, import.meta.url), 'utf8');
 
 /** Median of `runs` timed calls of `f` after `warmup` untimed ones, in ms. */
@@ -51,8 +57,25 @@ const calibration = '1997-09-30T23:59:59.999Z';
 console.log('CDNOW sample, 2,357 customers (median of 21 runs):');
 console.log(`  fitSummaries, rows as objects:  ${time(() => fitSummaries(rows), 21).toFixed(1)} ms`);
 console.log(`  fitSummaries, Float64Array columns: ${time(() => fitSummaries(columns), 21).toFixed(1)} ms`);
-console.log('  (peer: Python lifetimes fits BG/NBD + Gamma-Gamma on this summary in about 80 ms on the reference machine)');
+if (process.env.LIFETIMES_PYTHON) {
+  const script = fileURLToPath(new URL('./lifetimes_fit.py', import.meta.url));
+  const peer = JSON.parse(execFileSync(process.env.LIFETIMES_PYTHON, [script, '0', '21'], { encoding: 'utf8' }));
+  console.log(`  peer: Python lifetimes ${peer.versions.lifetimes} (scipy ${peer.versions.scipy}), BG/NBD + Gamma-Gamma on the same summary: ${peer.fitMs.toFixed(1)} ms`);
+} else {
+  console.log('  peer: Python lifetimes 0.11.3, BG/NBD + Gamma-Gamma on the same summary, measured on this machine: 149 ms (set LIFETIMES_PYTHON to time it in this run)');
+}
 console.log(`  fit, 6,919 columnar transactions: ${time(() => fit(sample.transactions, { asOf: calibration }), 21).toFixed(1)} ms`);
+// The sample as customer objects with ISO dates, as tests/js/model.test.mjs builds them.
+const objects = new Map();
+for (const line of data('CDNOW_sample.txt').trim().split('\n')) {
+  const [, id, d, , dollars] = line.trim().split(/\s+/);
+  const at = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+  if (at > '1997-09-30') continue;
+  if (!objects.has(id)) objects.set(id, { id, orders: [] });
+  objects.get(id).orders.push({ at, amount: Number(dollars) });
+}
+const sampleCustomers = [...objects.values()];
+console.log(`  fit, the same as ${sampleCustomers.length.toLocaleString('en')} customer objects: ${time(() => fit(sampleCustomers, { asOf: calibration }), 21).toFixed(1)} ms`);
 const csvText = data('CDNOW_master.txt');
 console.log(`  readTransactionsCsv, CDNOW master (69,659 lines): ${time(() => readTransactionsCsv(csvText, { delimiter: 'whitespace', customerCol: 'customer_id', dateCol: 'date', amountCol: 'dollar_value' }), 5, 1).toFixed(1)} ms`);
 
@@ -116,20 +139,24 @@ let fraction = 0;
 t = performance.now();
 const model = fit(base, { asOf, allowUnconverged: true, onProgress: (f) => { fraction = f; } });
 const fitMs = performance.now() - t;
-console.log(`  fit (columnar, one run): ${fitMs.toFixed(0)} ms; converged ${model.bgnbd.converged}/${model.gammaGamma?.converged}; progress reached ${fraction}`);
+const converged = (m) => (m === undefined ? 'not fitted' : m.converged ? 'converged' : 'NOT converged');
+console.log(`  fit (columnar, one run, allowUnconverged): ${fitMs.toFixed(0)} ms; BG/NBD ${converged(model.bgnbd)}, Gamma-Gamma ${converged(model.gammaGamma)}; progress reached ${fraction}`);
 console.log(`  BG/NBD r=${model.bgnbd.r.toPrecision(4)} alpha=${model.bgnbd.alpha.toPrecision(4)} a=${model.bgnbd.a.toPrecision(4)} b=${model.bgnbd.b.toPrecision(4)}`);
 
 const perSecond = (n, ms) => Math.round(n / (ms / 1000)).toLocaleString('en');
-const scoreMs = time(() => scoreColumns(model, base, { asOf, customers: 1_000_000 }), 3, 1);
-console.log(`  scoreColumns, columnar input (12-month projection): ${scoreMs.toFixed(0)} ms = ${perSecond(1_000_000, scoreMs)} customers/s`);
+const scorer = new Scorer({ model });
+const columnar = { asOf, customers: 1_000_000 };
+const fastMs = time(() => scorer.scoreMany(base, { ...columnar, segments: false }), 3, 1);
+console.log(`  scoreMany, columnar input with the model (365-day horizon), model figures only: ${fastMs.toFixed(0)} ms = ${perSecond(1_000_000, fastMs)} customers/s`);
+const segmentsMs = time(() => scorer.scoreMany(base, columnar), 1, 0);
+console.log(`  scoreMany, columnar input with the model and the 16 built-in segments: ${segmentsMs.toFixed(0)} ms = ${perSecond(1_000_000, segmentsMs)} customers/s`);
 
 // The first 100,000 customers of the base as objects (orders as epoch ms).
-const objects = [];
+const many = [];
 for (let i = 0; i < base.customer.length && base.customer[i] < 100_000; i++) {
   const c = base.customer[i];
-  if (objects.length === c) objects.push({ id: c, orders: [] });
-  objects[c].orders.push({ at: base.at[i], amount: base.amount[i] });
+  if (many.length === c) many.push({ id: c, orders: [] });
+  many[c].orders.push({ at: base.at[i], amount: base.amount[i] });
 }
-const scorer = new Scorer({ model });
-const manyMs = time(() => scorer.scoreMany(objects, { asOf }), 3, 1);
-console.log(`  scoreMany, object input with the model (365-day horizon): ${objects.length.toLocaleString('en')} customers in ${manyMs.toFixed(0)} ms = ${perSecond(objects.length, manyMs)} customers/s`);
+const manyMs = time(() => scorer.scoreMany(many, { asOf }), 3, 1);
+console.log(`  scoreMany, object input with the model (365-day horizon): ${many.length.toLocaleString('en')} customers in ${manyMs.toFixed(0)} ms = ${perSecond(many.length, manyMs)} customers/s`);

@@ -17,13 +17,18 @@ export class CrmScoreError extends Error {
 /** Marks a non-finite number so that it is reported, not read as the `null` JSON would make it. */
 export const NON_FINITE = '\u0000';
 
-function keepNonFinite(_key, value) {
-  return typeof value === 'number' && !Number.isFinite(value) ? NON_FINITE + value : value;
+// Keeps what JSON would write as `null`: NaN and ±Infinity marked, an invalid
+// `Date` as the text "Invalid Date" (`value` is what its toJSON gave, null;
+// `this[key]` is the Date itself), so that validation names what it found.
+function keepNonFinite(key, value) {
+  if (typeof value === 'number' && !Number.isFinite(value)) return NON_FINITE + value;
+  const raw = this[key];
+  return raw instanceof Date && Number.isNaN(raw.getTime()) ? 'Invalid Date' : value;
 }
 
 /** The JSON text of an input (undefined for undefined or a function); throws for BigInt and cycles. */
 export function toJson(value) {
   const text = JSON.stringify(value);
-  // JSON writes NaN and ±Infinity as null: only then is the slower marking pass needed.
+  // JSON writes NaN, ±Infinity and invalid Dates as null: only then is the slower marking pass needed.
   return text === undefined || !text.includes('null') ? text : JSON.stringify(value, keepNonFinite);
 }

@@ -1,19 +1,22 @@
-/** An instant: an ISO 8601 date (`2026-11-22`, midnight UTC) or date-time, or epoch milliseconds. */
-export type Instant = string | number;
+/**
+ * An instant: an ISO 8601 date (`2026-11-22`, midnight UTC) or date-time (UTC unless it has an
+ * offset), epoch milliseconds, or a `Date`; years 1900 to 2999.
+ */
+export type Instant = string | number | Date;
 
 /** One order of a customer. */
 export interface Order {
   /** When the order was placed. */
   at: Instant;
-  /** What the customer paid (finite, >= 0). */
+  /** What the customer paid (finite, 0 to 1e15). */
   amount: number;
-  /** What the order cost the store, when known; margin = amount - cost. */
+  /** What the order cost the store, when known (0 to 1e15); margin = amount - cost. */
   cost?: number;
-  /** Product category, e.g. `"books"`. */
+  /** Product category, e.g. `"books"` (at most 256 characters). */
   category?: string;
-  /** Discount granted on the order, in money; > 0 marks a discounted order. */
+  /** Money off the list price (0 to 1e15; `amount` is what was paid); > 0 marks a discounted order. */
   discount?: number;
-  /** Sales channel, e.g. `"web"`, `"promotion"`. */
+  /** Sales channel, e.g. `"web"`, `"promotion"` (at most 256 characters). */
   channel?: string;
   /** The account the order came from: a customer's value is summed over all their accounts. */
   accountId?: string | number;
@@ -21,7 +24,7 @@ export interface Order {
 
 /** Survey answers, per dimension (product, service, image...). */
 export interface Survey {
-  /** What the customer expected, per dimension. */
+  /** What the customer expected, per dimension (numbers from 0 to 1e15, on any scale). */
   expectation?: Record<string, number>;
   /** What the customer perceived, per dimension (same dimensions as `expectation`). */
   perception?: Record<string, number>;
@@ -31,12 +34,17 @@ export interface Survey {
   nps?: number;
 }
 
-/** A customer to score. */
+/**
+ * A customer to score. `undefined` fields count as absent (as in JSON); a field
+ * holding a function or a symbol is dropped the same way, so pass plain data.
+ */
 export interface Customer {
+  /** A non-empty string of at most 256 characters, or a number. */
   id: string | number;
   /** When the customer was first seen (tenure starts at the earlier of this and the first order). */
   firstSeen?: Instant;
-  orders?: Order[];
+  /** Every order, in any order (`[]` for a potential customer who has not bought yet). */
+  orders: Order[];
   survey?: Survey;
   /** Complaints received (a whole number). */
   complaints?: number;

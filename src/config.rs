@@ -5,7 +5,9 @@ use crate::customer::Limits;
 use crate::fit::{Model, RfmEdges, SatisfactionCuts};
 use crate::segment::SegmentLimits;
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::{expect_array, expect_bool, expect_in_range, expect_non_negative, expect_number, expect_str, index_path, Json, Obj};
+use crate::json::{
+    expect_array, expect_bool, expect_in_range, expect_non_negative, expect_number, expect_str, format_number, index_path, Json, Obj,
+};
 
 /// Lifetime-value projection (`config.lifetime`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -210,20 +212,27 @@ impl Config {
                 "limits",
                 &["maxOrders", "maxBatch", "maxSegments", "maxRuleLength", "maxRuleDepth", "maxRuleNodes"],
             )?;
-            let count = |v: &Json, p: &str| expect_in_range(v, p, 1.0, 1e9).map(|n| n as usize);
-            let upto = |max: usize| move |v: &Json, p: &str| expect_in_range(v, p, 1.0, max as f64).map(|n| n as usize);
-            lo.set("maxOrders", &mut c.limits.max_orders, count)?;
-            lo.set("maxBatch", &mut c.limits.max_batch, count)?;
+            let upto = |max: usize| move |v: &Json, p: &str| expect_limit(v, p, max);
+            lo.set("maxOrders", &mut c.limits.max_orders, upto(1_000_000_000))?;
+            lo.set("maxBatch", &mut c.limits.max_batch, upto(1_000_000_000))?;
             let s = &mut c.segment_limits;
             lo.set("maxSegments", &mut s.max_segments, upto(MAX_SEGMENTS_CAP))?;
             lo.set("maxRuleLength", &mut s.rule.max_len, upto(MAX_RULE_LENGTH_CAP))?;
-            lo.set("maxRuleDepth", &mut s.rule.max_depth, |v, p| {
-                expect_in_range(v, p, 1.0, crate::rules::Limits::DEPTH_CAP as f64).map(|n| n as usize)
-            })?;
+            lo.set("maxRuleDepth", &mut s.rule.max_depth, upto(crate::rules::Limits::DEPTH_CAP))?;
             lo.set("maxRuleNodes", &mut s.rule.max_nodes, upto(MAX_RULE_NODES_CAP))?;
         }
         Ok(c)
     }
+}
+
+/// A limit: a whole number from 1 to `max`.
+fn expect_limit(v: &Json, path: &str, max: usize) -> Result<usize> {
+    let n = expect_number(v, path)?;
+    if n < 1.0 || n.fract() != 0.0 || n > max as f64 {
+        let msg = format!("expected a whole number from 1 to {max}, got {}", format_number(n));
+        return Err(Error::new(ErrorCode::OutOfRange, path, msg));
+    }
+    Ok(n as usize)
 }
 
 fn ordered(path: &str, lower: (&str, f64), upper: (&str, f64)) -> Result<()> {

@@ -108,16 +108,12 @@ impl Customer {
     /// ```
     pub fn from_json(v: &Json, as_of: i64, limits: &Limits) -> Result<Customer> {
         let o = Obj::new(v, "", CUSTOMER_KEYS)?;
-        let id = match o.req("id")? {
-            Json::Str(s) if !s.is_empty() => s.clone(),
-            Json::Num(n) if n.is_finite() => crate::json::format_number(*n),
-            other => return Err(type_error("id", "a non-empty string or a number", other)),
-        };
+        let id = read_id(o.req("id")?, "id")?;
         let first_seen = o.opt("firstSeen", expect_instant)?;
         if let Some(at) = first_seen {
             not_after(at, as_of, "firstSeen")?;
         }
-        let items = o.opt("orders", |v, p| expect_array(v, p, limits.max_orders))?.unwrap_or(&[]);
+        let items = expect_array(o.req("orders")?, "orders", limits.max_orders)?;
         let mut orders = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             // Paths are built only for an error: this loop runs for every order of every customer.
@@ -158,8 +154,36 @@ fn not_after(at: i64, as_of: i64, path: &str) -> Result<()> {
     Ok(())
 }
 
+/// Longest id, category, channel or account id, in characters: names, not documents.
+pub const MAX_NAME_CHARS: usize = 256;
+
+/// A name of at most [`MAX_NAME_CHARS`] characters.
+fn expect_name(v: &Json, path: &str) -> Result<String> {
+    let s = expect_str(v, path)?;
+    check_name(s, path)?;
+    Ok(s.to_string())
+}
+
+fn check_name(s: &str, path: &str) -> Result<()> {
+    if s.len() > MAX_NAME_CHARS && s.chars().count() > MAX_NAME_CHARS {
+        let msg = format!("expected at most {MAX_NAME_CHARS} characters, got {}", s.chars().count());
+        return Err(Error::new(ErrorCode::TooLarge, path, msg));
+    }
+    Ok(())
+}
+
+/// An id: a non-empty string of at most [`MAX_NAME_CHARS`] characters, or a
+/// number (kept in the decimal form JavaScript prints it in).
+fn read_id(v: &Json, path: &str) -> Result<String> {
+    match v {
+        Json::Str(s) if !s.is_empty() => check_name(s, path).map(|()| s.clone()),
+        Json::Num(n) if n.is_finite() => Ok(crate::json::format_number(*n)),
+        other => Err(type_error(path, "a non-empty string or a number", other)),
+    }
+}
+
 fn opt_string(o: &Obj, key: &str) -> Result<Option<String>> {
-    o.opt(key, |v, p| expect_str(v, p).map(str::to_string))
+    o.opt(key, expect_name)
 }
 
 /// Reads an order; error paths are relative to the order.
@@ -172,11 +196,7 @@ fn read_order(v: &Json) -> Result<Order> {
         category: opt_string(&o, "category")?,
         discount: o.opt("discount", expect_non_negative)?,
         channel: opt_string(&o, "channel")?,
-        account_id: match o.get("accountId") {
-            Some(Json::Num(n)) if n.is_finite() => Some(crate::json::format_number(*n)),
-            Some(v) => Some(expect_str(v, &o.path_of("accountId"))?.to_string()),
-            None => None,
-        },
+        account_id: o.opt("accountId", read_id)?,
     })
 }
 
@@ -300,21 +320,21 @@ mod tests {
             err(r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": 3, "ammount": 3}]}"#),
             "orders[0].ammount: unknown field \"ammount\" (did you mean \"amount\"?)"
         );
-        assert_eq!(err(r#"{"id": "a", "complaints": 1.5}"#), "complaints: expected a whole number from 0 to 1000000000, got 1.5");
-        assert_eq!(err(r#"{"id": "a", "survey": {"nps": 11}}"#), "survey.nps: expected a number from 0 to 10, got 11");
+        assert_eq!(err(r#"{"id": "a", "orders": [], "complaints": 1.5}"#), "complaints: expected a whole number from 0 to 1000000000, got 1.5");
+        assert_eq!(err(r#"{"id": "a", "orders": [], "survey": {"nps": 11}}"#), "survey.nps: expected a number from 0 to 10, got 11");
     }
 
     #[test]
     fn survey_dimensions_must_line_up() {
         assert_eq!(
-            err(r#"{"id": "a", "survey": {"expectation": {"price": 4}, "perception": {"service": 4}}}"#),
+            err(r#"{"id": "a", "orders": [], "survey": {"expectation": {"price": 4}, "perception": {"service": 4}}}"#),
             "survey.perception.price: dimension \"price\" has an expectation but no perception"
         );
         assert_eq!(
-            err(r#"{"id": "a", "survey": {"expectation": {"price": 4}, "perception": {"price": 4}, "weights": {"servce": 2}}}"#),
+            err(r#"{"id": "a", "orders": [], "survey": {"expectation": {"price": 4}, "perception": {"price": 4}, "weights": {"servce": 2}}}"#),
             "survey.weights.servce: weight for dimension \"servce\", which has no expectation and perception"
         );
-        let c = read(r#"{"id": "a", "survey": {"expectation": {"price": 4, "service": 3}, "perception": {"service": 5, "price": 3}, "weights": {"price": 2}, "nps": 9}}"#).unwrap();
+        let c = read(r#"{"id": "a", "orders": [], "survey": {"expectation": {"price": 4, "service": 3}, "perception": {"service": 5, "price": 3}, "weights": {"price": 2}, "nps": 9}}"#).unwrap();
         let s = c.survey.unwrap();
         assert_eq!(s.dimensions[0], Dimension { name: "price".into(), expectation: 4.0, perception: 3.0, weight: 2.0 });
         assert_eq!(s.dimensions[1].weight, 1.0);
@@ -326,10 +346,10 @@ mod tests {
     #[test]
     fn survey_dimensions_are_capped() {
         let dims: Vec<String> = (0..=MAX_DIMENSIONS).map(|i| format!("\"d{i}\": 1")).collect();
-        let text = format!(r#"{{"id": "a", "survey": {{"expectation": {{{0}}}, "perception": {{{0}}}}}}}"#, dims.join(","));
+        let text = format!(r#"{{"id": "a", "orders": [], "survey": {{"expectation": {{{0}}}, "perception": {{{0}}}}}}}"#, dims.join(","));
         let e = read(&text).unwrap_err();
         assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "survey.expectation"));
-        let ok = format!(r#"{{"id": "a", "survey": {{"expectation": {{{0}}}, "perception": {{{0}}}}}}}"#, dims[1..].join(","));
+        let ok = format!(r#"{{"id": "a", "orders": [], "survey": {{"expectation": {{{0}}}, "perception": {{{0}}}}}}}"#, dims[1..].join(","));
         assert_eq!(read(&ok).unwrap().survey.unwrap().dimensions.len(), MAX_DIMENSIONS);
     }
 

@@ -62,7 +62,7 @@ impl Json {
                 format!("JSON text is {} bytes long; the limit is {max_bytes} bytes", text.len()),
             ));
         }
-        let mut p = Parser { text: text.as_bytes(), pos: 0 };
+        let mut p = Parser { src: text, text: text.as_bytes(), pos: 0, entries: Vec::new(), items: Vec::new() };
         let value = p.value(0)?;
         p.space();
         if p.pos < p.text.len() {
@@ -115,12 +115,22 @@ impl Json {
     }
 }
 
-/// Formats a number the way JavaScript prints it (`12`, `12.5`, `NaN`, `Infinity`).
-pub(crate) fn format_number(n: f64) -> String {
+/// Formats a number the way JavaScript prints it (`12`, `12.5`, `1e+308`, `NaN`, `Infinity`).
+///
+/// ```
+/// use crmscore::json::format_number;
+/// assert_eq!(format_number(12.5), "12.5");
+/// assert_eq!(format_number(1e308), "1e+308");
+/// assert_eq!(format_number(-2.5e-9), "-2.5e-9");
+/// ```
+pub fn format_number(n: f64) -> String {
     if n.is_nan() {
         "NaN".into()
     } else if n.is_infinite() {
         if n > 0.0 { "Infinity".into() } else { "-Infinity".into() }
+    } else if n != 0.0 && !(1e-7..1e21).contains(&n.abs()) {
+        // Like JavaScript, exponent notation outside 1e-7 to 1e21 rather than hundreds of digits.
+        format!("{n:e}").replacen("e", if n.abs() >= 1.0 { "e+" } else { "e" }, 1)
     } else {
         format!("{n}")
     }
@@ -136,11 +146,17 @@ impl<'de> Deserialize<'de> for Json {
 pub const MAX_TEXT_BYTES: usize = 16 << 20;
 
 /// Maximum nesting of arrays and objects accepted by [`Json::parse`].
-const MAX_DEPTH: usize = 128;
+pub const MAX_DEPTH: usize = 128;
 
 struct Parser<'t> {
+    src: &'t str,
     text: &'t [u8],
     pos: usize,
+    // The entries and items of the objects and arrays being read, innermost
+    // last: each is moved out in one exactly sized allocation when it closes,
+    // instead of growing a vector of its own.
+    entries: Vec<(String, Json)>,
+    items: Vec<Json>,
 }
 
 impl Parser<'_> {
@@ -172,43 +188,45 @@ impl Parser<'_> {
         match self.text.get(self.pos) {
             Some(b'{') => {
                 self.pos += 1;
-                let mut entries = Vec::new();
-                if self.eat(b'}') {
-                    return Ok(Json::Obj(entries));
+                let start = self.entries.len();
+                if !self.eat(b'}') {
+                    loop {
+                        self.space();
+                        if self.text.get(self.pos) != Some(&b'"') {
+                            return Err(self.error("expected a string key"));
+                        }
+                        let key = self.string()?;
+                        if !self.eat(b':') {
+                            return Err(self.error("expected `:`"));
+                        }
+                        let value = self.value(depth + 1)?;
+                        self.entries.push((key, value));
+                        if self.eat(b'}') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return Err(self.error("expected `,` or `}`"));
+                        }
+                    }
                 }
-                loop {
-                    self.space();
-                    if self.text.get(self.pos) != Some(&b'"') {
-                        return Err(self.error("expected a string key"));
-                    }
-                    let key = self.string()?;
-                    if !self.eat(b':') {
-                        return Err(self.error("expected `:`"));
-                    }
-                    entries.push((key, self.value(depth + 1)?));
-                    if self.eat(b'}') {
-                        return Ok(Json::Obj(entries));
-                    }
-                    if !self.eat(b',') {
-                        return Err(self.error("expected `,` or `}`"));
-                    }
-                }
+                Ok(Json::Obj(self.entries.split_off(start)))
             }
             Some(b'[') => {
                 self.pos += 1;
-                let mut items = Vec::new();
-                if self.eat(b']') {
-                    return Ok(Json::Arr(items));
-                }
-                loop {
-                    items.push(self.value(depth + 1)?);
-                    if self.eat(b']') {
-                        return Ok(Json::Arr(items));
+                let start = self.items.len();
+                if !self.eat(b']') {
+                    loop {
+                        let item = self.value(depth + 1)?;
+                        self.items.push(item);
+                        if self.eat(b']') {
+                            break;
+                        }
+                        if !self.eat(b',') {
+                            return Err(self.error("expected `,` or `]`"));
+                        }
                     }
-                    if !self.eat(b',') {
-                        return Err(self.error("expected `,` or `]`"));
-                    }
                 }
+                Ok(Json::Arr(self.items.split_off(start)))
             }
             Some(b'"') => self.string().map(Json::Str),
             Some(b't') => self.word("true", Json::Bool(true)),
@@ -288,13 +306,19 @@ impl Parser<'_> {
             while !matches!(self.text.get(self.pos), None | Some(b'"' | b'\\' | 0..=0x1f)) {
                 self.pos += 1;
             }
-            out.push_str(std::str::from_utf8(&self.text[run..self.pos]).map_err(|_| self.error("invalid UTF-8"))?);
+            // The run ends at an ASCII byte or the end, so it is whole UTF-8 of the source text.
+            let text = &self.src[run..self.pos];
             match self.text.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
+                    if out.is_empty() {
+                        return Ok(text.to_owned());
+                    }
+                    out.push_str(text);
                     return Ok(out);
                 }
                 Some(b'\\') => {
+                    out.push_str(text);
                     self.pos += 1;
                     let escaped = self.text.get(self.pos).copied();
                     self.pos += 1;
@@ -427,11 +451,20 @@ pub(crate) fn expect_number(v: &Json, path: &str) -> Result<f64> {
     }
 }
 
-/// A finite number that is `>= 0`.
+/// The largest amount, cost, survey answer or threshold accepted: far above any
+/// real figure, and small enough that sums of a billion of them stay finite,
+/// so no score can overflow to infinity.
+pub const MAX_QUANTITY: f64 = 1e15;
+
+/// A finite number from 0 to [`MAX_QUANTITY`].
 pub(crate) fn expect_non_negative(v: &Json, path: &str) -> Result<f64> {
     let n = expect_number(v, path)?;
     if n < 0.0 {
         return Err(Error::new(ErrorCode::OutOfRange, path, format!("expected a number >= 0, got {}", format_number(n))));
+    }
+    if n > MAX_QUANTITY {
+        let msg = format!("expected a number of at most {}, got {}", format_number(MAX_QUANTITY), format_number(n));
+        return Err(Error::new(ErrorCode::OutOfRange, path, msg));
     }
     Ok(n)
 }

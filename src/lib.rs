@@ -47,6 +47,7 @@ pub mod fit;
 pub mod json;
 pub mod json_text;
 pub mod loyalty;
+pub mod map;
 pub mod predict;
 pub mod rules;
 pub mod satisfaction;

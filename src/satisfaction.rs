@@ -5,7 +5,7 @@ use crate::config::SatisfactionConfig;
 use crate::customer::{Customer, Survey};
 use crate::fit::SatisfactionCuts;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use crate::map::NameMap;
 
 /// Degree of satisfaction, from the gap between perception and expectation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +109,7 @@ pub struct Satisfaction {
     /// Weighted mean perception divided by weighted mean expectation (`None` when expectation is 0).
     pub ratio: Option<f64>,
     /// Perception minus expectation, per dimension.
-    pub dimensions: BTreeMap<String, f64>,
+    pub dimensions: NameMap<f64>,
     /// Degree from the gap, by the configured thresholds.
     pub level: Option<Level>,
     /// Zone of the gap among the population's, by the model's satisfaction
@@ -133,7 +133,7 @@ pub struct Satisfaction {
 ///
 /// ```
 /// use crmscore::{config::Config, customer::{Customer, Limits}, json::Json, satisfaction::{satisfaction, Level}};
-/// let v: Json = serde_json::from_str(r#"{"id": "a", "survey": {
+/// let v: Json = serde_json::from_str(r#"{"id": "a", "orders": [], "survey": {
 ///     "expectation": {"product": 4, "service": 4}, "perception": {"product": 5, "service": 4}}}"#).unwrap();
 /// let c = Customer::from_json(&v, 0, &Limits::default()).unwrap();
 /// let s = satisfaction(&c, &Config::default().satisfaction);
@@ -145,7 +145,7 @@ pub struct Satisfaction {
 pub fn satisfaction(c: &Customer, config: &SatisfactionConfig) -> Satisfaction {
     let (gap, ratio, dimensions) = match &c.survey {
         Some(s) if !s.dimensions.is_empty() => weighted(s),
-        _ => (None, None, BTreeMap::new()),
+        _ => (None, None, NameMap::default()),
     };
     let level = gap.map(|g| level(g, config));
     let zone = gap.zip(config.percentiles.as_ref()).map(|(g, cuts)| zone(g, cuts));
@@ -170,11 +170,14 @@ pub fn satisfaction(c: &Customer, config: &SatisfactionConfig) -> Satisfaction {
     }
 }
 
-fn weighted(s: &Survey) -> (Option<f64>, Option<f64>, BTreeMap<String, f64>) {
+fn weighted(s: &Survey) -> (Option<f64>, Option<f64>, NameMap<f64>) {
     let total: f64 = s.dimensions.iter().map(|d| d.weight).sum();
     let mean_p = s.dimensions.iter().map(|d| d.weight * d.perception).sum::<f64>() / total;
     let mean_e = s.dimensions.iter().map(|d| d.weight * d.expectation).sum::<f64>() / total;
-    let dims = s.dimensions.iter().map(|d| (d.name.clone(), d.perception - d.expectation)).collect();
+    let mut dims = NameMap::default();
+    for d in &s.dimensions {
+        dims.insert(&d.name, d.perception - d.expectation);
+    }
     (Some(mean_p - mean_e), (mean_e > 0.0).then(|| mean_p / mean_e), dims)
 }
 

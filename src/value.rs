@@ -7,7 +7,7 @@ use crate::predict::{predict, Predicted};
 use crate::customer::Customer;
 use crate::time::{format_instant, whole_days, DAY_MS};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::map::NameMap;
 
 /// Days in the year used to annualise rates and to window "recent yearly spend".
 pub const YEAR_DAYS: f64 = 365.0;
@@ -78,7 +78,7 @@ pub struct Value {
     /// (value is summed over all of them: the customer, not the account, is scored).
     pub accounts: u32,
     /// Orders per category.
-    pub categories: BTreeMap<String, u32>,
+    pub categories: NameMap<u32>,
     /// When the first order was placed (ISO 8601).
     pub first_order_at: Option<String>,
     /// When the last order was placed (ISO 8601).
@@ -118,11 +118,8 @@ pub fn value(c: &Customer, as_of: i64, horizon_days: f64, config: &Config) -> Va
         .sum();
     let year_ago = as_of - 365 * DAY_MS;
     let yearly_spend = c.orders.iter().filter(|o| o.at > year_ago).map(|o| o.amount).sum();
-    let accounts: BTreeSet<&str> = c.orders.iter().filter_map(|o| o.account_id.as_deref()).collect();
-    let mut categories = BTreeMap::new();
-    for cat in c.orders.iter().filter_map(|o| o.category.as_ref()) {
-        *categories.entry(cat.clone()).or_insert(0) += 1;
-    }
+    let accounts = NameMap::count(c.orders.iter().filter_map(|o| o.account_id.as_deref())).len();
+    let categories = NameMap::count(c.orders.iter().filter_map(|o| o.category.as_deref()));
     let recency_days = last.map(|l| whole_days(l, as_of));
     let mut v = Value {
         recency_days,
@@ -135,7 +132,7 @@ pub fn value(c: &Customer, as_of: i64, horizon_days: f64, config: &Config) -> Va
         historic_value,
         yearly_spend,
         projected_value: projected_value(yearly_spend, &config.lifetime),
-        accounts: accounts.len().max(usize::from(frequency > 0)) as u32,
+        accounts: accounts.max(usize::from(frequency > 0)) as u32,
         categories,
         first_order_at: first.map(format_instant),
         last_order_at: last.map(format_instant),

@@ -206,7 +206,7 @@ fn survey_dimensions() {
     let survey = |n: usize| {
         let dims: Vec<String> = (0..n).map(|i| format!("\"d{i}\": 3")).collect();
         let dims = dims.join(",");
-        format!(r#"{{"id": "c", "survey": {{"expectation": {{{dims}}}, "perception": {{{dims}}}, "weights": {{{dims}}}}}}}"#)
+        format!(r#"{{"id": "c", "orders": [], "survey": {{"expectation": {{{dims}}}, "perception": {{{dims}}}, "weights": {{{dims}}}}}}}"#)
     };
     let scorer = Scorer::new(&json("{}")).unwrap();
     let r = scorer.score(&json(&survey(MAX_DIMENSIONS)), AS_OF).unwrap();

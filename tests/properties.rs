@@ -149,6 +149,7 @@ proptest! {
             weights[0].1 = Json::Num(dims[0].2 + 0.5); // at least one weight > 0
             Json::Obj(vec![
                 ("id".into(), Json::Str("c".into())),
+                ("orders".into(), Json::Arr(vec![])),
                 ("survey".into(), Json::Obj(vec![
                     ("expectation".into(), entries(&|d| d.0)),
                     ("perception".into(), entries(&|d| d.1)),

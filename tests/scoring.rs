@@ -118,16 +118,21 @@ fn every_bad_input_names_its_field() {
     let at = parse_instant("2026-11-22").unwrap();
     let cases = [
         (r#"{"orders": []}"#, ErrorCode::MissingField, "id"),
+        (r#"{"id": "a"}"#, ErrorCode::MissingField, "orders"),
+        (r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": 1e308}, {"at": "2026-01-02", "amount": 1e308}]}"#, ErrorCode::OutOfRange, "orders[0].amount"),
+        (r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": 1, "cost": 2e15}]}"#, ErrorCode::OutOfRange, "orders[0].cost"),
+        (r#"{"id": "a", "orders": [], "survey": {"expectation": {"x": 1e308}, "perception": {"x": 1e308}}}"#, ErrorCode::OutOfRange, "survey.expectation.x"),
+        (r#"{"id": "a", "orders": [{"at": "1899-12-31", "amount": 1}]}"#, ErrorCode::InvalidDate, "orders[0].at"),
         (r#"{"id": "a", "orders": {}}"#, ErrorCode::InvalidType, "orders"),
         (r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": "12,50"}]}"#, ErrorCode::InvalidType, "orders[0].amount"),
         (r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": -1}]}"#, ErrorCode::OutOfRange, "orders[0].amount"),
         (r#"{"id": "a", "orders": [{"at": "2026-02-30", "amount": 1}]}"#, ErrorCode::InvalidDate, "orders[0].at"),
         (r#"{"id": "a", "orders": [{"at": "2026-11-23", "amount": 1}]}"#, ErrorCode::FutureDate, "orders[0].at"),
-        (r#"{"id": "a", "firstSeen": "2027-01-01"}"#, ErrorCode::FutureDate, "firstSeen"),
+        (r#"{"id": "a", "orders": [], "firstSeen": "2027-01-01"}"#, ErrorCode::FutureDate, "firstSeen"),
         (r#"{"id": "a", "orders": [{"at": 1e300, "amount": 1}]}"#, ErrorCode::InvalidDate, "orders[0].at"),
-        (r#"{"id": "a", "survey": {"nps": 3.5}}"#, ErrorCode::OutOfRange, "survey.nps"),
-        (r#"{"id": "a", "returns": -2}"#, ErrorCode::OutOfRange, "returns"),
-        (r#"{"id": "a", "refferals": 2}"#, ErrorCode::UnknownField, "refferals"),
+        (r#"{"id": "a", "orders": [], "survey": {"nps": 3.5}}"#, ErrorCode::OutOfRange, "survey.nps"),
+        (r#"{"id": "a", "orders": [], "returns": -2}"#, ErrorCode::OutOfRange, "returns"),
+        (r#"{"id": "a", "orders": [], "refferals": 2}"#, ErrorCode::UnknownField, "refferals"),
     ];
     for (input, code, path) in cases {
         let e = scorer.score(&json(input), at).unwrap_err();

@@ -274,7 +274,7 @@ fn store_category_names_are_configuration() {
 fn rfm_rules_agree_with_the_rfm_table_on_all_125_cells() {
     let s = scorer(CONFIG);
     let at = parse_instant("2026-11-22").unwrap();
-    let customer = crmscore::customer::Customer::from_json(&Json::parse(r#"{"id": "x"}"#).unwrap(), at, &Default::default()).unwrap();
+    let customer = crmscore::customer::Customer::from_json(&Json::parse(r#"{"id": "x", "orders": []}"#).unwrap(), at, &Default::default()).unwrap();
     let rfm_ids = [
         "champions", "loyal-customers", "potential-loyalists", "new-customers", "promising", "need-attention",
         "about-to-sleep", "at-risk", "cant-lose-them", "hibernating", "lost",
@@ -384,7 +384,7 @@ fn evaluating_segments_allocates_only_the_matches() {
     // the output only: the list, the match's id, name, actions and their two strings; the next best
     // action's segment id and action
     assert_eq!(n, 1 + 1 + 1 + 1 + 2 + 2, "allocations while evaluating 17 segments");
-    let nobody = crmscore::customer::Customer::from_json(&Json::parse(r#"{"id": "n"}"#).unwrap(), at, &Default::default()).unwrap();
+    let nobody = crmscore::customer::Customer::from_json(&Json::parse(r#"{"id": "n", "orders": []}"#).unwrap(), at, &Default::default()).unwrap();
     let r = s.score_customer(&nobody, at);
     assert_eq!(allocations(|| assert!(s.segments().evaluate(&nobody, &r, at).0.is_empty())), 0);
 }

@@ -150,21 +150,27 @@ pub fn ln_series(ratio: impl Fn(f64) -> f64) -> Option<LogValue> {
 pub fn ln_power_series(coefficient: impl Fn(f64) -> f64, zs: &[f64]) -> Vec<Option<LogValue>> {
     let mut partials: Vec<Partial> = zs.iter().map(|_| Partial::new()).collect();
     let mut out: Vec<Option<LogValue>> = vec![None; zs.len()];
-    // Open sums: indexes whose series has neither converged nor failed.
-    let mut open: Vec<usize> = (0..zs.len()).collect();
+    // `open[i]`: sum i has neither converged nor failed. A flag per sum, not a
+    // list of open indexes: this loop runs hundreds of times per prediction.
+    let mut open = vec![true; zs.len()];
+    let mut left = zs.len();
     for n in 0..MAX_SERIES_TERMS {
-        if open.is_empty() {
+        if left == 0 {
             break;
         }
         let c = coefficient(n as f64);
-        open.retain(|&i| match partials[i].add(c * zs[i]) {
-            Step::More => true,
-            Step::Done(v) => {
-                out[i] = Some(v);
-                false
+        for ((partial, open), (&z, out)) in partials.iter_mut().zip(&mut open).zip(zs.iter().zip(&mut out)) {
+            if !*open {
+                continue;
             }
-            Step::Failed => false,
-        });
+            match partial.add(c * z) {
+                Step::More => continue,
+                Step::Done(v) => *out = Some(v),
+                Step::Failed => {}
+            }
+            *open = false;
+            left -= 1;
+        }
     }
     out
 }
@@ -192,6 +198,7 @@ impl Partial {
     }
 
     /// Adds the next term, the last one times `rho`.
+    #[inline(always)]
     fn add(&mut self, rho: f64) -> Step {
         self.term *= rho;
         if !self.term.is_finite() {
@@ -207,7 +214,8 @@ impl Partial {
             self.shift += RESCALE.ln();
         }
         let r = rho.abs();
-        if r < 1.0 && self.term.abs() * r / (1.0 - r) <= SERIES_EPS * self.sum.abs() {
+        // The tail bound |t|·r/(1 − r) against the sum, multiplied out: one division fewer per term.
+        if r < 1.0 && self.term.abs() * r <= SERIES_EPS * self.sum.abs() * (1.0 - r) {
             return Step::Done(to_log(self.sum, self.shift));
         }
         Step::More

@@ -4,7 +4,7 @@ use super::compile::{Arith, Cmp, Func, NodeId, Op, Program};
 use super::{Context, Slot};
 use serde::Serialize;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use crate::map::NameMap;
 use std::fmt;
 
 /// Why a value is missing.
@@ -35,7 +35,7 @@ impl Why {
 #[derive(Debug, Clone, Copy)]
 enum List<'a> {
     Strings(&'a [String]),
-    Keys(&'a BTreeMap<String, u32>),
+    Keys(&'a NameMap<u32>),
     Literal(&'a [NodeId]),
 }
 
@@ -136,7 +136,7 @@ impl Program {
     fn list_get<'a>(&'a self, list: List<'a>, i: usize, ctx: &Context<'a>) -> Val<'a> {
         match list {
             List::Strings(s) => s.get(i).map_or(Val::Unknown(Why::OutOfRange), |s| Val::Str(s)),
-            List::Keys(m) => m.keys().nth(i).map_or(Val::Unknown(Why::OutOfRange), |s| Val::Str(s)),
+            List::Keys(m) => m.key_at(i).map_or(Val::Unknown(Why::OutOfRange), Val::Str),
             List::Literal(ids) => ids.get(i).map_or(Val::Unknown(Why::OutOfRange), |&id| self.value(id, ctx)),
         }
     }
@@ -485,14 +485,15 @@ mod tests {
     }
 
     /// The maps of the customer: per-dimension gaps, orders per category.
-    fn maps() -> (BTreeMap<String, f64>, BTreeMap<String, u32>) {
-        let dimensions = [("service".to_string(), -0.5), ("qualité".to_string(), 1.0)].into();
-        let counts = [("books".to_string(), 3), ("music".to_string(), 1)].into();
-        (dimensions, counts)
+    fn maps() -> (NameMap<f64>, NameMap<u32>) {
+        let mut dimensions = NameMap::default();
+        dimensions.insert("service", -0.5);
+        dimensions.insert("qualité", 1.0);
+        (dimensions, NameMap::count(["books", "music", "books", "books"]))
     }
 
     /// A customer for [`schema`]: NPS missing, last order 9.5 days before the scoring instant.
-    fn slots<'a>(categories: &'a [String], dimensions: &'a BTreeMap<String, f64>, counts: &'a BTreeMap<String, u32>) -> Vec<Slot<'a>> {
+    fn slots<'a>(categories: &'a [String], dimensions: &'a NameMap<f64>, counts: &'a NameMap<u32>) -> Vec<Slot<'a>> {
         vec![
             Slot::Int(5),
             Slot::Double(120.5),

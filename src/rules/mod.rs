@@ -80,7 +80,7 @@ pub use compile::Program;
 pub use eval::{Explanation, FieldValue};
 
 use crate::error::{Error, ErrorCode, Result};
-use std::collections::BTreeMap;
+use crate::map::NameMap;
 use std::fmt;
 
 /// The static type of a field or expression.
@@ -259,11 +259,11 @@ pub enum Slot<'a> {
     /// A list of strings.
     List(&'a [String]),
     /// A list of strings: the names of a map, in order.
-    Keys(&'a BTreeMap<String, u32>),
+    Keys(&'a NameMap<u32>),
     /// A map from names to ints.
-    IntMap(&'a BTreeMap<String, u32>),
+    IntMap(&'a NameMap<u32>),
     /// A map from names to doubles.
-    DoubleMap(&'a BTreeMap<String, f64>),
+    DoubleMap(&'a NameMap<f64>),
     /// Milliseconds since 1970-01-01T00:00:00Z.
     Timestamp(i64),
     /// A duration in seconds.

@@ -4,7 +4,7 @@
 
 use crate::batch::{Batch, BatchColumn};
 use crate::error::{Error, ErrorCode};
-use crate::json::{expect_in_range, index_path, type_error, Json, Obj};
+use crate::json::{expect_in_range, index_path, type_error, Json, Obj, MAX_DEPTH, MAX_TEXT_BYTES};
 use crate::score::{ScoreOptions, Scorer, MAX_HORIZON_DAYS};
 use crate::time::expect_instant;
 use serde::Serialize;
@@ -50,8 +50,18 @@ fn import(v: JsValue, path: &str) -> Result<Json, Error> {
     })?;
     match text {
         Some(text) => {
-            let mut json = Json::parse(&text).map_err(|e| e.under(path))?;
-            restore_non_finite(&mut json);
+            // The text is JSON.stringify's, so the only ways it can fail to read are its size and depth.
+            let mut json = Json::parse(&text).map_err(|e| {
+                let why = match e.code() {
+                    ErrorCode::TooLarge => format!("expected at most {MAX_TEXT_BYTES} bytes as JSON, got {}", text.len()),
+                    _ => format!("expected data nested at most {MAX_DEPTH} levels deep"),
+                };
+                Error::new(e.code(), path, why)
+            })?;
+            // Marked numbers are escaped as \u0000 in the text: walk the value only when there are some.
+            if text.contains("\\u0000") {
+                restore_non_finite(&mut json);
+            }
             Ok(json)
         }
         None => Ok(Json::Null),
@@ -308,12 +318,12 @@ mod tests {
     #[wasm_bindgen_test]
     fn score_many_prefixes_the_index_and_caps_the_batch() {
         let scorer = JsScorer::new(Some(js(r#"{"limits": {"maxBatch": 2}}"#))).unwrap();
-        let err = scorer.score_many(js(r#"[{"id": "a"}, {"id": "b", "orders": [{"at": "2027-01-01", "amount": 1}]}]"#), Some(js(AS_OF))).unwrap_err();
+        let err = scorer.score_many(js(r#"[{"id": "a", "orders": []}, {"id": "b", "orders": [{"at": "2027-01-01", "amount": 1}]}]"#), Some(js(AS_OF))).unwrap_err();
         assert_eq!(get(&err, "code").as_string().as_deref(), Some("FUTURE_DATE"));
         assert_eq!(get(&err, "path").as_string().as_deref(), Some("[1].orders[0].at"));
-        let err = scorer.score_many(js(r#"[{"id": "a"}, {"id": "b"}, {"id": "c"}]"#), Some(js(AS_OF))).unwrap_err();
+        let err = scorer.score_many(js(r#"[{"id": "a", "orders": []}, {"id": "b", "orders": []}, {"id": "c", "orders": []}]"#), Some(js(AS_OF))).unwrap_err();
         assert_eq!(get(&err, "code").as_string().as_deref(), Some("TOO_LARGE"));
-        let ok = scorer.score_many(js(r#"[{"id": "a"}, {"id": "b"}]"#), Some(js(AS_OF))).unwrap();
+        let ok = scorer.score_many(js(r#"[{"id": "a", "orders": []}, {"id": "b", "orders": []}]"#), Some(js(AS_OF))).unwrap();
         assert_eq!(get(&ok, "length").as_f64(), Some(2.0));
     }
 

@@ -60,7 +60,7 @@ const DIMENSIONS = ['service', 'product', 'price', 'delivery', 'qualité'];
 function customer(i) {
   const kind = i % 10;
   const id = i % 7 === 3 ? 100000 + i : `g-${pad(i, 4)}`;
-  const c = { id };
+  const c = { id, orders: [] };
   const fresh = i % 50 === 1; // one small recent order: RFM new-customers / promising
   const span = fresh ? 20 : pick([30, 120, 400, 800, 1500, 3000]); // days of history
   let n;
@@ -98,7 +98,6 @@ function customer(i) {
     if (chance(0.2)) c.firstSeen = instant(Math.max(first - int(0, 400) * DAY, AS_OF_MS - 4000 * DAY));
   } else if (chance(0.7)) {
     c.firstSeen = instant(AS_OF_MS - int(0, 900) * DAY);
-    if (chance(0.5)) c.orders = [];
   }
   if (chance(0.6)) {
     const dims = DIMENSIONS.filter(() => chance(0.5));

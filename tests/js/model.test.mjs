@@ -112,16 +112,16 @@ test('satisfaction zones come from the percentiles of the fitted surveys', () =>
   const withSurveys = fit(surveyed, { asOf, unit: 'weeks' });
   assert.ok(Math.abs(withSurveys.satisfaction.p15 + 1.1) < 1e-12 && Math.abs(withSurveys.satisfaction.p85 - 2.1) < 1e-12, JSON.stringify(withSurveys.satisfaction));
   const scorer = new Scorer({ model: withSurveys });
-  const zone = (gap) => scorer.score({ id: 'c', survey: gap === undefined ? undefined : { expectation: { service: 4 }, perception: { service: 4 + gap } } }, { asOf }).satisfaction.zone;
+  const zone = (gap) => scorer.score({ id: 'c', orders: [], survey: gap === undefined ? undefined : { expectation: { service: 4 }, perception: { service: 4 + gap } } }, { asOf }).satisfaction.zone;
   assert.equal(zone(-1.5), 'least-satisfied');
   assert.equal(zone(-1), 'middle');
   assert.equal(zone(2), 'middle');
   assert.equal(zone(2.5), 'most-satisfied');
   assert.equal(zone(undefined), null);
   // A model without surveys places nobody.
-  assert.equal(new Scorer({ model }).score({ id: 'c', survey: { expectation: { a: 4 }, perception: { a: 1 } } }, { asOf }).satisfaction.zone, null);
+  assert.equal(new Scorer({ model }).score({ id: 'c', orders: [], survey: { expectation: { a: 4 }, perception: { a: 1 } } }, { asOf }).satisfaction.zone, null);
   // Rules read the zone.
   const rules = new Scorer({ model: withSurveys, builtinSegments: false, segments: [{ id: 'at-risk-unhappy', when: "satisfaction.zone == 'least-satisfied'", goal: 'care' }] });
-  const unhappy = { id: 'u', survey: { expectation: { service: 5 }, perception: { service: 2 } } };
+  const unhappy = { id: 'u', orders: [], survey: { expectation: { service: 5 }, perception: { service: 2 } } };
   assert.deepEqual(rules.score(unhappy, { asOf }).segments.map((s) => s.id), ['at-risk-unhappy']);
 });

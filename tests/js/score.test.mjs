@@ -64,7 +64,7 @@ test('lifetime value of the Walmart lifetime customer is 62,400', () => {
 });
 
 test('missing inputs give null, never a made-up number', () => {
-  const r = new Scorer().score({ id: 'p', firstSeen: '2026-11-01' }, { asOf });
+  const r = new Scorer().score({ id: 'p', firstSeen: '2026-11-01', orders: [] }, { asOf });
   assert.equal(r.value.recencyDays, null);
   assert.equal(r.value.averageOrderValue, null);
   assert.equal(r.value.ordersPerYear, null);
@@ -129,11 +129,28 @@ test('each kind of bad input throws a CrmScoreError with code and path', () => {
   throws(() => s.score(one({ at: '2026-12-01', amount: 5 }), { asOf }), 'FUTURE_DATE', 'orders[1].at',
     'orders[1].at: 2026-12-01T00:00:00.000Z is after asOf 2026-11-22T00:00:00.000Z');
   throws(() => s.score(one({ at: '2026-01-02', amount: 5, price: 3 }), { asOf }), 'UNKNOWN_FIELD', 'orders[1].price');
-  throws(() => s.score({ id: 'a', survey: { nps: 12 } }, { asOf }), 'OUT_OF_RANGE', 'survey.nps');
-  throws(() => s.score({ id: 'a', survey: { expectation: { price: 3 }, perception: { price: 'good' } } }, { asOf }),
+  throws(() => s.score({ id: 'a', orders: [], survey: { nps: 12 } }, { asOf }), 'OUT_OF_RANGE', 'survey.nps');
+  throws(() => s.score({ id: 'a', orders: [], survey: { expectation: { price: 3 }, perception: { price: 'good' } } }, { asOf }),
     'INVALID_TYPE', 'survey.perception.price');
   throws(() => s.score('c1', { asOf }), 'INVALID_TYPE', '');
-  throws(() => s.score({ id: 'a' }, { asOf: '2026-22-11' }), 'INVALID_DATE', 'options.asOf');
+  throws(() => s.score({ id: 'a', orders: [] }, { asOf: '2026-22-11' }), 'INVALID_DATE', 'options.asOf');
+  throws(() => s.score({ id: 'a' }, { asOf }), 'MISSING_FIELD', 'orders', 'orders: is required');
+  // Amounts and survey answers are capped, so that no sum can overflow to a silent null or Infinity.
+  throws(() => s.score(one({ at: '2026-01-02', amount: 1e308 }), { asOf }), 'OUT_OF_RANGE', 'orders[1].amount',
+    'orders[1].amount: expected a number of at most 1000000000000000, got 1e+308');
+  throws(() => s.score({ id: 'a', orders: [], survey: { expectation: { a: 1e308 }, perception: { a: 1e308 } } }, { asOf }),
+    'OUT_OF_RANGE', 'survey.expectation.a');
+  throws(() => s.score({ id: 'x'.repeat(257), orders: [] }, { asOf }), 'TOO_LARGE', 'id', 'id: expected at most 256 characters, got 257');
+  throws(() => s.score(one({ at: '2026-01-02', amount: 1, category: 'c'.repeat(300) }), { asOf }), 'TOO_LARGE', 'orders[1].category');
+  // What JSON would turn into null is named, not reported as missing.
+  throws(() => s.score(one({ at: new Date('not a date'), amount: 1 }), { asOf }), 'INVALID_DATE', 'orders[1].at',
+    'orders[1].at: expected an ISO 8601 date (2026-11-22) or date-time (2026-11-22T10:30:00Z), got "Invalid Date"');
+  throws(() => s.score(one({ at: '1899-12-31', amount: 1 }), { asOf }), 'INVALID_DATE', 'orders[1].at',
+    'orders[1].at: "1899-12-31" is outside the years 1900 to 2999 that instants may take');
+  let deep = [];
+  for (let i = 0; i < 200; i++) deep = [deep];
+  throws(() => s.score({ id: 'a', orders: [], survey: { weights: deep } }, { asOf }), 'INVALID_TYPE', '',
+    'expected data nested at most 128 levels deep');
 });
 
 test('config is validated: typos, wrong types, ranges, size caps', () => {
@@ -144,8 +161,10 @@ test('config is validated: typos, wrong types, ranges, size caps', () => {
   const capped = new Scorer({ limits: { maxOrders: 3, maxBatch: 2 } });
   const orders = Array.from({ length: 4 }, () => ({ at: '2026-01-01', amount: 1 }));
   throws(() => capped.score({ id: 'big', orders }, { asOf }), 'TOO_LARGE', 'orders', 'orders: expected at most 3 items, got 4');
-  throws(() => capped.scoreMany([{ id: 1 }, { id: 2 }, { id: 3 }], { asOf }), 'TOO_LARGE', '');
-  throws(() => capped.scoreMany([{ id: 1 }, { id: 2, orders: [{ at: '2027-01-01', amount: 1 }] }], { asOf }), 'FUTURE_DATE', '[1].orders[0].at');
+  throws(() => capped.scoreMany([{ id: 1, orders: [] }, { id: 2, orders: [] }, { id: 3, orders: [] }], { asOf }), 'TOO_LARGE', '');
+  throws(() => capped.scoreMany([{ id: 1, orders: [] }, { id: 2, orders: [{ at: '2027-01-01', amount: 1 }] }], { asOf }), 'FUTURE_DATE', '[1].orders[0].at');
+  throws(() => new Scorer({ limits: { maxOrders: 1.5 } }), 'OUT_OF_RANGE', 'limits.maxOrders',
+    'limits.maxOrders: expected a whole number from 1 to 1000000000, got 1.5');
 });
 
 test('a huge order array is refused by the default cap without scoring it', () => {
