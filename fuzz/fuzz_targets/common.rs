@@ -18,9 +18,9 @@ pub const CUSTOMERS: &[&str] = &[
           {"at": "2026-11-24", "amount": 44.99, "category": "dvd"}],
         "survey": {"expectation": {"product": 4, "service": 3}, "perception": {"product": 5, "service": 2},
                    "weights": {"product": 2}, "nps": 9}}"#,
-    r#"{"id": 7}"#,
+    r#"{"id": 7, "orders": []}"#,
     r#"{"id": "edge", "firstSeen": "1900-01-01", "orders": [
-          {"at": "1900-01-01", "amount": 1e300, "cost": 0},
+          {"at": "1900-01-01", "amount": 1e15, "cost": 0},
           {"at": "2026-11-25", "amount": 0.0000001}],
         "survey": {"expectation": {"x": 0}, "perception": {"x": 0}, "nps": 0}}"#,
 ];

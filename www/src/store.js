@@ -73,7 +73,7 @@ function render() {
   $('score-json').textContent = JSON.stringify(result, null, 2);
 }
 
-const actionText = (a) => (typeof a === 'string' ? a : JSON.stringify(a));
+const actionText = (a) => (a == null ? '(no action set)' : typeof a === 'string' ? a : JSON.stringify(a));
 
 function explain(customer) {
   if (typeof scorer.explain !== 'function') {
