@@ -31,7 +31,12 @@ function wasmPack(outDir, outName, cargoArgs = [], env = {}) {
   });
 }
 
-wasmPack(pkg, 'crmscore');
+// The scoring module is built for size (opt-level "z", a 150 KiB gzipped budget), but with
+// LLVM's inlining threshold raised from z's 25 to 35: its small serialisation and series
+// helpers are then inlined, which makes a score() call about 14% faster for 2.6 KB more
+// gzipped (measured 2026-12-01; 50 was 20% faster but over 150,000 bytes).
+const SCORING_RUSTFLAGS = [process.env.RUSTFLAGS, '-C llvm-args=-inline-threshold=35'].filter(Boolean).join(' ');
+wasmPack(pkg, 'crmscore', [], { RUSTFLAGS: SCORING_RUSTFLAGS });
 const fitDir = join(tmpdir(), `crmscore-fit-${process.pid}`);
 // The fitting module does bulk work (fits, columnar scoring of millions of customers)
 // and has no size budget: opt-level 3 makes it about twice as fast as "z".

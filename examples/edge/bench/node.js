@@ -7,7 +7,7 @@ const { createServer } = http;
 http.createServer = (listener) => createServer(async (req, res) => {
   if (!req.url.startsWith('/__bench/')) return listener(req, res);
   const response = await benchRoute(new Request(new URL(req.url, 'http://127.0.0.1'), { headers: req.headers }));
-  res.writeHead(response.status, { 'content-type': 'application/json' }).end(await response.text());
+  res.writeHead(response.status, Object.fromEntries(response.headers)).end(Buffer.from(await response.arrayBuffer()));
 });
 syncBuiltinESMExports();
 await import('../node/server.js');
