@@ -118,7 +118,10 @@ pub fn value(c: &Customer, as_of: i64, horizon_days: f64, config: &Config) -> Va
         .sum();
     let year_ago = as_of - 365 * DAY_MS;
     let yearly_spend = c.orders.iter().filter(|o| o.at > year_ago).map(|o| o.amount).sum();
-    let accounts = NameMap::count(c.orders.iter().filter_map(|o| o.account_id.as_deref())).len();
+    // Distinct accounts: sorted and deduplicated in place, no name copied.
+    let mut accounts: Vec<&str> = c.orders.iter().filter_map(|o| o.account_id.as_deref()).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
     let categories = NameMap::count(c.orders.iter().filter_map(|o| o.category.as_deref()));
     let recency_days = last.map(|l| whole_days(l, as_of));
     let mut v = Value {
@@ -132,7 +135,7 @@ pub fn value(c: &Customer, as_of: i64, horizon_days: f64, config: &Config) -> Va
         historic_value,
         yearly_spend,
         projected_value: projected_value(yearly_spend, &config.lifetime),
-        accounts: accounts.max(usize::from(frequency > 0)) as u32,
+        accounts: accounts.len().max(usize::from(frequency > 0)) as u32,
         categories,
         first_order_at: first.map(format_instant),
         last_order_at: last.map(format_instant),
