@@ -1,9 +1,10 @@
 //! Properties of the scoring model, checked on generated customers (proptest).
 #![cfg(not(target_arch = "wasm32"))]
 
+use crmscore::columnar::{score_columns, ColumnOptions};
 use crmscore::config::Config;
 use crmscore::customer::{Customer, Limits};
-use crmscore::fit::{abc_cuts, AbcCuts, AbcRule, BgNbd, Fitted, GammaGamma, Model, RfmEdges, SatisfactionCuts, Unit};
+use crmscore::fit::{abc_cuts, AbcCuts, AbcRule, BgNbd, Fitted, GammaGamma, Model, RfmEdges, SatisfactionCuts, Transactions, Unit};
 use crmscore::json::Json;
 use crmscore::value::{value, AbcClass};
 use crmscore::{ScoreOptions, Scorer};
@@ -86,6 +87,13 @@ fn config() -> impl Strategy<Value = Json> {
         },
     )
 }
+
+/// A BG/NBD and Gamma-Gamma model (CDNOW-like parameters), for the predictions.
+const MODEL: &str = r#"{"version": 1, "unit": "weeks", "asOf": "2026-11-01", "customers": 100,
+    "abc": {"a": 500, "b": 100, "customerShare": [0.05, 0.15, 0.8], "valueShare": [0.5, 0.3, 0.2]},
+    "rfm": {"recency": [10, 40, 90, 200], "frequency": [1, 1, 2, 4], "monetary": [15, 30, 60, 120]},
+    "bgnbd": {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426},
+    "gammaGamma": {"p": 6.25, "q": 3.74, "v": 15.44}}"#;
 
 fn rank(c: Option<AbcClass>) -> u8 {
     match c {
@@ -277,5 +285,70 @@ proptest! {
         let scorer = Scorer::new(&Json::parse(&format!(r#"{{"model": {text}}}"#)).unwrap()).unwrap();
         let r = scorer.score(&customer_json(&orders, 0), ScoreOptions { as_of: AS_OF, horizon_days: horizon }).unwrap();
         prop_assert_eq!(r.value, value(&customer, AS_OF, horizon, &original));
+    }
+
+    /// `scoreMany` on columns (what `score_columns` computes) equals `score`
+    /// applied to each customer one by one, field for field and bit for bit.
+    /// (`scoreMany` on an array of customers is a loop over `score` in the wasm
+    /// binding: tests/js/score.test.mjs checks it on generated customers.)
+    #[test]
+    fn score_columns_equals_score_one_by_one(
+        // Per row: customer, days before asOf (negative: after it, so ignored), amount, cost.
+        rows in proptest::collection::vec((0u32..12, -30i64..1500, prop_oneof![0.0..1e4, (0u32..500).prop_map(f64::from)], 0.0..200.0), 0..60),
+        customers in 12usize..15,
+        with_cost in any::<bool>(),
+        cfg in config(),
+        with_model in any::<bool>(),
+        segments in any::<bool>(),
+        horizon in 0.0..1000.0,
+    ) {
+        let mut cfg = cfg;
+        if let (true, Json::Obj(entries)) = (with_model, &mut cfg) {
+            entries.push(("model".into(), Json::parse(MODEL).unwrap()));
+        }
+        let scorer = Scorer::new(&cfg).unwrap();
+        let customer: Vec<u32> = rows.iter().map(|r| r.0).collect();
+        let at_ms: Vec<i64> = rows.iter().map(|r| AS_OF - r.1 * DAY).collect();
+        let amount: Vec<f64> = rows.iter().map(|r| r.2).collect();
+        let cost: Vec<f64> = rows.iter().map(|r| r.3).collect();
+        let tx = Transactions { customer: &customer, at_ms: &at_ms, amount: &amount, cost: with_cost.then_some(&cost[..]) };
+        let score = ScoreOptions { as_of: AS_OF, horizon_days: horizon };
+        let s = score_columns(&scorer, &tx, &ColumnOptions { score, customers, segments }, &mut |_| {}).unwrap();
+        let library = scorer.segments().definitions();
+        let codes = |c: Option<AbcClass>| match c { None => 0, Some(AbcClass::A) => 1, Some(AbcClass::B) => 2, Some(AbcClass::C) => 3, Some(AbcClass::D) => 4 };
+        let nan = |v: Option<f64>| v.unwrap_or(f64::NAN).to_bits();
+        for k in 0..customers {
+            // The customer of index k: their rows up to asOf, as orders.
+            let orders: Vec<Json> = rows.iter().filter(|r| r.0 as usize == k && r.1 >= 0).map(|r| {
+                let mut o = vec![("at".to_string(), Json::Num((AS_OF - r.1 * DAY) as f64)), ("amount".into(), Json::Num(r.2))];
+                if with_cost {
+                    o.push(("cost".into(), Json::Num(r.3)));
+                }
+                Json::Obj(o)
+            }).collect();
+            let one = Json::Obj(vec![("id".into(), Json::Str(k.to_string())), ("orders".into(), Json::Arr(orders))]);
+            let r = scorer.score(&one, score).unwrap();
+            let v = &r.value;
+            prop_assert_eq!(s.recency_days[k].to_bits(), nan(v.recency_days.map(f64::from)), "recencyDays of {}", k);
+            prop_assert_eq!(s.frequency[k], v.frequency);
+            // == rather than bits: with no orders, score's empty sum is −0.0 and the columns hold 0
+            // (the same number once written as JSON, which has no −0).
+            prop_assert!(s.monetary[k] == v.monetary, "monetary of {}: {} / {}", k, s.monetary[k], v.monetary);
+            prop_assert_eq!(s.abc[k], codes(v.abc));
+            prop_assert_eq!((s.rfm_r[k], s.rfm_f[k], s.rfm_m[k]), v.rfm.as_ref().map_or((0, 0, 0), |m| (m.r, m.f, m.m)));
+            let p = v.predicted.as_ref();
+            prop_assert_eq!(s.probability_alive[k].to_bits(), nan(p.map(|p| p.probability_alive)), "probabilityAlive of {}", k);
+            prop_assert_eq!(s.expected_purchases[k].to_bits(), nan(p.map(|p| p.expected_purchases)), "expectedPurchases of {}", k);
+            prop_assert_eq!(s.expected_average_spend[k].to_bits(), nan(p.and_then(|p| p.expected_average_spend)));
+            prop_assert_eq!(s.lifetime_value[k].to_bits(), nan(p.and_then(|p| p.lifetime_value)), "lifetimeValue of {}", k);
+            if let Some(bits) = &s.segments {
+                let words = &bits[k * s.words..(k + 1) * s.words];
+                let mut matched: Vec<&str> = (0..library.len()).filter(|&i| words[i / 32] >> (i % 32) & 1 == 1).map(|i| library[i].id.as_str()).collect();
+                let mut scored: Vec<&str> = r.segments.iter().map(|m| m.id.as_str()).collect();
+                matched.sort_unstable();
+                scored.sort_unstable();
+                prop_assert_eq!(matched, scored, "segments of {}", k);
+            }
+        }
     }
 }
