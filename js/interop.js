@@ -26,9 +26,21 @@ function keepNonFinite(key, value) {
   return raw instanceof Date && Number.isNaN(raw.getTime()) ? 'Invalid Date' : value;
 }
 
-/** The JSON text of an input (undefined for undefined or a function); throws for BigInt and cycles. */
+/** Marks JSON text too long to read: only its length is handed over (see `toJson`). */
+export const TOO_LONG = '\u0001';
+
+/** The longest JSON text the scoring module reads, in bytes (`json::MAX_TEXT_BYTES`). */
+export const MAX_TEXT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The JSON text of an input (undefined for undefined or a function); throws for BigInt and cycles.
+ * Text over MAX_TEXT_BYTES comes back as TOO_LONG and its length: copying it into wasm memory just to
+ * refuse it would grow that memory, which never shrinks, by the size of the input.
+ */
 export function toJson(value) {
-  const text = JSON.stringify(value);
+  let text = JSON.stringify(value);
   // JSON writes NaN, ±Infinity and invalid Dates as null: only then is the slower marking pass needed.
-  return text === undefined || !text.includes('null') ? text : JSON.stringify(value, keepNonFinite);
+  if (text !== undefined && text.includes('null')) text = JSON.stringify(value, keepNonFinite);
+  // Each UTF-16 unit is at least one byte of UTF-8, so this length is a lower bound of the byte length.
+  return text !== undefined && text.length > MAX_TEXT_BYTES ? TOO_LONG + text.length : text;
 }

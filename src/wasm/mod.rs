@@ -50,6 +50,11 @@ fn import(v: JsValue, path: &str) -> Result<Json, Error> {
     })?;
     match text {
         Some(text) => {
+            // Text over the cap arrives as its length only (TOO_LONG in js/interop.js).
+            if let Some(units) = text.strip_prefix('\u{1}') {
+                let why = format!("expected at most {MAX_TEXT_BYTES} bytes as JSON, got {units} characters");
+                return Err(Error::new(ErrorCode::TooLarge, path, why));
+            }
             // The text is JSON.stringify's, so the only ways it can fail to read are its size and depth.
             let mut json = Json::parse(&text).map_err(|e| {
                 let why = match e.code() {
