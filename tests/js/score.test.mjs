@@ -95,6 +95,69 @@ test('scoreMany equals score one by one', () => {
   customers.forEach((c, i) => assert.deepEqual(many[i], scorer.score(c, { asOf })));
 });
 
+// Generated customers (a seeded PRNG): every field the scorer reads, random configs, both forms of scoreMany.
+function mulberry32(a) {
+  return () => {
+    a |= 0; a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+test('scoreMany equals score one by one on generated customers and configs, as objects and as columns', () => {
+  const rnd = mulberry32(20261201);
+  const int = (n) => Math.floor(rnd() * n);
+  const pick = (xs) => xs[int(xs.length)];
+  const asOfMs = Date.parse(asOf);
+  const model = { version: 1, unit: 'weeks', asOf: '2026-11-01', customers: 100,
+    abc: { a: 500, b: 100, customerShare: [0.05, 0.15, 0.8], valueShare: [0.5, 0.3, 0.2] },
+    rfm: { recency: [10, 40, 90, 200], frequency: [1, 1, 2, 4], monetary: [15, 30, 60, 120] },
+    bgnbd: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, gammaGamma: { p: 6.25, q: 3.74, v: 15.44 } };
+  let predicted = 0, segments = 0;
+  for (let round = 0; round < 8; round++) {
+    const b = int(500);
+    const config = {
+      ...(int(2) ? { abc: { a: b + int(2000), b, serviceCost: { perOrder: int(5) } } } : {}),
+      ...(int(2) ? { rfm: { recency: [14, 45, 120, 365], frequency: [1, 2, 4, 8], monetary: [50, 150, 400, 1000] } } : {}),
+      ...(int(2) ? { model } : {}),
+      lifetime: { marginRate: rnd() },
+    };
+    const scorer = new Scorer(config);
+    const options = { asOf, horizonDays: int(1000) };
+    const withCost = int(2) === 1;
+    const customers = Array.from({ length: 40 }, (_, i) => {
+      const orders = Array.from({ length: int(7) }, () => ({
+        at: asOfMs - int(1500) * DAY - int(DAY), amount: int(2) ? int(500) : Math.round(rnd() * 1e6) / 100,
+        ...(withCost ? { cost: int(100) } : {}),
+        ...(int(2) ? { category: pick(['books', 'video', 'dvd', 'music']) } : {}),
+        ...(int(3) === 0 ? { channel: pick(['web', 'promotion', 'coupon']) } : {}),
+      }));
+      const survey = int(2) ? { expectation: { service: int(6), price: int(6) }, perception: { service: int(6), price: int(6) }, nps: int(11) } : undefined;
+      return { id: `g${i}`, orders, ...(survey ? { survey } : {}), ...(int(2) ? { complaints: int(3), referrals: int(3) } : {}) };
+    });
+    const one = customers.map((c) => scorer.score(c, options));
+    for (const r of one) { predicted += r.value.predicted !== null; segments += r.segments.length; }
+    assert.deepEqual(scorer.scoreMany(customers, options), one, `round ${round}`);
+    // The same orders as columns: the figures scoreMany on columns gives (no survey, complaints or categories there).
+    const rows = customers.flatMap((c, k) => c.orders.map((o) => [k, o]));
+    const columns = { customer: Uint32Array.from(rows, ([k]) => k), at: Float64Array.from(rows, ([, o]) => o.at),
+      amount: Float64Array.from(rows, ([, o]) => o.amount), ...(withCost ? { cost: Float64Array.from(rows, ([, o]) => o.cost) } : {}) };
+    const s = scorer.scoreMany(columns, { ...options, customers: customers.length, segments: false });
+    const plain = customers.map((c) => scorer.score({ id: c.id, orders: c.orders.map(({ at, amount, cost }) => ({ at, amount, cost })) }, options));
+    const or = (v, none) => (v === null || v === undefined ? none : v);
+    plain.forEach(({ value: v }, k) => assert.deepEqual(
+      [s.recencyDays[k], s.frequency[k], s.monetary[k], ['A', 'B', 'C', 'D'][s.abc[k] - 1] ?? null, s.rfmR[k], s.rfmF[k], s.rfmM[k],
+        s.probabilityAlive[k], s.expectedPurchases[k], s.expectedAverageSpend[k], s.lifetimeValue[k]],
+      [or(v.recencyDays, NaN), v.frequency, v.monetary, v.abc, v.rfm?.r ?? 0, v.rfm?.f ?? 0, v.rfm?.m ?? 0,
+        or(v.predicted?.probabilityAlive, NaN), or(v.predicted?.expectedPurchases, NaN), or(v.predicted?.expectedAverageSpend, NaN),
+        or(v.predicted?.lifetimeValue, NaN)],
+      `round ${round}, customer ${k}`));
+    scorer.free();
+  }
+  assert.ok(predicted > 0 && segments > 0, `${predicted} predictions, ${segments} segments matched`);
+});
+
 function throws(fn, code, path, message) {
   assert.throws(fn, (e) => {
     assert.ok(e instanceof CrmScoreError, `not a CrmScoreError: ${e}`);
