@@ -10,8 +10,8 @@
 //! `expected_json_is_current`: `tests/golden/expected.json`, the reference the
 //! wasm runtimes (Node, Chromium, workerd) are compared with, is what this
 //! native build produces; regenerate it with `node tests/golden/make.mjs` when a
-//! change of the maths is intended (`write_expected`, ignored, writes it when
-//! `GOLDEN_WRITE=1`).
+//! change of the maths is intended (it sets `GOLDEN_WRITE=1`, with which this
+//! test writes the file before comparing).
 
 use crmscore::json::Json;
 use crmscore::json_text;
