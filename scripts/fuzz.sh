@@ -2,7 +2,7 @@
 # Fuzzes crmscore's input decoders with cargo fuzz (libFuzzer), each target for
 # a bounded time, starting from the committed seed corpus in fuzz/corpus/<target>/.
 #
-#   bash scripts/fuzz.sh            # 20 s per target (CI: 5 targets, under 2 minutes plus the build)
+#   bash scripts/fuzz.sh            # 20 s per target (5 targets: under 2 minutes plus the build)
 #   bash scripts/fuzz.sh 600        # 10 minutes per target
 #   bash scripts/fuzz.sh 300 rules  # one target
 #
