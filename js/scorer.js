@@ -1,10 +1,12 @@
-// The `Scorer` every entry exports: the wasm class, whose `scoreMany` also
-// takes columnar transactions `{ customer, at, amount, cost? }` and then
-// returns typed arrays, computed by the fitting module's `scoreColumns` with
-// this scorer's config (see columnar-route.js).
+// The `Scorer` every entry exports: the wasm class, whose `score` and
+// `scoreMany` pass plain data as tapes rather than JSON text (tape.js), and
+// whose `scoreMany` also takes columnar transactions `{ customer, at, amount,
+// cost? }` and then returns typed arrays, computed by the fitting module's
+// `scoreColumns` with this scorer's config (see columnar-route.js).
 import { Scorer as WasmScorer } from './crmscore.js';
 import { CrmScoreError } from './interop.js';
 import { columnarScoring } from './columnar-route.js';
+import { score, scoreMany } from './tape.js';
 
 const NOT_LOADED =
   'columnar scoreMany runs in the fitting module (crmscore_fit_bg.wasm), which is not loaded: ' +
@@ -21,9 +23,13 @@ export class Scorer extends WasmScorer {
     this.#config = config === undefined || config === null ? {} : JSON.parse(JSON.stringify(config));
   }
 
+  score(customer, options) {
+    return score(this, customer, options);
+  }
+
   scoreMany(customers, options) {
     if (customers === null || typeof customers !== 'object' || !('customer' in customers)) {
-      return super.scoreMany(customers, options);
+      return scoreMany(this, customers, options);
     }
     const scoreColumns = columnarScoring();
     if (scoreColumns === null) throw new CrmScoreError(NOT_LOADED, 'INVALID_TYPE', '');

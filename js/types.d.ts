@@ -121,6 +121,10 @@ export interface ColumnScores {
 }
 
 export interface Scorer {
+  /** Scores one customer as of `options.asOf` (default: now). */
+  score(customer: Customer, options?: ScoreOptions): ScoreResult;
+  /** Scores many customers as of one instant; an error's path starts with the customer's index. */
+  scoreMany(customers: Customer[], options?: ScoreOptions): ScoreResult[];
   /**
    * Scores every customer of columnar transactions, into typed arrays. Runs in the
    * fitting module: loaded by itself in Node; in browsers and workers import

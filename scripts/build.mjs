@@ -94,6 +94,7 @@ const fitTypes = fitOnly('interface|type');
 // The Scorer of every entry (js/scorer.js): scoreMany also takes columns, which
 // it hands to the fitting module through js/columnar-route.js.
 copyFileSync(join(root, 'js', 'columnar-route.js'), join(pkg, 'columnar-route.js'));
+copyFileSync(join(root, 'js', 'tape.js'), join(pkg, 'tape.js'));
 const scorerJs = readFileSync(join(root, 'js', 'scorer.js'), 'utf8');
 if (!scorerJs.includes("from './interop.js'")) throw new Error("js/scorer.js: expected to import './interop.js'");
 writeFileSync(join(pkg, 'scorer.js'), scorerJs.replace("from './interop.js'", `from '${errorModule}'`));

@@ -130,7 +130,7 @@ pub fn format_number(n: f64) -> String {
         if n > 0.0 { "Infinity".into() } else { "-Infinity".into() }
     } else if n != 0.0 && !(1e-7..1e21).contains(&n.abs()) {
         // Like JavaScript, exponent notation outside 1e-7 to 1e21 rather than hundreds of digits.
-        format!("{n:e}").replacen("e", if n.abs() >= 1.0 { "e+" } else { "e" }, 1)
+        format!("{n:e}").replacen('e', if n.abs() >= 1.0 { "e+" } else { "e" }, 1)
     } else {
         format!("{n}")
     }

@@ -180,7 +180,7 @@ pub fn format_instant(ms: i64) -> String {
     put(14, 2, rem / 60_000 % 60);
     put(17, 2, rem / 1000 % 60);
     put(20, 3, rem % 1000);
-    out.iter().map(|&b| char::from(b)).collect()
+    String::from_utf8(out.to_vec()).unwrap_or_default()
 }
 
 /// Reads an instant field of the input: an ISO 8601 string or epoch milliseconds.

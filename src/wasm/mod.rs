@@ -7,7 +7,9 @@ use crate::error::{Error, ErrorCode};
 use crate::json::{expect_in_range, index_path, type_error, Json, Obj, MAX_DEPTH, MAX_TEXT_BYTES};
 use crate::score::{ScoreOptions, Scorer, MAX_HORIZON_DAYS};
 use crate::time::expect_instant;
+use crate::tape::{self, Flat};
 use serde::Serialize;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "fit")]
@@ -64,7 +66,7 @@ fn import(v: JsValue, path: &str) -> Result<Json, Error> {
                 Error::new(e.code(), path, why)
             })?;
             // Marked numbers are escaped as \u0000 in the text: walk the value only when there are some.
-            if text.contains("\\u0000") {
+            if text.as_bytes().windows(6).any(|w| w == b"\\u0000") {
                 restore_non_finite(&mut json);
             }
             Ok(json)
@@ -96,10 +98,13 @@ fn export<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
 
 /// Reads `{ asOf, horizonDays }`; `asOf` defaults to now, `horizonDays` to 365.
 fn score_options(options: Option<JsValue>) -> Result<ScoreOptions, Error> {
-    let options = import(options.unwrap_or(JsValue::UNDEFINED), "options")?;
+    read_score_options(&import(options.unwrap_or(JsValue::UNDEFINED), "options")?)
+}
+
+fn read_score_options(options: &Json) -> Result<ScoreOptions, Error> {
     let mut read = ScoreOptions::from(js_sys::Date::now() as i64);
-    if options != Json::Null {
-        let o = Obj::new(&options, "options", &["asOf", "horizonDays"])?;
+    if *options != Json::Null {
+        let o = Obj::new(options, "options", &["asOf", "horizonDays"])?;
         o.set("asOf", &mut read.as_of, expect_instant)?;
         o.set("horizonDays", &mut read.horizon_days, |v, p| expect_in_range(v, p, 0.0, MAX_HORIZON_DAYS))?;
     }
@@ -110,6 +115,8 @@ fn score_options(options: Option<JsValue>) -> Result<ScoreOptions, Error> {
 #[wasm_bindgen(js_name = Scorer)]
 pub struct JsScorer {
     inner: Scorer,
+    /// The strings of the last results written, until `resultText` takes them.
+    text: RefCell<String>,
 }
 
 #[wasm_bindgen(js_class = Scorer)]
@@ -119,19 +126,44 @@ impl JsScorer {
     pub fn new(#[wasm_bindgen(unchecked_param_type = "ScorerConfig")] config: Option<JsValue>) -> Result<JsScorer, JsValue> {
         let config = import(config.unwrap_or(JsValue::UNDEFINED), "config")?;
         let config = if config == Json::Null { Json::Obj(Vec::new()) } else { config };
-        Ok(JsScorer { inner: Scorer::new(&config)? })
+        Ok(JsScorer { inner: Scorer::new(&config)?, text: RefCell::new(String::new()) })
     }
 
-    /// Scores one customer as of `options.asOf` (default: now).
-    #[wasm_bindgen(unchecked_return_type = "ScoreResult")]
-    pub fn score(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Customer")] customer: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
-        let at = score_options(options)?;
-        let customer = import(customer, "")?;
-        export(&self.inner.score(&customer, at)?)
+    fn check_batch(&self, len: usize) -> Result<(), Error> {
+        let max = self.inner.config().limits.max_batch;
+        if len > max {
+            let msg = format!("expected at most {max} customers (limits.maxBatch), got {len}");
+            return Err(Error::new(ErrorCode::TooLarge, "", msg));
+        }
+        Ok(())
+    }
+
+    /// `score` and `scoreMany` of plain data, called by `js/tape.js`: the
+    /// options and `n` customers as a tape (see `crate::tape`); the results'
+    /// numbers are returned, their strings kept for `tapeText`. `first` is the
+    /// index of the first customer in `scoreMany` (error paths start with it),
+    /// or -1 for `score`; `total` is the number of customers of the `scoreMany` call.
+    #[wasm_bindgen(js_name = scoreTape, skip_typescript)]
+    pub fn score_tape(&self, tape: &[f64], text: &str, n: usize, first: i32, total: usize) -> Result<Vec<f64>, JsValue> {
+        self.check_batch(total)?;
+        let values = tape::read_values(tape, text, n + 1)?;
+        let at = read_score_options(&values[0])?;
+        let mut flat = Flat::default();
+        for (i, customer) in values[1..].iter().enumerate() {
+            let scored = self.inner.score(customer, at);
+            let scored = match usize::try_from(first) {
+                Ok(first) => scored.map_err(|e| e.under(&index_path("", first + i))),
+                Err(_) => scored,
+            };
+            flat.write(&scored?);
+        }
+        Ok(self.keep(flat))
+    }
+
+    /// The strings of the results of the last `scoreTape` or `scoreJson` call.
+    #[wasm_bindgen(js_name = resultText, skip_typescript)]
+    pub fn result_text(&self) -> String {
+        std::mem::take(&mut *self.text.borrow_mut())
     }
 
     /// Every segment, matched or not, with the values of the sub-expressions that decided it.
@@ -156,30 +188,31 @@ impl JsScorer {
         Ok(JsSegmentBatch { inner: Batch::new(self.inner.segments(), capacity)? })
     }
 
-    /// Scores many customers as of one instant; an error's path starts with the customer's index.
-    #[wasm_bindgen(js_name = scoreMany, unchecked_return_type = "ScoreResult[]")]
-    pub fn score_many(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Customer[]")] customers: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "ScoreOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsValue> {
+    /// `score` and `scoreMany` of data a tape cannot carry (see `js/tape.js`):
+    /// each customer read through its JSON text, the results as by `scoreTape`.
+    /// `first` is as there: 0 for `scoreMany`, whose error paths start with the
+    /// customer's index, -1 for `score` (of a one-element array).
+    #[wasm_bindgen(js_name = scoreJson, skip_typescript)]
+    pub fn score_json(&self, customers: JsValue, options: Option<JsValue>, first: i32) -> Result<Vec<f64>, JsValue> {
         let at = score_options(options)?;
-        let max = self.inner.config().limits.max_batch;
         let customers = match customers.dyn_into::<js_sys::Array>() {
             Ok(array) => array,
             Err(other) => return Err(type_error("", "an array of customers", &import(other, "")?).into()),
         };
-        if customers.length() as usize > max {
-            let msg = format!("expected at most {max} customers (limits.maxBatch), got {}", customers.length());
-            return Err(Error::new(ErrorCode::TooLarge, "", msg).into());
-        }
+        self.check_batch(customers.length() as usize)?;
         // One customer at a time through JSON text: memory stays bounded by one customer.
-        let results = js_sys::Array::new_with_length(customers.length());
+        let mut flat = Flat::default();
         for (i, customer) in customers.iter().enumerate() {
             let scored = import(customer, "").and_then(|c| self.inner.score(&c, at));
-            results.set(i as u32, export(&scored.map_err(|e| e.under(&index_path("", i)))?)?);
+            flat.write(&scored.map_err(|e| if first < 0 { e } else { e.under(&index_path("", i)) })?);
         }
-        Ok(results.into())
+        Ok(self.keep(flat))
+    }
+
+    /// The numbers of results, keeping their strings for `resultText`.
+    fn keep(&self, flat: Flat) -> Vec<f64> {
+        *self.text.borrow_mut() = flat.text;
+        flat.nums
     }
 }
 
@@ -283,24 +316,45 @@ mod tests {
 
     const AS_OF: &str = r#"{"asOf": "2026-11-22"}"#;
 
+    /// What the binding must return for `customer`: the core's result, flattened.
+    fn native(config: &str, customers: &[&str]) -> (Vec<f64>, String) {
+        let scorer = Scorer::new(&Json::parse(config).unwrap()).unwrap();
+        let mut flat = Flat::default();
+        for c in customers {
+            flat.write(&scorer.score(&Json::parse(c).unwrap(), crate::time::parse_instant("2026-11-22").unwrap()).unwrap());
+        }
+        (flat.nums, flat.text)
+    }
+
+    fn same(a: &[f64], b: &[f64]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+    }
+
+    const CUSTOMER: &str = r#"{"id": "c1", "orders": [{"at": "2026-10-01", "amount": 30, "category": "bücher"}, {"at": "2026-11-12", "amount": 150}]}"#;
+
     #[wasm_bindgen_test]
-    fn scores_a_customer_across_the_boundary() {
+    fn scores_a_customer_across_the_boundary_as_json_and_as_a_tape() {
         let scorer = JsScorer::new(Some(js(r#"{"abc": {"a": 1000, "b": 100}}"#))).unwrap();
-        let r = scorer
-            .score(js(r#"{"id": "c1", "orders": [{"at": "2026-10-01", "amount": 30}, {"at": "2026-11-12", "amount": 150}]}"#), Some(js(AS_OF)))
-            .unwrap();
-        assert_eq!(get(&r, "value.recencyDays").as_f64(), Some(10.0));
-        assert_eq!(get(&r, "value.monetary").as_f64(), Some(180.0));
-        assert_eq!(get(&r, "value.abc").as_string().as_deref(), Some("B"));
-        assert!(get(&r, "value.margin").is_null());
-        assert!(get(&r, "satisfaction.gap").is_null());
-        assert!(js_sys::Array::is_array(&get(&r, "segments")));
+        let (nums, text) = native(r#"{"abc": {"a": 1000, "b": 100}}"#, &[CUSTOMER]);
+        assert!(same(&scorer.score_json(js(&format!("[{CUSTOMER}]")), Some(js(AS_OF)), -1).unwrap(), &nums));
+        assert_eq!(scorer.result_text(), text);
+        // {"asOf": "2026-11-22"}, then the customer, as js/tape.js writes them.
+        let tape = [
+            6.0, 1.0, 4.0, 4.0, 10.0, //
+            6.0, 2.0, 2.0, 4.0, 2.0, 6.0, 5.0, 2.0, //
+            6.0, 3.0, 2.0, 4.0, 10.0, 6.0, 3.0, 30.0, 8.0, 4.0, 6.0, //
+            6.0, 2.0, 2.0, 4.0, 10.0, 6.0, 3.0, 150.0,
+        ];
+        let strings = "asOf2026-11-22idc1ordersat2026-10-01amountcategorybücherat2026-11-12amount";
+        assert!(same(&scorer.score_tape(&tape, strings, 1, -1, 1).unwrap(), &nums));
+        assert_eq!(scorer.result_text(), text);
+        assert!(text.contains("bücher"));
     }
 
     #[wasm_bindgen_test]
     fn errors_are_crm_score_errors_with_code_and_path() {
         let scorer = JsScorer::new(None).unwrap();
-        let err = scorer.score(js(r#"{"id": "c1", "orders": [{"at": "2026-10-01", "amount": "12,50"}]}"#), Some(js(AS_OF))).unwrap_err();
+        let err = scorer.score_json(js(r#"[{"id": "c1", "orders": [{"at": "2026-10-01", "amount": "12,50"}]}]"#), Some(js(AS_OF)), -1).unwrap_err();
         assert!(err.is_instance_of::<js_sys::Error>());
         assert_eq!(get(&err, "name").as_string().as_deref(), Some("CrmScoreError"));
         assert_eq!(get(&err, "code").as_string().as_deref(), Some("INVALID_TYPE"));
@@ -313,23 +367,25 @@ mod tests {
         let scorer = JsScorer::new(None).unwrap();
         let customer = js(r#"{"id": "c1", "orders": [{"at": "2026-10-01", "amount": 1}]}"#);
         Reflect::set(&get(&customer, "orders.0"), &"amount".into(), &JsValue::from_f64(f64::NAN)).unwrap();
-        let err = scorer.score(customer, Some(js(AS_OF))).unwrap_err();
+        let err = scorer.score_json(js_sys::Array::of1(&customer).into(), Some(js(AS_OF)), -1).unwrap_err();
         assert_eq!(get(&err, "code").as_string().as_deref(), Some("NOT_FINITE"));
         let f = js_sys::Function::new_no_args("return 1");
-        let err = scorer.score(f.into(), Some(js(AS_OF))).unwrap_err();
+        let err = scorer.score_json(js_sys::Array::of1(&f).into(), Some(js(AS_OF)), -1).unwrap_err();
         assert_eq!(get(&err, "code").as_string().as_deref(), Some("INVALID_TYPE"));
     }
 
     #[wasm_bindgen_test]
     fn score_many_prefixes_the_index_and_caps_the_batch() {
         let scorer = JsScorer::new(Some(js(r#"{"limits": {"maxBatch": 2}}"#))).unwrap();
-        let err = scorer.score_many(js(r#"[{"id": "a", "orders": []}, {"id": "b", "orders": [{"at": "2027-01-01", "amount": 1}]}]"#), Some(js(AS_OF))).unwrap_err();
+        let err = scorer.score_json(js(r#"[{"id": "a", "orders": []}, {"id": "b", "orders": [{"at": "2027-01-01", "amount": 1}]}]"#), Some(js(AS_OF)), 0).unwrap_err();
         assert_eq!(get(&err, "code").as_string().as_deref(), Some("FUTURE_DATE"));
         assert_eq!(get(&err, "path").as_string().as_deref(), Some("[1].orders[0].at"));
-        let err = scorer.score_many(js(r#"[{"id": "a", "orders": []}, {"id": "b", "orders": []}, {"id": "c", "orders": []}]"#), Some(js(AS_OF))).unwrap_err();
+        let err = scorer.score_json(js(r#"[{"id": "a", "orders": []}, {"id": "b", "orders": []}, {"id": "c", "orders": []}]"#), Some(js(AS_OF)), 0).unwrap_err();
         assert_eq!(get(&err, "code").as_string().as_deref(), Some("TOO_LARGE"));
-        let ok = scorer.score_many(js(r#"[{"id": "a", "orders": []}, {"id": "b", "orders": []}]"#), Some(js(AS_OF))).unwrap();
-        assert_eq!(get(&ok, "length").as_f64(), Some(2.0));
+        let ok = scorer.score_json(js(r#"[{"id": "a", "orders": []}, {"id": "b", "orders": []}]"#), Some(js(AS_OF)), 0).unwrap();
+        let (nums, text) = native(r#"{"limits": {"maxBatch": 2}}"#, &[r#"{"id": "a", "orders": []}"#, r#"{"id": "b", "orders": []}"#]);
+        assert!(same(&ok, &nums));
+        assert_eq!(scorer.result_text(), text);
     }
 
     #[wasm_bindgen_test]
@@ -338,7 +394,7 @@ mod tests {
         assert_eq!(get(&err, "code").as_string().as_deref(), Some("UNKNOWN_FIELD"));
         assert_eq!(get(&err, "path").as_string().as_deref(), Some("lifetime.horizonYear"));
         let scorer = JsScorer::new(None).unwrap();
-        let err = scorer.score(js(r#"{"id": "a"}"#), Some(js(r#"{"asof": "2026-11-22"}"#))).unwrap_err();
+        let err = scorer.score_json(js(r#"[{"id": "a"}]"#), Some(js(r#"{"asof": "2026-11-22"}"#)), -1).unwrap_err();
         assert_eq!(get(&err, "path").as_string().as_deref(), Some("options.asof"));
     }
 }

@@ -1,0 +1,291 @@
+// Plain data across the wasm boundary without JSON text (see src/tape.rs):
+// inputs are walked once into a tape of numbers plus one string of all their
+// strings, results are read back from numbers plus one string. Anything a
+// plain walk would read differently from JSON.stringify (toJSON methods, class
+// instances, BigInt, cycles, deep nesting, lone surrogates, huge inputs) is
+// left to the JSON path, which reports it exactly as before.
+
+// crate::json::MAX_DEPTH: deeper data takes the JSON path and its error.
+const MAX_DEPTH = 128;
+// Past 16 MiB of numbers or of text (json::MAX_TEXT_BYTES) an input takes the
+// JSON path, which refuses it before it reaches wasm memory (memory never shrinks).
+const MAX_SLOTS = 1 << 21;
+const MAX_TEXT = 1 << 24;
+// scoreMany sends customers in calls of about this many numbers.
+const CHUNK_SLOTS = 1 << 15;
+
+const NULL = 0, FALSE = 1, TRUE = 2, NUMBER = 3, STRING = 4, ARRAY = 5, OBJECT = 6;
+
+class Tape {
+  constructor() {
+    this.a = new Float64Array(4096);
+    this.n = 0;
+    this.text = '';
+  }
+
+  reset() {
+    this.n = 0;
+    this.text = '';
+  }
+
+  room(k) {
+    if (this.n + k > this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+  }
+
+  string(s) {
+    this.room(2);
+    this.a[this.n++] = STRING;
+    this.a[this.n++] = s.length;
+    this.text += s;
+  }
+
+  // Writes v as JSON.stringify would see it; false when only the JSON path reads it alike.
+  put(v, depth) {
+    switch (typeof v) {
+      case 'number':
+        this.room(2);
+        this.a[this.n++] = NUMBER;
+        this.a[this.n++] = v;
+        return true;
+      case 'string':
+        this.string(v);
+        return true;
+      case 'boolean':
+        this.room(1);
+        this.a[this.n++] = v ? TRUE : FALSE;
+        return true;
+      case 'object':
+        return v === null ? this.put(undefined, depth) : this.object(v, depth);
+      case 'undefined':
+        this.room(1);
+        this.a[this.n++] = NULL;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  object(v, depth) {
+    if (depth >= MAX_DEPTH || this.n > MAX_SLOTS || this.text.length > MAX_TEXT || typeof v.toJSON === 'function' && !(v instanceof Date)) return false;
+    const proto = Object.getPrototypeOf(v);
+    if (proto === Array.prototype) {
+      const len = v.length;
+      this.room(2);
+      this.a[this.n++] = ARRAY;
+      this.a[this.n++] = len;
+      for (let i = 0; i < len; i++) {
+        const x = v[i];
+        if (this.n > MAX_SLOTS || !this.put(typeof x === 'function' || typeof x === 'symbol' ? undefined : x, depth + 1)) return false;
+      }
+      return true;
+    }
+    if (proto === Object.prototype || proto === null) {
+      this.room(2);
+      this.a[this.n++] = OBJECT;
+      const count = this.n++;
+      let entries = 0;
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        const x = v[k];
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+        this.room(1);
+        this.a[this.n++] = k.length;
+        this.text += k;
+        if (!this.put(x, depth + 1)) return false;
+        entries++;
+      }
+      this.a[count] = entries;
+      return true;
+    }
+    if (proto === Date.prototype && !Object.hasOwn(v, 'toJSON')) {
+      this.string(Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString());
+      return true;
+    }
+    return false;
+  }
+
+  // The tape so far, or null when it is too large or a string is not well-formed UTF-16 (lone surrogates).
+  done() {
+    if (this.n > MAX_SLOTS || this.text.length > MAX_TEXT || this.text.isWellFormed?.() === false) return null;
+    return this.a.subarray(0, this.n);
+  }
+}
+
+let spare = new Tape();
+
+// A tape for one call: the shared one, unless a getter is calling back into the package.
+function take() {
+  const t = spare ?? new Tape();
+  spare = null;
+  t.reset();
+  return t;
+}
+
+function give(t) {
+  spare = t;
+}
+
+// Reads results back in the order crate::tape::Flat writes them.
+class Results {
+  constructor(nums, text) {
+    this.n = nums;
+    this.i = 0;
+    this.t = text;
+    this.p = 0;
+  }
+
+  num() {
+    const x = this.n[this.i++];
+    return Number.isFinite(x) ? x + 0 : null;
+  }
+
+  str() {
+    const len = this.n[this.i++];
+    if (len < 0) return null;
+    const s = this.t.slice(this.p, this.p + len);
+    this.p += len;
+    return s;
+  }
+
+  flag() {
+    return this.n[this.i++] === 1;
+  }
+
+  map() {
+    const m = {};
+    for (let k = this.n[this.i++]; k > 0; k--) {
+      const name = this.str();
+      m[name] = this.num();
+    }
+    return m;
+  }
+
+  rfm() {
+    return this.flag() ? { r: this.num(), f: this.num(), m: this.num(), segment: this.str() } : null;
+  }
+
+  predicted() {
+    return this.flag()
+      ? { probabilityAlive: this.num(), expectedPurchases: this.num(), expectedAverageSpend: this.num(), lifetimeValue: this.num() }
+      : null;
+  }
+
+  nps() {
+    const score = this.num();
+    return score === null ? null : { score, category: this.str() };
+  }
+
+  json() {
+    const text = this.str();
+    return text === null ? null : JSON.parse(text);
+  }
+
+  segments() {
+    const k = this.n[this.i++];
+    const out = new Array(k);
+    for (let j = 0; j < k; j++) out[j] = { id: this.str(), name: this.str(), goal: this.str(), actions: this.json(), priority: this.num() };
+    return out;
+  }
+
+  next() {
+    return this.flag() ? { segment: this.str(), goal: this.str(), action: this.json() } : null;
+  }
+
+  result() {
+    return {
+      id: this.str(),
+      asOf: this.str(),
+      value: {
+        recencyDays: this.num(),
+        frequency: this.num(),
+        monetary: this.num(),
+        averageOrderValue: this.num(),
+        tenureDays: this.num(),
+        ordersPerYear: this.num(),
+        margin: this.num(),
+        historicValue: this.num(),
+        yearlySpend: this.num(),
+        projectedValue: this.num(),
+        accounts: this.num(),
+        categories: this.map(),
+        firstOrderAt: this.str(),
+        lastOrderAt: this.str(),
+        abc: this.str(),
+        rfm: this.rfm(),
+        predicted: this.predicted(),
+      },
+      satisfaction: {
+        gap: this.num(),
+        ratio: this.num(),
+        dimensions: this.map(),
+        level: this.str(),
+        zone: this.str(),
+        nps: this.nps(),
+        repeatPurchases: this.num(),
+        complaintRate: this.num(),
+        returnRate: this.num(),
+        referrals: this.num(),
+        wordOfMouth: this.num(),
+      },
+      loyalty: { stage: this.str(), type: this.str(), lifecycle: this.str() },
+      segments: this.segments(),
+      nextBestAction: this.next(),
+    };
+  }
+}
+
+function readAll(scorer, nums, count) {
+  const results = new Results(nums, scorer.resultText());
+  const out = new Array(count);
+  for (let i = 0; i < count; i++) out[i] = results.result();
+  return out;
+}
+
+/** `scorer.score`: through a tape, or JSON text when the tape cannot carry the input. */
+export function score(scorer, customer, options) {
+  const t = take();
+  try {
+    if (t.put(options, 0) && t.put(customer, 0)) {
+      const tape = t.done();
+      if (tape !== null) return readAll(scorer, scorer.scoreTape(tape, t.text, 1, -1, 1), 1)[0];
+    }
+  } finally {
+    give(t);
+  }
+  return readAll(scorer, scorer.scoreJson([customer], options, -1), 1)[0];
+}
+
+/** `scorer.scoreMany` of an array: through tapes, a chunk per call, or JSON text as `score`. */
+export function scoreMany(scorer, customers, options) {
+  const byTape = Array.isArray(customers) ? scoreManyByTape(scorer, customers, options) : undefined;
+  return byTape ?? readAll(scorer, scorer.scoreJson(customers, options, 0), customers.length);
+}
+
+function scoreManyByTape(scorer, customers, options) {
+  const t = take();
+  try {
+    const total = customers.length;
+    const out = new Array(total);
+    for (let first = 0; ; ) {
+      t.reset();
+      if (!t.put(options, 0)) return undefined;
+      let end = first;
+      while (end < total && (end === first || t.n < CHUNK_SLOTS)) {
+        if (!t.put(customers[end], 0)) return undefined;
+        end++;
+      }
+      const tape = t.done();
+      if (tape === null) return undefined;
+      const results = new Results(scorer.scoreTape(tape, t.text, end - first, first, total), scorer.resultText());
+      for (let i = first; i < end; i++) out[i] = results.result();
+      if (end === total) return out;
+      first = end;
+    }
+  } finally {
+    give(t);
+  }
+}
