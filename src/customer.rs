@@ -88,9 +88,9 @@ impl Default for Limits {
     }
 }
 
-const CUSTOMER_KEYS: &[&str] = &["id", "firstSeen", "orders", "survey", "complaints", "returns", "referrals"];
-const ORDER_KEYS: &[&str] = &["at", "amount", "cost", "category", "discount", "channel", "accountId"];
-const SURVEY_KEYS: &[&str] = &["expectation", "perception", "weights", "nps"];
+pub(crate) const CUSTOMER_KEYS: &[&str] = &["id", "firstSeen", "orders", "survey", "complaints", "returns", "referrals"];
+pub(crate) const ORDER_KEYS: &[&str] = &["at", "amount", "cost", "category", "discount", "channel", "accountId"];
+pub(crate) const SURVEY_KEYS: &[&str] = &["expectation", "perception", "weights", "nps"];
 const MAX_COUNT: f64 = 1e9;
 /// Most survey dimensions (entries of `expectation`, `perception` and `weights`
 /// each): matching them up is quadratic, so a hostile survey must not be large.

@@ -12,6 +12,10 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 
+/// An object's key: borrowed when it is one of the schema's names (see
+/// [`crate::tape`]), which saves an allocation for every key of every order.
+pub type Key = Cow<'static, str>;
+
 /// Any JSON-shaped value. Objects keep their key order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json {
@@ -26,7 +30,7 @@ pub enum Json {
     /// An array.
     Arr(Vec<Json>),
     /// An object, as key/value pairs in input order.
-    Obj(Vec<(String, Json)>),
+    Obj(Vec<(Key, Json)>),
 }
 
 impl Json {
@@ -155,7 +159,7 @@ struct Parser<'t> {
     // The entries and items of the objects and arrays being read, innermost
     // last: each is moved out in one exactly sized allocation when it closes,
     // instead of growing a vector of its own.
-    entries: Vec<(String, Json)>,
+    entries: Vec<(Key, Json)>,
     items: Vec<Json>,
 }
 
@@ -200,7 +204,7 @@ impl Parser<'_> {
                             return Err(self.error("expected `:`"));
                         }
                         let value = self.value(depth + 1)?;
-                        self.entries.push((key, value));
+                        self.entries.push((key.into(), value));
                         if self.eat(b'}') {
                             break;
                         }
@@ -427,7 +431,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Json, A::Error> {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
         while let Some((k, v)) = map.next_entry::<String, Json>()? {
-            entries.push((k, v));
+            entries.push((k.into(), v));
         }
         Ok(Json::Obj(entries))
     }
@@ -535,7 +539,7 @@ pub(crate) fn index_path(path: &str, i: usize) -> String {
 /// list is an `UNKNOWN_FIELD` error (a typo in config must not be ignored).
 /// `null` values count as absent.
 pub(crate) struct Obj<'a> {
-    entries: &'a [(String, Json)],
+    entries: &'a [(Key, Json)],
     path: String,
 }
 
@@ -547,7 +551,7 @@ impl<'a> Obj<'a> {
             other => return Err(type_error(path, "an object", other)),
         };
         for (key, _) in entries {
-            if !allowed.contains(&key.as_str()) {
+            if !allowed.contains(&key.as_ref()) {
                 let mut msg = format!("unknown field {key:?}");
                 if let Some(close) = closest(key, allowed.iter().copied()) {
                     msg.push_str(&format!(" (did you mean {close:?}?)"));
@@ -600,7 +604,7 @@ impl<'a> Obj<'a> {
 
     /// The entries as key/value pairs (for maps keyed by the caller, like survey dimensions).
     pub fn entries(&self) -> impl Iterator<Item = (&'a str, &'a Json)> {
-        self.entries.iter().filter(|(_, v)| !matches!(v, Json::Null)).map(|(k, v)| (k.as_str(), v))
+        self.entries.iter().filter(|(_, v)| !matches!(v, Json::Null)).map(|(k, v)| (k.as_ref(), v))
     }
 }
 

@@ -32,6 +32,9 @@ pub struct ScoreResult {
     pub next_best_action: Option<NextBestAction>,
 }
 
+/// The keys of the options of `score` and `scoreMany`.
+pub const OPTION_KEYS: &[&str] = &["asOf", "horizonDays"];
+
 /// Longest prediction horizon: 10 years of monthly steps bound the work of one prediction.
 pub const MAX_HORIZON_DAYS: f64 = 3650.0;
 

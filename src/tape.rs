@@ -26,9 +26,11 @@
 //! assert_eq!(values[0], Json::parse(r#"{"id": [1.5, "x"]}"#).unwrap());
 //! ```
 
+use crate::customer::{CUSTOMER_KEYS, ORDER_KEYS, SURVEY_KEYS};
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::{Json, MAX_DEPTH};
-use crate::score::ScoreResult;
+use crate::json::{Json, Key, MAX_DEPTH};
+use crate::score::{ScoreResult, OPTION_KEYS};
+use std::borrow::Cow;
 
 struct Reader<'t> {
     tape: &'t [f64],
@@ -41,7 +43,7 @@ fn malformed() -> Error {
     Error::new(ErrorCode::InvalidType, "", "malformed input tape (write it with the package's JavaScript, not by hand)")
 }
 
-impl Reader<'_> {
+impl<'t> Reader<'t> {
     fn next(&mut self) -> Result<f64> {
         let v = *self.tape.get(self.at).ok_or_else(malformed)?;
         self.at += 1;
@@ -58,6 +60,17 @@ impl Reader<'_> {
     }
 
     fn string(&mut self) -> Result<String> {
+        self.str().map(str::to_owned)
+    }
+
+    /// A key: one of the schema's names is borrowed, not copied.
+    fn key(&mut self) -> Result<Key> {
+        let key = self.str()?;
+        let known = [CUSTOMER_KEYS, ORDER_KEYS, SURVEY_KEYS, OPTION_KEYS].into_iter().flatten().find(|&&k| k == key);
+        Ok(known.map_or_else(|| Cow::Owned(key.to_owned()), |&k| Cow::Borrowed(k)))
+    }
+
+    fn str(&mut self) -> Result<&'t str> {
         let units = self.count(self.text.len())?;
         let bytes = if self.ascii {
             units
@@ -76,7 +89,7 @@ impl Reader<'_> {
         };
         let (s, rest) = self.text.split_at_checked(bytes).ok_or_else(malformed)?;
         self.text = rest;
-        Ok(s.to_owned())
+        Ok(s)
     }
 
     fn value(&mut self, depth: usize) -> Result<Json> {
@@ -102,7 +115,7 @@ impl Reader<'_> {
                 let n = self.count((self.tape.len() - self.at) / 2)?;
                 let mut entries = Vec::with_capacity(n);
                 for _ in 0..n {
-                    let key = self.string()?;
+                    let key = self.key()?;
                     entries.push((key, self.value(depth + 1)?));
                 }
                 Json::Obj(entries)

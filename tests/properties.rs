@@ -5,7 +5,7 @@ use crmscore::columnar::{score_columns, ColumnOptions};
 use crmscore::config::Config;
 use crmscore::customer::{Customer, Limits};
 use crmscore::fit::{abc_cuts, AbcCuts, AbcRule, BgNbd, Fitted, GammaGamma, Model, RfmEdges, SatisfactionCuts, Transactions, Unit};
-use crmscore::json::Json;
+use crmscore::json::{Json, Key};
 use crmscore::value::{value, AbcClass};
 use crmscore::{ScoreOptions, Scorer};
 use proptest::prelude::*;
@@ -44,7 +44,7 @@ fn order() -> impl Strategy<Value = Order> {
 }
 
 fn order_json(o: &Order) -> Json {
-    let mut e = vec![("at".to_string(), Json::Num((AS_OF - o.days_ago * DAY) as f64)), ("amount".into(), Json::Num(o.amount))];
+    let mut e: Vec<(Key, Json)> = vec![("at".into(), Json::Num((AS_OF - o.days_ago * DAY) as f64)), ("amount".into(), Json::Num(o.amount))];
     if let Some(c) = o.cost {
         e.push(("cost".into(), Json::Num(c)));
     }
@@ -151,9 +151,9 @@ proptest! {
     ) {
         let survey = |dims: &[(f64, f64, f64)]| {
             let entries = |f: &dyn Fn(&(f64, f64, f64)) -> f64| {
-                Json::Obj(dims.iter().enumerate().map(|(i, d)| (format!("d{i}"), Json::Num(f(d)))).collect())
+                Json::Obj(dims.iter().enumerate().map(|(i, d)| (format!("d{i}").into(), Json::Num(f(d)))).collect())
             };
-            let mut weights: Vec<(String, Json)> = dims.iter().enumerate().map(|(i, d)| (format!("d{i}"), Json::Num(d.2))).collect();
+            let mut weights: Vec<(Key, Json)> = dims.iter().enumerate().map(|(i, d)| (format!("d{i}").into(), Json::Num(d.2))).collect();
             weights[0].1 = Json::Num(dims[0].2 + 0.5); // at least one weight > 0
             Json::Obj(vec![
                 ("id".into(), Json::Str("c".into())),
@@ -320,7 +320,7 @@ proptest! {
         for k in 0..customers {
             // The customer of index k: their rows up to asOf, as orders.
             let orders: Vec<Json> = rows.iter().filter(|r| r.0 as usize == k && r.1 >= 0).map(|r| {
-                let mut o = vec![("at".to_string(), Json::Num((AS_OF - r.1 * DAY) as f64)), ("amount".into(), Json::Num(r.2))];
+                let mut o: Vec<(Key, Json)> = vec![("at".into(), Json::Num((AS_OF - r.1 * DAY) as f64)), ("amount".into(), Json::Num(r.2))];
                 if with_cost {
                     o.push(("cost".into(), Json::Num(r.3)));
                 }

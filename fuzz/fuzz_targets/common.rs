@@ -32,5 +32,5 @@ pub fn customers() -> Vec<Json> {
 
 /// A JSON object from key/value pairs.
 pub fn obj(entries: Vec<(&str, Json)>) -> Json {
-    Json::Obj(entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    Json::Obj(entries.into_iter().map(|(k, v)| (k.to_string().into(), v)).collect())
 }

@@ -376,7 +376,7 @@ mod tests {
             let pos = match entries.iter().position(|(k, _)| k == key) {
                 Some(p) => p,
                 None => {
-                    entries.push((key.to_string(), Json::Null));
+                    entries.push((key.to_string().into(), Json::Null));
                     entries.len() - 1
                 }
             };

@@ -17,7 +17,7 @@ use crate::fit::{
 };
 use crate::json::{
     expect_array, expect_bool, expect_count, expect_in_range, expect_non_negative, expect_number,
-    expect_str, index_path, type_error, Json, Obj,
+    expect_str, index_path, type_error, Json, Key, Obj,
 };
 use crate::score::{ScoreOptions, Scorer, MAX_HORIZON_DAYS};
 use crate::satisfaction::satisfaction;
@@ -74,7 +74,7 @@ fn read_options(options: Option<JsValue>) -> Result<Options, Error> {
             on_progress = Some(f);
         } else {
             let path = format!("options.{key}");
-            entries.push((key, import(value, &path)?));
+            entries.push((key.into(), import(value, &path)?));
         }
     }
     Ok(Options {
@@ -380,9 +380,9 @@ fn typed_array_error(path: &str, expected: &str, found: &JsValue) -> Error {
 
 /// Refuses keys of the object `v` outside `allowed`, like [`Obj::new`].
 fn check_keys(v: &JsValue, path: &str, allowed: &[&str]) -> Result<(), Error> {
-    let keys: Vec<(String, Json)> = Object::keys(v.unchecked_ref::<Object>())
+    let keys: Vec<(Key, Json)> = Object::keys(v.unchecked_ref::<Object>())
         .iter()
-        .map(|k| (k.as_string().unwrap_or_default(), Json::Null))
+        .map(|k| (k.as_string().unwrap_or_default().into(), Json::Null))
         .collect();
     Obj::new(&Json::Obj(keys), path, allowed).map(|_| ())
 }

@@ -5,7 +5,7 @@
 use crate::batch::{Batch, BatchColumn};
 use crate::error::{Error, ErrorCode};
 use crate::json::{expect_in_range, index_path, type_error, Json, Obj, MAX_DEPTH, MAX_TEXT_BYTES};
-use crate::score::{ScoreOptions, Scorer, MAX_HORIZON_DAYS};
+use crate::score::{ScoreOptions, Scorer, MAX_HORIZON_DAYS, OPTION_KEYS};
 use crate::time::expect_instant;
 use crate::tape::{self, Flat};
 use serde::Serialize;
@@ -104,7 +104,7 @@ fn score_options(options: Option<JsValue>) -> Result<ScoreOptions, Error> {
 fn read_score_options(options: &Json) -> Result<ScoreOptions, Error> {
     let mut read = ScoreOptions::from(js_sys::Date::now() as i64);
     if *options != Json::Null {
-        let o = Obj::new(options, "options", &["asOf", "horizonDays"])?;
+        let o = Obj::new(options, "options", OPTION_KEYS)?;
         o.set("asOf", &mut read.as_of, expect_instant)?;
         o.set("horizonDays", &mut read.horizon_days, |v, p| expect_in_range(v, p, 0.0, MAX_HORIZON_DAYS))?;
     }
