@@ -26,11 +26,16 @@
 //! assert_eq!(values[0], Json::parse(r#"{"id": [1.5, "x"]}"#).unwrap());
 //! ```
 
-use crate::customer::{CUSTOMER_KEYS, ORDER_KEYS, SURVEY_KEYS};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{Json, Key, MAX_DEPTH};
-use crate::score::{ScoreResult, OPTION_KEYS};
+use crate::score::ScoreResult;
 use std::borrow::Cow;
+
+/// The keys of customers and options, most frequent first (those of orders).
+const KEYS: [&str; 20] = [
+    "at", "amount", "category", "cost", "discount", "channel", "accountId", "id", "firstSeen", "orders", "survey",
+    "complaints", "returns", "referrals", "expectation", "perception", "weights", "nps", "asOf", "horizonDays",
+];
 
 struct Reader<'t> {
     tape: &'t [f64],
@@ -66,7 +71,7 @@ impl<'t> Reader<'t> {
     /// A key: one of the schema's names is borrowed, not copied.
     fn key(&mut self) -> Result<Key> {
         let key = self.str()?;
-        let known = [CUSTOMER_KEYS, ORDER_KEYS, SURVEY_KEYS, OPTION_KEYS].into_iter().flatten().find(|&&k| k == key);
+        let known = KEYS.iter().find(|k| k.len() == key.len() && **k == key);
         Ok(known.map_or_else(|| Cow::Owned(key.to_owned()), |&k| Cow::Borrowed(k)))
     }
 
@@ -174,6 +179,9 @@ impl Flat {
 
     /// Appends one score result.
     pub fn write(&mut self, r: &ScoreResult) {
+        // A result without segments is about 60 numbers and 120 bytes of text.
+        self.nums.reserve(64);
+        self.text.reserve(128);
         self.str(&r.id);
         self.str(&r.as_of);
         let v = &r.value;
@@ -275,6 +283,16 @@ mod tests {
         let tape = [5.0, 3.0, 4.0, 1.0, 4.0, 2.0, 4.0, 0.0];
         let v = read_values(&tape, "é😀", 1).unwrap();
         assert_eq!(v[0], Json::Arr(vec![Json::Str("é".into()), Json::Str("😀".into()), Json::Str(String::new())]));
+    }
+
+    #[test]
+    fn known_keys_are_the_schemas() {
+        use crate::customer::{CUSTOMER_KEYS, ORDER_KEYS, SURVEY_KEYS};
+        let mut schema: Vec<&str> = [CUSTOMER_KEYS, ORDER_KEYS, SURVEY_KEYS, crate::score::OPTION_KEYS].concat();
+        let mut known = KEYS.to_vec();
+        schema.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(known, schema);
     }
 
     #[test]
