@@ -69,10 +69,11 @@ class Tape {
     }
   }
 
+  // Callers check pristine() first: no enumerable or toJSON keys are inherited.
   object(v, depth) {
-    if (depth >= MAX_DEPTH || this.n > MAX_SLOTS || this.text.length > MAX_TEXT || typeof v.toJSON === 'function' && !(v instanceof Date)) return false;
-    const proto = Object.getPrototypeOf(v);
-    if (proto === Array.prototype) {
+    if (depth >= MAX_DEPTH || this.n > MAX_SLOTS || this.text.length > MAX_TEXT) return false;
+    if (Array.isArray(v)) {
+      if (Object.getPrototypeOf(v) !== Array.prototype || v.toJSON !== undefined) return false;
       const len = v.length;
       this.room(2);
       this.a[this.n++] = ARRAY;
@@ -83,13 +84,14 @@ class Tape {
       }
       return true;
     }
+    const proto = Object.getPrototypeOf(v);
     if (proto === Object.prototype || proto === null) {
       this.room(2);
       this.a[this.n++] = OBJECT;
       const count = this.n++;
       let entries = 0;
       for (const k in v) {
-        if (!Object.hasOwn(v, k)) continue;
+        if (k === 'toJSON') return false;
         const x = v[k];
         if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
         this.room(1);
@@ -114,6 +116,16 @@ class Tape {
     return this.a.subarray(0, this.n);
   }
 }
+
+// Whether Object.prototype and Array.prototype are as the language defines
+// them: then a plain object's enumerable keys are its own and no toJSON is
+// inherited, which the walk relies on (else everything takes the JSON path).
+function pristine() {
+  for (const k in Object.prototype) return false;
+  for (const k in Array.prototype) return false;
+  return Object.prototype.toJSON === undefined && Array.prototype.toJSON === undefined && Date.prototype.toJSON === DATE_TO_JSON;
+}
+const DATE_TO_JSON = Date.prototype.toJSON;
 
 let spare = new Tape();
 
@@ -249,7 +261,7 @@ function readAll(scorer, nums, count) {
 export function score(scorer, customer, options) {
   const t = take();
   try {
-    if (t.put(options, 0) && t.put(customer, 0)) {
+    if (pristine() && t.put(options, 0) && t.put(customer, 0)) {
       const tape = t.done();
       if (tape !== null) return readAll(scorer, scorer.scoreTape(tape, t.text, 1, -1, 1), 1)[0];
     }
@@ -268,6 +280,7 @@ export function scoreMany(scorer, customers, options) {
 function scoreManyByTape(scorer, customers, options) {
   const t = take();
   try {
+    if (!pristine()) return undefined;
     const total = customers.length;
     const out = new Array(total);
     for (let first = 0; ; ) {

@@ -49,6 +49,7 @@ fn malformed() -> Error {
 }
 
 impl<'t> Reader<'t> {
+    #[inline(always)]
     fn next(&mut self) -> Result<f64> {
         let v = *self.tape.get(self.at).ok_or_else(malformed)?;
         self.at += 1;
@@ -56,6 +57,7 @@ impl<'t> Reader<'t> {
     }
 
     /// A count or a length: a whole number no larger than what is left to read.
+    #[inline(always)]
     fn count(&mut self, left: usize) -> Result<usize> {
         let n = self.next()?;
         if !(0.0..=left as f64).contains(&n) || n.fract() != 0.0 {
