@@ -133,3 +133,19 @@ test('the tape entry points refuse a malformed tape instead of misreading it', (
   assert.throws(() => scorer.scoreTape(new Float64Array([0, 6, 5]), '', 1, -1, 1), (e) => e.code === 'INVALID_TYPE' && /malformed input tape/.test(e.message));
   assert.throws(() => scorer.scoreTape(new Float64Array([0, 4, 3]), 'ab', 1, -1, 1), (e) => e.code === 'INVALID_TYPE');
 });
+
+test('a polluted Object.prototype sends inputs through JSON text, which ignores inherited keys', () => {
+  const scorer = new Scorer();
+  const customer = { id: 'p', orders: [{ at: '2026-11-01', amount: 12 }] };
+  const clean = scorer.score(customer, { asOf });
+  Object.prototype.amount = 99;
+  Object.prototype.ammount = 1;
+  try {
+    assert.deepStrictEqual(scorer.score(customer, { asOf }), clean);
+    assert.deepStrictEqual(scorer.scoreMany([customer], { asOf }), [clean]);
+  } finally {
+    delete Object.prototype.amount;
+    delete Object.prototype.ammount;
+  }
+  assert.equal(clean.value.monetary, 12);
+});
