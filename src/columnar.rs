@@ -10,8 +10,8 @@
 
 use crate::customer::{Customer, Order};
 use crate::error::{Error, ErrorCode, Result};
-use crate::fit::{day_of, Transactions};
-use crate::json::{format_number, Json};
+use crate::fit::{check_quantities, day_of, Transactions};
+use crate::json::Json;
 use crate::predict::{summary_of, Steps};
 use crate::score::{checked, ScoreOptions, Scorer};
 use crate::time::{expect_instant, whole_days};
@@ -179,10 +179,11 @@ pub struct ColumnScores {
 ///
 /// `progress` receives the share of customers scored, from 0 to 1. Errors: a
 /// horizon outside 0 to 3,650 days (path `options.horizonDays`),
-/// more customers than `limits.maxBatch` (`TooLarge`, path `customers`),
+/// more customers than `limits.maxBatch` (`TooLarge`, path `customers`), a
+/// customer with more rows than `limits.maxOrders` (`TooLarge`, path `customer`),
 /// columns of different lengths, a customer index ≥ `customers` (path
-/// `customer[i]`), a non-finite or negative amount or cost (`amount[i]` /
-/// `cost[i]`).
+/// `customer[i]`), an amount or cost that is not a finite number from 0 to
+/// 10¹⁵ (`amount[i]` / `cost[i]`).
 pub fn score_columns(
     scorer: &Scorer,
     tx: &Transactions<'_>,
@@ -197,6 +198,14 @@ pub fn score_columns(
         return Err(Error::new(ErrorCode::TooLarge, "customers", msg));
     }
     let rows = rows_by_customer(tx, customers)?;
+    let max_orders = scorer.config().limits.max_orders;
+    if let Some(c) = (0..customers).find(|&c| rows.start[c + 1] - rows.start[c] > max_orders) {
+        let msg = format!(
+            "customer {c} has {} transactions, more than limits.maxOrders ({max_orders}), as a customer object may have orders",
+            rows.start[c + 1] - rows.start[c]
+        );
+        return Err(Error::new(ErrorCode::TooLarge, "customer", msg));
+    }
     let config = scorer.config();
     let model = config.model.as_ref();
     let abc = config
@@ -405,19 +414,8 @@ fn rows_by_customer(tx: &Transactions<'_>, customers: usize) -> Result<Rows> {
     if let Some(cost) = tx.cost {
         check_len("cost", cost.len(), n)?;
     }
-    for (name, column) in [("amount", Some(tx.amount)), ("cost", tx.cost)] {
-        for (i, &v) in column.unwrap_or(&[]).iter().enumerate() {
-            if !(v.is_finite() && v >= 0.0) {
-                let code = if v.is_finite() {
-                    ErrorCode::OutOfRange
-                } else {
-                    ErrorCode::NotFinite
-                };
-                let msg = format!("expected a finite number >= 0, got {}", format_number(v));
-                return Err(Error::new(code, format!("{name}[{i}]"), msg));
-            }
-        }
-    }
+    check_quantities("amount", tx.amount)?;
+    check_quantities("cost", tx.cost.unwrap_or(&[]))?;
     if let Some(i) = tx.customer.iter().position(|&c| c as usize >= customers) {
         let msg = format!(
             "expected a customer index below {customers}, got {}",
@@ -529,6 +527,18 @@ mod tests {
         let capped = scorer(r#"{"limits": {"maxBatch": 2}}"#);
         let e = score_columns(&capped, &tx(&[], &[], &[]), &options(3), &mut |_| {}).unwrap_err();
         assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "customers"));
+        // The caps of customer objects hold for columns too: amounts up to 1e15
+        // (two rows of 1e308 summed to an infinite monetary value before), and
+        // limits.maxOrders rows per customer.
+        let e = score_columns(&s, &tx(&[0, 0], &[0, 0], &[1e308, 1e308]), &options(1), &mut |_| {}).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, "amount[0]"));
+        assert_eq!(e.message(), "expected a number of at most 1000000000000000, got 1e+308");
+        assert!(score_columns(&s, &tx(&[0], &[0], &[1e15]), &options(1), &mut |_| {}).is_ok());
+        let few = scorer(r#"{"limits": {"maxOrders": 2}}"#);
+        let e = score_columns(&few, &tx(&[0, 1, 1, 1], &[0; 4], &[1.0; 4]), &options(2), &mut |_| {}).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "customer"));
+        assert!(e.message().starts_with("customer 1 has 3 transactions, more than limits.maxOrders (2)"), "{e}");
+        assert!(score_columns(&few, &tx(&[0, 1, 1], &[0; 3], &[1.0; 3]), &options(2), &mut |_| {}).is_ok());
         let c = Columns {
             customer: &[0, 0],
             at_ms: &[0.0, 1.5],

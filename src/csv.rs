@@ -19,7 +19,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::fit::parse_iso_date;
-use crate::json::{format_number, Json};
+use crate::json::{check_quantity, Json};
 use crate::time::{parse_instant, DAY_MS};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -438,18 +438,14 @@ fn read_date(field: &str) -> std::result::Result<i64, (ErrorCode, String)> {
     parse_instant(s).map_err(|m| (ErrorCode::InvalidDate, m))
 }
 
-/// A finite decimal number ≥ 0.
+/// A finite decimal number from 0 to [`crate::json::MAX_QUANTITY`].
 fn read_amount(field: &str) -> std::result::Result<f64, (ErrorCode, String)> {
     let s = field.trim();
     let plain = !s.is_empty()
         && s.bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
     match s.parse::<f64>() {
-        Ok(v) if plain && v.is_finite() && v >= 0.0 => Ok(v),
-        Ok(v) if plain && v.is_finite() => Err((
-            ErrorCode::OutOfRange,
-            format!("expected a number >= 0, got {}", format_number(v)),
-        )),
+        Ok(v) if plain && v.is_finite() => check_quantity(v, String::new).map_err(|e| (e.code(), e.message().to_string())),
         _ => Err((
             ErrorCode::InvalidType,
             format!("expected a finite number, got {}", describe(s)),
@@ -510,7 +506,7 @@ mod tests {
 
     #[test]
     fn bad_rows_are_reported_by_line_and_skipped_or_fatal() {
-        let text = "c,d,a\nx,2026-01-01,\"12,50\"\nx,2026-02-30,1\nx,2026-01-01,-3\nx,2026-01-01\n,2026-01-01,1\nx,2026-01-01,NaN\nx,2026-01-01,\"1\nx,2026-01-01,inf\ny,2026-01-01,7\n";
+        let text = "c,d,a\nx,2026-01-01,\"12,50\"\nx,2026-02-30,1\nx,2026-01-01,-3\nx,2026-01-01\n,2026-01-01,1\nx,2026-01-01,NaN\nx,2026-01-01,\"1\nx,2026-01-01,inf\ny,2026-01-01,7\nx,2026-01-01,2e15\n";
         let t =
             read_transactions(text, &cols("c", "d", "a", None), &CsvOptions::default()).unwrap();
         let messages: Vec<String> = t.errors.iter().map(ToString::to_string).collect();
@@ -525,11 +521,12 @@ mod tests {
                 r#"line 7: a: expected a finite number, got "NaN""#,
                 "line 8: unterminated quoted field (a field cannot span lines)",
                 r#"line 9: a: expected a finite number, got "inf""#,
+                "line 11: a: expected a number of at most 1000000000000000, got 2000000000000000",
             ]
         );
         assert_eq!(
             (t.rows, t.skipped, t.customer_ids.as_slice()),
-            (9, 8, &["y".to_string()][..])
+            (10, 9, &["y".to_string()][..])
         );
         let strict = CsvOptions {
             strict: true,

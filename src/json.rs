@@ -462,13 +462,21 @@ pub const MAX_QUANTITY: f64 = 1e15;
 
 /// A finite number from 0 to [`MAX_QUANTITY`].
 pub(crate) fn expect_non_negative(v: &Json, path: &str) -> Result<f64> {
-    let n = expect_number(v, path)?;
+    check_quantity(expect_number(v, path)?, || path.to_string())
+}
+
+/// `n` if it is a finite number from 0 to [`MAX_QUANTITY`] (an amount, a cost,
+/// a survey answer, a threshold); `path` is built only for an error.
+pub(crate) fn check_quantity(n: f64, path: impl FnOnce() -> String) -> Result<f64> {
+    if !n.is_finite() {
+        return Err(Error::new(ErrorCode::NotFinite, path(), format!("expected a finite number, got {}", format_number(n))));
+    }
     if n < 0.0 {
-        return Err(Error::new(ErrorCode::OutOfRange, path, format!("expected a number >= 0, got {}", format_number(n))));
+        return Err(Error::new(ErrorCode::OutOfRange, path(), format!("expected a number >= 0, got {}", format_number(n))));
     }
     if n > MAX_QUANTITY {
         let msg = format!("expected a number of at most {}, got {}", format_number(MAX_QUANTITY), format_number(n));
-        return Err(Error::new(ErrorCode::OutOfRange, path, msg));
+        return Err(Error::new(ErrorCode::OutOfRange, path(), msg));
     }
     Ok(n)
 }

@@ -5,6 +5,7 @@
 //! times are whole days between calendar dates divided by the unit length.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::json::check_quantity;
 use serde::Serialize;
 
 /// Milliseconds in a day.
@@ -106,12 +107,8 @@ pub fn summarize(tx: &Transactions<'_>, as_of_ms: i64, unit: Unit) -> Result<Vec
     if let Some(cost) = tx.cost {
         check_len("cost", cost.len(), n)?;
     }
-    for (i, &a) in tx.amount.iter().enumerate() {
-        check_amount("amount", i, a)?;
-    }
-    for (i, &c) in tx.cost.unwrap_or(&[]).iter().enumerate() {
-        check_amount("cost", i, c)?;
-    }
+    check_quantities("amount", tx.amount)?;
+    check_quantities("cost", tx.cost.unwrap_or(&[]))?;
     let as_of_day = day_of(as_of_ms);
     let mut rows: Vec<usize> = (0..n).filter(|&i| tx.at_ms[i] <= as_of_ms).collect();
     let key = |i: usize| (tx.customer[i], day_of(tx.at_ms[i]));
@@ -165,17 +162,11 @@ fn check_len(name: &str, len: usize, expected: usize) -> Result<()> {
     ))
 }
 
-fn check_amount(name: &str, i: usize, v: f64) -> Result<()> {
-    if v.is_finite() && v >= 0.0 {
-        return Ok(());
-    }
-    // The path is formatted only for an error: this runs for every row.
-    let path = format!("{name}[{i}]");
-    if !v.is_finite() {
-        return Err(Error::new(ErrorCode::NotFinite, path, format!("expected a finite number, got {v}")));
-    }
-    if v < 0.0 {
-        return Err(Error::new(ErrorCode::OutOfRange, path, format!("expected a number >= 0, got {v}")));
+/// Checks a column of amounts or costs: each a finite number from 0 to
+/// [`crate::json::MAX_QUANTITY`], as in customer objects; errors name the row (`amount[7]`).
+pub(crate) fn check_quantities(name: &str, values: &[f64]) -> Result<()> {
+    for (i, &v) in values.iter().enumerate() {
+        check_quantity(v, || format!("{name}[{i}]"))?;
     }
     Ok(())
 }
@@ -290,6 +281,11 @@ mod tests {
         assert_eq!(summarize(&tx, 0, Unit::Days).unwrap_err().path(), "at_ms");
         let tx = Transactions { customer: &[1], at_ms: &[0], amount: &[1.0], cost: Some(&[-2.0]) };
         assert_eq!(summarize(&tx, 0, Unit::Days).unwrap_err().path(), "cost[0]");
+        // Amounts over 1e15, refused in customer objects, are refused here too: two
+        // rows of 1e308 would sum to an infinite spend.
+        let tx = Transactions { customer: &[1, 1], at_ms: &[0, 0], amount: &[1e308, 1e308], cost: None };
+        let e = summarize(&tx, 0, Unit::Days).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, "amount[0]"));
         let empty = Transactions { customer: &[], at_ms: &[], amount: &[], cost: None };
         assert!(summarize(&empty, 0, Unit::Days).unwrap().is_empty());
     }
