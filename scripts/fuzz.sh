@@ -7,7 +7,8 @@
 #   bash scripts/fuzz.sh 300 rules  # one target
 #
 # Targets: rules (rule parser and type checker), customer (customer decoder),
-# model (model decoder), csv (CSV reader), config (score with an arbitrary config).
+# model (model decoder), csv (CSV reader), config (score with an arbitrary config),
+# tape (the tape decoder that score and scoreMany read JavaScript input with).
 #
 # Each run fails on a panic, an abort, an input taking over 2 s (-timeout=2) or
 # memory over 512 MB (-rss_limit_mb=512, -malloc_limit_mb=512). The input that
@@ -34,7 +35,7 @@ seconds="${1:-20}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(rules customer model csv config)
+  targets=(rules customer model csv config tape)
 fi
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/fuzz"

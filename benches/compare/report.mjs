@@ -96,3 +96,41 @@ names.forEach((name, j) => {
 svg += '</svg>\n';
 writeFileSync(join(here, 'results/chart.svg'), svg);
 console.log(L.join('\n'));
+
+// The summary and the targets of the issue, written into the root README between its markers.
+const nsOf = (r, c, name) => r.cases[c]?.rows.find((x) => x.name === name)?.nsPerCustomer;
+const COLUMNAR = 'crmscore columnar: evaluate (columns already filled)';
+const verdict = (ok) => (ok ? 'met' : '**not met**');
+const S = ['| engine | single rule, Node | Chromium | 16 segments, Node | Chromium |', '|---|--:|--:|--:|--:|'];
+for (const name of names) {
+  const cell = (c) => runs.map(([, r]) => { const v = nsOf(r, c, name); return v == null ? '–' : `${ns(v)} ns`; }).join(' | ');
+  S.push(`| ${name} | ${cell('single')} | ${cell('builtin16')} |`);
+}
+S.push('', `| full scoring (value, satisfaction, loyalty, 16 segments), µs per customer | ${runs.map(([n]) => n).join(' | ')} |`, `|---|${runs.map(() => '--:').join('|')}|`);
+for (const [c, label] of [['full', 'the population (1–20 orders)'], ['full10', 'exactly 10 orders']]) {
+  for (const name of ['hand-written JavaScript full scoring', 'crmscore object API score, one call per customer', 'crmscore object API scoreMany, batches of 10,000']) {
+    S.push(`| ${label}: ${name} | ${runs.map(([, r]) => { const v = nsOf(r, c, name); return v == null ? '–' : fmt(v / 1000, 1); }).join(' | ')} |`);
+  }
+}
+const T = ['| target | measured | |', '|---|---|---|'];
+for (const [n, r] of runs) {
+  const js = nsOf(r, 'single', 'hand-written JavaScript closure'), col = nsOf(r, 'single', COLUMNAR);
+  T.push(`| ${n}: columnar batch, single rule, at least as fast as the hand-written closure | ${ns(col)} ns against ${ns(js)} ns | ${verdict(col <= js)} |`);
+  const c16 = nsOf(r, 'builtin16', COLUMNAR), jle = nsOf(r, 'builtin16', 'json-logic-engine (compiled with build)'), cel = nsOf(r, 'builtin16', '@marcbachmann/cel-js (parsed once)');
+  T.push(`| ${n}: columnar batch, 16 segments, 2× json-logic-engine and 10× cel-js | ${ns(c16)} ns: ${fmt(jle / c16, 1)}× json-logic-engine (${ns(jle)} ns), ${fmt(cel / c16, 1)}× cel-js (${ns(cel)} ns) | ${verdict(jle / c16 >= 2 && cel / c16 >= 10)} |`);
+  const obj = nsOf(r, 'full10', 'crmscore object API score, one call per customer'), zen = nsOf(r, 'single', '@gorules/zen-engine-wasm (evaluateExpression)');
+  T.push(`| ${n}: object API, full scoring of a 10-order customer under 5 µs (and below zen's one expression, ${fmt(zen / 1000, 1)} µs here) | ${fmt(obj / 1000, 1)} µs per \`score()\` | ${verdict(obj < 5000 && obj < zen)} |`);
+}
+if (crm) {
+  T.push(`| gzipped \`.wasm\` under 150 KB | ${fmt(crm.wasm.gzipped)} B | ${verdict(crm.wasm.gzipped < 150_000)} |`);
+  const a = sizes.instantiate.crmscore, b = chromium?.instantiate?.crmscore;
+  T.push(`| instantiate under 10 ms | Node compile + sync instantiate ${fmt(a.sync.totalMs, 2)} ms${b ? `, Chromium compile + instantiate ${fmt(b.totalMs, 2)} ms` : ''} | ${verdict(a.sync.totalMs < 10 && (!b || b.totalMs < 10))} |`);
+}
+const block = ['<!-- compare:start (written by benches/compare/report.mjs) -->', '',
+  `${fmt(N)} seeded customers, ${runs.map(([n, r]) => `${n} ${r.runtime.version}`).join(' and ')}, ${nproc} cores (${cpu}), ${new Date().toISOString().slice(0, 10)}; every engine given the same precomputed features; ns per customer, lower is faster. All rows, sizes and instantiate times: [benches/compare/results](benches/compare/results/README.md).`, '',
+  ...S, '', '![16 built-in segments, ns per customer](benches/compare/results/chart.svg)', '', ...T, '', '<!-- compare:end -->'].join('\n');
+const readme = join(here, '../../README.md');
+const text = readFileSync(readme, 'utf8');
+const at = text.indexOf('<!-- compare:start'), end = text.indexOf('<!-- compare:end -->');
+if (at < 0 || end < 0) throw new Error('README.md: the <!-- compare:start --> … <!-- compare:end --> markers are missing');
+writeFileSync(readme, text.slice(0, at) + block + text.slice(end + '<!-- compare:end -->'.length));

@@ -1,0 +1,89 @@
+//! The tape decoder (`crmscore::tape`), which reads every customer `score` and
+//! `scoreMany` get from JavaScript. Two parts, both on every input:
+//!
+//! - the bytes as a tape: text up to the first 0xFF byte, then one tape entry
+//!   per byte (0–6 tags, 7 NaN, 8 −0, 9 1e308, 10 0.5, n ≥ 11 the count n − 11),
+//!   read and scored: any tape must give a value or an error, never a panic;
+//! - the bytes as JSON text: its value written as `js/tape.js` writes it, read
+//!   back, must be the same value, and score exactly as the value itself.
+
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use common::AS_OF;
+use crmscore::json::Json;
+use crmscore::tape::read_values;
+use crmscore::Scorer;
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+fn scorer() -> &'static Scorer {
+    static SCORER: OnceLock<Scorer> = OnceLock::new();
+    SCORER.get_or_init(|| {
+        let config = r#"{"abc": {"a": 1000, "b": 200}, "rfm": {"recency": [14, 45, 120, 365], "frequency": [1, 2, 4, 8], "monetary": [50, 150, 400, 1000]}}"#;
+        Scorer::new(&Json::parse(config).expect("config parses")).expect("config is valid")
+    })
+}
+
+/// Writes `v` as js/tape.js does.
+fn put(v: &Json, tape: &mut Vec<f64>, text: &mut String) {
+    match v {
+        Json::Null => tape.push(0.0),
+        Json::Bool(b) => tape.push(if *b { 2.0 } else { 1.0 }),
+        Json::Num(n) => tape.extend([3.0, *n]),
+        Json::Str(s) => {
+            tape.extend([4.0, s.encode_utf16().count() as f64]);
+            text.push_str(s);
+        }
+        Json::Arr(items) => {
+            tape.extend([5.0, items.len() as f64]);
+            items.iter().for_each(|x| put(x, tape, text));
+        }
+        Json::Obj(entries) => {
+            tape.extend([6.0, entries.len() as f64]);
+            for (k, x) in entries {
+                tape.push(k.encode_utf16().count() as f64);
+                text.push_str(k);
+                put(x, tape, text);
+            }
+        }
+    }
+}
+
+/// `v` as JavaScript hands it over: `JSON.stringify` writes -0 as 0.
+fn without_minus_zero(v: &mut Json) {
+    match v {
+        Json::Num(n) if *n == 0.0 => *n = 0.0,
+        Json::Arr(items) => items.iter_mut().for_each(without_minus_zero),
+        Json::Obj(entries) => entries.iter_mut().for_each(|(_, x)| without_minus_zero(x)),
+        _ => {}
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let split = data.iter().position(|&b| b == 0xFF).unwrap_or(data.len());
+    if let Ok(text) = std::str::from_utf8(&data[..split]) {
+        let tape: Vec<f64> = data.get(split + 1..).unwrap_or(&[]).iter().map(|&b| match b {
+            0..=6 => f64::from(b),
+            7 => f64::NAN,
+            8 => -0.0,
+            9 => 1e308,
+            10 => 0.5,
+            n => f64::from(n - 11),
+        }).collect();
+        if let Ok(values) = read_values(&tape, text, 1) {
+            let _ = scorer().score(&values[0], AS_OF);
+        }
+    }
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(mut v) = Json::parse(text) else { return };
+    without_minus_zero(&mut v);
+    let (mut tape, mut strings) = (Vec::new(), String::new());
+    put(&v, &mut tape, &mut strings);
+    let back = read_values(&tape, &strings, 1).expect("a written tape reads back");
+    assert_eq!(back[0], v);
+    let (a, b) = (scorer().score(&v, AS_OF), scorer().score(&back[0], AS_OF));
+    assert_eq!(a.map_err(|e| e.to_string()), b.map_err(|e| e.to_string()));
+});
