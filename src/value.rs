@@ -98,7 +98,9 @@ pub struct Value {
 /// else from the model; service costs (class D) only from `config.abc`.
 pub fn value(c: &Customer, as_of: i64, horizon_days: f64, config: &Config) -> Value {
     let frequency = c.orders.len() as u32;
-    let monetary: f64 = c.orders.iter().map(|o| o.amount).sum();
+    // Sums start at +0: Rust's `sum` of no numbers is −0.0, which a serializer would write as "-0.0".
+    let total = |amounts: &mut dyn Iterator<Item = f64>| amounts.fold(0.0, |a, x| a + x);
+    let monetary = total(&mut c.orders.iter().map(|o| o.amount));
     let first = c.orders.first().map(|o| o.at);
     let last = c.orders.last().map(|o| o.at);
     let start = match (c.first_seen, first) {
@@ -111,13 +113,10 @@ pub fn value(c: &Customer, as_of: i64, horizon_days: f64, config: &Config) -> Va
         .map(|t| f64::from(frequency) * YEAR_DAYS / f64::from(t).max(config.rate_floor_days));
     let with_cost: Vec<f64> = c.orders.iter().filter_map(|o| o.cost.map(|cost| o.amount - cost)).collect();
     let margin = (!with_cost.is_empty()).then(|| with_cost.iter().sum());
-    let historic_value = c
-        .orders
-        .iter()
-        .map(|o| o.cost.map_or(o.amount * config.lifetime.margin_rate, |cost| o.amount - cost))
-        .sum();
+    let historic_value =
+        total(&mut c.orders.iter().map(|o| o.cost.map_or(o.amount * config.lifetime.margin_rate, |cost| o.amount - cost)));
     let year_ago = as_of - 365 * DAY_MS;
-    let yearly_spend = c.orders.iter().filter(|o| o.at > year_ago).map(|o| o.amount).sum();
+    let yearly_spend = total(&mut c.orders.iter().filter(|o| o.at > year_ago).map(|o| o.amount));
     // Distinct accounts: sorted and deduplicated in place, no name copied.
     let mut accounts: Vec<&str> = c.orders.iter().filter_map(|o| o.account_id.as_deref()).collect();
     accounts.sort_unstable();
@@ -281,6 +280,19 @@ mod tests {
         assert_eq!(v.abc, None);
         assert_eq!(v.rfm, None);
         assert_eq!(v.first_order_at.as_deref(), Some("2026-05-26T00:00:00.000Z"));
+    }
+
+    // Found by the hardening audit: Rust's `sum` of no numbers is −0.0, which
+    // serde_json writes as "-0.0" for a customer without orders or without
+    // orders in the last year.
+    #[test]
+    fn empty_sums_are_plus_zero() {
+        let as_of = parse_instant("2026-11-22").unwrap();
+        let none = value(&customer(vec![]), as_of, 365.0, &Config::default());
+        let old = value(&customer(vec![order("2020-01-01", 5.0)]), as_of, 365.0, &Config::default());
+        for zero in [none.monetary, none.historic_value, none.yearly_spend, old.yearly_spend] {
+            assert!(zero == 0.0 && zero.is_sign_positive(), "{zero:?}");
+        }
     }
 
     #[test]
