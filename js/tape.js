@@ -137,8 +137,10 @@ function take() {
   return t;
 }
 
+// Keeps the tape for the next call, unless a large input grew it past 512 KiB.
 function give(t) {
-  spare = t;
+  spare = t.a.length > 1 << 16 ? new Tape() : t;
+  t.text = '';
 }
 
 // Reads results back in the order crate::tape::Flat writes them.
