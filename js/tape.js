@@ -7,17 +7,21 @@
 
 // crate::json::MAX_DEPTH: deeper data takes the JSON path and its error.
 const MAX_DEPTH = 128;
-// Past 16 MiB of numbers or of text (json::MAX_TEXT_BYTES) an input takes the
-// JSON path, which refuses it before it reaches wasm memory (memory never shrinks).
-const MAX_SLOTS = 1 << 21;
-const MAX_TEXT = 1 << 24;
+// Past 2^20 numbers (8 MiB) or 2^20 characters of text an input takes the JSON
+// path, whose 16 MiB cap on JSON text (json::MAX_TEXT_BYTES) is checked before
+// anything reaches wasm memory, which never shrinks. A real customer (at most
+// 10,000 orders, names of at most 256 characters) stays far below both.
+const MAX_SLOTS = 1 << 20;
+const MAX_TEXT = 1 << 20;
 // scoreMany sends customers in calls of about this many numbers.
 const CHUNK_SLOTS = 1 << 15;
 
 const NULL = 0, FALSE = 1, TRUE = 2, NUMBER = 3, STRING = 4, ARRAY = 5, OBJECT = 6;
 
 class Tape {
-  constructor() {
+  // codes: the schema's keys, sent as numbers instead of text (keyCodes).
+  constructor(codes) {
+    this.codes = codes;
     this.a = new Float64Array(4096);
     this.n = 0;
     this.text = '';
@@ -95,8 +99,13 @@ class Tape {
         const x = v[k];
         if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
         this.room(1);
-        this.a[this.n++] = k.length;
-        this.text += k;
+        const code = this.codes[k];
+        if (code === undefined) {
+          this.a[this.n++] = k.length;
+          this.text += k;
+        } else {
+          this.a[this.n++] = code;
+        }
         if (!this.put(x, depth + 1)) return false;
         entries++;
       }
@@ -127,11 +136,21 @@ function pristine() {
 }
 const DATE_TO_JSON = Date.prototype.toJSON;
 
-let spare = new Tape();
+let codes = null;
+let spare = null;
+
+// Key → -(i + 1) for the scoring module's `tapeKeys()[i]`, read once.
+function keyCodes(scorer) {
+  if (codes === null) {
+    codes = Object.create(null);
+    JSON.parse(scorer.constructor.tapeKeys()).forEach((k, i) => { codes[k] = -(i + 1); });
+  }
+  return codes;
+}
 
 // A tape for one call: the shared one, unless a getter is calling back into the package.
-function take() {
-  const t = spare ?? new Tape();
+function take(scorer) {
+  const t = spare ?? new Tape(keyCodes(scorer));
   spare = null;
   t.reset();
   return t;
@@ -139,7 +158,7 @@ function take() {
 
 // Keeps the tape for the next call, unless a large input grew it past 512 KiB.
 function give(t) {
-  spare = t.a.length > 1 << 16 ? new Tape() : t;
+  spare = t.a.length > 1 << 16 ? null : t;
   t.text = '';
 }
 
@@ -261,7 +280,7 @@ function readAll(scorer, nums, count) {
 
 /** `scorer.score`: through a tape, or JSON text when the tape cannot carry the input. */
 export function score(scorer, customer, options) {
-  const t = take();
+  const t = take(scorer);
   try {
     if (pristine() && t.put(options, 0) && t.put(customer, 0)) {
       const tape = t.done();
@@ -280,7 +299,7 @@ export function scoreMany(scorer, customers, options) {
 }
 
 function scoreManyByTape(scorer, customers, options) {
-  const t = take();
+  const t = take(scorer);
   try {
     if (!pristine()) return undefined;
     const total = customers.length;

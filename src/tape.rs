@@ -17,7 +17,7 @@
 //! | 3 | a number | the number |
 //! | 4 | a string | its length in UTF-16 code units (the string is the next one in the text) |
 //! | 5 | an array | its length, then each element |
-//! | 6 | an object | its number of entries, then for each the key's length and the value |
+//! | 6 | an object | its number of entries, then for each the key (its length, or -(i + 1) for [`KEYS`]\[i\]) and the value |
 //!
 //! ```
 //! use crmscore::{json::Json, tape::read_values};
@@ -31,8 +31,8 @@ use crate::json::{Json, Key, MAX_DEPTH};
 use crate::score::ScoreResult;
 use std::borrow::Cow;
 
-/// The keys of customers and options, most frequent first (those of orders).
-const KEYS: [&str; 20] = [
+/// The keys of customers and options, which a tape gives by number (`tapeKeys`).
+pub const KEYS: [&str; 20] = [
     "at", "amount", "category", "cost", "discount", "channel", "accountId", "id", "firstSeen", "orders", "survey",
     "complaints", "returns", "referrals", "expectation", "perception", "weights", "nps", "asOf", "horizonDays",
 ];
@@ -71,10 +71,16 @@ impl<'t> Reader<'t> {
     }
 
     /// A key: one of the schema's names is borrowed, not copied.
+    /// A key: -(i + 1) for `KEYS[i]`, borrowed; else a string of the text.
     fn key(&mut self) -> Result<Key> {
-        let key = self.str()?;
-        let known = KEYS.iter().find(|k| k.len() == key.len() && **k == key);
-        Ok(known.map_or_else(|| Cow::Owned(key.to_owned()), |&k| Cow::Borrowed(k)))
+        match self.tape.get(self.at) {
+            Some(&code) if code < 0.0 => {
+                self.at += 1;
+                let known = KEYS.get((-code - 1.0) as usize).filter(|_| code.fract() == 0.0);
+                known.map(|&k| Cow::Borrowed(k)).ok_or_else(malformed)
+            }
+            _ => self.str().map(|s| Cow::Owned(s.to_owned())),
+        }
     }
 
     fn str(&mut self) -> Result<&'t str> {
@@ -295,6 +301,17 @@ mod tests {
         schema.sort_unstable();
         known.sort_unstable();
         assert_eq!(known, schema);
+    }
+
+    #[test]
+    fn known_keys_come_by_number() {
+        // {"amount": 5, "category": "x"}: "amount" is KEYS[1], given as -2; "category" as text.
+        let v = read_values(&[6.0, 2.0, -2.0, 3.0, 5.0, 8.0, 4.0, 1.0], "categoryx", 1).unwrap();
+        assert_eq!(v[0], Json::parse(r#"{"amount": 5, "category": "x"}"#).unwrap());
+        assert!(matches!(&v[0], Json::Obj(e) if matches!(e[0].0, Cow::Borrowed("amount"))));
+        for bad in [-21.0, -1.5, f64::NEG_INFINITY] {
+            assert!(read_values(&[6.0, 1.0, bad, 0.0], "", 1).is_err(), "{bad}");
+        }
     }
 
     #[test]

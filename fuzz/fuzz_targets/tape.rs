@@ -2,7 +2,8 @@
 //! `scoreMany` get from JavaScript. Two parts, both on every input:
 //!
 //! - the bytes as a tape: text up to the first 0xFF byte, then one tape entry
-//!   per byte (0–6 tags, 7 NaN, 8 −0, 9 1e308, 10 0.5, n ≥ 11 the count n − 11),
+//!   per byte (0–6 tags, 7 NaN, 8 −0, 9 1e308, 10 0.5, 200–220 the key numbers
+//!   −1 to −21, other n ≥ 11 the count n − 11),
 //!   read and scored: any tape must give a value or an error, never a panic;
 //! - the bytes as JSON text: its value written as `js/tape.js` writes it, read
 //!   back, must be the same value, and score exactly as the value itself.
@@ -14,7 +15,7 @@ mod common;
 
 use common::AS_OF;
 use crmscore::json::Json;
-use crmscore::tape::read_values;
+use crmscore::tape::{read_values, KEYS};
 use crmscore::Scorer;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -27,7 +28,7 @@ fn scorer() -> &'static Scorer {
     })
 }
 
-/// Writes `v` as js/tape.js does.
+/// Writes `v` as js/tape.js does (the schema's keys by number).
 fn put(v: &Json, tape: &mut Vec<f64>, text: &mut String) {
     match v {
         Json::Null => tape.push(0.0),
@@ -44,8 +45,13 @@ fn put(v: &Json, tape: &mut Vec<f64>, text: &mut String) {
         Json::Obj(entries) => {
             tape.extend([6.0, entries.len() as f64]);
             for (k, x) in entries {
-                tape.push(k.encode_utf16().count() as f64);
-                text.push_str(k);
+                match KEYS.iter().position(|known| known == k) {
+                    Some(i) => tape.push(-(i as f64) - 1.0),
+                    None => {
+                        tape.push(k.encode_utf16().count() as f64);
+                        text.push_str(k);
+                    }
+                }
                 put(x, tape, text);
             }
         }
@@ -71,6 +77,8 @@ fuzz_target!(|data: &[u8]| {
             8 => -0.0,
             9 => 1e308,
             10 => 0.5,
+            // Key numbers: -1 to -20 name KEYS, -21 is out of range.
+            200..=220 => -f64::from(b - 199),
             n => f64::from(n - 11),
         }).collect();
         if let Ok(values) = read_values(&tape, text, 1) {

@@ -160,6 +160,12 @@ impl JsScorer {
         Ok(self.keep(flat))
     }
 
+    /// The keys a tape gives by number (see `crate::tape::KEYS`), as JSON text.
+    #[wasm_bindgen(js_name = tapeKeys, skip_typescript)]
+    pub fn tape_keys() -> String {
+        crate::json_text::to_string(&tape::KEYS)
+    }
+
     /// The strings of the results of the last `scoreTape` or `scoreJson` call.
     #[wasm_bindgen(js_name = resultText, skip_typescript)]
     pub fn result_text(&self) -> String {
