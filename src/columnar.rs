@@ -10,7 +10,7 @@
 
 use crate::customer::{Customer, Order};
 use crate::error::{Error, ErrorCode, Result};
-use crate::fit::{check_quantities, day_of, Transactions};
+use crate::fit::{check_len, day_of, Transactions};
 use crate::json::Json;
 use crate::predict::{summary_of, Steps};
 use crate::score::{checked, ScoreOptions, Scorer};
@@ -54,14 +54,6 @@ pub fn instants(c: &Columns<'_>) -> Result<Vec<i64>> {
                 .or_else(|_| expect_instant(&Json::Num(ms), &format!("at[{i}]")))
         })
         .collect()
-}
-
-fn check_len(name: &str, len: usize, expected: usize) -> Result<()> {
-    if len == expected {
-        return Ok(());
-    }
-    let msg = format!("expected {expected} items (one per transaction, like customer), got {len}");
-    Err(Error::new(ErrorCode::OutOfRange, name, msg))
 }
 
 /// Owned columns built from validated customers: customer index `i` is the
@@ -409,13 +401,7 @@ impl Hasher for FxHasher {
 /// Checks the columns and groups their rows by customer index.
 fn rows_by_customer(tx: &Transactions<'_>, customers: usize) -> Result<Rows> {
     let n = tx.customer.len();
-    check_len("at", tx.at_ms.len(), n)?;
-    check_len("amount", tx.amount.len(), n)?;
-    if let Some(cost) = tx.cost {
-        check_len("cost", cost.len(), n)?;
-    }
-    check_quantities("amount", tx.amount)?;
-    check_quantities("cost", tx.cost.unwrap_or(&[]))?;
+    tx.check("at")?;
     if let Some(i) = tx.customer.iter().position(|&c| c as usize >= customers) {
         let msg = format!(
             "expected a customer index below {customers}, got {}",

@@ -38,7 +38,7 @@ pub use gamma_gamma::{GammaGamma, SpendData};
 pub use model::{check_bgnbd, check_gamma_gamma, Fitted, Model, ParamRange, BGNBD_RANGES, GAMMA_GAMMA_RANGES, MAX_MODEL_BYTES, MODEL_VERSION};
 pub use optimize::{minimize, Convergence, Minimum, OptimizerOptions};
 pub use population::{abc_cuts, quantile, satisfaction_cuts, AbcCuts, AbcRule, RfmEdges, SatisfactionCuts};
-pub(crate) use summary::check_quantities;
+pub(crate) use summary::check_len;
 pub use summary::{day_of, iso_date, parse_iso_date, summarize, CustomerSummary, Transactions, Unit};
 
 use crate::error::{Error, ErrorCode, Result};

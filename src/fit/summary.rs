@@ -102,13 +102,7 @@ pub fn day_of(ms: i64) -> i64 {
 /// / `cost[i]`).
 pub fn summarize(tx: &Transactions<'_>, as_of_ms: i64, unit: Unit) -> Result<Vec<CustomerSummary>> {
     let n = tx.customer.len();
-    check_len("at_ms", tx.at_ms.len(), n)?;
-    check_len("amount", tx.amount.len(), n)?;
-    if let Some(cost) = tx.cost {
-        check_len("cost", cost.len(), n)?;
-    }
-    check_quantities("amount", tx.amount)?;
-    check_quantities("cost", tx.cost.unwrap_or(&[]))?;
+    tx.check("at_ms")?;
     let as_of_day = day_of(as_of_ms);
     let mut rows: Vec<usize> = (0..n).filter(|&i| tx.at_ms[i] <= as_of_ms).collect();
     let key = |i: usize| (tx.customer[i], day_of(tx.at_ms[i]));
@@ -151,7 +145,23 @@ fn summarize_customer(tx: &Transactions<'_>, rows: &[usize], as_of_day: i64, uni
     }
 }
 
-fn check_len(name: &str, len: usize, expected: usize) -> Result<()> {
+impl Transactions<'_> {
+    /// Checks that the columns have equal lengths (the instants' column named
+    /// `at` in errors) and that every amount and cost is a quantity.
+    pub(crate) fn check(&self, at: &str) -> Result<()> {
+        let n = self.customer.len();
+        check_len(at, self.at_ms.len(), n)?;
+        check_len("amount", self.amount.len(), n)?;
+        if let Some(cost) = self.cost {
+            check_len("cost", cost.len(), n)?;
+        }
+        check_quantities("amount", self.amount)?;
+        check_quantities("cost", self.cost.unwrap_or(&[]))
+    }
+}
+
+/// Refuses a column whose length is not `expected` (one item per transaction).
+pub(crate) fn check_len(name: &str, len: usize, expected: usize) -> Result<()> {
     if len == expected {
         return Ok(());
     }
@@ -164,7 +174,7 @@ fn check_len(name: &str, len: usize, expected: usize) -> Result<()> {
 
 /// Checks a column of amounts or costs: each a finite number from 0 to
 /// [`crate::json::MAX_QUANTITY`], as in customer objects; errors name the row (`amount[7]`).
-pub(crate) fn check_quantities(name: &str, values: &[f64]) -> Result<()> {
+fn check_quantities(name: &str, values: &[f64]) -> Result<()> {
     for (i, &v) in values.iter().enumerate() {
         check_quantity(v, || format!("{name}[{i}]"))?;
     }
