@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../random.mjs';
 
 const here = new URL('./', import.meta.url);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,14 +20,6 @@ export const AS_OF = '2026-11-22T12:00:00Z';
 const AS_OF_MS = Date.parse(AS_OF);
 const DAY = 86_400_000;
 
-function mulberry32(a) {
-  return () => {
-    a |= 0; a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rnd = mulberry32(SEED);
 const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1)); // inclusive
 const pick = (xs) => xs[Math.floor(rnd() * xs.length)];

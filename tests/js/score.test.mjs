@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Scorer, CrmScoreError } from 'crmscore';
+import { mulberry32 } from '../random.mjs';
 
 const asOf = '2026-11-22';
 const DAY = 86_400_000;
@@ -96,15 +97,6 @@ test('scoreMany equals score one by one', () => {
 });
 
 // Generated customers (a seeded PRNG): every field the scorer reads, random configs, both forms of scoreMany.
-function mulberry32(a) {
-  return () => {
-    a |= 0; a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test('scoreMany equals score one by one on generated customers and configs, as objects and as columns', () => {
   const rnd = mulberry32(20261201);
   const int = (n) => Math.floor(rnd() * n);

@@ -16,6 +16,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import init, { Scorer } from 'crmscore';
 import initFit from 'crmscore/fit';
+import { mulberry32 } from '../random.mjs';
 
 const TOTAL = Number(process.env.SOAK_CUSTOMERS ?? 10_000_000);
 const OBJECTS = Math.min(250_000, TOTAL / 4);
@@ -26,15 +27,6 @@ const BATCHED = Math.min(1_000_000, TOTAL / 10); // extra rows through the batch
 const CAPACITY = 50_000;
 const MB = 2 ** 20;
 const DAY = 86_400_000;
-
-function mulberry32(a) {
-  return () => {
-    a |= 0; a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test(`soak: ${TOTAL.toLocaleString('en')} customers scored through one Scorer, flat wasm memory`, { timeout: 240_000 }, async () => {
   const scoring = await init(); // already instantiated by the node entry: returns the instance's exports
