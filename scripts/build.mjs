@@ -31,11 +31,13 @@ function wasmPack(outDir, outName, cargoArgs = [], env = {}) {
   });
 }
 
-// The scoring module is built for size (opt-level "z", a 150 KiB gzipped budget), but with
-// LLVM's inlining threshold raised from z's 25 to 35: its small serialisation and series
-// helpers are then inlined, which makes a score() call about 14% faster for 2.6 KB more
-// gzipped (measured 2026-12-01; 50 was 20% faster but over 150,000 bytes).
-const SCORING_RUSTFLAGS = [process.env.RUSTFLAGS, '-C llvm-args=-inline-threshold=35'].filter(Boolean).join(' ');
+// The scoring module is built for size (opt-level "z", a 150 KB gzipped budget), but with
+// LLVM's inlining threshold raised from z's 25 to 50: its small serialisation, series and
+// tape-reading helpers are then inlined. Measured 2026-12-01 in Node: 35 made a score() call
+// 14% faster than 25 for 2.6 KB more gzipped; once the sorts that run when a scorer is built
+// moved to a small heapsort (src/sort.rs, 4.4 KB less), 50 was 7% faster than 35 for 2.7 KB
+// more; 60 was no faster.
+const SCORING_RUSTFLAGS = [process.env.RUSTFLAGS, '-C llvm-args=-inline-threshold=50'].filter(Boolean).join(' ');
 wasmPack(pkg, 'crmscore', [], { RUSTFLAGS: SCORING_RUSTFLAGS });
 const fitDir = join(tmpdir(), `crmscore-fit-${process.pid}`);
 // The fitting module does bulk work (fits, columnar scoring of millions of customers)

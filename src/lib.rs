@@ -53,6 +53,7 @@ pub mod rules;
 pub mod satisfaction;
 pub mod score;
 pub mod segment;
+pub mod sort;
 pub mod tape;
 pub mod time;
 pub mod value;

@@ -387,7 +387,7 @@ impl Library {
         })?;
         let defs: Vec<Definition> = defs.into_iter().map(|(_, d)| d).collect();
         let mut ranking: Vec<usize> = (0..defs.len()).collect();
-        ranking.sort_unstable_by(|&a, &b| defs[a].priority.total_cmp(&defs[b].priority).then(a.cmp(&b)));
+        crate::sort::heapsort(&mut ranking, |&a, &b| defs[a].priority.total_cmp(&defs[b].priority).then(a.cmp(&b)).is_lt());
         Ok(Library { defs, programs, exits, order, ranking })
     }
 

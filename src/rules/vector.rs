@@ -499,9 +499,9 @@ pub fn reads(program: &Program) -> Result<(Vec<u32>, Vec<String>), String> {
             _ => {}
         }
     }
-    slots.sort_unstable();
+    crate::sort::heapsort(&mut slots, |a, b| a < b);
     slots.dedup();
-    bought.sort_unstable();
+    crate::sort::heapsort(&mut bought, |a, b| a < b);
     bought.dedup();
     Ok((slots, bought))
 }
