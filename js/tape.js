@@ -1,7 +1,7 @@
 // Plain data across the wasm boundary without JSON text (see src/tape.rs):
 // inputs are walked once into a tape of numbers plus one string of all their
-// strings, results are read back from numbers plus one string. Anything a
-// plain walk would read differently from JSON.stringify (toJSON methods, class
+// strings, results are read back from numbers left in wasm memory plus one
+// string. Anything a plain walk would read differently from JSON.stringify (toJSON methods, class
 // instances, BigInt, cycles, deep nesting, lone surrogates, huge inputs) is
 // left to the JSON path, which reports it exactly as before.
 
@@ -162,11 +162,37 @@ function give(t) {
   t.text = '';
 }
 
-// Reads results back in the order crate::tape::Flat writes them.
+let memory = null;
+let numbers = null;
+
+// The wasm memory as numbers, where a call leaves its results' numbers (a view
+// is detached when the memory grows, so it is taken again then).
+function memoryNumbers(scorer) {
+  memory ??= scorer.constructor.tapeMemory();
+  if (numbers === null || numbers.buffer !== memory.buffer) numbers = new Float64Array(memory.buffer);
+  return numbers;
+}
+
+// Actions as JSON text → their value, parsed once per text (segments' actions
+// repeat from one result to the next); each result gets its own copy.
+const parsed = new Map();
+const MAX_PARSED = 1024;
+
+function copy(v) {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(copy);
+  const o = {};
+  // defineProperty: a "__proto__" key is a key here, as in JSON.parse's result.
+  for (const k of Object.keys(v)) Object.defineProperty(o, k, { value: copy(v[k]), writable: true, enumerable: true, configurable: true });
+  return o;
+}
+
+// Reads results back in the order crate::tape::Flat writes them, from the
+// numbers at index `at` of the wasm memory and the text of resultText().
 class Results {
-  constructor(nums, text) {
+  constructor(nums, at, text) {
     this.n = nums;
-    this.i = 0;
+    this.i = at;
     this.t = text;
     this.p = 0;
   }
@@ -214,7 +240,14 @@ class Results {
 
   json() {
     const text = this.str();
-    return text === null ? null : JSON.parse(text);
+    if (text === null) return null;
+    let v = parsed.get(text);
+    if (v === undefined) {
+      if (parsed.size >= MAX_PARSED) parsed.clear();
+      v = JSON.parse(text);
+      parsed.set(text, v);
+    }
+    return copy(v);
   }
 
   segments() {
@@ -271,8 +304,10 @@ class Results {
   }
 }
 
-function readAll(scorer, nums, count) {
-  const results = new Results(nums, scorer.resultText());
+// Reads `count` results of the call that left their numbers at index `at`.
+function readAll(scorer, at, count) {
+  const text = scorer.resultText();
+  const results = new Results(memoryNumbers(scorer), at, text);
   const out = new Array(count);
   for (let i = 0; i < count; i++) out[i] = results.result();
   return out;
@@ -314,7 +349,9 @@ function scoreManyByTape(scorer, customers, options) {
       }
       const tape = t.done();
       if (tape === null) return undefined;
-      const results = new Results(scorer.scoreTape(tape, t.text, end - first, first, total), scorer.resultText());
+      const at = scorer.scoreTape(tape, t.text, end - first, first, total);
+      const text = scorer.resultText();
+      const results = new Results(memoryNumbers(scorer), at, text);
       for (let i = first; i < end; i++) out[i] = results.result();
       if (end === total) return out;
       first = end;

@@ -8,7 +8,7 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{
-    expect_array, expect_count, expect_in_range, expect_map, expect_non_negative, expect_number, expect_str,
+    expect_array, expect_count, expect_in_range, expect_map, expect_non_negative, expect_number,
     index_path, type_error, Json, Obj,
 };
 use crate::time::{expect_instant, format_instant};
@@ -88,8 +88,8 @@ impl Default for Limits {
     }
 }
 
-pub(crate) const CUSTOMER_KEYS: &[&str] = &["id", "firstSeen", "orders", "survey", "complaints", "returns", "referrals"];
-pub(crate) const ORDER_KEYS: &[&str] = &["at", "amount", "cost", "category", "discount", "channel", "accountId"];
+pub(crate) const CUSTOMER_KEYS: [&str; 7] = ["id", "firstSeen", "orders", "survey", "complaints", "returns", "referrals"];
+pub(crate) const ORDER_KEYS: [&str; 7] = ["at", "amount", "cost", "category", "discount", "channel", "accountId"];
 pub(crate) const SURVEY_KEYS: &[&str] = &["expectation", "perception", "weights", "nps"];
 const MAX_COUNT: f64 = 1e9;
 /// Most survey dimensions (entries of `expectation`, `perception` and `weights`
@@ -107,40 +107,73 @@ impl Customer {
     /// assert_eq!(err.to_string(), r#"orders[0].amount: expected a finite number, got "12,50""#);
     /// ```
     pub fn from_json(v: &Json, as_of: i64, limits: &Limits) -> Result<Customer> {
-        let o = Obj::new(v, "", CUSTOMER_KEYS)?;
-        let id = read_id(o.req("id")?, "id")?;
-        let first_seen = o.opt("firstSeen", expect_instant)?;
-        if let Some(at) = first_seen {
-            not_after(at, as_of, "firstSeen")?;
-        }
-        let items = expect_array(o.req("orders")?, "orders", limits.max_orders)?;
-        let mut orders = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            // Paths are built only for an error: this loop runs for every order of every customer.
-            let order = read_order(item).map_err(|e| e.under(&index_path("orders", i)))?;
-            not_after(order.at, as_of, "at").map_err(|e| e.under(&index_path("orders", i)))?;
-            orders.push(order);
-        }
-        // Orders are sorted by time, then amount and cost, so that floating-point sums
-        // (historic value, margin) add them in one order whatever the input order:
-        // sorting by time alone let the last digit depend on the input order (found by
-        // tests/properties.rs). Orders equal in all three are interchangeable.
-        orders.sort_unstable_by(|a, b| {
-            a.at.cmp(&b.at)
-                .then(a.amount.total_cmp(&b.amount))
-                .then(a.cost.map(f64::to_bits).cmp(&b.cost.map(f64::to_bits)))
-        });
-        let max = |v: &Json, p: &str| expect_count(v, p, MAX_COUNT);
+        let o = Obj::new(v, "", &CUSTOMER_KEYS)?;
+        let fields = CUSTOMER_KEYS.map(|key| o.get(key).unwrap_or(&NULL));
+        Customer::of(fields, as_of, &mut |v| {
+            let items = expect_array(v, "orders", limits.max_orders)?;
+            let mut orders = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                // Paths are built only for an error: this loop runs for every order of every customer.
+                let order = read_order(item).map_err(|e| e.under(&index_path("orders", i)))?;
+                not_after(order.at, as_of, "at").map_err(|e| e.under(&index_path("orders", i)))?;
+                orders.push(order);
+            }
+            sort_orders(&mut orders);
+            Ok(orders)
+        })
+    }
+
+    /// A customer from the values of its [`CUSTOMER_KEYS`], in that order
+    /// (`Null` when absent), with `orders` reading the orders' value.
+    pub(crate) fn of(fields: [&Json; 7], as_of: i64, orders: &mut dyn FnMut(&Json) -> Result<Vec<Order>>) -> Result<Customer> {
+        let [id, first_seen, orders_value, survey, complaints, returns, referrals] = fields;
+        let required = |v: &Json, key: &str| match v {
+            Json::Null => Err(Error::new(ErrorCode::MissingField, key, "is required")),
+            _ => Ok(()),
+        };
+        required(id, "id")?;
+        let id = read_id(id, "id")?;
+        let first_seen = match first_seen {
+            Json::Null => None,
+            v => {
+                let at = expect_instant(v, "firstSeen")?;
+                not_after(at, as_of, "firstSeen")?;
+                Some(at)
+            }
+        };
+        required(orders_value, "orders")?;
+        let count = |v: &Json, key: &str| match v {
+            Json::Null => Ok(None),
+            v => expect_count(v, key, MAX_COUNT).map(Some),
+        };
         Ok(Customer {
             id,
             first_seen,
-            orders,
-            survey: o.opt("survey", read_survey)?,
-            complaints: o.opt("complaints", max)?,
-            returns: o.opt("returns", max)?,
-            referrals: o.opt("referrals", max)?,
+            orders: orders(orders_value)?,
+            survey: match survey {
+                Json::Null => None,
+                v => Some(read_survey(v, "survey")?),
+            },
+            complaints: count(complaints, "complaints")?,
+            returns: count(returns, "returns")?,
+            referrals: count(referrals, "referrals")?,
         })
     }
+}
+
+/// An absent field.
+static NULL: Json = Json::Null;
+
+/// Sorts orders by time, then amount and cost, so that floating-point sums
+/// (historic value, margin) add them in one order whatever the input order:
+/// sorting by time alone let the last digit depend on the input order (found by
+/// tests/properties.rs). Orders equal in all three are interchangeable.
+pub(crate) fn sort_orders(orders: &mut [Order]) {
+    orders.sort_unstable_by(|a, b| {
+        a.at.cmp(&b.at)
+            .then(a.amount.total_cmp(&b.amount))
+            .then(a.cost.map(f64::to_bits).cmp(&b.cost.map(f64::to_bits)))
+    });
 }
 
 fn not_after(at: i64, as_of: i64, path: &str) -> Result<()> {
@@ -157,13 +190,7 @@ fn not_after(at: i64, as_of: i64, path: &str) -> Result<()> {
 /// Longest id, category, channel or account id, in characters: names, not documents.
 pub const MAX_NAME_CHARS: usize = 256;
 
-/// A name of at most [`MAX_NAME_CHARS`] characters.
-fn expect_name(v: &Json, path: &str) -> Result<String> {
-    let s = expect_str(v, path)?;
-    check_name(s, path)?;
-    Ok(s.to_string())
-}
-
+/// Refuses a name of more than [`MAX_NAME_CHARS`] characters.
 fn check_name(s: &str, path: &str) -> Result<()> {
     if s.len() > MAX_NAME_CHARS && s.chars().count() > MAX_NAME_CHARS {
         let msg = format!("expected at most {MAX_NAME_CHARS} characters, got {}", s.chars().count());
@@ -182,21 +209,40 @@ fn read_id(v: &Json, path: &str) -> Result<String> {
     }
 }
 
-fn opt_string(o: &Obj, key: &str) -> Result<Option<String>> {
-    o.opt(key, expect_name)
-}
-
 /// Reads an order; error paths are relative to the order.
 fn read_order(v: &Json) -> Result<Order> {
-    let o = Obj::new(v, "", ORDER_KEYS)?;
+    let o = Obj::new(v, "", &ORDER_KEYS)?;
+    order_of(ORDER_KEYS.map(|key| o.get(key).cloned().unwrap_or(Json::Null)))
+}
+
+/// Validates an order from the values of its [`ORDER_KEYS`], in that order
+/// (`Null` when absent); error paths are relative to the order.
+pub(crate) fn order_of(fields: [Json; 7]) -> Result<Order> {
+    let [at, amount, cost, category, discount, channel, account_id] = fields;
+    let required = |v: Json, key: &str| match v {
+        Json::Null => Err(Error::new(ErrorCode::MissingField, key, "is required")),
+        v => Ok(v),
+    };
+    let quantity = |v: Json, key: &str| match v {
+        Json::Null => Ok(None),
+        v => expect_non_negative(&v, key).map(Some),
+    };
+    let name = |v: Json, key: &str| match v {
+        Json::Null => Ok(None),
+        Json::Str(s) => check_name(&s, key).map(|()| Some(s)),
+        other => Err(type_error(key, "a string", &other)),
+    };
     Ok(Order {
-        at: expect_instant(o.req("at")?, &o.path_of("at"))?,
-        amount: expect_non_negative(o.req("amount")?, &o.path_of("amount"))?,
-        cost: o.opt("cost", expect_non_negative)?,
-        category: opt_string(&o, "category")?,
-        discount: o.opt("discount", expect_non_negative)?,
-        channel: opt_string(&o, "channel")?,
-        account_id: o.opt("accountId", read_id)?,
+        at: expect_instant(&required(at, "at")?, "at")?,
+        amount: expect_non_negative(&required(amount, "amount")?, "amount")?,
+        cost: quantity(cost, "cost")?,
+        category: name(category, "category")?,
+        discount: quantity(discount, "discount")?,
+        channel: name(channel, "channel")?,
+        account_id: match account_id {
+            Json::Null => None,
+            v => Some(read_id(&v, "accountId")?),
+        },
     })
 }
 

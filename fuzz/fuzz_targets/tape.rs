@@ -6,7 +6,9 @@
 //!   −1 to −21, other n ≥ 11 the count n − 11),
 //!   read and scored: any tape must give a value or an error, never a panic;
 //! - the bytes as JSON text: its value written as `js/tape.js` writes it, read
-//!   back, must be the same value, and score exactly as the value itself.
+//!   back, must be the same value, and score exactly as the value itself,
+//!   both read back into `Json` and scored from the tape by `tape::score`
+//!   (whose direct reading of customers must agree with `Customer::from_json`).
 
 #![no_main]
 
@@ -15,7 +17,7 @@ mod common;
 
 use common::AS_OF;
 use crmscore::json::Json;
-use crmscore::tape::{read_values, KEYS};
+use crmscore::tape::{read_values, score, write, Flat};
 use crmscore::Scorer;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -26,36 +28,6 @@ fn scorer() -> &'static Scorer {
         let config = r#"{"abc": {"a": 1000, "b": 200}, "rfm": {"recency": [14, 45, 120, 365], "frequency": [1, 2, 4, 8], "monetary": [50, 150, 400, 1000]}}"#;
         Scorer::new(&Json::parse(config).expect("config parses")).expect("config is valid")
     })
-}
-
-/// Writes `v` as js/tape.js does (the schema's keys by number).
-fn put(v: &Json, tape: &mut Vec<f64>, text: &mut String) {
-    match v {
-        Json::Null => tape.push(0.0),
-        Json::Bool(b) => tape.push(if *b { 2.0 } else { 1.0 }),
-        Json::Num(n) => tape.extend([3.0, *n]),
-        Json::Str(s) => {
-            tape.extend([4.0, s.encode_utf16().count() as f64]);
-            text.push_str(s);
-        }
-        Json::Arr(items) => {
-            tape.extend([5.0, items.len() as f64]);
-            items.iter().for_each(|x| put(x, tape, text));
-        }
-        Json::Obj(entries) => {
-            tape.extend([6.0, entries.len() as f64]);
-            for (k, x) in entries {
-                match KEYS.iter().position(|known| known == k) {
-                    Some(i) => tape.push(-(i as f64) - 1.0),
-                    None => {
-                        tape.push(k.encode_utf16().count() as f64);
-                        text.push_str(k);
-                    }
-                }
-                put(x, tape, text);
-            }
-        }
-    }
 }
 
 /// `v` as JavaScript hands it over: `JSON.stringify` writes -0 as 0.
@@ -88,10 +60,18 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let Ok(mut v) = Json::parse(text) else { return };
     without_minus_zero(&mut v);
-    let (mut tape, mut strings) = (Vec::new(), String::new());
-    put(&v, &mut tape, &mut strings);
-    let back = read_values(&tape, &strings, 1).expect("a written tape reads back");
+    let (mut tape, mut strings) = (vec![0.0], String::new());
+    write(&v, &mut tape, &mut strings);
+    let back = read_values(&tape[1..], &strings, 1).expect("a written tape reads back");
     assert_eq!(back[0], v);
     let (a, b) = (scorer().score(&v, AS_OF), scorer().score(&back[0], AS_OF));
-    assert_eq!(a.map_err(|e| e.to_string()), b.map_err(|e| e.to_string()));
+    assert_eq!(a.clone().map_err(|e| e.to_string()), b.map_err(|e| e.to_string()));
+    let flat = |f: Flat| (f.nums.iter().map(|n| n.to_bits()).collect::<Vec<_>>(), f.text);
+    let direct = score(scorer(), &tape, &strings, 1, |_| Ok(AS_OF.into()), |e, _| e);
+    let want = a.map(|r| {
+        let mut f = Flat::default();
+        f.write(&r);
+        f
+    });
+    assert_eq!(direct.map(flat).map_err(|e| e.to_string()), want.map(flat).map_err(|e| e.to_string()));
 });

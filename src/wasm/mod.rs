@@ -102,21 +102,23 @@ fn score_options(options: Option<JsValue>) -> Result<ScoreOptions, Error> {
 }
 
 fn read_score_options(options: &Json) -> Result<ScoreOptions, Error> {
-    let mut read = ScoreOptions::from(js_sys::Date::now() as i64);
+    let (mut as_of, mut horizon_days) = (None, ScoreOptions::from(0).horizon_days);
     if *options != Json::Null {
         let o = Obj::new(options, "options", OPTION_KEYS)?;
-        o.set("asOf", &mut read.as_of, expect_instant)?;
-        o.set("horizonDays", &mut read.horizon_days, |v, p| expect_in_range(v, p, 0.0, MAX_HORIZON_DAYS))?;
+        as_of = o.opt("asOf", expect_instant)?;
+        o.set("horizonDays", &mut horizon_days, |v, p| expect_in_range(v, p, 0.0, MAX_HORIZON_DAYS))?;
     }
-    Ok(read)
+    Ok(ScoreOptions { as_of: as_of.unwrap_or_else(|| js_sys::Date::now() as i64), horizon_days })
 }
 
 /// Scores customers: `new Scorer(config)`, then `score(customer, { asOf })`.
 #[wasm_bindgen(js_name = Scorer)]
 pub struct JsScorer {
     inner: Scorer,
-    /// The strings of the last results written, until `resultText` takes them.
-    text: RefCell<String>,
+    /// The last results written: their numbers, read by JavaScript in place
+    /// (copying them out cost more than scoring a small customer), and their
+    /// strings, until `resultText` takes them.
+    results: RefCell<Flat>,
 }
 
 #[wasm_bindgen(js_class = Scorer)]
@@ -126,7 +128,7 @@ impl JsScorer {
     pub fn new(#[wasm_bindgen(unchecked_param_type = "ScorerConfig")] config: Option<JsValue>) -> Result<JsScorer, JsValue> {
         let config = import(config.unwrap_or(JsValue::UNDEFINED), "config")?;
         let config = if config == Json::Null { Json::Obj(Vec::new()) } else { config };
-        Ok(JsScorer { inner: Scorer::new(&config)?, text: RefCell::new(String::new()) })
+        Ok(JsScorer { inner: Scorer::new(&config)?, results: RefCell::default() })
     }
 
     fn check_batch(&self, len: usize) -> Result<(), Error> {
@@ -139,25 +141,19 @@ impl JsScorer {
     }
 
     /// `score` and `scoreMany` of plain data, called by `js/tape.js`: the
-    /// options and `n` customers as a tape (see `crate::tape`); the results'
-    /// numbers are returned, their strings kept for `tapeText`. `first` is the
+    /// options and `n` customers as a tape (see `crate::tape`). Returns where
+    /// the results' numbers start in wasm memory (see `keep`); their strings
+    /// are kept for `resultText`. `first` is the
     /// index of the first customer in `scoreMany` (error paths start with it),
     /// or -1 for `score`; `total` is the number of customers of the `scoreMany` call.
     #[wasm_bindgen(js_name = scoreTape, skip_typescript)]
-    pub fn score_tape(&self, tape: &[f64], text: &str, n: usize, first: i32, total: usize) -> Result<Vec<f64>, JsValue> {
+    pub fn score_tape(&self, tape: &[f64], text: &str, n: usize, first: i32, total: usize) -> Result<usize, JsValue> {
         self.check_batch(total)?;
-        let values = tape::read_values(tape, text, n + 1)?;
-        let at = read_score_options(&values[0])?;
-        let mut flat = Flat::default();
-        for (i, customer) in values[1..].iter().enumerate() {
-            let scored = self.inner.score(customer, at);
-            let scored = match usize::try_from(first) {
-                Ok(first) => scored.map_err(|e| e.under(&index_path("", first + i))),
-                Err(_) => scored,
-            };
-            flat.write(&scored?);
-        }
-        Ok(self.keep(flat))
+        let under = |e: Error, i| match usize::try_from(first) {
+            Ok(first) => e.under(&index_path("", first + i)),
+            Err(_) => e,
+        };
+        Ok(self.keep(tape::score(&self.inner, tape, text, n, read_score_options, under)?))
     }
 
     /// The keys a tape gives by number (see `crate::tape::KEYS`), as JSON text.
@@ -169,7 +165,13 @@ impl JsScorer {
     /// The strings of the results of the last `scoreTape` or `scoreJson` call.
     #[wasm_bindgen(js_name = resultText, skip_typescript)]
     pub fn result_text(&self) -> String {
-        std::mem::take(&mut *self.text.borrow_mut())
+        std::mem::take(&mut self.results.borrow_mut().text)
+    }
+
+    /// The wasm memory, in which JavaScript reads the numbers of results.
+    #[wasm_bindgen(js_name = tapeMemory, skip_typescript)]
+    pub fn tape_memory() -> JsValue {
+        wasm_bindgen::memory()
     }
 
     /// Every segment, matched or not, with the values of the sub-expressions that decided it.
@@ -199,7 +201,7 @@ impl JsScorer {
     /// `first` is as there: 0 for `scoreMany`, whose error paths start with the
     /// customer's index, -1 for `score` (of a one-element array).
     #[wasm_bindgen(js_name = scoreJson, skip_typescript)]
-    pub fn score_json(&self, customers: JsValue, options: Option<JsValue>, first: i32) -> Result<Vec<f64>, JsValue> {
+    pub fn score_json(&self, customers: JsValue, options: Option<JsValue>, first: i32) -> Result<usize, JsValue> {
         let at = score_options(options)?;
         let customers = match customers.dyn_into::<js_sys::Array>() {
             Ok(array) => array,
@@ -215,10 +217,12 @@ impl JsScorer {
         Ok(self.keep(flat))
     }
 
-    /// The numbers of results, keeping their strings for `resultText`.
-    fn keep(&self, flat: Flat) -> Vec<f64> {
-        *self.text.borrow_mut() = flat.text;
-        flat.nums
+    /// Keeps the results for JavaScript to read: the index of their first
+    /// number in the wasm memory as a `Float64Array`, valid until the next call.
+    fn keep(&self, flat: Flat) -> usize {
+        let mut kept = self.results.borrow_mut();
+        *kept = flat;
+        kept.nums.as_ptr() as usize / 8
     }
 }
 
@@ -332,6 +336,13 @@ mod tests {
         (flat.nums, flat.text)
     }
 
+    /// The numbers a call kept, checking that they start where it said.
+    fn kept(scorer: &JsScorer, at: usize) -> Vec<f64> {
+        let results = scorer.results.borrow();
+        assert_eq!(results.nums.as_ptr() as usize, at * 8);
+        results.nums.clone()
+    }
+
     fn same(a: &[f64], b: &[f64]) -> bool {
         a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
     }
@@ -342,7 +353,8 @@ mod tests {
     fn scores_a_customer_across_the_boundary_as_json_and_as_a_tape() {
         let scorer = JsScorer::new(Some(js(r#"{"abc": {"a": 1000, "b": 100}}"#))).unwrap();
         let (nums, text) = native(r#"{"abc": {"a": 1000, "b": 100}}"#, &[CUSTOMER]);
-        assert!(same(&scorer.score_json(js(&format!("[{CUSTOMER}]")), Some(js(AS_OF)), -1).unwrap(), &nums));
+        let at = scorer.score_json(js(&format!("[{CUSTOMER}]")), Some(js(AS_OF)), -1).unwrap();
+        assert!(same(&kept(&scorer, at), &nums));
         assert_eq!(scorer.result_text(), text);
         // {"asOf": "2026-11-22"}, then the customer, as js/tape.js writes them.
         let tape = [
@@ -352,7 +364,8 @@ mod tests {
             6.0, 2.0, 2.0, 4.0, 10.0, 6.0, 3.0, 150.0,
         ];
         let strings = "asOf2026-11-22idc1ordersat2026-10-01amountcategorybücherat2026-11-12amount";
-        assert!(same(&scorer.score_tape(&tape, strings, 1, -1, 1).unwrap(), &nums));
+        let at = scorer.score_tape(&tape, strings, 1, -1, 1).unwrap();
+        assert!(same(&kept(&scorer, at), &nums));
         assert_eq!(scorer.result_text(), text);
         assert!(text.contains("bücher"));
     }
@@ -390,7 +403,7 @@ mod tests {
         assert_eq!(get(&err, "code").as_string().as_deref(), Some("TOO_LARGE"));
         let ok = scorer.score_json(js(r#"[{"id": "a", "orders": []}, {"id": "b", "orders": []}]"#), Some(js(AS_OF)), 0).unwrap();
         let (nums, text) = native(r#"{"limits": {"maxBatch": 2}}"#, &[r#"{"id": "a", "orders": []}"#, r#"{"id": "b", "orders": []}"#]);
-        assert!(same(&ok, &nums));
+        assert!(same(&kept(&scorer, ok), &nums));
         assert_eq!(scorer.result_text(), text);
     }
 
