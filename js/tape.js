@@ -304,10 +304,16 @@ class Results {
   }
 }
 
+// The results of the call that left their numbers at index `at` (resultText
+// first: it is a call into wasm, after which the memory view is taken).
+function resultsOf(scorer, at) {
+  const text = scorer.resultText();
+  return new Results(memoryNumbers(scorer), at, text);
+}
+
 // Reads `count` results of the call that left their numbers at index `at`.
 function readAll(scorer, at, count) {
-  const text = scorer.resultText();
-  const results = new Results(memoryNumbers(scorer), at, text);
+  const results = resultsOf(scorer, at);
   const out = new Array(count);
   for (let i = 0; i < count; i++) out[i] = results.result();
   return out;
@@ -349,9 +355,7 @@ function scoreManyByTape(scorer, customers, options) {
       }
       const tape = t.done();
       if (tape === null) return undefined;
-      const at = scorer.scoreTape(tape, t.text, end - first, first, total);
-      const text = scorer.resultText();
-      const results = new Results(memoryNumbers(scorer), at, text);
+      const results = resultsOf(scorer, scorer.scoreTape(tape, t.text, end - first, first, total));
       for (let i = first; i < end; i++) out[i] = results.result();
       if (end === total) return out;
       first = end;

@@ -127,12 +127,7 @@ impl Customer {
     /// (`Null` when absent), with `orders` reading the orders' value.
     pub(crate) fn of(fields: [&Json; 7], as_of: i64, orders: &mut dyn FnMut(&Json) -> Result<Vec<Order>>) -> Result<Customer> {
         let [id, first_seen, orders_value, survey, complaints, returns, referrals] = fields;
-        let required = |v: &Json, key: &str| match v {
-            Json::Null => Err(Error::new(ErrorCode::MissingField, key, "is required")),
-            _ => Ok(()),
-        };
-        required(id, "id")?;
-        let id = read_id(id, "id")?;
+        let id = read_id(required(id, "id")?, "id")?;
         let first_seen = match first_seen {
             Json::Null => None,
             v => {
@@ -141,7 +136,7 @@ impl Customer {
                 Some(at)
             }
         };
-        required(orders_value, "orders")?;
+        let orders_value = required(orders_value, "orders")?;
         let count = |v: &Json, key: &str| match v {
             Json::Null => Ok(None),
             v => expect_count(v, key, MAX_COUNT).map(Some),
@@ -163,6 +158,14 @@ impl Customer {
 
 /// An absent field.
 static NULL: Json = Json::Null;
+
+/// The value of a required field (error paths relative to its object).
+fn required<'a>(v: &'a Json, key: &str) -> Result<&'a Json> {
+    match v {
+        Json::Null => Err(Error::new(ErrorCode::MissingField, key, "is required")),
+        v => Ok(v),
+    }
+}
 
 /// Sorts orders by time, then amount and cost, so that floating-point sums
 /// (historic value, margin) add them in one order whatever the input order:
@@ -219,10 +222,6 @@ fn read_order(v: &Json) -> Result<Order> {
 /// (`Null` when absent); error paths are relative to the order.
 pub(crate) fn order_of(fields: [Json; 7]) -> Result<Order> {
     let [at, amount, cost, category, discount, channel, account_id] = fields;
-    let required = |v: Json, key: &str| match v {
-        Json::Null => Err(Error::new(ErrorCode::MissingField, key, "is required")),
-        v => Ok(v),
-    };
     let quantity = |v: Json, key: &str| match v {
         Json::Null => Ok(None),
         v => expect_non_negative(&v, key).map(Some),
@@ -233,8 +232,8 @@ pub(crate) fn order_of(fields: [Json; 7]) -> Result<Order> {
         other => Err(type_error(key, "a string", &other)),
     };
     Ok(Order {
-        at: expect_instant(&required(at, "at")?, "at")?,
-        amount: expect_non_negative(&required(amount, "amount")?, "amount")?,
+        at: expect_instant(required(&at, "at")?, "at")?,
+        amount: expect_non_negative(required(&amount, "amount")?, "amount")?,
         cost: quantity(cost, "cost")?,
         category: name(category, "category")?,
         discount: quantity(discount, "discount")?,

@@ -47,11 +47,29 @@ struct Reader<'t> {
     ascii: bool,
 }
 
+/// The index in [`KEYS`] of the key a tape gives as `code`, -(index + 1).
+fn key_index(code: f64) -> Option<usize> {
+    let i = -code - 1.0;
+    (0.0..KEYS.len() as f64).contains(&i).then_some(i as usize).filter(|_| i.fract() == 0.0)
+}
+
 fn malformed() -> Error {
     Error::new(ErrorCode::InvalidType, "", "malformed input tape (write it with the package's JavaScript, not by hand)")
 }
 
 impl<'t> Reader<'t> {
+    fn new(tape: &'t [f64], text: &'t str) -> Reader<'t> {
+        Reader { tape, at: 0, text, ascii: text.is_ascii() }
+    }
+
+    /// Refuses a tape or text with anything left after what was read.
+    fn finish(&self) -> Result<()> {
+        if self.at != self.tape.len() || !self.text.is_empty() {
+            return Err(malformed());
+        }
+        Ok(())
+    }
+
     #[inline(always)]
     fn next(&mut self) -> Result<f64> {
         let v = *self.tape.get(self.at).ok_or_else(malformed)?;
@@ -73,14 +91,12 @@ impl<'t> Reader<'t> {
         self.str().map(str::to_owned)
     }
 
-    /// A key: one of the schema's names is borrowed, not copied.
-    /// A key: -(i + 1) for `KEYS[i]`, borrowed; else a string of the text.
+    /// A key: -(i + 1) for `KEYS[i]`, borrowed, not copied; else a string of the text.
     fn key(&mut self) -> Result<Key> {
         match self.tape.get(self.at) {
             Some(&code) if code < 0.0 => {
                 self.at += 1;
-                let known = KEYS.get((-code - 1.0) as usize).filter(|_| code.fract() == 0.0);
-                known.map(|&k| Cow::Borrowed(k)).ok_or_else(malformed)
+                key_index(code).map(|i| Cow::Borrowed(KEYS[i])).ok_or_else(malformed)
             }
             _ => self.str().map(|s| Cow::Owned(s.to_owned())),
         }
@@ -142,8 +158,7 @@ impl<'t> Reader<'t> {
 
     /// A key given by number: its index in [`KEYS`].
     fn known(&mut self) -> Option<usize> {
-        let i = -self.next().ok()? - 1.0;
-        (0.0..KEYS.len() as f64).contains(&i).then_some(i as usize).filter(|_| i.fract() == 0.0)
+        key_index(self.next().ok()?)
     }
 
     /// An object's entries, whose keys must be given by number and fall in
@@ -203,11 +218,9 @@ impl<'t> Reader<'t> {
 
 /// Reads `n` values from a tape whose strings are, in order, in `text`.
 pub fn read_values(tape: &[f64], text: &str, n: usize) -> Result<Vec<Json>> {
-    let mut r = Reader { tape, at: 0, text, ascii: text.is_ascii() };
+    let mut r = Reader::new(tape, text);
     let values = (0..n).map(|_| r.value(0)).collect::<Result<Vec<_>>>()?;
-    if r.at != tape.len() || !r.text.is_empty() {
-        return Err(malformed());
-    }
+    r.finish()?;
     Ok(values)
 }
 
@@ -233,7 +246,7 @@ pub fn score(
     options: impl FnOnce(&Json) -> Result<ScoreOptions>,
     under: impl Fn(Error, usize) -> Error,
 ) -> Result<Flat> {
-    let mut r = Reader { tape, at: 0, text, ascii: text.is_ascii() };
+    let mut r = Reader::new(tape, text);
     let at = checked(options(&r.value(0)?)?)?;
     let limits = &scorer.config().limits;
     let mut flat = Flat::default();
@@ -248,9 +261,7 @@ pub fn score(
         };
         flat.write(&scored.map_err(|e| under(e, i))?);
     }
-    if r.at != tape.len() || !r.text.is_empty() {
-        return Err(malformed());
-    }
+    r.finish()?;
     Ok(flat)
 }
 
@@ -553,7 +564,7 @@ mod tests {
         for (text, direct) in cases {
             let v = Json::parse(text).unwrap();
             let (tape, strings) = tape_of(&[&v]);
-            let mut r = Reader { tape: &tape[1..], at: 0, text: &strings, ascii: strings.is_ascii() };
+            let mut r = Reader::new(&tape[1..], &strings);
             let read = r.customer(AS_OF, &limits);
             assert_eq!(read.is_some(), direct, "{text}");
             if let Some(c) = read {

@@ -55,13 +55,6 @@ enum Val<'a> {
 
 const MS_PER_DAY: i64 = 86_400_000;
 
-/// Whether `s` contains `part`, compared bytewise (equal UTF-8 bytes are equal
-/// text): names are short, and `str::contains`' searcher would cost the scoring
-/// module 2.5 KB.
-fn contains(s: &str, part: &str) -> bool {
-    part.is_empty() || s.as_bytes().windows(part.len()).any(|w| w == part.as_bytes())
-}
-
 /// CEL's heterogeneous numeric comparison of an int with a double, exact for all values.
 fn cmp_int_double(i: i64, d: f64) -> Option<Ordering> {
     if d.is_nan() {
@@ -228,7 +221,7 @@ impl Program {
             (Func::Bought, Val::Str(category), _) => Val::Int(i64::from((ctx.bought)(category))),
             (Func::StartsWith, Val::Str(s), Val::Str(p)) => Val::Bool(s.starts_with(p)),
             (Func::EndsWith, Val::Str(s), Val::Str(p)) => Val::Bool(s.ends_with(p)),
-            (Func::Contains, Val::Str(s), Val::Str(p)) => Val::Bool(contains(s, p)),
+            (Func::Contains, Val::Str(s), Val::Str(p)) => Val::Bool(crate::json::contains(s, p)),
             _ => Val::Unknown(Why::WrongSlotType),
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::batch::{Batch, BatchColumn};
 use crate::error::{Error, ErrorCode};
-use crate::json::{expect_in_range, index_path, type_error, Json, Obj, MAX_DEPTH, MAX_TEXT_BYTES};
+use crate::json::{contains, expect_in_range, index_path, type_error, Json, Obj, MAX_DEPTH, MAX_TEXT_BYTES};
 use crate::score::{ScoreOptions, Scorer, MAX_HORIZON_DAYS, OPTION_KEYS};
 use crate::time::expect_instant;
 use crate::tape::{self, Flat};
@@ -66,7 +66,7 @@ fn import(v: JsValue, path: &str) -> Result<Json, Error> {
                 Error::new(e.code(), path, why)
             })?;
             // Marked numbers are escaped as \u0000 in the text: walk the value only when there are some.
-            if text.as_bytes().windows(6).any(|w| w == b"\\u0000") {
+            if contains(&text, "\\u0000") {
                 restore_non_finite(&mut json);
             }
             Ok(json)
@@ -111,6 +111,15 @@ fn read_score_options(options: &Json) -> Result<ScoreOptions, Error> {
     Ok(ScoreOptions { as_of: as_of.unwrap_or_else(|| js_sys::Date::now() as i64), horizon_days })
 }
 
+/// The error of customer `i` of a call, under its index in the `scoreMany`
+/// call when `first`, the index of the call's first customer, is >= 0 (-1: a `score`).
+fn placed(e: Error, first: i32, i: usize) -> Error {
+    match usize::try_from(first) {
+        Ok(first) => e.under(&index_path("", first + i)),
+        Err(_) => e,
+    }
+}
+
 /// Scores customers: `new Scorer(config)`, then `score(customer, { asOf })`.
 #[wasm_bindgen(js_name = Scorer)]
 pub struct JsScorer {
@@ -149,10 +158,7 @@ impl JsScorer {
     #[wasm_bindgen(js_name = scoreTape, skip_typescript)]
     pub fn score_tape(&self, tape: &[f64], text: &str, n: usize, first: i32, total: usize) -> Result<usize, JsValue> {
         self.check_batch(total)?;
-        let under = |e: Error, i| match usize::try_from(first) {
-            Ok(first) => e.under(&index_path("", first + i)),
-            Err(_) => e,
-        };
+        let under = |e, i| placed(e, first, i);
         Ok(self.keep(tape::score(&self.inner, tape, text, n, read_score_options, under)?))
     }
 
@@ -212,7 +218,7 @@ impl JsScorer {
         let mut flat = Flat::default();
         for (i, customer) in customers.iter().enumerate() {
             let scored = import(customer, "").and_then(|c| self.inner.score(&c, at));
-            flat.write(&scored.map_err(|e| if first < 0 { e } else { e.under(&index_path("", i)) })?);
+            flat.write(&scored.map_err(|e| placed(e, first, i))?);
         }
         Ok(self.keep(flat))
     }
