@@ -4,8 +4,8 @@
 //! - the bytes as a tape: text up to the first 0xFF byte, then one tape entry
 //!   per byte (0–6 tags, 7 NaN, 8 −0, 9 1e308, 10 0.5, 200–220 the key numbers
 //!   −1 to −21, other n ≥ 11 the count n − 11),
-//!   scored by `tape::score` (after null options): any tape must give a result
-//!   or an error, never a panic;
+//!   read into `Json` and scored, and scored by `tape::score` (after null
+//!   options): any tape must give a result or an error, never a panic;
 //! - the bytes as JSON text: its value written as `js/tape.js` writes it, read
 //!   back, must be the same value, and score exactly as the value itself,
 //!   both read back into `Json` and scored from the tape by `tape::score`
@@ -54,6 +54,9 @@ fuzz_target!(|data: &[u8]| {
             200..=220 => -f64::from(b - 199),
             n => f64::from(n - 11),
         }).collect();
+        if let Ok(values) = read_values(&tape, text, 1) {
+            let _ = scorer().score(&values[0], AS_OF);
+        }
         // After null options, as `score` reads it: straight into a customer, or through `Json`.
         let _ = score(scorer(), &[&[0.0], &tape[..]].concat(), text, 1, |_| Ok(AS_OF.into()), |e, _| e);
     }
