@@ -173,11 +173,20 @@ function memoryNumbers(scorer) {
   return numbers;
 }
 
-// Actions as JSON text → their value, parsed once per text (segments' actions
-// repeat from one result to the next); each result gets its own copy.
-const parsed = new Map();
-const MAX_PARSED = 1024;
+// Each scorer's segments by library index, which results give (segmentTable()),
+// read once per scorer.
+const tables = new WeakMap();
 
+function tableOf(scorer) {
+  let table = tables.get(scorer);
+  if (table === undefined) {
+    table = JSON.parse(scorer.segmentTable());
+    tables.set(scorer, table);
+  }
+  return table;
+}
+
+// A fresh copy of an action (a JSON value), so that no two results share one.
 function copy(v) {
   if (typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) return v.map(copy);
@@ -188,13 +197,15 @@ function copy(v) {
 }
 
 // Reads results back in the order crate::tape::Flat writes them, from the
-// numbers at index `at` of the wasm memory and the text of resultText().
+// numbers at index `at` of the wasm memory, the text of resultText() and the
+// scorer's segment table.
 class Results {
-  constructor(nums, at, text) {
+  constructor(nums, at, text, table) {
     this.n = nums;
     this.i = at;
     this.t = text;
     this.p = 0;
+    this.table = table;
   }
 
   num() {
@@ -238,31 +249,27 @@ class Results {
     return score === null ? null : { score, category: this.str() };
   }
 
-  json() {
-    const text = this.str();
-    if (text === null) return null;
-    let v = parsed.get(text);
-    if (v === undefined) {
-      if (parsed.size >= MAX_PARSED) parsed.clear();
-      v = JSON.parse(text);
-      parsed.set(text, v);
-    }
-    return copy(v);
-  }
-
-  segments() {
+  // The matched segments (library indexes, by priority) and the next best
+  // action: the first one's goal and first action.
+  segments(result) {
     const k = this.n[this.i++];
     const out = new Array(k);
-    for (let j = 0; j < k; j++) out[j] = { id: this.str(), name: this.str(), goal: this.str(), actions: this.json(), priority: this.num() };
-    return out;
-  }
-
-  next() {
-    return this.flag() ? { segment: this.str(), goal: this.str(), action: this.json() } : null;
+    for (let j = 0; j < k; j++) {
+      const s = this.table[this.n[this.i++]];
+      out[j] = { id: s.id, name: s.name, goal: s.goal, actions: s.actions.map(copy), priority: s.priority };
+    }
+    result.segments = out;
+    if (k === 0) {
+      result.nextBestAction = null;
+    } else {
+      const first = this.table[this.n[this.i - k]];
+      result.nextBestAction = { segment: first.id, goal: first.goal, action: first.actions.length > 0 ? copy(first.actions[0]) : null };
+    }
+    return result;
   }
 
   result() {
-    return {
+    return this.segments({
       id: this.str(),
       asOf: this.str(),
       value: {
@@ -298,17 +305,18 @@ class Results {
         wordOfMouth: this.num(),
       },
       loyalty: { stage: this.str(), type: this.str(), lifecycle: this.str() },
-      segments: this.segments(),
-      nextBestAction: this.next(),
-    };
+      segments: null,
+      nextBestAction: null,
+    });
   }
 }
 
-// The results of the call that left their numbers at index `at` (resultText
-// first: it is a call into wasm, after which the memory view is taken).
+// The results of the call that left their numbers at index `at` (the calls
+// into wasm first, the memory view after them: a call may grow the memory).
 function resultsOf(scorer, at) {
+  const table = tableOf(scorer);
   const text = scorer.resultText();
-  return new Results(memoryNumbers(scorer), at, text);
+  return new Results(memoryNumbers(scorer), at, text, table);
 }
 
 // Reads `count` results of the call that left their numbers at index `at`.

@@ -174,8 +174,8 @@ fn required<'a>(v: &'a Json, key: &str) -> Result<&'a Json> {
 pub(crate) fn sort_orders(orders: &mut [Order]) {
     orders.sort_unstable_by(|a, b| {
         a.at.cmp(&b.at)
-            .then(a.amount.total_cmp(&b.amount))
-            .then(a.cost.map(f64::to_bits).cmp(&b.cost.map(f64::to_bits)))
+            .then_with(|| a.amount.total_cmp(&b.amount))
+            .then_with(|| a.cost.map(f64::to_bits).cmp(&b.cost.map(f64::to_bits)))
     });
 }
 
@@ -220,6 +220,7 @@ fn read_order(v: &Json) -> Result<Order> {
 
 /// Validates an order from the values of its [`ORDER_KEYS`], in that order
 /// (`Null` when absent); error paths are relative to the order.
+#[inline(never)]
 pub(crate) fn order_of(fields: [Json; 7]) -> Result<Order> {
     let [at, amount, cost, category, discount, channel, account_id] = fields;
     let quantity = |v: Json, key: &str| match v {

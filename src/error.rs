@@ -112,8 +112,16 @@ pub(crate) fn join_path(prefix: &str, rest: &str) -> String {
     match (prefix.is_empty(), rest.is_empty()) {
         (true, _) => rest.to_string(),
         (_, true) => prefix.to_string(),
-        _ if rest.starts_with('[') => format!("{prefix}{rest}"),
-        _ => format!("{prefix}.{rest}"),
+        _ => {
+            // Not format!: this runs for fields read without error too.
+            let mut path = String::with_capacity(prefix.len() + 1 + rest.len());
+            path.push_str(prefix);
+            if !rest.starts_with('[') {
+                path.push('.');
+            }
+            path.push_str(rest);
+            path
+        }
     }
 }
 

@@ -145,7 +145,7 @@ impl Scorer {
     }
 
     /// Value, satisfaction and loyalty, without segments.
-    fn features(&self, c: &Customer, options: ScoreOptions) -> ScoreResult {
+    pub(crate) fn features(&self, c: &Customer, options: ScoreOptions) -> ScoreResult {
         let ScoreOptions { as_of, horizon_days } = options;
         let v = value(c, as_of, horizon_days, &self.config);
         let s = satisfaction(c, &self.config.satisfaction);

@@ -272,6 +272,9 @@ pub struct Library {
     order: Vec<usize>,
     /// Indexes into `defs` by priority.
     ranking: Vec<usize>,
+    /// The slots (indexes into [`FIELDS`]) some rule reads, each once: the
+    /// others are not read for a customer.
+    used: Vec<usize>,
 }
 
 /// Most entries of `config.store` (each becomes a `store.*` field; names are matched pairwise).
@@ -388,7 +391,10 @@ impl Library {
         let defs: Vec<Definition> = defs.into_iter().map(|(_, d)| d).collect();
         let mut ranking: Vec<usize> = (0..defs.len()).collect();
         crate::sort::heapsort(&mut ranking, |&a, &b| defs[a].priority.total_cmp(&defs[b].priority).then(a.cmp(&b)).is_lt());
-        Ok(Library { defs, programs, exits, order, ranking })
+        let mut read = [false; SLOTS];
+        programs.iter().chain(exits.iter().flatten()).flat_map(Program::slots).for_each(|i| read[i] = true);
+        let used = (0..SLOTS).filter(|&i| read[i]).collect();
+        Ok(Library { defs, programs, exits, order, ranking, used })
     }
 
     /// The definitions, in library order.
@@ -408,7 +414,7 @@ impl Library {
 
     /// Evaluates every rule for a scored customer, in dependency order, into
     /// `results` (one per definition), without allocating: the slots borrow
-    /// from the result and live on the stack.
+    /// from the result and live on the stack, and only those rules read are filled.
     fn run(
         &self,
         c: &Customer,
@@ -417,7 +423,10 @@ impl Library {
         results: &mut [Option<bool>],
         each: &mut dyn FnMut(usize, &Context<'_>),
     ) {
-        let slots: [Slot<'_>; SLOTS] = std::array::from_fn(|i| (FIELDS[i].read)(c, r));
+        let mut slots = [Slot::Missing; SLOTS];
+        for &i in &self.used {
+            slots[i] = (FIELDS[i].read)(c, r);
+        }
         let bought = |cat: &str| r.value.categories.get(cat).copied().unwrap_or(0);
         for &i in &self.order {
             let ctx = Context { slots: &slots, bought: &bought, as_of_ms: as_of, segments: results };
@@ -427,9 +436,9 @@ impl Library {
         }
     }
 
-    /// The segments a scored customer is in, by priority, and the next best
-    /// action: the first matched segment's goal and first action (`None` if it has none).
-    pub fn evaluate(&self, c: &Customer, r: &ScoreResult, as_of: i64) -> (Vec<SegmentMatch>, Option<NextBestAction>) {
+    /// Calls `each` with the library index of every segment a scored customer
+    /// is in, by priority.
+    pub(crate) fn matched(&self, c: &Customer, r: &ScoreResult, as_of: i64, mut each: impl FnMut(usize)) {
         let (mut stack, mut heap) = ([None; STACK_SEGMENTS], Vec::new());
         let results = match stack.get_mut(..self.defs.len()) {
             Some(results) => results,
@@ -439,15 +448,26 @@ impl Library {
             }
         };
         self.run(c, r, as_of, results, &mut |_, _| {});
-        let matches: Vec<SegmentMatch> = self
-            .ranking
-            .iter()
-            .filter(|&&i| results[i] == Some(true))
-            .map(|&i| {
-                let d = &self.defs[i];
-                SegmentMatch { id: d.id.clone(), name: d.name.clone(), goal: d.goal, actions: d.actions.clone(), priority: d.priority }
-            })
-            .collect();
+        self.ranking.iter().filter(|&&i| results[i] == Some(true)).for_each(|&i| each(i));
+    }
+
+    /// The segment of library index `i`, as a result lists it.
+    pub(crate) fn match_of(&self, i: usize) -> SegmentMatch {
+        let d = &self.defs[i];
+        SegmentMatch { id: d.id.clone(), name: d.name.clone(), goal: d.goal, actions: d.actions.clone(), priority: d.priority }
+    }
+
+    /// Every segment by library index, as a result lists it: what the indexes
+    /// of [`crate::tape::Flat::score`] stand for.
+    pub fn table(&self) -> Vec<SegmentMatch> {
+        (0..self.defs.len()).map(|i| self.match_of(i)).collect()
+    }
+
+    /// The segments a scored customer is in, by priority, and the next best
+    /// action: the first matched segment's goal and first action (`None` if it has none).
+    pub fn evaluate(&self, c: &Customer, r: &ScoreResult, as_of: i64) -> (Vec<SegmentMatch>, Option<NextBestAction>) {
+        let mut matches = Vec::new();
+        self.matched(c, r, as_of, |i| matches.push(self.match_of(i)));
         let next = matches
             .first()
             .map(|m| NextBestAction { segment: m.id.clone(), goal: m.goal, action: m.actions.first().cloned() });

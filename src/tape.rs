@@ -70,21 +70,28 @@ impl<'t> Reader<'t> {
         Ok(())
     }
 
+    /// The next number; the readers below have `Option` forms for the direct
+    /// reading, which gives up on any problem, so that no error is built there.
     #[inline(always)]
-    fn next(&mut self) -> Result<f64> {
-        let v = *self.tape.get(self.at).ok_or_else(malformed)?;
+    fn next_opt(&mut self) -> Option<f64> {
+        let v = *self.tape.get(self.at)?;
         self.at += 1;
-        Ok(v)
+        Some(v)
+    }
+
+    fn next(&mut self) -> Result<f64> {
+        self.next_opt().ok_or_else(malformed)
     }
 
     /// A count or a length: a whole number no larger than what is left to read.
     #[inline(always)]
+    fn count_opt(&mut self, left: usize) -> Option<usize> {
+        let n = self.next_opt()?;
+        ((0.0..=left as f64).contains(&n) && n.fract() == 0.0).then_some(n as usize)
+    }
+
     fn count(&mut self, left: usize) -> Result<usize> {
-        let n = self.next()?;
-        if !(0.0..=left as f64).contains(&n) || n.fract() != 0.0 {
-            return Err(malformed());
-        }
-        Ok(n as usize)
+        self.count_opt(left).ok_or_else(malformed)
     }
 
     fn string(&mut self) -> Result<String> {
@@ -103,7 +110,11 @@ impl<'t> Reader<'t> {
     }
 
     fn str(&mut self) -> Result<&'t str> {
-        let units = self.count(self.text.len())?;
+        self.str_opt().ok_or_else(malformed)
+    }
+
+    fn str_opt(&mut self) -> Option<&'t str> {
+        let units = self.count_opt(self.text.len())?;
         let bytes = if self.ascii {
             units
         } else {
@@ -116,12 +127,12 @@ impl<'t> Reader<'t> {
             match end {
                 Some(i) => i,
                 None if seen == units => self.text.len(),
-                None => return Err(malformed()),
+                None => return None,
             }
         };
-        let (s, rest) = self.text.split_at_checked(bytes).ok_or_else(malformed)?;
+        let (s, rest) = self.text.split_at_checked(bytes)?;
         self.text = rest;
-        Ok(s)
+        Some(s)
     }
 
     fn value(&mut self, depth: usize) -> Result<Json> {
@@ -158,25 +169,36 @@ impl<'t> Reader<'t> {
 
     /// A key given by number: its index in [`KEYS`].
     fn known(&mut self) -> Option<usize> {
-        key_index(self.next().ok()?)
+        key_index(self.next_opt()?)
     }
 
     /// An object's entries, whose keys must be given by number and fall in
     /// `KEYS[from..from + 7]`, each at most once: the values `read` reads by
     /// key (`Null` when absent).
-    #[inline(never)]
-    fn fields(&mut self, from: usize, read: &mut dyn FnMut(&mut Self, usize) -> Option<Json>) -> Option<[Json; 7]> {
-        if self.next().ok()? != 6.0 {
+    fn fields(&mut self, from: usize, mut read: impl FnMut(&mut Self, usize) -> Option<Json>) -> Option<[Json; 7]> {
+        if self.next_opt()? != 6.0 {
             return None;
         }
-        let mut fields = std::array::from_fn(|_| Json::Null);
+        let mut fields = [const { Json::Null }; 7];
         let mut seen = 0u32;
-        for _ in 0..self.count((self.tape.len() - self.at) / 2).ok()? {
+        for _ in 0..self.count_opt((self.tape.len() - self.at) / 2)? {
             let k = self.known()?.checked_sub(from).filter(|&k| k < 7 && seen & 1 << k == 0)?;
             seen |= 1 << k;
             fields[k] = read(self, k)?;
         }
         Some(fields)
+    }
+
+    /// A number, a string or null: what the fields of a valid order hold.
+    #[inline(always)]
+    fn scalar(&mut self) -> Option<Json> {
+        Some(match self.next_opt()? {
+            0.0 => Json::Null,
+            // JSON writes -0 as 0: so does the tape.
+            3.0 => Json::Num(self.next_opt()? + 0.0),
+            4.0 => Json::Str(self.str_opt()?.to_owned()),
+            _ => return None,
+        })
     }
 
     /// A customer read straight into its validated form, skipping the `Json`
@@ -187,7 +209,7 @@ impl<'t> Reader<'t> {
     /// What it accepts it reads exactly as that does.
     fn customer(&mut self, as_of: i64, limits: &Limits) -> Option<Customer> {
         let mut orders = None;
-        let fields = self.fields(7, &mut |r, k| match k {
+        let fields = self.fields(7, |r, k| match k {
             // A customer's orders, read on their own; what is left for Customer::of is not null.
             2 => r.orders(as_of, limits).map(|o| orders = Some(o)).map(|()| Json::Bool(true)),
             _ => r.value(1).ok(),
@@ -197,10 +219,10 @@ impl<'t> Reader<'t> {
 
     /// An array of at most `limits.max_orders` orders, each on or before `as_of`, sorted.
     fn orders(&mut self, as_of: i64, limits: &Limits) -> Option<Vec<Order>> {
-        if self.next().ok()? != 5.0 {
+        if self.next_opt()? != 5.0 {
             return None;
         }
-        let n = self.count(self.tape.len() - self.at).ok().filter(|&n| n <= limits.max_orders)?;
+        let n = self.count_opt(self.tape.len() - self.at).filter(|&n| n <= limits.max_orders)?;
         let mut orders = Vec::with_capacity(n);
         for _ in 0..n {
             orders.push(self.order(as_of)?);
@@ -209,9 +231,10 @@ impl<'t> Reader<'t> {
         Some(orders)
     }
 
-    /// An order, as `Customer::from_json` reads it.
+    /// An order, as `Customer::from_json` reads it (anything but numbers,
+    /// strings and null in its fields is left to that).
     fn order(&mut self, as_of: i64) -> Option<Order> {
-        let [at, amount, category, cost, discount, channel, account_id] = self.fields(0, &mut |r, _| r.value(3).ok())?;
+        let [at, amount, category, cost, discount, channel, account_id] = self.fields(0, |r, _| r.scalar())?;
         order_of([at, amount, cost, category, discount, channel, account_id]).ok().filter(|o| o.at <= as_of)
     }
 }
@@ -252,14 +275,14 @@ pub fn score(
     let mut flat = Flat::default();
     for i in 0..n {
         let (start, rest) = (r.at, r.text);
-        let scored = match r.customer(at.as_of, limits) {
-            Some(c) => Ok(scorer.score_customer(&c, at)),
+        let c = match r.customer(at.as_of, limits) {
+            Some(c) => c,
             None => {
                 (r.at, r.text) = (start, rest);
-                scorer.score(&r.value(0)?, at)
+                Customer::from_json(&r.value(0)?, at.as_of, limits).map_err(|e| under(e, i))?
             }
         };
-        flat.write(&scored.map_err(|e| under(e, i))?);
+        flat.score(scorer, &c, at);
     }
     r.finish()?;
     Ok(flat)
@@ -308,7 +331,10 @@ pub fn write(v: &Json, tape: &mut Vec<f64>, text: &mut String) {
 
 /// A result written as numbers (missing: NaN) and strings (their UTF-16
 /// lengths among the numbers, missing: -1, the text in `text`), in the order
-/// `js/tape.js` reads them back.
+/// `js/tape.js` reads them back. Matched segments are written as their
+/// indexes in the scorer's library: JavaScript holds the library's ids,
+/// names, goals and actions (`segmentTable`, read once per scorer), so a
+/// result copies none of them across the boundary.
 #[derive(Debug, Default)]
 pub struct Flat {
     /// The numbers.
@@ -339,15 +365,24 @@ impl Flat {
         }
     }
 
-    fn json<T: serde::Serialize>(&mut self, v: &T) {
-        self.str(&crate::json_text::to_string(v));
+    /// Scores a validated customer as [`Scorer::score_customer`] does and
+    /// appends the result: its segments as their indexes in the scorer's
+    /// library ([`crate::segment::Library::table`]), by priority, from which
+    /// JavaScript builds the matches and the next best action.
+    pub fn score(&mut self, scorer: &Scorer, c: &Customer, options: ScoreOptions) {
+        let r = scorer.features(c, options);
+        self.features(&r);
+        let count = self.nums.len();
+        self.nums.push(0.0);
+        scorer.segments().matched(c, &r, options.as_of, |i| self.nums.push(i as f64));
+        self.nums[count] = (self.nums.len() - count - 1) as f64;
     }
 
-    /// Appends one score result.
-    pub fn write(&mut self, r: &ScoreResult) {
-        // A result is about 60 numbers and 120 bytes of text, plus about 150 bytes a segment.
+    /// Appends a result's value, satisfaction and loyalty.
+    fn features(&mut self, r: &ScoreResult) {
+        // A result is about 60 numbers and 120 bytes of text.
         self.nums.reserve(64);
-        self.text.reserve(512);
+        self.text.reserve(256);
         self.str(&r.id);
         self.str(&r.as_of);
         let v = &r.value;
@@ -416,26 +451,6 @@ impl Flat {
         self.str(l.stage.as_str());
         self.opt_str(l.kind.map(|k| k.as_str()));
         self.str(l.lifecycle.as_str());
-        self.num(r.segments.len() as f64);
-        for m in &r.segments {
-            self.str(&m.id);
-            self.str(&m.name);
-            self.str(m.goal.as_str());
-            self.json(&m.actions);
-            self.num(m.priority);
-        }
-        match &r.next_best_action {
-            Some(next) => {
-                self.num(1.0);
-                self.str(&next.segment);
-                self.str(next.goal.as_str());
-                match &next.action {
-                    Some(action) => self.json(action),
-                    None => self.nums.push(-1.0),
-                }
-            }
-            None => self.num(0.0),
-        }
     }
 }
 
@@ -495,11 +510,12 @@ mod tests {
         e.under(&format!("[{i}]"))
     }
 
-    /// What `score` must give: each customer through `Scorer::score`, error paths under their index.
+    /// What `score` must give: each customer read by `Customer::from_json`, error paths under their index.
     fn through_json(scorer: &Scorer, customers: &[&Json]) -> Result<Flat> {
         let mut flat = Flat::default();
         for (i, c) in customers.iter().enumerate() {
-            flat.write(&scorer.score(c, AS_OF).map_err(|e| at_index(e, i))?);
+            let c = Customer::from_json(c, AS_OF, &scorer.config().limits).map_err(|e| at_index(e, i))?;
+            flat.score(scorer, &c, AS_OF.into());
         }
         Ok(flat)
     }
@@ -572,6 +588,27 @@ mod tests {
             }
             let got = score(&scorer, &tape, &strings, 1, |_| Ok(AS_OF.into()), at_index);
             assert_same(got, through_json(&scorer, &[&v]), text);
+        }
+    }
+
+    #[test]
+    fn segments_come_as_library_indexes_by_priority() {
+        let scorer = scorer();
+        let table = scorer.segments().table();
+        // A first order, of books: first-time buyers (priority 20), then book buyers (30).
+        let books = r#"{"id": "b", "orders": [{"at": "2026-11-20", "amount": 150, "category": "books"}]}"#;
+        for text in VALID.into_iter().chain([books]) {
+            let c = Customer::from_json(&Json::parse(text).unwrap(), AS_OF, &scorer.config().limits).unwrap();
+            let mut flat = Flat::default();
+            flat.score(&scorer, &c, AS_OF.into());
+            let want = scorer.score_customer(&c, AS_OF).segments;
+            let k = want.len();
+            let (count, indexes) = flat.nums[flat.nums.len() - k - 1..].split_first().unwrap();
+            assert_eq!(*count, k as f64, "{text}");
+            assert_eq!(indexes.iter().map(|&i| table[i as usize].clone()).collect::<Vec<_>>(), want, "{text}");
+            if text == books {
+                assert_eq!(want.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["first-time-buyers", "book-buyers"]);
+            }
         }
     }
 

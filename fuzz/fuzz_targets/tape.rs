@@ -17,6 +17,7 @@
 mod common;
 
 use common::AS_OF;
+use crmscore::customer::Customer;
 use crmscore::json::Json;
 use crmscore::tape::{read_values, score, write, Flat};
 use crmscore::Scorer;
@@ -68,12 +69,12 @@ fuzz_target!(|data: &[u8]| {
     let back = read_values(&tape[1..], &strings, 1).expect("a written tape reads back");
     assert_eq!(back[0], v);
     let (a, b) = (scorer().score(&v, AS_OF), scorer().score(&back[0], AS_OF));
-    assert_eq!(a.clone().map_err(|e| e.to_string()), b.map_err(|e| e.to_string()));
+    assert_eq!(a.map_err(|e| e.to_string()), b.map_err(|e| e.to_string()));
     let flat = |f: Flat| (f.nums.iter().map(|n| n.to_bits()).collect::<Vec<_>>(), f.text);
     let direct = score(scorer(), &tape, &strings, 1, |_| Ok(AS_OF.into()), |e, _| e);
-    let want = a.map(|r| {
+    let want = Customer::from_json(&v, AS_OF, &scorer().config().limits).map(|c| {
         let mut f = Flat::default();
-        f.write(&r);
+        f.score(scorer(), &c, AS_OF.into());
         f
     });
     assert_eq!(direct.map(flat).map_err(|e| e.to_string()), want.map(flat).map_err(|e| e.to_string()));

@@ -126,6 +126,14 @@ impl Program {
         })
     }
 
+    /// The slots the rule reads, in node order, with repeats.
+    pub(crate) fn slots(&self) -> impl Iterator<Item = usize> + '_ {
+        self.nodes.iter().filter_map(|n| match n.op {
+            Op::Field { slot, .. } | Op::Entry { slot, .. } | Op::Has { slot } | Op::HasEntry { slot, .. } => Some(slot as usize),
+            _ => None,
+        })
+    }
+
     /// Where the rule first calls `segment()` with the segment of this index.
     pub(crate) fn segment_call(&self, segment: usize) -> Option<Span> {
         self.segment_deps.binary_search(&segment).ok().map(|i| self.segment_spans[i])

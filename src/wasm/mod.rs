@@ -3,6 +3,7 @@
 //! is here, and no other module knows about JavaScript.
 
 use crate::batch::{Batch, BatchColumn};
+use crate::customer::Customer;
 use crate::error::{Error, ErrorCode};
 use crate::json::{contains, expect_in_range, index_path, type_error, Json, Obj, MAX_DEPTH, MAX_TEXT_BYTES};
 use crate::score::{ScoreOptions, Scorer, MAX_HORIZON_DAYS, OPTION_KEYS};
@@ -14,6 +15,8 @@ use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "fit")]
 mod fit;
+#[cfg(not(target_feature = "atomics"))]
+mod pool;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("../../js/types.d.ts");
@@ -102,13 +105,21 @@ fn score_options(options: Option<JsValue>) -> Result<ScoreOptions, Error> {
 }
 
 fn read_score_options(options: &Json) -> Result<ScoreOptions, Error> {
-    let (mut as_of, mut horizon_days) = (None, ScoreOptions::from(0).horizon_days);
-    if *options != Json::Null {
-        let o = Obj::new(options, "options", OPTION_KEYS)?;
-        as_of = o.opt("asOf", expect_instant)?;
-        o.set("horizonDays", &mut horizon_days, |v, p| expect_in_range(v, p, 0.0, MAX_HORIZON_DAYS))?;
-    }
+    // Read at the root, then placed under `options`: no path is built unless there is an error.
+    let (as_of, horizon_days) = given_options(options).map_err(|e| e.under("options"))?;
     Ok(ScoreOptions { as_of: as_of.unwrap_or_else(|| js_sys::Date::now() as i64), horizon_days })
+}
+
+/// The `asOf` and `horizonDays` given (`null`: neither), error paths relative to the options.
+fn given_options(options: &Json) -> Result<(Option<i64>, f64), Error> {
+    let mut horizon_days = ScoreOptions::from(0).horizon_days;
+    if *options == Json::Null {
+        return Ok((None, horizon_days));
+    }
+    let o = Obj::new(options, "", OPTION_KEYS)?;
+    let as_of = o.opt("asOf", expect_instant)?;
+    o.set("horizonDays", &mut horizon_days, |v, p| expect_in_range(v, p, 0.0, MAX_HORIZON_DAYS))?;
+    Ok((as_of, horizon_days))
 }
 
 /// The error of customer `i` of a call, under its index in the `scoreMany`
@@ -174,6 +185,12 @@ impl JsScorer {
         std::mem::take(&mut self.results.borrow_mut().text)
     }
 
+    /// The segments of this scorer's library, which results give by index, as JSON text.
+    #[wasm_bindgen(js_name = segmentTable, skip_typescript)]
+    pub fn segment_table(&self) -> String {
+        crate::json_text::to_string(&self.inner.segments().table())
+    }
+
     /// The wasm memory, in which JavaScript reads the numbers of results.
     #[wasm_bindgen(js_name = tapeMemory, skip_typescript)]
     pub fn tape_memory() -> JsValue {
@@ -216,9 +233,10 @@ impl JsScorer {
         self.check_batch(customers.length() as usize)?;
         // One customer at a time through JSON text: memory stays bounded by one customer.
         let mut flat = Flat::default();
+        let limits = &self.inner.config().limits;
         for (i, customer) in customers.iter().enumerate() {
-            let scored = import(customer, "").and_then(|c| self.inner.score(&c, at));
-            flat.write(&scored.map_err(|e| placed(e, first, i))?);
+            let c = import(customer, "").and_then(|c| Customer::from_json(&c, at.as_of, limits));
+            flat.score(&self.inner, &c.map_err(|e| placed(e, first, i))?, at);
         }
         Ok(self.keep(flat))
     }
@@ -336,8 +354,9 @@ mod tests {
     fn native(config: &str, customers: &[&str]) -> (Vec<f64>, String) {
         let scorer = Scorer::new(&Json::parse(config).unwrap()).unwrap();
         let mut flat = Flat::default();
+        let as_of = crate::time::parse_instant("2026-11-22").unwrap();
         for c in customers {
-            flat.write(&scorer.score(&Json::parse(c).unwrap(), crate::time::parse_instant("2026-11-22").unwrap()).unwrap());
+            flat.score(&scorer, &Customer::from_json(&Json::parse(c).unwrap(), as_of, &scorer.config().limits).unwrap(), as_of.into());
         }
         (flat.nums, flat.text)
     }
