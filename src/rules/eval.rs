@@ -258,6 +258,7 @@ fn order(a: Val<'_>, b: Val<'_>) -> Option<Ordering> {
 }
 
 /// A comparison; `false`, whatever the operator, when either side is missing.
+#[inline(always)]
 fn compare(cmp: Cmp, a: Val<'_>, b: Val<'_>) -> bool {
     if let (Val::Unknown(_), _) | (_, Val::Unknown(_)) = (a, b) {
         return false;
