@@ -24,18 +24,27 @@ async function instantiate(url, init) {
   return { compileMs: t1 - t0, instantiateMs: t2 - t1, totalMs: t2 - t0, bytes: bytes.byteLength };
 }
 
-try {
+// ?instantiate-only: the page only times the two instantiations (browser.mjs
+// opens it in fresh browsers and takes the median).
+async function main() {
+  // Timed once the browser has settled: a fresh browser's own start-up work
+  // (on 2 cores) otherwise swung one compile from 5 to 38 ms.
+  await new Promise((r) => setTimeout(r, 1000));
   const instantiateTimes = {
     crmscore: await instantiate('/crmscore_bg.wasm', initCrmscore),
     zen: await instantiate('/zen_engine_wasm_bg.wasm', initZen),
   };
-  log(`instantiate (first in this page): crmscore ${instantiateTimes.crmscore.totalMs.toFixed(2)} ms, zen ${instantiateTimes.zen.totalMs.toFixed(2)} ms`);
+  if (params.has('instantiate-only')) return { instantiate: instantiateTimes };
   const engines = { LogicEngine, jsonLogic, celParse, evalCondition, RulesEngine, zen };
   const results = await runSuite({ crmscore, engines, segmentDefs, N, budgetMs, log });
-  results.instantiate = instantiateTimes;
   results.runtime = { name: 'Chromium', userAgent: navigator.userAgent };
-  window.__results = results;
+  return results;
+}
+
+try {
+  window.__results = await main();
 } catch (e) {
   log(`FAILED: ${e?.stack ?? e}`);
   window.__results = { error: String(e?.stack ?? e) };
 }
+

@@ -35,24 +35,51 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/?n=${N}&budget=${budgetMs}`;
 
-const profile = mkdtempSync(join(tmpdir(), 'crmscore-bench-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--js-flags=--max-old-space-size=8192'],
-});
+// One page in a fresh browser (its own profile, so nothing compiled is cached):
+// what the page leaves in window.__results.
+async function inFreshBrowser(pageUrl, onConsole) {
+  const profile = mkdtempSync(join(tmpdir(), 'crmscore-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--js-flags=--max-old-space-size=8192'],
+  });
+  try {
+    const version = context.browser()?.version() ?? null;
+    const page = context.pages()[0] ?? (await context.newPage());
+    if (onConsole) page.on('console', (m) => onConsole(m.text()));
+    page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => window.__results !== undefined, null, { timeout: 60 * 60 * 1000, polling: 100 });
+    const results = await page.evaluate(() => window.__results);
+    if (results.error) throw new Error(results.error);
+    return { results, version };
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+// Instantiate times: the first instantiation in a page, median of 7 fresh browsers
+// (one sample swung from 8 to 29 ms between runs).
+const SAMPLES = 7;
+const samples = [];
+for (let i = 0; i < SAMPLES; i++) samples.push((await inFreshBrowser(`${url}&instantiate-only`)).results.instantiate);
+const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+const instantiate = {};
+for (const k of ['crmscore', 'zen']) {
+  const of = (field) => median(samples.map((s) => s[k][field]));
+  instantiate[k] = { compileMs: of('compileMs'), instantiateMs: of('instantiateMs'), totalMs: of('totalMs'), bytes: samples[0][k].bytes, runs: SAMPLES };
+  console.log(`instantiate ${k}: compile ${instantiate[k].compileMs.toFixed(2)} ms + instantiate ${instantiate[k].instantiateMs.toFixed(2)} ms = ${instantiate[k].totalMs.toFixed(2)} ms (median of ${SAMPLES} fresh browsers)`);
+}
+
 let code = 0;
 try {
-  const version = context.browser()?.version() ?? null;
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on('console', (m) => console.log(m.text()));
-  page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
-  console.log(`Chromium ${version ?? '(version from the browser object unavailable)'}, ${N.toLocaleString('en-US')} customers, budget ${budgetMs} ms a row, ${url}`);
+  console.log(`${N.toLocaleString('en-US')} customers, budget ${budgetMs} ms a row, ${url}`);
   const loadBefore = loadavg()[0];
-  await page.goto(url);
-  await page.waitForFunction(() => window.__results !== undefined, null, { timeout: 60 * 60 * 1000, polling: 1000 });
-  const results = await page.evaluate(() => window.__results);
-  if (results.error) throw new Error(results.error);
+  const { results, version } = await inFreshBrowser(url, console.log);
+  console.log(`Chromium ${version ?? '(version from the browser object unavailable)'}`);
+  results.instantiate = instantiate;
   results.load = { before: loadBefore, after: loadavg()[0] };
   results.wasm = wasm;
   results.runtime.version = version ?? results.runtime.userAgent.match(/Chrome\/([\d.]+)/)?.[1];
@@ -62,8 +89,6 @@ try {
 } catch (e) {
   console.error(`browser run failed: ${e.message}`); code = 1;
 } finally {
-  await context.close();
   server.close();
-  rmSync(profile, { recursive: true, force: true });
 }
 process.exit(code);

@@ -24,7 +24,7 @@ L.push(`Runtimes: ${runs.map(([n, r]) => `${n} ${r.runtime.version}`).join(', ')
 L.push(`Packages: crmscore ${crm?.version ?? '?'} (pkg/; wasm measured for size: sha256 ${crm?.wasm.sha256 ?? '?'}…; ${runs.map(([n, r]) => `${n} ran sha256 ${r.wasm?.sha256 ?? '?'}…`).join(', ')}), ` + ['json-logic-engine', 'json-logic-js', '@marcbachmann/cel-js', '@growthbook/growthbook', 'json-rules-engine', '@gorules/zen-engine-wasm', 'esbuild', 'playwright-core'].map((p) => `${p} ${version(p)}`).join(', ') + '.', '');
 const N = runs[0]?.[1].N;
 L.push(`Population: ${fmt(N)} seeded customers (benches/segments.mjs's generator; 1–20 orders), as of ${runs[0]?.[1].asOf}. Every engine gets the same features, computed once per customer by the hand-written JavaScript, so the rule tables compare rule evaluation only. ` +
-  `Each row: a probe sizes n to a ${fmt(runs[0]?.[1].budgetMs)} ms budget (slow engines run on the first n customers, never all ${fmt(N)}), one checked run (every engine's matches must equal the hand-written closure's for all n customers, or the row is dropped), then the best of up to 3 timed runs. ` +
+  `Each row: a probe sizes n to a fifth of a ${fmt(runs[0]?.[1].budgetMs)} ms budget (slow engines run on the first n customers, never all ${fmt(N)}), one checked run (every engine's matches must equal the hand-written closure's for all n customers, or the row is dropped), then the best of 5 to 25 timed runs. ` +
   '"× JS" is time per customer over the hand-written closure\'s (lower is faster).', '');
 
 function table(caseName, title) {
@@ -56,7 +56,7 @@ if (sizes) {
     const a = sizes.instantiate[k], b = chromium?.instantiate?.[k];
     L.push(`| ${k === 'zen' ? '@gorules/zen-engine-wasm' : 'crmscore'} | ${fmt(a.sync.compileMs, 2)} ms | ${fmt(a.sync.instantiateMs, 2)} ms | ${fmt(a.sync.totalMs, 2)} ms | ${fmt(a.async.instantiateMs, 2)} ms | ${fmt(a.async.totalMs, 2)} ms | ${b ? `${fmt(b.compileMs, 2)} ms | ${fmt(b.instantiateMs, 2)} ms | ${fmt(b.totalMs, 2)} ms` : '– | – | –'} |`);
   }
-  L.push('', 'Node: median of 7 fresh processes per cell; Chromium: the first instantiation in the page (bytes fetched beforehand, not timed). Instantiate includes wasm-bindgen\'s start function. ' +
+  L.push('', 'Node: median of 7 fresh processes per cell; Chromium: the first instantiation in a page, a second after it loads, median of 7 fresh browsers (bytes fetched beforehand, not timed). Instantiate includes wasm-bindgen\'s start function. ' +
     'In Node 20 the async `WebAssembly.instantiate` of an already compiled module takes about 20 ms of wall time for both wasm modules while `new WebAssembly.Instance` takes under 1 ms (an empty module: 0.3 ms async); crmscore\'s Node entry instantiates synchronously, so the sync column is what `import { Scorer } from \'crmscore\'` costs. Why the async path waits that long in Node was not investigated.', '');
 }
 
