@@ -80,3 +80,46 @@ unsafe impl GlobalAlloc for Pool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn a_growing_block_keeps_its_bytes_through_every_class_and_past_the_largest() {
+        let mut v: Vec<u8> = Vec::new();
+        for i in 0..5000u32 {
+            v.push(i as u8);
+        }
+        assert!(v.iter().enumerate().all(|(i, &b)| b == i as u8));
+        v.truncate(10);
+        v.shrink_to_fit();
+        assert_eq!(v, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_freed_block_is_the_next_one_of_its_class() {
+        let a = Box::new([7u8; 100]);
+        let at = &*a as *const [u8; 100] as usize;
+        drop(a);
+        // 100 and 120 bytes are both in the 128-byte class.
+        let b = Box::new([9u8; 120]);
+        assert_eq!(&*b as *const [u8; 120] as usize, at);
+        assert!(b.iter().all(|&x| x == 9));
+    }
+
+    #[wasm_bindgen_test]
+    fn blocks_are_aligned_as_asked() {
+        #[repr(align(16))]
+        struct Sixteen([u8; 24]);
+        #[repr(align(64))]
+        struct SixtyFour([u8; 8]);
+        for _ in 0..4 {
+            let a = Box::new(Sixteen([1; 24]));
+            let b = Box::new(SixtyFour([2; 8]));
+            assert_eq!(&*a as *const Sixteen as usize % 16, 0);
+            assert_eq!(&*b as *const SixtyFour as usize % 64, 0);
+            assert_eq!((a.0[23], b.0[7]), (1, 2));
+        }
+    }
+}
