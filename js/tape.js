@@ -196,6 +196,13 @@ function copy(v) {
   return o;
 }
 
+// The first matched segment, its goal and (its own copy of) its first action.
+function nextBestAction(segments) {
+  if (segments.length === 0) return null;
+  const [{ id, goal, actions }] = segments;
+  return { segment: id, goal, action: actions.length > 0 ? copy(actions[0]) : null };
+}
+
 // Reads results back in the order crate::tape::Flat writes them, from the
 // numbers at index `at` of the wasm memory, the text of resultText() and the
 // scorer's segment table.
@@ -249,27 +256,19 @@ class Results {
     return score === null ? null : { score, category: this.str() };
   }
 
-  // The matched segments (library indexes, by priority) and the next best
-  // action: the first one's goal and first action.
-  segments(result) {
+  // The matched segments: library indexes, by priority.
+  segments() {
     const k = this.n[this.i++];
     const out = new Array(k);
     for (let j = 0; j < k; j++) {
       const s = this.table[this.n[this.i++]];
       out[j] = { id: s.id, name: s.name, goal: s.goal, actions: s.actions.map(copy), priority: s.priority };
     }
-    result.segments = out;
-    if (k === 0) {
-      result.nextBestAction = null;
-    } else {
-      const first = this.table[this.n[this.i - k]];
-      result.nextBestAction = { segment: first.id, goal: first.goal, action: first.actions.length > 0 ? copy(first.actions[0]) : null };
-    }
-    return result;
+    return out;
   }
 
   result() {
-    return this.segments({
+    const result = {
       id: this.str(),
       asOf: this.str(),
       value: {
@@ -305,9 +304,11 @@ class Results {
         wordOfMouth: this.num(),
       },
       loyalty: { stage: this.str(), type: this.str(), lifecycle: this.str() },
-      segments: null,
+      segments: this.segments(),
       nextBestAction: null,
-    });
+    };
+    result.nextBestAction = nextBestAction(result.segments);
+    return result;
   }
 }
 

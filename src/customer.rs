@@ -220,7 +220,6 @@ fn read_order(v: &Json) -> Result<Order> {
 
 /// Validates an order from the values of its [`ORDER_KEYS`], in that order
 /// (`Null` when absent); error paths are relative to the order.
-#[inline(never)]
 pub(crate) fn order_of(fields: [Json; 7]) -> Result<Order> {
     let [at, amount, cost, category, discount, channel, account_id] = fields;
     let quantity = |v: Json, key: &str| match v {
