@@ -224,7 +224,7 @@ export async function runSuite({ crmscore, engines, segmentDefs, N, budgetMs = 3
       n, rounds: times.score.length, sink,
       bestNs: Object.fromEntries(names.map((k) => [k, Math.min(...times[k])])),
       medianNs: Object.fromEntries(names.map((k) => [k, median(times[k])])),
-      scoreToJs: ratio('score', 'js'), scoreToZen: ratio('score', 'zen'), zenToJs: ratio('zen', 'js'),
+      scoreToJs: ratio('score', 'js'), scoreToZen: ratio('score', 'zen'),
     };
     const us = (x) => (x / 1000).toFixed(1);
     log(`  taking turns on ${n} customers, ${turns.rounds} rounds: score() best ${us(turns.bestNs.score)} µs (median ${us(turns.medianNs.score)}), ` +
