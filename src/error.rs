@@ -82,7 +82,11 @@ pub struct Error {
 impl Error {
     /// Builds an error; `path` is the field in the caller's input (`""` for the whole input).
     pub fn new(code: ErrorCode, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { code, path: path.into(), message: message.into() }
+        Error {
+            code,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 
     /// The stable category.
@@ -105,6 +109,38 @@ impl Error {
         self.path = join_path(prefix, &self.path);
         self
     }
+}
+
+/// Longest caller-chosen name shown whole in a path or a message: longer ones
+/// are cut to this many characters and an ellipsis, so that a hostile key of a
+/// megabyte cannot make a megabyte of error (which an edge worker might copy
+/// into a response header).
+pub const MAX_SHOWN_CHARS: usize = 64;
+
+/// A caller-chosen name as paths and messages show it: cut after
+/// [`MAX_SHOWN_CHARS`] characters, with an ellipsis.
+///
+/// ```
+/// use crmscore::error::shown;
+/// assert_eq!(shown("amount"), "amount");
+/// assert_eq!(shown(&"x".repeat(100)), format!("{}…", "x".repeat(64)));
+/// ```
+pub fn shown(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(MAX_SHOWN_CHARS) {
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &name[..cut])),
+        None => std::borrow::Cow::Borrowed(name),
+    }
+}
+
+/// The path of the field named `key` (a caller's name, shown as [`shown`]
+/// does) in the object at `prefix`.
+pub(crate) fn key_path(prefix: &str, key: &str) -> String {
+    join_path(prefix, &shown(key))
+}
+
+/// The path of item `i` of the array at `path`.
+pub(crate) fn index_path(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
 }
 
 /// Joins two path segments: `join_path("orders[3]", "amount") == "orders[3].amount"`.

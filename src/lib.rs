@@ -1,86 +1,90 @@
 //! # crmscore
 //!
 //! Scores a customer from their order history and survey answers, in the
-//! browser or at the edge, following the customer-relationship model of
-//! `domain.md` (kept in the repository's `README.md`):
+//! browser or at the edge, following the customer-relationship model
+//! distilled in `docs/domain.md`:
 //!
-//! - **value** ([`value`]): recency, frequency, monetary, average order value,
-//!   tenure, order rate, margin, historic and projected lifetime value, ABC
-//!   class (Pareto) and RFM scores;
-//! - **satisfaction** ([`satisfaction`]): gap (perception − expectation) and
-//!   ratio (perception ÷ expectation) forms, degree, NPS, behavioural signals
-//!   and word of mouth;
-//! - **loyalty** ([`loyalty`]): stage, type by cause, lifecycle phase.
+//! - **value** ([`scoring::value`]): recency, frequency, monetary, average
+//!   order value, tenure, order rate, margin, historic and projected lifetime
+//!   value, ABC class (Pareto) and RFM scores;
+//! - **satisfaction** ([`scoring::satisfaction`]): gap (perception −
+//!   expectation) and ratio (perception ÷ expectation) forms, degree, NPS,
+//!   behavioural signals and word of mouth;
+//! - **loyalty** ([`scoring::loyalty`]): stage, type by cause, lifecycle phase;
+//! - **segments** ([`scoring::segments`]), each a rule in a CEL subset
+//!   ([`rules`]) with a goal and actions;
+//! - **predictions** from a population [`model`] fitted once ([`fit`]).
 //!
-//! Input is validated once at the boundary ([`customer`], [`config`]) into
-//! types that cannot hold invalid states; every mistake is an [`Error`] with
-//! a stable code and the path of the offending field.
+//! The layers, each using only those before it (`docs/architecture.md`):
+//! [`error`] → [`input`] (the one input format, validation, config, time) →
+//! [`rules`] (the rule language) → [`model`] (the model format and one
+//! customer's predictions) → [`scoring`] → [`fit`] (estimation, behind the
+//! `fit` feature) → [`interop`] → `wasm` (the `#[wasm_bindgen]` binding,
+//! only on `wasm32`: each export converts, calls the core, converts back).
+//!
+//! Input is validated once at the boundary ([`input`]) into types that cannot
+//! hold invalid states; every mistake is an [`Error`] with a stable code and
+//! the path of the offending field.
 //!
 //! ```
-//! use crmscore::{Scorer, json::Json, time::parse_instant};
-//! let config: Json = serde_json::from_str(r#"{"abc": {"a": 1000, "b": 200}}"#).unwrap();
+//! use crmscore::{Scorer, input::{json::Json, time::parse_instant}};
+//! use crmscore::scoring::{loyalty::Stage, value::AbcClass};
+//! let config = Json::parse(r#"{"abc": {"a": 1000, "b": 200}}"#).unwrap();
 //! let scorer = Scorer::new(&config).unwrap();
-//! let customer: Json = serde_json::from_str(r#"{
+//! let customer = Json::parse(r#"{
 //!     "id": "c1",
 //!     "orders": [{"at": "2026-06-01", "amount": 120}, {"at": "2026-11-12", "amount": 180}],
 //!     "survey": {"expectation": {"service": 4}, "perception": {"service": 5}, "nps": 9}
 //! }"#).unwrap();
 //! let r = scorer.score(&customer, parse_instant("2026-11-22").unwrap()).unwrap();
 //! assert_eq!(r.value.frequency, 2);
-//! assert_eq!(r.value.abc, Some(crmscore::value::AbcClass::B));
+//! assert_eq!(r.value.abc, Some(AbcClass::B));
 //! assert_eq!(r.satisfaction.gap, Some(1.0));
-//! assert_eq!(r.loyalty.stage, crmscore::loyalty::Stage::Regular);
+//! assert_eq!(r.loyalty.stage, Stage::Regular);
 //! ```
-//!
-//! The WebAssembly binding (`src/wasm.rs`, only on `wasm32`) converts
-//! JavaScript values to and from these types and nothing else.
 
 #![warn(missing_docs)]
 
-pub mod columnar;
-pub mod batch;
-pub mod config;
-pub mod csv;
-pub mod customer;
+/// Declares an enum whose variants have fixed names (results and rules spell
+/// them alike): `NAMES` lists them in variant order, so a result can give a
+/// variant by its index.
+macro_rules! named_enum {
+    ($(#[$m:meta])* pub enum $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vm])* $variant,)*
+        }
+
+        impl $name {
+            /// Every name, in the order of the variants.
+            pub const NAMES: &'static [&'static str] = &[$($text),*];
+
+            /// The name used in results and rules.
+            pub fn as_str(self) -> &'static str {
+                Self::NAMES[self as usize]
+            }
+
+            /// The index of the variant in [`Self::NAMES`].
+            pub fn code(self) -> u8 {
+                self as u8
+            }
+        }
+    };
+}
+
 pub mod error;
+#[cfg(feature = "fit")]
 pub mod fit;
-pub mod json;
-pub mod json_text;
-pub mod loyalty;
-pub mod map;
-pub mod predict;
+pub mod input;
+pub mod interop;
+pub mod model;
 pub mod rules;
-pub mod satisfaction;
-pub mod score;
-pub mod segment;
+pub mod scoring;
 pub mod sort;
-pub mod tape;
-pub mod time;
-pub mod value;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
-pub use score::{ScoreOptions, ScoreResult, Scorer};
-
-/// Serializes enums as their `as_str()` name, so results and rules share one spelling.
-macro_rules! serialize_as_str {
-    ($($t:ty),*) => {$(
-        impl serde::Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-    )*};
-}
-
-serialize_as_str!(
-    value::AbcClass,
-    satisfaction::Level,
-    satisfaction::NpsCategory,
-    satisfaction::Zone,
-    loyalty::Stage,
-    loyalty::LoyaltyType,
-    loyalty::Lifecycle
-);
+pub use scoring::{ScoreOptions, ScoreResult, Scorer};

@@ -8,14 +8,15 @@
 //! Customers are dense indexes `0..customers`; a customer's orders are the
 //! rows with their index up to `asOf` (later rows are ignored).
 
-use crate::customer::{Customer, Order};
 use crate::error::{Error, ErrorCode, Result};
-use crate::fit::{check_len, day_of, Transactions};
-use crate::json::Json;
-use crate::predict::{summary_of, Steps};
-use crate::score::{checked, ScoreOptions, Scorer};
-use crate::time::{expect_instant, whole_days};
-use crate::value::{rfm, AbcClass};
+use crate::fit::{check_len, Transactions};
+use crate::input::customer::{Customer, Order};
+use crate::input::json::Json;
+use crate::input::time::{day_of, expect_instant, whole_days};
+use crate::model::predict::summary_of;
+use crate::model::Steps;
+use crate::scoring::value::{rfm, AbcClass};
+use crate::scoring::{ScoreOptions, Scorer};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -73,7 +74,7 @@ pub struct OwnedColumns {
 impl OwnedColumns {
     /// The orders of `customers` as columns. Errors: more than 2³² customers
     /// (`TooLarge`, path `""`).
-    pub fn from_customers(customers: &[Customer]) -> Result<OwnedColumns> {
+    pub fn from_customers(customers: &[Customer<'_>]) -> Result<OwnedColumns> {
         let mut out = OwnedColumns::default();
         let with_cost = customers
             .iter()
@@ -182,7 +183,7 @@ pub fn score_columns(
     options: &ColumnOptions,
     progress: &mut dyn FnMut(f64),
 ) -> Result<ColumnScores> {
-    let score = checked(options.score)?;
+    let score = options.score.checked()?;
     let customers = options.customers;
     let max = scorer.config().limits.max_batch;
     if customers > max {
@@ -213,8 +214,7 @@ pub fn score_columns(
     let steps = Steps::new(score.horizon_days, unit_days, config.lifetime.discount_rate);
     let margin_rate = config.lifetime.margin_rate;
     let segment_scorer = options.segments.then(|| scorer.without_predictions());
-    let library = scorer.segments().definitions();
-    let words = library.len().div_ceil(32).max(1);
+    let words = scorer.segments().definitions().len().div_ceil(32).max(1);
 
     let mut out = ColumnScores {
         recency_days: vec![f64::NAN; customers],
@@ -293,22 +293,12 @@ pub fn score_columns(
             }
         }
         if let (Some(segment_scorer), Some(bits)) = (&segment_scorer, &mut out.segments) {
-            let customer = Customer {
-                id: c.to_string(),
-                first_seen: None,
-                orders: mine.iter().map(|&i| order(tx, i)).collect(),
-                survey: None,
-                complaints: None,
-                returns: None,
-                referrals: None,
-            };
-            let r = segment_scorer.score_predicted(&customer, score, predicted);
+            let id = c.to_string();
+            let customer = Customer::with_orders(&id, mine.iter().map(|&i| order(tx, i)).collect());
             let words = &mut bits[c * out.words..(c + 1) * out.words];
-            for m in &r.segments {
-                if let Some(i) = library.iter().position(|d| d.id == m.id) {
-                    words[i / 32] |= 1 << (i % 32);
-                }
-            }
+            segment_scorer.segments_predicted(&customer, score, predicted, |i| {
+                words[i / 32] |= 1 << (i % 32)
+            });
         }
     }
     progress(1.0);
@@ -329,24 +319,15 @@ fn abc_class(historic: f64, a: f64, b: f64, cost_to_serve: f64) -> AbcClass {
     }
 }
 
+/// A class's code in the columns: 1 + its index (0 is missing).
 fn abc_code(class: AbcClass) -> u8 {
-    match class {
-        AbcClass::A => 1,
-        AbcClass::B => 2,
-        AbcClass::C => 3,
-        AbcClass::D => 4,
-    }
+    class.code() + 1
 }
 
-fn order(tx: &Transactions<'_>, i: usize) -> Order {
+fn order(tx: &Transactions<'_>, i: usize) -> Order<'static> {
     Order {
-        at: tx.at_ms[i],
-        amount: tx.amount[i],
         cost: tx.cost.map(|k| k[i]),
-        category: None,
-        discount: None,
-        channel: None,
-        account_id: None,
+        ..Order::new(tx.at_ms[i], tx.amount[i])
     }
 }
 
@@ -447,8 +428,8 @@ fn rows_by_customer(tx: &Transactions<'_>, customers: usize) -> Result<Rows> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::Json;
-    use crate::time::DAY_MS as DAY;
+    use crate::input::json::Json;
+    use crate::input::time::DAY_MS as DAY;
 
     fn options(customers: usize) -> ColumnOptions {
         ColumnOptions {
@@ -516,15 +497,40 @@ mod tests {
         // The caps of customer objects hold for columns too: amounts up to 1e15
         // (two rows of 1e308 summed to an infinite monetary value before), and
         // limits.maxOrders rows per customer.
-        let e = score_columns(&s, &tx(&[0, 0], &[0, 0], &[1e308, 1e308]), &options(1), &mut |_| {}).unwrap_err();
+        let e = score_columns(
+            &s,
+            &tx(&[0, 0], &[0, 0], &[1e308, 1e308]),
+            &options(1),
+            &mut |_| {},
+        )
+        .unwrap_err();
         assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, "amount[0]"));
-        assert_eq!(e.message(), "expected a number of at most 1000000000000000, got 1e+308");
+        assert_eq!(
+            e.message(),
+            "expected a number of at most 1000000000000000, got 1e+308"
+        );
         assert!(score_columns(&s, &tx(&[0], &[0], &[1e15]), &options(1), &mut |_| {}).is_ok());
         let few = scorer(r#"{"limits": {"maxOrders": 2}}"#);
-        let e = score_columns(&few, &tx(&[0, 1, 1, 1], &[0; 4], &[1.0; 4]), &options(2), &mut |_| {}).unwrap_err();
+        let e = score_columns(
+            &few,
+            &tx(&[0, 1, 1, 1], &[0; 4], &[1.0; 4]),
+            &options(2),
+            &mut |_| {},
+        )
+        .unwrap_err();
         assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "customer"));
-        assert!(e.message().starts_with("customer 1 has 3 transactions, more than limits.maxOrders (2)"), "{e}");
-        assert!(score_columns(&few, &tx(&[0, 1, 1], &[0; 3], &[1.0; 3]), &options(2), &mut |_| {}).is_ok());
+        assert!(
+            e.message()
+                .starts_with("customer 1 has 3 transactions, more than limits.maxOrders (2)"),
+            "{e}"
+        );
+        assert!(score_columns(
+            &few,
+            &tx(&[0, 1, 1], &[0; 3], &[1.0; 3]),
+            &options(2),
+            &mut |_| {}
+        )
+        .is_ok());
         let c = Columns {
             customer: &[0, 0],
             at_ms: &[0.0, 1.5],

@@ -18,9 +18,9 @@
 //! or, with [`CsvOptions::strict`], stops the reading with that error.
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::fit::parse_iso_date;
-use crate::json::{check_quantity, Json};
-use crate::time::{parse_instant, DAY_MS};
+use crate::input::json::{check_quantity, Json};
+use crate::input::time::parse_date as parse_iso_date;
+use crate::input::time::{parse_instant, DAY_MS};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
@@ -445,7 +445,9 @@ fn read_amount(field: &str) -> std::result::Result<f64, (ErrorCode, String)> {
         && s.bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
     match s.parse::<f64>() {
-        Ok(v) if plain && v.is_finite() => check_quantity(v, String::new).map_err(|e| (e.code(), e.message().to_string())),
+        Ok(v) if plain && v.is_finite() => {
+            check_quantity(v, String::new).map_err(|e| (e.code(), e.message().to_string()))
+        }
         _ => Err((
             ErrorCode::InvalidType,
             format!("expected a finite number, got {}", describe(s)),
@@ -542,12 +544,25 @@ mod tests {
 
     #[test]
     fn progress_rises_with_the_text_read() {
-        let text: String = (0..10_000).map(|i| format!("c{},2026-01-01,{}\n", i % 7, i % 50)).collect();
+        let text: String = (0..10_000)
+            .map(|i| format!("c{},2026-01-01,{}\n", i % 7, i % 50))
+            .collect();
         let mut seen = Vec::new();
-        let t = read_transactions_with_progress(&text, &cols("1", "2", "3", None), &CsvOptions { header: false, ..CsvOptions::default() }, &mut |f| seen.push(f)).unwrap();
+        let t = read_transactions_with_progress(
+            &text,
+            &cols("1", "2", "3", None),
+            &CsvOptions {
+                header: false,
+                ..CsvOptions::default()
+            },
+            &mut |f| seen.push(f),
+        )
+        .unwrap();
         assert_eq!(t.rows, 10_000);
         // Lines 4096 and 8192 start at those shares of the text, then the end.
-        let line = |n: usize| text.lines().take(n - 1).map(|l| l.len() + 1).sum::<usize>() as f64 / text.len() as f64;
+        let line = |n: usize| {
+            text.lines().take(n - 1).map(|l| l.len() + 1).sum::<usize>() as f64 / text.len() as f64
+        };
         assert_eq!(seen, [line(4096), line(8192), 1.0]);
     }
 

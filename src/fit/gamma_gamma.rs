@@ -1,22 +1,9 @@
-//! The Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee 2005,
-//! "RFM and CLV: Using Iso-Value Curves for Customer Base Analysis", Journal
-//! of Marketing Research 42(4), 415–430; the note "The Gamma-Gamma Model of
-//! Monetary Value", Fader & Hardie 2013): its likelihood, fit and prediction.
+//! The Gamma-Gamma likelihood and its maximum-likelihood fit (Fader, Hardie &
+//! Lee 2005, JMR); the parameters and prediction are in [`crate::model`].
 
 use super::optimize::{minimize, Minimum, OptimizerOptions};
-use super::special::{digamma, ln_gamma};
-use serde::Serialize;
-
-/// Gamma-Gamma parameters: transaction values ~ Gamma(p, ν), ν ~ Gamma(q, v). All > 0.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct GammaGamma {
-    /// Shape of the per-transaction spend distribution.
-    pub p: f64,
-    /// Shape of the distribution of ν across customers.
-    pub q: f64,
-    /// Scale (γ in the paper) of the distribution of ν across customers.
-    pub v: f64,
-}
+use crate::model::special::{digamma, ln_gamma};
+use crate::model::GammaGamma;
 
 /// Repeat customers' (x, mean spend m) grouped by x, the data of the fit.
 #[derive(Debug, Clone, Default)]
@@ -39,8 +26,10 @@ impl SpendData {
     /// a zero mean spend is a free or fully refunded repeat purchase, which the
     /// model cannot describe) and groups them by x.
     pub fn new(customers: impl IntoIterator<Item = (f64, f64)>) -> SpendData {
-        let mut kept: Vec<(f64, f64)> =
-            customers.into_iter().filter(|&(x, m)| x > 0.0 && m > 0.0 && x.is_finite() && m.is_finite()).collect();
+        let mut kept: Vec<(f64, f64)> = customers
+            .into_iter()
+            .filter(|&(x, m)| x > 0.0 && m > 0.0 && x.is_finite() && m.is_finite())
+            .collect();
         kept.sort_unstable_by(|p, q| p.partial_cmp(q).unwrap_or(std::cmp::Ordering::Equal));
         let groups: Vec<SpendGroup> = kept
             .chunk_by(|p, q| p.0 == q.0)
@@ -51,7 +40,10 @@ impl SpendData {
                 m: run.iter().map(|c| c.1).collect(),
             })
             .collect();
-        SpendData { groups, total: kept.len() as f64 }
+        SpendData {
+            groups,
+            total: kept.len() as f64,
+        }
     }
 
     /// Number of customers kept.
@@ -61,11 +53,6 @@ impl SpendData {
 }
 
 impl GammaGamma {
-    /// The parameters as `[p, q, v]`.
-    pub fn to_array(self) -> [f64; 3] {
-        [self.p, self.q, self.v]
-    }
-
     /// Log-likelihood of the data (lifetimes' `GammaGammaFitter`, per customer:
     /// ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln v + (px−1) ln m + px ln x − (px+q) ln(xm+v))
     /// and its gradient with respect to (ln p, ln q, ln v).
@@ -97,17 +84,6 @@ impl GammaGamma {
         *grad = g;
         ll
     }
-
-    /// E[M | x, m̄]: the expected mean spend per transaction of a customer with
-    /// `x` repeat purchases of mean value `m` (FHL 2005 eq. 4, lifetimes'
-    /// `conditional_expected_average_profit`), written as p(v + x m̄)/(px + q − 1),
-    /// which is the credibility-weighted mix of the population mean pv/(q−1)
-    /// and m̄. `None` when px + q ≤ 1 (the expectation is infinite).
-    pub fn conditional_expected_average_spend(&self, x: f64, m: f64) -> Option<f64> {
-        let GammaGamma { p, q, v } = *self;
-        let den = p * x + q - 1.0;
-        (den > 0.0).then(|| p * (v + x * m) / den)
-    }
 }
 
 /// Fits Gamma-Gamma by maximum likelihood over log-parameters from p = q = v = 1,
@@ -136,18 +112,33 @@ pub fn fit(
 /// Parameters from log-parameters.
 pub fn from_log(theta: &[f64]) -> GammaGamma {
     let e = |i: usize| theta.get(i).map_or(f64::NAN, |v| v.exp());
-    GammaGamma { p: e(0), q: e(1), v: e(2) }
+    GammaGamma {
+        p: e(0),
+        q: e(1),
+        v: e(2),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const CDNOW: GammaGamma = GammaGamma { p: 6.2488, q: 3.7446, v: 15.4477 };
+    const CDNOW: GammaGamma = GammaGamma {
+        p: 6.2488,
+        q: 3.7446,
+        v: 15.4477,
+    };
 
     #[test]
     fn likelihood_matches_the_formula_and_its_gradient_matches_finite_differences() {
-        let customers = [(1.0, 20.0), (1.0, 35.5), (3.0, 12.0), (0.0, 0.0), (2.0, 0.0), (5.0, 80.0)];
+        let customers = [
+            (1.0, 20.0),
+            (1.0, 35.5),
+            (3.0, 12.0),
+            (0.0, 0.0),
+            (2.0, 0.0),
+            (5.0, 80.0),
+        ];
         let data = SpendData::new(customers);
         assert_eq!(data.customers(), 4.0);
         let GammaGamma { p, q, v } = CDNOW;
@@ -171,8 +162,9 @@ mod tests {
             up[i] += 1e-6;
             down[i] -= 1e-6;
             let mut s = [0.0; 3];
-            let fd =
-                (from_log(&up).log_likelihood(&data, &mut s) - from_log(&down).log_likelihood(&data, &mut s)) / 2e-6;
+            let fd = (from_log(&up).log_likelihood(&data, &mut s)
+                - from_log(&down).log_likelihood(&data, &mut s))
+                / 2e-6;
             assert!((fd - g[i]).abs() < 1e-6, "component {i}: {fd} vs {}", g[i]);
         }
     }
@@ -180,10 +172,20 @@ mod tests {
     #[test]
     fn expected_spend_shrinks_towards_the_population_mean() {
         let population = CDNOW.p * CDNOW.v / (CDNOW.q - 1.0);
-        assert!((CDNOW.conditional_expected_average_spend(0.0, 0.0).unwrap() - population).abs() < 1e-12);
-        let one = CDNOW.conditional_expected_average_spend(1.0, 100.0).unwrap();
-        let many = CDNOW.conditional_expected_average_spend(50.0, 100.0).unwrap();
+        assert!(
+            (CDNOW.conditional_expected_average_spend(0.0, 0.0).unwrap() - population).abs()
+                < 1e-12
+        );
+        let one = CDNOW
+            .conditional_expected_average_spend(1.0, 100.0)
+            .unwrap();
+        let many = CDNOW
+            .conditional_expected_average_spend(50.0, 100.0)
+            .unwrap();
         assert!(population < one && one < many && many < 100.0);
-        assert_eq!(GammaGamma { q: 0.5, ..CDNOW }.conditional_expected_average_spend(0.0, 10.0), None);
+        assert_eq!(
+            GammaGamma { q: 0.5, ..CDNOW }.conditional_expected_average_spend(0.0, 10.0),
+            None
+        );
     }
 }

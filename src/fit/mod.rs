@@ -23,25 +23,29 @@
 
 mod bgnbd;
 mod clv;
+pub mod columnar;
+pub mod csv;
 mod gamma_gamma;
-mod model;
 mod optimize;
 mod population;
-pub mod special;
 mod summary;
 #[cfg(test)]
 mod tests;
 
-pub use bgnbd::{BgNbd, Rfm, Triples};
+pub use bgnbd::{from_log as bgnbd_from_log, Triples};
 pub use clv::customer_lifetime_value;
-pub use gamma_gamma::{GammaGamma, SpendData};
-pub use model::{check_bgnbd, check_gamma_gamma, Fitted, Model, ParamRange, BGNBD_RANGES, GAMMA_GAMMA_RANGES, MAX_MODEL_BYTES, MODEL_VERSION};
+pub use gamma_gamma::SpendData;
 pub use optimize::{minimize, Convergence, Minimum, OptimizerOptions};
-pub use population::{abc_cuts, quantile, satisfaction_cuts, AbcCuts, AbcRule, RfmEdges, SatisfactionCuts};
+pub use population::{abc_cuts, quantile, satisfaction_cuts, AbcRule};
 pub(crate) use summary::check_len;
-pub use summary::{day_of, iso_date, parse_iso_date, summarize, CustomerSummary, Transactions, Unit};
+pub use summary::{summarize, CustomerSummary, Transactions};
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::input::time::{day_of, format_date};
+use crate::model::Rfm;
+use crate::model::{
+    check_bgnbd, check_gamma_gamma, BgNbd, Fitted, GammaGamma, Model, RfmEdges, Unit, MODEL_VERSION,
+};
 
 /// Options of [`fit_summaries`] and [`fit_transactions`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -109,35 +113,77 @@ pub struct LifetimeFit {
 /// no rows (`OutOfRange`, path `rows`); a non-finite or negative time or
 /// spend, or recency above t (path `rows[i].recency` …); a fit that fails
 /// (`FitFailed`, path `bgnbd` / `gammaGamma`, see the module's policy).
-pub fn fit_summaries(rows: &[SummaryRow], options: &FitOptions, progress: &mut dyn FnMut(f64)) -> Result<LifetimeFit> {
+pub fn fit_summaries(
+    rows: &[SummaryRow],
+    options: &FitOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<LifetimeFit> {
     if rows.is_empty() {
-        return Err(Error::new(ErrorCode::OutOfRange, "rows", "expected at least one customer"));
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            "rows",
+            "expected at least one customer",
+        ));
     }
     for (i, row) in rows.iter().enumerate() {
         check_row(row, i)?;
     }
     check_penalty("penalizerCoef", options.penalizer_coef)?;
-    check_penalty("gammaGammaPenalizerCoef", options.gamma_gamma_penalizer_coef)?;
-    let rfm: Vec<Rfm> = rows.iter().map(|r| Rfm { x: f64::from(r.frequency), t_x: r.recency, t: r.t }).collect();
+    check_penalty(
+        "gammaGammaPenalizerCoef",
+        options.gamma_gamma_penalizer_coef,
+    )?;
+    let rfm: Vec<Rfm> = rows
+        .iter()
+        .map(|r| Rfm {
+            x: f64::from(r.frequency),
+            t_x: r.recency,
+            t: r.t,
+        })
+        .collect();
     let triples = Triples::new(&rfm);
-    let min = bgnbd::fit(&triples, options.penalizer_coef, &options.optimizer, &mut |f| progress(0.8 * f));
+    let min = bgnbd::fit(
+        &triples,
+        options.penalizer_coef,
+        &options.optimizer,
+        &mut |f| progress(0.8 * f),
+    );
     let params = bgnbd::from_log(&min.x);
     let ll = params.log_likelihood_grouped(&triples, &mut [0.0; 4]);
-    let named = [("r", params.r), ("alpha", params.alpha), ("a", params.a), ("b", params.b)];
+    let named = [
+        ("r", params.r),
+        ("alpha", params.alpha),
+        ("a", params.a),
+        ("b", params.b),
+    ];
     let range = check_bgnbd(&params, options.unit, "bgnbd");
     let (bg, bg_conv) = finish("bgnbd", params, &named, range, ll, &min, options)?;
 
-    let spend = SpendData::new(rows.iter().map(|r| (f64::from(r.frequency), r.monetary_value)));
+    let spend = SpendData::new(
+        rows.iter()
+            .map(|r| (f64::from(r.frequency), r.monetary_value)),
+    );
     let (gamma_gamma, gamma_gamma_convergence) = if spend.customers() == 0.0 {
         (None, None)
     } else {
-        let gmin = gamma_gamma::fit(&spend, options.gamma_gamma_penalizer_coef, &options.optimizer, &mut |f| {
-            progress(0.8 + 0.2 * f)
-        });
+        let gmin = gamma_gamma::fit(
+            &spend,
+            options.gamma_gamma_penalizer_coef,
+            &options.optimizer,
+            &mut |f| progress(0.8 + 0.2 * f),
+        );
         let p = gamma_gamma::from_log(&gmin.x);
         let gll = p.log_likelihood(&spend, &mut [0.0; 3]);
         let range = check_gamma_gamma(&p, "gammaGamma");
-        let (fitted, conv) = finish("gammaGamma", p, &[("p", p.p), ("q", p.q), ("v", p.v)], range, gll, &gmin, options)?;
+        let (fitted, conv) = finish(
+            "gammaGamma",
+            p,
+            &[("p", p.p), ("q", p.q), ("v", p.v)],
+            range,
+            gll,
+            &gmin,
+            options,
+        )?;
         (Some(fitted), Some(conv))
     };
     progress(1.0);
@@ -152,12 +198,24 @@ pub fn fit_summaries(rows: &[SummaryRow], options: &FitOptions, progress: &mut d
 
 fn check_row(row: &SummaryRow, i: usize) -> Result<()> {
     let path = |field: &str| format!("rows[{i}].{field}");
-    for (field, v) in [("recency", row.recency), ("t", row.t), ("monetaryValue", row.monetary_value)] {
+    for (field, v) in [
+        ("recency", row.recency),
+        ("t", row.t),
+        ("monetaryValue", row.monetary_value),
+    ] {
         if !v.is_finite() {
-            return Err(Error::new(ErrorCode::NotFinite, path(field), format!("expected a finite number, got {v}")));
+            return Err(Error::new(
+                ErrorCode::NotFinite,
+                path(field),
+                format!("expected a finite number, got {v}"),
+            ));
         }
         if v < 0.0 {
-            return Err(Error::new(ErrorCode::OutOfRange, path(field), format!("expected a number >= 0, got {v}")));
+            return Err(Error::new(
+                ErrorCode::OutOfRange,
+                path(field),
+                format!("expected a number >= 0, got {v}"),
+            ));
         }
     }
     if row.recency > row.t {
@@ -171,7 +229,11 @@ fn check_penalty(path: &str, v: f64) -> Result<()> {
     if v.is_finite() && v >= 0.0 {
         return Ok(());
     }
-    Err(Error::new(ErrorCode::OutOfRange, path, format!("expected a penalty >= 0, got {v}")))
+    Err(Error::new(
+        ErrorCode::OutOfRange,
+        path,
+        format!("expected a penalty >= 0, got {v}"),
+    ))
 }
 
 /// Largest |ln θ| of an accepted parameter: e^±15 ≈ 3e6 / 3e-7, far beyond
@@ -190,16 +252,23 @@ fn finish<P>(
     min: &Minimum,
     options: &FitOptions,
 ) -> Result<(Fitted<P>, Convergence)> {
-    let last = named.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
+    let last = named
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
 
     let usable = named.iter().all(|(_, v)| v.is_finite() && *v > 0.0) && log_likelihood.is_finite();
     // A zero gradient far out in log-space is the likelihood flattening towards a
     // boundary (say r → 0 when nobody repeats), not an interior maximum.
     let boundary = named.iter().find(|(_, v)| v.ln().abs() > MAX_ABS_LOG_PARAM);
     let (converged, message) = match boundary {
-        Some((k, v)) if min.converged => {
-            (false, format!("parameter {k} ran to the boundary ({v}): the data does not identify the model"))
-        }
+        Some((k, v)) if min.converged => (
+            false,
+            format!(
+                "parameter {k} ran to the boundary ({v}): the data does not identify the model"
+            ),
+        ),
         _ => (min.converged, min.message.clone()),
     };
     if !usable || (!converged && !options.allow_unconverged) {
@@ -210,11 +279,24 @@ fn finish<P>(
         return Err(Error::new(ErrorCode::FitFailed, path, msg));
     }
     if let Err(e) = range {
-        let msg = format!("the fitted parameters ({last}) are outside the ranges a model accepts: {e}");
+        let msg =
+            format!("the fitted parameters ({last}) are outside the ranges a model accepts: {e}");
         return Err(Error::new(ErrorCode::FitFailed, path, msg));
     }
-    let convergence = Convergence { converged, iterations: min.iterations, log_likelihood, message };
-    Ok((Fitted { params, log_likelihood: Some(log_likelihood), converged }, convergence))
+    let convergence = Convergence {
+        converged,
+        iterations: min.iterations,
+        log_likelihood,
+        message,
+    };
+    Ok((
+        Fitted {
+            params,
+            log_likelihood: Some(log_likelihood),
+            converged,
+        },
+        convergence,
+    ))
 }
 
 /// Columnar transactions plus what else the population model is built from.
@@ -255,12 +337,21 @@ pub fn fit_transactions(
 ) -> Result<FitReport> {
     let summaries = summarize(&input.transactions, input.as_of_ms, options.unit)?;
     if summaries.is_empty() {
-        return Err(Error::new(ErrorCode::OutOfRange, "at_ms", "no transaction at or before asOf"));
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            "at_ms",
+            "no transaction at or before asOf",
+        ));
     }
     progress(0.1);
     let rows: Vec<SummaryRow> = summaries
         .iter()
-        .map(|s| SummaryRow { frequency: s.frequency, recency: s.recency, t: s.t, monetary_value: s.monetary_value })
+        .map(|s| SummaryRow {
+            frequency: s.frequency,
+            recency: s.recency,
+            t: s.t,
+            monetary_value: s.monetary_value,
+        })
         .collect();
     let lifetime = fit_summaries(&rows, options, &mut |f| progress(0.1 + 0.8 * f))?;
     let column = |f: fn(&CustomerSummary) -> f64| summaries.iter().map(f).collect::<Vec<f64>>();
@@ -274,7 +365,7 @@ pub fn fit_transactions(
     let model = Model {
         version: MODEL_VERSION,
         unit: options.unit,
-        as_of: iso_date(day_of(input.as_of_ms)),
+        as_of: format_date(day_of(input.as_of_ms)),
         customers: u32::try_from(summaries.len()).unwrap_or(u32::MAX),
         abc,
         rfm,
@@ -283,5 +374,9 @@ pub fn fit_transactions(
         satisfaction,
     };
     progress(1.0);
-    Ok(FitReport { model, lifetime, summaries })
+    Ok(FitReport {
+        model,
+        lifetime,
+        summaries,
+    })
 }

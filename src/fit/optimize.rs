@@ -22,7 +22,10 @@ pub struct OptimizerOptions {
 
 impl Default for OptimizerOptions {
     fn default() -> Self {
-        OptimizerOptions { max_iterations: 500, gradient_tolerance: 1e-8 }
+        OptimizerOptions {
+            max_iterations: 500,
+            gradient_tolerance: 1e-8,
+        }
     }
 }
 
@@ -85,7 +88,13 @@ pub fn minimize(
     let mut g = vec![0.0; n];
     let mut value = f(&x, &mut g);
     if !value.is_finite() || g.iter().any(|v| !v.is_finite()) {
-        return stop(x, value, 0, false, "the objective is not finite at the starting point");
+        return stop(
+            x,
+            value,
+            0,
+            false,
+            "the objective is not finite at the starting point",
+        );
     }
     let mut h = identity(n);
     let mut fresh_h = true;
@@ -115,7 +124,10 @@ pub fn minimize(
                 break;
             }
             let v = f(&x_new, &mut g_new);
-            if v.is_finite() && g_new.iter().all(|g| g.is_finite()) && v <= value + ARMIJO * step * slope {
+            if v.is_finite()
+                && g_new.iter().all(|g| g.is_finite())
+                && v <= value + ARMIJO * step * slope
+            {
                 accepted = Some(v);
                 break;
             }
@@ -128,7 +140,13 @@ pub fn minimize(
                 continue;
             }
             let ok = g_max <= 100.0 * options.gradient_tolerance;
-            return stop(x, value, iteration, ok, "no step decreases the objective (rounding floor)");
+            return stop(
+                x,
+                value,
+                iteration,
+                ok,
+                "no step decreases the objective (rounding floor)",
+            );
         };
         let s: Vec<f64> = (0..n).map(|i| x_new[i] - x[i]).collect();
         let y: Vec<f64> = (0..n).map(|i| g_new[i] - g[i]).collect();
@@ -137,7 +155,10 @@ pub fn minimize(
             if fresh_h {
                 // Scale the first approximation to the observed curvature (Nocedal & Wright eq. 6.20).
                 let scale = sy / dot(&y, &y);
-                h = identity(n).into_iter().map(|row| row.into_iter().map(|v| v * scale).collect()).collect();
+                h = identity(n)
+                    .into_iter()
+                    .map(|row| row.into_iter().map(|v| v * scale).collect())
+                    .collect();
             }
             bfgs_update(&mut h, &s, &y, sy);
             fresh_h = false;
@@ -147,12 +168,22 @@ pub fn minimize(
         value = v;
     }
     let ok = max_abs(&g) <= options.gradient_tolerance;
-    let message = if ok { "gradient within tolerance" } else { "iteration limit reached" };
+    let message = if ok {
+        "gradient within tolerance"
+    } else {
+        "iteration limit reached"
+    };
     stop(x, value, options.max_iterations, ok, message)
 }
 
 fn stop(x: Vec<f64>, value: f64, iterations: u32, converged: bool, message: &str) -> Minimum {
-    Minimum { x, value, iterations, converged, message: message.to_string() }
+    Minimum {
+        x,
+        value,
+        iterations,
+        converged,
+        message: message.to_string(),
+    }
 }
 
 /// H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ with ρ = 1/(yᵀs) (Nocedal & Wright eq. 6.17).
@@ -169,7 +200,9 @@ fn bfgs_update(h: &mut [Vec<f64>], s: &[f64], y: &[f64], sy: f64) {
 }
 
 fn identity(n: usize) -> Vec<Vec<f64>> {
-    (0..n).map(|i| (0..n).map(|j| f64::from(u8::from(i == j))).collect()).collect()
+    (0..n)
+        .map(|i| (0..n).map(|j| f64::from(u8::from(i == j))).collect())
+        .collect()
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
@@ -195,7 +228,12 @@ mod tests {
             g[2] = 2.0 * c[2] * e[2];
             (0..3).map(|i| c[i] * e[i] * e[i]).sum::<f64>() + 0.5 * e[0] * e[1]
         };
-        let min = minimize(&mut f, &[0.0, 0.0, 0.0], &OptimizerOptions::default(), &mut |_| {});
+        let min = minimize(
+            &mut f,
+            &[0.0, 0.0, 0.0],
+            &OptimizerOptions::default(),
+            &mut |_| {},
+        );
         assert!(min.converged, "{}", min.message);
         for (x, m) in min.x.iter().zip(m) {
             assert!((x - m).abs() < 1e-6, "x = {:?}", min.x);
@@ -209,7 +247,10 @@ mod tests {
             g[0] = -1.0;
             -x[0]
         };
-        let options = OptimizerOptions { max_iterations: 20, ..OptimizerOptions::default() };
+        let options = OptimizerOptions {
+            max_iterations: 20,
+            ..OptimizerOptions::default()
+        };
         let min = minimize(&mut f, &[0.0], &options, &mut |_| {});
         assert!(!min.converged);
         assert_eq!(min.message, "iteration limit reached");

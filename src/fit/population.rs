@@ -1,8 +1,8 @@
-//! Population statistics stored in the model: ABC cut points (Pareto rule),
-//! RFM quintile edges and satisfaction percentiles.
+//! Population statistics stored in the model, computed from a base: ABC cut
+//! points (Pareto rule), RFM quintile edges and satisfaction percentiles.
 
 use crate::error::{Error, ErrorCode, Result};
-use serde::Serialize;
+use crate::model::{AbcCuts, RfmEdges, SatisfactionCuts};
 
 /// How ABC classes are cut from customers ranked by value, highest first.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,23 +29,6 @@ impl Default for AbcRule {
     fn default() -> Self {
         AbcRule::CustomerShare { a: 0.05, b: 0.15 }
     }
-}
-
-/// ABC thresholds and the actual class sizes they produce.
-///
-/// Scoring rule: value ≥ `a` → A, else value ≥ `b` → B, else C. Customers with
-/// equal value always share a class, so the actual shares can exceed the rule's.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AbcCuts {
-    /// Minimum value of an A customer.
-    pub a: f64,
-    /// Minimum value of a B customer (≤ `a`).
-    pub b: f64,
-    /// Shares of customers in A, B, C.
-    pub customer_share: [f64; 3],
-    /// Shares of the total value in A, B, C (0 when the total is not positive).
-    pub value_share: [f64; 3],
 }
 
 /// Computes ABC cut points from one value per customer (margin where costs
@@ -77,7 +60,10 @@ pub fn abc_cuts(values: &[f64], rule: AbcRule) -> Result<AbcCuts> {
     let n = desc.len();
     let total: f64 = desc.iter().sum();
     let (rank_a, rank_b) = match rule {
-        AbcRule::CustomerShare { .. } => (rank_for_share(share_a, n), rank_for_share(share_a + share_b, n)),
+        AbcRule::CustomerShare { .. } => (
+            rank_for_share(share_a, n),
+            rank_for_share(share_a + share_b, n),
+        ),
         AbcRule::ValueShare { .. } => {
             if total <= 0.0 {
                 return Err(Error::new(
@@ -86,7 +72,10 @@ pub fn abc_cuts(values: &[f64], rule: AbcRule) -> Result<AbcCuts> {
                     "value-share ABC needs a positive total value",
                 ));
             }
-            (rank_for_value(&desc, share_a * total), rank_for_value(&desc, (share_a + share_b) * total))
+            (
+                rank_for_value(&desc, share_a * total),
+                rank_for_value(&desc, (share_a + share_b) * total),
+            )
         }
     };
     let (a, b) = (desc[rank_a], desc[rank_b]);
@@ -116,7 +105,11 @@ fn check_share(path: &str, v: f64) -> Result<()> {
     if v.is_finite() && v > 0.0 && v < 1.0 {
         return Ok(());
     }
-    Err(Error::new(ErrorCode::OutOfRange, path, format!("expected a share between 0 and 1 (exclusive), got {v}")))
+    Err(Error::new(
+        ErrorCode::OutOfRange,
+        path,
+        format!("expected a share between 0 and 1 (exclusive), got {v}"),
+    ))
 }
 
 /// Zero-based rank of the ⌈share·n⌉-th customer (at least the first, at most the last).
@@ -141,7 +134,11 @@ fn rank_for_value(desc: &[f64], target: f64) -> usize {
 /// The values sorted ascending, or an error naming the first non-finite one or an empty slice.
 fn sorted_finite(values: &[f64], path: &str) -> Result<Vec<f64>> {
     if values.is_empty() {
-        return Err(Error::new(ErrorCode::OutOfRange, path, "expected at least one customer"));
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            path,
+            "expected at least one customer",
+        ));
     }
     if let Some(i) = values.iter().position(|v| !v.is_finite()) {
         return Err(Error::new(
@@ -169,53 +166,20 @@ pub fn quantile(sorted: &[f64], p: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-/// RFM quintile edges: the 20th, 40th, 60th and 80th percentiles ([`quantile`])
-/// of recency (days since the last purchase), frequency (orders) and monetary
-/// value (total spend), non-decreasing; ties make equal edges.
-///
-/// Scoring ([`RfmEdges::frequency_score`] and friends): a value equal to an
-/// edge falls in the lower quintile, i.e. F and M scores are 1 + the number of
-/// edges strictly below the value; R is 5 − the number of edges strictly
-/// below the recency (more recent is better).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RfmEdges {
-    /// Edges of days since the last purchase.
-    pub recency: [f64; 4],
-    /// Edges of the number of orders.
-    pub frequency: [f64; 4],
-    /// Edges of the total spend.
-    pub monetary: [f64; 4],
-}
-
 impl RfmEdges {
     /// Computes the edges from one value per customer in each slice; errors
     /// (path `recency[i]`, ...) for empty or non-finite data.
-    pub fn from_population(recency_days: &[f64], frequency: &[f64], monetary: &[f64]) -> Result<RfmEdges> {
+    pub fn from_population(
+        recency_days: &[f64],
+        frequency: &[f64],
+        monetary: &[f64],
+    ) -> Result<RfmEdges> {
         Ok(RfmEdges {
             recency: quintile_edges(recency_days, "recency")?,
             frequency: quintile_edges(frequency, "frequency")?,
             monetary: quintile_edges(monetary, "monetary")?,
         })
     }
-
-    /// R score 1..=5: 5 − number of recency edges strictly below `days`.
-    pub fn recency_score(&self, days: f64) -> u8 {
-        5 - edges_below(&self.recency, days)
-    }
-
-    /// F score 1..=5: 1 + number of frequency edges strictly below `orders`.
-    pub fn frequency_score(&self, orders: f64) -> u8 {
-        1 + edges_below(&self.frequency, orders)
-    }
-
-    /// M score 1..=5: 1 + number of monetary edges strictly below `spend`.
-    pub fn monetary_score(&self, spend: f64) -> u8 {
-        1 + edges_below(&self.monetary, spend)
-    }
-}
-
-fn edges_below(edges: &[f64; 4], v: f64) -> u8 {
-    edges.iter().map(|&e| u8::from(e < v)).sum()
 }
 
 fn quintile_edges(values: &[f64], path: &str) -> Result<[f64; 4]> {
@@ -223,20 +187,14 @@ fn quintile_edges(values: &[f64], path: &str) -> Result<[f64; 4]> {
     Ok([0.2, 0.4, 0.6, 0.8].map(|p| quantile(&sorted, p)))
 }
 
-/// The 15th and 85th percentiles ([`quantile`]) of the satisfaction gaps.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct SatisfactionCuts {
-    /// 15th percentile.
-    pub p15: f64,
-    /// 85th percentile.
-    pub p85: f64,
-}
-
 /// Satisfaction percentiles of one gap per respondent; errors (path
 /// `satisfaction[i]`) for empty or non-finite data.
 pub fn satisfaction_cuts(gaps: &[f64]) -> Result<SatisfactionCuts> {
     let sorted = sorted_finite(gaps, "satisfaction")?;
-    Ok(SatisfactionCuts { p15: quantile(&sorted, 0.15), p85: quantile(&sorted, 0.85) })
+    Ok(SatisfactionCuts {
+        p15: quantile(&sorted, 0.15),
+        p85: quantile(&sorted, 0.85),
+    })
 }
 
 #[cfg(test)]
@@ -268,7 +226,10 @@ mod tests {
         assert_eq!((cuts.a, cuts.b), (50.0, 10.0));
         assert_eq!(cuts.customer_share, [0.1, 0.4, 0.5]);
         let tiny = abc_cuts(&[1.0], AbcRule::default()).unwrap();
-        assert_eq!((tiny.a, tiny.b, tiny.customer_share), (1.0, 1.0, [1.0, 0.0, 0.0]));
+        assert_eq!(
+            (tiny.a, tiny.b, tiny.customer_share),
+            (1.0, 1.0, [1.0, 0.0, 0.0])
+        );
     }
 
     #[test]
@@ -296,7 +257,10 @@ mod tests {
         let sat = satisfaction_cuts(&[-2.0, 0.0, 1.0, 3.0, 0.5, 2.0, -1.0]).unwrap();
         // sorted: -2 -1 0 0.5 1 2 3; h = 0.9 → -1.1; h = 5.1 → 2.1
         assert!((sat.p15 + 1.1).abs() < 1e-12 && (sat.p85 - 2.1).abs() < 1e-12);
-        assert_eq!(satisfaction_cuts(&[f64::NAN]).unwrap_err().path(), "satisfaction[0]");
+        assert_eq!(
+            satisfaction_cuts(&[f64::NAN]).unwrap_err().path(),
+            "satisfaction[0]"
+        );
     }
 
     #[test]
@@ -307,12 +271,20 @@ mod tests {
         let edges = RfmEdges::from_population(&days, &orders, &orders).unwrap();
         // h = 1.8, 3.6, 5.4, 7.2 over 1 1 1 1 1 2 2 3 5 9
         let near = |a: [f64; 4], b: [f64; 4]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-12);
-        assert!(near(edges.frequency, [1.0, 1.0, 2.0, 3.4]), "{:?}", edges.frequency);
+        assert!(
+            near(edges.frequency, [1.0, 1.0, 2.0, 3.4]),
+            "{:?}",
+            edges.frequency
+        );
         assert_eq!(edges.frequency_score(1.0), 1);
         assert_eq!(edges.frequency_score(2.0), 3);
         assert_eq!(edges.frequency_score(3.0), 4);
         assert_eq!(edges.frequency_score(9.0), 5);
-        assert!(near(edges.recency, [2.8, 4.6, 6.4, 8.2]), "{:?}", edges.recency);
+        assert!(
+            near(edges.recency, [2.8, 4.6, 6.4, 8.2]),
+            "{:?}",
+            edges.recency
+        );
         assert_eq!(edges.recency_score(1.0), 5);
         assert_eq!(edges.recency_score(edges.recency[1]), 4);
         assert_eq!(edges.recency_score(10.0), 1);

@@ -5,49 +5,10 @@
 //! times are whole days between calendar dates divided by the unit length.
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::check_quantity;
+use crate::input::json::check_quantity;
+use crate::input::time::day_of;
+use crate::model::Unit;
 use serde::Serialize;
-
-/// Milliseconds in a day.
-pub const MS_PER_DAY: i64 = 86_400_000;
-
-/// The time unit of recency, T and model parameters (α of BG/NBD is in this unit).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Unit {
-    /// Days.
-    Days,
-    /// Weeks of 7 days (the unit of the CDNOW benchmark).
-    #[default]
-    Weeks,
-}
-
-impl Unit {
-    /// The unit's length in days.
-    pub fn days(self) -> f64 {
-        match self {
-            Unit::Days => 1.0,
-            Unit::Weeks => 7.0,
-        }
-    }
-
-    /// The unit's length in months, as lifetimes' `customer_lifetime_value`
-    /// counts it (30 days, 4.345 weeks).
-    pub fn per_month(self) -> f64 {
-        match self {
-            Unit::Days => 30.0,
-            Unit::Weeks => 4.345,
-        }
-    }
-
-    /// The lowercase name used in JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::Days => "days",
-            Unit::Weeks => "weeks",
-        }
-    }
-}
 
 /// Columnar transactions: row `i` is (`customer[i]`, `at_ms[i]`, `amount[i]`, `cost[i]`).
 #[derive(Debug, Clone, Copy)]
@@ -87,11 +48,6 @@ pub struct CustomerSummary {
     pub days_since_last: u32,
 }
 
-/// The UTC calendar day (days since 1970-01-01) of an instant.
-pub fn day_of(ms: i64) -> i64 {
-    ms.div_euclid(MS_PER_DAY)
-}
-
 /// Summarises transactions per customer as of `as_of_ms`, sorted by customer id.
 ///
 /// Transactions at instants after `as_of_ms` are ignored (pass the end of a
@@ -119,7 +75,12 @@ pub fn summarize(tx: &Transactions<'_>, as_of_ms: i64, unit: Unit) -> Result<Vec
 }
 
 /// Summarises one customer's rows, sorted by day.
-fn summarize_customer(tx: &Transactions<'_>, rows: &[usize], as_of_day: i64, unit: Unit) -> CustomerSummary {
+fn summarize_customer(
+    tx: &Transactions<'_>,
+    rows: &[usize],
+    as_of_day: i64,
+    unit: Unit,
+) -> CustomerSummary {
     let day = |i: usize| day_of(tx.at_ms[i]);
     let occasions: Vec<(i64, f64)> = rows
         .chunk_by(|&i, &j| day(i) == day(j))
@@ -128,8 +89,11 @@ fn summarize_customer(tx: &Transactions<'_>, rows: &[usize], as_of_day: i64, uni
     let first = occasions[0].0;
     let last = occasions[occasions.len() - 1].0;
     let repeats = &occasions[1..];
-    let monetary_value =
-        if repeats.is_empty() { 0.0 } else { repeats.iter().map(|o| o.1).sum::<f64>() / repeats.len() as f64 };
+    let monetary_value = if repeats.is_empty() {
+        0.0
+    } else {
+        repeats.iter().map(|o| o.1).sum::<f64>() / repeats.len() as f64
+    };
     let total_amount: f64 = rows.iter().map(|&i| tx.amount[i]).sum();
     let total_cost: f64 = tx.cost.map_or(0.0, |c| rows.iter().map(|&i| c[i]).sum());
     CustomerSummary {
@@ -181,77 +145,35 @@ fn check_quantities(name: &str, values: &[f64]) -> Result<()> {
     Ok(())
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
-/// Low-Level Date Algorithms", `days_from_civil`). No validation: see [`parse_iso_date`].
-pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The (year, month, day) of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
-/// `YYYY-MM-DD` of a day count since 1970-01-01.
-pub fn iso_date(days: i64) -> String {
-    let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Parses a strict `YYYY-MM-DD` (years 0000–9999) into days since 1970-01-01;
-/// `None` when malformed or the day does not exist (2026-02-30).
-pub fn parse_iso_date(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = &s[r];
-        if part.bytes().all(|c| c.is_ascii_digit()) {
-            part.parse().ok()
-        } else {
-            None
-        }
-    };
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&m) || d == 0 {
-        return None;
-    }
-    let days = days_from_civil(i64::from(y), m, d);
-    (civil_from_days(days) == (i64::from(y), m, d)).then_some(days)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::time::{days_from_civil, format_date, parse_date, DAY_MS};
 
-    fn ms(y: i64, m: u32, d: u32, hour: i64) -> i64 {
-        days_from_civil(y, m, d) * MS_PER_DAY + hour * 3_600_000
+    fn ms(y: i64, m: i64, d: i64, hour: i64) -> i64 {
+        days_from_civil(y, m, d) * DAY_MS + hour * 3_600_000
     }
 
     #[test]
     fn dates_round_trip() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(1997, 9, 30) - days_from_civil(1997, 1, 1), 272);
-        assert_eq!(iso_date(days_from_civil(2024, 2, 29)), "2024-02-29");
-        assert_eq!(iso_date(-1), "1969-12-31");
-        assert_eq!(parse_iso_date("1997-09-30"), Some(days_from_civil(1997, 9, 30)));
-        for bad in ["2026-02-30", "2026-13-01", "2026-1-01", "20260101", "2026-01-0x", "", "+026-01-01"] {
-            assert_eq!(parse_iso_date(bad), None, "{bad}");
+        assert_eq!(
+            days_from_civil(1997, 9, 30) - days_from_civil(1997, 1, 1),
+            272
+        );
+        assert_eq!(format_date(days_from_civil(2024, 2, 29)), "2024-02-29");
+        assert_eq!(format_date(-1), "1969-12-31");
+        assert_eq!(parse_date("1997-09-30"), Some(days_from_civil(1997, 9, 30)));
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026-1-01",
+            "20260101",
+            "2026-01-0x",
+            "",
+            "+026-01-01",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
         }
     }
 
@@ -268,13 +190,24 @@ mod tests {
         ];
         let amount = [10.0, 20.0, 5.0, 15.0, 40.0, 1000.0];
         let cost = [1.0, 2.0, 0.5, 1.5, 4.0, 100.0];
-        let tx = Transactions { customer: &customer, at_ms: &at_ms, amount: &amount, cost: Some(&cost) };
+        let tx = Transactions {
+            customer: &customer,
+            at_ms: &at_ms,
+            amount: &amount,
+            cost: Some(&cost),
+        };
         let s = summarize(&tx, ms(2026, 1, 29, 23), Unit::Days).unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].customer, 3);
-        assert_eq!((s[0].frequency, s[0].recency, s[0].t, s[0].monetary_value), (0, 0.0, 19.0, 0.0));
+        assert_eq!(
+            (s[0].frequency, s[0].recency, s[0].t, s[0].monetary_value),
+            (0, 0.0, 19.0, 0.0)
+        );
         let c = &s[1];
-        assert_eq!((c.customer, c.frequency, c.recency, c.t), (7, 2, 14.0, 28.0));
+        assert_eq!(
+            (c.customer, c.frequency, c.recency, c.t),
+            (7, 2, 14.0, 28.0)
+        );
         assert_eq!(c.monetary_value, 20.0); // (20 + 5 + 15) / 2 repeat occasions
         assert_eq!((c.total_amount, c.orders, c.days_since_last), (50.0, 4, 14));
         assert!((c.total_margin - 45.0).abs() < 1e-12);
@@ -284,19 +217,44 @@ mod tests {
 
     #[test]
     fn bad_columns_are_errors_with_paths() {
-        let tx = Transactions { customer: &[1, 2], at_ms: &[0, 0], amount: &[1.0, f64::NAN], cost: None };
+        let tx = Transactions {
+            customer: &[1, 2],
+            at_ms: &[0, 0],
+            amount: &[1.0, f64::NAN],
+            cost: None,
+        };
         let e = summarize(&tx, 0, Unit::Days).unwrap_err();
         assert_eq!((e.code(), e.path()), (ErrorCode::NotFinite, "amount[1]"));
-        let tx = Transactions { customer: &[1, 2], at_ms: &[0], amount: &[1.0, 2.0], cost: None };
+        let tx = Transactions {
+            customer: &[1, 2],
+            at_ms: &[0],
+            amount: &[1.0, 2.0],
+            cost: None,
+        };
         assert_eq!(summarize(&tx, 0, Unit::Days).unwrap_err().path(), "at_ms");
-        let tx = Transactions { customer: &[1], at_ms: &[0], amount: &[1.0], cost: Some(&[-2.0]) };
+        let tx = Transactions {
+            customer: &[1],
+            at_ms: &[0],
+            amount: &[1.0],
+            cost: Some(&[-2.0]),
+        };
         assert_eq!(summarize(&tx, 0, Unit::Days).unwrap_err().path(), "cost[0]");
         // Amounts over 1e15, refused in customer objects, are refused here too: two
         // rows of 1e308 would sum to an infinite spend.
-        let tx = Transactions { customer: &[1, 1], at_ms: &[0, 0], amount: &[1e308, 1e308], cost: None };
+        let tx = Transactions {
+            customer: &[1, 1],
+            at_ms: &[0, 0],
+            amount: &[1e308, 1e308],
+            cost: None,
+        };
         let e = summarize(&tx, 0, Unit::Days).unwrap_err();
         assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, "amount[0]"));
-        let empty = Transactions { customer: &[], at_ms: &[], amount: &[], cost: None };
+        let empty = Transactions {
+            customer: &[],
+            at_ms: &[],
+            amount: &[],
+            cost: None,
+        };
         assert!(summarize(&empty, 0, Unit::Days).unwrap().is_empty());
     }
 }

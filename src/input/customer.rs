@@ -1,21 +1,65 @@
-//! The customer as input: validated once, at the boundary, into types that
-//! cannot hold invalid states.
+//! The customer as input: read from the tape and validated in one pass into
+//! types that cannot hold invalid states, borrowing its strings from the tape.
 //!
 //! A [`Customer`] has orders sorted by time, every amount finite and
 //! non-negative, every date on or before the instant it is scored at, and
 //! survey answers whose dimensions line up. The scoring modules then have no
 //! error paths of their own.
+//!
+//! Fields are read in a fixed order (an object's unknown keys first, then its
+//! fields in the order of [`CUSTOMER_KEYS`], [`ORDER_KEYS`], [`SURVEY_KEYS`]),
+//! whatever the order of the keys in the input, so that an input with several
+//! mistakes reports the same one however it was written.
+//!
+//! ```
+//! use crmscore::input::{customer::{Customer, Limits}, json::Json, tape::OwnedTape, time::parse_instant};
+//! let input = Json::parse(r#"{"id": "c1", "orders": [{"at": "2026-11-01", "amount": "12,50"}]}"#).unwrap();
+//! let tape = OwnedTape::of(&input);
+//! let err = Customer::read(&mut tape.tape().reader(), parse_instant("2026-11-22").unwrap(), &Limits::default()).unwrap_err();
+//! assert_eq!(err.to_string(), r#"orders[0].amount: expected a finite number, got "12,50""#);
+//! ```
 
-use crate::error::{Error, ErrorCode, Result};
-use crate::json::{
-    expect_array, expect_count, expect_in_range, expect_map, expect_non_negative, expect_number,
-    index_path, type_error, Json, Obj,
-};
-use crate::time::{expect_instant, format_instant};
+use crate::error::{index_path, key_path, shown, Error, ErrorCode, Result};
+use crate::input::json::{check_quantity, format_number};
+use crate::input::tape::{type_error, Item, KeyItem, Name, RawText, Reader, KEYS};
+use crate::input::time::{format_instant, instant_of_item};
+
+/// A customer's or an account's id: a non-empty string, or a number (kept in
+/// the decimal form JavaScript prints it in); `N` holds the text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Ident<N> {
+    /// A string id.
+    Text(N),
+    /// A number id.
+    Number(f64),
+}
+
+/// An id borrowed from the input.
+pub type Id<'t> = Ident<Name<'t>>;
+
+impl<N: AsRef<str>> Ident<N> {
+    /// The id as text: a number in the form JavaScript prints it in.
+    pub fn to_text(&self) -> String {
+        match self {
+            Ident::Text(name) => name.as_ref().to_string(),
+            Ident::Number(n) => format_number(*n),
+        }
+    }
+}
+
+impl<N> Ident<N> {
+    /// The same id with its text converted by `f`.
+    pub fn map<M>(self, f: impl FnOnce(N) -> M) -> Ident<M> {
+        match self {
+            Ident::Text(n) => Ident::Text(f(n)),
+            Ident::Number(x) => Ident::Number(x),
+        }
+    }
+}
 
 /// One order of a customer.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Order {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Order<'t> {
     /// When it was placed, epoch milliseconds UTC.
     pub at: i64,
     /// What the customer paid.
@@ -23,20 +67,35 @@ pub struct Order {
     /// What the order cost the store (goods and service), when known.
     pub cost: Option<f64>,
     /// Product category, e.g. `books`.
-    pub category: Option<String>,
+    pub category: Option<Name<'t>>,
     /// Discount granted on the order, in money; `> 0` marks a discounted order.
     pub discount: Option<f64>,
     /// Sales channel, e.g. `web`, `store`, `promotion`.
-    pub channel: Option<String>,
+    pub channel: Option<&'t str>,
     /// The account the order was placed from: one customer may have several.
-    pub account_id: Option<String>,
+    pub account_id: Option<Id<'t>>,
+}
+
+impl<'t> Order<'t> {
+    /// An order of `amount` at `at` with no other field.
+    pub fn new(at: i64, amount: f64) -> Order<'t> {
+        Order {
+            at,
+            amount,
+            cost: None,
+            category: None,
+            discount: None,
+            channel: None,
+            account_id: None,
+        }
+    }
 }
 
 /// One survey dimension (product, service, image...) with its answers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Dimension {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dimension<'t> {
     /// The dimension's name as the caller gave it.
-    pub name: String,
+    pub name: Name<'t>,
     /// What the customer expected.
     pub expectation: f64,
     /// What the customer perceived.
@@ -47,30 +106,46 @@ pub struct Dimension {
 
 /// Survey answers: expectation and perception per dimension, and an NPS answer.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Survey {
+pub struct Survey<'t> {
     /// Dimensions answered for both expectation and perception, in input order.
-    pub dimensions: Vec<Dimension>,
+    pub dimensions: Vec<Dimension<'t>>,
     /// "How likely are you to recommend us?", 0 to 10.
     pub nps: Option<u8>,
 }
 
-/// A validated customer.
+/// A validated customer, borrowing its strings from the tape it was read from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Customer {
-    /// The caller's identifier (numbers are kept in their decimal form).
-    pub id: String,
+pub struct Customer<'t> {
+    /// The caller's identifier.
+    pub id: Id<'t>,
     /// When the customer was first seen; the start of tenure when before the first order.
     pub first_seen: Option<i64>,
-    /// Orders, sorted by time.
-    pub orders: Vec<Order>,
+    /// Orders, sorted by time (see [`sort_orders`]).
+    pub orders: Vec<Order<'t>>,
     /// Survey answers, when there are any.
-    pub survey: Option<Survey>,
+    pub survey: Option<Survey<'t>>,
     /// Number of complaints received.
     pub complaints: Option<u32>,
     /// Number of orders or items returned.
     pub returns: Option<u32>,
     /// Number of new customers this one referred.
     pub referrals: Option<u32>,
+}
+
+impl<'t> Customer<'t> {
+    /// A customer with this id, these orders (sorted here) and nothing else.
+    pub fn with_orders(id: &'t str, mut orders: Vec<Order<'t>>) -> Customer<'t> {
+        sort_orders(&mut orders);
+        Customer {
+            id: Ident::Text(Name { text: id, index: 0 }),
+            first_seen: None,
+            orders,
+            survey: None,
+            complaints: None,
+            returns: None,
+            referrals: None,
+        }
+    }
 }
 
 /// Caps on input sizes, so a hostile input is refused before it costs memory or time.
@@ -84,275 +159,441 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_orders: 10_000, max_batch: 1_000_000 }
+        Limits {
+            max_orders: 10_000,
+            max_batch: 1_000_000,
+        }
     }
 }
 
-pub(crate) const CUSTOMER_KEYS: [&str; 7] = ["id", "firstSeen", "orders", "survey", "complaints", "returns", "referrals"];
-pub(crate) const ORDER_KEYS: [&str; 7] = ["at", "amount", "cost", "category", "discount", "channel", "accountId"];
-pub(crate) const SURVEY_KEYS: &[&str] = &["expectation", "perception", "weights", "nps"];
+/// A customer's keys, in the order they are validated (and as a run of [`KEYS`]).
+pub const CUSTOMER_KEYS: [&str; 7] = [
+    "id",
+    "firstSeen",
+    "orders",
+    "survey",
+    "complaints",
+    "returns",
+    "referrals",
+];
+/// An order's keys, in the order they are validated.
+pub const ORDER_KEYS: [&str; 7] = [
+    "at",
+    "amount",
+    "cost",
+    "category",
+    "discount",
+    "channel",
+    "accountId",
+];
+/// A survey's keys, in the order they are validated.
+pub const SURVEY_KEYS: [&str; 4] = ["expectation", "perception", "weights", "nps"];
+/// Where each key list starts in [`KEYS`].
+pub(crate) const ORDER_FROM: usize = 0;
+pub(crate) const CUSTOMER_FROM: usize = 7;
+pub(crate) const SURVEY_FROM: usize = 14;
 const MAX_COUNT: f64 = 1e9;
 /// Most survey dimensions (entries of `expectation`, `perception` and `weights`
 /// each): matching them up is quadratic, so a hostile survey must not be large.
 pub const MAX_DIMENSIONS: usize = 1000;
-
-impl Customer {
-    /// Validates a customer given as loose input, scored as of `as_of` (epoch ms).
-    ///
-    /// ```
-    /// use crmscore::{customer::{Customer, Limits}, json::Json, time::parse_instant};
-    /// let input: Json = serde_json::from_str(
-    ///     r#"{"id": "c1", "orders": [{"at": "2026-11-01", "amount": "12,50"}]}"#).unwrap();
-    /// let err = Customer::from_json(&input, parse_instant("2026-11-22").unwrap(), &Limits::default()).unwrap_err();
-    /// assert_eq!(err.to_string(), r#"orders[0].amount: expected a finite number, got "12,50""#);
-    /// ```
-    pub fn from_json(v: &Json, as_of: i64, limits: &Limits) -> Result<Customer> {
-        let o = Obj::new(v, "", &CUSTOMER_KEYS)?;
-        let fields = CUSTOMER_KEYS.map(|key| o.get(key).unwrap_or(&NULL));
-        Customer::of(fields, as_of, &mut |v| {
-            let items = expect_array(v, "orders", limits.max_orders)?;
-            let mut orders = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                // Paths are built only for an error: this loop runs for every order of every customer.
-                let order = read_order(item).map_err(|e| e.under(&index_path("orders", i)))?;
-                not_after(order.at, as_of, "at").map_err(|e| e.under(&index_path("orders", i)))?;
-                orders.push(order);
-            }
-            sort_orders(&mut orders);
-            Ok(orders)
-        })
-    }
-
-    /// A customer from the values of its [`CUSTOMER_KEYS`], in that order
-    /// (`Null` when absent), with `orders` reading the orders' value.
-    pub(crate) fn of(fields: [&Json; 7], as_of: i64, orders: &mut dyn FnMut(&Json) -> Result<Vec<Order>>) -> Result<Customer> {
-        let [id, first_seen, orders_value, survey, complaints, returns, referrals] = fields;
-        let id = read_id(required(id, "id")?, "id")?;
-        let first_seen = match first_seen {
-            Json::Null => None,
-            v => {
-                let at = expect_instant(v, "firstSeen")?;
-                not_after(at, as_of, "firstSeen")?;
-                Some(at)
-            }
-        };
-        let orders_value = required(orders_value, "orders")?;
-        let count = |v: &Json, key: &str| match v {
-            Json::Null => Ok(None),
-            v => expect_count(v, key, MAX_COUNT).map(Some),
-        };
-        Ok(Customer {
-            id,
-            first_seen,
-            orders: orders(orders_value)?,
-            survey: match survey {
-                Json::Null => None,
-                v => Some(read_survey(v, "survey")?),
-            },
-            complaints: count(complaints, "complaints")?,
-            returns: count(returns, "returns")?,
-            referrals: count(referrals, "referrals")?,
-        })
-    }
-}
-
-/// An absent field.
-static NULL: Json = Json::Null;
-
-/// The value of a required field (error paths relative to its object).
-fn required<'a>(v: &'a Json, key: &str) -> Result<&'a Json> {
-    match v {
-        Json::Null => Err(Error::new(ErrorCode::MissingField, key, "is required")),
-        v => Ok(v),
-    }
-}
+/// Longest id, category, channel, account id or survey dimension name, in
+/// characters: names, not documents.
+pub const MAX_NAME_CHARS: usize = 256;
 
 /// Sorts orders by time, then amount and cost, so that floating-point sums
 /// (historic value, margin) add them in one order whatever the input order:
 /// sorting by time alone let the last digit depend on the input order (found by
 /// tests/properties.rs). Orders equal in all three are interchangeable.
-pub(crate) fn sort_orders(orders: &mut [Order]) {
-    orders.sort_unstable_by(|a, b| {
+pub fn sort_orders(orders: &mut [Order<'_>]) {
+    let before = |a: &Order<'_>, b: &Order<'_>| {
         a.at.cmp(&b.at)
             .then_with(|| a.amount.total_cmp(&b.amount))
             .then_with(|| a.cost.map(f64::to_bits).cmp(&b.cost.map(f64::to_bits)))
-    });
+    };
+    // Orders usually come in time order: checking is cheaper than sorting.
+    if orders.windows(2).all(|w| before(&w[0], &w[1]).is_le()) {
+        return;
+    }
+    orders.sort_unstable_by(before);
 }
 
-fn not_after(at: i64, as_of: i64, path: &str) -> Result<()> {
+fn not_after(at: i64, as_of: i64, path: impl FnOnce() -> String) -> Result<()> {
     if at > as_of {
-        return Err(Error::new(
-            ErrorCode::FutureDate,
-            path,
-            format!("{} is after asOf {}", format_instant(at), format_instant(as_of)),
-        ));
+        let msg = format!(
+            "{} is after asOf {}",
+            format_instant(at),
+            format_instant(as_of)
+        );
+        return Err(Error::new(ErrorCode::FutureDate, path(), msg));
     }
     Ok(())
 }
 
-/// Longest id, category, channel or account id, in characters: names, not documents.
-pub const MAX_NAME_CHARS: usize = 256;
+fn required<'t>(v: Option<Item<'t>>, path: impl FnOnce() -> String) -> Result<Item<'t>> {
+    v.ok_or_else(|| Error::new(ErrorCode::MissingField, path(), "is required"))
+}
 
-/// Refuses a name of more than [`MAX_NAME_CHARS`] characters.
-fn check_name(s: &str, path: &str) -> Result<()> {
-    if s.len() > MAX_NAME_CHARS && s.chars().count() > MAX_NAME_CHARS {
-        let msg = format!("expected at most {MAX_NAME_CHARS} characters, got {}", s.chars().count());
-        return Err(Error::new(ErrorCode::TooLarge, path, msg));
+/// A name: at most [`MAX_NAME_CHARS`] characters of valid Unicode.
+pub(crate) fn name<'t>(raw: RawText<'t>, path: impl Fn() -> String) -> Result<Name<'t>> {
+    let text = raw.text(&path)?;
+    if text.len() > MAX_NAME_CHARS && text.chars().count() > MAX_NAME_CHARS {
+        let msg = format!(
+            "expected at most {MAX_NAME_CHARS} characters, got {}",
+            text.chars().count()
+        );
+        return Err(Error::new(ErrorCode::TooLarge, path(), msg));
     }
-    Ok(())
-}
-
-/// An id: a non-empty string of at most [`MAX_NAME_CHARS`] characters, or a
-/// number (kept in the decimal form JavaScript prints it in).
-fn read_id(v: &Json, path: &str) -> Result<String> {
-    match v {
-        Json::Str(s) if !s.is_empty() => check_name(s, path).map(|()| s.clone()),
-        Json::Num(n) if n.is_finite() => Ok(crate::json::format_number(*n)),
-        other => Err(type_error(path, "a non-empty string or a number", other)),
-    }
-}
-
-/// Reads an order; error paths are relative to the order.
-fn read_order(v: &Json) -> Result<Order> {
-    let o = Obj::new(v, "", &ORDER_KEYS)?;
-    order_of(ORDER_KEYS.map(|key| o.get(key).cloned().unwrap_or(Json::Null)))
-}
-
-/// Validates an order from the values of its [`ORDER_KEYS`], in that order
-/// (`Null` when absent); error paths are relative to the order.
-pub(crate) fn order_of(fields: [Json; 7]) -> Result<Order> {
-    let [at, amount, cost, category, discount, channel, account_id] = fields;
-    let quantity = |v: Json, key: &str| match v {
-        Json::Null => Ok(None),
-        v => expect_non_negative(&v, key).map(Some),
-    };
-    let name = |v: Json, key: &str| match v {
-        Json::Null => Ok(None),
-        Json::Str(s) => check_name(&s, key).map(|()| Some(s)),
-        other => Err(type_error(key, "a string", &other)),
-    };
-    Ok(Order {
-        at: expect_instant(required(&at, "at")?, "at")?,
-        amount: expect_non_negative(required(&amount, "amount")?, "amount")?,
-        cost: quantity(cost, "cost")?,
-        category: name(category, "category")?,
-        discount: quantity(discount, "discount")?,
-        channel: name(channel, "channel")?,
-        account_id: match account_id {
-            Json::Null => None,
-            v => Some(read_id(&v, "accountId")?),
-        },
+    Ok(Name {
+        text,
+        index: raw.index,
     })
 }
 
-fn read_survey<'a>(v: &'a Json, path: &str) -> Result<Survey> {
-    let o = Obj::new(v, path, SURVEY_KEYS)?;
-    let dimension_map = |v: &'a Json, p: &str| {
-        let m = expect_map(v, p)?;
-        let n = m.entries().count();
-        if n > MAX_DIMENSIONS {
-            let msg = format!("expected at most {MAX_DIMENSIONS} dimensions, got {n}");
-            return Err(Error::new(ErrorCode::TooLarge, p, msg));
-        }
-        Ok(m)
+/// An id: a non-empty string of at most [`MAX_NAME_CHARS`] characters, or a finite number.
+fn id<'t>(v: Item<'t>, path: impl Fn() -> String) -> Result<Id<'t>> {
+    match v {
+        Item::Str(raw) if !raw.is_empty() => name(raw, path).map(Ident::Text),
+        Item::Num(n) if n.is_finite() => Ok(Ident::Number(n)),
+        other => Err(type_error(
+            &path(),
+            "a non-empty string or a number",
+            &other,
+        )),
+    }
+}
+
+/// A finite number (any sign).
+pub(crate) fn number(v: Item<'_>, path: impl FnOnce() -> String) -> Result<f64> {
+    match v {
+        Item::Num(n) if n.is_finite() => Ok(n),
+        Item::Num(n) => Err(Error::new(
+            ErrorCode::NotFinite,
+            path(),
+            format!("expected a finite number, got {}", format_number(n)),
+        )),
+        other => Err(type_error(&path(), "a finite number", &other)),
+    }
+}
+
+/// An amount, a cost, a survey answer: a finite number from 0 to 10¹⁵.
+pub(crate) fn quantity(v: Item<'_>, path: impl Fn() -> String) -> Result<f64> {
+    match v {
+        Item::Num(n) => check_quantity(n, path),
+        other => Err(type_error(&path(), "a finite number", &other)),
+    }
+}
+
+fn opt_quantity(v: Option<Item<'_>>, path: impl Fn() -> String) -> Result<Option<f64>> {
+    v.map(|v| quantity(v, path)).transpose()
+}
+
+/// A whole number from 0 to 10⁹.
+fn count(v: Option<Item<'_>>, path: impl Fn() -> String) -> Result<Option<u32>> {
+    let Some(v) = v else { return Ok(None) };
+    let n = number(v, &path)?;
+    if n < 0.0 || n.fract() != 0.0 || n > MAX_COUNT {
+        let msg = format!(
+            "expected a whole number from 0 to {}, got {}",
+            format_number(MAX_COUNT),
+            format_number(n)
+        );
+        return Err(Error::new(ErrorCode::OutOfRange, path(), msg));
+    }
+    Ok(Some(n as u32))
+}
+
+impl<'t> Customer<'t> {
+    /// Reads and validates the next value of `r` as a customer scored as of
+    /// `as_of` (epoch ms); error paths are relative to the customer.
+    pub fn read(r: &mut Reader<'t>, as_of: i64, limits: &Limits) -> Result<Customer<'t>> {
+        let span = match r.item()? {
+            Item::Obj(span) => span,
+            other => return Err(type_error("", "an object", &other)),
+        };
+        let [id_v, first_seen, orders_v, survey, complaints, returns, referrals] =
+            r.fields(span, &CUSTOMER_KEYS, CUSTOMER_FROM, &String::new)?;
+        let id = id(required(id_v, || "id".into())?, || "id".into())?;
+        let first_seen = match first_seen {
+            None => None,
+            Some(v) => {
+                let at = instant_of_item(v, || "firstSeen".into())?;
+                not_after(at, as_of, || "firstSeen".into())?;
+                Some(at)
+            }
+        };
+        let orders = read_orders(r, required(orders_v, || "orders".into())?, as_of, limits)?;
+        let survey = match survey {
+            None => None,
+            Some(v) => Some(read_survey(r, v)?),
+        };
+        Ok(Customer {
+            id,
+            first_seen,
+            orders,
+            survey,
+            complaints: count(complaints, || "complaints".into())?,
+            returns: count(returns, || "returns".into())?,
+            referrals: count(referrals, || "referrals".into())?,
+        })
+    }
+}
+
+fn read_orders<'t>(
+    r: &Reader<'t>,
+    v: Item<'t>,
+    as_of: i64,
+    limits: &Limits,
+) -> Result<Vec<Order<'t>>> {
+    let span = match v {
+        Item::Arr(span) => span,
+        other => return Err(type_error("orders", "an array", &other)),
     };
-    let expectation = o.opt("expectation", dimension_map)?;
-    let perception = o.opt("perception", dimension_map)?;
-    let weights = o.opt("weights", dimension_map)?;
+    if span.len > limits.max_orders {
+        let msg = format!(
+            "expected at most {} items, got {}",
+            limits.max_orders, span.len
+        );
+        return Err(Error::new(ErrorCode::TooLarge, "orders", msg));
+    }
+    let mut items = r.inside(span);
+    let mut orders = Vec::with_capacity(span.len);
+    for i in 0..span.len {
+        // Paths are built only for an error: this runs for every order of every customer.
+        let at = || index_path("orders", i);
+        let order = match items.item()? {
+            Item::Obj(fields) => read_order(&items, fields, &at)?,
+            other => return Err(type_error(&at(), "an object", &other)),
+        };
+        not_after(order.at, as_of, || format!("{}.at", at()))?;
+        orders.push(order);
+    }
+    items.finish()?;
+    sort_orders(&mut orders);
+    Ok(orders)
+}
+
+fn read_order<'t>(
+    r: &Reader<'t>,
+    span: crate::input::tape::Span,
+    at: &dyn Fn() -> String,
+) -> Result<Order<'t>> {
+    let [at_v, amount, cost, category, discount, channel, account_id] =
+        r.fields(span, &ORDER_KEYS, ORDER_FROM, at)?;
+    let path = |key: &str| format!("{}.{key}", at());
+    let text = |v: Option<Item<'t>>, key: &str| match v {
+        None => Ok(None),
+        Some(Item::Str(raw)) => name(raw, || path(key)).map(Some),
+        Some(other) => Err(type_error(&path(key), "a string", &other)),
+    };
+    Ok(Order {
+        at: instant_of_item(required(at_v, || path("at"))?, || path("at"))?,
+        amount: quantity(required(amount, || path("amount"))?, || path("amount"))?,
+        cost: opt_quantity(cost, || path("cost"))?,
+        category: text(category, "category")?,
+        discount: opt_quantity(discount, || path("discount"))?,
+        channel: text(channel, "channel")?.map(|n| n.text),
+        account_id: account_id
+            .map(|v| id(v, || path("accountId")))
+            .transpose()?,
+    })
+}
+
+/// The entries of one of the survey's maps: (name, value) of each non-null entry.
+type DimensionMap<'t> = Vec<(Name<'t>, Item<'t>)>;
+
+fn dimension_map<'t>(r: &Reader<'t>, v: Item<'t>, path: &str) -> Result<DimensionMap<'t>> {
+    let span = match v {
+        Item::Obj(span) => span,
+        other => return Err(type_error(path, "an object", &other)),
+    };
+    let n = r
+        .entries(span)
+        .try_fold(0, |n, entry| entry.map(|_| n + 1))?;
+    if n > MAX_DIMENSIONS {
+        let msg = format!("expected at most {MAX_DIMENSIONS} dimensions, got {n}");
+        return Err(Error::new(ErrorCode::TooLarge, path, msg));
+    }
+    let mut entries = Vec::with_capacity(n);
+    for entry in r.entries(span) {
+        let (key, value) = entry?;
+        let named = match key {
+            KeyItem::Known(i) => Name {
+                text: KEYS[i],
+                index: -(i as i32) - 1,
+            },
+            KeyItem::Text(raw) => {
+                let lossy = raw.lossy();
+                name(raw, || key_path(path, &lossy))?
+            }
+        };
+        entries.push((named, value));
+    }
+    Ok(entries)
+}
+
+fn get<'m, 't>(map: &'m DimensionMap<'t>, name: &str) -> Option<&'m Item<'t>> {
+    map.iter().find(|(n, _)| n.text == name).map(|(_, v)| v)
+}
+
+fn read_survey<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Survey<'t>> {
+    let span = match v {
+        Item::Obj(span) => span,
+        other => return Err(type_error("survey", "an object", &other)),
+    };
+    let [expectation, perception, weights, nps] =
+        r.fields(span, &SURVEY_KEYS, SURVEY_FROM, &|| "survey".into())?;
+    let map = |v: Option<Item<'t>>, key: &str| {
+        v.map(|v| dimension_map(r, v, &format!("survey.{key}")))
+            .transpose()
+    };
+    let expectation = map(expectation, "expectation")?;
+    let perception = map(perception, "perception")?;
+    let weights = map(weights, "weights")?;
+    let at = |key: &str, name: &str| key_path(&format!("survey.{key}"), name);
     let mut dimensions = Vec::new();
     match (&expectation, &perception) {
         (Some(e), Some(p)) => {
-            for (name, ev) in e.entries() {
-                let pv = p.get(name).ok_or_else(|| {
-                    Error::new(
-                        ErrorCode::MissingField,
-                        p.path_of(name),
-                        format!("dimension {name:?} has an expectation but no perception"),
-                    )
+            for &(name, ev) in e {
+                let pv = *get(p, name.text).ok_or_else(|| {
+                    let msg = format!(
+                        "dimension {:?} has an expectation but no perception",
+                        shown(name.text)
+                    );
+                    Error::new(ErrorCode::MissingField, at("perception", name.text), msg)
                 })?;
-                let weight = match weights.as_ref().and_then(|w| w.get(name)) {
-                    Some(wv) => expect_non_negative(wv, &format!("{path}.weights.{name}"))?,
+                let weight = match weights.as_ref().and_then(|w| get(w, name.text)) {
+                    Some(&wv) => quantity(wv, || at("weights", name.text))?,
                     None => 1.0,
                 };
                 dimensions.push(Dimension {
-                    name: name.to_string(),
-                    expectation: expect_non_negative(ev, &e.path_of(name))?,
-                    perception: expect_non_negative(pv, &p.path_of(name))?,
+                    name,
+                    expectation: quantity(ev, || at("expectation", name.text))?,
+                    perception: quantity(pv, || at("perception", name.text))?,
                     weight,
                 });
             }
-            if let Some((name, _)) = p.entries().find(|(name, _)| e.get(name).is_none()) {
+            if let Some((name, _)) = p.iter().find(|(name, _)| get(e, name.text).is_none()) {
+                let msg = format!(
+                    "dimension {:?} has a perception but no expectation",
+                    shown(name.text)
+                );
                 return Err(Error::new(
                     ErrorCode::MissingField,
-                    e.path_of(name),
-                    format!("dimension {name:?} has a perception but no expectation"),
+                    at("expectation", name.text),
+                    msg,
                 ));
             }
         }
         (Some(one), None) | (None, Some(one)) => {
-            for (name, v) in one.entries() {
-                expect_number(v, &one.path_of(name))?;
+            let key = if expectation.is_some() {
+                "expectation"
+            } else {
+                "perception"
+            };
+            for &(name, v) in one {
+                number(v, || at(key, name.text))?;
             }
         }
         (None, None) => {}
     }
     if let Some(w) = &weights {
-        for (name, wv) in w.entries() {
-            expect_non_negative(wv, &w.path_of(name))?;
-            if !dimensions.iter().any(|d| d.name == name) {
+        for &(name, wv) in w {
+            quantity(wv, || at("weights", name.text))?;
+            if !dimensions.iter().any(|d| d.name.text == name.text) {
+                let msg = format!(
+                    "weight for dimension {:?}, which has no expectation and perception",
+                    shown(name.text)
+                );
                 return Err(Error::new(
                     ErrorCode::UnknownField,
-                    w.path_of(name),
-                    format!("weight for dimension {name:?}, which has no expectation and perception"),
+                    at("weights", name.text),
+                    msg,
                 ));
             }
         }
         if !dimensions.is_empty() && dimensions.iter().all(|d| d.weight == 0.0) {
-            return Err(Error::new(ErrorCode::OutOfRange, w.path_of(""), "weights are all 0; at least one must be > 0"));
+            return Err(Error::new(
+                ErrorCode::OutOfRange,
+                "survey.weights",
+                "weights are all 0; at least one must be > 0",
+            ));
         }
     }
-    let nps = o.opt("nps", |v, p| expect_in_range(v, p, 0.0, 10.0))?;
-    if let Some(n) = nps {
-        if n.fract() != 0.0 {
-            return Err(Error::new(ErrorCode::OutOfRange, o.path_of("nps"), format!("expected a whole number from 0 to 10, got {n}")));
+    let nps = match nps {
+        None => None,
+        Some(v) => {
+            let n = number(v, || "survey.nps".into())?;
+            if !(0.0..=10.0).contains(&n) {
+                let msg = format!("expected a number from 0 to 10, got {}", format_number(n));
+                return Err(Error::new(ErrorCode::OutOfRange, "survey.nps", msg));
+            }
+            if n.fract() != 0.0 {
+                return Err(Error::new(
+                    ErrorCode::OutOfRange,
+                    "survey.nps",
+                    format!("expected a whole number from 0 to 10, got {n}"),
+                ));
+            }
+            Some(n as u8)
         }
-    }
-    Ok(Survey { dimensions, nps: nps.map(|n| n as u8) })
+    };
+    Ok(Survey { dimensions, nps })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::parse_instant;
+    use crate::input::json::Json;
+    use crate::input::tape::OwnedTape;
+    use crate::input::time::parse_instant;
 
-    fn read(text: &str) -> Result<Customer> {
-        let v: Json = serde_json::from_str(text).unwrap();
-        Customer::from_json(&v, parse_instant("2026-11-22").unwrap(), &Limits::default())
+    fn read_with(text: &str, limits: &Limits, f: impl FnOnce(Result<Customer<'_>>)) {
+        let tape = OwnedTape::of(&Json::parse(text).unwrap());
+        let mut r = tape.tape().reader();
+        f(Customer::read(
+            &mut r,
+            parse_instant("2026-11-22").unwrap(),
+            limits,
+        ));
     }
 
     fn err(text: &str) -> String {
-        read(text).unwrap_err().to_string()
+        let mut out = String::new();
+        read_with(text, &Limits::default(), |r| {
+            out = r.unwrap_err().to_string()
+        });
+        out
     }
 
     #[test]
     fn orders_are_sorted_and_fields_read() {
-        let c = read(
+        read_with(
             r#"{"id": 7, "orders": [
                 {"at": "2026-10-02", "amount": 30, "category": "video", "accountId": 2},
                 {"at": 1790000000000, "amount": 10.5, "cost": 4, "discount": 1, "channel": "web"}]}"#,
-        )
-        .unwrap();
-        assert_eq!(c.id, "7");
-        assert_eq!(c.orders[0].at, 1_790_000_000_000);
-        assert_eq!(c.orders[1].category.as_deref(), Some("video"));
-        assert_eq!(c.orders[1].account_id.as_deref(), Some("2"));
-        assert_eq!(c.orders[0].cost, Some(4.0));
+            &Limits::default(),
+            |c| {
+                let c = c.unwrap();
+                assert_eq!(c.id.to_text(), "7");
+                assert_eq!(c.orders[0].at, 1_790_000_000_000);
+                assert_eq!(c.orders[1].category.map(|n| n.text), Some("video"));
+                assert_eq!(
+                    c.orders[1].account_id.map(|a| a.to_text()).as_deref(),
+                    Some("2")
+                );
+                assert_eq!(c.orders[0].cost, Some(4.0));
+                assert_eq!(c.orders[0].channel, Some("web"));
+            },
+        );
     }
 
     #[test]
     fn bad_fields_are_named() {
         assert_eq!(err(r#"{"orders": []}"#), "id: is required");
-        assert_eq!(err(r#"{"id": "a", "orders": [{"at": "2026-01-01"}]}"#), "orders[0].amount: is required");
+        assert_eq!(
+            err(r#"{"id": "a", "orders": [{"at": "2026-01-01"}]}"#),
+            "orders[0].amount: is required"
+        );
         assert_eq!(
             err(r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": -3}]}"#),
             "orders[0].amount: expected a number >= 0, got -3"
@@ -365,37 +606,103 @@ mod tests {
             err(r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": 3, "ammount": 3}]}"#),
             "orders[0].ammount: unknown field \"ammount\" (did you mean \"amount\"?)"
         );
-        assert_eq!(err(r#"{"id": "a", "orders": [], "complaints": 1.5}"#), "complaints: expected a whole number from 0 to 1000000000, got 1.5");
-        assert_eq!(err(r#"{"id": "a", "orders": [], "survey": {"nps": 11}}"#), "survey.nps: expected a number from 0 to 10, got 11");
+        assert_eq!(
+            err(r#"{"id": "a", "orders": [], "complaints": 1.5}"#),
+            "complaints: expected a whole number from 0 to 1000000000, got 1.5"
+        );
+        assert_eq!(
+            err(r#"{"id": "a", "orders": [], "survey": {"nps": 11}}"#),
+            "survey.nps: expected a number from 0 to 10, got 11"
+        );
+    }
+
+    #[test]
+    fn errors_do_not_depend_on_key_order() {
+        // An unknown key is reported before any value of its object; fields in schema order.
+        assert_eq!(err(r#"{"orders": 5, "id": "", "xyzzy": 1}"#), "xyzzy: unknown field \"xyzzy\"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals");
+        assert_eq!(
+            err(r#"{"orders": 5, "id": ""}"#),
+            "id: expected a non-empty string or a number, got \"\""
+        );
+        assert_eq!(
+            err(r#"{"orders": [{"amount": -1, "at": "x"}], "id": "a"}"#),
+            err(r#"{"id": "a", "orders": [{"at": "x", "amount": -1}]}"#)
+        );
     }
 
     #[test]
     fn survey_dimensions_must_line_up() {
         assert_eq!(
-            err(r#"{"id": "a", "orders": [], "survey": {"expectation": {"price": 4}, "perception": {"service": 4}}}"#),
+            err(
+                r#"{"id": "a", "orders": [], "survey": {"expectation": {"price": 4}, "perception": {"service": 4}}}"#
+            ),
             "survey.perception.price: dimension \"price\" has an expectation but no perception"
         );
         assert_eq!(
             err(r#"{"id": "a", "orders": [], "survey": {"expectation": {"price": 4}, "perception": {"price": 4}, "weights": {"servce": 2}}}"#),
             "survey.weights.servce: weight for dimension \"servce\", which has no expectation and perception"
         );
-        let c = read(r#"{"id": "a", "orders": [], "survey": {"expectation": {"price": 4, "service": 3}, "perception": {"service": 5, "price": 3}, "weights": {"price": 2}, "nps": 9}}"#).unwrap();
-        let s = c.survey.unwrap();
-        assert_eq!(s.dimensions[0], Dimension { name: "price".into(), expectation: 4.0, perception: 3.0, weight: 2.0 });
-        assert_eq!(s.dimensions[1].weight, 1.0);
-        assert_eq!(s.nps, Some(9));
+        read_with(
+            r#"{"id": "a", "orders": [], "survey": {"expectation": {"price": 4, "service": 3}, "perception": {"service": 5, "price": 3}, "weights": {"price": 2}, "nps": 9}}"#,
+            &Limits::default(),
+            |c| {
+                let s = c.unwrap().survey.unwrap();
+                assert_eq!(
+                    (
+                        s.dimensions[0].name.text,
+                        s.dimensions[0].expectation,
+                        s.dimensions[0].perception,
+                        s.dimensions[0].weight
+                    ),
+                    ("price", 4.0, 3.0, 2.0)
+                );
+                assert_eq!(s.dimensions[1].weight, 1.0);
+                assert_eq!(s.nps, Some(9));
+            },
+        );
     }
 
     // Found by a timing probe (tests/limits.rs): matching 20,000 dimensions took 2 s
     // (quadratic), and a 16 MiB survey would have taken minutes.
     #[test]
     fn survey_dimensions_are_capped() {
-        let dims: Vec<String> = (0..=MAX_DIMENSIONS).map(|i| format!("\"d{i}\": 1")).collect();
-        let text = format!(r#"{{"id": "a", "orders": [], "survey": {{"expectation": {{{0}}}, "perception": {{{0}}}}}}}"#, dims.join(","));
-        let e = read(&text).unwrap_err();
-        assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "survey.expectation"));
-        let ok = format!(r#"{{"id": "a", "orders": [], "survey": {{"expectation": {{{0}}}, "perception": {{{0}}}}}}}"#, dims[1..].join(","));
-        assert_eq!(read(&ok).unwrap().survey.unwrap().dimensions.len(), MAX_DIMENSIONS);
+        let dims: Vec<String> = (0..=MAX_DIMENSIONS)
+            .map(|i| format!("\"d{i}\": 1"))
+            .collect();
+        let text = format!(
+            r#"{{"id": "a", "orders": [], "survey": {{"expectation": {{{0}}}, "perception": {{{0}}}}}}}"#,
+            dims.join(",")
+        );
+        read_with(&text, &Limits::default(), |r| {
+            let e = r.unwrap_err();
+            assert_eq!(
+                (e.code(), e.path()),
+                (ErrorCode::TooLarge, "survey.expectation")
+            );
+            assert_eq!(e.message(), "expected at most 1000 dimensions, got 1001");
+        });
+        let ok = format!(
+            r#"{{"id": "a", "orders": [], "survey": {{"expectation": {{{0}}}, "perception": {{{0}}}}}}}"#,
+            dims[1..].join(",")
+        );
+        read_with(&ok, &Limits::default(), |r| {
+            assert_eq!(r.unwrap().survey.unwrap().dimensions.len(), MAX_DIMENSIONS)
+        });
+    }
+
+    // Issue 16, item 12: survey dimension names had no length cap while every other name has 256.
+    #[test]
+    fn hostile_12_dimension_names_are_capped_like_other_names() {
+        let long = "d".repeat(257);
+        let text = format!(
+            r#"{{"id": "a", "orders": [], "survey": {{"expectation": {{"{long}": 1}}, "perception": {{"{long}": 1}}}}}}"#
+        );
+        read_with(&text, &Limits::default(), |r| {
+            let e = r.unwrap_err();
+            assert_eq!(e.code(), ErrorCode::TooLarge);
+            assert_eq!(e.path(), format!("survey.expectation.{}…", "d".repeat(64)));
+            assert_eq!(e.message(), "expected at most 256 characters, got 257");
+        });
     }
 
     #[test]
@@ -407,7 +714,20 @@ mod tests {
         ];
         let read_in = |order: [usize; 3]| {
             let items: Vec<&str> = order.iter().map(|&i| orders[i]).collect();
-            read(&format!(r#"{{"id": "a", "orders": [{}]}}"#, items.join(","))).unwrap()
+            let mut out = Vec::new();
+            read_with(
+                &format!(r#"{{"id": "a", "orders": [{}]}}"#, items.join(",")),
+                &Limits::default(),
+                |c| {
+                    out = c
+                        .unwrap()
+                        .orders
+                        .iter()
+                        .map(|o| (o.at, o.amount.to_bits(), o.cost.map(f64::to_bits)))
+                        .collect();
+                },
+            );
+            out
         };
         let first = read_in([0, 1, 2]);
         for order in [[2, 1, 0], [1, 0, 2], [2, 0, 1]] {
@@ -417,9 +737,16 @@ mod tests {
 
     #[test]
     fn order_count_is_capped() {
-        let v: Json = serde_json::from_str(r#"{"id": "a", "orders": [{"at": 0, "amount": 1}, {"at": 0, "amount": 1}]}"#).unwrap();
-        let e = Customer::from_json(&v, 0, &Limits { max_orders: 1, max_batch: 1 }).unwrap_err();
-        assert_eq!(e.code(), ErrorCode::TooLarge);
-        assert_eq!(e.path(), "orders");
+        read_with(
+            r#"{"id": "a", "orders": [{"at": 0, "amount": 1}, {"at": 0, "amount": 1}]}"#,
+            &Limits {
+                max_orders: 1,
+                max_batch: 1,
+            },
+            |r| {
+                let e = r.unwrap_err();
+                assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "orders"));
+            },
+        );
     }
 }

@@ -5,7 +5,8 @@
 //! same input gives the same score in every time zone.
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::{format_number, Json};
+use crate::input::json::{format_number, Json};
+use crate::input::tape::Item;
 
 /// Milliseconds in one day.
 pub const DAY_MS: i64 = 86_400_000;
@@ -28,18 +29,22 @@ pub fn parse_instant(text: &str) -> std::result::Result<i64, String> {
         return Err(invalid(text));
     }
     let (date, rest) = s.split_at(10);
-    let (y, m, d) = parse_date(date).ok_or_else(|| invalid(text))?;
+    let (y, m, d) = parse_ymd(date).ok_or_else(|| invalid(text))?;
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return Err(format!("{text:?} is not a calendar date"));
     }
     if !(1900..=2999).contains(&y) {
-        return Err(format!("{text:?} is outside the years 1900 to 2999 that instants may take"));
+        return Err(format!(
+            "{text:?} is outside the years 1900 to 2999 that instants may take"
+        ));
     }
     let mut ms = days_from_civil(y, m, d) * DAY_MS;
     if rest.is_empty() {
         return Ok(ms);
     }
-    let rest = rest.strip_prefix(['T', 't', ' ']).ok_or_else(|| invalid(text))?;
+    let rest = rest
+        .strip_prefix(['T', 't', ' '])
+        .ok_or_else(|| invalid(text))?;
     let (time, offset) = split_offset(rest).ok_or_else(|| invalid(text))?;
     ms += parse_time(time).ok_or_else(|| invalid(text))?;
     ms -= offset;
@@ -61,7 +66,7 @@ fn digits(s: &str) -> Option<i64> {
     Some(s.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
 }
 
-fn parse_date(s: &str) -> Option<(i64, i64, i64)> {
+fn parse_ymd(s: &str) -> Option<(i64, i64, i64)> {
     let b = s.as_bytes();
     if b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -156,16 +161,53 @@ pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// Formats epoch milliseconds as an ISO 8601 UTC date-time (`2026-11-22T00:00:00.000Z`).
+/// The UTC calendar day (days since 1970-01-01) of an instant.
+pub fn day_of(ms: i64) -> i64 {
+    ms.div_euclid(DAY_MS)
+}
+
+/// `YYYY-MM-DD` of a day count since 1970-01-01.
 ///
 /// ```
-/// assert_eq!(crmscore::time::format_instant(86_400_000), "1970-01-02T00:00:00.000Z");
+/// assert_eq!(crmscore::input::time::format_date(10_864), "1999-09-30");
+/// ```
+pub fn format_date(days: i64) -> String {
+    format_instant(days * DAY_MS)[..10].to_string()
+}
+
+/// Parses a strict `YYYY-MM-DD` (years 0000–9999) into days since 1970-01-01;
+/// `None` when malformed or the day does not exist (2026-02-30).
+///
+/// ```
+/// use crmscore::input::time::parse_date;
+/// assert_eq!(parse_date("1970-01-02"), Some(1));
+/// assert_eq!((parse_date("2026-02-30"), parse_date("2026-2-3")), (None, None));
+/// ```
+pub fn parse_date(s: &str) -> Option<i64> {
+    if s.len() != 10 || !s.is_ascii() {
+        return None;
+    }
+    let (y, m, d) = parse_ymd(s)?;
+    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then(|| days_from_civil(y, m, d))
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, to the second: how rules write a timestamp.
+pub fn format_seconds(ms: i64) -> String {
+    let mut text = format_instant(ms - ms.rem_euclid(1000));
+    text.replace_range(19..23, "");
+    text
+}
+
+/// Formats epoch milliseconds as an ISO 8601 UTC date-time (`2026-11-22T00:00:00.000Z`),
+/// as JavaScript's `Date.prototype.toISOString` does for the years 0 to 9999.
+///
+/// ```
+/// assert_eq!(crmscore::input::time::format_instant(86_400_000), "1970-01-02T00:00:00.000Z");
 /// ```
 pub fn format_instant(ms: i64) -> String {
     let days = ms.div_euclid(DAY_MS);
     let rem = ms.rem_euclid(DAY_MS);
     let (y, m, d) = civil_from_days(days);
-    // Written digit by digit into a fixed buffer: this runs three times for every customer scored.
     let mut out = *b"0000-00-00T00:00:00.000Z";
     let mut put = |at: usize, width: usize, mut n: i64| {
         for i in (at..at + width).rev() {
@@ -183,28 +225,49 @@ pub fn format_instant(ms: i64) -> String {
     String::from_utf8(out.to_vec()).unwrap_or_default()
 }
 
+/// Reads an instant of the input from the tape: an ISO 8601 string or epoch milliseconds.
+pub(crate) fn instant_of_item(v: Item<'_>, path: impl Fn() -> String) -> Result<i64> {
+    match v {
+        Item::Str(raw) => parse_instant(raw.text(&path)?)
+            .map_err(|m| Error::new(ErrorCode::InvalidDate, path(), m)),
+        Item::Num(n) => {
+            instant_of_number(n).map_err(|m| Error::new(ErrorCode::InvalidDate, path(), m))
+        }
+        other => Err(Error::new(
+            ErrorCode::InvalidType,
+            path(),
+            not_an_instant(&other.describe()),
+        )),
+    }
+}
+
+fn not_an_instant(found: &str) -> String {
+    format!("expected an ISO 8601 date string or epoch milliseconds, got {found}")
+}
+
+/// Epoch milliseconds as an instant: a whole number for a date between 1900 and 2999.
+fn instant_of_number(n: f64) -> std::result::Result<i64, String> {
+    if n.is_finite() && n.fract() == 0.0 && (MIN_MS as f64..=MAX_MS as f64).contains(&n) {
+        Ok(n as i64)
+    } else {
+        Err(format!(
+            "expected epoch milliseconds (a whole number for a date between 1900 and 2999), got {}",
+            format_number(n)
+        ))
+    }
+}
+
 /// Reads an instant field of the input: an ISO 8601 string or epoch milliseconds.
 pub(crate) fn expect_instant(v: &Json, path: &str) -> Result<i64> {
     match v {
         Json::Str(s) => parse_instant(s).map_err(|m| Error::new(ErrorCode::InvalidDate, path, m)),
-        Json::Num(n) if n.is_finite() && n.fract() == 0.0 && (MIN_MS as f64..=MAX_MS as f64).contains(n) => {
-            Ok(*n as i64)
+        Json::Num(n) => {
+            instant_of_number(*n).map_err(|m| Error::new(ErrorCode::InvalidDate, path, m))
         }
-        Json::Num(n) => Err(Error::new(
-            ErrorCode::InvalidDate,
-            path,
-            format!(
-                "expected epoch milliseconds (a whole number for a date between 1900 and 2999), got {}",
-                format_number(*n)
-            ),
-        )),
         other => Err(Error::new(
             ErrorCode::InvalidType,
             path,
-            format!(
-                "expected an ISO 8601 date string or epoch milliseconds, got {}",
-                other.describe()
-            ),
+            not_an_instant(&other.describe()),
         )),
     }
 }
@@ -222,15 +285,38 @@ mod tests {
     fn dates_and_date_times_parse_as_utc() {
         assert_eq!(parse_instant("1970-01-01").unwrap(), 0);
         assert_eq!(parse_instant("2000-03-01").unwrap(), 951_868_800_000);
-        assert_eq!(parse_instant("2026-11-22T10:30").unwrap(), parse_instant("2026-11-22").unwrap() + 37_800_000);
-        assert_eq!(parse_instant("2026-11-22T10:30:15.250Z").unwrap() % 60_000, 15_250);
-        assert_eq!(parse_instant("2026-11-22T12:00:00+02:00").unwrap(), parse_instant("2026-11-22T10:00:00Z").unwrap());
-        assert_eq!(parse_instant("2026-11-22T00:00:00-0130").unwrap(), parse_instant("2026-11-22T01:30:00Z").unwrap());
+        assert_eq!(
+            parse_instant("2026-11-22T10:30").unwrap(),
+            parse_instant("2026-11-22").unwrap() + 37_800_000
+        );
+        assert_eq!(
+            parse_instant("2026-11-22T10:30:15.250Z").unwrap() % 60_000,
+            15_250
+        );
+        assert_eq!(
+            parse_instant("2026-11-22T12:00:00+02:00").unwrap(),
+            parse_instant("2026-11-22T10:00:00Z").unwrap()
+        );
+        assert_eq!(
+            parse_instant("2026-11-22T00:00:00-0130").unwrap(),
+            parse_instant("2026-11-22T01:30:00Z").unwrap()
+        );
     }
 
     #[test]
     fn impossible_dates_are_refused() {
-        for bad in ["2026-11-2\u{e9}T10", "2026-11-22T10:00+\u{e9}\u{e9}", "2026-02-29", "2026-13-01", "2026-04-31", "2026-11-22T24:00", "22/11/2026", "2026-1-5", "", "2026-11-22T10:61"] {
+        for bad in [
+            "2026-11-2\u{e9}T10",
+            "2026-11-22T10:00+\u{e9}\u{e9}",
+            "2026-02-29",
+            "2026-13-01",
+            "2026-04-31",
+            "2026-11-22T24:00",
+            "22/11/2026",
+            "2026-1-5",
+            "",
+            "2026-11-22T10:61",
+        ] {
             assert!(parse_instant(bad).is_err(), "{bad} should be refused");
         }
         assert!(parse_instant("2024-02-29").is_ok());
@@ -242,14 +328,23 @@ mod tests {
             let (y, m, d) = civil_from_days(z);
             assert_eq!(days_from_civil(y, m, d), z);
         }
-        assert_eq!(format_instant(parse_instant("2026-11-22T10:30:15.250Z").unwrap()), "2026-11-22T10:30:15.250Z");
+        assert_eq!(
+            format_instant(parse_instant("2026-11-22T10:30:15.250Z").unwrap()),
+            "2026-11-22T10:30:15.250Z"
+        );
     }
 
     #[test]
     fn instants_from_json_name_the_field() {
-        assert_eq!(expect_instant(&Json::Num(86_400_000.0), "at").unwrap(), DAY_MS);
+        assert_eq!(
+            expect_instant(&Json::Num(86_400_000.0), "at").unwrap(),
+            DAY_MS
+        );
         let e = expect_instant(&Json::Str("2026-02-30".into()), "orders[0].at").unwrap_err();
-        assert_eq!(e.to_string(), "orders[0].at: \"2026-02-30\" is not a calendar date");
+        assert_eq!(
+            e.to_string(),
+            "orders[0].at: \"2026-02-30\" is not a calendar date"
+        );
         let e = expect_instant(&Json::Num(1.5), "at").unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidDate);
         let e = expect_instant(&Json::Bool(true), "at").unwrap_err();

@@ -1,26 +1,82 @@
-//! The serialisable population model and its validating decoder.
+//! The population model that ships to browsers and edge workers: its format
+//! (fitted once by `crate::fit`, shipped as JSON, read back here with every
+//! field checked) and the predictions it makes for one customer.
+//!
+//! - [`BgNbd`]: purchases to come and the probability a customer is alive;
+//! - [`GammaGamma`]: spend per purchase;
+//! - [`AbcCuts`], [`RfmEdges`], [`SatisfactionCuts`]: the population's cut points;
+//! - [`predict`]: one customer's predicted value over a horizon.
 
-use super::bgnbd::BgNbd;
-use super::gamma_gamma::GammaGamma;
-use super::population::{AbcCuts, RfmEdges, SatisfactionCuts};
-use super::summary::{parse_iso_date, Unit};
-use crate::error::{Error, ErrorCode, Result};
-use crate::json::{expect_array, expect_bool, expect_count, expect_number, expect_str, format_number, index_path, Json, Obj};
-use serde::Serialize;
+mod bgnbd;
+mod gamma_gamma;
+mod population;
+pub mod predict;
+pub mod special;
+
+pub use bgnbd::{BgNbd, Rfm};
+pub use gamma_gamma::GammaGamma;
+pub use population::{AbcCuts, RfmEdges, SatisfactionCuts};
+pub use predict::{predict, Predicted, Steps};
+
+use crate::error::{index_path, Error, ErrorCode, Result};
+use crate::input::json::{
+    expect_array, expect_bool, expect_count, expect_number, expect_str, format_number, Json, Obj,
+};
+use crate::input::time::parse_date;
+
+/// The time unit of recency, T and model parameters (α of BG/NBD is in this unit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "fit", derive(serde::Serialize))]
+#[cfg_attr(feature = "fit", serde(rename_all = "lowercase"))]
+pub enum Unit {
+    /// Days.
+    Days,
+    /// Weeks of 7 days (the unit of the CDNOW benchmark).
+    #[default]
+    Weeks,
+}
+
+impl Unit {
+    /// The unit's length in days.
+    pub fn days(self) -> f64 {
+        match self {
+            Unit::Days => 1.0,
+            Unit::Weeks => 7.0,
+        }
+    }
+
+    /// The unit's length in months, as lifetimes' `customer_lifetime_value`
+    /// counts it (30 days, 4.345 weeks).
+    pub fn per_month(self) -> f64 {
+        match self {
+            Unit::Days => 30.0,
+            Unit::Weeks => 4.345,
+        }
+    }
+
+    /// The lowercase name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Days => "days",
+            Unit::Weeks => "weeks",
+        }
+    }
+}
 
 /// The model format version written and accepted by this crate.
 pub const MODEL_VERSION: u32 = 1;
 
 /// Fitted parameters with the fit's log-likelihood and convergence flag;
 /// serialises flat: `{ "r": .., "alpha": .., "a": .., "b": .., "logLikelihood": .., "converged": true }`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "fit", derive(serde::Serialize))]
+#[cfg_attr(feature = "fit", serde(rename_all = "camelCase"))]
 pub struct Fitted<P> {
     /// The parameters.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "fit", serde(flatten))]
     pub params: P,
     /// Log-likelihood of the fitting data at `params`, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub log_likelihood: Option<f64>,
     /// Whether the optimiser converged (true for hand-written models).
     pub converged: bool,
@@ -28,8 +84,9 @@ pub struct Fitted<P> {
 
 /// Everything the scoring side needs about the population, fitted once and
 /// shipped as JSON (`version` 1).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "fit", derive(serde::Serialize))]
+#[cfg_attr(feature = "fit", serde(rename_all = "camelCase"))]
 pub struct Model {
     /// Format version, [`MODEL_VERSION`].
     pub version: u32,
@@ -44,13 +101,13 @@ pub struct Model {
     /// RFM quintile edges.
     pub rfm: RfmEdges,
     /// BG/NBD purchase model, when fitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub bgnbd: Option<Fitted<BgNbd>>,
     /// Gamma-Gamma spend model, when fitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub gamma_gamma: Option<Fitted<GammaGamma>>,
     /// Satisfaction-gap percentiles, when satisfaction data was given.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub satisfaction: Option<SatisfactionCuts>,
 }
 
@@ -76,7 +133,8 @@ impl Model {
             let msg = format!("model is larger than {MAX_MODEL_BYTES} bytes of JSON");
             return Err(Error::new(ErrorCode::TooLarge, ROOT, msg));
         }
-        let model = decode(v).map_err(|e| Error::new(ErrorCode::InvalidModel, e.path(), e.message()))?;
+        let model =
+            decode(v).map_err(|e| Error::new(ErrorCode::InvalidModel, e.path(), e.message()))?;
         if let Some(bg) = &model.bgnbd {
             check_bgnbd(&bg.params, model.unit, &format!("{ROOT}.bgnbd"))?;
         }
@@ -109,18 +167,60 @@ pub struct ParamRange {
 /// (rates of several purchases a day, which daily purchase occasions cannot
 /// show) needs millions of terms or cancels to noise.
 pub const BGNBD_RANGES: [ParamRange; 4] = [
-    ParamRange { name: "r", min: 1e-6, above_min: false, max: 20.0, why: "the expected purchases cannot be computed" },
-    ParamRange { name: "alpha", min: 3.0, above_min: false, max: 1e7, why: "the expected purchases cannot be computed" },
-    ParamRange { name: "a", min: 1e-6, above_min: false, max: 1e6, why: "the expected purchases cannot be computed" },
-    ParamRange { name: "b", min: 1e-6, above_min: false, max: 1e6, why: "the expected purchases cannot be computed" },
+    ParamRange {
+        name: "r",
+        min: 1e-6,
+        above_min: false,
+        max: 20.0,
+        why: "the expected purchases cannot be computed",
+    },
+    ParamRange {
+        name: "alpha",
+        min: 3.0,
+        above_min: false,
+        max: 1e7,
+        why: "the expected purchases cannot be computed",
+    },
+    ParamRange {
+        name: "a",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the expected purchases cannot be computed",
+    },
+    ParamRange {
+        name: "b",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the expected purchases cannot be computed",
+    },
 ];
 
 /// The accepted Gamma-Gamma parameters, `[p, q, v]`: q ≤ 1 gives customers
 /// without repeat purchases an infinite expected spend.
 pub const GAMMA_GAMMA_RANGES: [ParamRange; 3] = [
-    ParamRange { name: "p", min: 1e-6, above_min: false, max: 1e6, why: "the expected spend cannot be computed" },
-    ParamRange { name: "q", min: 1.0, above_min: true, max: 1e6, why: "the expected spend of a customer without repeat purchases is infinite" },
-    ParamRange { name: "v", min: 1e-6, above_min: false, max: 1e12, why: "the expected spend cannot be computed" },
+    ParamRange {
+        name: "p",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the expected spend cannot be computed",
+    },
+    ParamRange {
+        name: "q",
+        min: 1.0,
+        above_min: true,
+        max: 1e6,
+        why: "the expected spend of a customer without repeat purchases is infinite",
+    },
+    ParamRange {
+        name: "v",
+        min: 1e-6,
+        above_min: false,
+        max: 1e12,
+        why: "the expected spend cannot be computed",
+    },
 ];
 
 impl ParamRange {
@@ -128,13 +228,21 @@ impl ParamRange {
     /// `scale` divides the bounds (the unit's length in days for `alpha`, else 1).
     fn check(&self, value: f64, scale: f64, path: &str) -> Result<()> {
         let (min, max) = (self.min / scale, self.max / scale);
-        let low = if self.above_min { value <= min } else { value < min };
+        let low = if self.above_min {
+            value <= min
+        } else {
+            value < min
+        };
         if !(low || value > max) && value.is_finite() {
             return Ok(());
         }
         let from = if self.above_min { "above" } else { "from" };
         let to = if self.above_min { "and at most" } else { "to" };
-        let days = if scale == 1.0 { String::new() } else { format!(" ({} to {} days)", self.min, self.max) };
+        let days = if scale == 1.0 {
+            String::new()
+        } else {
+            format!(" ({} to {} days)", self.min, self.max)
+        };
         let msg = format!(
             "expected a number {from} {} {to} {}{days}, got {}: outside it {}",
             format_number(min),
@@ -142,14 +250,26 @@ impl ParamRange {
             format_number(value),
             self.why
         );
-        Err(Error::new(ErrorCode::OutOfRange, format!("{path}.{}", self.name), msg))
+        Err(Error::new(
+            ErrorCode::OutOfRange,
+            format!("{path}.{}", self.name),
+            msg,
+        ))
     }
 }
 
 /// Checks BG/NBD parameters in `unit` against [`BGNBD_RANGES`]; errors name `{path}.{parameter}`.
 pub fn check_bgnbd(p: &BgNbd, unit: Unit, path: &str) -> Result<()> {
     for (range, value) in BGNBD_RANGES.iter().zip(p.to_array()) {
-        range.check(value, if range.name == "alpha" { unit.days() } else { 1.0 }, path)?;
+        range.check(
+            value,
+            if range.name == "alpha" {
+                unit.days()
+            } else {
+                1.0
+            },
+            path,
+        )?;
     }
     Ok(())
 }
@@ -163,29 +283,57 @@ pub fn check_gamma_gamma(p: &GammaGamma, path: &str) -> Result<()> {
 }
 
 fn decode(v: &Json) -> Result<Model> {
-    let keys = ["version", "unit", "asOf", "customers", "abc", "rfm", "bgnbd", "gammaGamma", "satisfaction"];
+    let keys = [
+        "version",
+        "unit",
+        "asOf",
+        "customers",
+        "abc",
+        "rfm",
+        "bgnbd",
+        "gammaGamma",
+        "satisfaction",
+    ];
     let o = Obj::new(v, ROOT, &keys)?;
-    let version = expect_count(o.req("version")?, &o.path_of("version"), f64::from(u32::MAX))?;
+    let version = expect_count(
+        o.req("version")?,
+        &o.path_of("version"),
+        f64::from(u32::MAX),
+    )?;
     if version != MODEL_VERSION {
         let msg = format!("expected model version {MODEL_VERSION}, got {version}: refit the model with this version");
-        return Err(Error::new(ErrorCode::InvalidModel, o.path_of("version"), msg));
+        return Err(Error::new(
+            ErrorCode::InvalidModel,
+            o.path_of("version"),
+            msg,
+        ));
     }
     let unit = match expect_str(o.req("unit")?, &o.path_of("unit"))? {
         "days" => Unit::Days,
         "weeks" => Unit::Weeks,
         other => {
-            return Err(out_of_range(&o.path_of("unit"), format!("expected \"days\" or \"weeks\", got {other:?}")))
+            return Err(out_of_range(
+                &o.path_of("unit"),
+                format!("expected \"days\" or \"weeks\", got {other:?}"),
+            ))
         }
     };
     let as_of = expect_str(o.req("asOf")?, &o.path_of("asOf"))?;
-    if parse_iso_date(as_of).is_none() {
-        return Err(out_of_range(&o.path_of("asOf"), format!("expected a date YYYY-MM-DD, got {as_of:?}")));
+    if parse_date(as_of).is_none() {
+        return Err(out_of_range(
+            &o.path_of("asOf"),
+            format!("expected a date YYYY-MM-DD, got {as_of:?}"),
+        ));
     }
     Ok(Model {
         version,
         unit,
         as_of: as_of.to_string(),
-        customers: expect_count(o.req("customers")?, &o.path_of("customers"), f64::from(u32::MAX))?,
+        customers: expect_count(
+            o.req("customers")?,
+            &o.path_of("customers"),
+            f64::from(u32::MAX),
+        )?,
         abc: decode_abc(o.req("abc")?, &o.path_of("abc"))?,
         rfm: decode_rfm(o.req("rfm")?, &o.path_of("rfm"))?,
         bgnbd: o.opt("bgnbd", decode_bgnbd)?,
@@ -203,7 +351,10 @@ fn decode_abc(v: &Json, path: &str) -> Result<AbcCuts> {
     let a = expect_number(o.req("a")?, &o.path_of("a"))?;
     let b = expect_number(o.req("b")?, &o.path_of("b"))?;
     if b > a {
-        return Err(out_of_range(&o.path_of("b"), format!("expected at most a ({a}), got {b}")));
+        return Err(out_of_range(
+            &o.path_of("b"),
+            format!("expected at most a ({a}), got {b}"),
+        ));
     }
     Ok(AbcCuts {
         a,
@@ -217,7 +368,10 @@ fn shares(v: &Json, path: &str) -> Result<[f64; 3]> {
     let items = fixed_array::<3>(v, path)?;
     for (i, s) in items.iter().enumerate() {
         if !(0.0..=1.0).contains(s) {
-            return Err(out_of_range(&index_path(path, i), format!("expected a share from 0 to 1, got {s}")));
+            return Err(out_of_range(
+                &index_path(path, i),
+                format!("expected a share from 0 to 1, got {s}"),
+            ));
         }
     }
     Ok(items)
@@ -227,7 +381,10 @@ fn shares(v: &Json, path: &str) -> Result<[f64; 3]> {
 fn fixed_array<const N: usize>(v: &Json, path: &str) -> Result<[f64; N]> {
     let items = expect_array(v, path, N)?;
     if items.len() != N {
-        return Err(out_of_range(path, format!("expected {N} numbers, got {}", items.len())));
+        return Err(out_of_range(
+            path,
+            format!("expected {N} numbers, got {}", items.len()),
+        ));
     }
     let mut out = [0.0; N];
     for (i, item) in items.iter().enumerate() {
@@ -242,13 +399,18 @@ fn decode_rfm(v: &Json, path: &str) -> Result<RfmEdges> {
         let p = o.path_of(key);
         let e = fixed_array::<4>(o.req(key)?, &p)?;
         match (1..4).find(|&i| e[i] < e[i - 1]) {
-            Some(i) => {
-                Err(out_of_range(&index_path(&p, i), format!("edges must be ascending: {} after {}", e[i], e[i - 1])))
-            }
+            Some(i) => Err(out_of_range(
+                &index_path(&p, i),
+                format!("edges must be ascending: {} after {}", e[i], e[i - 1]),
+            )),
             None => Ok(e),
         }
     };
-    Ok(RfmEdges { recency: edges("recency")?, frequency: edges("frequency")?, monetary: edges("monetary")? })
+    Ok(RfmEdges {
+        recency: edges("recency")?,
+        frequency: edges("frequency")?,
+        monetary: edges("monetary")?,
+    })
 }
 
 /// A finite number (its range is checked after decoding, see [`ParamRange`]).
@@ -265,14 +427,27 @@ fn fit_fields<P>(o: &Obj<'_>, params: P) -> Result<Fitted<P>> {
 }
 
 fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
-    let o = Obj::new(v, path, &["r", "alpha", "a", "b", "logLikelihood", "converged"])?;
-    let params = BgNbd { r: param(&o, "r")?, alpha: param(&o, "alpha")?, a: param(&o, "a")?, b: param(&o, "b")? };
+    let o = Obj::new(
+        v,
+        path,
+        &["r", "alpha", "a", "b", "logLikelihood", "converged"],
+    )?;
+    let params = BgNbd {
+        r: param(&o, "r")?,
+        alpha: param(&o, "alpha")?,
+        a: param(&o, "a")?,
+        b: param(&o, "b")?,
+    };
     fit_fields(&o, params)
 }
 
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
     let o = Obj::new(v, path, &["p", "q", "v", "logLikelihood", "converged"])?;
-    let params = GammaGamma { p: param(&o, "p")?, q: param(&o, "q")?, v: param(&o, "v")? };
+    let params = GammaGamma {
+        p: param(&o, "p")?,
+        q: param(&o, "q")?,
+        v: param(&o, "v")?,
+    };
     fit_fields(&o, params)
 }
 
@@ -281,7 +456,10 @@ fn decode_satisfaction(v: &Json, path: &str) -> Result<SatisfactionCuts> {
     let p15 = expect_number(o.req("p15")?, &o.path_of("p15"))?;
     let p85 = expect_number(o.req("p85")?, &o.path_of("p85"))?;
     if p85 < p15 {
-        return Err(out_of_range(&o.path_of("p85"), format!("expected at least p15 ({p15}), got {p85}")));
+        return Err(out_of_range(
+            &o.path_of("p85"),
+            format!("expected at least p15 ({p15}), got {p85}"),
+        ));
     }
     Ok(SatisfactionCuts { p15, p85 })
 }
@@ -296,32 +474,49 @@ mod tests {
             unit: Unit::Weeks,
             as_of: "1997-09-30".into(),
             customers: 2357,
-            abc: AbcCuts { a: 300.5, b: 80.0, customer_share: [0.05, 0.15, 0.8], value_share: [0.4, 0.3, 0.3] },
+            abc: AbcCuts {
+                a: 300.5,
+                b: 80.0,
+                customer_share: [0.05, 0.15, 0.8],
+                value_share: [0.4, 0.3, 0.3],
+            },
             rfm: RfmEdges {
                 recency: [10.0, 40.0, 90.0, 200.0],
                 frequency: [1.0, 1.0, 2.0, 4.0],
                 monetary: [15.0, 30.0, 60.0, 120.5],
             },
             bgnbd: Some(Fitted {
-                params: BgNbd { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
+                params: BgNbd {
+                    r: 0.243,
+                    alpha: 4.414,
+                    a: 0.793,
+                    b: 2.426,
+                },
                 log_likelihood: Some(-9582.4),
                 converged: true,
             }),
             gamma_gamma: Some(Fitted {
-                params: GammaGamma { p: 6.25, q: 3.74, v: 15.44 },
+                params: GammaGamma {
+                    p: 6.25,
+                    q: 3.74,
+                    v: 15.44,
+                },
                 log_likelihood: None,
                 converged: true,
             }),
-            satisfaction: Some(SatisfactionCuts { p15: -1.5, p85: 2.0 }),
+            satisfaction: Some(SatisfactionCuts {
+                p15: -1.5,
+                p85: 2.0,
+            }),
         }
     }
 
     fn to_json(m: &Model) -> Json {
-        serde_json::from_str(&serde_json::to_string(m).unwrap()).unwrap()
+        Json::parse(&serde_json::to_string(m).unwrap()).unwrap()
     }
 
     fn parse(text: &str) -> Json {
-        serde_json::from_str(text).unwrap()
+        Json::parse(text).unwrap()
     }
 
     #[test]
@@ -334,11 +529,19 @@ mod tests {
             ),
             "{text}"
         );
-        assert!(text.contains(r#""gammaGamma":{"p":6.25,"q":3.74,"v":15.44,"converged":true}"#), "{text}");
+        assert!(
+            text.contains(r#""gammaGamma":{"p":6.25,"q":3.74,"v":15.44,"converged":true}"#),
+            "{text}"
+        );
         assert!(text.contains(r#""asOf":"1997-09-30""#) && text.contains(r#""unit":"weeks""#));
         assert!(text.contains(r#""customerShare":[0.05,0.15,0.8]"#));
         assert_eq!(Model::from_json(&to_json(&m)).unwrap(), m);
-        let bare = Model { bgnbd: None, gamma_gamma: None, satisfaction: None, ..m };
+        let bare = Model {
+            bgnbd: None,
+            gamma_gamma: None,
+            satisfaction: None,
+            ..m
+        };
         assert_eq!(Model::from_json(&to_json(&bare)).unwrap(), bare);
     }
 
@@ -372,7 +575,9 @@ mod tests {
         let mut v = to_json(&sample());
         let mut cur = &mut v;
         for key in path.split('.') {
-            let Json::Obj(entries) = cur else { panic!("{path} is not inside an object") };
+            let Json::Obj(entries) = cur else {
+                panic!("{path} is not inside an object")
+            };
             let pos = match entries.iter().position(|(k, _)| k == key) {
                 Some(p) => p,
                 None => {
@@ -400,20 +605,48 @@ mod tests {
             ("bgnbd.a", Json::Null, "model.bgnbd.a"),
             ("bgnbd.beta", Json::Num(1.0), "model.bgnbd.beta"),
             ("bgnbd.converged", Json::Num(1.0), "model.bgnbd.converged"),
-            ("bgnbd.logLikelihood", Json::Str("x".into()), "model.bgnbd.logLikelihood"),
+            (
+                "bgnbd.logLikelihood",
+                Json::Str("x".into()),
+                "model.bgnbd.logLikelihood",
+            ),
             ("gammaGamma", Json::Arr(vec![]), "model.gammaGamma"),
             ("abc.b", Json::Num(1000.0), "model.abc.b"),
-            ("abc.customerShare", parse("[0.1, 1.2, 0.5]"), "model.abc.customerShare[1]"),
-            ("abc.valueShare", parse("[0.1, 0.2]"), "model.abc.valueShare"),
+            (
+                "abc.customerShare",
+                parse("[0.1, 1.2, 0.5]"),
+                "model.abc.customerShare[1]",
+            ),
+            (
+                "abc.valueShare",
+                parse("[0.1, 0.2]"),
+                "model.abc.valueShare",
+            ),
             ("rfm.recency", parse("[1, 3, 2, 4]"), "model.rfm.recency[2]"),
-            ("rfm.monetary", parse("[1, 2, 3, 4, 5]"), "model.rfm.monetary"),
-            ("rfm.frequency", parse("[1, 2, \"3\", 4]"), "model.rfm.frequency[2]"),
-            ("satisfaction.p85", Json::Num(-3.0), "model.satisfaction.p85"),
+            (
+                "rfm.monetary",
+                parse("[1, 2, 3, 4, 5]"),
+                "model.rfm.monetary",
+            ),
+            (
+                "rfm.frequency",
+                parse("[1, 2, \"3\", 4]"),
+                "model.rfm.frequency[2]",
+            ),
+            (
+                "satisfaction.p85",
+                Json::Num(-3.0),
+                "model.satisfaction.p85",
+            ),
             ("extra", Json::Num(1.0), "model.extra"),
         ];
         for (path, value, expected) in cases {
             let e = decode_with(path, value);
-            assert_eq!((e.code(), e.path()), (ErrorCode::InvalidModel, expected), "{path}: {e}");
+            assert_eq!(
+                (e.code(), e.path()),
+                (ErrorCode::InvalidModel, expected),
+                "{path}: {e}"
+            );
         }
         let e = Model::from_json(&Json::Num(1.0)).unwrap_err();
         assert_eq!((e.code(), e.path()), (ErrorCode::InvalidModel, "model"));
@@ -438,7 +671,11 @@ mod tests {
         ];
         for (path, value, expected) in cases {
             let e = decode_with(path, Json::Num(value));
-            assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, expected), "{path} = {value}: {e}");
+            assert_eq!(
+                (e.code(), e.path()),
+                (ErrorCode::OutOfRange, expected),
+                "{path} = {value}: {e}"
+            );
         }
         let e = decode_with("gammaGamma.q", Json::Num(0.5));
         assert_eq!(
@@ -446,13 +683,40 @@ mod tests {
             "model.gammaGamma.q: expected a number above 1 and at most 1000000, got 0.5: \
              outside it the expected spend of a customer without repeat purchases is infinite"
         );
-        assert!(decode_with("bgnbd.alpha", Json::Num(0.1)).message().contains("(3 to 10000000 days)"));
+        assert!(decode_with("bgnbd.alpha", Json::Num(0.1))
+            .message()
+            .contains("(3 to 10000000 days)"));
         // The bounds themselves are accepted.
         let mut m = sample();
-        m.bgnbd.as_mut().unwrap().params = BgNbd { r: 20.0, alpha: 3.0 / 7.0, a: 1e-6, b: 1e6 };
-        m.gamma_gamma.as_mut().unwrap().params = GammaGamma { p: 1e6, q: 1.0 + 1e-9, v: 1e12 };
+        m.bgnbd.as_mut().unwrap().params = BgNbd {
+            r: 20.0,
+            alpha: 3.0 / 7.0,
+            a: 1e-6,
+            b: 1e6,
+        };
+        m.gamma_gamma.as_mut().unwrap().params = GammaGamma {
+            p: 1e6,
+            q: 1.0 + 1e-9,
+            v: 1e12,
+        };
         assert_eq!(Model::from_json(&to_json(&m)).unwrap(), m);
-        let days = Model { unit: Unit::Days, bgnbd: Some(Fitted { params: BgNbd { alpha: 3.0, ..BgNbd { r: 1e-6, alpha: 0.0, a: 1e6, b: 1e-6 } }, log_likelihood: None, converged: true }), ..sample() };
+        let days = Model {
+            unit: Unit::Days,
+            bgnbd: Some(Fitted {
+                params: BgNbd {
+                    alpha: 3.0,
+                    ..BgNbd {
+                        r: 1e-6,
+                        alpha: 0.0,
+                        a: 1e6,
+                        b: 1e-6,
+                    }
+                },
+                log_likelihood: None,
+                converged: true,
+            }),
+            ..sample()
+        };
         assert_eq!(Model::from_json(&to_json(&days)).unwrap(), days);
     }
 }

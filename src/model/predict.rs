@@ -5,13 +5,12 @@
 //! analyses and in [`crate::fit::summarize`]: several orders on one day are
 //! one occasion whose amount is their sum.
 
-use crate::customer::Customer;
-use crate::fit::{day_of, BgNbd, GammaGamma, Model, Rfm};
-use serde::Serialize;
+use super::{BgNbd, GammaGamma, Model, Rfm};
+use crate::input::customer::Order;
+use crate::input::time::day_of;
 
 /// What the model predicts for a customer over the scoring horizon.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Predicted {
     /// Probability that the customer is still active (BG/NBD).
     pub probability_alive: f64,
@@ -23,14 +22,19 @@ pub struct Predicted {
     pub lifetime_value: Option<f64>,
 }
 
-/// The repeat-purchase summary of a customer in the model's time unit, and
-/// the mean amount of their repeat occasions; `None` without orders.
-pub fn summary(c: &Customer, as_of: i64, unit_days: f64) -> Option<(Rfm, f64)> {
-    summary_of(c.orders.iter().map(|o| (o.at, o.amount)), as_of, unit_days)
+/// The repeat-purchase summary of a customer's orders (sorted by time) in the
+/// model's time unit, and the mean amount of their repeat occasions; `None`
+/// without orders.
+pub fn summary(orders: &[Order<'_>], as_of: i64, unit_days: f64) -> Option<(Rfm, f64)> {
+    summary_of(orders.iter().map(|o| (o.at, o.amount)), as_of, unit_days)
 }
 
 /// [`summary`] of orders given as (instant, amount), sorted by instant.
-pub fn summary_of(orders: impl IntoIterator<Item = (i64, f64)>, as_of: i64, unit_days: f64) -> Option<(Rfm, f64)> {
+pub fn summary_of(
+    orders: impl IntoIterator<Item = (i64, f64)>,
+    as_of: i64,
+    unit_days: f64,
+) -> Option<(Rfm, f64)> {
     let mut orders = orders.into_iter().peekable();
     let first = day_of(orders.peek()?.0);
     let (mut days, mut last, mut repeat_total) = (0u32, first, 0.0);
@@ -49,7 +53,14 @@ pub fn summary_of(orders: impl IntoIterator<Item = (i64, f64)>, as_of: i64, unit
         t_x: (last - first) as f64 / unit_days,
         t: (day_of(as_of) - first) as f64 / unit_days,
     };
-    Some((rfm, if days == 0 { 0.0 } else { repeat_total / f64::from(days) }))
+    Some((
+        rfm,
+        if days == 0 {
+            0.0
+        } else {
+            repeat_total / f64::from(days)
+        },
+    ))
 }
 
 /// The steps of a prediction horizon: 30-day steps from the scoring instant,
@@ -79,9 +90,17 @@ impl Steps {
 
     /// The predictions of a customer with summary (`rfm`, `spend`) given
     /// `if_alive`, [`BgNbd::expected_purchases_if_alive`] at [`Steps::ends`].
-    pub fn predict(&self, bgnbd: &BgNbd, gamma_gamma: Option<&GammaGamma>, rfm: Rfm, spend: f64, if_alive: &[f64]) -> Predicted {
+    pub fn predict(
+        &self,
+        bgnbd: &BgNbd,
+        gamma_gamma: Option<&GammaGamma>,
+        rfm: Rfm,
+        spend: f64,
+        if_alive: &[f64],
+    ) -> Predicted {
         let alive = bgnbd.probability_alive(rfm);
-        let expected_average_spend = gamma_gamma.and_then(|g| g.conditional_expected_average_spend(rfm.x, spend));
+        let expected_average_spend =
+            gamma_gamma.and_then(|g| g.conditional_expected_average_spend(rfm.x, spend));
         let lifetime_value = expected_average_spend.map(|s| {
             let (mut value, mut before) = (0.0, 0.0);
             for (if_alive, discount) in if_alive.iter().zip(&self.discount) {
@@ -109,24 +128,41 @@ impl Steps {
 /// `(1 + yearly)^(1/12) − 1`. All steps come from one pass of the series
 /// ([`BgNbd::expected_purchases_if_alive`]). `None` without orders or without
 /// a BG/NBD model.
-pub fn predict(c: &Customer, as_of: i64, model: &Model, horizon_days: f64, yearly_discount_rate: f64) -> Option<Predicted> {
+pub fn predict(
+    orders: &[Order<'_>],
+    as_of: i64,
+    model: &Model,
+    horizon_days: f64,
+    yearly_discount_rate: f64,
+) -> Option<Predicted> {
     let bgnbd = &model.bgnbd.as_ref()?.params;
-    let (rfm, spend) = summary(c, as_of, model.unit.days())?;
+    let (rfm, spend) = summary(orders, as_of, model.unit.days())?;
     let steps = Steps::new(horizon_days, model.unit.days(), yearly_discount_rate);
-    let if_alive = bgnbd.expected_purchases_if_alive(&steps.ends, rfm.x, rfm.t).ok()?;
-    Some(steps.predict(bgnbd, model.gamma_gamma.as_ref().map(|g| &g.params), rfm, spend, &if_alive))
+    let if_alive = bgnbd
+        .expected_purchases_if_alive(&steps.ends, rfm.x, rfm.t)
+        .ok()?;
+    Some(steps.predict(
+        bgnbd,
+        model.gamma_gamma.as_ref().map(|g| &g.params),
+        rfm,
+        spend,
+        &if_alive,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::customer::Limits;
-    use crate::fit::{customer_lifetime_value, AbcCuts, BgNbd, Fitted, GammaGamma, RfmEdges, Unit};
-    use crate::json::Json;
-    use crate::time::parse_instant;
+    use crate::fit::customer_lifetime_value;
+    use crate::input::time::parse_instant;
+    use crate::model::{AbcCuts, Fitted, RfmEdges, Unit};
 
-    fn customer(text: &str, as_of: i64) -> Customer {
-        Customer::from_json(&Json::parse(text).unwrap(), as_of, &Limits::default()).unwrap()
+    /// Orders of (date, amount), sorted.
+    fn customer(orders: &[(&str, f64)], _as_of: i64) -> Vec<Order<'static>> {
+        orders
+            .iter()
+            .map(|&(at, amount)| Order::new(parse_instant(at).unwrap(), amount))
+            .collect()
     }
 
     #[test]
@@ -136,16 +172,32 @@ mod tests {
         // repeat spend (29.73 + 14.96) / 2 = 22.345 (the summary file's 22.35)
         let as_of = parse_instant("1997-09-30T23:59:59.999Z").unwrap();
         let c = customer(
-            r#"{"id": 4, "orders": [{"at": "1997-01-01", "amount": 29.33}, {"at": "1997-01-18", "amount": 29.73},
-                {"at": "1997-08-02", "amount": 14.96}]}"#,
+            &[
+                ("1997-01-01", 29.33),
+                ("1997-01-18", 29.73),
+                ("1997-08-02", 14.96),
+            ],
             as_of,
         );
         let (rfm, spend) = summary(&c, as_of, 7.0).unwrap();
         assert_eq!(rfm.x, 2.0);
         assert!((rfm.t_x - 213.0 / 7.0).abs() < 1e-12 && (rfm.t - 272.0 / 7.0).abs() < 1e-12);
         assert!((spend - 22.345).abs() < 1e-12);
-        let same_day = customer(r#"{"id": 1, "orders": [{"at": "1997-01-01T09:00Z", "amount": 1}, {"at": "1997-01-01T18:00Z", "amount": 2}]}"#, as_of);
-        assert_eq!(summary(&same_day, as_of, 7.0).unwrap(), (Rfm { x: 0.0, t_x: 0.0, t: 272.0 / 7.0 }, 0.0));
+        let same_day = customer(
+            &[("1997-01-01T09:00Z", 1.0), ("1997-01-01T18:00Z", 2.0)],
+            as_of,
+        );
+        assert_eq!(
+            summary(&same_day, as_of, 7.0).unwrap(),
+            (
+                Rfm {
+                    x: 0.0,
+                    t_x: 0.0,
+                    t: 272.0 / 7.0
+                },
+                0.0
+            )
+        );
     }
 
     fn model(unit: Unit, alpha: f64) -> Model {
@@ -154,33 +206,81 @@ mod tests {
             unit,
             as_of: "1997-09-30".into(),
             customers: 1,
-            abc: AbcCuts { a: 100.0, b: 50.0, customer_share: [0.05, 0.15, 0.8], value_share: [0.5, 0.3, 0.2] },
-            rfm: RfmEdges { recency: [1.0, 2.0, 3.0, 4.0], frequency: [1.0, 2.0, 3.0, 4.0], monetary: [1.0, 2.0, 3.0, 4.0] },
-            bgnbd: Some(Fitted { params: BgNbd { r: 0.243, alpha, a: 0.793, b: 2.426 }, log_likelihood: None, converged: true }),
-            gamma_gamma: Some(Fitted { params: GG, log_likelihood: None, converged: true }),
+            abc: AbcCuts {
+                a: 100.0,
+                b: 50.0,
+                customer_share: [0.05, 0.15, 0.8],
+                value_share: [0.5, 0.3, 0.2],
+            },
+            rfm: RfmEdges {
+                recency: [1.0, 2.0, 3.0, 4.0],
+                frequency: [1.0, 2.0, 3.0, 4.0],
+                monetary: [1.0, 2.0, 3.0, 4.0],
+            },
+            bgnbd: Some(Fitted {
+                params: BgNbd {
+                    r: 0.243,
+                    alpha,
+                    a: 0.793,
+                    b: 2.426,
+                },
+                log_likelihood: None,
+                converged: true,
+            }),
+            gamma_gamma: Some(Fitted {
+                params: GG,
+                log_likelihood: None,
+                converged: true,
+            }),
             satisfaction: None,
         }
     }
 
-    const GG: GammaGamma = GammaGamma { p: 6.25, q: 3.74, v: 15.44 };
+    const GG: GammaGamma = GammaGamma {
+        p: 6.25,
+        q: 3.74,
+        v: 15.44,
+    };
 
     #[test]
     fn whole_months_match_lifetimes_clv() {
         let as_of = parse_instant("1997-09-30").unwrap();
         let c = customer(
-            r#"{"id": 4, "orders": [{"at": "1997-01-01", "amount": 29.33}, {"at": "1997-01-18", "amount": 29.73},
-                {"at": "1997-08-02", "amount": 14.96}]}"#,
+            &[
+                ("1997-01-01", 29.33),
+                ("1997-01-18", 29.73),
+                ("1997-08-02", 14.96),
+            ],
             as_of,
         );
         // 12 months of 30 days at 1% a month, as lifetimes computes it on a model in days
         // (the same model: α scales with the time unit, r, a and b do not)
-        let weeks = predict(&c, as_of, &model(Unit::Weeks, 4.414), 360.0, 1.01f64.powi(12) - 1.0).unwrap();
+        let weeks = predict(
+            &c,
+            as_of,
+            &model(Unit::Weeks, 4.414),
+            360.0,
+            1.01f64.powi(12) - 1.0,
+        )
+        .unwrap();
         let (rfm_days, spend) = summary(&c, as_of, 1.0).unwrap();
-        let in_days = BgNbd { r: 0.243, alpha: 4.414 * 7.0, a: 0.793, b: 2.426 };
-        let reference = customer_lifetime_value(&in_days, &GG, Unit::Days, rfm_days, spend, 12, 0.01).unwrap();
+        let in_days = BgNbd {
+            r: 0.243,
+            alpha: 4.414 * 7.0,
+            a: 0.793,
+            b: 2.426,
+        };
+        let reference =
+            customer_lifetime_value(&in_days, &GG, Unit::Days, rfm_days, spend, 12, 0.01).unwrap();
         let ltv = weeks.lifetime_value.unwrap();
-        assert!((ltv - reference).abs() < 1e-9 * reference, "{ltv} vs {reference}");
-        assert_eq!(weeks.expected_average_spend, GG.conditional_expected_average_spend(2.0, spend));
+        assert!(
+            (ltv - reference).abs() < 1e-9 * reference,
+            "{ltv} vs {reference}"
+        );
+        assert_eq!(
+            weeks.expected_average_spend,
+            GG.conditional_expected_average_spend(2.0, spend)
+        );
         assert!(weeks.probability_alive > 0.0 && weeks.probability_alive < 1.0);
         let days = predict(&c, as_of, &model(Unit::Days, 4.414 * 7.0), 360.0, 0.1).unwrap();
         assert!((days.expected_purchases - weeks.expected_purchases).abs() < 1e-9);

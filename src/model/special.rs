@@ -35,7 +35,10 @@ pub fn ln_gamma(x: f64) -> f64 {
         return PI.ln() - (PI * x).sin().ln() - ln_gamma(1.0 - x);
     }
     let x = x - 1.0;
-    let series = LANCZOS[1..].iter().enumerate().fold(LANCZOS[0], |s, (i, c)| s + c / (x + i as f64 + 1.0));
+    let series = LANCZOS[1..]
+        .iter()
+        .enumerate()
+        .fold(LANCZOS[0], |s, (i, c)| s + c / (x + i as f64 + 1.0));
     let t = x + LANCZOS_G + 0.5;
     0.5 * (2.0 * PI).ln() + (x + 0.5) * t.ln() - t + series.ln()
 }
@@ -54,7 +57,8 @@ pub fn digamma(x: f64) -> f64 {
         x += 1.0;
     }
     let f = 1.0 / (x * x);
-    let tail = f * (1.0 / 12.0 - f * (1.0 / 120.0 - f * (1.0 / 252.0 - f * (1.0 / 240.0 - f / 132.0))));
+    let tail =
+        f * (1.0 / 12.0 - f * (1.0 / 120.0 - f * (1.0 / 252.0 - f * (1.0 / 240.0 - f / 132.0))));
     acc + x.ln() - 0.5 / x - tail
 }
 
@@ -159,7 +163,11 @@ pub fn ln_power_series(coefficient: impl Fn(f64) -> f64, zs: &[f64]) -> Vec<Opti
             break;
         }
         let c = coefficient(n as f64);
-        for ((partial, open), (&z, out)) in partials.iter_mut().zip(&mut open).zip(zs.iter().zip(&mut out)) {
+        for ((partial, open), (&z, out)) in partials
+            .iter_mut()
+            .zip(&mut open)
+            .zip(zs.iter().zip(&mut out))
+        {
             if !*open {
                 continue;
             }
@@ -194,7 +202,11 @@ enum Step {
 
 impl Partial {
     fn new() -> Partial {
-        Partial { sum: 1.0, term: 1.0, shift: 0.0 }
+        Partial {
+            sum: 1.0,
+            term: 1.0,
+            shift: 0.0,
+        }
     }
 
     /// Adds the next term, the last one times `rho`.
@@ -223,7 +235,10 @@ impl Partial {
 }
 
 fn to_log(sum: f64, shift: f64) -> LogValue {
-    LogValue { ln_abs: sum.abs().ln() + shift, sign: sum.signum() * f64::from(u8::from(sum != 0.0)) }
+    LogValue {
+        ln_abs: sum.abs().ln() + shift,
+        sign: sum.signum() * f64::from(u8::from(sum != 0.0)),
+    }
 }
 
 /// The Gaussian hypergeometric function 2F1(a, b; c; z) for 0 ≤ z < 1 by its
@@ -275,14 +290,25 @@ mod tests {
 
     #[test]
     fn log_sum_exp_and_softplus_do_not_overflow() {
-        assert!(close(log_sum_exp(1000.0, 1000.0), 1000.0 + 2f64.ln(), 1e-15));
-        assert_eq!(log_sum_exp(f64::NEG_INFINITY, f64::NEG_INFINITY), f64::NEG_INFINITY);
+        assert!(close(
+            log_sum_exp(1000.0, 1000.0),
+            1000.0 + 2f64.ln(),
+            1e-15
+        ));
+        assert_eq!(
+            log_sum_exp(f64::NEG_INFINITY, f64::NEG_INFINITY),
+            f64::NEG_INFINITY
+        );
         assert!(close(ln_1p_exp(800.0), 800.0, 1e-15));
         assert!(close(ln_1p_exp(-800.0), 0.0, 1e-15));
         assert!(close(ln_1p_exp(0.0), 2f64.ln(), 1e-15));
         assert!(close(logistic(-800.0), 0.0, 1e-15) && close(logistic(800.0), 1.0, 1e-15));
         for x in [-800.0, -3.5, -1e-300, 0.0, 1e-300, 2.0, 40.0, 800.0] {
-            assert_eq!(ln_1p_exp_and_logistic(x), (ln_1p_exp(x), logistic(x)), "x = {x}");
+            assert_eq!(
+                ln_1p_exp_and_logistic(x),
+                (ln_1p_exp(x), logistic(x)),
+                "x = {x}"
+            );
         }
     }
 
@@ -301,7 +327,11 @@ mod tests {
         // Terminating series: 2F1(−2, b; c; z) = 1 − 2bz/c + b(b+1)z²/(c(c+1)).
         let (b, c, z) = (1.5, 2.5, 0.4);
         let exact = 1.0 - 2.0 * b * z / c + b * (b + 1.0) * z * z / (c * (c + 1.0));
-        assert!(close(ln_hyp2f1(-2.0, b, c, z).unwrap().value(), exact, 1e-14));
+        assert!(close(
+            ln_hyp2f1(-2.0, b, c, z).unwrap().value(),
+            exact,
+            1e-14
+        ));
         assert!(ln_hyp2f1(1.0, 1.0, 0.0, 0.5).is_none());
         assert!(ln_hyp2f1(1.0, 1.0, 2.0, 1.0).is_none());
     }

@@ -4,23 +4,38 @@
 //! checked against its overloads, and each checked node is emitted as a
 //! specialised [`Op`]. Errors are `RULE_TYPE` and point at the offending text.
 
-use super::compile::{Arith, Builder, Cmp, Func, NodeId, Op, Program};
 use super::lexer::{error_at, Span};
 use super::parser::{BinOp, Expr, ExprKind};
-use super::{Schema, Type};
-use crate::json::closest;
+use super::program::{Arith, Builder, Cmp, Func, NodeId, NumKind, Op, Program};
+use super::{Schema, Source, Type};
 use crate::error::{Error, ErrorCode, Result};
+use crate::input::json::closest;
 
 /// Global functions, for "did you mean" suggestions.
-const FUNCTIONS: &[&str] =
-    &["size", "has", "min", "max", "int", "double", "days", "duration", "days_since", "bought", "segment"];
+const FUNCTIONS: &[&str] = &[
+    "size",
+    "has",
+    "min",
+    "max",
+    "int",
+    "double",
+    "days",
+    "duration",
+    "days_since",
+    "bought",
+    "segment",
+];
 
 /// Methods, called as `target.name(...)`.
 const METHODS: &[&str] = &["startsWith", "endsWith", "contains", "size"];
 
 /// Checks `expr` (parsed from `src`) and compiles it.
 pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema) -> Result<Program> {
-    let mut c = Checker { src, schema, b: Builder::new(src) };
+    let mut c = Checker {
+        src,
+        schema,
+        b: Builder::new(src, schema.bought.map(|m| m as u32)),
+    };
     let (root, ty) = c.expr(expr)?;
     if ty != Type::Bool {
         let msg = format!(
@@ -46,6 +61,17 @@ fn path_of(e: &Expr) -> Option<String> {
         ExprKind::Ident(name) => Some(name.clone()),
         ExprKind::Member(target, name) => path_of(target).map(|p| format!("{p}.{name}")),
         _ => None,
+    }
+}
+
+/// How a number slot of type `ty` is read.
+fn num_kind(ty: &Type) -> NumKind {
+    match ty {
+        Type::Int => NumKind::Int,
+        Type::Bool => NumKind::Bool,
+        Type::Timestamp => NumKind::Timestamp,
+        Type::Duration => NumKind::Duration,
+        _ => NumKind::Double,
     }
 }
 
@@ -97,7 +123,12 @@ impl Checker<'_> {
             }
             ExprKind::Ident(_) | ExprKind::Member(..) => self.field(e),
             ExprKind::Index(target, index) => self.index(e, target, index),
-            ExprKind::Call { target, name, name_span, args } => match target {
+            ExprKind::Call {
+                target,
+                name,
+                name_span,
+                args,
+            } => match target {
                 Some(t) => self.method(e, t, name, *name_span, args),
                 None => self.call(e, name, *name_span, args),
             },
@@ -105,26 +136,39 @@ impl Checker<'_> {
             ExprKind::Not(x) => {
                 let (id, ty) = self.expr(x)?;
                 if ty != Type::Bool {
-                    return Err(self.err(x.span, &format!("`!` expects a bool, but `{}` is {ty}", self.snippet(x))));
+                    return Err(self.err(
+                        x.span,
+                        &format!("`!` expects a bool, but `{}` is {ty}", self.snippet(x)),
+                    ));
                 }
                 self.push(Op::Not(id), e.span, Type::Bool)
             }
             ExprKind::Neg(x) => {
                 let (id, ty) = self.expr(x)?;
                 if !matches!(ty, Type::Int | Type::Double | Type::Duration) {
-                    let msg = format!("`-` expects a number or a duration, but `{}` is {ty}", self.snippet(x));
+                    let msg = format!(
+                        "`-` expects a number or a duration, but `{}` is {ty}",
+                        self.snippet(x)
+                    );
                     return Err(self.err(x.span, &msg));
                 }
                 self.push(Op::Neg(id), e.span, ty)
             }
-            ExprKind::Binary { op, op_span, left, right } => self.binary(e, *op, *op_span, left, right),
+            ExprKind::Binary {
+                op,
+                op_span,
+                left,
+                right,
+            } => self.binary(e, *op, *op_span, left, right),
             ExprKind::Logic { op, operands } => self.logic(e, *op, operands),
             ExprKind::Cond(cond, then, otherwise) => {
                 let c = self.expect(cond, &Type::Bool, "the condition of `? :`")?;
                 let (a, at) = self.expr(then)?;
                 let (b, bt) = self.expr(otherwise)?;
                 if at != bt {
-                    let msg = format!("the branches of `? :` must have the same type, found {at} and {bt}");
+                    let msg = format!(
+                        "the branches of `? :` must have the same type, found {at} and {bt}"
+                    );
                     return Err(self.err(e.span, &msg));
                 }
                 self.push(Op::Cond(c, a, b), e.span, at)
@@ -136,7 +180,10 @@ impl Checker<'_> {
     fn expect(&mut self, e: &Expr, want: &Type, what: &str) -> Result<NodeId> {
         let (id, ty) = self.expr(e)?;
         if &ty != want {
-            return Err(self.err(e.span, &format!("{what} must be {want}, but `{}` is {ty}", self.snippet(e))));
+            return Err(self.err(
+                e.span,
+                &format!("{what} must be {want}, but `{}` is {ty}", self.snippet(e)),
+            ));
         }
         Ok(id)
     }
@@ -147,39 +194,65 @@ impl Checker<'_> {
                 return Err(self.err(e.span, "expected a field"));
             };
             let (_, ty) = self.expr(target)?;
-            return Err(self.err(e.span, &format!("cannot select `{name}` from a value of type {ty}")));
+            return Err(self.err(
+                e.span,
+                &format!("cannot select `{name}` from a value of type {ty}"),
+            ));
         };
         if let Some(f) = self.schema.field(&path) {
             if let Type::Map(_) = f.ty {
-                let msg = format!("`{path}` is a map; read one entry, as in `{path}.name` or `{path}['name']`");
+                let msg = format!(
+                    "`{path}` is a map; read one entry, as in `{path}.name` or `{path}['name']`"
+                );
                 return Err(self.err(e.span, &msg));
             }
             let name = self.b.string(&f.name);
-            return self.push(Op::Field { slot: f.slot as u32, name }, e.span, f.ty.clone());
+            let op = match f.source {
+                Source::Number(slot) => Op::Field {
+                    slot: slot as u32,
+                    kind: num_kind(&f.ty),
+                    name,
+                },
+                Source::Enum(slot, variants) => Op::Enum {
+                    slot: slot as u32,
+                    variants,
+                    name,
+                },
+                Source::Keys(map) => Op::Keys {
+                    map: map as u32,
+                    name,
+                },
+                Source::Map(_) => return Err(self.err(e.span, "a map is read entry by entry")),
+            };
+            return self.push(op, e.span, f.ty.clone());
         }
         if let Some(value) = self.schema.constant(&path) {
             let (value, name) = (self.b.string(value), self.b.string(&path));
             return self.push(Op::Constant { value, name }, e.span, Type::String);
         }
-        if let Some((map, key)) = path.rsplit_once('.').and_then(|(m, k)| Some((self.map_field(m)?, k))) {
+        if let Some((map, key)) = path
+            .rsplit_once('.')
+            .and_then(|(m, k)| Some((self.map_field(m)?, k)))
+        {
             return self.entry(e, map, key);
         }
         Err(self.unknown_field(e.span, &path))
     }
 
-    /// The slot and value type of the map field named `path`.
+    /// The map index and value type of the map field named `path`.
     fn map_field(&self, path: &str) -> Option<(u32, Type)> {
         let f = self.schema.field(path)?;
-        match &f.ty {
-            Type::Map(value) => Some((f.slot as u32, (**value).clone())),
+        match (&f.ty, f.source) {
+            (Type::Map(value), Source::Map(map)) => Some((map as u32, (**value).clone())),
             _ => None,
         }
     }
 
     /// Reads entry `key` of a map field.
-    fn entry(&mut self, e: &Expr, (slot, ty): (u32, Type), key: &str) -> Result<Typed> {
+    fn entry(&mut self, e: &Expr, (map, ty): (u32, Type), key: &str) -> Result<Typed> {
         let key = self.b.string(key);
-        self.push(Op::Entry { slot, key }, e.span, ty)
+        let kind = num_kind(&ty);
+        self.push(Op::Entry { map, key, kind }, e.span, ty)
     }
 
     fn unknown_field(&self, span: Span, path: &str) -> Error {
@@ -190,35 +263,52 @@ impl Checker<'_> {
             let msg = format!("`{path}` is a group of fields, not a value; use one of its fields, such as `{name}`");
             return self.err(span, &msg);
         }
-        if let Some(f) = fields.iter().find(|f| path.starts_with(&format!("{}.", f.name))) {
+        if let Some(f) = fields
+            .iter()
+            .find(|f| path.starts_with(&format!("{}.", f.name)))
+        {
             let rest = &path[f.name.len() + 1..];
             let msg = match (&f.ty, rest.split_once('.')) {
-                (Type::Map(ty), Some((key, more))) => format!("`{}.{key}` is {ty} and has no field `{more}`", f.name),
+                (Type::Map(ty), Some((key, more))) => {
+                    format!("`{}.{key}` is {ty} and has no field `{more}`", f.name)
+                }
                 (ty, _) => format!("`{}` is {ty} and has no field `{rest}`", f.name),
             };
             return self.err(span, &msg);
         }
         match closest(path, names.iter().copied()) {
-            Some(s) => self.err(span, &format!("unknown field `{path}`, did you mean `{s}`?")),
+            Some(s) => self.err(
+                span,
+                &format!("unknown field `{path}`, did you mean `{s}`?"),
+            ),
             None => self.err(span, &format!("unknown field `{path}`")),
         }
     }
 
     fn index(&mut self, e: &Expr, target: &Expr, index: &Expr) -> Result<Typed> {
-        if let Some((path, map)) = path_of(target).and_then(|p| Some((p.clone(), self.map_field(&p)?))) {
+        if let Some((path, map)) =
+            path_of(target).and_then(|p| Some((p.clone(), self.map_field(&p)?)))
+        {
             let key = match &index.kind {
                 ExprKind::Str(key) => Some(key.clone()),
                 _ => path_of(index).and_then(|p| self.schema.constant(&p).map(str::to_string)),
             };
             let Some(key) = key else {
-                let msg = format!("a map entry is read by a string literal, as in `{path}['name']`");
+                let msg =
+                    format!("a map entry is read by a string literal, as in `{path}['name']`");
                 return Err(self.err(index.span, &msg));
             };
             return self.entry(e, map, &key);
         }
         let (t, tt) = self.expr(target)?;
         let Type::List(elem) = tt else {
-            return Err(self.err(target.span, &format!("only lists can be indexed, but `{}` is {tt}", self.snippet(target))));
+            return Err(self.err(
+                target.span,
+                &format!(
+                    "only lists can be indexed, but `{}` is {tt}",
+                    self.snippet(target)
+                ),
+            ));
         };
         let i = self.expect(index, &Type::Int, "a list index")?;
         self.push(Op::Index(t, i), e.span, *elem)
@@ -234,7 +324,9 @@ impl Checker<'_> {
             }
             match &elem {
                 Some(first) if *first != ty => {
-                    let msg = format!("list elements must all have one type, but this is {ty} after {first}");
+                    let msg = format!(
+                        "list elements must all have one type, but this is {ty} after {first}"
+                    );
                     return Err(self.err(item.span, &msg));
                 }
                 _ => elem = Some(ty),
@@ -242,7 +334,11 @@ impl Checker<'_> {
             ids.push(id);
         }
         let (start, len) = self.b.args(&ids);
-        self.push(Op::List { start, len }, e.span, Type::List(Box::new(elem.unwrap_or(Type::Null))))
+        self.push(
+            Op::List { start, len },
+            e.span,
+            Type::List(Box::new(elem.unwrap_or(Type::Null))),
+        )
     }
 
     /// `&&` (`op` = [`BinOp::And`]) or `||` over two or more operands.
@@ -251,18 +347,33 @@ impl Checker<'_> {
         for x in operands {
             let (id, ty) = self.expr(x)?;
             if ty != Type::Bool {
-                let msg = format!("`{}` expects bool operands, but `{}` is {ty}", op.symbol(), self.snippet(x));
+                let msg = format!(
+                    "`{}` expects bool operands, but `{}` is {ty}",
+                    op.symbol(),
+                    self.snippet(x)
+                );
                 return Err(self.err(x.span, &msg));
             }
             ids.push(id);
         }
         let (start, len) = self.b.args(&ids);
-        let node = if op == BinOp::And { Op::And { start, len } } else { Op::Or { start, len } };
+        let node = if op == BinOp::And {
+            Op::And { start, len }
+        } else {
+            Op::Or { start, len }
+        };
         self.push(node, e.span, Type::Bool)
     }
 
     /// Comparisons, `in` and arithmetic (the parser makes `&&` and `||` [`ExprKind::Logic`]).
-    fn binary(&mut self, e: &Expr, op: BinOp, op_span: Span, left: &Expr, right: &Expr) -> Result<Typed> {
+    fn binary(
+        &mut self,
+        e: &Expr,
+        op: BinOp,
+        op_span: Span,
+        left: &Expr,
+        right: &Expr,
+    ) -> Result<Typed> {
         let (l, lt) = self.expr(left)?;
         let (r, rt) = self.expr(right)?;
         match op {
@@ -280,8 +391,15 @@ impl Checker<'_> {
             }
             BinOp::In => {
                 let Type::List(elem) = &rt else {
-                    let hint = if rt == Type::String { "; to search in a string, use `s.contains(t)`" } else { "" };
-                    let msg = format!("`in` expects a list on the right, but `{}` is {rt}{hint}", self.snippet(right));
+                    let hint = if rt == Type::String {
+                        "; to search in a string, use `s.contains(t)`"
+                    } else {
+                        ""
+                    };
+                    let msg = format!(
+                        "`in` expects a list on the right, but `{}` is {rt}{hint}",
+                        self.snippet(right)
+                    );
                     return Err(self.err(right.span, &msg));
                 };
                 if !equatable(&lt, elem) && **elem != Type::Null {
@@ -304,7 +422,13 @@ impl Checker<'_> {
         }
     }
 
-    fn comparable(&self, op: BinOp, op_span: Span, (left, lt): (&Expr, &Type), (right, rt): (&Expr, &Type)) -> Result<()> {
+    fn comparable(
+        &self,
+        op: BinOp,
+        op_span: Span,
+        (left, lt): (&Expr, &Type),
+        (right, rt): (&Expr, &Type),
+    ) -> Result<()> {
         let ordered = !matches!(op, BinOp::Eq | BinOp::Ne);
         if equatable(lt, rt) && !(ordered && *lt == Type::Null) {
             return Ok(());
@@ -319,7 +443,10 @@ impl Checker<'_> {
             }
         }
         if matches!(lt, Type::List(_)) && matches!(rt, Type::List(_)) {
-            return Err(self.err(op_span, "lists cannot be compared; use `in` to test membership"));
+            return Err(self.err(
+                op_span,
+                "lists cannot be compared; use `in` to test membership",
+            ));
         }
         let sym = op.symbol();
         let hint = match (lt, rt) {
@@ -336,16 +463,28 @@ impl Checker<'_> {
             _ => String::new(),
         };
         let verb = if ordered { "order" } else { "compare" };
-        let msg = format!("cannot {verb} `{}` ({lt}) with `{}` ({rt}){hint}", self.snippet(left), self.snippet(right));
+        let msg = format!(
+            "cannot {verb} `{}` ({lt}) with `{}` ({rt}){hint}",
+            self.snippet(left),
+            self.snippet(right)
+        );
         Err(self.err(op_span, &msg))
     }
 
-    fn arith_type(&self, op: BinOp, op_span: Span, (left, lt): (&Expr, &Type), (right, rt): (&Expr, &Type)) -> Result<Type> {
+    fn arith_type(
+        &self,
+        op: BinOp,
+        op_span: Span,
+        (left, lt): (&Expr, &Type),
+        (right, rt): (&Expr, &Type),
+    ) -> Result<Type> {
         let sym = op.symbol();
         match (lt, rt) {
             (Type::Int, Type::Int) => Ok(Type::Int),
             (Type::Double, Type::Double) if op != BinOp::Rem => Ok(Type::Double),
-            (Type::Duration, Type::Duration) if matches!(op, BinOp::Add | BinOp::Sub) => Ok(Type::Duration),
+            (Type::Duration, Type::Duration) if matches!(op, BinOp::Add | BinOp::Sub) => {
+                Ok(Type::Duration)
+            }
             (Type::Double, Type::Double) => Err(self.err(op_span, "`%` is defined for ints only")),
             (Type::Int, Type::Double) | (Type::Double, Type::Int) => {
                 let int_side = if *lt == Type::Int { left } else { right };
@@ -364,7 +503,11 @@ impl Checker<'_> {
 
     fn arity(&self, e: &Expr, name: &str, args: &[Expr], want: usize) -> Result<()> {
         if args.len() != want {
-            let msg = format!("`{name}` takes {}, found {}", plural(want, "argument"), args.len());
+            let msg = format!(
+                "`{name}` takes {}, found {}",
+                plural(want, "argument"),
+                args.len()
+            );
             return Err(self.err(e.span, &msg));
         }
         Ok(())
@@ -381,7 +524,11 @@ impl Checker<'_> {
         let (id, ty) = self.expr(arg)?;
         if !allowed.contains(&ty) {
             let names: Vec<String> = allowed.iter().map(Type::to_string).collect();
-            let msg = format!("`{name}` expects {}, but `{}` is {ty}", names.join(" or "), self.snippet(arg));
+            let msg = format!(
+                "`{name}` expects {}, but `{}` is {ty}",
+                names.join(" or "),
+                self.snippet(arg)
+            );
             return Err(self.err(arg.span, &msg));
         }
         Ok((id, ty))
@@ -391,7 +538,10 @@ impl Checker<'_> {
     fn literal<'e>(&self, name: &str, arg: &'e Expr, example: &str) -> Result<&'e str> {
         match &arg.kind {
             ExprKind::Str(s) => Ok(s),
-            _ => Err(self.err(arg.span, &format!("`{name}` expects a string literal, as in `{example}`"))),
+            _ => Err(self.err(
+                arg.span,
+                &format!("`{name}` expects a string literal, as in `{example}`"),
+            )),
         }
     }
 
@@ -408,21 +558,31 @@ impl Checker<'_> {
                 let arg = &args[0];
                 let (id, _) = self.expr(arg)?;
                 let op = match self.b.op(id) {
-                    Op::Field { slot, .. } => Op::Has { slot },
-                    Op::Entry { slot, key } => Op::HasEntry { slot, key },
-                    _ => return Err(self.err(arg.span, "`has` expects a field, as in `has(satisfaction.gap)`")),
+                    Op::Field { slot, .. } | Op::Enum { slot, .. } => Op::Has { slot },
+                    Op::Keys { .. } => Op::Bool(true),
+                    Op::Entry { map, key, .. } => Op::HasEntry { map, key },
+                    _ => {
+                        return Err(self.err(
+                            arg.span,
+                            "`has` expects a field, as in `has(satisfaction.gap)`",
+                        ))
+                    }
                 };
                 self.b.replace(id, op, e.span);
                 Ok((id, Type::Bool))
             }
             "min" | "max" => {
                 if args.is_empty() {
-                    return Err(self.err(e.span, &format!("`{name}` takes at least 1 argument, found 0")));
+                    return Err(self.err(
+                        e.span,
+                        &format!("`{name}` takes at least 1 argument, found 0"),
+                    ));
                 }
                 let mut ids = Vec::with_capacity(args.len());
                 let mut first: Option<Type> = None;
                 for arg in args {
-                    let (id, ty) = self.arg(name, arg, &[Type::Int, Type::Double, Type::Duration])?;
+                    let (id, ty) =
+                        self.arg(name, arg, &[Type::Int, Type::Double, Type::Duration])?;
                     match &first {
                         Some(f) if *f != ty => {
                             let msg = format!(
@@ -442,7 +602,11 @@ impl Checker<'_> {
             "int" | "double" => {
                 self.arity(e, name, args, 1)?;
                 let (id, _) = self.arg(name, &args[0], &numbers)?;
-                let (func, ty) = if name == "int" { (Func::Int, Type::Int) } else { (Func::Double, Type::Double) };
+                let (func, ty) = if name == "int" {
+                    (Func::Int, Type::Int)
+                } else {
+                    (Func::Double, Type::Double)
+                };
                 self.func(e, func, &[id], ty)
             }
             "days" => {
@@ -486,7 +650,8 @@ impl Checker<'_> {
                 self.push(Op::Segment(index as u32), e.span, Type::Bool)
             }
             _ if METHODS.contains(&name) => {
-                let msg = format!("`{name}` is a method: call it on a string, as in `s.{name}(...)`");
+                let msg =
+                    format!("`{name}` is a method: call it on a string, as in `s.{name}(...)`");
                 Err(self.err(name_span, &msg))
             }
             _ => {
@@ -503,13 +668,23 @@ impl Checker<'_> {
     fn sized(&mut self, arg: &Expr) -> Result<NodeId> {
         let (id, ty) = self.expr(arg)?;
         if !matches!(ty, Type::String | Type::List(_)) {
-            let msg = format!("`size` expects string or list, but `{}` is {ty}", self.snippet(arg));
+            let msg = format!(
+                "`size` expects string or list, but `{}` is {ty}",
+                self.snippet(arg)
+            );
             return Err(self.err(arg.span, &msg));
         }
         Ok(id)
     }
 
-    fn method(&mut self, e: &Expr, target: &Expr, name: &str, name_span: Span, args: &[Expr]) -> Result<Typed> {
+    fn method(
+        &mut self,
+        e: &Expr,
+        target: &Expr,
+        name: &str,
+        name_span: Span,
+        args: &[Expr],
+    ) -> Result<Typed> {
         let func = match name {
             "startsWith" => Func::StartsWith,
             "endsWith" => Func::EndsWith,
@@ -545,7 +720,9 @@ pub(crate) fn parse_duration(text: &str) -> Option<i64> {
     }
     let mut total: i64 = 0;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let amount: i64 = rest[..digits].parse().ok()?;
         let unit = rest[digits..].chars().next()?;
         let seconds = match unit {
@@ -634,7 +811,10 @@ mod tests {
             type_err("value.frequncy > 3"),
             "line 1, column 1: unknown field `value.frequncy`, did you mean `value.frequency`?\nvalue.frequncy > 3\n^^^^^^^^^^^^^^"
         );
-        assert_eq!(type_err("x && nothing_like_it"), "line 1, column 1: unknown field `x`\nx && nothing_like_it\n^");
+        assert_eq!(
+            type_err("x && nothing_like_it"),
+            "line 1, column 1: unknown field `x`\nx && nothing_like_it\n^"
+        );
         assert_eq!(
             type_err("value.rfm > 3"),
             "line 1, column 1: `value.rfm` is a group of fields, not a value; use one of its fields, such as `value.rfm.r`\n\

@@ -16,7 +16,10 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -30,19 +33,44 @@ pub(crate) fn error_at(code: ErrorCode, src: &str, span: Span, message: &str) ->
     let column = src[line_start..start].chars().count() + 1;
     let end = floor_boundary(src, span.end.clamp(start, line_end));
     let width = src[start..end].chars().count().max(1);
-    let line: Vec<char> = src[line_start..line_end].trim_end_matches('\r').chars().collect();
+    let line: Vec<char> = src[line_start..line_end]
+        .trim_end_matches('\r')
+        .chars()
+        .collect();
     // A long line is shown as a window around the caret, so that the message
     // for a megabyte-long rule stays short.
-    let from = if line.len() > SHOWN { (column - 1).saturating_sub(SHOWN / 2).min(line.len() - SHOWN) } else { 0 };
+    let from = if line.len() > SHOWN {
+        (column - 1)
+            .saturating_sub(SHOWN / 2)
+            .min(line.len() - SHOWN)
+    } else {
+        0
+    };
     let to = line.len().min(from + SHOWN);
-    let mut text: String = if from > 0 { "...".into() } else { String::new() };
-    text.extend(line[from..to].iter().map(|&c| if c == '\t' { ' ' } else { c }));
+    let mut text: String = if from > 0 {
+        "...".into()
+    } else {
+        String::new()
+    };
+    text.extend(
+        line[from..to]
+            .iter()
+            .map(|&c| if c == '\t' { ' ' } else { c }),
+    );
     if to < line.len() {
         text.push_str("...");
     }
     let pad = column - 1 - from + if from > 0 { 3 } else { 0 };
     let width = width.min(to.saturating_sub(column - 1)).max(1);
-    Error::new(code, "", format!("line {line_no}, column {column}: {message}\n{text}\n{}{}", " ".repeat(pad), "^".repeat(width)))
+    Error::new(
+        code,
+        "",
+        format!(
+            "line {line_no}, column {column}: {message}\n{text}\n{}{}",
+            " ".repeat(pad),
+            "^".repeat(width)
+        ),
+    )
 }
 
 /// Most characters of the source line shown under an error message.
@@ -60,7 +88,10 @@ fn floor_boundary(src: &str, mut i: usize) -> usize {
 pub(crate) fn line_column(src: &str, offset: usize) -> (usize, usize) {
     let offset = floor_boundary(src, offset);
     let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
-    (src[..offset].matches('\n').count() + 1, src[line_start..offset].chars().count() + 1)
+    (
+        src[..offset].matches('\n').count() + 1,
+        src[line_start..offset].chars().count() + 1,
+    )
 }
 
 /// What a token is.
@@ -111,13 +142,32 @@ pub(crate) struct Token {
 
 /// Words CEL reserves; using one as a name is an error.
 const RESERVED: &[&str] = &[
-    "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package",
-    "namespace", "return", "var", "void", "while",
+    "as",
+    "break",
+    "const",
+    "continue",
+    "else",
+    "for",
+    "function",
+    "if",
+    "import",
+    "let",
+    "loop",
+    "package",
+    "namespace",
+    "return",
+    "var",
+    "void",
+    "while",
 ];
 
 /// Splits a rule into tokens, ending with [`Tok::Eof`].
 pub(crate) fn lex(src: &str) -> Result<Vec<Token>> {
-    let mut lexer = Lexer { src, pos: 0, tokens: Vec::new() };
+    let mut lexer = Lexer {
+        src,
+        pos: 0,
+        tokens: Vec::new(),
+    };
     lexer.run()?;
     Ok(lexer.tokens)
 }
@@ -144,11 +194,19 @@ impl<'a> Lexer<'a> {
     }
 
     fn err(&self, start: usize, end: usize, message: &str) -> Error {
-        error_at(ErrorCode::RuleSyntax, self.src, Span::new(start, end), message)
+        error_at(
+            ErrorCode::RuleSyntax,
+            self.src,
+            Span::new(start, end),
+            message,
+        )
     }
 
     fn push(&mut self, tok: Tok, start: usize) {
-        self.tokens.push(Token { tok, span: Span::new(start, self.pos) });
+        self.tokens.push(Token {
+            tok,
+            span: Span::new(start, self.pos),
+        });
     }
 
     fn run(&mut self) -> Result<()> {
@@ -180,11 +238,17 @@ impl<'a> Lexer<'a> {
                 '>' => self.either('=', Tok::Ge, Tok::Gt),
                 '!' => self.either('=', Tok::Ne, Tok::Not),
                 '=' if self.eat('=') => Tok::EqEq,
-                '=' => return Err(self.err(start, self.pos, "unexpected `=`; use `==` to compare")),
+                '=' => {
+                    return Err(self.err(start, self.pos, "unexpected `=`; use `==` to compare"))
+                }
                 '&' if self.eat('&') => Tok::AndAnd,
-                '&' => return Err(self.err(start, self.pos, "unexpected `&`; use `&&` for \"and\"")),
+                '&' => {
+                    return Err(self.err(start, self.pos, "unexpected `&`; use `&&` for \"and\""))
+                }
                 '|' if self.eat('|') => Tok::OrOr,
-                '|' => return Err(self.err(start, self.pos, "unexpected `|`; use `||` for \"or\"")),
+                '|' => {
+                    return Err(self.err(start, self.pos, "unexpected `|`; use `||` for \"or\""))
+                }
                 '\'' | '"' => Tok::Str(self.string(start, c, false)?),
                 'r' | 'R' if matches!(self.peek(), Some('\'' | '"')) => {
                     let quote = self.bump().unwrap_or('\'');
@@ -235,7 +299,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn word(&mut self, start: usize) -> Result<Tok> {
-        while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+        while self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
             self.bump();
         }
         let word = &self.src[start..self.pos];
@@ -245,7 +312,11 @@ impl<'a> Lexer<'a> {
             "null" => Tok::Null,
             "in" => Tok::In,
             w if RESERVED.contains(&w) => {
-                return Err(self.err(start, self.pos, &format!("`{w}` is a reserved word and cannot be used as a name")))
+                return Err(self.err(
+                    start,
+                    self.pos,
+                    &format!("`{w}` is a reserved word and cannot be used as a name"),
+                ))
             }
             w => Tok::Ident(w.to_string()),
         })
@@ -271,7 +342,10 @@ impl<'a> Lexer<'a> {
         }
         let mut is_double = first == ".";
         self.digits(10);
-        if !is_double && self.peek() == Some('.') && self.peek2().is_some_and(|c| c.is_ascii_digit()) {
+        if !is_double
+            && self.peek() == Some('.')
+            && self.peek2().is_some_and(|c| c.is_ascii_digit())
+        {
             self.bump();
             self.digits(10);
             is_double = true;
@@ -282,7 +356,11 @@ impl<'a> Lexer<'a> {
                 self.bump();
             }
             if self.digits(10) == 0 {
-                return Err(self.err(start, self.pos, "expected digits in the exponent of a number"));
+                return Err(self.err(
+                    start,
+                    self.pos,
+                    "expected digits in the exponent of a number",
+                ));
             }
             is_double = true;
         }
@@ -290,7 +368,11 @@ impl<'a> Lexer<'a> {
         if is_double {
             return match text.parse::<f64>() {
                 Ok(v) if v.is_finite() => Ok(Tok::Double(v)),
-                _ => Err(self.err(start, self.pos, &format!("number `{text}` is out of range for double"))),
+                _ => Err(self.err(
+                    start,
+                    self.pos,
+                    &format!("number `{text}` is out of range for double"),
+                )),
             };
         }
         self.int_end(start, text.parse::<u64>().ok())
@@ -299,14 +381,21 @@ impl<'a> Lexer<'a> {
     fn int_end(&mut self, start: usize, value: Option<u64>) -> Result<Tok> {
         if matches!(self.peek(), Some('u' | 'U')) {
             self.bump();
-            return Err(self.err(start, self.pos, "unsigned integers are not supported; drop the `u` suffix"));
+            return Err(self.err(
+                start,
+                self.pos,
+                "unsigned integers are not supported; drop the `u` suffix",
+            ));
         }
         match value {
             Some(v) => Ok(Tok::Int(v)),
             None => Err(self.err(
                 start,
                 self.pos,
-                &format!("integer `{}` is out of range for int", &self.src[start..self.pos]),
+                &format!(
+                    "integer `{}` is out of range for int",
+                    &self.src[start..self.pos]
+                ),
             )),
         }
     }
@@ -319,7 +408,11 @@ impl<'a> Lexer<'a> {
             self.pos += 2;
         }
         let opened = self.pos;
-        let closing = if triple { format!("{quote}{quote}{quote}") } else { quote.to_string() };
+        let closing = if triple {
+            format!("{quote}{quote}{quote}")
+        } else {
+            quote.to_string()
+        };
         let mut out = String::new();
         loop {
             let at = self.pos;
@@ -327,7 +420,11 @@ impl<'a> Lexer<'a> {
                 Some(c @ ('\n' | '\r')) if triple => out.push(c),
                 None | Some('\n') | Some('\r') => {
                     let end = if triple { opened } else { start + 1 };
-                    return Err(self.err(start, end, &format!("unterminated string: missing closing `{closing}`")));
+                    return Err(self.err(
+                        start,
+                        end,
+                        &format!("unterminated string: missing closing `{closing}`"),
+                    ));
                 }
                 Some(c) if c == quote && self.src[self.pos..].starts_with(&closing[1..]) => {
                     self.pos += closing.len() - 1;
@@ -370,8 +467,16 @@ impl<'a> Lexer<'a> {
         for _ in 0..count {
             if !self.peek().is_some_and(|c| c.is_digit(radix)) {
                 let shown = &self.src[at..self.pos];
-                let what = if radix == 8 { "3 octal digits" } else { "hexadecimal digits" };
-                return Err(self.err(at, self.pos, &format!("invalid escape `{shown}`: expected {what}")));
+                let what = if radix == 8 {
+                    "3 octal digits"
+                } else {
+                    "hexadecimal digits"
+                };
+                return Err(self.err(
+                    at,
+                    self.pos,
+                    &format!("invalid escape `{shown}`: expected {what}"),
+                ));
             }
             self.bump();
         }
@@ -380,7 +485,11 @@ impl<'a> Lexer<'a> {
             Some(c) => Ok(c),
             None => {
                 let shown = &self.src[at..self.pos];
-                Err(self.err(at, self.pos, &format!("invalid escape `{shown}`: not a Unicode scalar value")))
+                Err(self.err(
+                    at,
+                    self.pos,
+                    &format!("invalid escape `{shown}`: not a Unicode scalar value"),
+                ))
             }
         }
     }
@@ -391,7 +500,9 @@ mod tests {
     use super::*;
 
     fn toks(src: &str) -> Vec<Tok> {
-        lex(src).map(|t| t.into_iter().map(|t| t.tok).collect()).unwrap_or_else(|e| panic!("{e}"))
+        lex(src)
+            .map(|t| t.into_iter().map(|t| t.tok).collect())
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn err(src: &str) -> String {
@@ -445,17 +556,26 @@ mod tests {
     // (self_eval_int_hex, self_eval_float_zerowithexp, `.99` in comparisons.textproto).
     #[test]
     fn numbers() {
-        assert_eq!(toks("0x1F 1.5 1e3 0e+0 .99 2.5E-1"), vec![
-            Tok::Int(31),
-            Tok::Double(1.5),
-            Tok::Double(1000.0),
-            Tok::Double(0.0),
-            Tok::Double(0.99),
-            Tok::Double(0.25),
-            Tok::Eof
-        ]);
-        assert_eq!(toks("9223372036854775808"), vec![Tok::Int(9223372036854775808), Tok::Eof]);
-        assert_eq!(toks("1.foo"), vec![Tok::Int(1), Tok::Dot, Tok::Ident("foo".into()), Tok::Eof]);
+        assert_eq!(
+            toks("0x1F 1.5 1e3 0e+0 .99 2.5E-1"),
+            vec![
+                Tok::Int(31),
+                Tok::Double(1.5),
+                Tok::Double(1000.0),
+                Tok::Double(0.0),
+                Tok::Double(0.99),
+                Tok::Double(0.25),
+                Tok::Eof
+            ]
+        );
+        assert_eq!(
+            toks("9223372036854775808"),
+            vec![Tok::Int(9223372036854775808), Tok::Eof]
+        );
+        assert_eq!(
+            toks("1.foo"),
+            vec![Tok::Int(1), Tok::Dot, Tok::Ident("foo".into()), Tok::Eof]
+        );
     }
 
     // Escapes from cel-spec doc/langdef.md "String and Bytes Values" and basic.textproto
@@ -485,8 +605,19 @@ mod tests {
         assert_eq!(string(r"'''a\tb'''"), "a\tb");
         assert_eq!(string(r"r'''a\tb'''"), "a\\tb");
         assert_eq!(string("''''''"), "");
-        assert_eq!(toks("'' == ''"), vec![Tok::Str(String::new()), Tok::EqEq, Tok::Str(String::new()), Tok::Eof]);
-        assert_eq!(err("x == '''abc\n"), "line 1, column 6: unterminated string: missing closing `'''`\nx == '''abc\n     ^^^");
+        assert_eq!(
+            toks("'' == ''"),
+            vec![
+                Tok::Str(String::new()),
+                Tok::EqEq,
+                Tok::Str(String::new()),
+                Tok::Eof
+            ]
+        );
+        assert_eq!(
+            err("x == '''abc\n"),
+            "line 1, column 6: unterminated string: missing closing `'''`\nx == '''abc\n     ^^^"
+        );
     }
 
     #[test]
@@ -494,29 +625,50 @@ mod tests {
         let src = format!("{} # {}", "a ".repeat(200), "b ".repeat(100));
         // `#` is character 402; the 100 characters shown start 50 before it, at the 352nd, after "...".
         let shown = format!("...{}...", &src[351..451]);
-        assert_eq!(err(&src), format!("line 1, column 402: unexpected character `#`\n{shown}\n{}^", " ".repeat(53)));
+        assert_eq!(
+            err(&src),
+            format!(
+                "line 1, column 402: unexpected character `#`\n{shown}\n{}^",
+                " ".repeat(53)
+            )
+        );
     }
 
     #[test]
     fn comments_are_skipped() {
-        assert_eq!(toks("a // the a\n|| b"), vec![
-            Tok::Ident("a".into()),
-            Tok::OrOr,
-            Tok::Ident("b".into()),
-            Tok::Eof
-        ]);
+        assert_eq!(
+            toks("a // the a\n|| b"),
+            vec![
+                Tok::Ident("a".into()),
+                Tok::OrOr,
+                Tok::Ident("b".into()),
+                Tok::Eof
+            ]
+        );
     }
 
     #[test]
     fn lexical_errors_point_at_the_offending_text() {
-        assert_eq!(err("a = 1"), "line 1, column 3: unexpected `=`; use `==` to compare\na = 1\n  ^");
-        assert_eq!(err("a & b"), "line 1, column 3: unexpected `&`; use `&&` for \"and\"\na & b\n  ^");
-        assert_eq!(err("a # b"), "line 1, column 3: unexpected character `#`\na # b\n  ^");
+        assert_eq!(
+            err("a = 1"),
+            "line 1, column 3: unexpected `=`; use `==` to compare\na = 1\n  ^"
+        );
+        assert_eq!(
+            err("a & b"),
+            "line 1, column 3: unexpected `&`; use `&&` for \"and\"\na & b\n  ^"
+        );
+        assert_eq!(
+            err("a # b"),
+            "line 1, column 3: unexpected character `#`\na # b\n  ^"
+        );
         assert_eq!(
             err("x == 'abc"),
             "line 1, column 6: unterminated string: missing closing `'`\nx == 'abc\n     ^"
         );
-        assert_eq!(err(r"'a\qb'"), "line 1, column 3: invalid escape `\\q` in string\n'a\\qb'\n  ^^");
+        assert_eq!(
+            err(r"'a\qb'"),
+            "line 1, column 3: invalid escape `\\q` in string\n'a\\qb'\n  ^^"
+        );
         assert_eq!(
             err(r"'\xZ1'"),
             "line 1, column 2: invalid escape `\\x`: expected hexadecimal digits\n'\\xZ1'\n ^^"
@@ -526,14 +678,26 @@ mod tests {
             "line 1, column 5: integer `99999999999999999999` is out of range for int\n\
              x > 99999999999999999999\n    ^^^^^^^^^^^^^^^^^^^^"
         );
-        assert_eq!(err("1u"), "line 1, column 1: unsigned integers are not supported; drop the `u` suffix\n1u\n^^");
-        assert_eq!(err("1e"), "line 1, column 1: expected digits in the exponent of a number\n1e\n^^");
-        assert_eq!(err("if"), "line 1, column 1: `if` is a reserved word and cannot be used as a name\nif\n^^");
+        assert_eq!(
+            err("1u"),
+            "line 1, column 1: unsigned integers are not supported; drop the `u` suffix\n1u\n^^"
+        );
+        assert_eq!(
+            err("1e"),
+            "line 1, column 1: expected digits in the exponent of a number\n1e\n^^"
+        );
+        assert_eq!(
+            err("if"),
+            "line 1, column 1: `if` is a reserved word and cannot be used as a name\nif\n^^"
+        );
     }
 
     #[test]
     fn positions_count_lines_and_characters() {
-        assert_eq!(err("a &&\n 'é' # b"), "line 2, column 6: unexpected character `#`\n 'é' # b\n     ^");
+        assert_eq!(
+            err("a &&\n 'é' # b"),
+            "line 2, column 6: unexpected character `#`\n 'é' # b\n     ^"
+        );
         assert_eq!(err("é"), "line 1, column 1: unexpected character `é`\né\n^");
         assert_eq!(line_column("ab\ncd", 4), (2, 2));
     }

@@ -16,7 +16,7 @@
 //! # Names and functions
 //!
 //! Names are dotted paths declared in a [`Schema`] (`value.rfm.r`): fields,
-//! read from the customer's slots, and string constants (`store.books`).
+//! read from the customer's [`Context`], and string constants (`store.books`).
 //! A field of map type is read entry by entry, `m.name` or `m['name']` (a
 //! string literal or constant), missing when the entry is absent; `has(m.name)`
 //! tests it. Functions:
@@ -66,21 +66,27 @@
 //! operations; parsing is recursion-bounded, so any input is refused quickly
 //! with a `TOO_LARGE` error rather than overflowing the stack, and every
 //! error points at the first token past the limit. A chain of `&&` (or of
-//! `||`) is one node with many operands, so its length is not nesting:
-//! evaluating and explaining walk the tree, whose height the depth limit bounds.
+//! `||`) is one node with many operands, so its length is not nesting.
+//!
+//! # Stages
+//!
+//! [`lexer`] → [`parser`] (syntax tree) → [`check`] (types; emits the typed
+//! IR of [`program`] and its bytecode) → [`vm`] (runs the bytecode without
+//! recursion or allocation), [`explain`] (runs it again recording each
+//! node's value), [`vector`] (evaluates the IR over columns of many customers).
 
 mod check;
-mod compile;
-mod eval;
+pub mod explain;
 mod lexer;
 mod parser;
+pub mod program;
 pub mod vector;
+mod vm;
 
-pub use compile::Program;
-pub use eval::{Explanation, FieldValue};
+pub use explain::{Explanation, FieldValue};
+pub use program::{NumKind, Program};
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::map::NameMap;
 use std::fmt;
 
 /// The static type of a field or expression.
@@ -94,17 +100,17 @@ pub enum Type {
     Double,
     /// A string.
     String,
-    /// An instant, given to evaluation as [`Slot::Timestamp`]; read with `days_since`.
+    /// An instant, given to evaluation as epoch milliseconds; read with `days_since`.
     Timestamp,
-    /// A length of time, given as [`Slot::Duration`].
+    /// A length of time, given to evaluation in seconds.
     Duration,
     /// The type of the `null` literal.
     Null,
-    /// A list; fields of list type must be `List(String)` (see [`Slot::List`] and [`Slot::Keys`]).
+    /// A list; fields of list type are the names of a map (`List(String)`, [`Source::Keys`]).
     List(Box<Type>),
     /// A map from names to values of this type, read entry by entry as
     /// `m.name` or `m['name']`; an absent name is missing. Fields of map
-    /// type are `Map(Int)` ([`Slot::IntMap`]) or `Map(Double)` ([`Slot::DoubleMap`]).
+    /// type are `Map(Int)` or `Map(Double)` ([`Source::Map`]).
     Map(Box<Type>),
 }
 
@@ -124,6 +130,20 @@ impl fmt::Display for Type {
     }
 }
 
+/// Where a field's value is for the customer being evaluated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Source {
+    /// A number in [`Context::numbers`] (NaN: missing): an int, a double, a
+    /// bool (0 or 1), a timestamp (ms) or a duration (s), by the field's type.
+    Number(usize),
+    /// A string from a fixed list, by its index in [`Context::numbers`] (NaN: missing).
+    Enum(usize, &'static [&'static str]),
+    /// Map number `i` of [`Context::maps`].
+    Map(usize),
+    /// The names of map number `i`, as a list of strings.
+    Keys(usize),
+}
+
 /// A field rules can read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
@@ -131,10 +151,10 @@ pub struct Field {
     pub name: String,
     /// Its type.
     pub ty: Type,
-    /// Whether it may be absent ([`Slot::Missing`]) for some customers.
+    /// Whether it may be absent (missing) for some customers.
     pub optional: bool,
-    /// Index of its value in [`Context::slots`].
-    pub slot: usize,
+    /// Where its value is.
+    pub source: Source,
 }
 
 /// The names rules may use: fields, constants and segment ids.
@@ -144,6 +164,8 @@ pub struct Schema {
     /// String constants: `(name, value)`, the same for every customer.
     constants: Vec<(String, String)>,
     segments: Vec<String>,
+    /// The map `bought('category')` reads (orders per category).
+    bought: Option<usize>,
 }
 
 impl Schema {
@@ -152,9 +174,14 @@ impl Schema {
         Schema::default()
     }
 
-    /// Declares a field read from `slot`; declaring a name again replaces it.
-    pub fn add_field(&mut self, name: &str, ty: Type, optional: bool, slot: usize) -> &mut Self {
-        let field = Field { name: name.to_string(), ty, optional, slot };
+    /// Declares a field read from `source`; declaring a name again replaces it.
+    pub fn add_field(&mut self, name: &str, ty: Type, optional: bool, source: Source) -> &mut Self {
+        let field = Field {
+            name: name.to_string(),
+            ty,
+            optional,
+            source,
+        };
         match self.fields.iter_mut().find(|f| f.name == name) {
             Some(existing) => *existing = field,
             None => self.fields.push(field),
@@ -185,6 +212,12 @@ impl Schema {
         }
     }
 
+    /// Makes `bought('category')` read map `map` (missing entries count 0).
+    pub fn set_bought(&mut self, map: usize) -> &mut Self {
+        self.bought = Some(map);
+        self
+    }
+
     /// The declared fields.
     pub fn fields(&self) -> &[Field] {
         &self.fields
@@ -200,7 +233,10 @@ impl Schema {
     }
 
     fn constant(&self, name: &str) -> Option<&str> {
-        self.constants.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.constants
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every name rules may read: fields, then constants.
@@ -239,35 +275,26 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_len: 4096, max_depth: 64, max_nodes: 1000 }
+        Limits {
+            max_len: 4096,
+            max_depth: 64,
+            max_nodes: 1000,
+        }
     }
 }
 
-/// The value of one field for the customer being evaluated.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Slot<'a> {
-    /// Absent (an optional field without data, or a slot never filled).
-    Missing,
-    /// A bool.
-    Bool(bool),
-    /// An int.
-    Int(i64),
-    /// A double.
-    Double(f64),
-    /// A string.
-    Str(&'a str),
-    /// A list of strings.
-    List(&'a [String]),
-    /// A list of strings: the names of a map, in order.
-    Keys(&'a NameMap<u32>),
-    /// A map from names to ints.
-    IntMap(&'a NameMap<u32>),
-    /// A map from names to doubles.
-    DoubleMap(&'a NameMap<f64>),
-    /// Milliseconds since 1970-01-01T00:00:00Z.
-    Timestamp(i64),
-    /// A duration in seconds.
-    Duration(i64),
+/// A map a rule reads entry by entry: names in order, each with a number.
+pub trait MapView {
+    /// Number of entries.
+    fn len(&self) -> usize;
+    /// Whether there are no entries.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The `i`-th name, in order.
+    fn key(&self, i: usize) -> Option<&str>;
+    /// The number of `name`.
+    fn get(&self, name: &str) -> Option<f64>;
 }
 
 /// What a rule is evaluated against: one customer's field values and facts.
@@ -276,10 +303,11 @@ pub enum Slot<'a> {
 /// behind it and refill them for each customer.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
-    /// Field values, indexed by [`Field::slot`]; an index past the end reads as missing.
-    pub slots: &'a [Slot<'a>],
-    /// Number of orders in a category, for `bought('category')`.
-    pub bought: &'a dyn Fn(&str) -> u32,
+    /// Number and enum fields, indexed as [`Source::Number`] and [`Source::Enum`]
+    /// say; an index past the end reads as missing.
+    pub numbers: &'a [f64],
+    /// Map fields, indexed as [`Source::Map`] says.
+    pub maps: &'a [&'a dyn MapView],
     /// The scoring instant in milliseconds since the epoch, for `days_since`.
     pub as_of_ms: i64,
     /// Results of segments already evaluated, indexed like [`Schema::segments`];
@@ -287,24 +315,26 @@ pub struct Context<'a> {
     pub segments: &'a [Option<bool>],
 }
 
-fn no_orders(_: &str) -> u32 {
-    0
-}
-
 impl<'a> Context<'a> {
-    /// A context with these slots, no orders, the epoch as scoring instant and no segment results.
-    pub fn new(slots: &'a [Slot<'a>]) -> Self {
-        Context { slots, bought: &no_orders, as_of_ms: 0, segments: &[] }
+    /// A context with these numbers, no maps, the epoch as scoring instant and no segment results.
+    pub fn new(numbers: &'a [f64]) -> Self {
+        Context {
+            numbers,
+            maps: &[],
+            as_of_ms: 0,
+            segments: &[],
+        }
     }
 }
 
 impl fmt::Debug for Context<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context")
-            .field("slots", &self.slots)
+            .field("numbers", &self.numbers)
+            .field("maps", &self.maps.len())
             .field("as_of_ms", &self.as_of_ms)
             .field("segments", &self.segments)
-            .finish_non_exhaustive()
+            .finish()
     }
 }
 
@@ -316,8 +346,17 @@ impl fmt::Debug for Context<'_> {
 /// the column, the source line and a caret under the offending text.
 pub fn compile(source: &str, schema: &Schema, limits: &Limits) -> Result<Program> {
     if source.len() > limits.max_len {
-        let msg = format!("rule is {} bytes long; the limit is {} bytes", source.len(), limits.max_len);
-        return Err(lexer::error_at(ErrorCode::TooLarge, source, lexer::Span::new(limits.max_len, limits.max_len + 1), &msg));
+        let msg = format!(
+            "rule is {} bytes long; the limit is {} bytes",
+            source.len(),
+            limits.max_len
+        );
+        return Err(lexer::error_at(
+            ErrorCode::TooLarge,
+            source,
+            lexer::Span::new(limits.max_len, limits.max_len + 1),
+            &msg,
+        ));
     }
     let tokens = lexer::lex(source)?;
     let expr = parser::parse(source, &tokens, limits)?;
@@ -337,10 +376,19 @@ pub struct Cycle {
 /// An order in which to evaluate segments so that each comes after the
 /// segments its rule references; `programs[i]` is the rule of
 /// `schema.segments()[i]` (references past either list are ignored).
-pub fn evaluation_order(schema: &Schema, programs: &[Program]) -> std::result::Result<Vec<usize>, Cycle> {
+pub fn evaluation_order(
+    schema: &Schema,
+    programs: &[Program],
+) -> std::result::Result<Vec<usize>, Cycle> {
     let ids = schema.segments();
     let n = ids.len().min(programs.len());
-    let deps = |i: usize| programs[i].segment_dependencies().iter().copied().filter(move |&d| d < n);
+    let deps = |i: usize| {
+        programs[i]
+            .segment_dependencies()
+            .iter()
+            .copied()
+            .filter(move |&d| d < n)
+    };
     // 0 = not visited, 1 = on the current path, 2 = done.
     let mut state = vec![0u8; n];
     let mut order = Vec::with_capacity(n);
@@ -361,13 +409,29 @@ pub fn evaluation_order(schema: &Schema, programs: &[Program]) -> std::result::R
                         }
                         1 => {
                             let from = stack.iter().position(|&(n, _)| n == dep).unwrap_or(0);
-                            let cycle: Vec<String> =
-                                stack[from..].iter().chain([&(dep, 0)]).map(|&(n, _)| format!("`{}`", ids[n])).collect();
-                            let msg = format!("segments reference each other in a cycle: {}", cycle.join(" → "));
+                            let cycle: Vec<String> = stack[from..]
+                                .iter()
+                                .chain([&(dep, 0)])
+                                .map(|&(n, _)| format!("`{}`", ids[n]))
+                                .collect();
+                            let msg = format!(
+                                "segments reference each other in a cycle: {}",
+                                cycle.join(" → ")
+                            );
                             let program = &programs[node];
-                            let span = program.segment_call(dep).unwrap_or(lexer::Span::new(0, program.source.len()));
-                            let error = lexer::error_at(ErrorCode::InvalidSegment, &program.source, span, &msg);
-                            return Err(Cycle { segment: node, error });
+                            let span = program
+                                .segment_call(dep)
+                                .unwrap_or(lexer::Span::new(0, program.source.len()));
+                            let error = lexer::error_at(
+                                ErrorCode::InvalidSegment,
+                                &program.source,
+                                span,
+                                &msg,
+                            );
+                            return Err(Cycle {
+                                segment: node,
+                                error,
+                            });
                         }
                         _ => {}
                     }
@@ -393,25 +457,101 @@ pub(crate) mod tests {
     /// A schema like the crate's: value, satisfaction and loyalty fields.
     pub fn schema() -> Schema {
         let mut s = Schema::new();
-        s.add_field("value.frequency", Type::Int, false, 0)
-            .add_field("value.monetary", Type::Double, false, 1)
-            .add_field("value.recencyDays", Type::Int, true, 2)
-            .add_field("value.rfm.r", Type::Int, false, 3)
-            .add_field("value.abc", Type::String, false, 4)
-            .add_field("satisfaction.nps.score", Type::Int, true, 5)
-            .add_field("satisfaction.nps.category", Type::String, true, 6)
-            .add_field("loyalty.stage", Type::String, false, 7)
-            .add_field("categories", Type::List(Box::new(Type::String)), false, 8)
-            .add_field("lastOrder", Type::Timestamp, true, 9)
-            .add_field("isVip", Type::Bool, false, 10)
-            .add_field("tenure", Type::Duration, false, 11)
-            .add_field("satisfaction.dimensions", Type::Map(Box::new(Type::Double)), false, 12)
-            .add_field("value.categories", Type::Map(Box::new(Type::Int)), false, 13)
-            .add_constant("store.books", "Bücher");
+        s.add_field("value.frequency", Type::Int, false, Source::Number(0))
+            .add_field("value.monetary", Type::Double, false, Source::Number(1))
+            .add_field("value.recencyDays", Type::Int, true, Source::Number(2))
+            .add_field("value.rfm.r", Type::Int, false, Source::Number(3))
+            .add_field(
+                "value.abc",
+                Type::String,
+                false,
+                Source::Enum(4, &["A", "B", "C", "D"]),
+            )
+            .add_field("satisfaction.nps.score", Type::Int, true, Source::Number(5))
+            .add_field(
+                "satisfaction.nps.category",
+                Type::String,
+                true,
+                Source::Enum(6, &["promoter", "passive", "detractor"]),
+            )
+            .add_field(
+                "loyalty.stage",
+                Type::String,
+                false,
+                Source::Enum(7, &["new", "active"]),
+            )
+            .add_field(
+                "categories",
+                Type::List(Box::new(Type::String)),
+                false,
+                Source::Keys(1),
+            )
+            .add_field("lastOrder", Type::Timestamp, true, Source::Number(9))
+            .add_field("isVip", Type::Bool, false, Source::Number(10))
+            .add_field("tenure", Type::Duration, false, Source::Number(11))
+            .add_field(
+                "satisfaction.dimensions",
+                Type::Map(Box::new(Type::Double)),
+                false,
+                Source::Map(0),
+            )
+            .add_field(
+                "value.categories",
+                Type::Map(Box::new(Type::Int)),
+                false,
+                Source::Map(1),
+            )
+            .add_constant("store.books", "Bücher")
+            .set_bought(1);
         for id in ["vip", "churn", "dormant"] {
             s.add_segment(id);
         }
         s
+    }
+
+    /// A map of names in order.
+    pub struct Entries(pub Vec<(&'static str, f64)>);
+
+    impl MapView for Entries {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn key(&self, i: usize) -> Option<&str> {
+            self.0.get(i).map(|(k, _)| *k)
+        }
+        fn get(&self, name: &str) -> Option<f64> {
+            self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+        }
+    }
+
+    /// A customer for [`schema`]: NPS missing, last order 9.5 days before the
+    /// scoring instant, 3 books and a music order, two survey dimensions.
+    pub fn with_customer<T>(f: impl FnOnce(&Schema, &Context<'_>) -> T) -> T {
+        let numbers = [
+            5.0,
+            120.5,
+            123.0,
+            4.0,
+            0.0,
+            f64::NAN,
+            f64::NAN,
+            1.0,
+            f64::NAN,
+            (AS_OF_MS - 9 * 86_400_000 - 43_200_000) as f64,
+            1.0,
+            400.0 * 86_400.0,
+        ];
+        let dimensions = Entries(vec![("qualité", 1.0), ("service", -0.5)]);
+        let categories = Entries(vec![("books", 3.0), ("music", 1.0)]);
+        let maps: [&dyn MapView; 2] = [&dimensions, &categories];
+        let segments = [Some(true), Some(false), None];
+        let ctx = Context {
+            numbers: &numbers,
+            maps: &maps,
+            as_of_ms: AS_OF_MS,
+            segments: &segments,
+        };
+        f(&schema(), &ctx)
     }
 
     /// The compile error message for `src` against [`schema`], asserting its code.
@@ -429,15 +569,30 @@ pub(crate) mod tests {
     #[test]
     fn schema_declarations_replace_and_index() {
         let mut s = Schema::new();
-        s.add_field("a", Type::Int, false, 0).add_field("a", Type::Double, true, 3);
-        assert_eq!(s.fields(), &[Field { name: "a".into(), ty: Type::Double, optional: true, slot: 3 }]);
+        s.add_field("a", Type::Int, false, Source::Number(0))
+            .add_field("a", Type::Double, true, Source::Number(3));
+        assert_eq!(
+            s.fields(),
+            &[Field {
+                name: "a".into(),
+                ty: Type::Double,
+                optional: true,
+                source: Source::Number(3)
+            }]
+        );
         s.add_constant("k", "x").add_constant("k", "y");
         assert_eq!((s.constant("k"), s.names()), (Some("y"), vec!["a", "k"]));
-        assert_eq!(Type::Map(Box::new(Type::Int)).to_string(), "map(string, int)");
+        assert_eq!(
+            Type::Map(Box::new(Type::Int)).to_string(),
+            "map(string, int)"
+        );
         assert_eq!(s.add_segment("x"), 0);
         assert_eq!(s.add_segment("y"), 1);
         assert_eq!(s.add_segment("x"), 0);
-        assert_eq!(Type::List(Box::new(Type::String)).to_string(), "list(string)");
+        assert_eq!(
+            Type::List(Box::new(Type::String)).to_string(),
+            "list(string)"
+        );
     }
 
     #[test]
@@ -452,7 +607,10 @@ pub(crate) mod tests {
 
     #[test]
     fn length_limit() {
-        let limits = Limits { max_len: 10, ..Limits::default() };
+        let limits = Limits {
+            max_len: 10,
+            ..Limits::default()
+        };
         let e = compile("value.frequency > 1", &schema(), &limits).err();
         assert_eq!(
             e.map(|e| (e.code(), e.message().to_string())),
@@ -461,12 +619,25 @@ pub(crate) mod tests {
                 "line 1, column 11: rule is 19 bytes long; the limit is 10 bytes\nvalue.frequency > 1\n          ^".into()
             ))
         );
-        let e = compile(&format!("true ||\n{}", "x".repeat(300)), &schema(), &Limits { max_len: 200, ..Limits::default() });
+        let e = compile(
+            &format!("true ||\n{}", "x".repeat(300)),
+            &schema(),
+            &Limits {
+                max_len: 200,
+                ..Limits::default()
+            },
+        );
         let message = e.err().map(|e| e.message().to_string()).unwrap_or_default();
         // byte 200 is character 193 of line 2 (which starts at byte 8); the 100 characters shown start
         // 50 before it, at the 143rd, after "...": the caret is 3 + 50 characters in.
         let line = format!("...{}...", "x".repeat(100));
-        assert_eq!(message, format!("line 2, column 193: rule is 308 bytes long; the limit is 200 bytes\n{line}\n{}^", " ".repeat(53)));
+        assert_eq!(
+            message,
+            format!(
+                "line 2, column 193: rule is 308 bytes long; the limit is 200 bytes\n{line}\n{}^",
+                " ".repeat(53)
+            )
+        );
     }
 
     #[test]
@@ -475,37 +646,70 @@ pub(crate) mod tests {
         let started = std::time::Instant::now();
         let e = compile(&src, &schema(), &Limits::default()).err();
         assert_eq!(e.map(|e| e.code()), Some(ErrorCode::TooLarge));
-        let limits = Limits { max_len: usize::MAX, max_depth: usize::MAX, max_nodes: usize::MAX };
+        let limits = Limits {
+            max_len: usize::MAX,
+            max_depth: usize::MAX,
+            max_nodes: usize::MAX,
+        };
         let e = compile(&src, &schema(), &limits).err();
-        assert!(e.as_ref().is_some_and(|e| e.code() == ErrorCode::TooLarge), "{e:?}");
+        assert!(
+            e.as_ref().is_some_and(|e| e.code() == ErrorCode::TooLarge),
+            "{e:?}"
+        );
         let message = e.map(|e| e.message().to_string()).unwrap_or_default();
-        assert!(message.starts_with("line 1, column 129: expression nested too deeply (the limit is 128 levels)\n"));
-        assert!(message.len() < 300, "the source line is shown around the caret only: {message}");
+        assert!(message.starts_with(
+            "line 1, column 129: expression nested too deeply (the limit is 128 levels)\n"
+        ));
+        assert!(
+            message.len() < 300,
+            "the source line is shown around the caret only: {message}"
+        );
         assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
     fn depth_limit_counts_operators_and_unary_chains() {
-        let limits = Limits { max_depth: 8, ..Limits::default() };
+        let limits = Limits {
+            max_depth: 8,
+            ..Limits::default()
+        };
         // `value.frequency` is 1 high (a member of `value`) and each `+` nests the sum before it:
         // the 8th makes the tree 9 high; it is at column 15 + 4 × 7 + 2 = 45.
         let chain = format!("value.frequency{} > 0", " + 1".repeat(10));
-        let e = compile(&chain, &schema(), &limits).err().map(|e| e.message().to_string());
+        let e = compile(&chain, &schema(), &limits)
+            .err()
+            .map(|e| e.message().to_string());
         assert_eq!(
             e.as_deref().and_then(|m| m.lines().next()),
             Some("line 1, column 45: expression nested too deeply (the limit is 8 levels)")
         );
         let nots = format!("{}true", "!".repeat(100_000));
-        let e = compile(&nots, &schema(), &Limits { max_len: usize::MAX, ..Limits::default() }).err();
+        let e = compile(
+            &nots,
+            &schema(),
+            &Limits {
+                max_len: usize::MAX,
+                ..Limits::default()
+            },
+        )
+        .err();
         assert_eq!(e.map(|e| e.code()), Some(ErrorCode::TooLarge));
-        assert!(compile(&format!("{}true", "!".repeat(20)), &schema(), &Limits::default()).is_ok());
+        assert!(compile(
+            &format!("{}true", "!".repeat(20)),
+            &schema(),
+            &Limits::default()
+        )
+        .is_ok());
     }
 
     // A chain of `&&` or `||` is one node with many operands, whatever its length;
     // parentheses nest. Found by an audit: 63 conditions joined by `&&` were refused.
     #[test]
     fn logic_chains_do_not_count_as_nesting() {
-        let limits = Limits { max_depth: 4, ..Limits::default() };
+        let limits = Limits {
+            max_depth: 4,
+            ..Limits::default()
+        };
         let chain = vec!["value.frequency > 1"; 63].join(" && ");
         assert!(compile(&chain, &schema(), &limits).is_ok());
         let mixed = vec!["value.frequency > 1 && isVip"; 40].join(" || ");
@@ -513,11 +717,20 @@ pub(crate) mod tests {
         // The whole rule is level 1 and each parenthesis opens the next: 3 fit, the 4th's content is level 5.
         let (ok, deep) = ("(((isVip)))", "((((isVip))))");
         assert!(compile(ok, &schema(), &limits).is_ok());
-        let e = compile(deep, &schema(), &limits).err().map(|e| e.message().to_string());
+        let e = compile(deep, &schema(), &limits)
+            .err()
+            .map(|e| e.message().to_string());
         assert_eq!(e.as_deref(), Some("line 1, column 5: expression nested too deeply (the limit is 4 levels)\n((((isVip))))\n    ^^^^^"));
-        assert!(compile("isVip && (isVip || (isVip && (isVip || isVip)))", &schema(), &limits).is_ok());
+        assert!(compile(
+            "isVip && (isVip || (isVip && (isVip || isVip)))",
+            &schema(),
+            &limits
+        )
+        .is_ok());
         let nested = "isVip && (isVip || (isVip && (isVip || (isVip && isVip))))";
-        let e = compile(nested, &schema(), &limits).err().map(|e| e.message().to_string());
+        let e = compile(nested, &schema(), &limits)
+            .err()
+            .map(|e| e.message().to_string());
         assert_eq!(
             e.as_deref(),
             Some(&*format!("line 1, column 41: expression nested too deeply (the limit is 4 levels)\n{nested}\n{}^^^^^", " ".repeat(40)))
@@ -526,8 +739,13 @@ pub(crate) mod tests {
 
     #[test]
     fn node_limit() {
-        let limits = Limits { max_nodes: 5, ..Limits::default() };
-        let e = compile("1 in [1, 2, 3, 4, 5]", &schema(), &limits).err().map(|e| e.message().to_string());
+        let limits = Limits {
+            max_nodes: 5,
+            ..Limits::default()
+        };
+        let e = compile("1 in [1, 2, 3, 4, 5]", &schema(), &limits)
+            .err()
+            .map(|e| e.message().to_string());
         assert_eq!(
             e.as_deref(),
             Some("line 1, column 19: rule has too many operations (the limit is 5)\n1 in [1, 2, 3, 4, 5]\n                  ^")
@@ -536,13 +754,20 @@ pub(crate) mod tests {
 
     fn segment_programs(rules: &[&str]) -> (Schema, Vec<Program>) {
         let s = schema();
-        let programs = rules.iter().map(|r| compile(r, &s, &Limits::default())).collect::<Result<Vec<_>>>();
+        let programs = rules
+            .iter()
+            .map(|r| compile(r, &s, &Limits::default()))
+            .collect::<Result<Vec<_>>>();
         (s, programs.unwrap_or_else(|e| panic!("{e}")))
     }
 
     #[test]
     fn segments_are_ordered_by_dependencies() {
-        let (s, programs) = segment_programs(&["isVip", "segment('dormant') && !segment('vip')", "value.frequency == 0"]);
+        let (s, programs) = segment_programs(&[
+            "isVip",
+            "segment('dormant') && !segment('vip')",
+            "value.frequency == 0",
+        ]);
         assert_eq!(programs[1].segment_dependencies(), &[0, 2]);
         assert_eq!(evaluation_order(&s, &programs), Ok(vec![0, 2, 1]));
     }
@@ -550,7 +775,11 @@ pub(crate) mod tests {
     #[test]
     fn segment_cycles_point_at_the_closing_call() {
         // vip → churn → dormant, whose rule (index 2) calls segment('vip') on line 2, column 4.
-        let (s, programs) = segment_programs(&["segment('churn')", "segment('dormant')", "true &&\n   segment('vip')"]);
+        let (s, programs) = segment_programs(&[
+            "segment('churn')",
+            "segment('dormant')",
+            "true &&\n   segment('vip')",
+        ]);
         let e = evaluation_order(&s, &programs).err();
         assert_eq!(
             e.map(|c| (c.segment, c.error.code(), c.error.message().to_string())),
@@ -563,7 +792,9 @@ pub(crate) mod tests {
             ))
         );
         let (s, programs) = segment_programs(&["isVip", "segment('churn')", "true"]);
-        let e = evaluation_order(&s, &programs).err().map(|c| (c.segment, c.error.message().to_string()));
+        let e = evaluation_order(&s, &programs)
+            .err()
+            .map(|c| (c.segment, c.error.message().to_string()));
         assert_eq!(
             e,
             Some((1, "line 1, column 1: segments reference each other in a cycle: `churn` → `churn`\nsegment('churn')\n^^^^^^^^^^^^^^^^".into()))
@@ -580,6 +811,7 @@ pub(crate) mod tests {
             for piece in [&rule[..i], &rule[i..]] {
                 if let Ok(p) = compile(piece, &s, &Limits::default()) {
                     let _ = p.explain(&Context::new(&[]));
+                    let _ = p.eval(&Context::new(&[]));
                 }
             }
         }

@@ -33,13 +33,26 @@ pub(crate) enum ExprKind {
     /// `target[index]`.
     Index(Box<Expr>, Box<Expr>),
     /// `name(args)` or, with a target, `target.name(args)`.
-    Call { target: Option<Box<Expr>>, name: String, name_span: Span, args: Vec<Expr> },
+    Call {
+        target: Option<Box<Expr>>,
+        name: String,
+        name_span: Span,
+        args: Vec<Expr>,
+    },
     List(Vec<Expr>),
     Not(Box<Expr>),
     Neg(Box<Expr>),
-    Binary { op: BinOp, op_span: Span, left: Box<Expr>, right: Box<Expr> },
+    Binary {
+        op: BinOp,
+        op_span: Span,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// A chain of `&&` (`op` = [`BinOp::And`]) or `||`: one node, however long the chain.
-    Logic { op: BinOp, operands: Vec<Expr> },
+    Logic {
+        op: BinOp,
+        operands: Vec<Expr>,
+    },
     /// `cond ? then : otherwise`.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
 }
@@ -108,11 +121,24 @@ impl BinOp {
 
 /// Parses a whole rule from its tokens.
 pub(crate) fn parse(src: &str, tokens: &[Token], limits: &Limits) -> Result<Expr> {
-    let mut p = Parser { src, tokens, pos: 0, depth: 0, nodes: 0, limits };
+    let mut p = Parser {
+        src,
+        tokens,
+        pos: 0,
+        depth: 0,
+        nodes: 0,
+        limits,
+    };
     let expr = p.expr()?;
     let t = p.peek();
     if t.tok != Tok::Eof {
-        return Err(p.syntax(t.span, &format!("expected an operator or end of input, found {}", p.describe(t))));
+        return Err(p.syntax(
+            t.span,
+            &format!(
+                "expected an operator or end of input, found {}",
+                p.describe(t)
+            ),
+        ));
     }
     Ok(expr)
 }
@@ -127,11 +153,17 @@ struct Parser<'a> {
 }
 
 /// The token returned past the end (the lexer always ends with one `Eof`).
-const EOF: Token = Token { tok: Tok::Eof, span: Span { start: 0, end: 0 } };
+const EOF: Token = Token {
+    tok: Tok::Eof,
+    span: Span { start: 0, end: 0 },
+};
 
 impl<'a> Parser<'a> {
     fn peek(&self) -> &'a Token {
-        self.tokens.get(self.pos).or(self.tokens.last()).unwrap_or(&EOF)
+        self.tokens
+            .get(self.pos)
+            .or(self.tokens.last())
+            .unwrap_or(&EOF)
     }
 
     fn next(&mut self) -> &'a Token {
@@ -168,7 +200,10 @@ impl<'a> Parser<'a> {
     }
 
     fn too_deep(&self, span: Span) -> Error {
-        let msg = format!("expression nested too deeply (the limit is {} levels)", self.limits.effective_depth());
+        let msg = format!(
+            "expression nested too deeply (the limit is {} levels)",
+            self.limits.effective_depth()
+        );
         error_at(ErrorCode::TooLarge, self.src, span, &msg)
     }
 
@@ -195,7 +230,10 @@ impl<'a> Parser<'a> {
                 ErrorCode::TooLarge,
                 self.src,
                 at,
-                &format!("rule has too many operations (the limit is {})", self.limits.max_nodes),
+                &format!(
+                    "rule has too many operations (the limit is {})",
+                    self.limits.max_nodes
+                ),
             ));
         }
         Ok(())
@@ -210,13 +248,20 @@ impl<'a> Parser<'a> {
             let then = self.operand_after(q, |p| p.binary(1))?;
             let t = self.peek();
             if t.tok != Tok::Colon {
-                let msg = format!("expected `:` in the conditional `? :`, found {}", self.describe(t));
+                let msg = format!(
+                    "expected `:` in the conditional `? :`, found {}",
+                    self.describe(t)
+                );
                 return Err(self.syntax(t.span, &msg));
             }
             let colon = self.next();
             let otherwise = self.operand_after(colon, Self::expr)?;
             let span = cond.span.to(otherwise.span);
-            self.node(ExprKind::Cond(Box::new(cond), Box::new(then), Box::new(otherwise)), span, q.span)?
+            self.node(
+                ExprKind::Cond(Box::new(cond), Box::new(then), Box::new(otherwise)),
+                span,
+                q.span,
+            )?
         } else {
             cond
         };
@@ -225,11 +270,18 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses an operand that must follow the token `after`, with a message naming it.
-    fn operand_after(&mut self, after: &Token, parse: impl FnOnce(&mut Self) -> Result<Expr>) -> Result<Expr> {
+    fn operand_after(
+        &mut self,
+        after: &Token,
+        parse: impl FnOnce(&mut Self) -> Result<Expr>,
+    ) -> Result<Expr> {
         let t = self.peek();
         if !starts_expr(&t.tok) {
             let op = &self.src[after.span.start..after.span.end];
-            let msg = format!("expected an expression after `{op}`, found {}", self.describe(t));
+            let msg = format!(
+                "expected an expression after `{op}`, found {}",
+                self.describe(t)
+            );
             return Err(self.syntax(t.span, &msg));
         }
         parse(self)
@@ -251,7 +303,10 @@ impl<'a> Parser<'a> {
             let right = self.operand_after(op_token, |p| p.binary(prec + 1))?;
             let span = left.span.to(right.span);
             match &mut left.kind {
-                ExprKind::Logic { op: current, operands } if chained && *current == op => {
+                ExprKind::Logic {
+                    op: current,
+                    operands,
+                } if chained && *current == op => {
                     let depth = left.depth.max(1 + right.depth);
                     self.count(depth, op_token.span)?;
                     operands.push(right);
@@ -261,9 +316,17 @@ impl<'a> Parser<'a> {
                 _ => {
                     chained = matches!(op, BinOp::And | BinOp::Or);
                     let kind = if chained {
-                        ExprKind::Logic { op, operands: vec![left, right] }
+                        ExprKind::Logic {
+                            op,
+                            operands: vec![left, right],
+                        }
                     } else {
-                        ExprKind::Binary { op, op_span: op_token.span, left: Box::new(left), right: Box::new(right) }
+                        ExprKind::Binary {
+                            op,
+                            op_span: op_token.span,
+                            left: Box::new(left),
+                            right: Box::new(right),
+                        }
                     };
                     left = self.node(kind, span, op_token.span)?;
                 }
@@ -315,15 +378,22 @@ impl<'a> Parser<'a> {
                     self.next();
                     let t = self.next();
                     let Tok::Ident(name) = &t.tok else {
-                        let msg = format!("expected a field name after `.`, found {}", self.describe(t));
+                        let msg = format!(
+                            "expected a field name after `.`, found {}",
+                            self.describe(t)
+                        );
                         return Err(self.syntax(t.span, &msg));
                     };
                     if self.peek().tok == Tok::LParen {
                         let open = self.next();
                         let (args, close) = self.args(open)?;
                         let span = e.span.to(close);
-                        let kind =
-                            ExprKind::Call { target: Some(Box::new(e)), name: name.clone(), name_span: t.span, args };
+                        let kind = ExprKind::Call {
+                            target: Some(Box::new(e)),
+                            name: name.clone(),
+                            name_span: t.span,
+                            args,
+                        };
                         e = self.node(kind, span, t.span)?;
                     } else {
                         let span = e.span.to(t.span);
@@ -335,7 +405,11 @@ impl<'a> Parser<'a> {
                     let index = self.operand_after(open, Self::expr)?;
                     let close = self.close(open, &Tok::RBracket, "]")?;
                     let span = e.span.to(close);
-                    e = self.node(ExprKind::Index(Box::new(e), Box::new(index)), span, open.span)?;
+                    e = self.node(
+                        ExprKind::Index(Box::new(e), Box::new(index)),
+                        span,
+                        open.span,
+                    )?;
                 }
                 _ => return Ok(e),
             }
@@ -352,12 +426,21 @@ impl<'a> Parser<'a> {
             Tok::Str(s) => ExprKind::Str(s.clone()),
             Tok::Int(n) => match i64::try_from(*n) {
                 Ok(v) => ExprKind::Int(v),
-                Err(_) => return Err(self.syntax(t.span, &format!("integer `{n}` is out of range for int"))),
+                Err(_) => {
+                    return Err(
+                        self.syntax(t.span, &format!("integer `{n}` is out of range for int"))
+                    )
+                }
             },
             Tok::Ident(name) if self.peek().tok == Tok::LParen => {
                 let open = self.next();
                 let (args, close) = self.args(open)?;
-                let kind = ExprKind::Call { target: None, name: name.clone(), name_span: t.span, args };
+                let kind = ExprKind::Call {
+                    target: None,
+                    name: name.clone(),
+                    name_span: t.span,
+                    args,
+                };
                 return self.node(kind, t.span.to(close), t.span);
             }
             Tok::Ident(name) => ExprKind::Ident(name.clone()),
@@ -369,7 +452,12 @@ impl<'a> Parser<'a> {
             }
             Tok::LBracket => return self.list(t),
             Tok::LBrace => return Err(self.syntax(t.span, "maps are not supported in rules")),
-            _ => return Err(self.syntax(t.span, &format!("expected an expression, found {}", self.describe(t)))),
+            _ => {
+                return Err(self.syntax(
+                    t.span,
+                    &format!("expected an expression, found {}", self.describe(t)),
+                ))
+            }
         };
         self.node(kind, t.span, t.span)
     }
@@ -384,13 +472,26 @@ impl<'a> Parser<'a> {
         let opener = &self.src[open.span.start..open.span.end];
         let (line, col) = line_column(self.src, open.span.start);
         let (here, _) = line_column(self.src, t.span.start);
-        let at = if line == here { format!("column {col}") } else { format!("line {line}, column {col}") };
-        let msg = format!("expected `{symbol}` to close the `{opener}` at {at}, found {}", self.describe(t));
+        let at = if line == here {
+            format!("column {col}")
+        } else {
+            format!("line {line}, column {col}")
+        };
+        let msg = format!(
+            "expected `{symbol}` to close the `{opener}` at {at}, found {}",
+            self.describe(t)
+        );
         Err(self.syntax(t.span, &msg))
     }
 
     /// A comma-separated list of expressions up to `end`, trailing comma allowed.
-    fn items(&mut self, open: &Token, end: &Tok, symbol: &str, what: &str) -> Result<(Vec<Expr>, Span)> {
+    fn items(
+        &mut self,
+        open: &Token,
+        end: &Tok,
+        symbol: &str,
+        what: &str,
+    ) -> Result<(Vec<Expr>, Span)> {
         let mut items = Vec::new();
         loop {
             if self.peek().tok == *end {
@@ -406,7 +507,10 @@ impl<'a> Parser<'a> {
                     let opener = &self.src[open.span.start..open.span.end];
                     format!("expected `{symbol}` to close the `{opener}` at column {col}, found end of input")
                 } else {
-                    format!("expected `,` or `{symbol}` in {what}, found {}", self.describe(t))
+                    format!(
+                        "expected `,` or `{symbol}` in {what}, found {}",
+                        self.describe(t)
+                    )
                 };
                 return Err(self.syntax(t.span, &msg));
             }
@@ -428,12 +532,17 @@ impl<'a> Parser<'a> {
 /// The direct subexpressions of a node.
 pub(crate) fn children(kind: &ExprKind) -> impl Iterator<Item = &Expr> {
     let (fixed, rest): ([Option<&Expr>; 3], &[Expr]) = match kind {
-        ExprKind::Member(t, _) | ExprKind::Not(t) | ExprKind::Neg(t) => ([Some(&**t), None, None], &[]),
+        ExprKind::Member(t, _) | ExprKind::Not(t) | ExprKind::Neg(t) => {
+            ([Some(&**t), None, None], &[])
+        }
         ExprKind::Index(a, b) => ([Some(&**a), Some(&**b), None], &[]),
         ExprKind::Binary { left, right, .. } => ([Some(&**left), Some(&**right), None], &[]),
         ExprKind::Cond(a, b, c) => ([Some(&**a), Some(&**b), Some(&**c)], &[]),
         ExprKind::Call { target, args, .. } => ([target.as_deref(), None, None], args),
-        ExprKind::List(items) | ExprKind::Logic { operands: items, .. } => ([None, None, None], items),
+        ExprKind::List(items)
+        | ExprKind::Logic {
+            operands: items, ..
+        } => ([None, None, None], items),
         _ => ([None, None, None], &[]),
     };
     fixed.into_iter().flatten().chain(rest.iter())
@@ -478,23 +587,40 @@ mod tests {
             ExprKind::Ident(n) => n.clone(),
             ExprKind::Member(t, n) => format!("{}.{n}", sexpr(t)),
             ExprKind::Index(t, i) => format!("{}[{}]", sexpr(t), sexpr(i)),
-            ExprKind::Call { target, name, args, .. } => {
-                let args: Vec<String> = target.iter().map(|t| sexpr(t)).chain(args.iter().map(sexpr)).collect();
+            ExprKind::Call {
+                target, name, args, ..
+            } => {
+                let args: Vec<String> = target
+                    .iter()
+                    .map(|t| sexpr(t))
+                    .chain(args.iter().map(sexpr))
+                    .collect();
                 format!("({name} {})", args.join(" "))
             }
-            ExprKind::List(items) => format!("[{}]", items.iter().map(sexpr).collect::<Vec<_>>().join(" ")),
+            ExprKind::List(items) => format!(
+                "[{}]",
+                items.iter().map(sexpr).collect::<Vec<_>>().join(" ")
+            ),
             ExprKind::Not(x) => format!("(! {})", sexpr(x)),
             ExprKind::Neg(x) => format!("(- {})", sexpr(x)),
-            ExprKind::Binary { op, left, right, .. } => format!("({} {} {})", op.symbol(), sexpr(left), sexpr(right)),
+            ExprKind::Binary {
+                op, left, right, ..
+            } => format!("({} {} {})", op.symbol(), sexpr(left), sexpr(right)),
             ExprKind::Logic { op, operands } => {
-                format!("({} {})", op.symbol(), operands.iter().map(sexpr).collect::<Vec<_>>().join(" "))
+                format!(
+                    "({} {})",
+                    op.symbol(),
+                    operands.iter().map(sexpr).collect::<Vec<_>>().join(" ")
+                )
             }
             ExprKind::Cond(c, a, b) => format!("(? {} {} {})", sexpr(c), sexpr(a), sexpr(b)),
         }
     }
 
     fn tree(src: &str) -> String {
-        parse_str(src).map(|e| sexpr(&e)).unwrap_or_else(|e| panic!("{e}"))
+        parse_str(src)
+            .map(|e| sexpr(&e))
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn syntax_err(src: &str) -> String {
@@ -545,8 +671,14 @@ mod tests {
             syntax_err("value.frequency &&"),
             "line 1, column 19: expected an expression after `&&`, found end of input\nvalue.frequency &&\n                  ^"
         );
-        assert_eq!(syntax_err(""), "line 1, column 1: expected an expression, found end of input\n\n^");
-        assert_eq!(syntax_err("a b"), "line 1, column 3: expected an operator or end of input, found `b`\na b\n  ^");
+        assert_eq!(
+            syntax_err(""),
+            "line 1, column 1: expected an expression, found end of input\n\n^"
+        );
+        assert_eq!(
+            syntax_err("a b"),
+            "line 1, column 3: expected an operator or end of input, found `b`\na b\n  ^"
+        );
         assert_eq!(
             syntax_err("(a || b"),
             "line 1, column 8: expected `)` to close the `(` at column 1, found end of input\n(a || b\n       ^"
@@ -563,13 +695,22 @@ mod tests {
             syntax_err("f(1 2)"),
             "line 1, column 5: expected `,` or `)` in the argument list, found `2`\nf(1 2)\n    ^"
         );
-        assert_eq!(syntax_err("a.(b)"), "line 1, column 3: expected a field name after `.`, found `(`\na.(b)\n  ^");
+        assert_eq!(
+            syntax_err("a.(b)"),
+            "line 1, column 3: expected a field name after `.`, found `(`\na.(b)\n  ^"
+        );
         assert_eq!(
             syntax_err("a ? b"),
             "line 1, column 6: expected `:` in the conditional `? :`, found end of input\na ? b\n     ^"
         );
-        assert_eq!(syntax_err("!"), "line 1, column 2: expected an expression after `!`, found end of input\n!\n ^");
-        assert_eq!(syntax_err("{}"), "line 1, column 1: maps are not supported in rules\n{}\n^");
+        assert_eq!(
+            syntax_err("!"),
+            "line 1, column 2: expected an expression after `!`, found end of input\n!\n ^"
+        );
+        assert_eq!(
+            syntax_err("{}"),
+            "line 1, column 1: maps are not supported in rules\n{}\n^"
+        );
         assert_eq!(
             syntax_err("x > 9223372036854775808"),
             "line 1, column 5: integer `9223372036854775808` is out of range for int\nx > 9223372036854775808\n    ^^^^^^^^^^^^^^^^^^^"

@@ -1,8 +1,17 @@
-//! The compiled form of a rule: a flat arena of typed operations.
+//! The compiled form of a rule: a flat arena of typed operations (the IR the
+//! checker emits, which explanations and the column evaluator read), and the
+//! stack bytecode generated from it, which [`super::vm`] runs without
+//! recursion.
 //!
 //! The type checker emits nodes through [`Builder`] while it checks, so each
 //! operation is already specialised (an int comparison, a field read from a
 //! slot, a segment by index) and evaluation never looks at names or types.
+//!
+//! The bytecode is postfix: operands are pushed, an operation pops them and
+//! pushes its result. `&&` and `||` jump past their remaining operands once
+//! one decides; `? :` jumps over the branch not taken; a list literal pushes
+//! its elements and then [`Ins::MakeList`], which later operations pop with
+//! them. A comparison with a constant on its right is one instruction.
 
 use super::lexer::Span;
 use std::collections::HashMap;
@@ -47,6 +56,21 @@ pub(crate) enum Func {
     Contains,
 }
 
+/// How a number slot is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumKind {
+    /// An int (exact in an `f64` up to 2⁵³).
+    Int,
+    /// A double.
+    Double,
+    /// 0 false, anything else true.
+    Bool,
+    /// Milliseconds since the epoch.
+    Timestamp,
+    /// Seconds.
+    Duration,
+}
+
 /// One operation; operands are node ids, argument lists are ranges of [`Program::args`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Op {
@@ -58,31 +82,71 @@ pub(crate) enum Op {
     Str(u32),
     /// A duration constant in seconds.
     Duration(i64),
-    /// Reads a slot; `name` indexes [`Program::strings`] (for explanations).
-    Field { slot: u32, name: u32 },
+    /// Reads number slot `slot` (NaN: missing); `name` indexes [`Program::strings`] (for explanations).
+    Field {
+        slot: u32,
+        kind: NumKind,
+        name: u32,
+    },
+    /// Reads a string from `variants` by the code in number slot `slot` (NaN: missing).
+    Enum {
+        slot: u32,
+        variants: &'static [&'static str],
+        name: u32,
+    },
+    /// The names of map `map`, as a list of strings.
+    Keys {
+        map: u32,
+        name: u32,
+    },
     /// A schema constant: the string `value`, read by the name `name` (both in [`Program::strings`]).
-    Constant { value: u32, name: u32 },
-    /// Reads the entry `key` (in [`Program::strings`]) of the map in a slot.
-    Entry { slot: u32, key: u32 },
-    /// Whether a slot holds a value.
-    Has { slot: u32 },
-    /// Whether the map in a slot has an entry `key`.
-    HasEntry { slot: u32, key: u32 },
+    Constant {
+        value: u32,
+        name: u32,
+    },
+    /// Reads the entry `key` (in [`Program::strings`]) of map `map`.
+    Entry {
+        map: u32,
+        key: u32,
+        kind: NumKind,
+    },
+    /// Whether number slot `slot` holds a value.
+    Has {
+        slot: u32,
+    },
+    /// Whether map `map` has an entry `key`.
+    HasEntry {
+        map: u32,
+        key: u32,
+    },
     /// The result of the segment with this index.
     Segment(u32),
-    List { start: u32, len: u32 },
+    List {
+        start: u32,
+        len: u32,
+    },
     Index(NodeId, NodeId),
     Not(NodeId),
     Neg(NodeId),
     /// Whether every operand (a range of [`Program::args`]) is true, left to right.
-    And { start: u32, len: u32 },
+    And {
+        start: u32,
+        len: u32,
+    },
     /// Whether any operand is true, left to right.
-    Or { start: u32, len: u32 },
+    Or {
+        start: u32,
+        len: u32,
+    },
     Cond(NodeId, NodeId, NodeId),
     Cmp(Cmp, NodeId, NodeId),
     In(NodeId, NodeId),
     Arith(Arith, NodeId, NodeId),
-    Call { func: Func, start: u32, len: u32 },
+    Call {
+        func: Func,
+        start: u32,
+        len: u32,
+    },
 }
 
 /// An operation and the source text it came from.
@@ -90,6 +154,69 @@ pub(crate) enum Op {
 pub(crate) struct Node {
     pub op: Op,
     pub span: Span,
+}
+
+/// A constant of the bytecode.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Const {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+    /// Index into [`Program::strings`].
+    Str(u32),
+    Duration(i64),
+}
+
+/// One bytecode instruction (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Ins {
+    Const(Const),
+    Field {
+        slot: u32,
+        kind: NumKind,
+    },
+    Enum {
+        slot: u32,
+        variants: &'static [&'static str],
+    },
+    Keys(u32),
+    Entry {
+        map: u32,
+        key: u32,
+        kind: NumKind,
+    },
+    Has(u32),
+    HasEntry {
+        map: u32,
+        key: u32,
+    },
+    Segment(u32),
+    /// The top `len` values are a list's elements: pushes the list.
+    MakeList(u32),
+    Index,
+    In,
+    Not,
+    Neg,
+    Cmp(Cmp),
+    /// Compares the top with a constant, in place.
+    CmpConst(Cmp, Const),
+    Arith(Arith),
+    Call {
+        func: Func,
+        argc: u32,
+    },
+    /// `&&`: when the top is not true, it becomes `false` and control jumps; else it is popped.
+    AndJump(u32),
+    /// `||`: when the top is true, control jumps (the top stays `true`); else it is popped.
+    OrJump(u32),
+    /// The top becomes a plain bool (a missing value is false).
+    Truth,
+    /// Pops the top; jumps when it is not true.
+    JumpUnless(u32),
+    Jump(u32),
+    /// Records the top as the value of a node (explanations only).
+    Trace(NodeId),
 }
 
 /// A compiled rule, ready to evaluate against a [`Context`](super::Context)
@@ -104,6 +231,12 @@ pub struct Program {
     pub(crate) segment_deps: Vec<usize>,
     /// Where each of `segment_deps` is first called.
     pub(crate) segment_spans: Vec<Span>,
+    /// The map `bought()` reads ([`super::Schema::set_bought`]).
+    pub(crate) bought_map: Option<u32>,
+    /// The bytecode [`Program::eval`] runs.
+    pub(crate) code: Vec<Ins>,
+    /// Most values on the stack at once.
+    pub(crate) max_stack: usize,
 }
 
 impl Program {
@@ -126,17 +259,26 @@ impl Program {
         })
     }
 
-    /// The slots the rule reads, in node order, with repeats.
-    pub(crate) fn slots(&self) -> impl Iterator<Item = usize> + '_ {
-        self.nodes.iter().filter_map(|n| match n.op {
-            Op::Field { slot, .. } | Op::Entry { slot, .. } | Op::Has { slot } | Op::HasEntry { slot, .. } => Some(slot as usize),
-            _ => None,
-        })
+    /// The bytecode of this rule; with `trace`, each node's value is recorded
+    /// as it is computed (for explanations), and no instructions are fused.
+    pub(crate) fn generate(&self, trace: bool) -> (Vec<Ins>, usize) {
+        let mut g = Gen {
+            p: self,
+            code: Vec::with_capacity(self.nodes.len() + 4),
+            depth: 0,
+            max: 0,
+            trace,
+        };
+        g.node(self.root);
+        (g.code, g.max)
     }
 
     /// Where the rule first calls `segment()` with the segment of this index.
     pub(crate) fn segment_call(&self, segment: usize) -> Option<Span> {
-        self.segment_deps.binary_search(&segment).ok().map(|i| self.segment_spans[i])
+        self.segment_deps
+            .binary_search(&segment)
+            .ok()
+            .map(|i| self.segment_spans[i])
     }
 
     pub(crate) fn node(&self, id: NodeId) -> &Node {
@@ -162,7 +304,7 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
-    pub fn new(source: &str) -> Self {
+    pub fn new(source: &str, bought_map: Option<u32>) -> Self {
         Builder {
             program: Program {
                 source: source.to_string(),
@@ -172,6 +314,9 @@ impl Builder {
                 root: 0,
                 segment_deps: Vec::new(),
                 segment_spans: Vec::new(),
+                bought_map,
+                code: Vec::new(),
+                max_stack: 0,
             },
             interned: HashMap::new(),
         }
@@ -223,7 +368,166 @@ impl Builder {
 
     pub fn finish(mut self, root: NodeId) -> Program {
         self.program.root = root;
+        let (code, max_stack) = self.program.generate(false);
+        self.program.code = code;
+        self.program.max_stack = max_stack;
         self.program
+    }
+}
+
+/// Generates bytecode from the IR, tracking the stack's depth.
+struct Gen<'p> {
+    p: &'p Program,
+    code: Vec<Ins>,
+    depth: usize,
+    max: usize,
+    trace: bool,
+}
+
+impl Gen<'_> {
+    /// Emits `ins`, which pops `pops` values and pushes `pushes`.
+    fn emit(&mut self, ins: Ins, pops: usize, pushes: usize) {
+        self.code.push(ins);
+        self.depth = self.depth - pops + pushes;
+        self.max = self.max.max(self.depth);
+    }
+
+    fn here(&self) -> u32 {
+        self.code.len() as u32
+    }
+
+    fn patch(&mut self, at: u32) {
+        let target = self.here();
+        match &mut self.code[at as usize] {
+            Ins::AndJump(t) | Ins::OrJump(t) | Ins::JumpUnless(t) | Ins::Jump(t) => *t = target,
+            _ => unreachable!("only jumps are patched"),
+        }
+    }
+
+    /// A constant node's value, if it is one.
+    fn constant(&self, id: NodeId) -> Option<Const> {
+        Some(match self.p.node(id).op {
+            Op::Null => Const::Null,
+            Op::Bool(b) => Const::Bool(b),
+            Op::Int(i) => Const::Int(i),
+            Op::Double(d) => Const::Double(d),
+            Op::Str(s) => Const::Str(s),
+            Op::Duration(d) => Const::Duration(d),
+            Op::Constant { value, .. } => Const::Str(value),
+            _ => return None,
+        })
+    }
+
+    /// Emits the code of node `id`, which leaves its value on the stack.
+    fn node(&mut self, id: NodeId) {
+        let op = self.p.node(id).op;
+        match op {
+            Op::Null
+            | Op::Bool(_)
+            | Op::Int(_)
+            | Op::Double(_)
+            | Op::Str(_)
+            | Op::Duration(_)
+            | Op::Constant { .. } => {
+                let c = self.constant(id).unwrap_or(Const::Null);
+                self.emit(Ins::Const(c), 0, 1);
+            }
+            Op::Field { slot, kind, .. } => self.emit(Ins::Field { slot, kind }, 0, 1),
+            Op::Enum { slot, variants, .. } => self.emit(Ins::Enum { slot, variants }, 0, 1),
+            Op::Keys { map, .. } => self.emit(Ins::Keys(map), 0, 1),
+            Op::Entry { map, key, kind } => self.emit(Ins::Entry { map, key, kind }, 0, 1),
+            Op::Has { slot } => self.emit(Ins::Has(slot), 0, 1),
+            Op::HasEntry { map, key } => self.emit(Ins::HasEntry { map, key }, 0, 1),
+            Op::Segment(i) => self.emit(Ins::Segment(i), 0, 1),
+            Op::List { start, len } => {
+                for &x in self.p.args_of(start, len) {
+                    self.node(x);
+                }
+                // The elements stay on the stack under the list until it is used.
+                self.emit(Ins::MakeList(len), 0, 1);
+            }
+            Op::Index(list, index) => {
+                let before = self.depth;
+                self.node(list);
+                self.node(index);
+                self.emit(Ins::Index, 2, 1);
+                self.depth = before + 1;
+            }
+            Op::In(needle, list) => {
+                let before = self.depth;
+                self.node(needle);
+                self.node(list);
+                self.emit(Ins::In, 2, 1);
+                self.depth = before + 1;
+            }
+            Op::Not(x) => {
+                self.node(x);
+                self.emit(Ins::Not, 1, 1);
+            }
+            Op::Neg(x) => {
+                self.node(x);
+                self.emit(Ins::Neg, 1, 1);
+            }
+            Op::And { start, len } | Op::Or { start, len } => {
+                let and = matches!(op, Op::And { .. });
+                let operands = self.p.args_of(start, len);
+                let mut jumps = Vec::with_capacity(operands.len());
+                for (k, &x) in operands.iter().enumerate() {
+                    self.node(x);
+                    if k + 1 < operands.len() {
+                        jumps.push(self.here());
+                        self.emit(if and { Ins::AndJump(0) } else { Ins::OrJump(0) }, 1, 0);
+                    } else {
+                        self.emit(Ins::Truth, 1, 1);
+                    }
+                }
+                for at in jumps {
+                    self.patch(at);
+                }
+            }
+            Op::Cond(c, a, b) => {
+                self.node(c);
+                let unless = self.here();
+                self.emit(Ins::JumpUnless(0), 1, 0);
+                let before = self.depth;
+                self.node(a);
+                let after_a = self.depth;
+                let over = self.here();
+                self.emit(Ins::Jump(0), 0, 0);
+                self.patch(unless);
+                self.depth = before;
+                self.node(b);
+                self.patch(over);
+                // A list literal leaves its elements under it: branches may differ in depth.
+                self.depth = self.depth.max(after_a);
+            }
+            Op::Cmp(cmp, l, r) => {
+                self.node(l);
+                match self.constant(r).filter(|_| !self.trace) {
+                    Some(c) => self.emit(Ins::CmpConst(cmp, c), 1, 1),
+                    None => {
+                        self.node(r);
+                        self.emit(Ins::Cmp(cmp), 2, 1);
+                    }
+                }
+            }
+            Op::Arith(op, l, r) => {
+                self.node(l);
+                self.node(r);
+                self.emit(Ins::Arith(op), 2, 1);
+            }
+            Op::Call { func, start, len } => {
+                let before = self.depth;
+                for &x in self.p.args_of(start, len) {
+                    self.node(x);
+                }
+                self.emit(Ins::Call { func, argc: len }, 0, 0);
+                self.depth = before + 1;
+            }
+        }
+        if self.trace {
+            self.emit(Ins::Trace(id), 0, 0);
+        }
     }
 }
 
@@ -233,7 +537,7 @@ mod tests {
 
     #[test]
     fn builder_interns_strings_and_sorts_dependencies() {
-        let mut b = Builder::new("x");
+        let mut b = Builder::new("x", None);
         assert_eq!(b.string("a"), 0);
         assert_eq!(b.string("b"), 1);
         assert_eq!(b.string("a"), 0);
@@ -246,7 +550,10 @@ mod tests {
         let root = b.push(Op::Bool(true), Span::new(0, 1));
         let p = b.finish(root);
         assert_eq!(p.segment_dependencies(), &[1, 3]);
-        assert_eq!((p.segment_call(3), p.segment_call(1), p.segment_call(2)), (Some(Span::new(0, 1)), Some(Span::new(1, 2)), None));
+        assert_eq!(
+            (p.segment_call(3), p.segment_call(1), p.segment_call(2)),
+            (Some(Span::new(0, 1)), Some(Span::new(1, 2)), None)
+        );
         assert_eq!(p.args_of(0, 2), &[0, 1]);
         assert_eq!(p.text(root), "x");
     }
@@ -255,7 +562,7 @@ mod tests {
     // 20,000 distinct string literals took 0.9 s to compile (quadratic interning).
     #[test]
     fn interning_many_strings_is_fast() {
-        let mut b = Builder::new("x");
+        let mut b = Builder::new("x", None);
         let started = std::time::Instant::now();
         for i in 0..100_000 {
             assert_eq!(b.string(&format!("s{i}")), i);

@@ -11,7 +11,7 @@
 //! missing string, code 0), a comparison or `in` with a missing operand is
 //! false, and booleans are plain (0 false, 1 true).
 
-use super::compile::{Arith, Cmp, Func, NodeId, Op, Program};
+use super::program::{Arith, Cmp, Func, NodeId, Op, Program};
 
 /// Customers per chunk.
 pub const CHUNK: usize = 256;
@@ -52,7 +52,9 @@ pub trait Columns {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
-    Num { int: bool },
+    Num {
+        int: bool,
+    },
     Bool,
     /// Codes over this domain.
     Code(&'static [&'static str]),
@@ -61,30 +63,98 @@ enum Kind {
 /// One step over a chunk; registers hold numbers, booleans or codes.
 #[derive(Debug, Clone, PartialEq)]
 enum Step {
-    Number { out: usize, value: f64 },
-    Bool { out: usize, value: u8 },
-    Column { out: usize, column: usize },
-    Codes { out: usize, column: usize },
-    HasNumber { out: usize, src: usize },
-    HasCode { out: usize, src: usize },
-    Segment { out: usize, index: usize },
-    Not { out: usize, a: usize },
+    Number {
+        out: usize,
+        value: f64,
+    },
+    Bool {
+        out: usize,
+        value: u8,
+    },
+    Column {
+        out: usize,
+        column: usize,
+    },
+    Codes {
+        out: usize,
+        column: usize,
+    },
+    HasNumber {
+        out: usize,
+        src: usize,
+    },
+    HasCode {
+        out: usize,
+        src: usize,
+    },
+    Segment {
+        out: usize,
+        index: usize,
+    },
+    Not {
+        out: usize,
+        a: usize,
+    },
     /// `out = out && b`, in place (`b` is a later register): one step per operand of a chain.
-    And { out: usize, b: usize },
+    And {
+        out: usize,
+        b: usize,
+    },
     /// `out = out || b`, in place.
-    Or { out: usize, b: usize },
-    Neg { out: usize, a: usize },
-    Arith { out: usize, op: Arith, int: bool, a: usize, b: usize },
-    CmpNumbers { out: usize, op: Cmp, a: usize, b: usize },
+    Or {
+        out: usize,
+        b: usize,
+    },
+    Neg {
+        out: usize,
+        a: usize,
+    },
+    Arith {
+        out: usize,
+        op: Arith,
+        int: bool,
+        a: usize,
+        b: usize,
+    },
+    CmpNumbers {
+        out: usize,
+        op: Cmp,
+        a: usize,
+        b: usize,
+    },
     /// A number column against a constant, read in place: the commonest rule.
-    CmpColumn { out: usize, op: Cmp, column: usize, value: f64 },
+    CmpColumn {
+        out: usize,
+        op: Cmp,
+        column: usize,
+        value: f64,
+    },
     /// `out = out && (column op value)`, in place: chains of such conditions in one pass each.
-    AndColumn { out: usize, op: Cmp, column: usize, value: f64 },
-    CmpBools { out: usize, equal: bool, a: usize, b: usize },
+    AndColumn {
+        out: usize,
+        op: Cmp,
+        column: usize,
+        value: f64,
+    },
+    CmpBools {
+        out: usize,
+        equal: bool,
+        a: usize,
+        b: usize,
+    },
     /// A code register against a code (`u8::MAX`: a string outside the domain).
-    CmpCode { out: usize, equal: bool, a: usize, code: u8 },
+    CmpCode {
+        out: usize,
+        equal: bool,
+        a: usize,
+        code: u8,
+    },
     /// A code register in a set of codes.
-    InCodes { out: usize, a: usize, codes: Vec<u8> },
+    InCodes {
+        out: usize,
+        a: usize,
+        codes: Vec<u8>,
+    },
 }
 
 /// A rule compiled for column evaluation.
@@ -122,12 +192,26 @@ enum Operand {
 impl VectorProgram {
     /// Compiles `program` for columns; `None` when an operation has no column form.
     /// `slots` says what each slot of the schema is in columns.
-    pub fn compile(program: &Program, slots: &dyn Fn(u32) -> SlotColumn, columns: &dyn Columns) -> Option<VectorProgram> {
-        let mut c = Compiler { program, slots, columns, steps: Vec::new(), numbers: 0, bytes: 0 };
+    pub fn compile(
+        program: &Program,
+        slots: &dyn Fn(u32) -> SlotColumn,
+        columns: &dyn Columns,
+    ) -> Option<VectorProgram> {
+        let mut c = Compiler {
+            program,
+            slots,
+            columns,
+            steps: Vec::new(),
+            numbers: 0,
+            bytes: 0,
+        };
         match c.node(program.root)? {
-            Operand::Reg(Kind::Bool, result) => {
-                Some(VectorProgram { steps: c.steps, numbers: c.numbers, bytes: c.bytes, result })
-            }
+            Operand::Reg(Kind::Bool, result) => Some(VectorProgram {
+                steps: c.steps,
+                numbers: c.numbers,
+                bytes: c.bytes,
+                result,
+            }),
             _ => None,
         }
     }
@@ -143,8 +227,10 @@ impl VectorProgram {
         regs: &mut Registers,
         out: &mut [u8; CHUNK],
     ) {
-        regs.numbers.resize(regs.numbers.len().max(self.numbers), [0.0; CHUNK]);
-        regs.bytes.resize(regs.bytes.len().max(self.bytes), [0; CHUNK]);
+        regs.numbers
+            .resize(regs.numbers.len().max(self.numbers), [0.0; CHUNK]);
+        regs.bytes
+            .resize(regs.bytes.len().max(self.bytes), [0; CHUNK]);
         let (nums, bytes) = (&mut regs.numbers, &mut regs.bytes);
         // Each step is one loop over the chunk with the operation chosen
         // outside it, so the loops stay free of branches on the step.
@@ -152,9 +238,15 @@ impl VectorProgram {
             match *step {
                 Step::Number { out, value } => nums[out] = [value; CHUNK],
                 Step::Bool { out, value } => bytes[out] = [value; CHUNK],
-                Step::Column { out, column } => nums[out][..len].copy_from_slice(columns.numbers(column, start, len)),
-                Step::Codes { out, column } => bytes[out][..len].copy_from_slice(columns.codes(column, start, len)),
-                Step::HasNumber { out, src } => map_into(&mut bytes[out], &nums[src], len, |x| u8::from(!x.is_nan())),
+                Step::Column { out, column } => {
+                    nums[out][..len].copy_from_slice(columns.numbers(column, start, len))
+                }
+                Step::Codes { out, column } => {
+                    bytes[out][..len].copy_from_slice(columns.codes(column, start, len))
+                }
+                Step::HasNumber { out, src } => {
+                    map_into(&mut bytes[out], &nums[src], len, |x| u8::from(!x.is_nan()))
+                }
                 Step::HasCode { out, src } => {
                     let a = bytes[src];
                     map_into(&mut bytes[out], &a, len, |x| u8::from(x != 0))
@@ -173,7 +265,12 @@ impl VectorProgram {
                     let (acc, operand) = bytes.split_at_mut(b);
                     in_place(&mut acc[out], &operand[0], len, |x, y| x | y)
                 }
-                Step::AndColumn { out, op, column, value } => {
+                Step::AndColumn {
+                    out,
+                    op,
+                    column,
+                    value,
+                } => {
                     let (x, o) = (columns.numbers(column, start, len), &mut bytes[out]);
                     match op {
                         Cmp::Eq => and_against(o, x, |x| x == value),
@@ -184,7 +281,12 @@ impl VectorProgram {
                         Cmp::Ge => and_against(o, x, |x| x >= value),
                     }
                 }
-                Step::CmpColumn { out, op, column, value } => {
+                Step::CmpColumn {
+                    out,
+                    op,
+                    column,
+                    value,
+                } => {
                     let (x, o) = (columns.numbers(column, start, len), &mut bytes[out]);
                     match op {
                         Cmp::Eq => against(o, x, |x| x == value),
@@ -207,9 +309,23 @@ impl VectorProgram {
                         Arith::Sub => zip_into(o, &a, &b, len, |x, y| x - y),
                         Arith::Mul => zip_into(o, &a, &b, len, |x, y| x * y),
                         // Int division truncates and by zero is missing, as in `Program::eval`.
-                        Arith::Div if int => zip_into(o, &a, &b, len, |x, y| if y == 0.0 { f64::NAN } else { (x / y).trunc() }),
+                        Arith::Div if int => zip_into(o, &a, &b, len, |x, y| {
+                            if y == 0.0 {
+                                f64::NAN
+                            } else {
+                                (x / y).trunc()
+                            }
+                        }),
                         Arith::Div => zip_into(o, &a, &b, len, |x, y| x / y),
-                        Arith::Rem => zip_into(o, &a, &b, len, |x, y| if y == 0.0 { f64::NAN } else { x % y }),
+                        Arith::Rem => {
+                            zip_into(
+                                o,
+                                &a,
+                                &b,
+                                len,
+                                |x, y| if y == 0.0 { f64::NAN } else { x % y },
+                            )
+                        }
                     }
                 }
                 Step::CmpNumbers { out, op, a, b } => {
@@ -225,15 +341,26 @@ impl VectorProgram {
                 }
                 Step::CmpBools { out, equal, a, b } => {
                     let (a, b) = (bytes[a], bytes[b]);
-                    zip_into(&mut bytes[out], &a, &b, len, |x, y| u8::from((x == y) == equal))
+                    zip_into(&mut bytes[out], &a, &b, len, |x, y| {
+                        u8::from((x == y) == equal)
+                    })
                 }
-                Step::CmpCode { out, equal, a, code } => {
+                Step::CmpCode {
+                    out,
+                    equal,
+                    a,
+                    code,
+                } => {
                     let a = bytes[a];
-                    map_into(&mut bytes[out], &a, len, |x| u8::from(x != 0 && (x == code) == equal))
+                    map_into(&mut bytes[out], &a, len, |x| {
+                        u8::from(x != 0 && (x == code) == equal)
+                    })
                 }
                 Step::InCodes { out, a, ref codes } => {
                     let a = bytes[a];
-                    map_into(&mut bytes[out], &a, len, |x| u8::from(x != 0 && codes.contains(&x)))
+                    map_into(&mut bytes[out], &a, len, |x| {
+                        u8::from(x != 0 && codes.contains(&x))
+                    })
                 }
             }
         }
@@ -249,7 +376,13 @@ fn map_into<A: Copy, O>(out: &mut [O; CHUNK], a: &[A; CHUNK], len: usize, f: imp
 }
 
 /// `out[i] = f(a[i], b[i])` for the first `len` rows.
-fn zip_into<A: Copy, O>(out: &mut [O; CHUNK], a: &[A; CHUNK], b: &[A; CHUNK], len: usize, f: impl Fn(A, A) -> O) {
+fn zip_into<A: Copy, O>(
+    out: &mut [O; CHUNK],
+    a: &[A; CHUNK],
+    b: &[A; CHUNK],
+    len: usize,
+    f: impl Fn(A, A) -> O,
+) {
     for ((o, &x), &y) in out[..len].iter_mut().zip(&a[..len]).zip(&b[..len]) {
         *o = f(x, y);
     }
@@ -278,8 +411,16 @@ fn and_against(out: &mut [u8; CHUNK], column: &[f64], f: impl Fn(f64) -> bool) {
 }
 
 /// A comparison of numbers, false where either is missing.
-fn compare_into(out: &mut [u8; CHUNK], a: &[f64; CHUNK], b: &[f64; CHUNK], len: usize, f: impl Fn(f64, f64) -> bool) {
-    zip_into(out, a, b, len, |x, y| u8::from(!x.is_nan() && !y.is_nan() && f(x, y)))
+fn compare_into(
+    out: &mut [u8; CHUNK],
+    a: &[f64; CHUNK],
+    b: &[f64; CHUNK],
+    len: usize,
+    f: impl Fn(f64, f64) -> bool,
+) {
+    zip_into(out, a, b, len, |x, y| {
+        u8::from(!x.is_nan() && !y.is_nan() && f(x, y))
+    })
 }
 
 impl Compiler<'_> {
@@ -304,7 +445,10 @@ impl Compiler<'_> {
         match program.node(id).op {
             Op::Int(v) => {
                 let out = self.number();
-                self.steps.push(Step::Number { out, value: v as f64 });
+                self.steps.push(Step::Number {
+                    out,
+                    value: v as f64,
+                });
                 Some(Operand::Reg(Kind::Num { int: true }, out))
             }
             Op::Double(v) => {
@@ -312,15 +456,27 @@ impl Compiler<'_> {
                 self.steps.push(Step::Number { out, value: v });
                 Some(Operand::Reg(Kind::Num { int: false }, out))
             }
-            Op::Bool(v) => self.bool_step(|out| Step::Bool { out, value: u8::from(v) }),
-            Op::Str(s) | Op::Constant { value: s, .. } => Some(Operand::Text(program.strings[s as usize].clone())),
-            Op::Field { slot, .. } => self.field(slot),
+            Op::Bool(v) => self.bool_step(|out| Step::Bool {
+                out,
+                value: u8::from(v),
+            }),
+            Op::Str(s) | Op::Constant { value: s, .. } => {
+                Some(Operand::Text(program.strings[s as usize].clone()))
+            }
+            Op::Field { slot, .. } | Op::Enum { slot, .. } => self.field(slot),
             Op::Has { slot } => match self.field(slot)? {
-                Operand::Reg(Kind::Num { .. }, src) => self.bool_step(|out| Step::HasNumber { out, src }),
-                Operand::Reg(Kind::Code(_), src) => self.bool_step(|out| Step::HasCode { out, src }),
+                Operand::Reg(Kind::Num { .. }, src) => {
+                    self.bool_step(|out| Step::HasNumber { out, src })
+                }
+                Operand::Reg(Kind::Code(_), src) => {
+                    self.bool_step(|out| Step::HasCode { out, src })
+                }
                 _ => self.bool_step(|out| Step::Bool { out, value: TRUE }),
             },
-            Op::Segment(index) => self.bool_step(|out| Step::Segment { out, index: index as usize }),
+            Op::Segment(index) => self.bool_step(|out| Step::Segment {
+                out,
+                index: index as usize,
+            }),
             Op::Not(a) => {
                 let a = self.boolean(a)?;
                 self.bool_step(|out| Step::Not { out, a })
@@ -332,9 +488,19 @@ impl Compiler<'_> {
                 for &operand in rest {
                     let b = self.boolean(operand)?;
                     match self.steps.last() {
-                        Some(&Step::CmpColumn { out, op, column, value }) if and && out == b => {
+                        Some(&Step::CmpColumn {
+                            out,
+                            op,
+                            column,
+                            value,
+                        }) if and && out == b => {
                             self.steps.pop();
-                            self.steps.push(Step::AndColumn { out: acc, op, column, value });
+                            self.steps.push(Step::AndColumn {
+                                out: acc,
+                                op,
+                                column,
+                                value,
+                            });
                         }
                         _ if and => self.steps.push(Step::And { out: acc, b }),
                         _ => self.steps.push(Step::Or { out: acc, b }),
@@ -357,22 +523,34 @@ impl Compiler<'_> {
             }
             Op::Cmp(op, a, b) => self.compare(op, a, b),
             Op::In(a, list) => {
-                let Op::List { start, len } = program.node(list).op else { return None };
-                let (Operand::Reg(Kind::Code(domain), a), items) = (self.node(a)?, program.args_of(start, len)) else {
+                let Op::List { start, len } = program.node(list).op else {
+                    return None;
+                };
+                let (Operand::Reg(Kind::Code(domain), a), items) =
+                    (self.node(a)?, program.args_of(start, len))
+                else {
                     return None;
                 };
                 let mut codes = Vec::with_capacity(items.len());
                 for &item in items {
-                    let Op::Str(s) = program.node(item).op else { return None };
+                    let Op::Str(s) = program.node(item).op else {
+                        return None;
+                    };
                     if let Some(code) = code_of(domain, &program.strings[s as usize]) {
                         codes.push(code);
                     }
                 }
                 self.bool_step(|out| Step::InCodes { out, a, codes })
             }
-            Op::Call { func: Func::Bought, start, len: 1 } => {
+            Op::Call {
+                func: Func::Bought,
+                start,
+                len: 1,
+            } => {
                 let arg = program.args_of(start, 1)[0];
-                let Operand::Text(category) = self.node(arg)? else { return None };
+                let Operand::Text(category) = self.node(arg)? else {
+                    return None;
+                };
                 let column = self.columns.bought(&category)?;
                 let out = self.number();
                 self.steps.push(Step::Column { out, column });
@@ -434,7 +612,12 @@ impl Compiler<'_> {
         match (self.node(a)?, self.node(b)?) {
             (Operand::Reg(Kind::Num { .. }, a), Operand::Reg(Kind::Num { .. }, b)) => {
                 // `field op constant` (or `constant op field`) reads the column in place.
-                let direct = match (self.loaded(a), self.constant(b), self.constant(a), self.loaded(b)) {
+                let direct = match (
+                    self.loaded(a),
+                    self.constant(b),
+                    self.constant(a),
+                    self.loaded(b),
+                ) {
                     (Some(column), Some(value), ..) => Some((op, column, value)),
                     (_, _, Some(value), Some(column)) => Some((flip(op), column, value)),
                     _ => None,
@@ -442,7 +625,12 @@ impl Compiler<'_> {
                 match direct {
                     Some((op, column, value)) => {
                         self.steps.retain(|s| !matches!(s, Step::Column { out, .. } | Step::Number { out, .. } if *out == a || *out == b));
-                        self.bool_step(|out| Step::CmpColumn { out, op, column, value })
+                        self.bool_step(|out| Step::CmpColumn {
+                            out,
+                            op,
+                            column,
+                            value,
+                        })
                     }
                     None => self.bool_step(|out| Step::CmpNumbers { out, op, a, b }),
                 }
@@ -450,15 +638,22 @@ impl Compiler<'_> {
             (Operand::Reg(Kind::Bool, a), Operand::Reg(Kind::Bool, b)) if equality => {
                 self.bool_step(|out| Step::CmpBools { out, equal, a, b })
             }
-            (Operand::Reg(Kind::Code(domain), a), Operand::Text(t)) | (Operand::Text(t), Operand::Reg(Kind::Code(domain), a))
+            (Operand::Reg(Kind::Code(domain), a), Operand::Text(t))
+            | (Operand::Text(t), Operand::Reg(Kind::Code(domain), a))
                 if equality =>
             {
                 let code = code_of(domain, &t).unwrap_or(u8::MAX);
-                self.bool_step(|out| Step::CmpCode { out, equal, a, code })
+                self.bool_step(|out| Step::CmpCode {
+                    out,
+                    equal,
+                    a,
+                    code,
+                })
             }
-            (Operand::Text(x), Operand::Text(y)) if equality => {
-                self.bool_step(|out| Step::Bool { out, value: u8::from((x == y) == equal) })
-            }
+            (Operand::Text(x), Operand::Text(y)) if equality => self.bool_step(|out| Step::Bool {
+                out,
+                value: u8::from((x == y) == equal),
+            }),
             _ => None,
         }
     }
@@ -480,28 +675,49 @@ pub fn code_of(domain: &[&str], text: &str) -> Option<u8> {
     domain.iter().position(|d| *d == text).map(|i| i as u8 + 1)
 }
 
-/// The slots a program reads (fields, map entries and `has`), and the
-/// constant arguments of its `bought(...)` calls (string literals or schema
-/// constants); `Err` with the call's source when an argument is not constant.
-pub fn reads(program: &Program) -> Result<(Vec<u32>, Vec<String>), String> {
-    let (mut slots, mut bought) = (Vec::new(), Vec::new());
+/// What a program reads: the number slots (fields and `has`), the maps
+/// (entries, names) and the constant arguments of its `bought(...)` calls
+/// (string literals or schema constants); `Err` with the call's source when an
+/// argument is not constant.
+pub fn reads(program: &Program) -> Result<Reads, String> {
+    let mut r = Reads::default();
     for (id, node) in program.nodes.iter().enumerate() {
         match node.op {
-            Op::Field { slot, .. } | Op::Has { slot } | Op::Entry { slot, .. } | Op::HasEntry { slot, .. } => slots.push(slot),
-            Op::Call { func: Func::Bought, start, len: 1 } => {
+            Op::Field { slot, .. } | Op::Enum { slot, .. } | Op::Has { slot } => r.slots.push(slot),
+            Op::Keys { .. } | Op::Entry { .. } | Op::HasEntry { .. } => {
+                r.maps.push(program.text(id as NodeId).to_string())
+            }
+            Op::Call {
+                func: Func::Bought,
+                start,
+                len: 1,
+            } => {
                 let arg = program.args_of(start, 1)[0];
                 let category = match program.node(arg).op {
-                    Op::Str(s) | Op::Constant { value: s, .. } => program.strings[s as usize].clone(),
+                    Op::Str(s) | Op::Constant { value: s, .. } => {
+                        program.strings[s as usize].clone()
+                    }
                     _ => return Err(program.text(id as NodeId).to_string()),
                 };
-                bought.push(category);
+                r.bought.push(category);
             }
             _ => {}
         }
     }
-    crate::sort::heapsort(&mut slots, |a, b| a < b);
-    slots.dedup();
-    crate::sort::heapsort(&mut bought, |a, b| a < b);
-    bought.dedup();
-    Ok((slots, bought))
+    crate::sort::heapsort(&mut r.slots, |a, b| a < b);
+    r.slots.dedup();
+    crate::sort::heapsort(&mut r.bought, |a, b| a < b);
+    r.bought.dedup();
+    Ok(r)
+}
+
+/// What [`reads`] found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reads {
+    /// Number slots, ascending.
+    pub slots: Vec<u32>,
+    /// The source of each map read (entries, names), in node order: no column form.
+    pub maps: Vec<String>,
+    /// Categories of `bought(...)`, sorted.
+    pub bought: Vec<String>,
 }

@@ -5,111 +5,83 @@
 //! satisfaction is attitude; the rules below read both, and every threshold
 //! is in [`LoyaltyConfig`].
 
-use crate::config::LoyaltyConfig;
-use crate::customer::Customer;
-use crate::satisfaction::{Level, NpsCategory, Satisfaction};
-use crate::time::DAY_MS;
-use crate::value::Value;
-use serde::Serialize;
+use crate::input::customer::{Customer, Order};
+use crate::input::time::DAY_MS;
+use crate::scoring::config::LoyaltyConfig;
+use crate::scoring::satisfaction::{Level, NpsCategory, Satisfaction};
+use crate::scoring::value::Value;
 
-/// Stage of the relationship.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// Known to the store, has not bought.
-    Potential,
-    /// Just started: one order, or a short tenure.
-    New,
-    /// Buys again.
-    Regular,
-    /// A long relationship with several orders.
-    Longstanding,
-    /// Long, frequent, recent and not dissatisfied: knows and trusts the offer.
-    Loyal,
-}
-
-impl Stage {
-    /// The name used in results and rules, e.g. `"potential"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Potential => "potential",
-            Stage::New => "new",
-            Stage::Regular => "regular",
-            Stage::Longstanding => "longstanding",
-            Stage::Loyal => "loyal",
-        }
+named_enum! {
+    /// Stage of the relationship.
+    pub enum Stage {
+        /// Known to the store, has not bought.
+        Potential = "potential",
+        /// Just started: one order, or a short tenure.
+        New = "new",
+        /// Buys again.
+        Regular = "regular",
+        /// A long relationship with several orders.
+        Longstanding = "longstanding",
+        /// Long, frequent, recent and not dissatisfied: knows and trusts the offer.
+        Loyal = "loyal",
     }
 }
 
-/// Type of loyalty, by its cause (attachment × repeat purchase).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LoyaltyType {
-    /// Repeat purchase for lack of an alternative.
-    Monopoly,
-    /// Repeat purchase without attachment: too much effort to look elsewhere.
-    Inertia,
-    /// Follows the lowest price: mostly discounted orders.
-    Price,
-    /// Buys while rewards last: mostly through incentive channels.
-    Incentive,
-    /// Attachment and repeat purchase: the most valuable.
-    Trust,
-}
-
-impl LoyaltyType {
-    /// The name used in results and rules, e.g. `"monopoly"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LoyaltyType::Monopoly => "monopoly",
-            LoyaltyType::Inertia => "inertia",
-            LoyaltyType::Price => "price",
-            LoyaltyType::Incentive => "incentive",
-            LoyaltyType::Trust => "trust",
-        }
+named_enum! {
+    /// Type of loyalty, by its cause (attachment × repeat purchase).
+    pub enum LoyaltyType {
+        /// Repeat purchase for lack of an alternative.
+        Monopoly = "monopoly",
+        /// Repeat purchase without attachment: too much effort to look elsewhere.
+        Inertia = "inertia",
+        /// Follows the lowest price: mostly discounted orders.
+        Price = "price",
+        /// Buys while rewards last: mostly through incentive channels.
+        Incentive = "incentive",
+        /// Attachment and repeat purchase: the most valuable.
+        Trust = "trust",
     }
 }
 
-/// Phase of the relationship lifecycle, from the trend of the order rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lifecycle {
-    /// Just begun: too little history for a trend.
-    Exploration,
-    /// Fast growth: orders in the last window clearly above the one before.
-    Formation,
-    /// Steady order rate.
-    Stability,
-    /// Falling order rate, or no order for `lapseDays`.
-    Decline,
-}
-
-impl Lifecycle {
-    /// The name used in results and rules, e.g. `"exploration"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lifecycle::Exploration => "exploration",
-            Lifecycle::Formation => "formation",
-            Lifecycle::Stability => "stability",
-            Lifecycle::Decline => "decline",
-        }
+named_enum! {
+    /// Phase of the relationship lifecycle, from the trend of the order rate.
+    pub enum Lifecycle {
+        /// Just begun: too little history for a trend.
+        Exploration = "exploration",
+        /// Fast growth: orders in the last window clearly above the one before.
+        Formation = "formation",
+        /// Steady order rate.
+        Stability = "stability",
+        /// Falling order rate, or no order for `lapseDays`.
+        Decline = "decline",
     }
 }
 
 /// The loyalty figures of one customer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Loyalty {
     /// Stage of the relationship.
     pub stage: Stage,
-    /// Type of loyalty; `None` for a customer who has not bought twice, or
-    /// who neither repeats often nor shows attachment.
-    #[serde(rename = "type")]
+    /// Type of loyalty (`loyalty.type`); `None` for a customer who has not
+    /// bought twice, or who neither repeats often nor shows attachment.
     pub kind: Option<LoyaltyType>,
     /// Lifecycle phase.
     pub lifecycle: Lifecycle,
 }
 
 /// Computes the loyalty figures from the customer and their value and satisfaction.
-pub fn loyalty(c: &Customer, as_of: i64, v: &Value, s: &Satisfaction, cfg: &LoyaltyConfig) -> Loyalty {
-    Loyalty { stage: stage(v, s, cfg), kind: kind(c, v, s, cfg), lifecycle: lifecycle(c, as_of, v, cfg) }
+pub fn loyalty<N>(
+    c: &Customer<'_>,
+    as_of: i64,
+    v: &Value<N>,
+    s: &Satisfaction<N>,
+    cfg: &LoyaltyConfig,
+) -> Loyalty {
+    Loyalty {
+        stage: stage(v, s, cfg),
+        kind: kind(c, v, s, cfg),
+        lifecycle: lifecycle(c, as_of, v, cfg),
+    }
 }
 
 /// Stage rules, first match wins:
@@ -117,7 +89,7 @@ pub fn loyalty(c: &Customer, as_of: i64, v: &Value, s: &Satisfaction, cfg: &Loya
 /// tenure ≥ `loyalMinDays`, orders ≥ `loyalMinOrders`, recency ≤ `loyalMaxRecencyDays`
 /// and not dissatisfied → loyal; tenure ≥ `longstandingMinDays` and orders ≥
 /// `longstandingMinOrders` → longstanding; otherwise regular.
-fn stage(v: &Value, s: &Satisfaction, cfg: &LoyaltyConfig) -> Stage {
+fn stage<N>(v: &Value<N>, s: &Satisfaction<N>, cfg: &LoyaltyConfig) -> Stage {
     let tenure = f64::from(v.tenure_days.unwrap_or(0));
     let orders = f64::from(v.frequency);
     let recency = f64::from(v.recency_days.unwrap_or(u32::MAX));
@@ -144,7 +116,12 @@ fn stage(v: &Value, s: &Satisfaction, cfg: &LoyaltyConfig) -> Stage {
 /// orders or more: attachment and repeat → trust; discounted share ≥
 /// `priceShare` → price; incentive-channel share ≥ `incentiveShare` →
 /// incentive; repeat with `monopoly` configured → monopoly; repeat → inertia.
-fn kind(c: &Customer, v: &Value, s: &Satisfaction, cfg: &LoyaltyConfig) -> Option<LoyaltyType> {
+fn kind<N>(
+    c: &Customer<'_>,
+    v: &Value<N>,
+    s: &Satisfaction<N>,
+    cfg: &LoyaltyConfig,
+) -> Option<LoyaltyType> {
     if v.frequency < 2 {
         return None;
     }
@@ -152,14 +129,19 @@ fn kind(c: &Customer, v: &Value, s: &Satisfaction, cfg: &LoyaltyConfig) -> Optio
         || matches!(s.nps, Some(n) if n.category == NpsCategory::Promoter)
         || s.referrals.unwrap_or(0) > 0;
     let repeat = v.orders_per_year.unwrap_or(0.0) >= cfg.repeat_min_orders_per_year;
-    let share = |pred: &dyn Fn(&crate::customer::Order) -> bool| {
+    let share = |pred: &dyn Fn(&Order<'_>) -> bool| {
         c.orders.iter().filter(|o| pred(o)).count() as f64 / f64::from(v.frequency)
     };
     if attached && repeat {
         Some(LoyaltyType::Trust)
     } else if share(&|o| o.discount.is_some_and(|d| d > 0.0)) >= cfg.price_share {
         Some(LoyaltyType::Price)
-    } else if share(&|o| o.channel.as_ref().is_some_and(|ch| cfg.incentive_channels.contains(ch))) >= cfg.incentive_share {
+    } else if share(&|o| {
+        o.channel
+            .as_ref()
+            .is_some_and(|ch| cfg.incentive_channels.iter().any(|c| c == ch))
+    }) >= cfg.incentive_share
+    {
         Some(LoyaltyType::Incentive)
     } else if repeat && cfg.monopoly {
         Some(LoyaltyType::Monopoly)
@@ -175,15 +157,22 @@ fn kind(c: &Customer, v: &Value, s: &Satisfaction, cfg: &LoyaltyConfig) -> Optio
 /// the last `windowDays` against the window before: up by more than `growth`
 /// (or from none) → formation, down by more than `decline` → decline,
 /// otherwise stability.
-fn lifecycle(c: &Customer, as_of: i64, v: &Value, cfg: &LoyaltyConfig) -> Lifecycle {
+fn lifecycle<N>(c: &Customer<'_>, as_of: i64, v: &Value<N>, cfg: &LoyaltyConfig) -> Lifecycle {
     let window = (cfg.window_days * DAY_MS as f64) as i64;
-    if v.recency_days.is_some_and(|r| f64::from(r) >= cfg.lapse_days) {
+    if v.recency_days
+        .is_some_and(|r| f64::from(r) >= cfg.lapse_days)
+    {
         return Lifecycle::Decline;
     }
     if v.frequency == 0 || f64::from(v.tenure_days.unwrap_or(0)) < cfg.window_days {
         return Lifecycle::Exploration;
     }
-    let count = |from: i64, to: i64| c.orders.iter().filter(|o| o.at > from && o.at <= to).count() as f64;
+    let count = |from: i64, to: i64| {
+        c.orders
+            .iter()
+            .filter(|o| o.at > from && o.at <= to)
+            .count() as f64
+    };
     let recent = count(as_of - window, as_of);
     let before = count(as_of - 2 * window, as_of - window);
     if recent > before * (1.0 + cfg.growth) {
@@ -198,19 +187,19 @@ fn lifecycle(c: &Customer, as_of: i64, v: &Value, cfg: &LoyaltyConfig) -> Lifecy
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::customer::Order;
-    use crate::satisfaction::satisfaction;
-    use crate::value::value;
+    use crate::scoring::config::Config;
+    use crate::scoring::satisfaction::satisfaction;
+    use crate::scoring::value::value;
 
     const AS_OF: i64 = 20_000 * DAY_MS;
 
-    fn order(days_ago: i64) -> Order {
-        Order { at: AS_OF - days_ago * DAY_MS, amount: 10.0, cost: None, category: None, discount: None, channel: None, account_id: None }
+    fn order(days_ago: i64) -> Order<'static> {
+        Order::new(AS_OF - days_ago * DAY_MS, 10.0)
     }
 
-    fn score(orders: Vec<Order>, referrals: Option<u32>) -> Loyalty {
-        let c = Customer { id: "c".into(), first_seen: None, orders, survey: None, complaints: None, returns: None, referrals };
+    fn score(orders: Vec<Order<'static>>, referrals: Option<u32>) -> Loyalty {
+        let mut c = Customer::with_orders("c", orders);
+        c.referrals = referrals;
         let cfg = Config::default();
         let v = value(&c, AS_OF, 365.0, &cfg);
         let s = satisfaction(&c, &cfg.satisfaction);
@@ -222,8 +211,14 @@ mod tests {
         assert_eq!(score(vec![], None).stage, Stage::Potential);
         assert_eq!(score(vec![order(400)], None).stage, Stage::New);
         assert_eq!(score(vec![order(60), order(10)], None).stage, Stage::New);
-        assert_eq!(score(vec![order(200), order(10)], None).stage, Stage::Regular);
-        assert_eq!(score(vec![order(400), order(300), order(200), order(100)], None).stage, Stage::Longstanding);
+        assert_eq!(
+            score(vec![order(200), order(10)], None).stage,
+            Stage::Regular
+        );
+        assert_eq!(
+            score(vec![order(400), order(300), order(200), order(100)], None).stage,
+            Stage::Longstanding
+        );
         let eight_over_two_years: Vec<Order> = (0..8).map(|k| order(750 - k * 100)).collect();
         assert_eq!(score(eight_over_two_years, None).stage, Stage::Loyal);
     }
@@ -234,9 +229,21 @@ mod tests {
         let frequent = || vec![order(180), order(120), order(60), order(1)];
         assert_eq!(score(frequent(), None).kind, Some(LoyaltyType::Inertia));
         assert_eq!(score(frequent(), Some(1)).kind, Some(LoyaltyType::Trust));
-        let discounted: Vec<Order> = frequent().into_iter().map(|o| Order { discount: Some(2.0), ..o }).collect();
+        let discounted: Vec<Order> = frequent()
+            .into_iter()
+            .map(|o| Order {
+                discount: Some(2.0),
+                ..o
+            })
+            .collect();
         assert_eq!(score(discounted, None).kind, Some(LoyaltyType::Price));
-        let promo: Vec<Order> = frequent().into_iter().map(|o| Order { channel: Some("coupon".into()), ..o }).collect();
+        let promo: Vec<Order> = frequent()
+            .into_iter()
+            .map(|o| Order {
+                channel: Some("coupon"),
+                ..o
+            })
+            .collect();
         assert_eq!(score(promo, None).kind, Some(LoyaltyType::Incentive));
         // 2 orders in 2 years: 1 a year, not a repeat pattern, no attachment
         assert_eq!(score(vec![order(700), order(300)], None).kind, None);
@@ -245,11 +252,23 @@ mod tests {
 
     #[test]
     fn lifecycle_by_hand() {
-        assert_eq!(score(vec![order(30)], None).lifecycle, Lifecycle::Exploration);
+        assert_eq!(
+            score(vec![order(30)], None).lifecycle,
+            Lifecycle::Exploration
+        );
         assert_eq!(score(vec![order(400)], None).lifecycle, Lifecycle::Decline);
         // last 180 days: 3 orders; the 180 before: 1 → formation
-        assert_eq!(score(vec![order(300), order(100), order(50), order(10)], None).lifecycle, Lifecycle::Formation);
-        assert_eq!(score(vec![order(300), order(200), order(100), order(10)], None).lifecycle, Lifecycle::Stability);
-        assert_eq!(score(vec![order(300), order(250), order(200), order(100)], None).lifecycle, Lifecycle::Decline);
+        assert_eq!(
+            score(vec![order(300), order(100), order(50), order(10)], None).lifecycle,
+            Lifecycle::Formation
+        );
+        assert_eq!(
+            score(vec![order(300), order(200), order(100), order(10)], None).lifecycle,
+            Lifecycle::Stability
+        );
+        assert_eq!(
+            score(vec![order(300), order(250), order(200), order(100)], None).lifecycle,
+            Lifecycle::Decline
+        );
     }
 }

@@ -1,29 +1,38 @@
-//! The scorer: validates a customer and computes every figure as of an instant.
+//! The scorer: computes every figure of a validated customer as of an
+//! instant — value ([`value`]), satisfaction ([`satisfaction`]), loyalty
+//! ([`loyalty`]) and the segments it falls into ([`segments`]) — and writes
+//! the result in the layout of [`features`].
 
-use crate::config::Config;
-use crate::customer::Customer;
+pub mod config;
+pub mod features;
+pub mod loyalty;
+pub mod satisfaction;
+pub mod segments;
+pub mod value;
+
 use crate::error::{Error, ErrorCode, Result};
-use crate::json::Json;
-use crate::loyalty::{loyalty, Loyalty};
-use crate::predict::Predicted;
-use crate::satisfaction::{satisfaction, Satisfaction};
-use crate::segment::{Library, NextBestAction, SegmentExplanation, SegmentMatch};
-use crate::time::format_instant;
-use crate::value::{value, Value};
-use serde::Serialize;
+use crate::input::customer::{Customer, Ident};
+use crate::input::json::{format_number, Json};
+use crate::input::tape::{unknown_field, Item, OwnedTape, Reader, KEYS};
+use crate::input::time::{expect_instant, instant_of_item};
+use crate::scoring::config::{Config, Goal};
+use crate::scoring::features::{Entries, Features, SLOTS};
+use crate::scoring::loyalty::{loyalty, Loyalty};
+use crate::scoring::satisfaction::{satisfaction, Satisfaction};
+use crate::scoring::segments::{Library, NextBestAction, SegmentExplanation, SegmentMatch};
+use crate::scoring::value::{value, Value};
 
-/// Everything computed for one customer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// Everything computed for one customer, owning its names.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScoreResult {
-    /// The customer's id.
+    /// The customer's id (a number id as JavaScript prints it).
     pub id: String,
-    /// The instant every figure is computed at (ISO 8601).
-    pub as_of: String,
+    /// The instant every figure is computed at (epoch ms).
+    pub as_of: i64,
     /// Value figures.
-    pub value: Value,
+    pub value: Value<String>,
     /// Satisfaction figures.
-    pub satisfaction: Satisfaction,
+    pub satisfaction: Satisfaction<String>,
     /// Loyalty figures.
     pub loyalty: Loyalty,
     /// Segments the customer falls in, by priority.
@@ -32,11 +41,52 @@ pub struct ScoreResult {
     pub next_best_action: Option<NextBestAction>,
 }
 
+impl ScoreResult {
+    /// The result as the JSON value JavaScript gets.
+    pub fn to_json(&self) -> Json {
+        let features = Features {
+            id: Ident::Text(self.id.clone()),
+            as_of: self.as_of,
+            value: self.value.clone(),
+            satisfaction: self.satisfaction.clone(),
+            loyalty: self.loyalty.clone(),
+        };
+        let mut names: Vec<String> = Vec::new();
+        let mut out = Vec::with_capacity(SLOTS + 16);
+        features.write(
+            &mut |n: &String| {
+                names.push(n.clone());
+                (names.len() - 1) as f64
+            },
+            &mut out,
+        );
+        let mut json = crate::interop::result::decode(&out, &|i| {
+            names.get(i as usize).cloned().unwrap_or_default()
+        });
+        if let Json::Obj(entries) = &mut json {
+            entries.push((
+                "segments".into(),
+                Json::Arr(self.segments.iter().map(SegmentMatch::to_json).collect()),
+            ));
+            let next = self
+                .next_best_action
+                .as_ref()
+                .map_or(Json::Null, NextBestAction::to_json);
+            entries.push(("nextBestAction".into(), next));
+        }
+        json
+    }
+}
+
 /// The keys of the options of `score` and `scoreMany`.
-pub const OPTION_KEYS: &[&str] = &["asOf", "horizonDays"];
+pub const OPTION_KEYS: [&str; 2] = ["asOf", "horizonDays"];
+const OPTIONS_FROM: usize = 18;
 
 /// Longest prediction horizon: 10 years of monthly steps bound the work of one prediction.
 pub const MAX_HORIZON_DAYS: f64 = 3650.0;
+
+/// The prediction horizon when none is given, in days.
+pub const DEFAULT_HORIZON_DAYS: f64 = 365.0;
 
 /// When and over what horizon a customer is scored.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,31 +97,108 @@ pub struct ScoreOptions {
     pub horizon_days: f64,
 }
 
-/// Scoring at an instant (epoch ms) with the default horizon of 365 days.
+/// Scoring at an instant (epoch ms) with the default horizon.
 impl From<i64> for ScoreOptions {
     fn from(as_of: i64) -> Self {
-        ScoreOptions { as_of, horizon_days: 365.0 }
+        ScoreOptions {
+            as_of,
+            horizon_days: DEFAULT_HORIZON_DAYS,
+        }
     }
 }
 
-/// Refuses a horizon outside `0..=MAX_HORIZON_DAYS`.
-pub(crate) fn checked(options: ScoreOptions) -> Result<ScoreOptions> {
-    if !(0.0..=MAX_HORIZON_DAYS).contains(&options.horizon_days) {
-        return Err(Error::new(
-            ErrorCode::OutOfRange,
-            "options.horizonDays",
-            format!("expected a number from 0 to {MAX_HORIZON_DAYS}, got {}", options.horizon_days),
-        ));
+impl ScoreOptions {
+    /// Reads the options of a call (`{ asOf, horizonDays }`, or null) from a
+    /// tape: `asOf` defaults to `now`, `horizonDays` to 365. Error paths start
+    /// with `options`.
+    pub fn read(r: &mut Reader<'_>, now: i64) -> Result<ScoreOptions> {
+        let span = match r.item()? {
+            Item::Null => return Ok(ScoreOptions::from(now)),
+            Item::Obj(span) => span,
+            other => {
+                return Err(crate::input::tape::type_error(
+                    "options",
+                    "an object",
+                    &other,
+                ))
+            }
+        };
+        let [as_of, horizon] = r.fields(span, &OPTION_KEYS, OPTIONS_FROM, &|| "options".into())?;
+        let as_of = match as_of {
+            Some(v) => instant_of_item(v, || "options.asOf".into())?,
+            None => now,
+        };
+        let horizon_days = match horizon {
+            Some(v) => crate::input::customer::number(v, || "options.horizonDays".into())?,
+            None => DEFAULT_HORIZON_DAYS,
+        };
+        ScoreOptions {
+            as_of,
+            horizon_days,
+        }
+        .checked()
     }
-    Ok(options)
+
+    /// Reads options given as a [`Json`] value (see [`ScoreOptions::read`]).
+    pub fn from_json(v: &Json, now: i64) -> Result<ScoreOptions> {
+        let o = match v {
+            Json::Null => return Ok(ScoreOptions::from(now)),
+            Json::Obj(entries) => entries,
+            other => {
+                return Err(crate::input::json::type_error(
+                    "options",
+                    "an object",
+                    other,
+                ))
+            }
+        };
+        if let Some((k, _)) = o.iter().find(|(k, _)| !OPTION_KEYS.contains(&k.as_ref())) {
+            return Err(unknown_field(k, &OPTION_KEYS, "options"));
+        }
+        let get = |key: &str| {
+            o.iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v)
+                .filter(|v| **v != Json::Null)
+        };
+        let as_of = get("asOf")
+            .map(|v| expect_instant(v, "options.asOf"))
+            .transpose()?
+            .unwrap_or(now);
+        let horizon_days = get("horizonDays")
+            .map(|v| crate::input::json::expect_number(v, "options.horizonDays"))
+            .transpose()?;
+        ScoreOptions {
+            as_of,
+            horizon_days: horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS),
+        }
+        .checked()
+    }
+
+    /// Refuses a horizon outside `0..=MAX_HORIZON_DAYS`.
+    pub fn checked(self) -> Result<ScoreOptions> {
+        if !(0.0..=MAX_HORIZON_DAYS).contains(&self.horizon_days) {
+            let msg = format!(
+                "expected a number from 0 to {}, got {}",
+                format_number(MAX_HORIZON_DAYS),
+                format_number(self.horizon_days)
+            );
+            return Err(Error::new(
+                ErrorCode::OutOfRange,
+                "options.horizonDays",
+                msg,
+            ));
+        }
+        Ok(self)
+    }
 }
 
 /// A configured scorer.
 ///
 /// ```
-/// use crmscore::{Scorer, json::Json, time::parse_instant};
-/// let scorer = Scorer::new(&serde_json::from_str(r#"{}"#).unwrap()).unwrap();
-/// let customer: Json = serde_json::from_str(r#"{"id": "c1", "orders": [
+/// use crmscore::{Scorer, input::{json::Json, time::parse_instant}};
+/// let scorer = Scorer::new(&Json::parse("{}").unwrap()).unwrap();
+/// let customer = Json::parse(r#"{"id": "c1", "orders": [
 ///     {"at": "2026-10-01", "amount": 30}, {"at": "2026-11-12", "amount": 50}]}"#).unwrap();
 /// let r = scorer.score(&customer, parse_instant("2026-11-22").unwrap()).unwrap();
 /// assert_eq!(r.value.recency_days, Some(10));
@@ -83,12 +210,21 @@ pub struct Scorer {
     segments: Library,
 }
 
+/// The default of the scorer of `new Scorer()`, built once per module.
 impl Scorer {
-    /// Builds a scorer from a config object (`{}` for the defaults), compiling its segments.
+    /// Builds a scorer from a config object (`{}` or null for the defaults), compiling its segments.
     pub fn new(config: &Json) -> Result<Scorer> {
-        let parsed = Config::from_json(config)?;
-        let segments = Library::from_config(config, &parsed.segment_limits)?;
-        Ok(Scorer { config: parsed, segments })
+        let config = match config {
+            Json::Null => Config::default(),
+            v => Config::from_json(v)?,
+        };
+        Scorer::with_config(config)
+    }
+
+    /// Builds a scorer from a read config.
+    pub fn with_config(config: Config) -> Result<Scorer> {
+        let segments = Library::new(&config)?;
+        Ok(Scorer { config, segments })
     }
 
     /// The configuration in use.
@@ -103,61 +239,196 @@ impl Scorer {
 
     /// Validates and scores one customer (`options`: an instant in epoch ms, or [`ScoreOptions`]).
     pub fn score(&self, customer: &Json, options: impl Into<ScoreOptions>) -> Result<ScoreResult> {
-        let options = checked(options.into())?;
-        let c = Customer::from_json(customer, options.as_of, &self.config.limits)?;
+        let options = options.into().checked()?;
+        let tape = OwnedTape::of(customer);
+        let c = Customer::read(
+            &mut tape.tape().reader(),
+            options.as_of,
+            &self.config.limits,
+        )?;
         Ok(self.score_customer(&c, options))
     }
 
     /// Scores an already validated customer.
-    pub fn score_customer(&self, c: &Customer, options: impl Into<ScoreOptions>) -> ScoreResult {
-        let options = options.into();
-        let mut r = self.features(c, options);
-        (r.segments, r.next_best_action) = self.segments.evaluate(c, &r, options.as_of);
-        r
+    pub fn score_customer(
+        &self,
+        c: &Customer<'_>,
+        options: impl Into<ScoreOptions>,
+    ) -> ScoreResult {
+        let f = self.features(c, options.into());
+        let mut slots = Vec::with_capacity(SLOTS);
+        f.write_slots(&mut |n| f64::from(n.index), &mut slots);
+        let mut segments = Vec::new();
+        self.matched(&f, &slots, |i| segments.push(self.segments.match_of(i)));
+        let next_best_action = segments.first().map(NextBestAction::of);
+        let Features {
+            id,
+            as_of,
+            value,
+            satisfaction,
+            loyalty,
+        } = f.map_names(|n| n.text.to_string());
+        ScoreResult {
+            id: id.to_text(),
+            as_of,
+            value,
+            satisfaction,
+            loyalty,
+            segments,
+            next_best_action,
+        }
+    }
+
+    /// Scores a validated customer and appends its result in the layout of
+    /// [`features`]: the slots, the maps, then the number of matched segments
+    /// and their library indexes by priority, then the next best action (the
+    /// index of its segment and of its action, -1 for none).
+    pub fn write_result(&self, c: &Customer<'_>, options: ScoreOptions, out: &mut Vec<f64>) {
+        let f = self.features(c, options);
+        let start = out.len();
+        let name = &mut |n: &crate::input::tape::Name<'_>| f64::from(n.index);
+        f.write_slots(name, out);
+        // Rules read the slots just written; matches are kept on the stack until the maps are out.
+        let mut matched = [0u16; 64];
+        let mut more: Vec<u16> = Vec::new();
+        let mut count = 0;
+        self.matched(&f, &out[start..start + SLOTS], |i| {
+            match matched.get_mut(count) {
+                Some(m) => *m = i as u16,
+                None => more.push(i as u16),
+            }
+            count += 1;
+        });
+        f.write_maps(name, out);
+        out.push(count as f64);
+        out.extend(matched.iter().take(count).map(|&i| f64::from(i)));
+        out.extend(more.iter().map(|&i| f64::from(i)));
+        let first = if count > 0 {
+            Some(usize::from(matched[0]))
+        } else {
+            None
+        };
+        let (segment, action) = self.next_best(first);
+        out.extend([segment, action]);
+    }
+
+    /// The next best action of a result whose first matched segment is
+    /// `first`: (that segment's index, the index of its first action), -1 for none.
+    fn next_best(&self, first: Option<usize>) -> (f64, f64) {
+        match first {
+            None => (-1.0, -1.0),
+            Some(i) => {
+                let has_action = !self.segments.definitions()[i].actions.is_empty();
+                (i as f64, if has_action { 0.0 } else { -1.0 })
+            }
+        }
+    }
+
+    fn matched<N: AsRef<str>>(&self, f: &Features<N>, slots: &[f64], each: impl FnMut(usize)) {
+        let categories = Entries(&f.value.categories);
+        let dimensions = Entries(&f.satisfaction.dimensions);
+        self.segments.matched(
+            &segments::rule_view(f, slots, &categories, &dimensions),
+            each,
+        );
+    }
+
+    /// Why the customer is or is not in each segment, by priority.
+    pub fn explain(
+        &self,
+        customer: &Json,
+        options: impl Into<ScoreOptions>,
+    ) -> Result<Vec<SegmentExplanation>> {
+        let options = options.into().checked()?;
+        let tape = OwnedTape::of(customer);
+        let c = Customer::read(
+            &mut tape.tape().reader(),
+            options.as_of,
+            &self.config.limits,
+        )?;
+        Ok(self.explain_customer(&c, options))
+    }
+
+    /// [`Scorer::explain`] of a validated customer.
+    pub fn explain_customer(
+        &self,
+        c: &Customer<'_>,
+        options: ScoreOptions,
+    ) -> Vec<SegmentExplanation> {
+        let f = self.features(c, options);
+        let mut slots = Vec::with_capacity(SLOTS);
+        f.write_slots(&mut |n| f64::from(n.index), &mut slots);
+        let categories = Entries(&f.value.categories);
+        let dimensions = Entries(&f.satisfaction.dimensions);
+        self.segments
+            .explain(&segments::rule_view(&f, &slots, &categories, &dimensions))
+    }
+
+    /// Value, satisfaction and loyalty, without segments.
+    pub fn features<'t>(
+        &self,
+        c: &Customer<'t>,
+        options: ScoreOptions,
+    ) -> Features<crate::input::tape::Name<'t>> {
+        let ScoreOptions {
+            as_of,
+            horizon_days,
+        } = options;
+        let v = value(c, as_of, horizon_days, &self.config);
+        let s = satisfaction(c, &self.config.satisfaction);
+        let l = loyalty(c, as_of, &v, &s, &self.config.loyalty);
+        Features {
+            id: c.id,
+            as_of,
+            value: v,
+            satisfaction: s,
+            loyalty: l,
+        }
+    }
+
+    /// Calls `each` with the library index of every segment a validated
+    /// customer is in, by priority, with `value.predicted` computed by the
+    /// caller (columnar scoring predicts for many customers at once).
+    #[cfg(feature = "fit")]
+    pub(crate) fn segments_predicted(
+        &self,
+        c: &Customer<'_>,
+        options: ScoreOptions,
+        predicted: Option<crate::model::Predicted>,
+        each: impl FnMut(usize),
+    ) {
+        let mut f = self.features(c, options);
+        f.value.predicted = predicted;
+        let mut slots = Vec::with_capacity(SLOTS);
+        f.write_slots(&mut |n| f64::from(n.index), &mut slots);
+        self.matched(&f, &slots, each);
     }
 
     /// This scorer with the model's ABC and RFM cut points but without its
-    /// purchase and spend models: [`crate::columnar`] predicts for many
-    /// customers at once and passes the predictions to [`Scorer::score_predicted`].
+    /// purchase and spend models: columnar scoring predicts for many
+    /// customers at once and passes the predictions in.
+    #[cfg(feature = "fit")]
     pub(crate) fn without_predictions(&self) -> Scorer {
         let mut config = self.config.clone();
         if let Some(model) = &mut config.model {
             model.bgnbd = None;
             model.gamma_gamma = None;
         }
-        Scorer { config, segments: self.segments.clone() }
-    }
-
-    /// [`Scorer::score_customer`] with `value.predicted` computed by the caller.
-    pub(crate) fn score_predicted(&self, c: &Customer, options: ScoreOptions, predicted: Option<Predicted>) -> ScoreResult {
-        let mut r = self.features(c, options);
-        r.value.predicted = predicted;
-        (r.segments, r.next_best_action) = self.segments.evaluate(c, &r, options.as_of);
-        r
-    }
-
-    /// Why the customer is or is not in each segment, by priority.
-    pub fn explain(&self, customer: &Json, options: impl Into<ScoreOptions>) -> Result<Vec<SegmentExplanation>> {
-        let options = checked(options.into())?;
-        let c = Customer::from_json(customer, options.as_of, &self.config.limits)?;
-        let r = self.features(&c, options);
-        Ok(self.segments.explain(&c, &r, options.as_of))
-    }
-
-    /// Value, satisfaction and loyalty, without segments.
-    pub(crate) fn features(&self, c: &Customer, options: ScoreOptions) -> ScoreResult {
-        let ScoreOptions { as_of, horizon_days } = options;
-        let v = value(c, as_of, horizon_days, &self.config);
-        let s = satisfaction(c, &self.config.satisfaction);
-        let l = loyalty(c, as_of, &v, &s, &self.config.loyalty);
-        ScoreResult {
-            id: c.id.clone(),
-            as_of: format_instant(as_of),
-            value: v,
-            satisfaction: s,
-            loyalty: l,
-            segments: Vec::new(),
-            next_best_action: None,
+        Scorer {
+            config,
+            segments: self.segments.clone(),
         }
     }
+}
+
+/// The goals' names, for the documentation of segment results.
+pub fn goal_names() -> impl Iterator<Item = &'static str> {
+    crate::scoring::config::GOALS
+        .iter()
+        .map(|g: &Goal| g.as_str())
+}
+
+/// The key codes of the tape, as JavaScript writes them.
+pub fn tape_keys() -> &'static [&'static str] {
+    &KEYS
 }

@@ -8,7 +8,9 @@
 use super::{export, import};
 use crate::columnar::{instants, score_columns, ColumnOptions, Columns, OwnedColumns};
 use crate::config::Config;
-use crate::csv::{read_transactions_with_progress, ColumnNames, CsvOptions, Delimiter, TransactionTable};
+use crate::csv::{
+    read_transactions_with_progress, ColumnNames, CsvOptions, Delimiter, TransactionTable,
+};
 use crate::customer::{Customer, Limits};
 use crate::error::{Error, ErrorCode};
 use crate::fit::{
@@ -19,8 +21,8 @@ use crate::json::{
     expect_array, expect_bool, expect_count, expect_in_range, expect_non_negative, expect_number,
     expect_str, index_path, type_error, Json, Key, Obj,
 };
-use crate::score::{ScoreOptions, Scorer, MAX_HORIZON_DAYS};
 use crate::satisfaction::satisfaction;
+use crate::score::{ScoreOptions, Scorer, MAX_HORIZON_DAYS};
 use crate::time::expect_instant;
 use js_sys::{Array, Float64Array, Function, Int32Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::Serialize;
@@ -449,10 +451,18 @@ fn summary_row(
     path: &dyn Fn(&str) -> String,
 ) -> Result<SummaryRow, Error> {
     let counts = frequency >= 0.0 && frequency.fract() == 0.0 && frequency <= f64::from(u32::MAX);
-    let times = [recency, t, monetary].iter().all(|v| v.is_finite() && *v >= 0.0) && recency <= t;
+    let times = [recency, t, monetary]
+        .iter()
+        .all(|v| v.is_finite() && *v >= 0.0)
+        && recency <= t;
     if counts && times {
         // Paths are formatted only for an error: this runs for every row.
-        return Ok(SummaryRow { frequency: frequency as u32, recency, t, monetary_value: monetary });
+        return Ok(SummaryRow {
+            frequency: frequency as u32,
+            recency,
+            t,
+            monetary_value: monetary,
+        });
     }
     let frequency = expect_count(
         &Json::Num(frequency),
@@ -677,11 +687,17 @@ pub fn score_columns_js(
     #[wasm_bindgen(unchecked_param_type = "ColumnScoreOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let config = import(config, "config")?;
-    let scorer = Scorer::new(&if config == Json::Null { Json::Obj(Vec::new()) } else { config })?;
+    let scorer = Scorer::new(&if config == Json::Null {
+        Json::Obj(Vec::new())
+    } else {
+        config
+    })?;
     let Options { json, on_progress } = read_options(options)?;
     let o = Obj::new(&json, "options", SCORE_KEYS)?;
     let mut score = ScoreOptions::from(read_as_of(&o)?);
-    o.set("horizonDays", &mut score.horizon_days, |v, p| expect_in_range(v, p, 0.0, MAX_HORIZON_DAYS))?;
+    o.set("horizonDays", &mut score.horizon_days, |v, p| {
+        expect_in_range(v, p, 0.0, MAX_HORIZON_DAYS)
+    })?;
     let mut segments = true;
     o.set("segments", &mut segments, expect_bool)?;
     let columns = read_columns(&transactions)?;
@@ -697,28 +713,60 @@ pub fn score_columns_js(
         cost: columns.cost.as_deref(),
     };
     let mut progress = Progress::new(on_progress);
-    let s = score_columns(&scorer, &tx, &ColumnOptions { score, customers, segments }, &mut |f| progress.report(f));
+    let s = score_columns(
+        &scorer,
+        &tx,
+        &ColumnOptions {
+            score,
+            customers,
+            segments,
+        },
+        &mut |f| progress.report(f),
+    );
     progress.finish()?;
     let s = s?;
     let out = Object::new();
-    set(&out, "recencyDays", &Float64Array::from(&s.recency_days[..]));
+    set(
+        &out,
+        "recencyDays",
+        &Float64Array::from(&s.recency_days[..]),
+    );
     set(&out, "frequency", &Uint32Array::from(&s.frequency[..]));
     set(&out, "monetary", &Float64Array::from(&s.monetary[..]));
     set(&out, "abc", &Uint8Array::from(&s.abc[..]));
     set(&out, "rfmR", &Uint8Array::from(&s.rfm_r[..]));
     set(&out, "rfmF", &Uint8Array::from(&s.rfm_f[..]));
     set(&out, "rfmM", &Uint8Array::from(&s.rfm_m[..]));
-    set(&out, "probabilityAlive", &Float64Array::from(&s.probability_alive[..]));
-    set(&out, "expectedPurchases", &Float64Array::from(&s.expected_purchases[..]));
-    set(&out, "expectedAverageSpend", &Float64Array::from(&s.expected_average_spend[..]));
-    set(&out, "lifetimeValue", &Float64Array::from(&s.lifetime_value[..]));
+    set(
+        &out,
+        "probabilityAlive",
+        &Float64Array::from(&s.probability_alive[..]),
+    );
+    set(
+        &out,
+        "expectedPurchases",
+        &Float64Array::from(&s.expected_purchases[..]),
+    );
+    set(
+        &out,
+        "expectedAverageSpend",
+        &Float64Array::from(&s.expected_average_spend[..]),
+    );
+    set(
+        &out,
+        "lifetimeValue",
+        &Float64Array::from(&s.lifetime_value[..]),
+    );
     let ids = Array::new();
     for d in scorer.segments().definitions() {
         ids.push(&JsValue::from_str(&d.id));
     }
     set(&out, "segmentIds", &ids);
     set(&out, "words", &JsValue::from_f64(s.words as f64));
-    let bits = s.segments.as_ref().map_or(JsValue::NULL, |b| Uint32Array::from(&b[..]).into());
+    let bits = s
+        .segments
+        .as_ref()
+        .map_or(JsValue::NULL, |b| Uint32Array::from(&b[..]).into());
     set(&out, "segments", &bits);
     Ok(out.into())
 }

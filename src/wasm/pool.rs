@@ -47,7 +47,9 @@ fn block(k: usize) -> Layout {
 
 unsafe impl GlobalAlloc for Pool {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let Some(k) = class(layout) else { return System.alloc(layout) };
+        let Some(k) = class(layout) else {
+            return System.alloc(layout);
+        };
         let head = &mut (*self.0.get())[k];
         if head.is_null() {
             return System.alloc(block(k));
@@ -58,7 +60,9 @@ unsafe impl GlobalAlloc for Pool {
     }
 
     unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        let Some(k) = class(layout) else { return System.dealloc(p, layout) };
+        let Some(k) = class(layout) else {
+            return System.dealloc(p, layout);
+        };
         let head = &mut (*self.0.get())[k];
         *(p as *mut *mut u8) = *head;
         *head = p;

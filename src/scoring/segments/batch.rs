@@ -9,25 +9,20 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::rules::vector::{reads, Columns, Registers, SlotColumn, VectorProgram, CHUNK};
-use crate::rules::{Context, Slot};
-use crate::segment::{FieldDef, Kind, Library, FIELDS};
+use crate::rules::{Context, MapView};
+use crate::scoring::features::{slot_of, Kind, FIELDS, SLOTS};
+use crate::scoring::segments::Library;
 
-/// The values of the string fields rules may read; codes are index + 1.
+/// The values of the string field `field` rules may read, in code order (a
+/// code is index + 1): the field's names in the result layout.
 pub fn domain(field: &str) -> Option<&'static [&'static str]> {
-    Some(match field {
-        "value.abc" => &["A", "B", "C", "D"],
-        "value.rfm.segment" => &[
-            "champions", "loyal-customers", "potential-loyalists", "new-customers", "promising", "need-attention",
-            "about-to-sleep", "at-risk", "cant-lose-them", "hibernating", "lost",
-        ],
-        "satisfaction.level" => &["dissatisfied", "basic", "satisfied", "delighted"],
-        "satisfaction.zone" => &["least-satisfied", "middle", "most-satisfied"],
-        "satisfaction.nps.category" => &["promoter", "passive", "detractor"],
-        "loyalty.stage" => &["potential", "new", "regular", "longstanding", "loyal"],
-        "loyalty.type" => &["monopoly", "inertia", "price", "incentive", "trust"],
-        "loyalty.lifecycle" => &["exploration", "formation", "stability", "decline"],
-        _ => return None,
-    })
+    FIELDS
+        .iter()
+        .filter(|f| f.rule && f.path == field)
+        .find_map(|f| match f.kind {
+            Kind::Enum(names) => Some(names),
+            _ => None,
+        })
 }
 
 /// A column the caller fills.
@@ -79,10 +74,13 @@ impl Columns for View<'_> {
     }
     fn bought(&self, category: &str) -> Option<usize> {
         let name = bought_name(category);
-        self.fields.iter().find(|f| f.name == name).and_then(|f| match f.column {
-            BatchColumn::Number(c) => Some(c),
-            BatchColumn::Code(..) => None,
-        })
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .and_then(|f| match f.column {
+                BatchColumn::Number(c) => Some(c),
+                BatchColumn::Code(..) => None,
+            })
     }
 }
 
@@ -97,7 +95,7 @@ impl Batch {
     /// (`categories`, the maps, the order timestamps) or calls `bought` with a category
     /// that is not a constant; such segments need [`crate::Scorer::score`].
     pub fn new(library: &Library, capacity: usize) -> Result<Batch> {
-        let mut slots = vec![SlotColumn::Unsupported; FIELDS.len()];
+        let mut slots = vec![SlotColumn::Unsupported; SLOTS];
         let (mut fields, mut numbers, mut codes) = (Vec::new(), Vec::new(), Vec::new());
         for (def, program) in library.definitions().iter().zip(library.programs()) {
             let unsupported = |what: &str| {
@@ -107,43 +105,77 @@ impl Batch {
                     format!("segment {:?} reads {what}, which a batch does not carry: score these customers with score()", def.id),
                 )
             };
-            let (read, bought) = reads(program).map_err(|call| unsupported(&format!("`{call}`")))?;
-            for slot in read {
+            let read = reads(program).map_err(|call| unsupported(&format!("`{call}`")))?;
+            if let Some(map) = read.maps.first() {
+                return Err(unsupported(&format!("`{map}`")));
+            }
+            for slot in read.slots {
                 if slots[slot as usize] != SlotColumn::Unsupported {
                     continue;
                 }
-                let FieldDef { name, kind, .. } = FIELDS[slot as usize];
-                let column = match kind {
+                let Some(i) =
+                    (0..FIELDS.len()).find(|&i| slot_of(i) == slot as usize && FIELDS[i].rule)
+                else {
+                    return Err(unsupported("a field"));
+                };
+                let f = FIELDS[i];
+                let column = match f.kind {
                     Kind::Int | Kind::Double => {
                         numbers.push(vec![f64::NAN; capacity]);
-                        slots[slot as usize] = SlotColumn::Number { column: numbers.len() - 1, int: kind == Kind::Int };
+                        slots[slot as usize] = SlotColumn::Number {
+                            column: numbers.len() - 1,
+                            int: f.kind == Kind::Int,
+                        };
                         BatchColumn::Number(numbers.len() - 1)
                     }
-                    Kind::String => {
-                        let values = domain(name).ok_or_else(|| unsupported(&format!("`{name}`")))?;
+                    Kind::Enum(values) => {
                         codes.push(vec![0; capacity]);
-                        slots[slot as usize] = SlotColumn::Code { column: codes.len() - 1, domain: values };
+                        slots[slot as usize] = SlotColumn::Code {
+                            column: codes.len() - 1,
+                            domain: values,
+                        };
                         BatchColumn::Code(codes.len() - 1, values)
                     }
-                    Kind::Timestamp | Kind::Categories | Kind::IntMap | Kind::DoubleMap => {
-                        return Err(unsupported(&format!("`{name}`")))
+                    Kind::Id | Kind::Instant | Kind::IntMap | Kind::DoubleMap => {
+                        return Err(unsupported(&format!("`{}`", f.path)))
                     }
                 };
-                fields.push(Field { name: name.to_string(), column });
+                fields.push(Field {
+                    name: f.path.to_string(),
+                    column,
+                });
             }
-            for category in bought {
+            for category in read.bought {
                 let name = bought_name(&category);
                 if !fields.iter().any(|f| f.name == name) {
                     numbers.push(vec![0.0; capacity]);
-                    fields.push(Field { name, column: BatchColumn::Number(numbers.len() - 1) });
+                    fields.push(Field {
+                        name,
+                        column: BatchColumn::Number(numbers.len() - 1),
+                    });
                 }
             }
         }
-        let view = View { numbers: &numbers, codes: &codes, fields: &fields };
+        let view = View {
+            numbers: &numbers,
+            codes: &codes,
+            fields: &fields,
+        };
         let plans = library
             .programs()
             .iter()
-            .map(|p| VectorProgram::compile(p, &|slot| slots.get(slot as usize).cloned().unwrap_or(SlotColumn::Unsupported), &view))
+            .map(|p| {
+                VectorProgram::compile(
+                    p,
+                    &|slot| {
+                        slots
+                            .get(slot as usize)
+                            .cloned()
+                            .unwrap_or(SlotColumn::Unsupported)
+                    },
+                    &view,
+                )
+            })
             .collect();
         let words = library.definitions().len().div_ceil(32).max(1);
         Ok(Batch {
@@ -193,9 +225,20 @@ impl Batch {
     /// bit `i % 32` of word `i / 32` of customer `k`'s words is segment `i`.
     pub fn evaluate(&mut self, len: usize, as_of: i64) -> Result<&[u32]> {
         if len > self.capacity {
-            return Err(Error::new(ErrorCode::TooLarge, "length", format!("expected at most {} customers (the batch's capacity), got {len}", self.capacity)));
+            return Err(Error::new(
+                ErrorCode::TooLarge,
+                "length",
+                format!(
+                    "expected at most {} customers (the batch's capacity), got {len}",
+                    self.capacity
+                ),
+            ));
         }
-        let view = View { numbers: &self.numbers, codes: &self.codes, fields: &self.fields };
+        let view = View {
+            numbers: &self.numbers,
+            codes: &self.codes,
+            fields: &self.fields,
+        };
         let segments = self.library.definitions().len();
         let order = self.library.evaluation_order();
         let mut regs = Registers::default();
@@ -214,7 +257,8 @@ impl Batch {
             // Segment by segment, so the inner loop runs over rows.
             for (s, d) in done.iter().enumerate() {
                 let (word, bit) = (s / 32, s % 32);
-                let rows = self.result[start * self.words..(start + n) * self.words].chunks_exact_mut(self.words);
+                let rows = self.result[start * self.words..(start + n) * self.words]
+                    .chunks_exact_mut(self.words);
                 for (words, &matched) in rows.zip(&d[..n]) {
                     words[word] |= u32::from(matched) << bit;
                 }
@@ -224,36 +268,101 @@ impl Batch {
     }
 
     /// Customer-by-customer evaluation of segment `s` for a rule without a column form.
-    fn rows(&self, view: &View<'_>, s: usize, start: usize, n: usize, as_of: i64, done: &[[u8; CHUNK]], out: &mut [u8; CHUNK]) {
-        let mut slots = vec![Slot::Missing; self.slots.len()];
+    fn rows(
+        &self,
+        view: &View<'_>,
+        s: usize,
+        start: usize,
+        n: usize,
+        as_of: i64,
+        done: &[[u8; CHUNK]],
+        out: &mut [u8; CHUNK],
+    ) {
+        let mut numbers = vec![f64::NAN; SLOTS];
         let mut previous = vec![None; done.len()];
+        let bought: Vec<(&str, usize)> = self
+            .fields
+            .iter()
+            .filter_map(|f| match f.column {
+                BatchColumn::Number(c) => f
+                    .name
+                    .strip_prefix("bought('")
+                    .and_then(|r| r.strip_suffix("')"))
+                    .map(|name| (name, c)),
+                BatchColumn::Code(..) => None,
+            })
+            .collect();
         for row in 0..n {
             let at = start + row;
-            for (slot, column) in slots.iter_mut().zip(&self.slots) {
-                *slot = match column {
-                    SlotColumn::Number { column, int } => {
-                        let v = view.numbers[*column][at];
-                        if v.is_nan() {
-                            Slot::Missing
-                        } else if *int {
-                            Slot::Int(v as i64)
-                        } else {
-                            Slot::Double(v)
-                        }
-                    }
-                    SlotColumn::Code { column, domain } => match view.codes[*column][at] {
-                        0 => Slot::Missing,
-                        code => domain.get(usize::from(code) - 1).map_or(Slot::Missing, |v| Slot::Str(v)),
+            for (slot, column) in numbers.iter_mut().zip(&self.slots) {
+                *slot = match *column {
+                    SlotColumn::Number { column, .. } => view.numbers[column][at],
+                    SlotColumn::Code { column, domain } => match view.codes[column][at] {
+                        code if code == 0 || usize::from(code) > domain.len() => f64::NAN,
+                        code => f64::from(code - 1),
                     },
-                    SlotColumn::Unsupported => Slot::Missing,
+                    SlotColumn::Unsupported => f64::NAN,
                 };
             }
             for (p, d) in previous.iter_mut().zip(done) {
                 *p = Some(d[row] == 1);
             }
-            let bought = |category: &str| view.bought(category).map_or(0, |c| view.numbers[c][at] as u32);
-            let ctx = Context { slots: &slots, bought: &bought, as_of_ms: as_of, segments: &previous };
+            let counts = Bought {
+                names: &bought,
+                numbers: view.numbers,
+                at,
+            };
+            let maps: [&dyn MapView; 2] = [&counts, &NO_ENTRIES];
+            let ctx = Context {
+                numbers: &numbers,
+                maps: &maps,
+                as_of_ms: as_of,
+                segments: &previous,
+            };
             out[row] = u8::from(self.library.programs()[s].eval(&ctx));
         }
+    }
+}
+
+/// The `bought(...)` columns of one row, as the map rules read orders per category from.
+struct Bought<'a> {
+    names: &'a [(&'a str, usize)],
+    numbers: &'a [Vec<f64>],
+    at: usize,
+}
+
+impl MapView for Bought<'_> {
+    fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    fn key(&self, i: usize) -> Option<&str> {
+        self.names.get(i).map(|(n, _)| *n)
+    }
+
+    fn get(&self, name: &str) -> Option<f64> {
+        self.names
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, c)| self.numbers[c][self.at])
+    }
+}
+
+/// A map with no entries.
+struct NoEntries;
+
+const NO_ENTRIES: NoEntries = NoEntries;
+
+impl MapView for NoEntries {
+    fn len(&self) -> usize {
+        0
+    }
+
+    fn key(&self, _: usize) -> Option<&str> {
+        None
+    }
+
+    fn get(&self, _: &str) -> Option<f64> {
+        None
     }
 }

@@ -1,13 +1,15 @@
 //! Scorer configuration: every threshold of the model, with the defaults of
-//! `domain.md`, read from loose input with unknown keys refused.
+//! `domain.md`, the segment definitions and the limits, read from loose input
+//! with unknown keys refused. Every default of the package is here.
 
-use crate::customer::Limits;
-use crate::fit::{Model, RfmEdges, SatisfactionCuts};
-use crate::segment::SegmentLimits;
-use crate::error::{Error, ErrorCode, Result};
-use crate::json::{
-    expect_array, expect_bool, expect_in_range, expect_non_negative, expect_number, expect_str, format_number, index_path, Json, Obj,
+use crate::error::{index_path, Error, ErrorCode, Result};
+use crate::input::customer::Limits;
+use crate::input::json::{
+    expect_array, expect_bool, expect_in_range, expect_map, expect_non_negative, expect_number,
+    expect_str, format_number, type_error, Json, Obj,
 };
+use crate::model::{Model, RfmEdges, SatisfactionCuts};
+use crate::rules;
 
 /// Lifetime-value projection (`config.lifetime`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -112,12 +114,232 @@ pub struct Config {
     pub limits: Limits,
     /// Caps on segment definitions and rules.
     pub segment_limits: SegmentLimits,
+    /// The segments: built-ins, the caller's, and the store's category names.
+    pub segments: Segments,
+}
+
+/// Limits on segment definitions, so a hostile config cannot hang a tab or a worker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SegmentLimits {
+    /// Most segments, built-ins included (default 256).
+    pub max_segments: usize,
+    /// Rule length, nesting depth and size.
+    pub rule: rules::Limits,
+}
+
+impl Default for SegmentLimits {
+    fn default() -> Self {
+        SegmentLimits {
+            max_segments: 256,
+            rule: rules::Limits::default(),
+        }
+    }
+}
+
+/// What a segment aims at (domain.md §4 and the CRM "ABC": acquire, build, care).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goal {
+    /// Win a customer who has not bought yet.
+    Acquire,
+    /// A second purchase.
+    Repeat,
+    /// Buy more often.
+    Intensify,
+    /// Buy in another category.
+    CrossSell,
+    /// Buy a higher-value product.
+    UpSell,
+    /// Keep a valuable customer.
+    Retain,
+    /// Bring back a lapsed customer.
+    WinBack,
+    /// Look after an unhappy customer.
+    Care,
+}
+
+/// Every goal, in the order of [`Goal::as_str`]'s names.
+pub const GOALS: [Goal; 8] = [
+    Goal::Acquire,
+    Goal::Repeat,
+    Goal::Intensify,
+    Goal::CrossSell,
+    Goal::UpSell,
+    Goal::Retain,
+    Goal::WinBack,
+    Goal::Care,
+];
+
+impl Goal {
+    /// The goal's name in segment definitions and results, e.g. `"cross-sell"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Goal::Acquire => "acquire",
+            Goal::Repeat => "repeat",
+            Goal::Intensify => "intensify",
+            Goal::CrossSell => "cross-sell",
+            Goal::UpSell => "up-sell",
+            Goal::Retain => "retain",
+            Goal::WinBack => "win-back",
+            Goal::Care => "care",
+        }
+    }
+}
+
+/// A segment definition as given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Definition {
+    /// Stable id, e.g. `book-buyers`.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The member rule.
+    pub when: String,
+    /// The goal.
+    pub goal: Goal,
+    /// Actions, strings or objects the caller renders.
+    pub actions: Vec<Json>,
+    /// Lower comes first in results (default 100); ties keep definition order.
+    pub priority: f64,
+    /// The success measure: the customer has reached the segment's goal.
+    pub exit_when: Option<String>,
+}
+
+/// The segments a config asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segments {
+    /// Whether the built-in library is included (`builtinSegments`, default true).
+    pub builtin: bool,
+    /// The caller's definitions (`segments`), read with [`read_definition`]
+    /// once their number is checked against the limits.
+    pub defined: Vec<Json>,
+    /// The store's category names by key (`store.books` → `"books"`): the defaults, then the configured ones.
+    pub store: Vec<(String, String)>,
+    /// The keys the config set in `store`, which some rule must read.
+    pub configured_store: Vec<String>,
+}
+
+/// The store's category names rules read as `store.<key>` unless configured.
+pub const DEFAULT_STORE: [(&str, &str); 4] = [
+    ("books", "books"),
+    ("video", "video"),
+    ("dvd", "dvd"),
+    ("music", "music"),
+];
+
+/// Most entries of `config.store` (each becomes a `store.*` field; names are matched pairwise).
+pub const MAX_STORE_NAMES: usize = 1000;
+
+impl Default for Segments {
+    fn default() -> Self {
+        Segments {
+            builtin: true,
+            defined: Vec::new(),
+            store: DEFAULT_STORE
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            configured_store: Vec::new(),
+        }
+    }
+}
+
+const SEGMENT_KEYS: &[&str] = &[
+    "id", "name", "when", "goal", "actions", "priority", "exitWhen",
+];
+
+/// Longest segment id, in bytes.
+pub const MAX_SEGMENT_ID_BYTES: usize = 64;
+
+/// Reads a segment definition at `path`.
+pub fn read_definition(v: &Json, path: &str) -> Result<Definition> {
+    let o = Obj::new(v, path, SEGMENT_KEYS)?;
+    let id = expect_str(o.req("id")?, &o.path_of("id"))?;
+    if id.is_empty() || id.len() > MAX_SEGMENT_ID_BYTES {
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            o.path_of("id"),
+            "expected an id of 1 to 64 characters",
+        ));
+    }
+    let goal_text = expect_str(o.req("goal")?, &o.path_of("goal"))?;
+    let goal = GOALS
+        .iter()
+        .copied()
+        .find(|g| g.as_str() == goal_text)
+        .ok_or_else(|| {
+            let names: Vec<&str> = GOALS.iter().map(|g| g.as_str()).collect();
+            let found = Json::Str(goal_text.to_string()).describe();
+            Error::new(
+                ErrorCode::OutOfRange,
+                o.path_of("goal"),
+                format!("expected one of {}, got {found}", names.join(", ")),
+            )
+        })?;
+    let actions = match o.get("actions") {
+        Some(v) => {
+            let items = expect_array(v, &o.path_of("actions"), 32)?;
+            for (i, a) in items.iter().enumerate() {
+                if !matches!(a, Json::Str(_) | Json::Obj(_)) {
+                    return Err(type_error(
+                        &index_path(&o.path_of("actions"), i),
+                        "a string or an object",
+                        a,
+                    ));
+                }
+            }
+            items.to_vec()
+        }
+        None => Vec::new(),
+    };
+    Ok(Definition {
+        id: id.to_string(),
+        name: o
+            .opt("name", |v, p| expect_str(v, p).map(str::to_string))?
+            .unwrap_or_else(|| id.to_string()),
+        when: expect_str(o.req("when")?, &o.path_of("when"))?.to_string(),
+        goal,
+        actions,
+        priority: o.opt("priority", expect_number)?.unwrap_or(100.0),
+        exit_when: o.opt("exitWhen", |v, p| expect_str(v, p).map(str::to_string))?,
+    })
+}
+
+fn read_segments(o: &Obj<'_>) -> Result<Segments> {
+    let mut s = Segments::default();
+    if let Some(v) = o.get("builtinSegments") {
+        s.builtin = expect_bool(v, "builtinSegments")?;
+    }
+    if let Some(v) = o.get("store") {
+        let entries = expect_map(v, "store")?;
+        let n = entries.entries().count();
+        if n > MAX_STORE_NAMES {
+            let msg = format!("expected at most {MAX_STORE_NAMES} category names, got {n}");
+            return Err(Error::new(ErrorCode::TooLarge, "store", msg));
+        }
+        for (key, name) in entries.entries() {
+            let name = expect_str(name, &entries.path_of(key))?.to_string();
+            s.configured_store.push(key.to_string());
+            match s.store.iter_mut().find(|(k, _)| k == key) {
+                Some(slot) => slot.1 = name,
+                None => s.store.push((key.to_string(), name)),
+            }
+        }
+    }
+    if let Some(v) = o.get("segments") {
+        s.defined = expect_array(v, "segments", usize::MAX)?.to_vec();
+    }
+    Ok(s)
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
-            lifetime: Lifetime { horizon_years: 5.0, margin_rate: 1.0, retention_rate: 0.8, discount_rate: 0.1 },
+            lifetime: Lifetime {
+                horizon_years: 5.0,
+                margin_rate: 1.0,
+                retention_rate: 0.8,
+                discount_rate: 0.1,
+            },
             rate_floor_days: 90.0,
             abc: None,
             rfm: None,
@@ -149,6 +371,7 @@ impl Default for Config {
             },
             limits: Limits::default(),
             segment_limits: SegmentLimits::default(),
+            segments: Segments::default(),
         }
     }
 }
@@ -164,8 +387,19 @@ pub const MAX_RULE_LENGTH_CAP: usize = 1 << 20;
 pub const MAX_RULE_NODES_CAP: usize = 100_000;
 
 /// Top-level keys of a config object; `segments` and `model` are read by their own modules.
-pub(crate) const CONFIG_KEYS: &[&str] =
-    &["lifetime", "value", "abc", "rfm", "satisfaction", "loyalty", "limits", "segments", "builtinSegments", "store", "model"];
+pub(crate) const CONFIG_KEYS: &[&str] = &[
+    "lifetime",
+    "value",
+    "abc",
+    "rfm",
+    "satisfaction",
+    "loyalty",
+    "limits",
+    "segments",
+    "builtinSegments",
+    "store",
+    "model",
+];
 
 impl Config {
     /// Reads a config object; absent keys keep their defaults, unknown keys are errors.
@@ -185,16 +419,35 @@ impl Config {
         let mut c = Config::default();
         let o = Obj::new(v, "", CONFIG_KEYS)?;
         if let Some(v) = o.get("lifetime") {
-            let l = Obj::new(v, "lifetime", &["horizonYears", "marginRate", "retentionRate", "discountRate"])?;
+            let l = Obj::new(
+                v,
+                "lifetime",
+                &[
+                    "horizonYears",
+                    "marginRate",
+                    "retentionRate",
+                    "discountRate",
+                ],
+            )?;
             let t = &mut c.lifetime;
-            l.set("horizonYears", &mut t.horizon_years, |v, p| expect_in_range(v, p, 0.0, 200.0))?;
-            l.set("marginRate", &mut t.margin_rate, |v, p| expect_in_range(v, p, 0.0, 1.0))?;
-            l.set("retentionRate", &mut t.retention_rate, |v, p| expect_in_range(v, p, 0.0, 1.0))?;
-            l.set("discountRate", &mut t.discount_rate, |v, p| expect_in_range(v, p, 0.0, 10.0))?;
+            l.set("horizonYears", &mut t.horizon_years, |v, p| {
+                expect_in_range(v, p, 0.0, 200.0)
+            })?;
+            l.set("marginRate", &mut t.margin_rate, |v, p| {
+                expect_in_range(v, p, 0.0, 1.0)
+            })?;
+            l.set("retentionRate", &mut t.retention_rate, |v, p| {
+                expect_in_range(v, p, 0.0, 1.0)
+            })?;
+            l.set("discountRate", &mut t.discount_rate, |v, p| {
+                expect_in_range(v, p, 0.0, 10.0)
+            })?;
         }
         if let Some(v) = o.get("value") {
             let vo = Obj::new(v, "value", &["rateFloorDays"])?;
-            vo.set("rateFloorDays", &mut c.rate_floor_days, |v, p| expect_in_range(v, p, 1.0, 36_500.0))?;
+            vo.set("rateFloorDays", &mut c.rate_floor_days, |v, p| {
+                expect_in_range(v, p, 1.0, 36_500.0)
+            })?;
         }
         c.abc = o.opt("abc", read_abc)?;
         c.rfm = o.opt("rfm", read_rfm)?;
@@ -210,17 +463,37 @@ impl Config {
             let lo = Obj::new(
                 v,
                 "limits",
-                &["maxOrders", "maxBatch", "maxSegments", "maxRuleLength", "maxRuleDepth", "maxRuleNodes"],
+                &[
+                    "maxOrders",
+                    "maxBatch",
+                    "maxSegments",
+                    "maxRuleLength",
+                    "maxRuleDepth",
+                    "maxRuleNodes",
+                ],
             )?;
             let upto = |max: usize| move |v: &Json, p: &str| expect_limit(v, p, max);
             lo.set("maxOrders", &mut c.limits.max_orders, upto(1_000_000_000))?;
             lo.set("maxBatch", &mut c.limits.max_batch, upto(1_000_000_000))?;
             let s = &mut c.segment_limits;
             lo.set("maxSegments", &mut s.max_segments, upto(MAX_SEGMENTS_CAP))?;
-            lo.set("maxRuleLength", &mut s.rule.max_len, upto(MAX_RULE_LENGTH_CAP))?;
-            lo.set("maxRuleDepth", &mut s.rule.max_depth, upto(crate::rules::Limits::DEPTH_CAP))?;
-            lo.set("maxRuleNodes", &mut s.rule.max_nodes, upto(MAX_RULE_NODES_CAP))?;
+            lo.set(
+                "maxRuleLength",
+                &mut s.rule.max_len,
+                upto(MAX_RULE_LENGTH_CAP),
+            )?;
+            lo.set(
+                "maxRuleDepth",
+                &mut s.rule.max_depth,
+                upto(crate::rules::Limits::DEPTH_CAP),
+            )?;
+            lo.set(
+                "maxRuleNodes",
+                &mut s.rule.max_nodes,
+                upto(MAX_RULE_NODES_CAP),
+            )?;
         }
+        c.segments = read_segments(&o)?;
         Ok(c)
     }
 }
@@ -229,7 +502,10 @@ impl Config {
 fn expect_limit(v: &Json, path: &str, max: usize) -> Result<usize> {
     let n = expect_number(v, path)?;
     if n < 1.0 || n.fract() != 0.0 || n > max as f64 {
-        let msg = format!("expected a whole number from 1 to {max}, got {}", format_number(n));
+        let msg = format!(
+            "expected a whole number from 1 to {max}, got {}",
+            format_number(n)
+        );
         return Err(Error::new(ErrorCode::OutOfRange, path, msg));
     }
     Ok(n as usize)
@@ -240,7 +516,10 @@ fn ordered(path: &str, lower: (&str, f64), upper: (&str, f64)) -> Result<()> {
         return Err(Error::new(
             ErrorCode::OutOfRange,
             path,
-            format!("{} ({}) must not be above {} ({})", lower.0, lower.1, upper.0, upper.1),
+            format!(
+                "{} ({}) must not be above {} ({})",
+                lower.0, lower.1, upper.0, upper.1
+            ),
         ));
     }
     Ok(())
@@ -251,9 +530,19 @@ fn read_abc(v: &Json, path: &str) -> Result<Abc> {
     let a = expect_non_negative(o.req("a")?, &o.path_of("a"))?;
     let b = expect_non_negative(o.req("b")?, &o.path_of("b"))?;
     ordered(path, ("b", b), ("a", a))?;
-    let mut abc = Abc { a, b, per_order: 0.0, per_complaint: 0.0, per_return: 0.0 };
+    let mut abc = Abc {
+        a,
+        b,
+        per_order: 0.0,
+        per_complaint: 0.0,
+        per_return: 0.0,
+    };
     if let Some(v) = o.get("serviceCost") {
-        let s = Obj::new(v, &o.path_of("serviceCost"), &["perOrder", "perComplaint", "perReturn"])?;
+        let s = Obj::new(
+            v,
+            &o.path_of("serviceCost"),
+            &["perOrder", "perComplaint", "perReturn"],
+        )?;
         s.set("perOrder", &mut abc.per_order, expect_non_negative)?;
         s.set("perComplaint", &mut abc.per_complaint, expect_non_negative)?;
         s.set("perReturn", &mut abc.per_return, expect_non_negative)?;
@@ -265,7 +554,11 @@ fn read_abc(v: &Json, path: &str) -> Result<Abc> {
 pub(crate) fn read_edges(v: &Json, path: &str) -> Result<[f64; 4]> {
     let items = expect_array(v, path, 4)?;
     if items.len() != 4 {
-        return Err(Error::new(ErrorCode::OutOfRange, path, format!("expected 4 quintile edges, got {}", items.len())));
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            path,
+            format!("expected 4 quintile edges, got {}", items.len()),
+        ));
     }
     let mut edges = [0.0; 4];
     for (i, item) in items.iter().enumerate() {
@@ -274,7 +567,11 @@ pub(crate) fn read_edges(v: &Json, path: &str) -> Result<[f64; 4]> {
             return Err(Error::new(
                 ErrorCode::OutOfRange,
                 index_path(path, i),
-                format!("edges must be ascending, got {} after {}", edges[i], edges[i - 1]),
+                format!(
+                    "edges must be ascending, got {} after {}",
+                    edges[i],
+                    edges[i - 1]
+                ),
             ));
         }
     }
@@ -293,17 +590,37 @@ fn read_rfm(v: &Json, path: &str) -> Result<RfmEdges> {
 fn read_satisfaction(v: &Json, s: &mut SatisfactionConfig) -> Result<()> {
     let o = Obj::new(v, "satisfaction", &["levels", "wordOfMouth"])?;
     if let Some(v) = o.get("levels") {
-        let l = Obj::new(v, "satisfaction.levels", &["basic", "satisfied", "delighted"])?;
+        let l = Obj::new(
+            v,
+            "satisfaction.levels",
+            &["basic", "satisfied", "delighted"],
+        )?;
         l.set("basic", &mut s.basic, expect_number)?;
         l.set("satisfied", &mut s.satisfied, expect_number)?;
         l.set("delighted", &mut s.delighted, expect_number)?;
-        ordered("satisfaction.levels", ("basic", s.basic), ("satisfied", s.satisfied))?;
-        ordered("satisfaction.levels", ("satisfied", s.satisfied), ("delighted", s.delighted))?;
+        ordered(
+            "satisfaction.levels",
+            ("basic", s.basic),
+            ("satisfied", s.satisfied),
+        )?;
+        ordered(
+            "satisfaction.levels",
+            ("satisfied", s.satisfied),
+            ("delighted", s.delighted),
+        )?;
     }
     if let Some(v) = o.get("wordOfMouth") {
-        let w = Obj::new(v, "satisfaction.wordOfMouth", &["satisfied", "dissatisfied"])?;
+        let w = Obj::new(
+            v,
+            "satisfaction.wordOfMouth",
+            &["satisfied", "dissatisfied"],
+        )?;
         w.set("satisfied", &mut s.word_of_mouth_satisfied, expect_number)?;
-        w.set("dissatisfied", &mut s.word_of_mouth_dissatisfied, expect_number)?;
+        w.set(
+            "dissatisfied",
+            &mut s.word_of_mouth_dissatisfied,
+            expect_number,
+        )?;
     }
     Ok(())
 }
@@ -316,22 +633,47 @@ fn read_loyalty(v: &Json, l: &mut LoyaltyConfig) -> Result<()> {
         let s = Obj::new(
             v,
             "loyalty.stage",
-            &["newMaxDays", "longstandingMinDays", "longstandingMinOrders", "loyalMinDays", "loyalMinOrders", "loyalMaxRecencyDays"],
+            &[
+                "newMaxDays",
+                "longstandingMinDays",
+                "longstandingMinOrders",
+                "loyalMinDays",
+                "loyalMinOrders",
+                "loyalMaxRecencyDays",
+            ],
         )?;
         s.set("newMaxDays", &mut l.new_max_days, days)?;
         s.set("longstandingMinDays", &mut l.longstanding_min_days, days)?;
-        s.set("longstandingMinOrders", &mut l.longstanding_min_orders, expect_non_negative)?;
+        s.set(
+            "longstandingMinOrders",
+            &mut l.longstanding_min_orders,
+            expect_non_negative,
+        )?;
         s.set("loyalMinDays", &mut l.loyal_min_days, days)?;
-        s.set("loyalMinOrders", &mut l.loyal_min_orders, expect_non_negative)?;
+        s.set(
+            "loyalMinOrders",
+            &mut l.loyal_min_orders,
+            expect_non_negative,
+        )?;
         s.set("loyalMaxRecencyDays", &mut l.loyal_max_recency_days, days)?;
     }
     if let Some(v) = o.get("type") {
         let t = Obj::new(
             v,
             "loyalty.type",
-            &["repeatMinOrdersPerYear", "priceShare", "incentiveShare", "incentiveChannels", "monopoly"],
+            &[
+                "repeatMinOrdersPerYear",
+                "priceShare",
+                "incentiveShare",
+                "incentiveChannels",
+                "monopoly",
+            ],
         )?;
-        t.set("repeatMinOrdersPerYear", &mut l.repeat_min_orders_per_year, expect_non_negative)?;
+        t.set(
+            "repeatMinOrdersPerYear",
+            &mut l.repeat_min_orders_per_year,
+            expect_non_negative,
+        )?;
         t.set("priceShare", &mut l.price_share, share)?;
         t.set("incentiveShare", &mut l.incentive_share, share)?;
         t.set("monopoly", &mut l.monopoly, expect_bool)?;
@@ -344,10 +686,18 @@ fn read_loyalty(v: &Json, l: &mut LoyaltyConfig) -> Result<()> {
         })?;
     }
     if let Some(v) = o.get("lifecycle") {
-        let c = Obj::new(v, "loyalty.lifecycle", &["windowDays", "lapseDays", "growth", "decline"])?;
-        c.set("windowDays", &mut l.window_days, |v, p| expect_in_range(v, p, 1.0, 36_500.0))?;
+        let c = Obj::new(
+            v,
+            "loyalty.lifecycle",
+            &["windowDays", "lapseDays", "growth", "decline"],
+        )?;
+        c.set("windowDays", &mut l.window_days, |v, p| {
+            expect_in_range(v, p, 1.0, 36_500.0)
+        })?;
         c.set("lapseDays", &mut l.lapse_days, days)?;
-        c.set("growth", &mut l.growth, |v, p| expect_in_range(v, p, 0.0, 100.0))?;
+        c.set("growth", &mut l.growth, |v, p| {
+            expect_in_range(v, p, 0.0, 100.0)
+        })?;
         c.set("decline", &mut l.decline, share)?;
     }
     Ok(())
@@ -358,7 +708,7 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Result<Config> {
-        Config::from_json(&serde_json::from_str(text).unwrap())
+        Config::from_json(&Json::parse(text).unwrap())
     }
 
     // Found by timing probes (tests/limits.rs): 20,000 segments took 3 s to set up
@@ -368,11 +718,23 @@ mod tests {
     fn limits_have_ceilings_and_configs_a_size_cap() {
         let e = |t: &str| read(t).unwrap_err();
         let over = e(r#"{"limits": {"maxSegments": 4097}}"#);
-        assert_eq!((over.code(), over.path()), (ErrorCode::OutOfRange, "limits.maxSegments"));
-        assert_eq!(e(r#"{"limits": {"maxRuleNodes": 1e9}}"#).path(), "limits.maxRuleNodes");
-        assert_eq!(e(r#"{"limits": {"maxRuleLength": 1e9}}"#).path(), "limits.maxRuleLength");
+        assert_eq!(
+            (over.code(), over.path()),
+            (ErrorCode::OutOfRange, "limits.maxSegments")
+        );
+        assert_eq!(
+            e(r#"{"limits": {"maxRuleNodes": 1e9}}"#).path(),
+            "limits.maxRuleNodes"
+        );
+        assert_eq!(
+            e(r#"{"limits": {"maxRuleLength": 1e9}}"#).path(),
+            "limits.maxRuleLength"
+        );
         assert_eq!(read(r#"{"limits": {"maxSegments": 4096, "maxRuleNodes": 100000, "maxRuleLength": 1048576}}"#).unwrap().segment_limits.max_segments, 4096);
-        let big = Json::Obj(vec![("store".into(), Json::Str("x".repeat(MAX_CONFIG_BYTES)))]);
+        let big = Json::Obj(vec![(
+            "store".into(),
+            Json::Str("x".repeat(MAX_CONFIG_BYTES)),
+        )]);
         let e = Config::from_json(&big).unwrap_err();
         assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, ""));
     }
@@ -410,14 +772,39 @@ mod tests {
     #[test]
     fn bad_config_is_named() {
         let e = |t: &str| read(t).unwrap_err().to_string();
-        assert_eq!(e(r#"{"abc": {"a": 10, "b": 20}}"#), "abc: b (20) must not be above a (10)");
-        assert_eq!(e(r#"{"rfm": {"recency": [1, 2, 3], "frequency": [1,2,3,4], "monetary": [1,2,3,4]}}"#), "rfm.recency: expected 4 quintile edges, got 3");
-        assert_eq!(e(r#"{"rfm": {"recency": [1, 3, 2, 4], "frequency": [1,2,3,4], "monetary": [1,2,3,4]}}"#), "rfm.recency[2]: edges must be ascending, got 2 after 3");
-        assert_eq!(e(r#"{"lifetime": {"retentionRate": 1.5}}"#), "lifetime.retentionRate: expected a number from 0 to 1, got 1.5");
-        assert_eq!(e(r#"{"loyalty": {"type": {"monopoly": "yes"}}}"#), "loyalty.type.monopoly: expected true or false, got \"yes\"");
+        assert_eq!(
+            e(r#"{"abc": {"a": 10, "b": 20}}"#),
+            "abc: b (20) must not be above a (10)"
+        );
+        assert_eq!(
+            e(r#"{"rfm": {"recency": [1, 2, 3], "frequency": [1,2,3,4], "monetary": [1,2,3,4]}}"#),
+            "rfm.recency: expected 4 quintile edges, got 3"
+        );
+        assert_eq!(
+            e(
+                r#"{"rfm": {"recency": [1, 3, 2, 4], "frequency": [1,2,3,4], "monetary": [1,2,3,4]}}"#
+            ),
+            "rfm.recency[2]: edges must be ascending, got 2 after 3"
+        );
+        assert_eq!(
+            e(r#"{"lifetime": {"retentionRate": 1.5}}"#),
+            "lifetime.retentionRate: expected a number from 0 to 1, got 1.5"
+        );
+        assert_eq!(
+            e(r#"{"loyalty": {"type": {"monopoly": "yes"}}}"#),
+            "loyalty.type.monopoly: expected true or false, got \"yes\""
+        );
         assert_eq!(e(r#"[]"#), "expected an object, got an array");
-        assert_eq!(read(r#"{"satisfaction": {"levels": {"satisfied": 2}}}"#).unwrap_err().code(), ErrorCode::OutOfRange);
+        assert_eq!(
+            read(r#"{"satisfaction": {"levels": {"satisfied": 2}}}"#)
+                .unwrap_err()
+                .code(),
+            ErrorCode::OutOfRange
+        );
         let e = read(r#"{"model": {"version": 2}}"#).unwrap_err();
-        assert_eq!((e.code(), e.path()), (ErrorCode::InvalidModel, "model.version"));
+        assert_eq!(
+            (e.code(), e.path()),
+            (ErrorCode::InvalidModel, "model.version")
+        );
     }
 }

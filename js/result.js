@@ -1,0 +1,90 @@
+// Generated from src/scoring/features.rs by `CRMSCORE_WRITE=1 cargo test --lib interop::result`: do not edit.
+// Builds result objects from the numbers a call leaves in wasm memory (see src/interop/result.rs).
+
+/** Slots of one result before its maps. */
+export const SLOTS = 39;
+
+/** The keys a tape gives by number: code -(i + 1) is KEYS[i]. */
+export const KEYS = ['at', 'amount', 'cost', 'category', 'discount', 'channel', 'accountId', 'id', 'firstSeen', 'orders', 'survey', 'complaints', 'returns', 'referrals', 'expectation', 'perception', 'weights', 'nps', 'asOf', 'horizonDays'];
+
+const E0 = ['A', 'B', 'C', 'D'];
+const E1 = ['champions', 'loyal-customers', 'potential-loyalists', 'new-customers', 'promising', 'need-attention', 'about-to-sleep', 'at-risk', 'cant-lose-them', 'hibernating', 'lost'];
+const E2 = ['dissatisfied', 'basic', 'satisfied', 'delighted'];
+const E3 = ['least-satisfied', 'middle', 'most-satisfied'];
+const E4 = ['promoter', 'passive', 'detractor'];
+const E5 = ['potential', 'new', 'regular', 'longstanding', 'loyal'];
+const E6 = ['monopoly', 'inertia', 'price', 'incentive', 'trust'];
+const E7 = ['exploration', 'formation', 'stability', 'decline'];
+
+/** A finite number, or null. */
+const num = (x) => (x - x === 0 ? x + 0 : null);
+
+/**
+ * The result whose numbers start at `b` in `n`. The reader `r` gives a name's text
+ * (`r.name(i)`: the call's string i, or KEYS[-i - 1] for a negative i), an instant's
+ * ISO text (`r.iso(ms)`), and reads from `r.at` on: a map (`r.map(n)`), the matched
+ * segments (`r.segments(n)`, which leaves the next best action in `r.next`). It
+ * leaves `r.at` after the result.
+ */
+export function readResult(n, b, r) {
+  r.at = b + SLOTS;
+  const m0 = r.map(n);
+  const m1 = r.map(n);
+  const segments = r.segments(n);
+  return {
+    id: n[b + 0] === n[b + 0] ? r.name(n[b + 0]) : String(n[b + 1]),
+    asOf: n[b + 2] === n[b + 2] ? r.iso(n[b + 2]) : null,
+    value: {
+      recencyDays: num(n[b + 3]),
+      frequency: num(n[b + 4]),
+      monetary: num(n[b + 5]),
+      averageOrderValue: num(n[b + 6]),
+      tenureDays: num(n[b + 7]),
+      ordersPerYear: num(n[b + 8]),
+      margin: num(n[b + 9]),
+      historicValue: num(n[b + 10]),
+      yearlySpend: num(n[b + 11]),
+      projectedValue: num(n[b + 12]),
+      accounts: num(n[b + 13]),
+      categories: m0,
+      firstOrderAt: n[b + 14] === n[b + 14] ? r.iso(n[b + 14]) : null,
+      lastOrderAt: n[b + 15] === n[b + 15] ? r.iso(n[b + 15]) : null,
+      abc: E0[n[b + 16]] ?? null,
+      rfm: n[b + 17] === n[b + 17] ? {
+        r: num(n[b + 17]),
+        f: num(n[b + 18]),
+        m: num(n[b + 19]),
+        segment: E1[n[b + 20]] ?? null,
+      } : null,
+      predicted: n[b + 21] === n[b + 21] ? {
+        probabilityAlive: num(n[b + 21]),
+        expectedPurchases: num(n[b + 22]),
+        expectedAverageSpend: num(n[b + 23]),
+        lifetimeValue: num(n[b + 24]),
+      } : null,
+    },
+    satisfaction: {
+      gap: num(n[b + 25]),
+      ratio: num(n[b + 26]),
+      dimensions: m1,
+      level: E2[n[b + 27]] ?? null,
+      zone: E3[n[b + 28]] ?? null,
+      nps: n[b + 29] === n[b + 29] ? {
+        score: num(n[b + 29]),
+        category: E4[n[b + 30]] ?? null,
+      } : null,
+      repeatPurchases: num(n[b + 31]),
+      complaintRate: num(n[b + 32]),
+      returnRate: num(n[b + 33]),
+      referrals: num(n[b + 34]),
+      wordOfMouth: num(n[b + 35]),
+    },
+    loyalty: {
+      stage: E5[n[b + 36]] ?? null,
+      type: E6[n[b + 37]] ?? null,
+      lifecycle: E7[n[b + 38]] ?? null,
+    },
+    segments: segments,
+    nextBestAction: r.next,
+  };
+}

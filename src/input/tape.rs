@@ -1,0 +1,700 @@
+//! The one input format: every JavaScript value the package reads (customers,
+//! options, configs, models, fit input) arrives as a *tape*, and Rust code
+//! reads it here, borrowing its strings in place.
+//!
+//! A tape is a sequence of numbers (`f64`) and a byte area holding the UTF-8
+//! text of its strings. `js/tape.js` writes it from a JavaScript value with
+//! the semantics of `JSON.stringify` (a `toJSON` method is called, `undefined`,
+//! functions and symbols in objects are absent, own enumerable keys only), with
+//! three differences that let validation say what it found: NaN and ±Infinity
+//! stay numbers, an invalid `Date` is the text `"Invalid Date"`, and what JSON
+//! cannot hold (a BigInt, a circular reference, nesting past [`MAX_DEPTH`]
+//! levels) is tag 7 with a description, refused where it stands by the reader
+//! of that field. A lone surrogate is written as its three WTF-8 bytes, which
+//! are not UTF-8, so the string is refused by name where it is read.
+//! [`write`] writes a [`Json`] value the same way (the native API and tests).
+//!
+//! | tag | value | followed by |
+//! |---|---|---|
+//! | 0 | `null` (or `undefined`) | |
+//! | 1, 2 | `false`, `true` | |
+//! | 3 | a number | the number |
+//! | 4 | a string | its first byte, its length in bytes, its ordinal among the call's strings |
+//! | 5 | an array | its length, then the number of slots its elements take |
+//! | 6 | an object | its number of entries, then the slots they take; each entry is a key then a value |
+//! | 7 | what JSON cannot hold | a description, as a string is given (first byte, length, ordinal) |
+//!
+//! A key is a negative number, -(i + 1) for [`KEYS`]\[i\] (the schema's keys,
+//! sent by number), or a string (tag 4 and its three numbers). A string's
+//! ordinal is its place among the strings of the call: a result names a
+//! category or a survey dimension by it (a key given by number by its code)
+//! instead of copying the text back.
+//!
+//! Containers say how many slots they take, so that a reader can skip one
+//! without reading it: a customer's fields are read in a fixed order whatever
+//! the order of its keys, which keeps error reports independent of key order.
+//!
+//! ```
+//! use crmscore::input::{json::Json, tape::{write, Tape}};
+//! let v = Json::parse(r#"{"id": "c1", "orders": [], "note": [1.5, null]}"#).unwrap();
+//! let (mut nums, mut bytes) = (Vec::new(), Vec::new());
+//! let strings = write(&v, &mut nums, &mut bytes);
+//! assert_eq!(nums, [6.0, 3.0, 19.0, -8.0, 4.0, 0.0, 2.0, 0.0, -10.0, 5.0, 0.0, 0.0,
+//!                   4.0, 2.0, 4.0, 1.0, 5.0, 2.0, 3.0, 3.0, 1.5, 0.0]);
+//! assert_eq!(bytes, b"c1note");
+//! let tape = Tape::new(&nums, &bytes, strings);
+//! assert_eq!(tape.reader().json(0).unwrap(), v);
+//! ```
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::input::json::{format_number, Json, Key};
+use std::borrow::Cow;
+
+/// The keys a tape gives by number: a customer's, an order's, a survey's and
+/// the scoring options'. Their order is the codes' (code = -(index + 1)).
+pub const KEYS: [&str; 20] = [
+    "at",
+    "amount",
+    "cost",
+    "category",
+    "discount",
+    "channel",
+    "accountId",
+    "id",
+    "firstSeen",
+    "orders",
+    "survey",
+    "complaints",
+    "returns",
+    "referrals",
+    "expectation",
+    "perception",
+    "weights",
+    "nps",
+    "asOf",
+    "horizonDays",
+];
+
+/// Deepest nesting of arrays and objects a tape may hold (and [`Json::parse`] reads).
+pub const MAX_DEPTH: usize = crate::input::json::MAX_DEPTH;
+
+/// Most slots one tape may take (8 MiB of numbers): a caller's single input
+/// larger than this is refused before it reaches wasm memory, which never shrinks.
+pub const MAX_SLOTS: usize = 1 << 20;
+
+/// Most bytes of text one tape may take (16 MiB).
+pub const MAX_BYTES: usize = 16 << 20;
+
+const NULL: f64 = 0.0;
+const FALSE: f64 = 1.0;
+const TRUE: f64 = 2.0;
+const NUMBER: f64 = 3.0;
+const STRING: f64 = 4.0;
+const ARRAY: f64 = 5.0;
+const OBJECT: f64 = 6.0;
+const OTHER: f64 = 7.0;
+
+/// The error of a tape that was not written by the package.
+pub(crate) fn malformed() -> Error {
+    Error::new(
+        ErrorCode::InvalidType,
+        "",
+        "malformed input tape (write it with the package's JavaScript, not by hand)",
+    )
+}
+
+/// A tape to read: its numbers, its bytes and how many strings it holds.
+#[derive(Debug, Clone, Copy)]
+pub struct Tape<'t> {
+    nums: &'t [f64],
+    bytes: &'t [u8],
+    strings: u32,
+}
+
+impl<'t> Tape<'t> {
+    /// A tape of `nums` whose strings, `strings` of them, are in `bytes`.
+    pub fn new(nums: &'t [f64], bytes: &'t [u8], strings: u32) -> Tape<'t> {
+        Tape {
+            nums,
+            bytes,
+            strings,
+        }
+    }
+
+    /// A reader at the start of the tape.
+    pub fn reader(&self) -> Reader<'t> {
+        Reader {
+            tape: *self,
+            at: 0,
+            end: self.nums.len(),
+        }
+    }
+}
+
+/// A string of the input, not yet checked to be valid UTF-8, and its ordinal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawText<'t> {
+    bytes: &'t [u8],
+    /// Its place among the call's strings; a key given by number is -(code).
+    pub index: i32,
+}
+
+impl<'t> RawText<'t> {
+    /// Whether the string is empty.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    /// The text, or an error at `path` when it holds a lone surrogate (or any
+    /// byte sequence that is not UTF-8).
+    pub fn text(&self, path: impl FnOnce() -> String) -> Result<&'t str> {
+        std::str::from_utf8(self.bytes).map_err(|e| {
+            let at = String::from_utf8_lossy(&self.bytes[..e.valid_up_to()]).chars().count();
+            let msg = format!("expected text that is valid Unicode, got a string with a lone surrogate at character {}", at + 1);
+            Error::new(ErrorCode::InvalidType, path(), msg)
+        })
+    }
+
+    /// The text with any invalid sequence replaced, for messages.
+    pub fn lossy(&self) -> Cow<'t, str> {
+        String::from_utf8_lossy(self.bytes)
+    }
+}
+
+/// A string of the input, checked, borrowed from the tape, with its ordinal
+/// (what a result gives back instead of the text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Name<'t> {
+    /// The text.
+    pub text: &'t str,
+    /// Its place among the call's strings (see [`RawText::index`]).
+    pub index: i32,
+}
+
+impl AsRef<str> for Name<'_> {
+    fn as_ref(&self) -> &str {
+        self.text
+    }
+}
+
+/// One value read from a tape; containers are positions, read on demand.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Item<'t> {
+    /// `null` or `undefined`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number (NaN and infinities included: validation refuses them).
+    Num(f64),
+    /// A string.
+    Str(RawText<'t>),
+    /// An array of `len` values.
+    Arr(Span),
+    /// An object of `len` entries.
+    Obj(Span),
+    /// A JavaScript value JSON cannot hold, by its description.
+    Other(RawText<'t>),
+}
+
+/// Where a container's content is: `len` values (or entries) in slots `at..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// Number of elements or entries.
+    pub len: usize,
+    at: usize,
+    end: usize,
+}
+
+/// An object's key.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum KeyItem<'t> {
+    /// [`KEYS`]\[i\], given by number.
+    Known(usize),
+    /// Any other key.
+    Text(RawText<'t>),
+}
+
+impl<'t> KeyItem<'t> {
+    /// The key's text (a lone surrogate is an error at `path`).
+    pub fn name(&self, path: impl FnOnce() -> String) -> Result<Name<'t>> {
+        match *self {
+            KeyItem::Known(i) => Ok(Name {
+                text: KEYS[i],
+                index: -(i as i32) - 1,
+            }),
+            KeyItem::Text(raw) => Ok(Name {
+                text: raw.text(path)?,
+                index: raw.index,
+            }),
+        }
+    }
+
+    /// The key's text for a message or a path, lossily.
+    pub fn lossy(&self) -> Cow<'t, str> {
+        match *self {
+            KeyItem::Known(i) => Cow::Borrowed(KEYS[i]),
+            KeyItem::Text(raw) => raw.lossy(),
+        }
+    }
+
+    /// The index of the key in `keys` (which must be a run of [`KEYS`] starting at `from`),
+    /// whether given by number or as text.
+    pub fn position(&self, keys: &[&str], from: usize) -> Option<usize> {
+        match *self {
+            KeyItem::Known(i) => i.checked_sub(from).filter(|&k| k < keys.len()),
+            KeyItem::Text(raw) => keys.iter().position(|k| k.as_bytes() == raw.bytes),
+        }
+    }
+}
+
+impl Item<'_> {
+    /// A short description for error messages: `"12,50"`, `NaN`, `an object`, `a BigInt`.
+    pub fn describe(&self) -> String {
+        match self {
+            Item::Null => "null".into(),
+            Item::Bool(b) => b.to_string(),
+            Item::Num(n) => format_number(*n),
+            Item::Str(raw) => Json::Str(raw.lossy().into_owned()).describe(),
+            Item::Arr(_) => "an array".into(),
+            Item::Obj(_) => "an object".into(),
+            Item::Other(raw) => raw.lossy().into_owned(),
+        }
+    }
+}
+
+/// An error for an item of the wrong type at `path`.
+pub fn type_error(path: &str, expected: &str, found: &Item<'_>) -> Error {
+    Error::new(
+        ErrorCode::InvalidType,
+        path,
+        format!("expected {expected}, got {}", found.describe()),
+    )
+}
+
+/// Reads a tape from a position up to an end.
+#[derive(Debug, Clone)]
+pub struct Reader<'t> {
+    tape: Tape<'t>,
+    at: usize,
+    end: usize,
+}
+
+impl<'t> Reader<'t> {
+    /// Whether everything up to the end was read.
+    pub fn at_end(&self) -> bool {
+        self.at == self.end
+    }
+
+    /// Refuses a tape with anything left after what was read.
+    pub fn finish(&self) -> Result<()> {
+        if self.at_end() {
+            Ok(())
+        } else {
+            Err(malformed())
+        }
+    }
+
+    /// A reader of a container's content.
+    pub fn inside(&self, span: Span) -> Reader<'t> {
+        Reader {
+            tape: self.tape,
+            at: span.at,
+            end: span.end,
+        }
+    }
+
+    #[inline(always)]
+    fn next(&mut self) -> Result<f64> {
+        if self.at >= self.end {
+            return Err(malformed());
+        }
+        let v = self.tape.nums[self.at];
+        self.at += 1;
+        Ok(v)
+    }
+
+    /// A whole number in `0..=max`.
+    #[inline(always)]
+    fn whole(&mut self, max: usize) -> Result<usize> {
+        let n = self.next()?;
+        if (0.0..=max as f64).contains(&n) && n.fract() == 0.0 {
+            Ok(n as usize)
+        } else {
+            Err(malformed())
+        }
+    }
+
+    #[inline(always)]
+    fn raw_text(&mut self) -> Result<RawText<'t>> {
+        let len_bytes = self.tape.bytes.len();
+        let start = self.whole(len_bytes)?;
+        let len = self.whole(len_bytes - start)?;
+        let index = self.whole(self.tape.strings.saturating_sub(1) as usize)?;
+        Ok(RawText {
+            bytes: &self.tape.bytes[start..start + len],
+            index: index as i32,
+        })
+    }
+
+    #[inline(always)]
+    fn span(&mut self, per_element: usize) -> Result<Span> {
+        let len = self.next()?;
+        let slots = self.next()?;
+        let left = (self.end - self.at) as f64;
+        // Every element takes at least one slot (an entry two).
+        let whole = |n: f64| (0.0..=left).contains(&n) && n.fract() == 0.0;
+        if !whole(len) || !whole(slots) || len * per_element as f64 > slots {
+            return Err(malformed());
+        }
+        let at = self.at;
+        self.at += slots as usize;
+        Ok(Span {
+            len: len as usize,
+            at,
+            end: self.at,
+        })
+    }
+
+    /// The next value; a container is skipped, its content left to [`Reader::inside`].
+    #[inline]
+    pub fn item(&mut self) -> Result<Item<'t>> {
+        let tag = self.next()?;
+        Ok(if tag == NUMBER {
+            Item::Num(self.next()? + 0.0)
+        } else if tag == STRING {
+            Item::Str(self.raw_text()?)
+        } else if tag == OBJECT {
+            Item::Obj(self.span(2)?)
+        } else if tag == ARRAY {
+            Item::Arr(self.span(1)?)
+        } else if tag == NULL {
+            Item::Null
+        } else if tag == FALSE {
+            Item::Bool(false)
+        } else if tag == TRUE {
+            Item::Bool(true)
+        } else if tag == OTHER {
+            Item::Other(self.raw_text()?)
+        } else {
+            return Err(malformed());
+        })
+    }
+
+    /// The next key of an object.
+    #[inline]
+    pub fn key(&mut self) -> Result<KeyItem<'t>> {
+        let code = self.next()?;
+        if code < 0.0 {
+            let i = -code - 1.0;
+            if i < KEYS.len() as f64 && i.fract() == 0.0 {
+                return Ok(KeyItem::Known(i as usize));
+            }
+            return Err(malformed());
+        }
+        if code != STRING {
+            return Err(malformed());
+        }
+        Ok(KeyItem::Text(self.raw_text()?))
+    }
+
+    /// The entries of an object whose keys are `keys` (a run of [`KEYS`] from
+    /// `from`, or any keys given as text): each key's first value, `None` when
+    /// absent or null. A key outside `keys` is an `UNKNOWN_FIELD` error under
+    /// `path`, reported before any value is looked at.
+    pub fn fields<const N: usize>(
+        &self,
+        span: Span,
+        keys: &[&'static str; N],
+        from: usize,
+        path: &dyn Fn() -> String,
+    ) -> Result<[Option<Item<'t>>; N]> {
+        let mut r = self.inside(span);
+        let mut fields = [None; N];
+        let mut seen = 0u64;
+        for _ in 0..span.len {
+            let key = r.key()?;
+            let value = r.item()?;
+            match key.position(keys, from) {
+                Some(k) => {
+                    if seen & 1 << k == 0 {
+                        seen |= 1 << k;
+                        if value != Item::Null {
+                            fields[k] = Some(value);
+                        }
+                    }
+                }
+                None => return Err(unknown_field(&key.lossy(), keys, &path())),
+            }
+        }
+        r.finish()?;
+        Ok(fields)
+    }
+
+    /// The entries of an object used as a map: (key, value) for each non-null value.
+    pub fn entries(&self, span: Span) -> Entries<'t> {
+        Entries {
+            r: self.inside(span),
+            left: span.len,
+        }
+    }
+
+    /// The next value as a [`Json`] tree (configs, models, options); `path`
+    /// places an error in a string.
+    pub fn json(&mut self, depth: usize) -> Result<Json> {
+        if depth > MAX_DEPTH {
+            return Err(malformed());
+        }
+        Ok(match self.item()? {
+            Item::Null => Json::Null,
+            Item::Bool(b) => Json::Bool(b),
+            Item::Num(n) => Json::Num(n),
+            Item::Str(raw) => Json::Str(raw.text(String::new)?.to_owned()),
+            Item::Other(raw) => Json::Other(raw.lossy().into_owned()),
+            Item::Arr(span) => {
+                let mut r = self.inside(span);
+                let mut items = Vec::with_capacity(span.len);
+                for i in 0..span.len {
+                    items.push(r.json(depth + 1).map_err(|e| e.under(&format!("[{i}]")))?);
+                }
+                r.finish()?;
+                Json::Arr(items)
+            }
+            Item::Obj(span) => {
+                let mut r = self.inside(span);
+                let mut entries = Vec::with_capacity(span.len);
+                for _ in 0..span.len {
+                    let key: Key = match r.key()? {
+                        KeyItem::Known(i) => Cow::Borrowed(KEYS[i]),
+                        KeyItem::Text(raw) => {
+                            let lossy = raw.lossy();
+                            Cow::Owned(raw.text(|| crate::error::join_path("", &lossy))?.to_owned())
+                        }
+                    };
+                    let value = r.json(depth + 1).map_err(|e| e.under(&key))?;
+                    entries.push((key, value));
+                }
+                r.finish()?;
+                Json::Obj(entries)
+            }
+        })
+    }
+}
+
+/// The entries of a map-like object, see [`Reader::entries`].
+pub struct Entries<'t> {
+    r: Reader<'t>,
+    left: usize,
+}
+
+impl<'t> Iterator for Entries<'t> {
+    type Item = Result<(KeyItem<'t>, Item<'t>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while self.left > 0 {
+            self.left -= 1;
+            let entry = self.r.key().and_then(|k| Ok((k, self.r.item()?)));
+            match entry {
+                Ok((_, Item::Null)) => continue,
+                other => return Some(other),
+            }
+        }
+        None
+    }
+}
+
+/// The `UNKNOWN_FIELD` error of `key` in an object at `path` whose keys are `allowed`.
+pub fn unknown_field(key: &str, allowed: &[&str], path: &str) -> Error {
+    crate::input::json::unknown_field_error(key, allowed, path)
+}
+
+/// Appends `v` to a tape as `js/tape.js` writes it (the schema's keys by
+/// number); returns the number of strings written.
+pub fn write(v: &Json, nums: &mut Vec<f64>, bytes: &mut Vec<u8>) -> u32 {
+    let mut strings = 0;
+    write_value(v, nums, bytes, &mut strings);
+    strings
+}
+
+fn write_text(tag: f64, s: &str, nums: &mut Vec<f64>, bytes: &mut Vec<u8>, strings: &mut u32) {
+    nums.extend([tag, bytes.len() as f64, s.len() as f64, f64::from(*strings)]);
+    bytes.extend_from_slice(s.as_bytes());
+    *strings += 1;
+}
+
+fn write_value(v: &Json, nums: &mut Vec<f64>, bytes: &mut Vec<u8>, strings: &mut u32) {
+    match v {
+        Json::Null => nums.push(NULL),
+        Json::Bool(b) => nums.push(if *b { TRUE } else { FALSE }),
+        Json::Num(n) => nums.extend([NUMBER, *n]),
+        Json::Str(s) => write_text(STRING, s, nums, bytes, strings),
+        Json::Other(s) => write_text(OTHER, s, nums, bytes, strings),
+        Json::Arr(items) => {
+            let head = nums.len();
+            nums.extend([ARRAY, items.len() as f64, 0.0]);
+            items
+                .iter()
+                .for_each(|x| write_value(x, nums, bytes, strings));
+            nums[head + 2] = (nums.len() - head - 3) as f64;
+        }
+        Json::Obj(entries) => {
+            let head = nums.len();
+            nums.extend([OBJECT, entries.len() as f64, 0.0]);
+            for (k, x) in entries {
+                match KEYS.iter().position(|known| known == k) {
+                    Some(i) => nums.push(-(i as f64) - 1.0),
+                    None => write_text(STRING, k, nums, bytes, strings),
+                }
+                write_value(x, nums, bytes, strings);
+            }
+            nums[head + 2] = (nums.len() - head - 3) as f64;
+        }
+    }
+}
+
+/// An owned tape: what [`write`] produced, for the native API.
+#[derive(Debug, Clone, Default)]
+pub struct OwnedTape {
+    /// The numbers.
+    pub nums: Vec<f64>,
+    /// The text of the strings.
+    pub bytes: Vec<u8>,
+    /// How many strings.
+    pub strings: u32,
+}
+
+impl OwnedTape {
+    /// The tape of one value.
+    pub fn of(v: &Json) -> OwnedTape {
+        let mut t = OwnedTape::default();
+        t.push(v);
+        t
+    }
+
+    /// Appends one value.
+    pub fn push(&mut self, v: &Json) {
+        write_value(v, &mut self.nums, &mut self.bytes, &mut self.strings);
+    }
+
+    /// The tape to read.
+    pub fn tape(&self) -> Tape<'_> {
+        Tape::new(&self.nums, &self.bytes, self.strings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(nums: &[f64], bytes: &[u8], strings: u32) -> Result<Json> {
+        let mut r = Tape::new(nums, bytes, strings).reader();
+        let v = r.json(0)?;
+        r.finish()?;
+        Ok(v)
+    }
+
+    #[test]
+    fn values_round_trip() {
+        for text in [
+            r#"{"id": "c1", "orders": [{"at": 5, "amount": 1.5, "category": "bücher"}], "x": [true, false, null, "😀", ""]}"#,
+            "[]",
+            "{}",
+            r#""\u0000a""#,
+            r#"[[[1]], {"a": {"b": []}}]"#,
+        ] {
+            let v = Json::parse(text).unwrap();
+            let t = OwnedTape::of(&v);
+            assert_eq!(read(&t.nums, &t.bytes, t.strings).unwrap(), v, "{text}");
+        }
+    }
+
+    #[test]
+    fn strings_are_utf8_and_lone_surrogates_are_refused_by_path() {
+        // {"id": <"a" then the WTF-8 bytes of U+D800>}
+        let nums = [6.0, 1.0, 5.0, -8.0, 4.0, 0.0, 4.0, 0.0];
+        let e = read(&nums, b"a\xed\xa0\x80", 1).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::InvalidType, "id"));
+        assert_eq!(e.message(), "expected text that is valid Unicode, got a string with a lone surrogate at character 2");
+        assert_eq!(
+            read(&nums, "aé!".as_bytes(), 1).unwrap(),
+            Json::parse(r#"{"id": "aé!"}"#).unwrap()
+        );
+    }
+
+    #[test]
+    fn minus_zero_reads_as_zero_like_json() {
+        let v = read(&[3.0, -0.0], b"", 0).unwrap();
+        assert!(matches!(v, Json::Num(n) if n == 0.0 && n.is_sign_positive()));
+    }
+
+    #[test]
+    fn containers_can_be_skipped() {
+        let v = Json::parse(r#"[{"a": [1, 2, {"b": "x"}]}, "y"]"#).unwrap();
+        let t = OwnedTape::of(&v);
+        let mut r = t.tape().reader();
+        let Item::Arr(outer) = r.item().unwrap() else {
+            panic!()
+        };
+        let mut inner = r.inside(outer);
+        assert!(matches!(inner.item().unwrap(), Item::Obj(_)));
+        let Item::Str(y) = inner.item().unwrap() else {
+            panic!()
+        };
+        // Strings are counted in order, keys included: "a", "b", "x", then "y".
+        assert_eq!((y.text(String::new).unwrap(), y.index), ("y", 3));
+        assert!(inner.at_end() && r.at_end());
+    }
+
+    #[test]
+    fn malformed_tapes_are_errors() {
+        let bad: [(&[f64], &[u8], u32); 11] = [
+            (&[], b"", 0),
+            (&[9.0], b"", 0),
+            (&[3.0], b"", 0),
+            (&[4.0, 0.0, 3.0, 0.0], b"ab", 1),
+            (&[4.0, 1.0, 2.0, 0.0], b"ab", 1),
+            (&[4.0, 0.0, 1.0, 1.0], b"ab", 1),
+            (&[5.0, 1e9, 0.0], b"", 0),
+            (&[5.0, 0.5, 0.0], b"", 0),
+            (&[5.0, 2.0, 1.0, 0.0], b"", 0),
+            (&[6.0, 1.0, 2.0, 1.0, 0.0], b"", 0),
+            (&[6.0, 1.0, 2.0, -21.0, 0.0], b"", 0),
+        ];
+        for (nums, bytes, strings) in bad {
+            let e = read(nums, bytes, strings).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidType, "{nums:?}");
+        }
+        let mut deep: Vec<f64> = Vec::new();
+        for level in 0..=MAX_DEPTH + 1 {
+            deep.extend([5.0, 1.0, (3 * (MAX_DEPTH + 1 - level) + 1) as f64]);
+        }
+        deep.push(0.0);
+        assert!(read(&deep, b"", 0).is_err());
+    }
+
+    #[test]
+    fn fields_are_read_by_key_first_value_wins_unknown_keys_first() {
+        let v = Json::parse(r#"{"amount": 5, "at": "x", "amount": 7, "cost": null}"#).unwrap();
+        let t = OwnedTape::of(&v);
+        let mut r = t.tape().reader();
+        let Item::Obj(span) = r.item().unwrap() else {
+            panic!()
+        };
+        let keys = ["at", "amount", "category", "cost"];
+        let f = r.fields(span, &keys, 0, &String::new).unwrap();
+        assert_eq!(f[1], Some(Item::Num(5.0)));
+        assert_eq!(f[3], None);
+        let typo = Json::parse(r#"{"amount": "bad", "ammount": 1}"#).unwrap();
+        let t = OwnedTape::of(&typo);
+        let mut r = t.tape().reader();
+        let Item::Obj(span) = r.item().unwrap() else {
+            panic!()
+        };
+        let e = r
+            .fields(span, &keys, 0, &|| "orders[0]".into())
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "orders[0].ammount: unknown field \"ammount\" (did you mean \"amount\"?)"
+        );
+    }
+}
