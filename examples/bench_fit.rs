@@ -12,13 +12,13 @@
 //!    without segments), in customers per second.
 
 use crmscore::columnar::{score_columns, ColumnOptions};
-use crmscore::json::Json;
-use crmscore::{ScoreOptions, Scorer};
 use crmscore::fit::{
-    fit_summaries, fit_transactions, parse_iso_date, summarize, FitInput, FitOptions, GammaGamma, Rfm, SpendData,
-    SummaryRow, Transactions, Triples, Unit,
+    fit_summaries, fit_transactions, parse_iso_date, summarize, FitInput, FitOptions, GammaGamma,
+    Rfm, SpendData, SummaryRow, Transactions, Triples, Unit,
 };
+use crmscore::json::Json;
 use crmscore::time::DAY_MS as MS_PER_DAY;
+use crmscore::{ScoreOptions, Scorer};
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -51,7 +51,12 @@ struct Base {
 
 impl Base {
     fn transactions(&self) -> Transactions<'_> {
-        Transactions { customer: &self.customer, at_ms: &self.at_ms, amount: &self.amount, cost: None }
+        Transactions {
+            customer: &self.customer,
+            at_ms: &self.at_ms,
+            amount: &self.amount,
+            cost: None,
+        }
     }
 }
 
@@ -61,11 +66,15 @@ fn cdnow_sample() -> Base {
     let mut base = Base::default();
     for line in data("CDNOW_sample.txt").lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
-        let [_, id, date, _, amount] = f[..] else { continue };
+        let [_, id, date, _, amount] = f[..] else {
+            continue;
+        };
         let next = ids.len() as u32;
         let iso = format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..]);
-        base.customer.push(*ids.entry(id.to_owned()).or_insert(next));
-        base.at_ms.push(parse_iso_date(&iso).expect("date") * MS_PER_DAY);
+        base.customer
+            .push(*ids.entry(id.to_owned()).or_insert(next));
+        base.at_ms
+            .push(parse_iso_date(&iso).expect("date") * MS_PER_DAY);
         base.amount.push(amount.parse().expect("amount"));
     }
     base
@@ -107,7 +116,10 @@ fn generate(customers: usize, seed: u32) -> Base {
     let mut rng = Random(seed);
     let capacity = 14 * customers;
     let mut base = Base::default();
-    let (start, end) = (parse_iso_date("1997-01-01").unwrap_or(0) as f64, parse_iso_date("1998-12-31").unwrap_or(0) as f64);
+    let (start, end) = (
+        parse_iso_date("1997-01-01").unwrap_or(0) as f64,
+        parse_iso_date("1998-12-31").unwrap_or(0) as f64,
+    );
     for c in 0..customers {
         let rate = rng.gamma(2.0) / 11.0 / 7.0;
         let ga = rng.gamma(2.0);
@@ -117,7 +129,8 @@ fn generate(customers: usize, seed: u32) -> Base {
         while t <= end && base.customer.len() < capacity {
             base.customer.push(c as u32);
             base.at_ms.push(t.floor() as i64 * MS_PER_DAY);
-            base.amount.push((rng.gamma(6.0) / nu * 100.0).round() / 100.0);
+            base.amount
+                .push((rng.gamma(6.0) / nu * 100.0).round() / 100.0);
             if rng.next() < p {
                 break;
             }
@@ -128,7 +141,10 @@ fn generate(customers: usize, seed: u32) -> Base {
 }
 
 fn main() {
-    let customers: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let customers: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let options = FitOptions::default();
 
     let rows: Vec<SummaryRow> = data("cdnow_customers_summary_with_transactions.csv")
@@ -136,8 +152,15 @@ fn main() {
         .skip(1)
         .filter_map(|l| {
             let v: Vec<f64> = l.split(',').filter_map(|f| f.trim().parse().ok()).collect();
-            let [_, x, t_x, t, m] = v[..] else { return None };
-            Some(SummaryRow { frequency: x as u32, recency: t_x, t, monetary_value: m })
+            let [_, x, t_x, t, m] = v[..] else {
+                return None;
+            };
+            Some(SummaryRow {
+                frequency: x as u32,
+                recency: t_x,
+                t,
+                monetary_value: m,
+            })
         })
         .collect();
     println!("CDNOW, {} customers (median of 21 runs; Python lifetimes 0.11.3: 123 ms here, see benches/lifetimes_fit.py):", rows.len());
@@ -147,11 +170,18 @@ fn main() {
     println!("  fit_summaries (BG/NBD + Gamma-Gamma): {ms:.2} ms");
     let sample = cdnow_sample();
     let as_of = parse_iso_date("1997-09-30").unwrap_or(0) * MS_PER_DAY + MS_PER_DAY - 1;
-    let input = FitInput { transactions: sample.transactions(), as_of_ms: as_of, satisfaction_gaps: None };
+    let input = FitInput {
+        transactions: sample.transactions(),
+        as_of_ms: as_of,
+        satisfaction_gaps: None,
+    };
     let ms = median_ms(21, || {
         fit_transactions(&input, &options, &mut |_| {}).expect("CDNOW sample fit");
     });
-    println!("  fit_transactions, {} transactions: {ms:.2} ms", sample.customer.len());
+    println!(
+        "  fit_transactions, {} transactions: {ms:.2} ms",
+        sample.customer.len()
+    );
 
     let t = Instant::now();
     let base = generate(customers, 42);
@@ -161,14 +191,26 @@ fn main() {
         t.elapsed().as_secs_f64() * 1e3
     );
     let as_of = parse_iso_date("1998-12-31").unwrap_or(0) * MS_PER_DAY + MS_PER_DAY - 1;
-    let input = FitInput { transactions: base.transactions(), as_of_ms: as_of, satisfaction_gaps: None };
-    let options = FitOptions { allow_unconverged: true, ..FitOptions::default() };
+    let input = FitInput {
+        transactions: base.transactions(),
+        as_of_ms: as_of,
+        satisfaction_gaps: None,
+    };
+    let options = FitOptions {
+        allow_unconverged: true,
+        ..FitOptions::default()
+    };
     let t = Instant::now();
     let summaries = summarize(&base.transactions(), as_of, Unit::Weeks).expect("summaries");
     let summarize_ms = t.elapsed().as_secs_f64() * 1e3;
     let rows: Vec<SummaryRow> = summaries
         .iter()
-        .map(|s| SummaryRow { frequency: s.frequency, recency: s.recency, t: s.t, monetary_value: s.monetary_value })
+        .map(|s| SummaryRow {
+            frequency: s.frequency,
+            recency: s.recency,
+            t: s.t,
+            monetary_value: s.monetary_value,
+        })
         .collect();
     let t = Instant::now();
     let lifetime = fit_summaries(&rows, &options, &mut |_| {}).expect("fit");
@@ -179,7 +221,14 @@ fn main() {
         lifetime.bgnbd_convergence.iterations,
         lifetime.gamma_gamma_convergence.as_ref().map(|c| c.iterations)
     );
-    let rfm: Vec<Rfm> = rows.iter().map(|r| Rfm { x: f64::from(r.frequency), t_x: r.recency, t: r.t }).collect();
+    let rfm: Vec<Rfm> = rows
+        .iter()
+        .map(|r| Rfm {
+            x: f64::from(r.frequency),
+            t_x: r.recency,
+            t: r.t,
+        })
+        .collect();
     let t = Instant::now();
     let triples = Triples::new(&rfm);
     let group_ms = t.elapsed().as_secs_f64() * 1e3;
@@ -187,8 +236,18 @@ fn main() {
     let bg_ms = median_ms(5, || {
         bg.log_likelihood_grouped(&triples, &mut [0.0; 4]);
     });
-    let spend = SpendData::new(rows.iter().map(|r| (f64::from(r.frequency), r.monetary_value)));
-    let gg = lifetime.gamma_gamma.as_ref().map_or(GammaGamma { p: 1.0, q: 1.0, v: 1.0 }, |g| g.params);
+    let spend = SpendData::new(
+        rows.iter()
+            .map(|r| (f64::from(r.frequency), r.monetary_value)),
+    );
+    let gg = lifetime.gamma_gamma.as_ref().map_or(
+        GammaGamma {
+            p: 1.0,
+            q: 1.0,
+            v: 1.0,
+        },
+        |g| g.params,
+    );
     let gg_ms = median_ms(5, || {
         gg.log_likelihood(&spend, &mut [0.0; 3]);
     });
@@ -198,15 +257,35 @@ fn main() {
     );
     let t = Instant::now();
     let report = fit_transactions(&input, &options, &mut |_| {}).expect("fit");
-    println!("  fit_transactions (everything): {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "  fit_transactions (everything): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
     let p = report.lifetime.bgnbd.params;
-    println!("  BG/NBD r={:.4} alpha={:.4} a={:.4} b={:.4}", p.r, p.alpha, p.a, p.b);
+    println!(
+        "  BG/NBD r={:.4} alpha={:.4} a={:.4} b={:.4}",
+        p.r, p.alpha, p.a, p.b
+    );
 
     let model = serde_json::to_string(&report.model).expect("model JSON");
-    let scorer = Scorer::new(&Json::parse(&format!(r#"{{"model": {model}}}"#)).expect("config")).expect("scorer");
-    let score = ScoreOptions { as_of, horizon_days: 365.0 };
+    let scorer = Scorer::new(&Json::parse(&format!(r#"{{"model": {model}}}"#)).expect("config"))
+        .expect("scorer");
+    let score = ScoreOptions {
+        as_of,
+        horizon_days: 365.0,
+    };
     let total_ms = median_ms(3, || {
-        score_columns(&scorer, &base.transactions(), &ColumnOptions { score, customers, segments: false }, &mut |_| {}).expect("scores");
+        score_columns(
+            &scorer,
+            &base.transactions(),
+            &ColumnOptions {
+                score,
+                customers,
+                segments: false,
+            },
+            &mut |_| {},
+        )
+        .expect("scores");
     });
     println!(
         "  columnar scoring with the model, 365-day horizon: {total_ms:.0} ms = {:.0} customers/s",

@@ -1,11 +1,22 @@
-// JavaScript side of the wasm binding: the error class every function throws,
-// and the JSON text that inputs cross the boundary as (one native
-// JSON.stringify instead of one call into JavaScript per field).
+// The JavaScript side of the one input format (src/input/tape.rs): the error
+// class every function throws, and the writer that turns any JavaScript value
+// into a tape, numbers plus the UTF-8 text of its strings. Both wasm modules
+// import this file (wasm-bindgen copies it into the package's snippets/), and
+// the package's own modules import it from there, so there is one copy.
+//
+// The writer follows JSON.stringify: a `toJSON` method is called, own
+// enumerable keys are read, `undefined`, functions and symbols in objects are
+// absent (null in arrays). Three things differ, so that validation can say
+// what it found: NaN and ±Infinity stay numbers, an invalid Date is the text
+// "Invalid Date", and what JSON cannot hold (a BigInt, a circular reference,
+// nesting past MAX_DEPTH) is written as "a value JSON cannot hold" with a
+// description, which the reader of that field refuses. A lone surrogate is
+// written as its WTF-8 bytes, which the reader refuses by path.
 
 /** The error every crmscore function throws for bad input or config. */
 export class CrmScoreError extends Error {
-  constructor(message, code, path) {
-    super(message);
+  constructor(message, code, path, options) {
+    super(message, options);
     this.name = 'CrmScoreError';
     /** Stable machine-readable category, e.g. "NOT_FINITE". */
     this.code = code;
@@ -14,33 +25,422 @@ export class CrmScoreError extends Error {
   }
 }
 
-/** Marks a non-finite number so that it is reported, not read as the `null` JSON would make it. */
-export const NON_FINITE = '\u0000';
+// These three lists are crate::input::tape's (a Rust test checks them equal).
+/** The keys a tape gives by number: code -(i + 1) is KEYS[i]. */
+export const KEYS = ['at', 'amount', 'cost', 'category', 'discount', 'channel', 'accountId', 'id', 'firstSeen', 'orders', 'survey', 'complaints', 'returns', 'referrals', 'expectation', 'perception', 'weights', 'nps', 'asOf', 'horizonDays'];
+/** Deepest nesting of arrays and objects a tape holds. */
+export const MAX_DEPTH = 128;
+/** Most numbers, and most bytes of text, one tape may take. */
+export const MAX_SLOTS = 2097152;
+export const MAX_BYTES = 16777216;
 
-// Keeps what JSON would write as `null`: NaN and ±Infinity marked, an invalid
-// `Date` as the text "Invalid Date" (`value` is what its toJSON gave, null;
-// `this[key]` is the Date itself), so that validation names what it found.
-function keepNonFinite(key, value) {
-  if (typeof value === 'number' && !Number.isFinite(value)) return NON_FINITE + value;
-  const raw = this[key];
-  return raw instanceof Date && Number.isNaN(raw.getTime()) ? 'Invalid Date' : value;
+const NULL = 0, FALSE = 1, TRUE = 2, NUMBER = 3, STRING = 4, ARRAY = 5, OBJECT = 6, OTHER = 7;
+const CODES = new Map(KEYS.map((k, i) => [k, -(i + 1)]));
+
+// The code of an order's key (KEYS[0..7]), or 0.
+function orderKey(k) {
+  switch (k) {
+    case 'at': return -1;
+    case 'amount': return -2;
+    case 'cost': return -3;
+    case 'category': return -4;
+    case 'discount': return -5;
+    case 'channel': return -6;
+    case 'accountId': return -7;
+    default: return 0;
+  }
+}
+const DATE_TO_JSON = Date.prototype.toJSON;
+const encoder = new TextEncoder();
+// Strings longer than this are encoded by TextEncoder rather than character by character.
+const LONG = 64;
+
+/** Marks a tape written once and kept (a scorer's config), which `tapeOf` hands over as it is. */
+const TAPE = Symbol.for('crmscore.tape');
+
+// Whether Object.prototype has no enumerable key: then `for...in` over a
+// plain object visits exactly its own enumerable keys, as JSON.stringify does.
+function pristine() {
+  for (const k in Object.prototype) return false;
+  return true;
 }
 
-/** Marks JSON text too long to read: only its length is handed over (see `toJson`). */
-export const TOO_LONG = '\u0001';
+/** A growable tape: numbers, bytes and the strings written, in order. */
+export class Writer {
+  constructor() {
+    this.f = new Float64Array(1024);
+    this.u = new Uint8Array(4096);
+    this.p = 0;
+    this.q = 0;
+    /** The strings written, by ordinal (results name categories and dimensions by it). */
+    this.strs = [];
+    // The objects being written (a circular reference is one of them) and the keys to them.
+    this.stack = [];
+    this.keys = [];
+    this.plain = true;
+  }
 
-/** The longest JSON text the scoring module reads, in bytes (`json::MAX_TEXT_BYTES`). */
-export const MAX_TEXT_BYTES = 16 * 1024 * 1024;
+  reset() {
+    this.p = 0;
+    this.q = 0;
+    this.strs.length = 0;
+    this.stack.length = 0;
+    this.plain = pristine();
+  }
+
+  /** The path of the value being written, for an error thrown while reading it. */
+  path(base) {
+    let path = base;
+    for (let d = 0; d < this.stack.length; d++) {
+      const k = this.keys[d];
+      path = typeof k === 'number' ? `${path}[${k}]` : path === '' ? String(k) : `${path}.${k}`;
+    }
+    return path;
+  }
+
+  grow(k) {
+    if (this.p + k > MAX_SLOTS) tooLarge(this.p + k, this.q);
+    let n = this.f.length;
+    while (n < this.p + k) n *= 2;
+    const f = new Float64Array(Math.min(n, MAX_SLOTS));
+    f.set(this.f.subarray(0, this.p));
+    this.f = f;
+  }
+
+  growBytes(k) {
+    if (this.q + k > MAX_BYTES) tooLarge(this.p, this.q + k);
+    let n = this.u.length;
+    while (n < this.q + k) n *= 2;
+    const u = new Uint8Array(Math.min(n, MAX_BYTES));
+    u.set(this.u.subarray(0, this.q));
+    this.u = u;
+  }
+
+  /** Writes a string with `tag` (STRING or OTHER): its first byte, byte length and ordinal. */
+  text(s, tag) {
+    if (this.p + 4 > this.f.length) this.grow(4);
+    const n = s.length;
+    if (this.q + 3 * n > this.u.length) this.growBytes(3 * n);
+    const u = this.u, start = this.q;
+    let q = start;
+    if (n > LONG && s.isWellFormed()) {
+      q += encoder.encodeInto(s, u.subarray(q)).written;
+    } else {
+      for (let i = 0; i < n; i++) {
+        let c = s.charCodeAt(i);
+        if (c < 0x80) {
+          u[q++] = c;
+          continue;
+        }
+        if (c < 0x800) {
+          u[q++] = 0xc0 | (c >> 6);
+          u[q++] = 0x80 | (c & 63);
+          continue;
+        }
+        if (c >= 0xd800 && c < 0xdc00 && i + 1 < n) {
+          const d = s.charCodeAt(i + 1);
+          if (d >= 0xdc00 && d < 0xe000) {
+            c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+            u[q++] = 0xf0 | (c >> 18);
+            u[q++] = 0x80 | ((c >> 12) & 63);
+            u[q++] = 0x80 | ((c >> 6) & 63);
+            u[q++] = 0x80 | (c & 63);
+            i++;
+            continue;
+          }
+        }
+        // Three bytes, a lone surrogate included (WTF-8: not UTF-8, refused where it is read).
+        u[q++] = 0xe0 | (c >> 12);
+        u[q++] = 0x80 | ((c >> 6) & 63);
+        u[q++] = 0x80 | (c & 63);
+      }
+    }
+    const f = this.f;
+    let p = this.p;
+    f[p] = tag;
+    f[p + 1] = start;
+    f[p + 2] = q - start;
+    f[p + 3] = this.strs.length;
+    this.p = p + 4;
+    this.q = q;
+    this.strs.push(s);
+  }
+
+  key(k) {
+    const code = CODES.get(k);
+    if (code === undefined) {
+      this.text(k, STRING);
+    } else {
+      if (this.p + 1 > this.f.length) this.grow(1);
+      this.f[this.p++] = code;
+    }
+  }
+
+  other(what) {
+    this.text(what, OTHER);
+  }
+
+  /** Writes `v`, the value of `key` in its holder, as JSON.stringify sees it. */
+  value(v, key) {
+    if (this.p + 3 > this.f.length) this.grow(3);
+    switch (typeof v) {
+      case 'number':
+        this.f[this.p] = NUMBER;
+        this.f[this.p + 1] = v;
+        this.p += 2;
+        return;
+      case 'string':
+        this.text(v, STRING);
+        return;
+      case 'boolean':
+        this.f[this.p++] = v ? TRUE : FALSE;
+        return;
+      case 'object':
+        if (v === null) {
+          this.f[this.p++] = NULL;
+          return;
+        }
+        return this.object(v, key);
+      case 'bigint':
+        if (typeof v.toJSON === 'function') return this.value(v.toJSON(key), key);
+        return this.other('a BigInt');
+      default:
+        // undefined, a function, a symbol: null where they stand (arrays, the top); objects skip them.
+        this.f[this.p++] = NULL;
+    }
+  }
+
+  object(v, key) {
+    const toJSON = v.toJSON;
+    if (typeof toJSON === 'function') {
+      if (toJSON === DATE_TO_JSON && v instanceof Date) {
+        return this.text(Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString(), STRING);
+      }
+      return this.value(toJSON.call(v, key), key);
+    }
+    const depth = this.stack.length;
+    if (depth >= MAX_DEPTH) return this.other(`data nested more than ${MAX_DEPTH} levels deep`);
+    if (this.stack.includes(v)) return this.other('a circular reference');
+    if (Array.isArray(v)) return this.array(v, depth);
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) {
+      // Boxed primitives are their value, as in JSON.
+      if (v instanceof Number) return this.value(Number(v), key);
+      if (v instanceof String) return this.value(String(v), key);
+      if (v instanceof Boolean) return this.value(v.valueOf(), key);
+      return this.entries(v, Object.keys(v), depth);
+    }
+    if (!this.plain) return this.entries(v, Object.keys(v), depth);
+    this.stack.push(v);
+    const f = this.f;
+    f[this.p] = OBJECT;
+    const head = this.p;
+    this.p += 3;
+    let n = 0;
+    for (const k in v) {
+      const x = v[k];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      this.keys[depth] = k;
+      this.key(k);
+      this.value(x, k);
+      n++;
+    }
+    this.f[head + 1] = n;
+    this.f[head + 2] = this.p - head - 3;
+    this.stack.pop();
+  }
+
+  entries(v, keys, depth) {
+    this.stack.push(v);
+    const head = this.p;
+    this.f[head] = OBJECT;
+    this.p += 3;
+    let n = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      const x = v[k];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      this.keys[depth] = k;
+      this.key(k);
+      this.value(x, k);
+      n++;
+    }
+    this.f[head + 1] = n;
+    this.f[head + 2] = this.p - head - 3;
+    this.stack.pop();
+  }
+
+  array(v, depth) {
+    this.stack.push(v);
+    const head = this.p;
+    const n = v.length;
+    this.f[head] = ARRAY;
+    this.f[head + 1] = n;
+    this.p += 3;
+    for (let i = 0; i < n; i++) {
+      this.keys[depth] = i;
+      this.value(v[i], String(i));
+    }
+    this.f[head + 2] = this.p - head - 3;
+    this.stack.pop();
+  }
+
+  /** Whether `v` is a plain object (or array) the fast paths below may walk with `for...in`. */
+  plainObject(v) {
+    return this.plain && Object.getPrototypeOf(v) === Object.prototype && v.toJSON === undefined && !this.stack.includes(v);
+  }
+
+  /**
+   * Writes a customer as `value` would, faster: its orders are walked by
+   * `orders` and `order`; anything else, and any value that is not plain data,
+   * goes through `value`.
+   */
+  customer(c) {
+    if (typeof c !== 'object' || c === null || !this.plainObject(c)) return this.value(c, '');
+    this.stack.push(c);
+    if (this.p + 3 > this.f.length) this.grow(3);
+    const head = this.p;
+    this.f[head] = OBJECT;
+    this.p += 3;
+    let n = 0;
+    for (const k in c) {
+      const x = c[k];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      this.keys[0] = k;
+      if (k === 'orders' && Array.isArray(x) && Object.getPrototypeOf(x) === Array.prototype && x.toJSON === undefined) {
+        if (this.p + 4 > this.f.length) this.grow(4);
+        this.f[this.p++] = -10;
+        this.orders(x);
+      } else {
+        this.key(k);
+        this.value(x, k);
+      }
+      n++;
+    }
+    this.f[head + 1] = n;
+    this.f[head + 2] = this.p - head - 3;
+    this.stack.pop();
+  }
+
+  orders(a) {
+    this.stack.push(a);
+    const head = this.p;
+    const n = a.length;
+    this.f[head] = ARRAY;
+    this.f[head + 1] = n;
+    this.p += 3;
+    for (let i = 0; i < n; i++) {
+      this.keys[1] = i;
+      const o = a[i];
+      if (typeof o === 'object' && o !== null && this.plain && Object.getPrototypeOf(o) === Object.prototype && o.toJSON === undefined) this.order(o);
+      else this.value(o, String(i));
+    }
+    this.f[head + 2] = this.p - head - 3;
+    this.stack.pop();
+  }
+
+  // A cycle through an order is found one level down, when `value` meets the order
+  // again; an exception puts the order on the stack, so that its path names the field.
+  order(o) {
+    try {
+      this.orderFields(o);
+    } catch (e) {
+      this.stack.push(o);
+      throw e;
+    }
+  }
+
+  orderFields(o) {
+    if (this.p + 3 > this.f.length) this.grow(3);
+    const head = this.p;
+    this.f[head] = OBJECT;
+    this.p += 3;
+    let n = 0;
+    for (const k in o) {
+      const x = o[k];
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      this.keys[2] = k;
+      const code = orderKey(k);
+      if (code === 0) this.key(k);
+      else {
+        if (this.p + 3 > this.f.length) this.grow(3);
+        this.f[this.p++] = code;
+      }
+      if (typeof x === 'number') {
+        this.f[this.p] = NUMBER;
+        this.f[this.p + 1] = x;
+        this.p += 2;
+      } else if (typeof x === 'string') this.text(x, STRING);
+      else this.value(x, k);
+      n++;
+    }
+    this.f[head + 1] = n;
+    this.f[head + 2] = this.p - head - 3;
+  }
+
+  /**
+   * Writes a value given to the package; an exception its getters, proxy
+   * traps or toJSON throw becomes a CrmScoreError naming the field, with the
+   * original as its `cause`.
+   */
+  top(v, path, customer = false) {
+    try {
+      if (customer) this.customer(v);
+      else this.value(v, '');
+    } catch (e) {
+      if (e instanceof CrmScoreError) throw e;
+      const where = this.path(path);
+      this.stack.length = 0;
+      const why = e instanceof Error ? e.message : String(e);
+      const message = `reading the input threw: ${why}`.slice(0, 300);
+      throw new CrmScoreError(where ? `${where}: ${message}` : message, 'INVALID_TYPE', where, { cause: e });
+    }
+  }
+}
+
+function tooLarge(slots, bytes) {
+  const message = `expected an input of at most ${MAX_SLOTS} numbers and ${MAX_BYTES} bytes of text as a tape, got more (${slots} numbers, ${bytes} bytes so far)`;
+  throw new CrmScoreError(message, 'TOO_LARGE', '');
+}
+
+// Writers not in use: a getter that calls back into the package gets its own.
+const spare = [];
+
+/** A writer for one call, reset. */
+export function take() {
+  const w = spare.pop() ?? new Writer();
+  w.reset();
+  return w;
+}
+
+/** Gives a writer back, unless a large input grew it past a few megabytes. */
+export function give(w) {
+  w.strs.length = 0;
+  if (w.f.length <= 1 << 18 && w.u.length <= 1 << 21) spare.push(w);
+}
+
+/** A value's tape, kept: what `tapeOf` hands over for it without writing it again. */
+export function keep(v, path) {
+  const w = take();
+  try {
+    w.top(v, path);
+    return { [TAPE]: true, nums: w.f.slice(0, w.p), bytes: w.u.slice(0, w.q), strings: w.strs.length };
+  } finally {
+    give(w);
+  }
+}
 
 /**
- * The JSON text of an input (undefined for undefined or a function); throws for BigInt and cycles.
- * Text over MAX_TEXT_BYTES comes back as TOO_LONG and its length: copying it into wasm memory just to
- * refuse it would grow that memory, which never shrinks, by the size of the input.
+ * The tape of `v` as [numbers, bytes, number of strings], for the wasm
+ * modules' own reading of configs, options and fit input (src/wasm/mod.rs).
  */
-export function toJson(value) {
-  let text = JSON.stringify(value);
-  // JSON writes NaN, ±Infinity and invalid Dates as null: only then is the slower marking pass needed.
-  if (text !== undefined && text.includes('null')) text = JSON.stringify(value, keepNonFinite);
-  // Each UTF-16 unit is at least one byte of UTF-8, so this length is a lower bound of the byte length.
-  return text !== undefined && text.length > MAX_TEXT_BYTES ? TOO_LONG + text.length : text;
+export function tapeOf(v, path) {
+  if (v !== null && typeof v === 'object' && v[TAPE] === true) return [v.nums, v.bytes, v.strings];
+  const w = take();
+  try {
+    w.top(v, path);
+    return [w.f.subarray(0, w.p), w.u.subarray(0, w.q), w.strs.length];
+  } finally {
+    give(w);
+  }
 }

@@ -38,7 +38,7 @@ function wasmPack(outDir, outName, cargoArgs = [], env = {}) {
 // moved to a small heapsort (src/sort.rs, 4.4 KB less), 50 was 7% faster than 35 for 2.7 KB
 // more; 60 was no faster.
 const SCORING_RUSTFLAGS = [process.env.RUSTFLAGS, '-C llvm-args=-inline-threshold=50'].filter(Boolean).join(' ');
-wasmPack(pkg, 'crmscore', [], { RUSTFLAGS: SCORING_RUSTFLAGS });
+wasmPack(pkg, 'crmscore', ['--no-default-features'], { RUSTFLAGS: SCORING_RUSTFLAGS });
 const fitDir = join(tmpdir(), `crmscore-fit-${process.pid}`);
 // The fitting module does bulk work (fits, columnar scoring of millions of customers)
 // and has no size budget: opt-level 3 makes it about twice as fast as "z".
@@ -93,14 +93,13 @@ const fitOnly = (kinds) => {
 const fitList = fitOnly('function');
 const fitTypes = fitOnly('interface|type');
 
-// The Scorer of every entry (js/scorer.js): scoreMany also takes columns, which
-// it hands to the fitting module through js/columnar-route.js.
-copyFileSync(join(root, 'js', 'columnar-route.js'), join(pkg, 'columnar-route.js'));
-copyFileSync(join(root, 'js', 'tape.js'), join(pkg, 'tape.js'));
-const scorerJs = readFileSync(join(root, 'js', 'scorer.js'), 'utf8');
-if (!scorerJs.includes("from './interop.js'")) throw new Error("js/scorer.js: expected to import './interop.js'");
-writeFileSync(join(pkg, 'scorer.js'), scorerJs.replace("from './interop.js'", `from '${errorModule}'`));
-
+// The Scorer of every entry (js/scorer.js) and what it runs on (score.js, layout.js,
+// columnar-route.js); their imports of interop.js point at wasm-bindgen's copy in
+// snippets/, so that the package has one CrmScoreError and one tape writer.
+for (const name of ['scorer.js', 'score.js', 'layout.js', 'columnar-route.js']) {
+  const text = readFileSync(join(root, 'js', name), 'utf8');
+  writeFileSync(join(pkg, name), text.replace("from './interop.js'", `from '${errorModule}'`));
+}
 const reexports = `export * from './crmscore.js';
 export { default } from './crmscore.js';
 export { CrmScoreError } from '${errorModule}';

@@ -1,8 +1,7 @@
-//! A heapsort for the sorts that run once, when a scorer or a segment batch is
-//! built: each element type the standard library's sort is used with adds
-//! 2–5 KB to the `.wasm` (measured with twiggy, 2026-12-01: 10 KB for the
-//! segment ranking and a batch's slots and categories), this one a few hundred
-//! bytes. Per-customer sorts keep the standard sort, which is faster on short runs.
+//! The crate's sorts: an insertion sort for the few elements of one customer
+//! (its orders, its categories), a heapsort above that. Each element type the
+//! standard library's sort is used with adds kilobytes to the `.wasm`
+//! (`docs/architecture.md` has the measurement); these add a few hundred bytes.
 
 /// Sorts `v` so that no element is `less` than one before it, in O(n log n)
 /// comparisons without allocating; equal elements may be reordered.
@@ -36,9 +35,31 @@ pub fn heapsort<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
     }
 }
 
+/// Sorts `v` so that no element is `less` than one before it: an insertion
+/// sort for up to 16 elements (fewest moves on a customer's short lists), a
+/// [`heapsort`] above; equal elements may be reordered.
+///
+/// ```
+/// let mut v = [3, 1, 2];
+/// crmscore::sort::sort_by(&mut v, |a, b| a < b);
+/// assert_eq!(v, [1, 2, 3]);
+/// ```
+pub fn sort_by<T>(v: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    if v.len() > 16 {
+        return heapsort(v, less);
+    }
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && less(&v[j], &v[j - 1]) {
+            v.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::heapsort;
+    use super::{heapsort, sort_by};
 
     #[test]
     fn sorts_like_the_standard_sort() {
@@ -52,8 +73,11 @@ mod tests {
                 .collect();
             let mut want = v.clone();
             want.sort_unstable();
+            let mut w = v.clone();
             heapsort(&mut v, |a, b| a < b);
             assert_eq!(v, want, "{len}");
+            sort_by(&mut w, |a, b| a < b);
+            assert_eq!(w, want, "{len}");
         }
     }
 }

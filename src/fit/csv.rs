@@ -75,6 +75,13 @@ pub struct ColumnNames {
     pub cost: Option<String>,
 }
 
+impl Default for ColumnNames {
+    /// The columns `customer`, `date` and `amount`, no cost.
+    fn default() -> Self {
+        ColumnNames { customer: "customer".into(), date: "date".into(), amount: "amount".into(), cost: None }
+    }
+}
+
 /// A row that could not be read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BadRow {

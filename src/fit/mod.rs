@@ -27,6 +27,7 @@ pub mod columnar;
 pub mod csv;
 mod gamma_gamma;
 mod optimize;
+pub mod options;
 mod population;
 mod summary;
 #[cfg(test)]
@@ -379,4 +380,15 @@ pub fn fit_transactions(
         lifetime,
         summaries,
     })
+}
+
+/// Fits a model on customers given as objects (validated, as of
+/// `input.as_of_ms`): their orders as columns, their satisfaction gaps (by
+/// the default levels) for the model's percentiles.
+pub fn fit_customers(customers: &[crate::input::customer::Customer<'_>], as_of_ms: i64, options: &FitOptions, progress: &mut dyn FnMut(f64)) -> Result<FitReport> {
+    let satisfaction = crate::scoring::config::Config::default().satisfaction;
+    let gaps: Vec<f64> = customers.iter().filter_map(|c| crate::scoring::satisfaction::satisfaction(c, &satisfaction).gap).collect();
+    let columns = columnar::OwnedColumns::from_customers(customers)?;
+    let input = FitInput { transactions: columns.transactions(), as_of_ms, satisfaction_gaps: (!gaps.is_empty()).then_some(&gaps[..]) };
+    fit_transactions(&input, options, progress)
 }

@@ -31,6 +31,13 @@ impl Default for AbcRule {
     }
 }
 
+impl AbcRule {
+    /// The value-share rule's default shares: 50% and 30% of the value (domain.md §1).
+    pub fn default_value_share() -> Self {
+        AbcRule::ValueShare { a: 0.5, b: 0.3 }
+    }
+}
+
 /// Computes ABC cut points from one value per customer (margin where costs
 /// are known, else revenue).
 ///

@@ -78,21 +78,21 @@ pub const KEYS: [&str; 20] = [
 /// Deepest nesting of arrays and objects a tape may hold (and [`Json::parse`] reads).
 pub const MAX_DEPTH: usize = crate::input::json::MAX_DEPTH;
 
-/// Most slots one tape may take (8 MiB of numbers): a caller's single input
+/// Most slots one tape may take (16 MiB of numbers): a caller's single input
 /// larger than this is refused before it reaches wasm memory, which never shrinks.
-pub const MAX_SLOTS: usize = 1 << 20;
+pub const MAX_SLOTS: usize = 1 << 21;
 
 /// Most bytes of text one tape may take (16 MiB).
 pub const MAX_BYTES: usize = 16 << 20;
 
-const NULL: f64 = 0.0;
-const FALSE: f64 = 1.0;
-const TRUE: f64 = 2.0;
-const NUMBER: f64 = 3.0;
-const STRING: f64 = 4.0;
-const ARRAY: f64 = 5.0;
-const OBJECT: f64 = 6.0;
-const OTHER: f64 = 7.0;
+const NULL: u8 = 0;
+const FALSE: u8 = 1;
+const TRUE: u8 = 2;
+const NUMBER: u8 = 3;
+const STRING: u8 = 4;
+const ARRAY: u8 = 5;
+const OBJECT: u8 = 6;
+const OTHER: u8 = 7;
 
 /// The error of a tape that was not written by the package.
 pub(crate) fn malformed() -> Error {
@@ -109,16 +109,15 @@ pub struct Tape<'t> {
     nums: &'t [f64],
     bytes: &'t [u8],
     strings: u32,
+    /// The bytes as text when all of them are UTF-8 (checked once: then each
+    /// string is a slice of it, checked only for falling on character boundaries).
+    text: Option<&'t str>,
 }
 
 impl<'t> Tape<'t> {
     /// A tape of `nums` whose strings, `strings` of them, are in `bytes`.
     pub fn new(nums: &'t [f64], bytes: &'t [u8], strings: u32) -> Tape<'t> {
-        Tape {
-            nums,
-            bytes,
-            strings,
-        }
+        Tape { nums, bytes, strings, text: std::str::from_utf8(bytes).ok() }
     }
 
     /// A reader at the start of the tape.
@@ -135,6 +134,8 @@ impl<'t> Tape<'t> {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RawText<'t> {
     bytes: &'t [u8],
+    /// The text, when already known to be valid.
+    valid: Option<&'t str>,
     /// Its place among the call's strings; a key given by number is -(code).
     pub index: i32,
 }
@@ -148,6 +149,9 @@ impl<'t> RawText<'t> {
     /// The text, or an error at `path` when it holds a lone surrogate (or any
     /// byte sequence that is not UTF-8).
     pub fn text(&self, path: impl FnOnce() -> String) -> Result<&'t str> {
+        if let Some(text) = self.valid {
+            return Ok(text);
+        }
         std::str::from_utf8(self.bytes).map_err(|e| {
             let at = String::from_utf8_lossy(&self.bytes[..e.valid_up_to()]).chars().count();
             let msg = format!("expected text that is valid Unicode, got a string with a lone surrogate at character {}", at + 1);
@@ -294,6 +298,25 @@ impl<'t> Reader<'t> {
         }
     }
 
+    /// The numbers of a container's content, for readers of hot paths that
+    /// decode them directly (and leave anything unusual to [`Reader::fields`]).
+    pub(crate) fn slots(&self, span: Span) -> &'t [f64] {
+        &self.tape.nums[span.at..span.end]
+    }
+
+    /// The string whose three numbers (first byte, length, ordinal) start at
+    /// `nums[0]`, or `None` when they are not a string of this tape.
+    #[inline]
+    pub(crate) fn text_of(&self, nums: &[f64]) -> Option<RawText<'t>> {
+        let whole = |n: f64| Some(n as usize).filter(|&k| k as f64 == n);
+        let (start, len, index) = (whole(*nums.first()?)?, whole(*nums.get(1)?)?, whole(*nums.get(2)?)?);
+        let end = start.checked_add(len).filter(|&e| e <= self.tape.bytes.len())?;
+        if index >= self.tape.strings as usize {
+            return None;
+        }
+        Some(RawText { bytes: &self.tape.bytes[start..end], valid: self.tape.text.and_then(|t| t.get(start..end)), index: index as i32 })
+    }
+
     /// A reader of a container's content.
     pub fn inside(&self, span: Span) -> Reader<'t> {
         Reader {
@@ -317,8 +340,10 @@ impl<'t> Reader<'t> {
     #[inline(always)]
     fn whole(&mut self, max: usize) -> Result<usize> {
         let n = self.next()?;
-        if (0.0..=max as f64).contains(&n) && n.fract() == 0.0 {
-            Ok(n as usize)
+        // The cast saturates (NaN: 0), so only a whole number in range comes back equal.
+        let k = n as usize;
+        if k as f64 == n && k <= max {
+            Ok(k)
         } else {
             Err(malformed())
         }
@@ -330,26 +355,26 @@ impl<'t> Reader<'t> {
         let start = self.whole(len_bytes)?;
         let len = self.whole(len_bytes - start)?;
         let index = self.whole(self.tape.strings.saturating_sub(1) as usize)?;
+        let end = start + len;
         Ok(RawText {
-            bytes: &self.tape.bytes[start..start + len],
+            bytes: &self.tape.bytes[start..end],
+            valid: self.tape.text.and_then(|t| t.get(start..end)),
             index: index as i32,
         })
     }
 
     #[inline(always)]
     fn span(&mut self, per_element: usize) -> Result<Span> {
-        let len = self.next()?;
-        let slots = self.next()?;
-        let left = (self.end - self.at) as f64;
+        let len = self.whole(self.end - self.at)?;
+        let slots = self.whole(self.end - self.at)?;
         // Every element takes at least one slot (an entry two).
-        let whole = |n: f64| (0.0..=left).contains(&n) && n.fract() == 0.0;
-        if !whole(len) || !whole(slots) || len * per_element as f64 > slots {
+        if len.saturating_mul(per_element) > slots || slots > self.end - self.at {
             return Err(malformed());
         }
         let at = self.at;
-        self.at += slots as usize;
+        self.at += slots;
         Ok(Span {
-            len: len as usize,
+            len,
             at,
             end: self.at,
         })
@@ -359,24 +384,20 @@ impl<'t> Reader<'t> {
     #[inline]
     pub fn item(&mut self) -> Result<Item<'t>> {
         let tag = self.next()?;
-        Ok(if tag == NUMBER {
-            Item::Num(self.next()? + 0.0)
-        } else if tag == STRING {
-            Item::Str(self.raw_text()?)
-        } else if tag == OBJECT {
-            Item::Obj(self.span(2)?)
-        } else if tag == ARRAY {
-            Item::Arr(self.span(1)?)
-        } else if tag == NULL {
-            Item::Null
-        } else if tag == FALSE {
-            Item::Bool(false)
-        } else if tag == TRUE {
-            Item::Bool(true)
-        } else if tag == OTHER {
-            Item::Other(self.raw_text()?)
-        } else {
+        let t = tag as u8;
+        if f64::from(t) != tag {
             return Err(malformed());
+        }
+        Ok(match t {
+            NUMBER => Item::Num(self.next()? + 0.0),
+            STRING => Item::Str(self.raw_text()?),
+            OBJECT => Item::Obj(self.span(2)?),
+            ARRAY => Item::Arr(self.span(1)?),
+            NULL => Item::Null,
+            FALSE => Item::Bool(false),
+            TRUE => Item::Bool(true),
+            OTHER => Item::Other(self.raw_text()?),
+            _ => return Err(malformed()),
         })
     }
 
@@ -391,7 +412,7 @@ impl<'t> Reader<'t> {
             }
             return Err(malformed());
         }
-        if code != STRING {
+        if code != f64::from(STRING) {
             return Err(malformed());
         }
         Ok(KeyItem::Text(self.raw_text()?))
@@ -523,14 +544,14 @@ fn write_text(tag: f64, s: &str, nums: &mut Vec<f64>, bytes: &mut Vec<u8>, strin
 
 fn write_value(v: &Json, nums: &mut Vec<f64>, bytes: &mut Vec<u8>, strings: &mut u32) {
     match v {
-        Json::Null => nums.push(NULL),
-        Json::Bool(b) => nums.push(if *b { TRUE } else { FALSE }),
-        Json::Num(n) => nums.extend([NUMBER, *n]),
-        Json::Str(s) => write_text(STRING, s, nums, bytes, strings),
-        Json::Other(s) => write_text(OTHER, s, nums, bytes, strings),
+        Json::Null => nums.push(f64::from(NULL)),
+        Json::Bool(b) => nums.push(f64::from(if *b { TRUE } else { FALSE })),
+        Json::Num(n) => nums.extend([f64::from(NUMBER), *n]),
+        Json::Str(s) => write_text(f64::from(STRING), s, nums, bytes, strings),
+        Json::Other(s) => write_text(f64::from(OTHER), s, nums, bytes, strings),
         Json::Arr(items) => {
             let head = nums.len();
-            nums.extend([ARRAY, items.len() as f64, 0.0]);
+            nums.extend([f64::from(ARRAY), items.len() as f64, 0.0]);
             items
                 .iter()
                 .for_each(|x| write_value(x, nums, bytes, strings));
@@ -538,11 +559,11 @@ fn write_value(v: &Json, nums: &mut Vec<f64>, bytes: &mut Vec<u8>, strings: &mut
         }
         Json::Obj(entries) => {
             let head = nums.len();
-            nums.extend([OBJECT, entries.len() as f64, 0.0]);
+            nums.extend([f64::from(OBJECT), entries.len() as f64, 0.0]);
             for (k, x) in entries {
                 match KEYS.iter().position(|known| known == k) {
                     Some(i) => nums.push(-(i as f64) - 1.0),
-                    None => write_text(STRING, k, nums, bytes, strings),
+                    None => write_text(f64::from(STRING), k, nums, bytes, strings),
                 }
                 write_value(x, nums, bytes, strings);
             }

@@ -12,8 +12,8 @@ use crate::input::tape::Item;
 pub const DAY_MS: i64 = 86_400_000;
 
 /// Epoch milliseconds bounds accepted as instants: years 1900 to 2999.
-const MIN_MS: i64 = -2_208_988_800_000;
-const MAX_MS: i64 = 32_503_680_000_000;
+pub(crate) const MIN_MS: i64 = -2_208_988_800_000;
+pub(crate) const MAX_MS: i64 = 32_503_680_000_000;
 
 /// Reads an instant from a string (ISO 8601) or a number (epoch milliseconds).
 ///
@@ -225,6 +225,14 @@ pub fn format_instant(ms: i64) -> String {
     String::from_utf8(out.to_vec()).unwrap_or_default()
 }
 
+/// Epoch milliseconds as an instant, when they are a whole number within the years 1900 to 2999.
+#[inline]
+pub(crate) fn instant_ms(n: f64) -> Option<i64> {
+    // The range check comes first: the cast of a number in range is exact when it is whole.
+    let in_range = (MIN_MS as f64..=MAX_MS as f64).contains(&n);
+    Some(n as i64).filter(|&ms| in_range && ms as f64 == n)
+}
+
 /// Reads an instant of the input from the tape: an ISO 8601 string or epoch milliseconds.
 pub(crate) fn instant_of_item(v: Item<'_>, path: impl Fn() -> String) -> Result<i64> {
     match v {
@@ -247,8 +255,8 @@ fn not_an_instant(found: &str) -> String {
 
 /// Epoch milliseconds as an instant: a whole number for a date between 1900 and 2999.
 fn instant_of_number(n: f64) -> std::result::Result<i64, String> {
-    if n.is_finite() && n.fract() == 0.0 && (MIN_MS as f64..=MAX_MS as f64).contains(&n) {
-        Ok(n as i64)
+    if let Some(ms) = instant_ms(n) {
+        Ok(ms)
     } else {
         Err(format!(
             "expected epoch milliseconds (a whole number for a date between 1900 and 2999), got {}",

@@ -1,12 +1,12 @@
 //! Results from numbers to objects: the native decoder ([`decode`], for the
-//! Rust API and tests) and the generator of `js/result.js`, the JavaScript
+//! Rust API and tests) and the generator of `js/layout.js`, the JavaScript
 //! that builds result objects in the browser, both driven by the one field
 //! list of [`crate::scoring::features`]. A test checks that the committed
-//! `js/result.js` is what [`javascript`] generates and that the TypeScript
+//! `js/layout.js` is what [`javascript`] generates and that the TypeScript
 //! result types in `js/types.d.ts` list the same fields with the same types.
 
 use crate::input::json::Json;
-use crate::input::tape::KEYS;
+use crate::input::tape::{KEYS, MAX_BYTES, MAX_DEPTH, MAX_SLOTS};
 use crate::input::time::format_instant;
 use crate::scoring::features::{slot_of, Kind, FIELDS, NULLABLE_GROUPS, SLOTS};
 use std::fmt::Write as _;
@@ -112,7 +112,7 @@ fn lookup<'j>(root: &'j [(crate::input::json::Key, Json)], path: &str) -> Option
     }
 }
 
-/// The text of `js/result.js`: the constants of the layout and `readResult`,
+/// The text of `js/layout.js`: the constants of the layout and `readResult`,
 /// which builds one result object from the numbers.
 pub fn javascript() -> String {
     let mut js = String::new();
@@ -123,6 +123,10 @@ pub fn javascript() -> String {
     let _ = writeln!(
         js,
         "/** Slots of one result before its maps. */\nexport const SLOTS = {SLOTS};\n"
+    );
+    let _ = writeln!(
+        js,
+        "/** Limits of one tape (src/input/tape.rs): nesting, numbers, bytes of text. */\nexport const MAX_DEPTH = {MAX_DEPTH};\nexport const MAX_SLOTS = {MAX_SLOTS};\nexport const MAX_BYTES = {MAX_BYTES};\n"
     );
     let keys: Vec<String> = KEYS.iter().map(|k| format!("'{k}'")).collect();
     let _ = writeln!(js, "/** The keys a tape gives by number: code -(i + 1) is KEYS[i]. */\nexport const KEYS = [{}];\n", keys.join(", "));
@@ -271,16 +275,16 @@ mod tests {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
     }
 
-    /// `js/result.js` is what the field list generates (`CRMSCORE_WRITE=1` rewrites it).
+    /// `js/layout.js` is what the field list generates (`CRMSCORE_WRITE=1` rewrites it).
     #[test]
     fn result_js_is_current() {
         let want = javascript();
-        let path = repo("js/result.js");
+        let path = repo("js/layout.js");
         if std::env::var_os("CRMSCORE_WRITE").is_some() {
             std::fs::write(&path, &want).unwrap();
         }
         let have = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(have == want, "js/result.js is not what src/scoring/features.rs generates: run CRMSCORE_WRITE=1 cargo test --lib interop::result");
+        assert!(have == want, "js/layout.js is not what src/scoring/features.rs generates: run CRMSCORE_WRITE=1 cargo test --lib interop::result");
     }
 
     /// The TypeScript type of a field in `js/types.d.ts`.

@@ -217,6 +217,12 @@ pub(crate) enum Ins {
     Jump(u32),
     /// Records the top as the value of a node (explanations only).
     Trace(NodeId),
+    /// Pushes whether a number field compares so with a constant (a field op a literal).
+    FieldCmp { slot: u32, kind: NumKind, cmp: Cmp, value: Const },
+    /// Pushes whether an enum field is one of the variants in `mask` (`field in ['A', 'B']`).
+    EnumIn { slot: u32, mask: u64 },
+    /// Pushes whether `bought(key)` compares so with a constant.
+    BoughtCmp { key: u32, cmp: Cmp, value: Const },
 }
 
 /// A compiled rule, ready to evaluate against a [`Context`](super::Context)
@@ -237,6 +243,35 @@ pub struct Program {
     pub(crate) code: Vec<Ins>,
     /// Most values on the stack at once.
     pub(crate) max_stack: usize,
+    /// The rule as an `||` of `&&`s of simple tests, when it is one: evaluated
+    /// without the stack machine.
+    pub(crate) tests: Option<Vec<Vec<Test>>>,
+}
+
+/// A test of a field or a fact against a constant, decided without the
+/// stack machine; `negate` is a `!` around it (a missing value makes the
+/// test false, so its negation true, as in the machine).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Test {
+    pub what: Tested,
+    pub negate: bool,
+}
+
+/// What a [`Test`] decides.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Tested {
+    /// A number slot compared with a number (both exact in an `f64`).
+    Number { slot: u32, cmp: Cmp, value: f64 },
+    /// The sum of two number slots compared with a number.
+    Sum { a: u32, b: u32, cmp: Cmp, value: f64 },
+    /// An enum slot's code is one of the set bits.
+    Enum { slot: u32, mask: u64 },
+    /// `bought(key)` compared with a number.
+    Bought { key: u32, cmp: Cmp, value: f64 },
+    /// Another segment matched.
+    Segment(u32),
+    /// A constant.
+    Const(bool),
 }
 
 impl Program {
@@ -257,6 +292,103 @@ impl Program {
             Op::Constant { name, .. } => Some(self.strings[name as usize].as_str()),
             _ => None,
         })
+    }
+
+    /// The rule at `id` as an `||` of `&&`s of [`Test`]s, if it is one.
+    fn tests_of(&self, id: NodeId) -> Option<Vec<Vec<Test>>> {
+        match self.node(id).op {
+            Op::Or { start, len } => self.args_of(start, len).iter().map(|&x| self.conjunction(x)).collect(),
+            _ => Some(vec![self.conjunction(id)?]),
+        }
+    }
+
+    fn conjunction(&self, id: NodeId) -> Option<Vec<Test>> {
+        match self.node(id).op {
+            Op::And { start, len } => self.args_of(start, len).iter().map(|&x| self.test_of(x)).collect(),
+            _ => Some(vec![self.test_of(id)?]),
+        }
+    }
+
+    /// A number constant exact in an `f64` (ints beyond 2⁵³ are left to the machine).
+    fn number(&self, id: NodeId) -> Option<f64> {
+        match self.node(id).op {
+            Op::Int(i) if i.unsigned_abs() <= 1 << 53 => Some(i as f64),
+            Op::Double(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// A number slot that is an int or a double.
+    fn number_slot(&self, id: NodeId) -> Option<u32> {
+        match self.node(id).op {
+            Op::Field { slot, kind: NumKind::Int | NumKind::Double, .. } => Some(slot),
+            _ => None,
+        }
+    }
+
+    fn test_of(&self, id: NodeId) -> Option<Test> {
+        let what = match self.node(id).op {
+            Op::Not(x) => {
+                let inner = self.test_of(x)?;
+                return Some(Test { negate: !inner.negate, ..inner });
+            }
+            Op::Bool(b) => Tested::Const(b),
+            Op::Segment(i) => Tested::Segment(i),
+            Op::Cmp(cmp, l, r) => {
+                let (l, r, cmp) = match self.number(l) {
+                    Some(_) => (r, l, flip(cmp)),
+                    None => (l, r, cmp),
+                };
+                match (self.node(l).op, self.node(r).op) {
+                    (Op::Enum { slot, variants, .. }, Op::Str(s) | Op::Constant { value: s, .. }) if variants.len() <= 64 => {
+                        let one = variants.iter().position(|v| *v == self.strings[s as usize]).map_or(0, |i| 1u64 << i);
+                        let all = (1u64 << variants.len()) - 1;
+                        match cmp {
+                            Cmp::Eq => Tested::Enum { slot, mask: one },
+                            Cmp::Ne => Tested::Enum { slot, mask: all & !one },
+                            _ => return None,
+                        }
+                    }
+                    (Op::Call { func: Func::Bought, start, len: 1 }, _) => match self.node(self.args_of(start, 1)[0]).op {
+                        Op::Str(key) | Op::Constant { value: key, .. } => Tested::Bought { key, cmp, value: self.number(r)? },
+                        _ => return None,
+                    },
+                    (Op::Arith(Arith::Add, a, b), _) => Tested::Sum {
+                        a: self.int_slot(a)?,
+                        b: self.int_slot(b)?,
+                        cmp,
+                        value: self.number(r)?,
+                    },
+                    _ => Tested::Number { slot: self.number_slot(l)?, cmp, value: self.number(r)? },
+                }
+            }
+            Op::In(needle, list) => {
+                let (Op::Enum { slot, variants, .. }, Op::List { start, len }) = (self.node(needle).op, self.node(list).op) else {
+                    return None;
+                };
+                if variants.len() > 64 {
+                    return None;
+                }
+                let mut mask = 0u64;
+                for &item in self.args_of(start, len) {
+                    let (Op::Str(s) | Op::Constant { value: s, .. }) = self.node(item).op else { return None };
+                    if let Some(v) = variants.iter().position(|v| *v == self.strings[s as usize]) {
+                        mask |= 1 << v;
+                    }
+                }
+                Tested::Enum { slot, mask }
+            }
+            _ => return None,
+        };
+        Some(Test { what, negate: false })
+    }
+
+    /// An int slot (whose sums are exact in an `f64`).
+    fn int_slot(&self, id: NodeId) -> Option<u32> {
+        match self.node(id).op {
+            Op::Field { slot, kind: NumKind::Int, .. } => Some(slot),
+            _ => None,
+        }
     }
 
     /// The bytecode of this rule; with `trace`, each node's value is recorded
@@ -295,6 +427,17 @@ impl Program {
     }
 }
 
+/// The comparison with its operands swapped: `c < x` is `x > c`.
+pub(crate) fn flip(op: Cmp) -> Cmp {
+    match op {
+        Cmp::Lt => Cmp::Gt,
+        Cmp::Le => Cmp::Ge,
+        Cmp::Gt => Cmp::Lt,
+        Cmp::Ge => Cmp::Le,
+        eq_or_ne => eq_or_ne,
+    }
+}
+
 /// Accumulates nodes while the checker walks the syntax tree.
 pub(crate) struct Builder {
     program: Program,
@@ -317,6 +460,7 @@ impl Builder {
                 bought_map,
                 code: Vec::new(),
                 max_stack: 0,
+                tests: None,
             },
             interned: HashMap::new(),
         }
@@ -371,6 +515,7 @@ impl Builder {
         let (code, max_stack) = self.program.generate(false);
         self.program.code = code;
         self.program.max_stack = max_stack;
+        self.program.tests = self.program.tests_of(self.program.root);
         self.program
     }
 }
@@ -418,6 +563,37 @@ impl Gen<'_> {
         })
     }
 
+    /// `field op constant` and `bought('key') op constant` as one instruction.
+    fn fused_cmp(&self, cmp: Cmp, l: NodeId, r: NodeId) -> Option<Ins> {
+        let value = self.constant(r)?;
+        match self.p.node(l).op {
+            Op::Field { slot, kind, .. } => Some(Ins::FieldCmp { slot, kind, cmp, value }),
+            Op::Call { func: Func::Bought, start, len: 1 } => match self.constant(self.p.args_of(start, 1)[0])? {
+                Const::Str(key) => Some(Ins::BoughtCmp { key, cmp, value }),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `enum field in [string literals]` as a set of the field's variants.
+    fn enum_in(&self, needle: NodeId, list: NodeId) -> Option<(u32, u64)> {
+        let (Op::Enum { slot, variants, .. }, Op::List { start, len }) = (self.p.node(needle).op, self.p.node(list).op) else {
+            return None;
+        };
+        if variants.len() > 64 {
+            return None;
+        }
+        let mut mask = 0u64;
+        for &item in self.p.args_of(start, len) {
+            let Some(Const::Str(s)) = self.constant(item) else { return None };
+            if let Some(v) = variants.iter().position(|v| *v == self.p.strings[s as usize]) {
+                mask |= 1 << v;
+            }
+        }
+        Some((slot, mask))
+    }
+
     /// Emits the code of node `id`, which leaves its value on the stack.
     fn node(&mut self, id: NodeId) {
         let op = self.p.node(id).op;
@@ -452,6 +628,10 @@ impl Gen<'_> {
                 self.node(index);
                 self.emit(Ins::Index, 2, 1);
                 self.depth = before + 1;
+            }
+            Op::In(needle, list) if !self.trace && self.enum_in(needle, list).is_some() => {
+                let (slot, mask) = self.enum_in(needle, list).unwrap_or_default();
+                self.emit(Ins::EnumIn { slot, mask }, 0, 1);
             }
             Op::In(needle, list) => {
                 let before = self.depth;
@@ -500,6 +680,10 @@ impl Gen<'_> {
                 self.patch(over);
                 // A list literal leaves its elements under it: branches may differ in depth.
                 self.depth = self.depth.max(after_a);
+            }
+            Op::Cmp(cmp, l, r) if !self.trace && self.fused_cmp(cmp, l, r).is_some() => {
+                let ins = self.fused_cmp(cmp, l, r).unwrap_or(Ins::Truth);
+                self.emit(ins, 0, 1);
             }
             Op::Cmp(cmp, l, r) => {
                 self.node(l);

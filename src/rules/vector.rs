@@ -11,7 +11,7 @@
 //! missing string, code 0), a comparison or `in` with a missing operand is
 //! false, and booleans are plain (0 false, 1 true).
 
-use super::program::{Arith, Cmp, Func, NodeId, Op, Program};
+use super::program::{flip, Arith, Cmp, Func, NodeId, Op, Program};
 
 /// Customers per chunk.
 pub const CHUNK: usize = 256;
@@ -656,17 +656,6 @@ impl Compiler<'_> {
             }),
             _ => None,
         }
-    }
-}
-
-/// The comparison with its operands swapped: `c < x` is `x > c`.
-fn flip(op: Cmp) -> Cmp {
-    match op {
-        Cmp::Lt => Cmp::Gt,
-        Cmp::Le => Cmp::Ge,
-        Cmp::Gt => Cmp::Lt,
-        Cmp::Ge => Cmp::Le,
-        eq_or_ne => eq_or_ne,
     }
 }
 

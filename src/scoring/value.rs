@@ -142,7 +142,7 @@ impl<N> Value<N> {
 /// then a count of each run, so the work stays n log n however many differ.
 fn count_categories<'t>(orders: &[Order<'t>]) -> Vec<(Name<'t>, u32)> {
     let mut names: Vec<Name<'t>> = orders.iter().filter_map(|o| o.category).collect();
-    names.sort_unstable_by(|a, b| a.text.cmp(b.text));
+    crate::sort::sort_by(&mut names, |a, b| a.text < b.text);
     let mut counts: Vec<(Name<'t>, u32)> = Vec::new();
     for name in names {
         match counts.last_mut() {
@@ -164,7 +164,7 @@ fn distinct_accounts(orders: &[Order<'_>]) -> usize {
             Ident::Number(n) => Cow::Owned(format_number(n)),
         })
         .collect();
-    ids.sort_unstable();
+    crate::sort::sort_by(&mut ids, |a, b| a < b);
     ids.dedup();
     ids.len()
 }

@@ -11,7 +11,7 @@
 use crate::error::{index_path, Error, ErrorCode};
 use crate::input::customer::Customer;
 use crate::input::json::Json;
-use crate::input::tape::{Tape, MAX_BYTES, MAX_SLOTS};
+use crate::input::tape::{Item, Reader, Tape, MAX_BYTES, MAX_SLOTS};
 use crate::scoring::segments::batch::{Batch, BatchColumn};
 use crate::scoring::{ScoreOptions, Scorer};
 use std::cell::RefCell;
@@ -60,9 +60,22 @@ pub(crate) fn import(v: &JsValue, path: &str) -> Result<Json, JsValue> {
     Ok(json)
 }
 
-/// Hands a value to JavaScript as JSON text parsed by the native `JSON.parse`.
-pub(crate) fn export(v: &Json) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(&v.to_text())
+/// The owned tape of a JavaScript value, for readers of the tape itself
+/// (customers given to `fit` as objects).
+#[cfg(feature = "fit")]
+pub(crate) fn import_tape(v: &JsValue, path: &str) -> Result<crate::input::tape::OwnedTape, JsValue> {
+    let parts = tape_of(v, path)?;
+    Ok(crate::input::tape::OwnedTape {
+        nums: js_sys::Float64Array::from(parts.get(0)).to_vec(),
+        bytes: js_sys::Uint8Array::from(parts.get(1)).to_vec(),
+        strings: parts.get(2).as_f64().unwrap_or(0.0) as u32,
+    })
+}
+
+/// Hands a fitting result to JavaScript as JSON text parsed by the native `JSON.parse`.
+#[cfg(feature = "fit")]
+pub(crate) fn export_serde<T: serde::Serialize + ?Sized>(v: &T) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&crate::interop::json_text::to_string(v))
 }
 
 /// The area JavaScript writes the tapes of `score` and `scoreMany` into, and
@@ -106,13 +119,19 @@ pub fn tape_memory() -> JsValue {
     wasm_bindgen::memory()
 }
 
-/// The error of customer `i` of a call, under its index in the `scoreMany`
-/// call when `first`, the index of the call's first customer, is >= 0 (-1: a `score`).
-fn placed(e: Error, first: i32, i: usize) -> Error {
-    match usize::try_from(first) {
-        Ok(first) => e.under(&index_path("", first + i)),
-        Err(_) => e,
-    }
+/// Reads the tape in the input area (`nums` numbers, `bytes` bytes, `strings`
+/// strings) with `read`, which appends results; the whole tape must be read.
+/// Returns where the results start in wasm memory (in `f64`s).
+fn with_tape(nums: usize, bytes: usize, strings: u32, read: impl FnOnce(&mut Reader<'_>, &mut Vec<f64>) -> Result<(), Error>) -> Result<usize, JsValue> {
+    AREA.with_borrow_mut(|area| {
+        let Area { nums: tape_nums, bytes: tape_bytes, results } = area;
+        let tape = Tape::new(&tape_nums[..nums.min(tape_nums.len())], &tape_bytes[..bytes.min(tape_bytes.len())], strings);
+        results.clear();
+        let mut r = tape.reader();
+        read(&mut r, results)?;
+        r.finish()?;
+        Ok(results.as_ptr() as usize / 8)
+    })
 }
 
 /// Scores customers: `new Scorer(config)`, then `score(customer, { asOf })`.
@@ -144,47 +163,41 @@ impl JsScorer {
         Ok(())
     }
 
-    /// `score` and `scoreMany`, called by `js/score.js`: the tape area holds
-    /// the options, then `n` customers (`nums` numbers, `bytes` bytes, `strings`
-    /// strings). `first` is the index of the first customer in `scoreMany`
-    /// (error paths start with it) or -1 for `score`; `total` the number of
-    /// customers of the `scoreMany` call; `now` the current time (epoch ms).
-    /// Returns where the results' numbers start in wasm memory (in `f64`s).
-    #[allow(clippy::too_many_arguments)]
+    /// `score`, called by `js/score.js`: the tape area holds the options and
+    /// one customer (`nums` numbers, `bytes` bytes, `strings` strings); `now`
+    /// is the current time (epoch ms). Returns where the result's numbers
+    /// start in wasm memory (in `f64`s).
     #[wasm_bindgen(js_name = scoreTape, skip_typescript)]
-    pub fn score_tape(
-        &self,
-        nums: usize,
-        bytes: usize,
-        strings: u32,
-        n: usize,
-        first: i32,
-        total: usize,
-        now: f64,
-    ) -> Result<usize, JsValue> {
-        self.check_batch(total)?;
-        AREA.with_borrow_mut(|area| {
-            let Area {
-                nums: tape_nums,
-                bytes: tape_bytes,
-                results,
-            } = area;
-            let tape = Tape::new(
-                &tape_nums[..nums.min(tape_nums.len())],
-                &tape_bytes[..bytes.min(tape_bytes.len())],
-                strings,
-            );
-            results.clear();
-            let mut r = tape.reader();
-            let options = ScoreOptions::read(&mut r, now as i64)?;
+    pub fn score_tape(&self, nums: usize, bytes: usize, strings: u32, now: f64) -> Result<usize, JsValue> {
+        with_tape(nums, bytes, strings, |r, results| {
+            let options = ScoreOptions::read(r, now as i64)?;
+            let c = Customer::read(r, options.as_of, &self.inner.config().limits)?;
+            self.inner.write_result(&c, options, results);
+            Ok(())
+        })
+    }
+
+    /// `scoreMany`, called by `js/score.js` a chunk at a time: the tape area
+    /// holds the options and an array of customers, the chunk of a call of
+    /// `total` customers that starts at index `first` (error paths start with
+    /// the customer's index in the whole call).
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = scoreManyTape, skip_typescript)]
+    pub fn score_many_tape(&self, nums: usize, bytes: usize, strings: u32, first: usize, total: usize, now: f64) -> Result<usize, JsValue> {
+        with_tape(nums, bytes, strings, |r, results| {
+            let options = ScoreOptions::read(r, now as i64)?;
+            let span = match r.item()? {
+                Item::Arr(span) => span,
+                other => return Err(crate::input::tape::type_error("", "an array of customers", &other)),
+            };
+            self.check_batch(total.max(span.len))?;
             let limits = &self.inner.config().limits;
-            for i in 0..n {
-                let c = Customer::read(&mut r, options.as_of, limits)
-                    .map_err(|e| placed(e, first, i))?;
+            let mut items = r.inside(span);
+            for i in 0..span.len {
+                let c = Customer::read(&mut items, options.as_of, limits).map_err(|e| e.under(&index_path("", first + i)))?;
                 self.inner.write_result(&c, options, results);
             }
-            r.finish()?;
-            Ok(results.as_ptr() as usize / 8)
+            items.finish()
         })
     }
 
@@ -454,9 +467,7 @@ mod tests {
                 (1_795_305_600_000.0, 61.0, 1.0)
             );
         });
-        let err = scorer.score_tape(nums.len(), text.len(), 2, 1, 4, 9, 0.0);
-        assert!(err.is_ok());
-        let bad = scorer.score_tape(3, 0, 0, 1, -1, 1, 0.0).unwrap_err();
+        let bad = scorer.score_tape(3, 0, 0, 0.0).unwrap_err();
         assert_eq!(
             get(&bad, "code").as_string().as_deref(),
             Some("INVALID_TYPE")

@@ -4,6 +4,11 @@
 /** Slots of one result before its maps. */
 export const SLOTS = 39;
 
+/** Limits of one tape (src/input/tape.rs): nesting, numbers, bytes of text. */
+export const MAX_DEPTH = 128;
+export const MAX_SLOTS = 2097152;
+export const MAX_BYTES = 16777216;
+
 /** The keys a tape gives by number: code -(i + 1) is KEYS[i]. */
 export const KEYS = ['at', 'amount', 'cost', 'category', 'discount', 'channel', 'accountId', 'id', 'firstSeen', 'orders', 'survey', 'complaints', 'returns', 'referrals', 'expectation', 'perception', 'weights', 'nps', 'asOf', 'horizonDays'];
 

@@ -1,0 +1,223 @@
+// `score`, `scoreMany` and `explain` of plain JavaScript values: the input is
+// written as a tape (interop.js), copied into the scoring module's input area
+// in one `set`, scored there, and each result is built from the numbers the
+// call leaves in wasm memory by `readResult` (layout.js, generated from the
+// Rust result layout). A `scoreMany` goes a chunk of customers per call, so
+// wasm memory holds one chunk's input and results at a time.
+import { CrmScoreError, KEYS, take, give } from './interop.js';
+import { readResult } from './layout.js';
+import { tapeArea, tapeBytes, tapeMemory } from './crmscore.js';
+
+// scoreMany sends customers in calls of about this many numbers.
+const CHUNK_SLOTS = 1 << 15;
+
+let memory = null;
+let heapF64 = null;
+let heapU8 = null;
+// The input area in wasm memory: where its numbers and bytes start, and their capacity.
+let areaF64 = 0, areaU8 = 0, capF64 = 0, capU8 = 0;
+
+/** Views of wasm memory, taken again when it has grown (which detaches the old ones). */
+function heap() {
+  memory ??= tapeMemory();
+  if (heapF64 === null || heapF64.buffer !== memory.buffer) {
+    heapF64 = new Float64Array(memory.buffer);
+    heapU8 = new Uint8Array(memory.buffer);
+  }
+}
+
+/** Copies a written tape into the input area, growing the area when it is too small. */
+function copyIn(w) {
+  if (w.p > capF64 || w.q > capU8) {
+    capF64 = Math.max(w.p, capF64, 4096);
+    capU8 = Math.max(w.q, capU8, 16384);
+    areaF64 = tapeArea(capF64, capU8);
+    areaU8 = tapeBytes();
+  }
+  heap();
+  heapF64.set(w.f.subarray(0, w.p), areaF64);
+  heapU8.set(w.u.subarray(0, w.q), areaU8);
+}
+
+// ISO text of recent instants: customers' orders share their days.
+const isoCache = new Map();
+
+function iso(ms) {
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    if (isoCache.size >= 4096) isoCache.clear();
+    s = new Date(ms).toISOString();
+    isoCache.set(ms, s);
+  }
+  return s;
+}
+
+// A fresh copy of an action (a JSON value), so that no two results share one.
+function copy(v) {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) return v.map(copy);
+  const o = {};
+  // defineProperty: a "__proto__" key is a key here, as in JSON.parse's result.
+  for (const k of Object.keys(v)) Object.defineProperty(o, k, { value: copy(v[k]), writable: true, enumerable: true, configurable: true });
+  return o;
+}
+
+/** Each scorer's segments by library index (results give indexes), read once per scorer. */
+const tables = new WeakMap();
+
+function tableOf(scorer) {
+  let table = tables.get(scorer);
+  if (table === undefined) {
+    table = JSON.parse(scorer.segmentTable()).map((s) => ({ ...s, plain: s.actions.every((a) => typeof a === 'string') }));
+    tables.set(scorer, table);
+  }
+  return table;
+}
+
+/** Sets `m[name] = v`, a "__proto__" name included (as a key, not the prototype). */
+function set(m, name, v) {
+  if (name === '__proto__') Object.defineProperty(m, name, { value: v, writable: true, enumerable: true, configurable: true });
+  else m[name] = v;
+}
+
+/** What `readResult` reads with: the call's strings, the scorer's segments, a position. */
+class Reader {
+  constructor(strs, table) {
+    this.strs = strs;
+    this.table = table;
+    this.at = 0;
+    this.next = null;
+  }
+
+  name(i) {
+    return i >= 0 ? this.strs[i] : KEYS[-i - 1];
+  }
+
+  iso(ms) {
+    return iso(ms);
+  }
+
+  map(n) {
+    let at = this.at;
+    const m = {};
+    for (let k = n[at++]; k > 0; k--) {
+      set(m, this.name(n[at]), n[at + 1] + 0);
+      at += 2;
+    }
+    this.at = at;
+    return m;
+  }
+
+  segments(n) {
+    let at = this.at;
+    const k = n[at++];
+    const out = new Array(k);
+    const table = this.table;
+    for (let j = 0; j < k; j++) {
+      const s = table[n[at++]];
+      out[j] = { id: s.id, name: s.name, goal: s.goal, actions: s.plain ? s.actions.slice() : s.actions.map(copy), priority: s.priority };
+    }
+    const segment = n[at], action = n[at + 1];
+    this.at = at + 2;
+    if (segment < 0) {
+      this.next = null;
+    } else {
+      const s = table[segment];
+      this.next = { segment: s.id, goal: s.goal, action: action < 0 ? null : copy(s.actions[action]) };
+    }
+    return out;
+  }
+}
+
+/** Reads `count` results from index `at` of wasm memory. */
+function results(scorer, at, count, strs) {
+  heap();
+  const n = heapF64;
+  const r = new Reader(strs, tableOf(scorer));
+  const out = new Array(count);
+  let b = at;
+  for (let i = 0; i < count; i++) {
+    out[i] = readResult(n, b, r);
+    b = r.at;
+  }
+  return out;
+}
+
+const FREED = 'this Scorer was freed (free() or `using` ended it): create a new one';
+
+function live(scorer) {
+  if (scorer.__wbg_ptr === 0) throw new CrmScoreError(FREED, 'INVALID_TYPE', '');
+}
+
+/** `scorer.score(customer, options)`. */
+export function score(scorer, customer, options) {
+  live(scorer);
+  const w = take();
+  try {
+    w.top(options, 'options');
+    w.top(customer, '', true);
+    copyIn(w);
+    const at = scorer.scoreTape(w.p, w.q, w.strs.length, Date.now());
+    return results(scorer, at, 1, w.strs)[0];
+  } finally {
+    give(w);
+  }
+}
+
+/** `scorer.scoreMany(customers, options)` of an array of customers (or anything else, refused). */
+export function scoreMany(scorer, customers, options) {
+  live(scorer);
+  const w = take();
+  try {
+    if (!Array.isArray(customers)) {
+      // Refused in Rust with the type it found.
+      w.top(options, 'options');
+      w.top(customers, '');
+      copyIn(w);
+      scorer.scoreManyTape(w.p, w.q, w.strs.length, 0, 0, Date.now());
+      return [];
+    }
+    const total = customers.length;
+    const out = new Array(total);
+    const now = Date.now();
+    let first = 0;
+    do {
+      w.reset();
+      w.top(options, 'options');
+      // The chunk as an array: its header, then customers until the chunk is full.
+      const head = w.p;
+      if (w.p + 3 > w.f.length) w.grow(3);
+      w.f[head] = 5;
+      w.p += 3;
+      let end = first;
+      while (end < total && (end === first || w.p - head < CHUNK_SLOTS)) {
+        w.top(customers[end], `[${end}]`, true);
+        end++;
+      }
+      w.f[head + 1] = end - first;
+      w.f[head + 2] = w.p - head - 3;
+      copyIn(w);
+      const at = scorer.scoreManyTape(w.p, w.q, w.strs.length, first, total, now);
+      const chunk = results(scorer, at, end - first, w.strs);
+      for (let i = 0; i < chunk.length; i++) out[first + i] = chunk[i];
+      first = end;
+    } while (first < total);
+    return out;
+  } finally {
+    give(w);
+  }
+}
+
+/** `scorer.explain(customer, options)`. */
+export function explain(scorer, customer, options) {
+  live(scorer);
+  const w = take();
+  try {
+    w.top(options, 'options');
+    w.top(customer, '', true);
+    copyIn(w);
+    return JSON.parse(scorer.explainTape(w.p, w.q, w.strs.length, Date.now()));
+  } finally {
+    give(w);
+  }
+}
