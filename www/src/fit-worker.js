@@ -1,23 +1,37 @@
 // Web Worker: reads the transactions and fits the population model with crmscore, then scores
-// every customer with it. Posts progress, then the model and one row per customer.
+// every customer with it. Posts progress, then the model and one row per customer, with what the
+// page needs to be honest about the file: its date range and the rows it could not read.
 import initScoring, { Scorer } from 'crmscore';
 import initFit, { readTransactionsCsv, fit } from 'crmscore/fit';
-import { csvOptions, toCustomers, lastDate } from './transactions.js';
+import { csvOptions, toCustomers, dateRange, purchaseDays } from './transactions.js';
 import { HORIZON_DAYS, DISCOUNT_RATE } from './horizon.js';
 
 const post = (message) => self.postMessage(message);
 const SMALL_DATA_PENALIZER = 0.001;
+/** Skipped rows listed on the page; the others are counted. */
+const LISTED_ERRORS = 20;
 const ready = Promise.all([initScoring(), initFit()]); // compile both wasm modules as soon as the worker starts
 
+/** An error the page shows with the rows that could not be read (when there were some). */
+class FileError extends Error {
+  constructor(message, csv) {
+    super(message);
+    this.skipped = csv?.skipped ?? 0;
+    this.rows = csv?.rows ?? 0;
+    this.errors = csv?.errors.slice(0, LISTED_ERRORS) ?? [];
+  }
+}
+
 self.onmessage = async ({ data }) => {
+  const { id, name } = data;
   try {
     await ready;
     const t0 = performance.now();
     const csv = readTransactionsCsv(data.text, csvOptions(data.text));
-    if (!csv.customerIds.length) throw new Error(`no transactions could be read${csv.errors[0] ? `: ${csv.errors[0].message}` : ''}`);
-    const asOf = lastDate(csv);
+    if (!csv.customerIds.length) throw new FileError('no transaction could be read', csv);
+    const { first, last: asOf } = dateRange(csv);
     const t1 = performance.now();
-    const onProgress = (fraction) => post({ type: 'progress', fraction });
+    const onProgress = (fraction) => post({ type: 'progress', id, fraction });
     let model, penalizer = 0;
     try {
       model = fit(csv.transactions, { asOf, unit: 'weeks', onProgress });
@@ -34,10 +48,13 @@ self.onmessage = async ({ data }) => {
     const scorer = new Scorer({ model, lifetime: { discountRate: DISCOUNT_RATE } });
     const results = scorer.scoreMany(toCustomers(csv), { asOf, horizonDays: HORIZON_DAYS });
     scorer.free();
+    const days = purchaseDays(csv);
     const t3 = performance.now();
-    const rows = results.map(({ id, value: v, segments }) => ({
-      id,
+    const rows = results.map(({ id: customer, value: v, segments }, i) => ({
+      id: customer,
       orders: v.frequency,
+      // BG/NBD's frequency: purchase days after the first. With none, its probability alive is 1 by construction.
+      repeatDays: days[i] - 1,
       spend: v.monetary,
       value: v.historicValue,
       abc: v.abc,
@@ -48,11 +65,12 @@ self.onmessage = async ({ data }) => {
       segments: segments.map((s) => s.id),
     }));
     post({
-      type: 'done', model, rows,
-      stats: { customers: rows.length, transactions: csv.rows - csv.skipped, skipped: csv.skipped, asOf, penalizer,
-        parseMs: t1 - t0, fitMs: t2 - t1, scoreMs: t3 - t2 },
+      type: 'done', id, model, rows,
+      stats: { name, customers: rows.length, transactions: csv.rows - csv.skipped, rows: csv.rows, skipped: csv.skipped,
+        errors: csv.errors.slice(0, LISTED_ERRORS), first, asOf, penalizer, parseMs: t1 - t0, fitMs: t2 - t1, scoreMs: t3 - t2 },
     });
   } catch (e) {
-    post({ type: 'error', message: e.message, code: e.code ?? null, path: e.path ?? null });
+    post({ type: 'error', id, name, message: e.message, code: e.code ?? null, path: e.path ?? null,
+      skipped: e.skipped ?? 0, rows: e.rows ?? 0, errors: e.errors ?? [] });
   }
 };

@@ -1,11 +1,34 @@
-// Turns a crmscore result into what the storefront shows: greeting, hero banner, offer and
-// recommendations. The segment that drives the banner is the library's `nextBestAction`
-// (the highest-priority matched segment); the rules behind each banner follow domain.md §4–§5.
+// Turns a crmscore result into what the storefront shows: greeting, hero banner, offer, the step
+// of the customer journey and recommendations. The segment that drives the banner is the
+// library's `nextBestAction` (the highest-priority matched segment); the rules behind each banner
+// follow domain.md §4–§5. The words come from shopper-copy.js, never from the segment's actions.
 import { PRODUCTS, TOPICS, CATEGORIES, productById } from './catalog.js';
-import { TIERS } from './store-config.js';
+import { TIERS, QUIET_DAYS } from './store-config.js';
+import { SHOPPER_COPY, WELCOME, RETURNING } from './shopper-copy.js';
+import { addDays } from './visitor.js';
 
 const money = (x) => `$${x.toFixed(2)}`;
-const list = (xs) => (xs.length < 2 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs.at(-1)}`);
+
+/** The journey the time controls walk through, in order. */
+export const JOURNEY = [
+  { id: 'first-visit', label: 'First visit' },
+  { id: 'first-purchase', label: 'First purchase' },
+  { id: 'repeat', label: 'Repeat' },
+  { id: 'up-sell', label: 'Up-sell' },
+  { id: 'lapse', label: 'Lapse' },
+  { id: 'win-back', label: 'Win-back' },
+];
+
+/** The journey step of a scored visitor: from the segment that drives the page, or its goal. */
+export function journeyStep(result, segment) {
+  if (result.value.frequency === 0) return 'first-visit';
+  if (segment === 'first-time-buyers') return 'first-purchase';
+  if (segment === 'going-quiet') return 'lapse';
+  const goal = result.segments?.find((s) => s.id === segment)?.goal;
+  if (goal === 'win-back') return 'win-back';
+  if (goal === 'up-sell') return 'up-sell';
+  return 'repeat';
+}
 
 export function personalise(result, visitor) {
   const bought = visitor.orders.map((o) => productById(o.productId)).filter(Boolean);
@@ -32,72 +55,40 @@ export function personalise(result, visitor) {
 
   const next = result.nextBestAction ?? null;
   const segment = next?.segment ?? result.segments?.[0]?.id ?? null;
-  const view = { greeting, tier, stage: loyalty.stage, segment, action: next?.action ?? null, offer: null };
-
-  if (value.frequency === 0) {
-    return {
-      ...view,
-      banner: { kind: 'welcome', title: 'Books, videos, DVDs and music on four topics',
-        text: 'Take a look around: everything here is picked for you as you go, in your browser.' },
-      recommended: suggest((p) => p.category === 'books'),
-    };
-  }
-  if (segment === 'first-time-buyers') {
-    const first = bought[0];
-    const topic = first ? TOPICS[first.topic] : 'your favourite topics';
-    return {
-      ...view,
-      banner: { kind: 'first-purchase', title: first ? `Thanks for choosing “${first.title}”` : 'Thanks for your first order',
-        text: `Your welcome package: more on ${topic}, in every format.` },
-      offer: `Welcome offer: 10% off your next title on ${topic}.`,
-      recommended: suggest((p) => !first || p.topic === first.topic),
-    };
-  }
-  if (segment === 'lapsed-high-value') {
-    const topics = [...new Set(bought.map((p) => TOPICS[p.topic]))];
-    return {
-      ...view,
-      banner: { kind: 'win-back', title: `We have missed you${name ? `, ${name}` : ''}`,
-        text: `It has been ${value.recencyDays} days since your last order. Leaving would cost you ` +
-          `your ${tier ?? 'member'} status, the history of your ${value.frequency} orders (${money(value.monetary)}) ` +
-          `and recommendations tuned to ${list(topics)}. No strings attached: if you would rather go, ` +
-          'your account stays as it is and the door stays open.' },
-      recommended: suggest((p) => affinity[p.topic] > 0),
-    };
-  }
-  if (segment === 'book-buyers') {
-    const topics = topicsOf('books');
-    return {
-      ...view,
-      banner: { kind: 'cross-sell-video', title: 'Watch what you have been reading about',
-        text: `Videos on ${list(topics.map((t) => TOPICS[t]))}, the topics of your books.` },
-      recommended: suggest((p) => p.category === 'video' && topics.includes(p.topic)),
-    };
-  }
-  if (segment === 'video-buyers') {
-    const topics = topicsOf('video');
-    return {
-      ...view,
-      banner: { kind: 'up-sell-dvd', title: 'Keep the films you watched: the DVD editions',
-        text: `DVDs of ${list(PRODUCTS.filter((p) => p.category === 'video' && topics.includes(p.topic)).map((p) => `“${p.title}”`))}.` },
-      offer: 'Lower first price: 15% off your first DVD.',
-      recommended: suggest((p) => p.category === 'dvd' && topics.includes(p.topic)),
-    };
-  }
-  if (segment === 'quarterly-buyers') {
-    const have = new Set(bought.map((p) => p.category));
-    return {
-      ...view,
-      banner: { kind: 'intensify', title: 'Across the shelves',
-        text: `You know our ${list([...have].map((c) => CATEGORIES[c].toLowerCase() + 's'))}; here is the rest of the line on your topics.` },
-      recommended: suggest((p) => !have.has(p.category)),
-    };
-  }
-  return {
-    ...view,
-    banner: { kind: next ? `segment-${segment}` : 'returning',
-      title: loyalty.stage === 'loyal' ? 'Thank you for being with us' : 'Picked for you',
-      text: typeof next?.action === 'string' ? `${next.action}.` : 'New on the topics you like.' },
-    recommended: suggest(),
+  const journey = journeyStep(result, segment);
+  const first = bought[0] ?? null;
+  const bookTopics = topicsOf('books');
+  const videoTopics = topicsOf('video');
+  const context = {
+    name, tier,
+    days: value.recencyDays,
+    orders: value.frequency,
+    spent: money(value.monetary),
+    first,
+    firstTopic: first ? TOPICS[first.topic] : null,
+    topics: Object.keys(affinity).sort((x, y) => affinity[y] - affinity[x]).map((t) => TOPICS[t]),
+    bookTopics: bookTopics.map((t) => TOPICS[t]),
+    videoTitles: PRODUCTS.filter((p) => p.category === 'video' && videoTopics.includes(p.topic)).map((p) => p.title),
+    have: [...new Set(bought.map((p) => p.category))].map((c) => `${CATEGORIES[c].toLowerCase()}s`),
+    // Offers last while the customer is active: they end when the going-quiet segment starts.
+    offerEnds: value.lastOrderAt ? addDays(value.lastOrderAt.slice(0, 10), QUIET_DAYS) : null,
   };
+  const copy = value.frequency === 0 ? WELCOME : (SHOPPER_COPY[segment] ?? RETURNING);
+  const view = {
+    greeting, tier, stage: loyalty.stage, segment, journey,
+    banner: { kind: copy.kind, title: copy.title(context), text: copy.text(context) },
+    offer: copy.offer ? copy.offer(context) : null,
+  };
+
+  const picks = {
+    welcome: () => suggest((p) => p.category === 'books'),
+    'first-purchase': () => suggest((p) => !first || p.topic === first.topic),
+    'cross-sell-video': () => suggest((p) => p.category === 'video' && bookTopics.includes(p.topic)),
+    'up-sell-dvd': () => suggest((p) => p.category === 'dvd' && videoTopics.includes(p.topic)),
+    intensify: () => suggest((p) => !bought.some((b) => b.category === p.category)),
+  };
+  let recommended = picks[copy.kind]?.() ??
+    (journey === 'win-back' || journey === 'lapse' ? suggest((p) => affinity[p.topic] > 0) : suggest());
+  if (!recommended.length) recommended = suggest(); // everything on their topics is bought: the rest of the shop
+  return { ...view, recommended };
 }

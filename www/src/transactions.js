@@ -41,5 +41,25 @@ export function toCustomers({ transactions: { customer, at, amount, cost }, cust
   return customers;
 }
 
+const DAY = 86_400_000;
+const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
+
 /** The UTC date (YYYY-MM-DD) of the last transaction. */
-export const lastDate = ({ transactions: { at } }) => new Date(at.reduce((m, x) => Math.max(m, x), -Infinity)).toISOString().slice(0, 10);
+export const lastDate = ({ transactions: { at } }) => isoDate(at.reduce((m, x) => Math.max(m, x), -Infinity));
+
+/** The UTC dates (YYYY-MM-DD) of the first and the last transaction. */
+export function dateRange({ transactions: { at } }) {
+  let first = Infinity, last = -Infinity;
+  for (const x of at) {
+    if (x < first) first = x;
+    if (x > last) last = x;
+  }
+  return { first: isoDate(first), last: isoDate(last) };
+}
+
+/** Distinct UTC purchase days per customer (BG/NBD counts purchase occasions as days). */
+export function purchaseDays({ transactions: { customer, at }, customerIds }) {
+  const seen = customerIds.map(() => new Set());
+  for (let i = 0; i < customer.length; i++) seen[customer[i]].add(Math.floor(at[i] / DAY));
+  return seen.map((s) => s.size);
+}

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readTransactionsCsv } from 'crmscore/fit';
-import { csvOptions, toCustomers, lastDate } from '../src/transactions.js';
+import { csvOptions, toCustomers, lastDate, dateRange, purchaseDays } from '../src/transactions.js';
 
 const read = (text) => readTransactionsCsv(text, csvOptions(text));
 
@@ -24,6 +24,12 @@ test('reads a CSV with a header in any column order, costs included', () => {
   const csv = read('amount,date,customer_id,cost\r\n10.5,2026-01-02,a,4\r\n4,2026-02-03,b,1\r\n');
   assert.equal(lastDate(csv), '2026-02-03');
   assert.deepEqual(toCustomers(csv).map((c) => [c.id, c.orders[0].amount, c.orders[0].cost]), [['a', 10.5, 4], ['b', 4, 1]]);
+});
+
+test('the date range and the purchase days per customer (two orders on one day are one purchase day)', () => {
+  const csv = read('customer,date,amount\na,2026-03-02,5\nb,2026-01-15,1\na,2026-03-02,7\na,2026-04-01,2\nb,2026-02-01T23:30:00Z,3\n');
+  assert.deepEqual(dateRange(csv), { first: '2026-01-15', last: '2026-04-01' });
+  assert.deepEqual(purchaseDays(csv), [2, 2], 'a: 2 March (twice) and 1 April; b: 15 January and 1 February');
 });
 
 test('says what it cannot read', () => {
