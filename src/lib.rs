@@ -2,7 +2,7 @@
 //!
 //! Scores a customer from their order history and survey answers, in the
 //! browser or at the edge, following the customer-relationship model of
-//! `domain.md` (kept in the repository's `README.md`):
+//! `docs/domain.md` (its sections are cited as `domain.md §n`):
 //!
 //! - **value** ([`value`]): recency, frequency, monetary, average order value,
 //!   tenure, order rate, margin, historic and projected lifetime value, ABC
@@ -32,7 +32,7 @@
 //! assert_eq!(r.loyalty.stage, crmscore::loyalty::Stage::Regular);
 //! ```
 //!
-//! The WebAssembly binding (`src/wasm.rs`, only on `wasm32`) converts
+//! The WebAssembly binding (`src/wasm/`, only on `wasm32`) converts
 //! JavaScript values to and from these types and nothing else.
 
 #![warn(missing_docs)]
