@@ -29,25 +29,24 @@ register(`data:text/javascript,${encodeURIComponent(wasmAsModule)}`);
 // Deno: the entries read the .wasm with Deno.readFileSync(url).
 globalThis.Deno = { readFileSync: (url) => readFileSync(url) };
 
-/** The value exports a declaration file gives `import * as m` (type-only exports excluded). */
-const seen = new Map();
-const declared = (typesFile) => seen.get(typesFile) ?? seen.set(typesFile, valueExports(typesFile)).get(typesFile);
-function valueExports(typesFile) {
-  const file = join(dir, typesFile);
-  const program = ts.createProgram([file], {
-    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
-    lib: ['lib.esnext.d.ts', 'lib.dom.d.ts'], types: [], strict: true, noEmit: true,
-  });
-  const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
-  assert.deepEqual(errors, [], `${typesFile} type-checks`);
-  const checker = program.getTypeChecker();
-  const source = program.getSourceFile(file);
-  return checker.getTypeOfSymbolAtLocation(checker.getSymbolAtLocation(source), source).getProperties().map((p) => p.name).sort();
-}
-
 const entries = Object.entries(manifest.exports)
   .filter(([, target]) => typeof target === 'object')
   .flatMap(([subpath, conditions]) => Object.entries(conditions).map(([condition, { types, default: js }]) => ({ subpath, condition, types, js })));
+
+// One program over every declaration file of the exports map (they share the wasm-bindgen types).
+const program = ts.createProgram([...new Set(entries.map((e) => join(dir, e.types)))], {
+  module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
+  lib: ['lib.esnext.d.ts', 'lib.dom.d.ts'], types: [], strict: true, noEmit: true,
+});
+const checker = program.getTypeChecker();
+
+/** The value exports a declaration file gives `import * as m` (type-only exports excluded). */
+function declared(typesFile) {
+  const source = program.getSourceFile(join(dir, typesFile));
+  const errors = ts.getPreEmitDiagnostics(program, source).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  assert.deepEqual(errors, [], `${typesFile} type-checks`);
+  return checker.getTypeOfSymbolAtLocation(checker.getSymbolAtLocation(source), source).getProperties().map((p) => p.name).sort();
+}
 
 test('the exports map has types for every condition of both subpaths', () => {
   assert.deepEqual(entries.map((e) => `${e.subpath} ${e.condition}`), [
