@@ -32,18 +32,24 @@ CSV options:
 
 Bad rows are skipped by default: each is listed on stderr with its line number
 (line 17: amount: expected a finite number, got "12,50") and a summary line gives
-their count; the exit code stays 0. With --strict the first bad row stops the run.
+their count; the exit code stays 0. A row with more fields than the header (an
+unquoted 12,50 in a comma file) is a bad row. With --strict the first bad row
+stops the run.
+
+Scores in CSV are rounded to what the data supports: money to cents, probabilities
+and expected purchases to 6 significant digits.
 
 Fit options:
   --as-of DATE          observation end; a date alone includes that whole day (default now)
   --unit weeks|days     time unit of the model (default weeks)
   --abc customer-share|value-share   ABC rule: 5/15/80% of customers (default) or 50/30/20% of value
-  --penalizer X         L2 penalty of the BG/NBD fit (default 0)
+  --penalizer X         L2 penalty of the BG/NBD fit, for small or sparse data (default 0; try 0.001)
+  --gamma-gamma-penalizer X   L2 penalty of the Gamma-Gamma fit (default 0)
   --allow-unconverged   write a model that did not converge (flagged converged: false)
 
 Score options:
   --model FILE          the model JSON written by crmscore fit (required)
-  --as-of DATE          scoring instant, as above (default now)
+  --as-of DATE          scoring instant, as above (default: the end of the model's asOf day)
   --horizon-days N      horizon of expected purchases and lifetime value (default 365, at most 3650)
   --discount-rate X     yearly discount rate of the lifetime value (default 0.1)
 
@@ -69,6 +75,7 @@ const OPTIONS = {
   unit: { type: 'string' },
   abc: { type: 'string' },
   penalizer: { type: 'string' },
+  'gamma-gamma-penalizer': { type: 'string' },
   'allow-unconverged': { type: 'boolean' },
   'horizon-days': { type: 'string' },
   'discount-rate': { type: 'string' },
@@ -77,6 +84,25 @@ const OPTIONS = {
 };
 
 class UsageError extends Error {}
+/** Input that cannot give a result (exit code 1, like a CrmScoreError). */
+class DataError extends Error {}
+
+/** Edit distance between two short words, for "did you mean". */
+function distance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** The candidate closest to `word`, when it is close enough to be a typo of it (else null). */
+function closest(word, candidates) {
+  const [best] = candidates.map((c) => [distance(word.toLowerCase(), c), c]).sort((x, y) => x[0] - y[0]);
+  return best && best[0] <= Math.max(2, Math.floor(word.length / 3)) ? best[1] : null;
+}
 
 function number(values, name) {
   const text = values[name];
@@ -87,11 +113,23 @@ function number(values, name) {
 }
 
 /** A date alone (YYYY-MM-DD or YYYYMMDD) means the end of that UTC day, so that all its transactions count. */
-function asOf(values) {
-  const text = values['as-of'];
-  if (text === undefined) return Date.now();
+function endOfDay(text) {
   const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text);
   return m ? `${m[1]}-${m[2]}-${m[3]}T23:59:59.999Z` : text;
+}
+
+function asOf(values) {
+  return values['as-of'] === undefined ? Date.now() : endOfDay(values['as-of']);
+}
+
+/**
+ * Scores are as of `--as-of`, else as of the end of the model's `asOf` day: scoring data as of
+ * now with a model fitted years ago would make every customer look lapsed.
+ */
+function scoringAsOf(values, model) {
+  if (values['as-of'] !== undefined || typeof model?.asOf !== 'string') return asOf(values);
+  process.stderr.write(`crmscore: scoring as of ${model.asOf} (the end of that UTC day), the model's asOf; --as-of DATE to change it\n`);
+  return endOfDay(model.asOf);
 }
 
 function csvOptions(values) {
@@ -110,20 +148,82 @@ function csvOptions(values) {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }
 
-/** Reads a transactions file, listing bad rows on stderr. */
+/** The number of fields of a CSV line, splitting as readTransactionsCsv does (quoted fields, "" inside them). */
+function fieldCount(line, delimiter) {
+  if (delimiter === 'whitespace') return line.split(/[ \t]+/).filter(Boolean).length;
+  let count = 1;
+  let quoted = false;
+  let fieldStart = true;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === delimiter) {
+      count++;
+      fieldStart = true;
+    } else if (c === '"' && fieldStart) {
+      quoted = true;
+    } else if (c !== ' ') {
+      fieldStart = false;
+    }
+  }
+  return count;
+}
+
+/**
+ * Rows with more fields than the header, as bad rows ({ line, column, code, message }), and the text with
+ * those lines emptied. readTransactionsCsv reads only the columns it needs, so a row like `c1,2026-11-08,12,50`
+ * (an unquoted decimal comma) would otherwise be read as 12: a silently changed amount.
+ */
+function extraFields(text, options) {
+  if (options.header === false) return { text, bad: [] };
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  const delimiter = options.delimiter ?? ',';
+  let expected = null;
+  const bad = [];
+  lines.forEach((raw, i) => {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') return;
+    const n = fieldCount(line, delimiter);
+    if (expected === null) expected = n;
+    else if (n > expected) {
+      const message = `line ${i + 1}: expected ${expected} fields (as in the header), got ${n}: a field that contains the delimiter must be quoted`;
+      bad.push({ line: i + 1, column: '', code: 'INVALID_TYPE', message });
+      lines[i] = '';
+    }
+  });
+  return { text: bad.length ? lines.join('\n') : text, bad };
+}
+
+/** Reads a transactions file, listing bad rows on stderr; fails when no row could be read. */
 function readCsv(file, values) {
+  const options = csvOptions(values);
+  const { text, bad } = extraFields(readFileSync(file, 'utf8'), options);
   const bar = progressBar('read', values);
   let table;
   try {
-    table = readTransactionsCsv(readFileSync(file, 'utf8'), { ...csvOptions(values), onProgress: bar.onProgress });
+    table = readTransactionsCsv(text, { ...options, onProgress: bar.onProgress });
+  } catch (e) {
+    // --strict: the first bad row of the file stops the run, whichever check found it.
+    const line = Number(/^line (\d+):/.exec(e?.message)?.[1] ?? Infinity);
+    if (e instanceof CrmScoreError && bad.length && bad[0].line < line) throw new CrmScoreError(bad[0].message, bad[0].code, `line ${bad[0].line}`);
+    throw e;
   } finally {
     bar.done();
+  }
+  if (bad.length && options.strict) throw new CrmScoreError(bad[0].message, bad[0].code, `line ${bad[0].line}`);
+  if (bad.length) {
+    const errors = [...table.errors, ...bad].sort((a, b) => a.line - b.line).slice(0, options.maxReported);
+    table = { ...table, errors, rows: table.rows + bad.length, skipped: table.skipped + bad.length };
   }
   for (const e of table.errors) process.stderr.write(`${file}: ${e.message}\n`);
   if (table.skipped > 0) {
     const more = table.skipped > table.errors.length ? ` (${table.errors.length} listed)` : '';
     process.stderr.write(`${file}: skipped ${table.skipped} of ${table.rows} rows${more}\n`);
   }
+  if (table.rows === 0) throw new DataError(`${file}: no data rows`);
+  if (table.skipped === table.rows) throw new DataError(`${file}: no valid row: all ${table.rows} rows were skipped (see above)`);
   return table;
 }
 
@@ -155,9 +255,13 @@ function runFit(file, values) {
   const options = { asOf: asOf(values), abc, allowUnconverged: Boolean(values['allow-unconverged']), onProgress: bar.onProgress };
   if (values.unit !== undefined) options.unit = values.unit;
   if (values.penalizer !== undefined) options.penalizer = number(values, 'penalizer');
+  if (values['gamma-gamma-penalizer'] !== undefined) options.gammaGammaPenalizer = number(values, 'gamma-gamma-penalizer');
   let model;
   try {
     model = fit(table.transactions, options);
+  } catch (e) {
+    if (e instanceof CrmScoreError && e.code === 'FIT_FAILED') e.hint = fitHint(e, table, options.asOf);
+    throw e;
   } finally {
     bar.done();
   }
@@ -171,7 +275,39 @@ function runFit(file, values) {
   );
 }
 
-const csvCell = (v) => (typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+/** What to try after FIT_FAILED, with how much of what a fit needs the data has. */
+function fitHint(e, table, asOf) {
+  const end = typeof asOf === 'number' ? asOf : Date.parse(asOf);
+  const days = new Map();
+  const { customer, at } = table.transactions;
+  for (let i = 0; i < customer.length; i++) {
+    if (at[i] > end) continue;
+    const seen = days.get(customer[i]) ?? new Set();
+    days.set(customer[i], seen.add(Math.floor(at[i] / 86_400_000)));
+  }
+  const repeat = [...days.values()].filter((d) => d.size > 1).length;
+  const penalizer = e.path === 'gammaGamma' ? '--gamma-gamma-penalizer' : '--penalizer';
+  return [
+    `The data has ${days.size} customers up to asOf, ${repeat} of them with a repeat purchase (on a later day). What to try:`,
+    `  ${penalizer} 0.001   an L2 penalty that keeps the parameters in range on small or sparse data (lifetimes' penalizer_coef)`,
+    '  more customers        BG/NBD estimates 4 parameters and Gamma-Gamma 3 (from repeat buyers only): a fit needs',
+    '                        more customers with a repeat purchase than that at the very least, and in practice',
+    "                        hundreds (the CDNOW sample's first 200 customers fit without a penalty, its first 100 do not)",
+    ...(/did not converge/.test(e.message) ? ['  --allow-unconverged   write the last parameters anyway, flagged converged: false'] : []),
+  ].join('\n');
+}
+
+/**
+ * A CSV cell. Numbers are rounded to what the data supports: money (`kind` 'money') to cents, other
+ * fractions to 6 significant digits; NaN (no value) is an empty cell.
+ */
+function csvCell(v, kind) {
+  if (typeof v !== 'number') return /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  if (Number.isNaN(v)) return '';
+  if (kind === 'money') return v.toFixed(2);
+  return String(Number(v.toPrecision(6)));
+}
+
 
 /** Customers scored per call of scoreMany on a JSON file, between updates of the progress bar. */
 const CHUNK = 1000;
@@ -189,7 +325,7 @@ function runScore(file, values) {
   const config = { model: JSON.parse(readFileSync(values.model, 'utf8')) };
   if (values['discount-rate'] !== undefined) config.lifetime = { discountRate: number(values, 'discount-rate') };
   const scorer = new Scorer(config);
-  const options = { asOf: asOf(values) };
+  const options = { asOf: scoringAsOf(values, config.model) };
   if (values['horizon-days'] !== undefined) options.horizonDays = number(values, 'horizon-days');
   if (file.endsWith('.json')) {
     const customers = JSON.parse(readFileSync(file, 'utf8'));
@@ -224,11 +360,22 @@ function runScore(file, values) {
   const lines = ['id,recencyDays,frequency,monetary,abc,r,f,m,probabilityAlive,expectedPurchases,expectedAverageSpend,lifetimeValue,segments'];
   table.customerIds.forEach((id, i) => {
     const segments = s.segmentIds.filter((_, k) => (s.segments[i * s.words + (k >> 5)] >>> (k & 31)) & 1).join(' ');
-    const row = [id, s.recencyDays[i], s.frequency[i], s.monetary[i], abc[s.abc[i]], s.rfmR[i], s.rfmF[i], s.rfmM[i],
-      s.probabilityAlive[i], s.expectedPurchases[i], s.expectedAverageSpend[i], s.lifetimeValue[i], segments];
-    lines.push(row.map(csvCell).join(','));
+    const row = [id, s.recencyDays[i], s.frequency[i], csvCell(s.monetary[i], 'money'), abc[s.abc[i]], s.rfmR[i], s.rfmF[i], s.rfmM[i],
+      s.probabilityAlive[i], s.expectedPurchases[i], csvCell(s.expectedAverageSpend[i], 'money'), csvCell(s.lifetimeValue[i], 'money'), segments];
+    lines.push(row.map((v) => csvCell(v)).join(','));
   });
   write(values, lines.join('\n') + '\n');
+}
+
+const COMMANDS = ['fit', 'score'];
+
+/** Node's "Unknown option '--as_of'. To specify…" as "unknown option --as_of: did you mean --as-of?". */
+function unknownOption(e) {
+  const option = /^Unknown option '([^']+)'/.exec(e.message)?.[1];
+  if (!option) return e.message;
+  const name = option.replace(/^-+/, '').replace(/=.*$/, '');
+  const guess = closest(name, Object.keys(OPTIONS));
+  return `unknown option ${option}${guess ? `: did you mean --${guess}?` : ''}`;
 }
 
 function main(argv) {
@@ -238,7 +385,10 @@ function main(argv) {
     process.stdout.write(HELP);
     return 0;
   }
-  if (!['fit', 'score'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}: expected fit or score`);
+  if (!COMMANDS.includes(command)) {
+    const guess = closest(command, COMMANDS);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}: ${guess ? `did you mean ${guess}?` : 'expected fit or score'}`);
+  }
   if (file === undefined) throw new UsageError(`${command}: expected an input file`);
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
   if (command === 'fit') runFit(file, values);
@@ -246,14 +396,27 @@ function main(argv) {
   return 0;
 }
 
+// `crmscore score … | head`: the reader closing the pipe early is how such a pipeline ends, not an error.
+process.stdout.on('error', (e) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
+
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (e) {
   if (e instanceof CrmScoreError) {
-    process.stderr.write(`crmscore: ${e.message} (${e.code})\n`);
+    process.stderr.write(`crmscore: ${e.message} (${e.code})\n${e.hint ? `${e.hint}\n` : ''}`);
     process.exitCode = 1;
-  } else if (e instanceof UsageError || e?.code?.startsWith?.('ERR_PARSE_ARGS') || e?.code === 'ENOENT' || e instanceof SyntaxError) {
-    process.stderr.write(`crmscore: ${e.message}\n${e instanceof UsageError || e?.code?.startsWith?.('ERR_PARSE_ARGS') ? 'Run crmscore --help for usage.\n' : ''}`);
+  } else if (e instanceof DataError) {
+    process.stderr.write(`crmscore: ${e.message}\n`);
+    process.exitCode = 1;
+  } else if (e instanceof UsageError || e?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+    const message = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownOption(e) : e.message;
+    process.stderr.write(`crmscore: ${message}\nRun crmscore --help for usage.\n`);
+    process.exitCode = 2;
+  } else if (e?.code === 'ENOENT' || e instanceof SyntaxError) {
+    process.stderr.write(`crmscore: ${e.message}\n`);
     process.exitCode = 2;
   } else {
     throw e;

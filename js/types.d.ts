@@ -211,7 +211,7 @@ export type Goal = 'acquire' | 'repeat' | 'intensify' | 'cross-sell' | 'up-sell'
 /** An action to render: a string or an object of your own shape. */
 export type SegmentAction = string | Record<string, unknown>;
 
-/** A segment as data; `when` and `exitWhen` are rules in the CEL subset documented in the README. */
+/** A segment as data; `when` and `exitWhen` are rules in the CEL subset documented in docs/rules.md. */
 export interface SegmentDefinition {
   id: string;
   name?: string;

@@ -3,17 +3,38 @@
 // Two wasm modules, so that storefront visitors download only what scores:
 //   crmscore_bg.wasm      scoring: Scorer (score, scoreMany, explain), models, segments
 //   crmscore_fit_bg.wasm  fitting: fit, fitSummaries, CSV reading, columnar scoring (Scorer.scoreMany on columns)
-// and one entry per runtime, each importing the wasm the way it can:
-//   node.js     Node: scoring instantiated on import, fitting on first use (no init call), exports everything
-//   workerd.js  Cloudflare Workers: imports the .wasm as a compiled module (no init call)
-//   deno.js     Deno: reads the .wasm from disk on import (no init call)
-//   index.js    browsers and bundlers: call the default export `init()` once first
-//   fit.js      `crmscore/fit` in browsers and bundlers (a Web Worker): `await init()` first
+// The package's JavaScript is in js/ (JS_FILES below): one entry per runtime and
+// subpath, each instantiating the wasm the way that runtime can (see the `exports`
+// of the manifest at the end), and the Scorer they all export.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, readdirSync, existsSync, mkdirSync, copyFileSync, cpSync, rmSync } from 'node:fs';
 import { join, relative, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
+
+/**
+ * The files of js/ copied into the package, as they are, except that their imports
+ * of './interop.js' are pointed at the copy wasm-bindgen puts under snippets/ (one
+ * module, so that both wasm modules throw the same CrmScoreError class). Every
+ * relative import of a copied file must be a file of the package: the build fails
+ * otherwise. Renaming or adding a module of the Scorer means changing this list.
+ */
+const JS_FILES = [
+  // `crmscore`: browsers and bundlers, Node, Deno, Cloudflare Workers; and their types
+  'index.js', 'node.js', 'deno.js', 'workerd.js', 'index.d.ts', 'node.d.ts',
+  // `crmscore/fit`, and its types
+  'fit.js', 'fit-node.js', 'fit-deno.js', 'fit-workerd.js', 'fit.d.ts',
+  // the Scorer every entry of `crmscore` exports, and what it uses
+  'scorer.js', 'score.js', 'layout.js', 'columnar-route.js',
+];
+
+/**
+ * Files of JS_FILES that name the functions only the fitting module has, in one
+ * `export { … } from './crmscore_fit.js'` (node.js as wrapper functions): checked
+ * against the wasm-bindgen output, so that a new fitting function cannot be missing
+ * from an entry or its types.
+ */
+const FIT_FUNCTION_LISTS = ['fit.js', 'fit-node.js', 'fit-deno.js', 'fit-workerd.js', 'fit.d.ts', 'node.d.ts'];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = resolve(root, process.argv[2] ?? 'pkg');
@@ -22,8 +43,13 @@ if (!existsSync(join(bin, 'wasm-opt'))) {
   throw new Error("node_modules/.bin/wasm-opt is missing: run `npm install` first (Debian's wasm-opt breaks the module)");
 }
 
+// --weak-refs: the exported classes (Scorer, SegmentBatch) are registered with a
+// FinalizationRegistry, so that an instance the program drops without free() gives
+// its wasm memory back once the garbage collector has run. wasm-bindgen 0.2.130
+// emits the registry whenever the runtime has one (the flag is then implied); the
+// check after the builds makes sure the glue still does.
 function wasmPack(outDir, outName, cargoArgs = [], env = {}) {
-  const args = ['build', '--release', '--target', 'web', '--out-dir', outDir, '--out-name', outName, '--no-pack'];
+  const args = ['build', '--release', '--target', 'web', '--weak-refs', '--out-dir', outDir, '--out-name', outName, '--no-pack'];
   execFileSync('wasm-pack', [...args, ...(cargoArgs.length ? ['--', ...cargoArgs] : [])], {
     cwd: root,
     stdio: 'inherit',
@@ -31,12 +57,10 @@ function wasmPack(outDir, outName, cargoArgs = [], env = {}) {
   });
 }
 
-// The scoring module is built for size (opt-level "z", a 150 KB gzipped budget), but with
-// LLVM's inlining threshold raised from z's 25 to 50: its small serialisation, series and
-// tape-reading helpers are then inlined. Measured 2026-12-01 in Node: 35 made a score() call
-// 14% faster than 25 for 2.6 KB more gzipped; once the sorts that run when a scorer is built
-// moved to a small heapsort (src/sort.rs, 4.4 KB less), 50 was 7% faster than 35 for 2.7 KB
-// more; 60 was no faster.
+// The scoring module is built for size (opt-level "z", a 150 KB gzipped budget), but
+// with LLVM's inlining threshold raised from z's 25 to 50, so that its small
+// serialisation, series and tape-reading helpers are inlined: score() is markedly
+// faster for a few KB (CHANGELOG.md has the measurements).
 const SCORING_RUSTFLAGS = [process.env.RUSTFLAGS, '-C llvm-args=-inline-threshold=50'].filter(Boolean).join(' ');
 wasmPack(pkg, 'crmscore', ['--no-default-features'], { RUSTFLAGS: SCORING_RUSTFLAGS });
 const fitDir = join(tmpdir(), `crmscore-fit-${process.pid}`);
@@ -48,6 +72,15 @@ for (const name of ['crmscore_fit.js', 'crmscore_fit.d.ts', 'crmscore_fit_bg.was
 }
 cpSync(join(fitDir, 'snippets'), join(pkg, 'snippets'), { recursive: true });
 rmSync(fitDir, { recursive: true, force: true });
+
+for (const [glue, classes] of [['crmscore.js', ['Scorer', 'SegmentBatch']], ['crmscore_fit.js', ['Scorer', 'SegmentBatch']]]) {
+  const text = readFileSync(join(pkg, glue), 'utf8');
+  for (const name of classes) {
+    if (!text.includes(`${name}Finalization = (typeof FinalizationRegistry === 'undefined')`)) {
+      throw new Error(`${glue}: ${name} is not registered with a FinalizationRegistry: a dropped ${name} would never be freed`);
+    }
+  }
+}
 
 // wasm-bindgen types an `Option<JsValue>` argument given an explicit type as
 // required; the config and options arguments are optional, so say so.
@@ -69,6 +102,13 @@ for (const [file, replacements] of Object.entries(optional)) {
   writeFileSync(path, types);
 }
 
+// The classes' `[Symbol.dispose]` (for `using`) needs the lib that declares Symbol.dispose:
+// referenced, so that a TypeScript project on an older lib (es2022) compiles without skipLibCheck.
+for (const file of ['crmscore.d.ts', 'crmscore_fit.d.ts']) {
+  const path = join(pkg, file);
+  writeFileSync(path, `/// <reference lib="esnext.disposable" />\n${readFileSync(path, 'utf8')}`);
+}
+
 function find(dir, name) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
@@ -81,102 +121,82 @@ function find(dir, name) {
   }
   return null;
 }
+// js/interop.js as wasm-bindgen copied it (the glue of both modules imports it from there).
 const errorModule = './' + relative(pkg, find(join(pkg, 'snippets'), 'interop.js'));
 
-// The functions and types only the fitting module has, re-exported next to the scoring ones.
+// The functions and types only the fitting module has (not in the scoring module).
 const exported = (file, kinds) =>
   new Set([...readFileSync(join(pkg, file), 'utf8').matchAll(new RegExp(`^export (?:${kinds}) (\\w+)`, 'gm'))].map((m) => m[1]));
 const fitOnly = (kinds) => {
   const scoring = exported('crmscore.d.ts', kinds);
-  return [...exported('crmscore_fit.d.ts', kinds)].filter((n) => !scoring.has(n)).join(', ');
+  return [...exported('crmscore_fit.d.ts', kinds)].filter((n) => !scoring.has(n)).sort();
 };
-const fitList = fitOnly('function');
+const fitFunctions = fitOnly('function');
 const fitTypes = fitOnly('interface|type');
-
-// The Scorer of every entry (js/scorer.js) and what it runs on (score.js, layout.js,
-// columnar-route.js); their imports of interop.js point at wasm-bindgen's copy in
-// snippets/, so that the package has one CrmScoreError and one tape writer.
-for (const name of ['scorer.js', 'score.js', 'layout.js', 'columnar-route.js']) {
-  const text = readFileSync(join(root, 'js', name), 'utf8');
-  writeFileSync(join(pkg, name), text.replace("from './interop.js'", `from '${errorModule}'`));
-}
-const reexports = `export * from './crmscore.js';
-export { default } from './crmscore.js';
-export { CrmScoreError } from '${errorModule}';
-export { Scorer } from './scorer.js';
-`;
-const entries = {
-  'index.js': `// Browsers and bundlers: \`await init()\` once, then use the exports.\n${reexports}`,
-  'node.js': `// Node: the scoring module is instantiated on import, the fitting one on the first fit call.
-import { readFileSync } from 'node:fs';
-import { initSync } from './crmscore.js';
-import * as fitting from './crmscore_fit.js';
-import { provideColumnarScoring } from './columnar-route.js';
-initSync({ module: readFileSync(new URL('./crmscore_bg.wasm', import.meta.url)) });
-let fitReady = false;
-function fitModule() {
-  if (!fitReady) {
-    fitting.initSync({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
-    fitReady = true;
+const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+const names = (list) => list.split(',').map((n) => n.trim()).filter(Boolean).sort();
+function checkFitList(file, text) {
+  const lists = [...text.matchAll(/^export \{([^}]*)\} from '\.\/crmscore_fit\.js';$/gm)].map((m) => names(m[1]));
+  const functions = lists.filter((l) => l.some((n) => fitFunctions.includes(n)));
+  if (functions.length !== 1 || !same(functions[0], fitFunctions)) {
+    throw new Error(`js/${file}: expected one \`export { ${fitFunctions.join(', ')} } from './crmscore_fit.js'\` (the fitting module's own functions)`);
   }
-  return fitting;
 }
-provideColumnarScoring((...args) => fitModule().scoreColumns(...args));
-${reexports}${fitOnly('function')
-    .split(', ')
-    .map((name) => `export function ${name}(...args) {\n  return fitModule().${name}(...args);\n}\n`)
-    .join('')}`,
-  'workerd.js': `// Cloudflare Workers: the .wasm import is a compiled WebAssembly.Module.
-import wasmModule from './crmscore_bg.wasm';
-import { initSync } from './crmscore.js';
-initSync({ module: wasmModule });
-${reexports}`,
-  'deno.js': `// Deno: the module is instantiated on import.
-import { initSync } from './crmscore.js';
-initSync({ module: Deno.readFileSync(new URL('./crmscore_bg.wasm', import.meta.url)) });
-${reexports}`,
-  'fit.js': `// \`crmscore/fit\` in browsers, bundlers and workers: \`await init()\` once, then fit.
-// Once initialised it also scores the columns given to Scorer.scoreMany (columnar-route.js).
-import initFit, { scoreColumns } from './crmscore_fit.js';
-import { provideColumnarScoring } from './columnar-route.js';
-export default async function init(module) {
-  const exports = await initFit(module);
-  provideColumnarScoring(scoreColumns);
-  return exports;
+
+mkdirSync(pkg, { recursive: true });
+for (const file of JS_FILES) {
+  const text = readFileSync(join(root, 'js', file), 'utf8');
+  if (FIT_FUNCTION_LISTS.includes(file)) checkFitList(file, text);
+  writeFileSync(join(pkg, file), text.replaceAll("from './interop.js'", `from '${errorModule}'`));
 }
-export { ${fitList} } from './crmscore_fit.js';
-export { CrmScoreError } from '${errorModule}';
-`,
-  'fit-node.js': `// \`crmscore/fit\` in Node: instantiated on import.
-import { readFileSync } from 'node:fs';
-import { initSync } from './crmscore_fit.js';
-initSync({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
-export { default, ${fitList} } from './crmscore_fit.js';
-export { CrmScoreError } from '${errorModule}';
-`,
-  'index.d.ts': `export * from './crmscore.js';\nexport { default } from './crmscore.js';\n`,
-  'node.d.ts': `export * from './crmscore.js';\nexport { default } from './crmscore.js';\nexport { ${fitList} } from './crmscore_fit.js';\nexport type { ${fitTypes} } from './crmscore_fit.js';\n`,
-  'fit.d.ts': `export * from './crmscore_fit.js';\nexport { default } from './crmscore_fit.js';\n`,
-};
-for (const [name, text] of Object.entries(entries)) writeFileSync(join(pkg, name), text);
+// node.js wraps each fitting function (so that the fitting module loads on first use).
+const wrapped = [...readFileSync(join(root, 'js', 'node.js'), 'utf8').matchAll(/^export function (\w+)\(/gm)].map((m) => m[1]).sort();
+if (!same(wrapped, fitFunctions)) throw new Error(`js/node.js: expected a wrapper for each of ${fitFunctions.join(', ')}, found ${wrapped.join(', ')}`);
+// node.d.ts names the fitting module's own types; fit.d.ts names them too (with the
+// types of their arguments and results), since browsers import them from there.
+const typeList = (file) => /export type \{([^}]*)\} from '\.\/crmscore_fit\.js'/.exec(readFileSync(join(root, 'js', file), 'utf8'));
+const nodeTypes = typeList('node.d.ts');
+if (!nodeTypes || !same(names(nodeTypes[1]), fitTypes)) throw new Error(`js/node.d.ts: expected \`export type { ${fitTypes.join(', ')} } from './crmscore_fit.js'\``);
+const fitTypeList = typeList('fit.d.ts');
+const missing = fitTypes.filter((t) => !fitTypeList || !names(fitTypeList[1]).includes(t));
+if (missing.length) throw new Error(`js/fit.d.ts: expected its \`export type { … } from './crmscore_fit.js'\` to name ${missing.join(', ')}`);
+// Every relative import of the package's JavaScript is a file of the package.
+for (const file of JS_FILES) {
+  for (const [, spec] of readFileSync(join(pkg, file), 'utf8').matchAll(/(?:from|import)\s*'(\.{1,2}\/[^']+)'/g)) {
+    const target = join(pkg, dirname(file), spec);
+    const types = file.endsWith('.d.ts') ? target.replace(/\.js$/, '.d.ts') : target;
+    if (!existsSync(target) && !existsSync(types)) throw new Error(`${file} imports ${spec}, which is not in the package: add it to JS_FILES`);
+  }
+}
+
 // The command-line tool, `npx crmscore fit|score` (see bin/crmscore.mjs).
 mkdirSync(join(pkg, 'bin'), { recursive: true });
 copyFileSync(join(root, 'bin', 'crmscore.mjs'), join(pkg, 'bin', 'crmscore.mjs'));
 // The built-in segment library, for users to copy and edit.
-writeFileSync(join(pkg, 'segments.json'), readFileSync(join(root, 'data', 'segments.json')));
+copyFileSync(join(root, 'data', 'segments.json'), join(pkg, 'segments.json'));
+// What the npm page shows, and the licence.
+copyFileSync(join(root, 'README.md'), join(pkg, 'README.md'));
+copyFileSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 
 const cargo = readFileSync(join(root, 'Cargo.toml'), 'utf8');
 const version = cargo.match(/^version\s*=\s*"([^"]+)"/m)[1];
 const description = cargo.match(/^description\s*=\s*"([^"]+)"/m)[1];
+const repository = 'https://github.com/crmscore/crmscore';
 const manifest = {
   name: 'crmscore',
   version,
   description,
   license: 'MIT',
+  repository: { type: 'git', url: `git+${repository}.git` },
+  homepage: `${repository}#readme`,
+  bugs: { url: `${repository}/issues` },
   type: 'module',
   main: './node.js',
   module: './index.js',
   types: './index.d.ts',
+  // The first matching condition wins: Deno also matches `node`, so `deno` comes
+  // before it. `require` (CommonJS) reaches the `node` entry, an ES module without
+  // top-level await, which Node's require() loads from 20.19 and 22.12 on (engines).
   exports: {
     '.': {
       workerd: { types: './index.d.ts', default: './workerd.js' },
@@ -185,6 +205,8 @@ const manifest = {
       default: { types: './index.d.ts', default: './index.js' },
     },
     './fit': {
+      workerd: { types: './fit.d.ts', default: './fit-workerd.js' },
+      deno: { types: './fit.d.ts', default: './fit-deno.js' },
       node: { types: './fit.d.ts', default: './fit-node.js' },
       default: { types: './fit.d.ts', default: './fit.js' },
     },
@@ -193,10 +215,12 @@ const manifest = {
     './package.json': './package.json',
     './segments.json': './segments.json',
   },
-  bin: { crmscore: './bin/crmscore.mjs' },
-  files: ['*.js', '*.d.ts', 'crmscore_bg.wasm', 'crmscore_fit_bg.wasm', 'segments.json', 'bin/', 'snippets/', 'README.md'],
+  bin: { crmscore: 'bin/crmscore.mjs' },
+  files: ['*.js', '*.d.ts', 'crmscore_bg.wasm', 'crmscore_fit_bg.wasm', 'segments.json', 'bin/', 'snippets/', 'README.md', 'LICENSE'],
+  // Only the entries that instantiate a module on import have side effects.
+  sideEffects: ['./node.js', './deno.js', './workerd.js', './fit-node.js', './fit-deno.js', './fit-workerd.js'],
   keywords: ['crm', 'rfm', 'customer-lifetime-value', 'segmentation', 'webassembly', 'edge'],
-  engines: { node: '>=20' },
+  engines: { node: '^20.19.0 || >=22.12.0' },
 };
 writeFileSync(join(pkg, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
-console.log(`${relative(root, pkg) || pkg}/: crmscore ${version} written (fit-only exports: ${fitList})`);
+console.log(`${relative(root, pkg) || pkg}/: crmscore ${version} written (fit-only exports: ${fitFunctions.join(', ')})`);

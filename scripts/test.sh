@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Every test: installs what is missing, then runs the Rust unit, integration
 # and doc tests, the wasm-bindgen tests under Node, builds the npm package,
-# checks its size, installs the packed tarball like a user and runs the
-# node:test suite and the TypeScript type check against it, then the edge
-# examples in real runtimes on 127.0.0.1 and the demo pages in headless Chromium.
+# checks its size, lints the packed tarball (publint, arethetypeswrong),
+# installs it like a user and runs the node:test suite and the TypeScript type
+# check against it, then the edge examples in real runtimes on 127.0.0.1, the
+# demo pages and a page built with Vite, webpack and esbuild in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started=$SECONDS
 bash scripts/setup.sh --browser
 export PATH="$HOME/.cargo/bin:$PATH"
 
@@ -20,8 +22,19 @@ npm run --silent build
 node scripts/size.mjs
 tarball=$(cd pkg && npm pack --silent --pack-destination ../target)
 (cd tests/js && npm install --no-save --no-package-lock --no-audit --no-fund "../../target/$tarball" >/dev/null)
-echo "== TypeScript: the shipped types"
+echo "== the packed tarball: publint, arethetypeswrong"
+t=$SECONDS
+node_modules/.bin/publint run "target/$tarball" --strict
+# Two exceptions (docs/api.md, "Install"): cjs-resolves-to-esm, because the package is ES modules only and
+# Node's require() loads them from 20.19 and 22.12 on (engines; tests/js/commonjs.test.mjs), which attw's
+# model of TypeScript's node16 resolution calls an error; and the two .wasm subpaths, which are files to
+# fetch or import as a bundler or runtime does (a URL, bytes or a WebAssembly.Module), not modules with types.
+node_modules/.bin/attw "target/$tarball" --ignore-rules cjs-resolves-to-esm \
+  --exclude-entrypoints ./crmscore_bg.wasm ./crmscore_fit_bg.wasm --no-definitely-typed --format table-flipped --no-color
+echo "   ($((SECONDS - t)) s)"
+echo "== TypeScript: the shipped types (lib esnext, and lib es2022)"
 node_modules/.bin/tsc -p tests/js
+node_modules/.bin/tsc -p tests/js/tsconfig.es2022.json
 echo "== node:test on the installed package"
 node --test tests/js/
 echo "== edge examples in workerd, edge-runtime, Deno and Node"
@@ -30,3 +43,10 @@ npm --prefix examples/edge test
 echo "== demo pages in headless Chromium"
 npm --prefix www ci --no-audit --no-fund >/dev/null
 npm --prefix www test
+echo "== a page built with Vite, webpack 5 and esbuild in headless Chromium"
+t=$SECONDS
+npm --prefix tests/bundlers ci --no-audit --no-fund >/dev/null
+npm --prefix tests/bundlers install --no-save --no-audit --no-fund "$PWD/target/$tarball" >/dev/null
+npm --prefix tests/bundlers test
+echo "   ($((SECONDS - t)) s)"
+echo "== all tests passed in $((SECONDS - started)) s"

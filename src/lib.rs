@@ -1,8 +1,8 @@
 //! # crmscore
 //!
 //! Scores a customer from their order history and survey answers, in the
-//! browser or at the edge, following the customer-relationship model
-//! distilled in `docs/domain.md`:
+//! browser or at the edge, following the customer-relationship model of
+//! `docs/domain.md` (its sections are cited as `domain.md §n`):
 //!
 //! - **value** ([`scoring::value`]): recency, frequency, monetary, average
 //!   order value, tenure, order rate, margin, historic and projected lifetime

@@ -175,7 +175,7 @@ fn orders(c: &J) -> Vec<Order> {
             }),
         })
         .collect();
-    // The documented summation order: by time, then amount, then cost (README, customer.rs).
+    // The summation order customer.rs documents: by time, then amount, then cost.
     orders.sort_by(|a, b| {
         a.at.cmp(&b.at)
             .then(a.amount.total_cmp(&b.amount))

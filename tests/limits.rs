@@ -1,7 +1,7 @@
 //! Every input cap, tested through the public API: each refuses an input one
 //! over the cap with `TOO_LARGE` (or `OUT_OF_RANGE` for a limit set above its
 //! ceiling) and the path of the field, and hostile inputs are refused quickly.
-//! The table of caps is in the README (Hardening).
+//! The table of caps is in docs/hardening.md.
 #![cfg(not(target_arch = "wasm32"))]
 
 use crmscore::config::{Config, MAX_CONFIG_BYTES, MAX_RULE_LENGTH_CAP, MAX_RULE_NODES_CAP, MAX_SEGMENTS_CAP};

@@ -1,5 +1,5 @@
 //! Built-in segments on customers whose membership was decided by hand from
-//! domain.md §4 and the RFM table in the README (the working is in the comments).
+//! docs/domain.md §4 and the RFM table of docs/model.md (the working is in the comments).
 #![cfg(not(target_arch = "wasm32"))]
 
 use crmscore::json::Json;

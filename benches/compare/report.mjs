@@ -102,7 +102,8 @@ svg += '</svg>\n';
 writeFileSync(join(here, 'results/chart.svg'), svg);
 console.log(L.join('\n'));
 
-// The summary and the targets of the issue, written into the root README between its markers.
+// The summary and the targets of the issue, written into docs/performance.md between its markers
+// (links relative to docs/).
 const nsOf = (r, c, name) => r.cases[c]?.rows.find((x) => x.name === name)?.nsPerCustomer;
 const COLUMNAR = 'crmscore columnar: evaluate (columns already filled)';
 const verdict = (ok) => (ok ? 'met' : '**not met**');
@@ -135,10 +136,10 @@ if (crm) {
   T.push(`| instantiate under 10 ms | Node compile + sync instantiate ${fmt(a.sync.totalMs, 2)} ms${b ? `, Chromium compile + instantiate ${fmt(b.totalMs, 2)} ms` : ''} | ${verdict(a.sync.totalMs < 10 && (!b || b.totalMs < 10))} |`);
 }
 const block = ['<!-- compare:start (written by benches/compare/report.mjs) -->', '',
-  `${fmt(N)} seeded customers, ${runs.map(([n, r]) => `${n} ${r.runtime.version}`).join(' and ')}, ${nproc} cores (${cpu}), ${new Date().toISOString().slice(0, 10)}; every engine given the same precomputed features; ns per customer, lower is faster. All rows, sizes and instantiate times: [benches/compare/results](benches/compare/results/README.md).`, '',
-  ...S, '', '![16 built-in segments, ns per customer](benches/compare/results/chart.svg)', '', ...T, '', '<!-- compare:end -->'].join('\n');
-const readme = join(here, '../../README.md');
+  `${fmt(N)} seeded customers, ${runs.map(([n, r]) => `${n} ${r.runtime.version}`).join(' and ')}, ${nproc} cores (${cpu}), ${new Date().toISOString().slice(0, 10)}; every engine given the same precomputed features; ns per customer, lower is faster. All rows, sizes and instantiate times: [benches/compare/results](../benches/compare/results/README.md).`, '',
+  ...S, '', '![16 built-in segments, ns per customer](../benches/compare/results/chart.svg)', '', ...T, '', '<!-- compare:end -->'].join('\n');
+const readme = join(here, '../../docs/performance.md');
 const text = readFileSync(readme, 'utf8');
 const at = text.indexOf('<!-- compare:start'), end = text.indexOf('<!-- compare:end -->');
-if (at < 0 || end < 0) throw new Error('README.md: the <!-- compare:start --> … <!-- compare:end --> markers are missing');
+if (at < 0 || end < 0) throw new Error('docs/performance.md: the <!-- compare:start --> … <!-- compare:end --> markers are missing');
 writeFileSync(readme, text.slice(0, at) + block + text.slice(end + '<!-- compare:end -->'.length));

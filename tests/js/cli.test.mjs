@@ -2,7 +2,7 @@
 // (the `bin` of the installed package) on the CDNOW files and on bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ const sampleColumns = ['--delimiter', 'whitespace', '--no-header', '--customer-c
 
 test('the package declares the command', () => {
   const manifest = JSON.parse(readFileSync(bin.replace(/bin\/crmscore\.mjs$/, 'package.json'), 'utf8'));
-  assert.equal(manifest.bin.crmscore, './bin/crmscore.mjs');
+  assert.equal(manifest.bin.crmscore, 'bin/crmscore.mjs'); // the form npm publish keeps (it drops './bin/…')
   assert.match(run('--help').stdout, /crmscore fit <transactions\.csv>/);
 });
 
@@ -122,4 +122,123 @@ test('score of customers.json goes through Scorer.scoreMany with the model', () 
   const [result] = JSON.parse(r.stdout);
   assert.equal(result.id, 'c1');
   assert.equal(result.value.monetary, 50);
+});
+
+// The sample's rows as [customer, yyyymmdd, amount] (columns 2, 3 and 5 of CDNOW_sample.txt).
+const sampleRows = readFileSync(sample, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/)).map(([, id, date, , dollars]) => [id, date, dollars]);
+
+test('score --model without --as-of scores as of the end of the model\'s asOf day, and says so', () => {
+  const model = join(dir, 'asof-model.json');
+  assert.equal(run('fit', sample, '-o', model, '--as-of', '1997-09-30', ...sampleColumns).status, 0);
+  const implicit = run('score', sample, '--model', model, ...sampleColumns);
+  assert.equal(implicit.status, 0, implicit.stderr);
+  assert.match(implicit.stderr, /scoring as of 1997-09-30 \(the end of that UTC day\), the model's asOf/);
+  // Customer 0001's last order before 1997-09-30 is on 1997-08-02: 29 + 30 = 59 days before the end of 1997-09-30
+  // (not the ~10,000 days before today that scoring as of now gives).
+  const first = implicit.stdout.split('\n')[1].split(',');
+  assert.deepEqual(first.slice(0, 3), ['0001', '59', '3']);
+  const explicit = run('score', sample, '--model', model, '--as-of', '1997-09-30', ...sampleColumns);
+  assert.equal(explicit.stdout, implicit.stdout);
+  assert.doesNotMatch(explicit.stderr, /model's asOf/);
+  // Customers from JSON too: an order on 1997-09-30 itself is not in the future.
+  const customers = join(dir, 'asof.json');
+  writeFileSync(customers, JSON.stringify([{ id: 'c', orders: [{ at: '1997-09-30T18:00:00Z', amount: 5 }] }]));
+  const json = run('score', customers, '--model', model);
+  assert.equal(json.status, 0, json.stderr);
+  assert.equal(JSON.parse(json.stdout)[0].value.recencyDays, 0);
+});
+
+test('CSV scores are rounded: money to cents, the rest to 6 significant digits', () => {
+  const model = join(dir, 'round-model.json');
+  assert.equal(run('fit', sample, '-o', model, '--as-of', '1997-09-30', ...sampleColumns).status, 0);
+  const s = run('score', sample, '--model', model, '--as-of', '1997-09-30', ...sampleColumns);
+  const [header, ...lines] = s.stdout.trim().split('\n');
+  const columns = header.split(',');
+  // 29.33 + 29.73 + 14.96 = 74.02 (in binary floating point 74.02000000000001).
+  assert.equal(lines[0].split(',')[columns.indexOf('monetary')], '74.02');
+  for (const line of lines) {
+    const cells = Object.fromEntries(line.split(',').map((c, i) => [columns[i], c]));
+    for (const money of ['monetary', 'expectedAverageSpend', 'lifetimeValue']) assert.match(cells[money], /^-?\d+\.\d\d$/, `${money}: ${line}`);
+    for (const k of ['probabilityAlive', 'expectedPurchases']) {
+      assert.ok(cells[k].replace(/^0\.0*|\./g, '').replace(/e.*$/, '').length <= 6, `${k}: ${cells[k]}`);
+    }
+  }
+});
+
+test('an unknown option or command gets a "did you mean"', () => {
+  for (const [args, want] of [
+    [['score', sample, '--as_of', '1997-09-30'], /crmscore: unknown option --as_of: did you mean --as-of\?/],
+    [['score', sample, '--modle=m.json'], /unknown option --modle: did you mean --model\?/],
+    [['fit', sample, '--penaliser', '0.1'], /unknown option --penaliser: did you mean --penalizer\?/],
+    [['scroe', sample], /unknown command "scroe": did you mean score\?/],
+  ]) {
+    const r = run(...args);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, want);
+    assert.match(r.stderr, /Run crmscore --help for usage/);
+  }
+  const far = run('fit', sample, '--bogus');
+  assert.match(far.stderr, /^crmscore: unknown option --bogus\n/);
+});
+
+test('FIT_FAILED says what to try: a penalty, more customers, and how many have a repeat purchase', () => {
+  // The sample's first 100 customers (by first appearance), counted here from the file.
+  const order = [...new Set(sampleRows.map(([id]) => id))];
+  const firstOf = (n) => {
+    const keep = new Set(order.slice(0, n));
+    const file = join(dir, `first-${n}.csv`);
+    writeFileSync(file, ['customer,date,amount', ...sampleRows.filter(([id]) => keep.has(id)).map((r) => r.join(','))].join('\n') + '\n');
+    return file;
+  };
+  const days = new Map();
+  for (const [id, date] of sampleRows) if (order.indexOf(id) < 100 && date <= '19970930') days.set(id, (days.get(id) ?? new Set()).add(date));
+  const repeat = [...days.values()].filter((d) => d.size > 1).length;
+  const r = run('fit', firstOf(100), '--as-of', '1997-09-30');
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /\(FIT_FAILED\)\n/);
+  assert.match(r.stderr, new RegExp(`The data has ${days.size} customers up to asOf, ${repeat} of them with a repeat purchase`));
+  assert.match(r.stderr, /--penalizer 0\.001 /);
+  assert.match(r.stderr, /more customers/);
+  // The hint's figures: the first 100 customers do not fit without a penalty (above), the first 200 do.
+  assert.equal(run('fit', firstOf(200), '--as-of', '1997-09-30').status, 0);
+});
+
+test('a row with more fields than the header (an unquoted 12,50) is a bad row, reported by line', () => {
+  const file = join(dir, 'comma.csv');
+  const rows = [...sampleRows.slice(0, 2).map((r) => r.join(',')), 'c1,1997-03-08,12,50', 'c2,1997-03-09,"7,25"', '"c3, ""quoted""",1997-03-09,1'];
+  writeFileSync(file, ['customer,date,amount', ...rows].join('\n') + '\n');
+  const r = run('score', file, '--model', join(dir, 'model.json'), '--as-of', '1997-09-30');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /comma\.csv: line 4: expected 3 fields \(as in the header\), got 4/);
+  assert.match(r.stderr, /comma\.csv: line 5: amount: expected a finite number, got "7,25"/);
+  assert.match(r.stderr, /skipped 2 of 5 rows/);
+  const lines = r.stdout.trim().split('\n').slice(1);
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /^0001,/);
+  // A quoted field holding the delimiter and quotes is one field (and is quoted again in the output).
+  assert.match(lines[1], /^"c3, ""quoted""",/);
+  const strict = run('fit', file, '--as-of', '1997-09-30', '--strict');
+  assert.equal(strict.status, 1);
+  assert.match(strict.stderr, /crmscore: line 4: expected 3 fields \(as in the header\), got 4: .* \(INVALID_TYPE\)/);
+});
+
+test('when every row is bad, it says that no row was valid', () => {
+  const file = join(dir, 'all-bad.csv');
+  writeFileSync(file, 'customer,date,amount\nc1,1997-03-08,12,50\nc2,1997-02-30,1\n');
+  const r = run('fit', file, '--as-of', '1997-09-30');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /all-bad\.csv: no valid row: all 2 rows were skipped/);
+  assert.doesNotMatch(r.stderr, /no transaction at or before asOf/);
+});
+
+test('score | head: the reader closing the pipe ends the command quietly', async () => {
+  const child = spawn(process.execPath, [bin, 'score', sample, '--model', join(dir, 'model.json'), '--as-of', '1997-09-30', ...sampleColumns]);
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  // Like `head -1`: read the first chunk (the CSV is ~200 KB, more than a pipe holds), then close the pipe.
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  child.stdout.destroy();
+  const [code, signal] = await new Promise((resolve) => child.once('exit', (c, s) => resolve([c, s])));
+  assert.deepEqual([code, signal], [0, null], stderr);
+  assert.equal(stderr, '');
 });

@@ -1,7 +1,7 @@
 // Soak: 10 million customers scored through one Scorer, and wasm memory stays flat.
 //
-// Scoring customers as objects runs at about 20,000 customers/s on this 2-core machine (README,
-// Performance), too slow for 10M in a test budget of about a minute, so the 10M are split:
+// Scoring customers as objects runs at about 20,000 customers/s on this 2-core machine
+// (docs/performance.md), too slow for 10M in a test budget of about a minute, so the 10M are split:
 //   - 250,000 customers as objects through scoreMany (batches of 1,000, every field, 16 segments),
 //   - 9,750,000 customers as columnar transactions through the same scorer's scoreMany (chunks of
 //     250,000 customers, fresh transactions each: recency, frequency, monetary, ABC, RFM, the model's

@@ -1,7 +1,7 @@
 // A straightforward JavaScript implementation of crmscore's full scoring
 // (value, satisfaction, loyalty, the 16 built-in segments and the next best
 // action) with the package's default configuration, written for the benchmark
-// from the README's definitions. Orders are numbers (epoch ms) here, as the
+// from the definitions of docs/model.md. Orders are numbers (epoch ms) here, as the
 // generator produces them. The value features the segments read are those of
 // features() in population.mjs (benches/segments.mjs's handWritten).
 import { DAY, config, chronological } from './population.mjs';

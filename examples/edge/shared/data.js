@@ -1,6 +1,7 @@
-// What this example bundles and production fetches: the customer summaries (your KV store, anything with
-// `get(id)` → customer or null, e.g. on Cloudflare Workers `{ get: (id) => env.CUSTOMERS.get(id, 'json') }`),
-// the page (your origin's response: `await fetch(request)`) and the fitted population model (see README.md).
+// What this example bundles and production fetches: the customer summaries (the Cloudflare and Deno examples
+// read them from Workers KV and Deno KV; Node and the Vercel edge runtime from this bundled JSON, behind the same
+// `get(id)` → customer or null), the page (your origin's response: `await fetch(request)`) and the fitted
+// population model (see README.md).
 import customers from './customers.json' with { type: 'json' };
 export { default as model } from './model.json' with { type: 'json' };
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { Scorer } from 'crmscore';
-import { start, runtimes, root, AS_OF } from './runtimes.mjs';
+import { start, runtimes, root, AS_OF, KV_ONLY } from './runtimes.mjs';
 import { model } from '../shared/data.js';
 import { MAX_BODY } from '../shared/app.js';
 
@@ -66,9 +66,20 @@ for (const name of runtimes) {
       }
     });
 
+    const kv = { workerd: 'Workers KV', deno: 'Deno KV' }[name];
+    it(`reads customers from its store${kv ? `, ${kv}` : ', the bundled JSON'}`, async () => {
+      // KV_ONLY is written to the KV stores only (test/runtimes.mjs seeds them before the runtime starts).
+      const res = await get({ 'x-customer-id': KV_ONLY });
+      await res.text();
+      assert.equal(res.status, 200);
+      assert.equal(stored[KV_ONLY], undefined, 'not in the bundled JSON');
+      if (kv) assert.deepEqual([res.headers.get('x-crm-segment'), res.headers.get('x-crm-abc')], ['lapsed-high-value', 'A']);
+      else assert.equal(res.headers.get('x-crm-segment'), null);
+    });
+
     it('serves the plain page to an unknown, missing or oversized customer id', async () => {
       for (const headers of [{ 'x-customer-id': 'nobody' }, {}, { cookie: 'crm_id=%E0%A4%A' }, { 'x-customer-id': 'x'.repeat(200) },
-        { 'x-customer-id': 'constructor' }, { cookie: 'crm_id=__proto__' }]) {
+        { 'x-customer-id': 'constructor' }, { cookie: 'crm_id=__proto__' }, { 'x-customer-id': '.' }, { cookie: 'crm_id=..' }]) {
         const res = await get(headers);
         assert.equal(res.status, 200);
         assert.deepEqual([...res.headers.keys()].filter((k) => k.startsWith('x-crm-')), [], JSON.stringify(headers));

@@ -1,9 +1,9 @@
 // Starts each example in its real runtime on 127.0.0.1 and stops it again (tests and bench).
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdirSync, realpathSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
@@ -21,22 +21,55 @@ export const freePort = () =>
     server.listen(0, '127.0.0.1', () => { const { port } = server.address(); server.close(() => resolve(port)); });
   });
 
+/**
+ * The customer summaries the examples serve (shared/customers.json), written into the store each runtime reads:
+ * Workers KV in wrangler's local persistence (workerd), a Deno KV file (Deno); Node and edge-runtime read the
+ * bundled JSON. Each start writes a fresh store, with one more customer than the JSON, KV_ONLY (dora's orders),
+ * so that a test can tell the store from the bundled file. Returns the store's location.
+ */
+export const KV_ONLY = 'kv-only';
+function seed(name, cwd) {
+  const customers = JSON.parse(readFileSync(join(root, 'shared', 'customers.json'), 'utf8'));
+  customers[KV_ONLY] = { ...customers.dora, id: KV_ONLY };
+  const dir = join(root, 'dist', `store-${name}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  if (name === 'workerd') {
+    const file = join(dir, 'customers.json');
+    writeFileSync(file, JSON.stringify(Object.entries(customers).map(([key, c]) => ({ key, value: JSON.stringify(c) }))));
+    execFileSync(bin('wrangler'), ['kv', 'bulk', 'put', file, '--binding', 'CUSTOMERS', '--local', '--persist-to', dir],
+      { cwd, env: { ...process.env, ...quiet }, stdio: 'pipe' });
+    return dir;
+  }
+  const kv = join(dir, 'customers.kv');
+  const file = join(dir, 'customers.json');
+  writeFileSync(file, JSON.stringify(customers));
+  execFileSync(bin('deno'), ['run', '--unstable-kv', `--allow-read=${dir}`, `--allow-write=${dir}`, join(root, 'deno', 'seed.js'), file, kv],
+    { cwd: root, env: { ...process.env, ...quiet }, stdio: 'pipe' });
+  return kv;
+}
+
 /** name → async (port, bench) => [command, args, options]; `bench`: the example behind bench/'s bench-only routes. */
 const commands = {
   node: async (port, bench) => [process.execPath, [bench ? 'bench/node.js' : 'node/server.js'], { env: { PORT: String(port), AS_OF } }],
   deno: async (port, bench) => {
     const pkg = realpathSync(join(root, 'node_modules', 'crmscore')); // file:../../pkg is a symlink
-    return [bin('deno'), ['run', '--allow-net=127.0.0.1', '--allow-env=PORT,AS_OF', `--allow-read=.,${pkg}`,
-      bench ? 'bench/deno.js' : 'deno/server.js'], { env: { PORT: String(port), AS_OF } }];
+    const kv = seed('deno');
+    return [bin('deno'), ['run', '--unstable-kv', '--allow-net=127.0.0.1', '--allow-env=PORT,AS_OF,CUSTOMERS_KV',
+      `--allow-read=.,${pkg}`, `--allow-write=${dirname(kv)}`, bench ? 'bench/deno.js' : 'deno/server.js'],
+    { env: { PORT: String(port), AS_OF, CUSTOMERS_KV: kv } }];
   },
   'edge-runtime': async (port, bench) => {
     const outfile = join(root, 'dist', bench ? 'vercel-bench.js' : 'vercel.js');
     await bundleForEdgeRuntime(join(root, bench ? 'bench' : 'vercel', 'edge-runtime.js'), outfile);
     return [bin('edge-runtime'), ['--listen', outfile, '--port', String(port)], {}];
   },
-  workerd: async (port, bench) => [bin('wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port),
-    '--inspector-port', String(await freePort()), '--var', `AS_OF:${AS_OF}`, '--show-interactive-dev-session=false'],
-  { cwd: join(root, bench === 'cold' ? 'bench/workerd-cold' : bench ? 'bench/workerd' : 'cloudflare') }],
+  workerd: async (port, bench, worker) => {
+    const cwd = join(root, worker ?? (bench === 'cold' ? 'bench/workerd-cold' : bench ? 'bench/workerd' : 'cloudflare'));
+    const persist = bench === 'cold' || worker ? [] : ['--persist-to', seed('workerd', cwd)];
+    return [bin('wrangler'), ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(await freePort()),
+      '--var', `AS_OF:${AS_OF}`, '--show-interactive-dev-session=false', ...persist], { cwd }];
+  },
 };
 
 /** Bundles an entry as the Vercel example is bundled for edge-runtime (a classic script, the .wasm as bytes). */
@@ -56,9 +89,10 @@ process.on('exit', () => { for (const child of running) killGroup(child, 'SIGKIL
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130)); // runs the 'exit' handler
 
 /** Starts a runtime; resolves to { url, log(), stop() } once it answers HTTP (or rejects with its log). */
-export async function start(name, { timeoutMs = 60_000, bench = false } = {}) {
+/** `worker`: for workerd, another worker directory (with its wrangler.toml) than the example's, store not seeded. */
+export async function start(name, { timeoutMs = 60_000, bench = false, worker } = {}) {
   const port = await freePort();
-  const [command, args, options] = await commands[name](port, bench);
+  const [command, args, options] = await commands[name](port, bench, worker);
   const started = performance.now();
   const child = spawn(command, args, {
     cwd: options.cwd ?? root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...quiet, ...options.env },

@@ -1,0 +1,11 @@
+// `crmscore/fit` in Node: instantiated on import. node.js shares this instance
+// (both import crmscore_fit.js, whose initSync instantiates once) and routes
+// columnar scoring to it itself.
+import { readFileSync } from 'node:fs';
+import { initSync } from './crmscore_fit.js';
+
+initSync({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
+
+export { default } from './crmscore_fit.js';
+export { fit, fitSummaries, readTransactionsCsv, scoreColumns } from './crmscore_fit.js';
+export { CrmScoreError } from './interop.js';

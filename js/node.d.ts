@@ -1,0 +1,19 @@
+// The types of `crmscore` in Node: the scoring exports, and the fitting functions
+// and their types, which node.js loads on first use (scripts/build.mjs checks
+// both lists against the wasm-bindgen output).
+export * from './crmscore.js';
+export { default } from './crmscore.js';
+export { fit, fitSummaries, readTransactionsCsv, scoreColumns } from './crmscore_fit.js';
+export type {
+  AbcRule,
+  FitCommonOptions,
+  FitOptions,
+  SummaryOptions,
+  SummaryRow,
+  SummaryColumns,
+  Convergence,
+  SummaryFit,
+  CsvOptions,
+  CsvRowError,
+  CsvTransactions,
+} from './crmscore_fit.js';
