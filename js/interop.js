@@ -120,7 +120,8 @@ export class Writer {
   text(s, tag) {
     if (this.p + 4 > this.f.length) this.grow(4);
     const n = s.length;
-    if (this.q + 3 * n > this.u.length) this.growBytes(3 * n);
+    // Room for the worst case (3 bytes a character), or for the exact length near the cap.
+    if (this.q + 3 * n > this.u.length) this.growBytes(this.q + 3 * n > MAX_BYTES ? utf8Length(s) : 3 * n);
     const u = this.u, start = this.q;
     let q = start;
     if (n > LONG && s.isWellFormed()) {
@@ -238,9 +239,9 @@ export class Writer {
     this.p += 3;
     let n = 0;
     for (const k in v) {
+      this.keys[depth] = k;
       const x = v[k];
       if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-      this.keys[depth] = k;
       this.key(k);
       this.value(x, k);
       n++;
@@ -258,9 +259,9 @@ export class Writer {
     let n = 0;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i];
+      this.keys[depth] = k;
       const x = v[k];
       if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-      this.keys[depth] = k;
       this.key(k);
       this.value(x, k);
       n++;
@@ -304,9 +305,9 @@ export class Writer {
     this.p += 3;
     let n = 0;
     for (const k in c) {
+      this.keys[0] = k;
       const x = c[k];
       if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-      this.keys[0] = k;
       if (k === 'orders' && Array.isArray(x) && Object.getPrototypeOf(x) === Array.prototype && x.toJSON === undefined) {
         if (this.p + 4 > this.f.length) this.grow(4);
         this.f[this.p++] = -10;
@@ -357,9 +358,9 @@ export class Writer {
     this.p += 3;
     let n = 0;
     for (const k in o) {
+      this.keys[2] = k;
       const x = o[k];
       if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-      this.keys[2] = k;
       const code = orderKey(k);
       if (code === 0) this.key(k);
       else {
@@ -389,6 +390,10 @@ export class Writer {
       else this.value(v, '');
     } catch (e) {
       if (e instanceof CrmScoreError) throw e;
+      if (e instanceof TooLarge) {
+        this.stack.length = 0;
+        throw new CrmScoreError(path ? `${path}: ${e.message}` : e.message, 'TOO_LARGE', path);
+      }
       const where = this.path(path);
       this.stack.length = 0;
       const why = e instanceof Error ? e.message : String(e);
@@ -398,9 +403,26 @@ export class Writer {
   }
 }
 
+/** Thrown when an input outgrows a tape; `top` places it at the input it was writing. */
+class TooLarge extends Error {}
+
 function tooLarge(slots, bytes) {
-  const message = `expected an input of at most ${MAX_SLOTS} numbers and ${MAX_BYTES} bytes of text as a tape, got more (${slots} numbers, ${bytes} bytes so far)`;
-  throw new CrmScoreError(message, 'TOO_LARGE', '');
+  throw new TooLarge(`expected an input of at most ${MAX_SLOTS} numbers and ${MAX_BYTES} bytes of text, got more (${slots} numbers, ${bytes} bytes so far)`);
+}
+
+/** The length of a string as UTF-8 (a lone surrogate as its three WTF-8 bytes). */
+function utf8Length(s) {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 // Writers not in use: a getter that calls back into the package gets its own.

@@ -6,7 +6,7 @@
 // wasm memory holds one chunk's input and results at a time.
 import { CrmScoreError, KEYS, take, give } from './interop.js';
 import { readResult } from './layout.js';
-import { tapeArea, tapeBytes, tapeMemory } from './crmscore.js';
+import { Scorer as WasmScorer } from './crmscore.js';
 
 // scoreMany sends customers in calls of about this many numbers.
 const CHUNK_SLOTS = 1 << 15;
@@ -19,7 +19,7 @@ let areaF64 = 0, areaU8 = 0, capF64 = 0, capU8 = 0;
 
 /** Views of wasm memory, taken again when it has grown (which detaches the old ones). */
 function heap() {
-  memory ??= tapeMemory();
+  memory ??= WasmScorer.tapeMemory();
   if (heapF64 === null || heapF64.buffer !== memory.buffer) {
     heapF64 = new Float64Array(memory.buffer);
     heapU8 = new Uint8Array(memory.buffer);
@@ -31,8 +31,8 @@ function copyIn(w) {
   if (w.p > capF64 || w.q > capU8) {
     capF64 = Math.max(w.p, capF64, 4096);
     capU8 = Math.max(w.q, capU8, 16384);
-    areaF64 = tapeArea(capF64, capU8);
-    areaU8 = tapeBytes();
+    areaF64 = WasmScorer.tapeArea(capF64, capU8);
+    areaU8 = WasmScorer.tapeBytes();
   }
   heap();
   heapF64.set(w.f.subarray(0, w.p), areaF64);
@@ -131,9 +131,10 @@ class Reader {
 
 /** Reads `count` results from index `at` of wasm memory. */
 function results(scorer, at, count, strs) {
+  // The table first: reading it calls into wasm, which may grow the memory.
+  const r = new Reader(strs, tableOf(scorer));
   heap();
   const n = heapF64;
-  const r = new Reader(strs, tableOf(scorer));
   const out = new Array(count);
   let b = at;
   for (let i = 0; i < count; i++) {

@@ -19,7 +19,7 @@ export class Scorer extends WasmScorer {
   constructor(config) {
     // The config's tape, written once: later changes to the caller's object do not
     // change what this scorer does, and columnar scoring reads the same config.
-    const kept = config === undefined || config === null ? undefined : keep(config, '');
+    const kept = config === undefined || config === null ? undefined : keep(config, 'config');
     super(kept);
     this.#config = kept;
   }

@@ -78,7 +78,12 @@ pub struct ColumnNames {
 impl Default for ColumnNames {
     /// The columns `customer`, `date` and `amount`, no cost.
     fn default() -> Self {
-        ColumnNames { customer: "customer".into(), date: "date".into(), amount: "amount".into(), cost: None }
+        ColumnNames {
+            customer: "customer".into(),
+            date: "date".into(),
+            amount: "amount".into(),
+            cost: None,
+        }
     }
 }
 
@@ -145,7 +150,7 @@ pub struct TransactionTable {
 /// `line N`).
 ///
 /// ```
-/// use crmscore::csv::{read_transactions, ColumnNames, CsvOptions};
+/// use crmscore::fit::csv::{read_transactions, ColumnNames, CsvOptions};
 /// let text = "who,when,paid\nc1,2026-11-01,10\nc2,2026-11-02,\"12,50\"\nc1,20261103,5\n";
 /// let columns = ColumnNames { customer: "who".into(), date: "when".into(), amount: "paid".into(), cost: None };
 /// let t = read_transactions(text, &columns, &CsvOptions::default()).unwrap();

@@ -385,10 +385,22 @@ pub fn fit_transactions(
 /// Fits a model on customers given as objects (validated, as of
 /// `input.as_of_ms`): their orders as columns, their satisfaction gaps (by
 /// the default levels) for the model's percentiles.
-pub fn fit_customers(customers: &[crate::input::customer::Customer<'_>], as_of_ms: i64, options: &FitOptions, progress: &mut dyn FnMut(f64)) -> Result<FitReport> {
+pub fn fit_customers(
+    customers: &[crate::input::customer::Customer<'_>],
+    as_of_ms: i64,
+    options: &FitOptions,
+    progress: &mut dyn FnMut(f64),
+) -> Result<FitReport> {
     let satisfaction = crate::scoring::config::Config::default().satisfaction;
-    let gaps: Vec<f64> = customers.iter().filter_map(|c| crate::scoring::satisfaction::satisfaction(c, &satisfaction).gap).collect();
+    let gaps: Vec<f64> = customers
+        .iter()
+        .filter_map(|c| crate::scoring::satisfaction::satisfaction(c, &satisfaction).gap)
+        .collect();
     let columns = columnar::OwnedColumns::from_customers(customers)?;
-    let input = FitInput { transactions: columns.transactions(), as_of_ms, satisfaction_gaps: (!gaps.is_empty()).then_some(&gaps[..]) };
+    let input = FitInput {
+        transactions: columns.transactions(),
+        as_of_ms,
+        satisfaction_gaps: (!gaps.is_empty()).then_some(&gaps[..]),
+    };
     fit_transactions(&input, options, progress)
 }

@@ -9,7 +9,10 @@ use super::csv::{ColumnNames, CsvOptions, Delimiter};
 use super::{AbcRule, FitOptions, SummaryRow};
 use crate::error::{index_path, Error, ErrorCode, Result};
 use crate::input::customer::{Customer, Limits};
-use crate::input::json::{expect_array, expect_bool, expect_count, expect_non_negative, expect_number, expect_str, Json, Obj};
+use crate::input::json::{
+    expect_array, expect_bool, expect_count, expect_non_negative, expect_number, expect_str, Json,
+    Obj,
+};
 use crate::input::tape::{type_error, Item, Tape};
 use crate::input::time::expect_instant;
 use crate::model::Unit;
@@ -19,16 +22,47 @@ use crate::scoring::ScoreOptions;
 pub const MAX_CUSTOMER_OBJECTS: usize = 10_000_000;
 
 /// The keys of `fit`'s options.
-pub const FIT_KEYS: &[&str] = &["asOf", "unit", "abc", "penalizer", "gammaGammaPenalizer", "allowUnconverged", "maxIterations"];
+pub const FIT_KEYS: &[&str] = &[
+    "asOf",
+    "unit",
+    "abc",
+    "penalizer",
+    "gammaGammaPenalizer",
+    "allowUnconverged",
+    "maxIterations",
+];
 /// The keys of `fitSummaries`' options.
-pub const SUMMARY_KEYS: &[&str] = &["unit", "penalizer", "gammaGammaPenalizer", "allowUnconverged", "maxIterations"];
+pub const SUMMARY_KEYS: &[&str] = &[
+    "unit",
+    "penalizer",
+    "gammaGammaPenalizer",
+    "allowUnconverged",
+    "maxIterations",
+];
 /// The keys of `readTransactionsCsv`'s options.
-pub const CSV_KEYS: &[&str] = &["customerCol", "dateCol", "amountCol", "costCol", "delimiter", "header", "maxLineLength", "strict", "maxReported"];
+pub const CSV_KEYS: &[&str] = &[
+    "customerCol",
+    "dateCol",
+    "amountCol",
+    "costCol",
+    "delimiter",
+    "header",
+    "maxLineLength",
+    "strict",
+    "maxReported",
+];
 /// The keys of `scoreColumns`' options.
 pub const SCORE_KEYS: &[&str] = &["asOf", "horizonDays", "customers", "segments"];
 /// The fields of a summary row (and `id` or `customerId`, which name the row in errors).
 pub const SUMMARY_FIELDS: [&str; 4] = ["frequency", "recency", "T", "monetaryValue"];
-const SUMMARY_ROW_KEYS: [&str; 6] = ["frequency", "recency", "T", "monetaryValue", "id", "customerId"];
+const SUMMARY_ROW_KEYS: [&str; 6] = [
+    "frequency",
+    "recency",
+    "T",
+    "monetaryValue",
+    "id",
+    "customerId",
+];
 
 /// An options object (null: `{}`) with its keys checked.
 fn options<'a>(v: &'a Json, keys: &[&str]) -> Result<Obj<'a>> {
@@ -67,18 +101,37 @@ fn fit_options(o: &Obj<'_>) -> Result<FitOptions> {
             "days" => Unit::Days,
             "weeks" => Unit::Weeks,
             other => {
-                let msg = format!("expected \"days\" or \"weeks\", got {}", Json::Str(other.into()).describe());
+                let msg = format!(
+                    "expected \"days\" or \"weeks\", got {}",
+                    Json::Str(other.into()).describe()
+                );
                 return Err(Error::new(ErrorCode::OutOfRange, o.path_of("unit"), msg));
             }
         };
     }
-    o.set("penalizer", &mut options.penalizer_coef, expect_non_negative)?;
-    o.set("gammaGammaPenalizer", &mut options.gamma_gamma_penalizer_coef, expect_non_negative)?;
-    o.set("allowUnconverged", &mut options.allow_unconverged, expect_bool)?;
+    o.set(
+        "penalizer",
+        &mut options.penalizer_coef,
+        expect_non_negative,
+    )?;
+    o.set(
+        "gammaGammaPenalizer",
+        &mut options.gamma_gamma_penalizer_coef,
+        expect_non_negative,
+    )?;
+    o.set(
+        "allowUnconverged",
+        &mut options.allow_unconverged,
+        expect_bool,
+    )?;
     if let Some(n) = o.opt("maxIterations", |v, p| expect_count(v, p, MAX_ITERATIONS))? {
         if n == 0 {
             let msg = "expected a whole number from 1 to 100000, got 0";
-            return Err(Error::new(ErrorCode::OutOfRange, o.path_of("maxIterations"), msg));
+            return Err(Error::new(
+                ErrorCode::OutOfRange,
+                o.path_of("maxIterations"),
+                msg,
+            ));
         }
         options.optimizer.max_iterations = n;
     }
@@ -95,12 +148,21 @@ fn abc_rule(v: &Json, path: &str) -> Result<AbcRule> {
         None | Some("customerShare") => false,
         Some("valueShare") => true,
         Some(other) => {
-            let msg = format!("expected \"customerShare\" or \"valueShare\", got {}", Json::Str(other.into()).describe());
+            let msg = format!(
+                "expected \"customerShare\" or \"valueShare\", got {}",
+                Json::Str(other.into()).describe()
+            );
             return Err(Error::new(ErrorCode::OutOfRange, o.path_of("rule"), msg));
         }
     };
-    let (mut a, mut b) = match (value_share, AbcRule::default(), AbcRule::default_value_share()) {
-        (false, AbcRule::CustomerShare { a, b }, _) | (true, _, AbcRule::ValueShare { a, b }) => (a, b),
+    let (mut a, mut b) = match (
+        value_share,
+        AbcRule::default(),
+        AbcRule::default_value_share(),
+    ) {
+        (false, AbcRule::CustomerShare { a, b }, _) | (true, _, AbcRule::ValueShare { a, b }) => {
+            (a, b)
+        }
         _ => (0.0, 0.0),
     };
     let share = |v: &Json, p: &str| {
@@ -108,15 +170,27 @@ fn abc_rule(v: &Json, path: &str) -> Result<AbcRule> {
         if s > 0.0 && s < 1.0 {
             Ok(s)
         } else {
-            Err(Error::new(ErrorCode::OutOfRange, p, format!("expected a share between 0 and 1 (exclusive), got {s}")))
+            Err(Error::new(
+                ErrorCode::OutOfRange,
+                p,
+                format!("expected a share between 0 and 1 (exclusive), got {s}"),
+            ))
         }
     };
     o.set("a", &mut a, share)?;
     o.set("b", &mut b, share)?;
     if a + b > 1.0 {
-        return Err(Error::new(ErrorCode::OutOfRange, o.path_of("b"), format!("a + b must be at most 1, got {}", a + b)));
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            o.path_of("b"),
+            format!("a + b must be at most 1, got {}", a + b),
+        ));
     }
-    Ok(if value_share { AbcRule::ValueShare { a, b } } else { AbcRule::CustomerShare { a, b } })
+    Ok(if value_share {
+        AbcRule::ValueShare { a, b }
+    } else {
+        AbcRule::CustomerShare { a, b }
+    })
 }
 
 /// Customers given as objects (an array of what `Scorer.score` takes), read from
@@ -125,31 +199,60 @@ pub fn customers<'t>(tape: &Tape<'t>, as_of: i64) -> Result<Vec<Customer<'t>>> {
     let mut r = tape.reader();
     let span = match r.item()? {
         Item::Arr(span) => span,
-        other => return Err(type_error("", "an array of customers or columnar transactions { customer, at, amount }", &other)),
+        other => {
+            return Err(type_error(
+                "",
+                "an array of customers or columnar transactions { customer, at, amount }",
+                &other,
+            ))
+        }
     };
     if span.len > MAX_CUSTOMER_OBJECTS {
-        let msg = format!("expected at most {MAX_CUSTOMER_OBJECTS} items, got {}", span.len);
+        let msg = format!(
+            "expected at most {MAX_CUSTOMER_OBJECTS} items, got {}",
+            span.len
+        );
         return Err(Error::new(ErrorCode::TooLarge, "", msg));
     }
     let mut items = r.inside(span);
     let limits = Limits::default();
     let mut out = Vec::with_capacity(span.len);
     for i in 0..span.len {
-        out.push(Customer::read(&mut items, as_of, &limits).map_err(|e| e.under(&index_path("", i)))?);
+        out.push(
+            Customer::read(&mut items, as_of, &limits).map_err(|e| e.under(&index_path("", i)))?,
+        );
     }
     items.finish()?;
     Ok(out)
 }
 
 /// One checked summary row; `path(field)` names the field in the caller's input.
-pub fn summary_row(frequency: f64, recency: f64, t: f64, monetary: f64, path: &dyn Fn(&str) -> String) -> Result<SummaryRow> {
+pub fn summary_row(
+    frequency: f64,
+    recency: f64,
+    t: f64,
+    monetary: f64,
+    path: &dyn Fn(&str) -> String,
+) -> Result<SummaryRow> {
     let counts = frequency >= 0.0 && frequency.fract() == 0.0 && frequency <= f64::from(u32::MAX);
-    let times = [recency, t, monetary].iter().all(|v| v.is_finite() && *v >= 0.0) && recency <= t;
+    let times = [recency, t, monetary]
+        .iter()
+        .all(|v| v.is_finite() && *v >= 0.0)
+        && recency <= t;
     if counts && times {
         // Paths are formatted only for an error: this runs for every row.
-        return Ok(SummaryRow { frequency: frequency as u32, recency, t, monetary_value: monetary });
+        return Ok(SummaryRow {
+            frequency: frequency as u32,
+            recency,
+            t,
+            monetary_value: monetary,
+        });
     }
-    let frequency = expect_count(&Json::Num(frequency), &path("frequency"), f64::from(u32::MAX))?;
+    let frequency = expect_count(
+        &Json::Num(frequency),
+        &path("frequency"),
+        f64::from(u32::MAX),
+    )?;
     let recency = expect_non_negative(&Json::Num(recency), &path("recency"))?;
     let t = expect_non_negative(&Json::Num(t), &path("T"))?;
     let monetary_value = expect_non_negative(&Json::Num(monetary), &path("monetaryValue"))?;
@@ -157,7 +260,12 @@ pub fn summary_row(frequency: f64, recency: f64, t: f64, monetary: f64, path: &d
         let msg = format!("expected at most T ({t}), got {recency}");
         return Err(Error::new(ErrorCode::OutOfRange, path("recency"), msg));
     }
-    Ok(SummaryRow { frequency, recency, t, monetary_value })
+    Ok(SummaryRow {
+        frequency,
+        recency,
+        t,
+        monetary_value,
+    })
 }
 
 /// Summary rows given as objects `{ frequency, recency, T, monetaryValue }`;
@@ -180,10 +288,16 @@ pub fn summary_rows(v: &Json) -> Result<Vec<SummaryRow>> {
                 for (slot, key) in values.iter_mut().zip(SUMMARY_FIELDS) {
                     *slot = expect_number(o.req(key)?, &o.path_of(key))?;
                 }
-                summary_row(values[0], values[1], values[2], values[3], &|f| o.path_of(f).into_owned())
+                summary_row(values[0], values[1], values[2], values[3], &|f| {
+                    o.path_of(f).into_owned()
+                })
             };
             read().map_err(|e| match &id {
-                Some(id) => Error::new(e.code(), e.path(), format!("customer {}: {}", crate::error::shown(id), e.message())),
+                Some(id) => Error::new(
+                    e.code(),
+                    e.path(),
+                    format!("customer {}: {}", crate::error::shown(id), e.message()),
+                ),
                 None => e,
             })
         })
@@ -195,12 +309,23 @@ pub fn summary_columns(columns: [&[f64]; 4]) -> Result<Vec<SummaryRow>> {
     let n = columns[0].len();
     for (key, c) in SUMMARY_FIELDS.iter().zip(&columns) {
         if c.len() != n {
-            let msg = format!("expected {n} items (one per customer, like frequency), got {}", c.len());
+            let msg = format!(
+                "expected {n} items (one per customer, like frequency), got {}",
+                c.len()
+            );
             return Err(Error::new(ErrorCode::OutOfRange, *key, msg));
         }
     }
     (0..n)
-        .map(|i| summary_row(columns[0][i], columns[1][i], columns[2][i], columns[3][i], &|f| format!("{f}[{i}]")))
+        .map(|i| {
+            summary_row(
+                columns[0][i],
+                columns[1][i],
+                columns[2][i],
+                columns[3][i],
+                &|f| format!("{f}[{i}]"),
+            )
+        })
         .collect()
 }
 
@@ -219,16 +344,28 @@ pub fn csv_request(v: &Json) -> Result<(ColumnNames, CsvOptions)> {
         customer: column("customerCol", &defaults.customer)?,
         date: column("dateCol", &defaults.date)?,
         amount: column("amountCol", &defaults.amount)?,
-        cost: o.get("costCol").map(|_| column("costCol", "")).transpose()?,
+        cost: o
+            .get("costCol")
+            .map(|_| column("costCol", ""))
+            .transpose()?,
     };
     let mut csv = CsvOptions::default();
     if let Some(d) = o.opt("delimiter", expect_str)? {
         csv.delimiter = match d {
             "whitespace" => Delimiter::Whitespace,
-            _ if d.len() == 1 && d.is_ascii() && !matches!(d, "\"" | "\n" | "\r") => Delimiter::Byte(d.as_bytes()[0]),
+            _ if d.len() == 1 && d.is_ascii() && !matches!(d, "\"" | "\n" | "\r") => {
+                Delimiter::Byte(d.as_bytes()[0])
+            }
             _ => {
-                let msg = format!("expected one ASCII character or \"whitespace\", got {}", Json::Str(d.into()).describe());
-                return Err(Error::new(ErrorCode::OutOfRange, o.path_of("delimiter"), msg));
+                let msg = format!(
+                    "expected one ASCII character or \"whitespace\", got {}",
+                    Json::Str(d.into()).describe()
+                );
+                return Err(Error::new(
+                    ErrorCode::OutOfRange,
+                    o.path_of("delimiter"),
+                    msg,
+                ));
             }
         };
     }
@@ -258,7 +395,11 @@ pub fn score_request(v: &Json, now: i64, highest: Option<u32>) -> Result<ColumnO
         Some(n) => n as usize,
         None => highest.map_or(0, |m| m as usize + 1),
     };
-    Ok(ColumnOptions { score, customers, segments })
+    Ok(ColumnOptions {
+        score,
+        customers,
+        segments,
+    })
 }
 
 #[cfg(test)]
@@ -270,9 +411,18 @@ mod tests {
         let (options, as_of) = fit_request(&Json::Null, 42).unwrap();
         assert_eq!((options, as_of), (FitOptions::default(), 42));
         let o = Json::parse(r#"{"abc": {"rule": "valueShare"}}"#).unwrap();
-        assert_eq!(fit_request(&o, 0).unwrap().0.abc, AbcRule::ValueShare { a: 0.5, b: 0.3 });
+        assert_eq!(
+            fit_request(&o, 0).unwrap().0.abc,
+            AbcRule::ValueShare { a: 0.5, b: 0.3 }
+        );
         let e = fit_request(&Json::parse(r#"{"maxIterations": 0}"#).unwrap(), 0).unwrap_err();
-        assert_eq!((e.path(), e.message()), ("options.maxIterations", "expected a whole number from 1 to 100000, got 0"));
+        assert_eq!(
+            (e.path(), e.message()),
+            (
+                "options.maxIterations",
+                "expected a whole number from 1 to 100000, got 0"
+            )
+        );
     }
 
     // Issue 17: the rows a SQL query returns carry the customer's id.
@@ -286,7 +436,18 @@ mod tests {
         let e = summary_rows(&rows).unwrap_err();
         assert_eq!(e.path(), "[1].recency");
         assert_eq!(e.message(), "customer 77: expected at most T (5), got 9");
-        let ok = Json::parse(r#"[{"id": "c1", "frequency": 2, "recency": 3, "T": 5, "monetaryValue": 10}]"#).unwrap();
-        assert_eq!(summary_rows(&ok).unwrap()[0], SummaryRow { frequency: 2, recency: 3.0, t: 5.0, monetary_value: 10.0 });
+        let ok = Json::parse(
+            r#"[{"id": "c1", "frequency": 2, "recency": 3, "T": 5, "monetaryValue": 10}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            summary_rows(&ok).unwrap()[0],
+            SummaryRow {
+                frequency: 2,
+                recency: 3.0,
+                t: 5.0,
+                monetary_value: 10.0
+            }
+        );
     }
 }

@@ -245,7 +245,9 @@ pub fn sort_orders(orders: &mut [Order<'_>]) {
     for i in 1..=n {
         if i == n || keys[i] >> 6 != keys[run] >> 6 {
             if i - run > 1 {
-                crate::sort::sort_by(&mut keys[run..i], |a, b| before(&orders[(a & 63) as usize], &orders[(b & 63) as usize]).is_lt());
+                crate::sort::sort_by(&mut keys[run..i], |a, b| {
+                    before(&orders[(a & 63) as usize], &orders[(b & 63) as usize]).is_lt()
+                });
             }
             run = i;
         }
@@ -437,7 +439,11 @@ fn read_orders<'t>(
 /// [`read_order`] would accept as it stands. `None` leaves the order to
 /// [`read_order`], which reads it the same way or reports its error.
 #[inline]
-fn plain_order<'t>(r: &Reader<'t>, span: crate::input::tape::Span, as_of: i64) -> Option<Order<'t>> {
+fn plain_order<'t>(
+    r: &Reader<'t>,
+    span: crate::input::tape::Span,
+    as_of: i64,
+) -> Option<Order<'t>> {
     let nums = r.slots(span);
     let mut o = Order::new(0, 0.0);
     let mut seen = 0u32;
@@ -466,7 +472,10 @@ fn plain_order<'t>(r: &Reader<'t>, span: crate::input::tape::Span, as_of: i64) -
             let raw = r.text_of(nums.get(i + 2..i + 5)?)?;
             i += 5;
             let text = raw.text(String::new).ok()?;
-            let name = Name { text, index: raw.index };
+            let name = Name {
+                text,
+                index: raw.index,
+            };
             if text.len() > MAX_NAME_CHARS && text.chars().count() > MAX_NAME_CHARS {
                 return None;
             }
@@ -558,10 +567,7 @@ fn read_survey<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Survey<'t>> {
     };
     let [expectation, perception, weights, nps] =
         r.fields(span, &SURVEY_KEYS, SURVEY_FROM, &|| "survey".into())?;
-    let map = |v: Option<Item<'t>>, key: &str| {
-        v.map(|v| dimension_map(r, v, key))
-            .transpose()
-    };
+    let map = |v: Option<Item<'t>>, key: &str| v.map(|v| dimension_map(r, v, key)).transpose();
     let expectation = map(expectation, "expectation")?;
     let perception = map(perception, "perception")?;
     let weights = map(weights, "weights")?;
@@ -876,17 +882,30 @@ mod tests {
         for n in [0, 1, 2, 3, 10, 33, 64, 65, 200] {
             let mut orders: Vec<Order<'_>> = (0..n)
                 .map(|_| {
-                    let cost = if next(3) == 0 { Some(f64::from(next(4))) } else { None };
-                    Order { cost, ..Order::new(i64::from(next(6)), f64::from(next(3))) }
+                    let cost = if next(3) == 0 {
+                        Some(f64::from(next(4)))
+                    } else {
+                        None
+                    };
+                    Order {
+                        cost,
+                        ..Order::new(i64::from(next(6)), f64::from(next(3)))
+                    }
                 })
                 .collect();
             let mut want = orders.clone();
             want.sort_by(|a, b| {
-                a.at.cmp(&b.at).then(a.amount.total_cmp(&b.amount)).then(a.cost.map(f64::to_bits).cmp(&b.cost.map(f64::to_bits)))
+                a.at.cmp(&b.at)
+                    .then(a.amount.total_cmp(&b.amount))
+                    .then(a.cost.map(f64::to_bits).cmp(&b.cost.map(f64::to_bits)))
             });
             sort_orders(&mut orders);
             let key = |o: &Order<'_>| (o.at, o.amount.to_bits(), o.cost.map(f64::to_bits));
-            assert_eq!(orders.iter().map(key).collect::<Vec<_>>(), want.iter().map(key).collect::<Vec<_>>(), "{n}");
+            assert_eq!(
+                orders.iter().map(key).collect::<Vec<_>>(),
+                want.iter().map(key).collect::<Vec<_>>(),
+                "{n}"
+            );
         }
     }
 }

@@ -40,7 +40,7 @@ impl Json {
     /// exhaust the stack.
     ///
     /// ```
-    /// use crmscore::json::Json;
+    /// use crmscore::input::json::Json;
     /// assert_eq!(Json::parse("[1, true]").unwrap(), Json::Arr(vec![Json::Num(1.0), Json::Bool(true)]));
     /// assert_eq!(Json::parse("{").unwrap_err().to_string(), "invalid JSON at line 1, column 2: expected a string key");
     /// ```
@@ -54,7 +54,7 @@ impl Json {
     /// [`Json::parse`] with a cap of `max_bytes` on the length of the text.
     ///
     /// ```
-    /// use crmscore::json::Json;
+    /// use crmscore::input::json::Json;
     /// let e = Json::parse_with_limit("[1, 2, 3]", 4).unwrap_err();
     /// assert_eq!(e.to_string(), "JSON text is 9 bytes long; the limit is 4 bytes");
     /// ```
@@ -207,7 +207,7 @@ pub fn write_string(s: &str, out: &mut String) {
 /// Formats a number the way JavaScript prints it (`12`, `12.5`, `1e+308`, `NaN`, `Infinity`).
 ///
 /// ```
-/// use crmscore::json::format_number;
+/// use crmscore::input::json::format_number;
 /// assert_eq!(format_number(12.5), "12.5");
 /// assert_eq!(format_number(1e308), "1e+308");
 /// assert_eq!(format_number(-2.5e-9), "-2.5e-9");

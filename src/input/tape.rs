@@ -117,7 +117,12 @@ pub struct Tape<'t> {
 impl<'t> Tape<'t> {
     /// A tape of `nums` whose strings, `strings` of them, are in `bytes`.
     pub fn new(nums: &'t [f64], bytes: &'t [u8], strings: u32) -> Tape<'t> {
-        Tape { nums, bytes, strings, text: std::str::from_utf8(bytes).ok() }
+        Tape {
+            nums,
+            bytes,
+            strings,
+            text: std::str::from_utf8(bytes).ok(),
+        }
     }
 
     /// A reader at the start of the tape.
@@ -159,9 +164,32 @@ impl<'t> RawText<'t> {
         })
     }
 
-    /// The text with any invalid sequence replaced, for messages.
+    /// The text for a message or a path: a lone surrogate (three WTF-8
+    /// bytes) shown as its JavaScript escape, `\udc00`, any other invalid
+    /// byte as U+FFFD.
     pub fn lossy(&self) -> Cow<'t, str> {
-        String::from_utf8_lossy(self.bytes)
+        if let Ok(text) = std::str::from_utf8(self.bytes) {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(self.bytes.len());
+        for chunk in self.bytes.utf8_chunks() {
+            out.push_str(chunk.valid());
+            let mut bad = chunk.invalid();
+            while !bad.is_empty() {
+                match bad {
+                    [0xed, b1 @ 0xa0..=0xbf, b2 @ 0x80..=0xbf, ..] => {
+                        let unit = 0xd000 | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f);
+                        out.push_str(&format!("\\u{unit:04x}"));
+                        bad = &bad[3..];
+                    }
+                    _ => {
+                        out.push('\u{fffd}');
+                        bad = &bad[1..];
+                    }
+                }
+            }
+        }
+        Cow::Owned(out)
     }
 }
 
@@ -309,12 +337,22 @@ impl<'t> Reader<'t> {
     #[inline]
     pub(crate) fn text_of(&self, nums: &[f64]) -> Option<RawText<'t>> {
         let whole = |n: f64| Some(n as usize).filter(|&k| k as f64 == n);
-        let (start, len, index) = (whole(*nums.first()?)?, whole(*nums.get(1)?)?, whole(*nums.get(2)?)?);
-        let end = start.checked_add(len).filter(|&e| e <= self.tape.bytes.len())?;
+        let (start, len, index) = (
+            whole(*nums.first()?)?,
+            whole(*nums.get(1)?)?,
+            whole(*nums.get(2)?)?,
+        );
+        let end = start
+            .checked_add(len)
+            .filter(|&e| e <= self.tape.bytes.len())?;
         if index >= self.tape.strings as usize {
             return None;
         }
-        Some(RawText { bytes: &self.tape.bytes[start..end], valid: self.tape.text.and_then(|t| t.get(start..end)), index: index as i32 })
+        Some(RawText {
+            bytes: &self.tape.bytes[start..end],
+            valid: self.tape.text.and_then(|t| t.get(start..end)),
+            index: index as i32,
+        })
     }
 
     /// A reader of a container's content.

@@ -18,7 +18,7 @@ pub(crate) const MAX_MS: i64 = 32_503_680_000_000;
 /// Reads an instant from a string (ISO 8601) or a number (epoch milliseconds).
 ///
 /// ```
-/// use crmscore::time::parse_instant;
+/// use crmscore::input::time::parse_instant;
 /// assert_eq!(parse_instant("1970-01-02").unwrap(), 86_400_000);
 /// assert_eq!(parse_instant("1970-01-01T01:00:00+01:00").unwrap(), 0);
 /// assert!(parse_instant("2026-02-30").is_err());

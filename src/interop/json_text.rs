@@ -13,7 +13,7 @@ use std::fmt::{self, Write};
 /// ```
 /// #[derive(serde::Serialize)]
 /// struct Point { x: f64, label: Option<&'static str>, tags: Vec<&'static str> }
-/// let text = crmscore::json_text::to_string(&Point { x: 1.5, label: None, tags: vec!["a\"b"] });
+/// let text = crmscore::interop::json_text::to_string(&Point { x: 1.5, label: None, tags: vec!["a\"b"] });
 /// assert_eq!(text, r#"{"x":1.5,"label":null,"tags":["a\"b"]}"#);
 /// ```
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> String {

@@ -206,7 +206,8 @@ fn customer_error(c: Rfm) -> Error {
     Error::new(ErrorCode::OutOfRange, "customer", msg)
 }
 
-#[cfg(test)]
+// The tests compare with the estimation code, which is behind `fit`.
+#[cfg(all(test, feature = "fit"))]
 mod tests {
     use super::*;
     use crate::fit::Triples;

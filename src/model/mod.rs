@@ -464,7 +464,8 @@ fn decode_satisfaction(v: &Json, path: &str) -> Result<SatisfactionCuts> {
     Ok(SatisfactionCuts { p15, p85 })
 }
 
-#[cfg(test)]
+// The tests serialise models, which the estimation code does (`fit`).
+#[cfg(all(test, feature = "fit"))]
 mod tests {
     use super::*;
 

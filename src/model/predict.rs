@@ -150,7 +150,8 @@ pub fn predict(
     ))
 }
 
-#[cfg(test)]
+// The tests compare with the estimation code, which is behind `fit`.
+#[cfg(all(test, feature = "fit"))]
 mod tests {
     use super::*;
     use crate::fit::customer_lifetime_value;

@@ -218,11 +218,23 @@ pub(crate) enum Ins {
     /// Records the top as the value of a node (explanations only).
     Trace(NodeId),
     /// Pushes whether a number field compares so with a constant (a field op a literal).
-    FieldCmp { slot: u32, kind: NumKind, cmp: Cmp, value: Const },
+    FieldCmp {
+        slot: u32,
+        kind: NumKind,
+        cmp: Cmp,
+        value: Const,
+    },
     /// Pushes whether an enum field is one of the variants in `mask` (`field in ['A', 'B']`).
-    EnumIn { slot: u32, mask: u64 },
+    EnumIn {
+        slot: u32,
+        mask: u64,
+    },
     /// Pushes whether `bought(key)` compares so with a constant.
-    BoughtCmp { key: u32, cmp: Cmp, value: Const },
+    BoughtCmp {
+        key: u32,
+        cmp: Cmp,
+        value: Const,
+    },
 }
 
 /// A compiled rule, ready to evaluate against a [`Context`](super::Context)
@@ -263,7 +275,12 @@ pub(crate) enum Tested {
     /// A number slot compared with a number (both exact in an `f64`).
     Number { slot: u32, cmp: Cmp, value: f64 },
     /// The sum of two number slots compared with a number.
-    Sum { a: u32, b: u32, cmp: Cmp, value: f64 },
+    Sum {
+        a: u32,
+        b: u32,
+        cmp: Cmp,
+        value: f64,
+    },
     /// An enum slot's code is one of the set bits.
     Enum { slot: u32, mask: u64 },
     /// `bought(key)` compared with a number.
@@ -297,14 +314,22 @@ impl Program {
     /// The rule at `id` as an `||` of `&&`s of [`Test`]s, if it is one.
     fn tests_of(&self, id: NodeId) -> Option<Vec<Vec<Test>>> {
         match self.node(id).op {
-            Op::Or { start, len } => self.args_of(start, len).iter().map(|&x| self.conjunction(x)).collect(),
+            Op::Or { start, len } => self
+                .args_of(start, len)
+                .iter()
+                .map(|&x| self.conjunction(x))
+                .collect(),
             _ => Some(vec![self.conjunction(id)?]),
         }
     }
 
     fn conjunction(&self, id: NodeId) -> Option<Vec<Test>> {
         match self.node(id).op {
-            Op::And { start, len } => self.args_of(start, len).iter().map(|&x| self.test_of(x)).collect(),
+            Op::And { start, len } => self
+                .args_of(start, len)
+                .iter()
+                .map(|&x| self.test_of(x))
+                .collect(),
             _ => Some(vec![self.test_of(id)?]),
         }
     }
@@ -321,7 +346,11 @@ impl Program {
     /// A number slot that is an int or a double.
     fn number_slot(&self, id: NodeId) -> Option<u32> {
         match self.node(id).op {
-            Op::Field { slot, kind: NumKind::Int | NumKind::Double, .. } => Some(slot),
+            Op::Field {
+                slot,
+                kind: NumKind::Int | NumKind::Double,
+                ..
+            } => Some(slot),
             _ => None,
         }
     }
@@ -330,7 +359,10 @@ impl Program {
         let what = match self.node(id).op {
             Op::Not(x) => {
                 let inner = self.test_of(x)?;
-                return Some(Test { negate: !inner.negate, ..inner });
+                return Some(Test {
+                    negate: !inner.negate,
+                    ..inner
+                });
             }
             Op::Bool(b) => Tested::Const(b),
             Op::Segment(i) => Tested::Segment(i),
@@ -340,17 +372,37 @@ impl Program {
                     None => (l, r, cmp),
                 };
                 match (self.node(l).op, self.node(r).op) {
-                    (Op::Enum { slot, variants, .. }, Op::Str(s) | Op::Constant { value: s, .. }) if variants.len() <= 64 => {
-                        let one = variants.iter().position(|v| *v == self.strings[s as usize]).map_or(0, |i| 1u64 << i);
+                    (
+                        Op::Enum { slot, variants, .. },
+                        Op::Str(s) | Op::Constant { value: s, .. },
+                    ) if variants.len() <= 64 => {
+                        let one = variants
+                            .iter()
+                            .position(|v| *v == self.strings[s as usize])
+                            .map_or(0, |i| 1u64 << i);
                         let all = (1u64 << variants.len()) - 1;
                         match cmp {
                             Cmp::Eq => Tested::Enum { slot, mask: one },
-                            Cmp::Ne => Tested::Enum { slot, mask: all & !one },
+                            Cmp::Ne => Tested::Enum {
+                                slot,
+                                mask: all & !one,
+                            },
                             _ => return None,
                         }
                     }
-                    (Op::Call { func: Func::Bought, start, len: 1 }, _) => match self.node(self.args_of(start, 1)[0]).op {
-                        Op::Str(key) | Op::Constant { value: key, .. } => Tested::Bought { key, cmp, value: self.number(r)? },
+                    (
+                        Op::Call {
+                            func: Func::Bought,
+                            start,
+                            len: 1,
+                        },
+                        _,
+                    ) => match self.node(self.args_of(start, 1)[0]).op {
+                        Op::Str(key) | Op::Constant { value: key, .. } => Tested::Bought {
+                            key,
+                            cmp,
+                            value: self.number(r)?,
+                        },
                         _ => return None,
                     },
                     (Op::Arith(Arith::Add, a, b), _) => Tested::Sum {
@@ -359,11 +411,17 @@ impl Program {
                         cmp,
                         value: self.number(r)?,
                     },
-                    _ => Tested::Number { slot: self.number_slot(l)?, cmp, value: self.number(r)? },
+                    _ => Tested::Number {
+                        slot: self.number_slot(l)?,
+                        cmp,
+                        value: self.number(r)?,
+                    },
                 }
             }
             Op::In(needle, list) => {
-                let (Op::Enum { slot, variants, .. }, Op::List { start, len }) = (self.node(needle).op, self.node(list).op) else {
+                let (Op::Enum { slot, variants, .. }, Op::List { start, len }) =
+                    (self.node(needle).op, self.node(list).op)
+                else {
                     return None;
                 };
                 if variants.len() > 64 {
@@ -371,7 +429,9 @@ impl Program {
                 }
                 let mut mask = 0u64;
                 for &item in self.args_of(start, len) {
-                    let (Op::Str(s) | Op::Constant { value: s, .. }) = self.node(item).op else { return None };
+                    let (Op::Str(s) | Op::Constant { value: s, .. }) = self.node(item).op else {
+                        return None;
+                    };
                     if let Some(v) = variants.iter().position(|v| *v == self.strings[s as usize]) {
                         mask |= 1 << v;
                     }
@@ -380,13 +440,20 @@ impl Program {
             }
             _ => return None,
         };
-        Some(Test { what, negate: false })
+        Some(Test {
+            what,
+            negate: false,
+        })
     }
 
     /// An int slot (whose sums are exact in an `f64`).
     fn int_slot(&self, id: NodeId) -> Option<u32> {
         match self.node(id).op {
-            Op::Field { slot, kind: NumKind::Int, .. } => Some(slot),
+            Op::Field {
+                slot,
+                kind: NumKind::Int,
+                ..
+            } => Some(slot),
             _ => None,
         }
     }
@@ -567,8 +634,17 @@ impl Gen<'_> {
     fn fused_cmp(&self, cmp: Cmp, l: NodeId, r: NodeId) -> Option<Ins> {
         let value = self.constant(r)?;
         match self.p.node(l).op {
-            Op::Field { slot, kind, .. } => Some(Ins::FieldCmp { slot, kind, cmp, value }),
-            Op::Call { func: Func::Bought, start, len: 1 } => match self.constant(self.p.args_of(start, 1)[0])? {
+            Op::Field { slot, kind, .. } => Some(Ins::FieldCmp {
+                slot,
+                kind,
+                cmp,
+                value,
+            }),
+            Op::Call {
+                func: Func::Bought,
+                start,
+                len: 1,
+            } => match self.constant(self.p.args_of(start, 1)[0])? {
                 Const::Str(key) => Some(Ins::BoughtCmp { key, cmp, value }),
                 _ => None,
             },
@@ -578,7 +654,9 @@ impl Gen<'_> {
 
     /// `enum field in [string literals]` as a set of the field's variants.
     fn enum_in(&self, needle: NodeId, list: NodeId) -> Option<(u32, u64)> {
-        let (Op::Enum { slot, variants, .. }, Op::List { start, len }) = (self.p.node(needle).op, self.p.node(list).op) else {
+        let (Op::Enum { slot, variants, .. }, Op::List { start, len }) =
+            (self.p.node(needle).op, self.p.node(list).op)
+        else {
             return None;
         };
         if variants.len() > 64 {
@@ -586,8 +664,13 @@ impl Gen<'_> {
         }
         let mut mask = 0u64;
         for &item in self.p.args_of(start, len) {
-            let Some(Const::Str(s)) = self.constant(item) else { return None };
-            if let Some(v) = variants.iter().position(|v| *v == self.p.strings[s as usize]) {
+            let Some(Const::Str(s)) = self.constant(item) else {
+                return None;
+            };
+            if let Some(v) = variants
+                .iter()
+                .position(|v| *v == self.p.strings[s as usize])
+            {
                 mask |= 1 << v;
             }
         }

@@ -673,9 +673,8 @@ pub fn reads(program: &Program) -> Result<Reads, String> {
     for (id, node) in program.nodes.iter().enumerate() {
         match node.op {
             Op::Field { slot, .. } | Op::Enum { slot, .. } | Op::Has { slot } => r.slots.push(slot),
-            Op::Keys { .. } | Op::Entry { .. } | Op::HasEntry { .. } => {
-                r.maps.push(program.text(id as NodeId).to_string())
-            }
+            Op::Keys { .. } => r.maps.push(program.text(id as NodeId).to_string()),
+            Op::Entry { map, .. } | Op::HasEntry { map, .. } => r.entries.push(map),
             Op::Call {
                 func: Func::Bought,
                 start,
@@ -705,8 +704,10 @@ pub fn reads(program: &Program) -> Result<Reads, String> {
 pub struct Reads {
     /// Number slots, ascending.
     pub slots: Vec<u32>,
-    /// The source of each map read (entries, names), in node order: no column form.
+    /// The source of each read of a map's names, in node order: no column form.
     pub maps: Vec<String>,
+    /// The map (schema index) of each entry read, in node order: no column form.
+    pub entries: Vec<u32>,
     /// Categories of `bought(...)`, sorted.
     pub bought: Vec<String>,
 }

@@ -262,13 +262,16 @@ impl Program {
         // The stack is sized by the rule: most need a few values.
         if self.max_stack <= 4 {
             let mut stack = [Val::Null; 4];
-            self.run(&self.code, ctx, &mut stack, &mut |_, _| {}).truth()
+            self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
+                .truth()
         } else if self.max_stack <= STACK {
             let mut stack = [Val::Null; STACK];
-            self.run(&self.code, ctx, &mut stack, &mut |_, _| {}).truth()
+            self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
+                .truth()
         } else {
             let mut stack = vec![Val::Null; self.max_stack];
-            self.run(&self.code, ctx, &mut stack, &mut |_, _| {}).truth()
+            self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
+                .truth()
         }
     }
 
@@ -423,19 +426,34 @@ impl Program {
                 }
                 Ins::Jump(target) => pc = target as usize,
                 Ins::Trace(node) => trace(node, &m),
-                Ins::FieldCmp { slot, kind, cmp, value } => {
+                Ins::FieldCmp {
+                    slot,
+                    kind,
+                    cmp,
+                    value,
+                } => {
                     let x = ctx.numbers.get(slot as usize).copied().unwrap_or(f64::NAN);
-                    m.push(Val::Bool(compare(cmp, Val::number(x, kind), Val::constant(value, self))));
+                    m.push(Val::Bool(compare(
+                        cmp,
+                        Val::number(x, kind),
+                        Val::constant(value, self),
+                    )));
                 }
                 Ins::EnumIn { slot, mask } => {
                     let code = ctx.numbers.get(slot as usize).copied().unwrap_or(f64::NAN);
                     // NaN (missing) and codes past 63 are in no set.
                     let i = code as u32;
-                    m.push(Val::Bool(f64::from(i) == code && i < 64 && mask >> i & 1 == 1));
+                    m.push(Val::Bool(
+                        f64::from(i) == code && i < 64 && mask >> i & 1 == 1,
+                    ));
                 }
                 Ins::BoughtCmp { key, cmp, value } => {
                     let n = self.bought(&self.strings[key as usize], ctx);
-                    m.push(Val::Bool(compare(cmp, Val::Int(n), Val::constant(value, self))));
+                    m.push(Val::Bool(compare(
+                        cmp,
+                        Val::Int(n),
+                        Val::constant(value, self),
+                    )));
                 }
             }
         }
@@ -533,7 +551,11 @@ impl Program {
                 let i = code as u32;
                 f64::from(i) == code && i < 64 && mask >> i & 1 == 1
             }
-            Tested::Bought { key, cmp, value } => compare_numbers(cmp, self.bought(&self.strings[key as usize], ctx) as f64, value),
+            Tested::Bought { key, cmp, value } => compare_numbers(
+                cmp,
+                self.bought(&self.strings[key as usize], ctx) as f64,
+                value,
+            ),
             Tested::Segment(i) => matches!(ctx.segments.get(i as usize), Some(Some(true))),
             Tested::Const(b) => b,
         };
@@ -543,7 +565,9 @@ impl Program {
     /// `bought(category)`: the orders in the category, 0 when none.
     fn bought(&self, category: &str, ctx: &Context<'_>) -> i64 {
         let counts = self.bought_map.and_then(|map| ctx.maps.get(map as usize));
-        counts.and_then(|map| map.get(category)).map_or(0, |n| n as i64)
+        counts
+            .and_then(|map| map.get(category))
+            .map_or(0, |n| n as i64)
     }
 }
 
@@ -869,17 +893,41 @@ mod tests {
                         k => f64::from(next() % (k * 60)),
                     })
                     .collect();
-                let categories = super::super::tests::Entries(if next() % 2 == 0 { vec![("books", 2.0)] } else { vec![("music", 1.0)] });
+                let categories = super::super::tests::Entries(if next() % 2 == 0 {
+                    vec![("books", 2.0)]
+                } else {
+                    vec![("music", 1.0)]
+                });
                 let maps: [&dyn super::super::MapView; 2] = [&categories, &categories];
-                let segments = [Some(next() % 2 == 0), if next() % 3 == 0 { None } else { Some(true) }];
-                let ctx = Context { numbers: &numbers, maps: &maps, as_of_ms: AS_OF_MS, segments: &segments };
-                assert_eq!(p.eval(&ctx).to_string(), p.explain(&ctx).value, "{rule} on {numbers:?}");
+                let segments = [
+                    Some(next() % 2 == 0),
+                    if next() % 3 == 0 { None } else { Some(true) },
+                ];
+                let ctx = Context {
+                    numbers: &numbers,
+                    maps: &maps,
+                    as_of_ms: AS_OF_MS,
+                    segments: &segments,
+                };
+                assert_eq!(
+                    p.eval(&ctx).to_string(),
+                    p.explain(&ctx).value,
+                    "{rule} on {numbers:?}"
+                );
                 checked += 1;
             }
         }
         assert_eq!(checked, 1800);
-        let fast = |rule: &str| compile(rule, &s, &Limits::default()).unwrap().tests.is_some();
-        assert!(rules.iter().all(|r| fast(r)), "every rule above takes the path without the machine");
+        let fast = |rule: &str| {
+            compile(rule, &s, &Limits::default())
+                .unwrap()
+                .tests
+                .is_some()
+        };
+        assert!(
+            rules.iter().all(|r| fast(r)),
+            "every rule above takes the path without the machine"
+        );
         assert!(!fast("size(categories) > 1") && !fast("value.frequency > 9223372036854775807"));
     }
 }

@@ -405,10 +405,10 @@ impl Config {
     /// Reads a config object; absent keys keep their defaults, unknown keys are errors.
     ///
     /// ```
-    /// use crmscore::{config::Config, json::Json};
-    /// let v: Json = serde_json::from_str(r#"{"lifetime": {"horizonYears": 20}}"#).unwrap();
+    /// use crmscore::{input::json::Json, scoring::config::Config};
+    /// let v = Json::parse(r#"{"lifetime": {"horizonYears": 20}}"#).unwrap();
     /// assert_eq!(Config::from_json(&v).unwrap().lifetime.horizon_years, 20.0);
-    /// let typo: Json = serde_json::from_str(r#"{"lifetime": {"horizon": 20}}"#).unwrap();
+    /// let typo = Json::parse(r#"{"lifetime": {"horizon": 20}}"#).unwrap();
     /// assert_eq!(Config::from_json(&typo).unwrap_err().path(), "lifetime.horizon");
     /// ```
     pub fn from_json(v: &Json) -> Result<Config> {

@@ -271,7 +271,7 @@ pub fn value<'t>(
 /// simply 20 years of spend, the Walmart "lifetime customer" of domain.md §1:
 ///
 /// ```
-/// use crmscore::{input::config::Lifetime, scoring::value::projected_value};
+/// use crmscore::{scoring::config::Lifetime, scoring::value::projected_value};
 /// let walmart = Lifetime { horizon_years: 20.0, margin_rate: 1.0, retention_rate: 1.0, discount_rate: 0.0 };
 /// assert_eq!(projected_value(60.0 * 52.0, &walmart), 62_400.0);
 /// ```

@@ -9,8 +9,13 @@ use super::{export_serde, import, import_tape};
 use crate::error::{Error, ErrorCode};
 use crate::fit::columnar::{instants, score_columns, Columns};
 use crate::fit::csv::{read_transactions_with_progress, TransactionTable};
-use crate::fit::options::{self, csv_request, fit_request, score_request, summary_columns, summary_request, summary_rows, SUMMARY_FIELDS};
-use crate::fit::{fit_customers, fit_summaries, fit_transactions, Convergence, FitInput, Transactions};
+use crate::fit::options::{
+    self, csv_request, fit_request, score_request, summary_columns, summary_request, summary_rows,
+    SUMMARY_FIELDS,
+};
+use crate::fit::{
+    fit_customers, fit_summaries, fit_transactions, Convergence, FitInput, Transactions,
+};
 use crate::input::json::{type_error, Json, Key, Obj};
 use crate::model::{BgNbd, Fitted, GammaGamma, Unit};
 use crate::scoring::Scorer;
@@ -134,12 +139,23 @@ pub fn fit(
     let result = if Array::is_array(&customers) {
         let tape = import_tape(&customers, "")?;
         let customers = options::customers(&tape.tape(), as_of_ms)?;
-        fit_customers(&customers, as_of_ms, &fit_options, &mut |f| progress.report(f))
+        fit_customers(&customers, as_of_ms, &fit_options, &mut |f| {
+            progress.report(f)
+        })
     } else {
         let columns = read_columns(&customers)?;
         let at_ms = instants(&columns.borrow())?;
-        let transactions = Transactions { customer: &columns.customer, at_ms: &at_ms, amount: &columns.amount, cost: columns.cost.as_deref() };
-        let input = FitInput { transactions, as_of_ms, satisfaction_gaps: None };
+        let transactions = Transactions {
+            customer: &columns.customer,
+            at_ms: &at_ms,
+            amount: &columns.amount,
+            cost: columns.cost.as_deref(),
+        };
+        let input = FitInput {
+            transactions,
+            as_of_ms,
+            satisfaction_gaps: None,
+        };
         fit_transactions(&input, &fit_options, &mut |f| progress.report(f))
     };
     progress.finish()?;
@@ -173,7 +189,12 @@ impl JsColumns {
 fn read_columns(v: &JsValue) -> Result<JsColumns, JsValue> {
     if !v.is_object() {
         let found = import(v, "")?;
-        return Err(type_error("", "an array of customers or columnar transactions { customer, at, amount }", &found).into());
+        return Err(type_error(
+            "",
+            "an array of customers or columnar transactions { customer, at, amount }",
+            &found,
+        )
+        .into());
     }
     check_keys(v, "", COLUMN_KEYS)?;
     let field = |key: &str| Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
@@ -257,7 +278,11 @@ pub fn fit_summaries_js(
 ) -> Result<JsValue, JsValue> {
     let Options { json, on_progress } = read_options(options)?;
     let fit_options = summary_request(&json)?;
-    let rows = if Array::is_array(&rows) { summary_rows(&import(&rows, "")?)? } else { read_summary_columns(&rows)? };
+    let rows = if Array::is_array(&rows) {
+        summary_rows(&import(&rows, "")?)?
+    } else {
+        read_summary_columns(&rows)?
+    };
     let mut progress = Progress::new(on_progress);
     let result = fit_summaries(&rows, &fit_options, &mut |f| progress.report(f));
     progress.finish()?;
@@ -279,7 +304,8 @@ pub fn fit_summaries_js(
 fn read_summary_columns(v: &JsValue) -> Result<Vec<crate::fit::SummaryRow>, JsValue> {
     if !v.is_object() {
         let found = import(v, "")?;
-        let expected = "an array of summary rows or summary columns { frequency, recency, T, monetaryValue }";
+        let expected =
+            "an array of summary rows or summary columns { frequency, recency, T, monetaryValue }";
         return Err(type_error("", expected, &found).into());
     }
     check_keys(v, "", &SUMMARY_FIELDS)?;
@@ -294,18 +320,34 @@ fn read_summary_columns(v: &JsValue) -> Result<Vec<crate::fit::SummaryRow>, JsVa
             a.to_vec().into_iter().map(f64::from).collect()
         } else if Array::is_array(&value) {
             let json = import(&value, key)?;
-            let items = crate::input::json::expect_array(&json, key, crate::fit::options::MAX_CUSTOMER_OBJECTS)?;
+            let items = crate::input::json::expect_array(
+                &json,
+                key,
+                crate::fit::options::MAX_CUSTOMER_OBJECTS,
+            )?;
             items
                 .iter()
                 .enumerate()
-                .map(|(i, x)| crate::input::json::expect_number(x, &crate::error::index_path(key, i)))
+                .map(|(i, x)| {
+                    crate::input::json::expect_number(x, &crate::error::index_path(key, i))
+                })
                 .collect::<Result<_, _>>()?
         } else {
-            return Err(typed_array_error(key, "an array, Float64Array, Uint32Array or Int32Array of numbers", &value).into());
+            return Err(typed_array_error(
+                key,
+                "an array, Float64Array, Uint32Array or Int32Array of numbers",
+                &value,
+            )
+            .into());
         };
         columns.push(numbers);
     }
-    Ok(summary_columns([&columns[0], &columns[1], &columns[2], &columns[3]])?)
+    Ok(summary_columns([
+        &columns[0],
+        &columns[1],
+        &columns[2],
+        &columns[3],
+    ])?)
 }
 
 /// Reads transactions from CSV text into columns ready for `fit` and
@@ -380,7 +422,12 @@ pub fn score_columns_js(
     let columns = read_columns(&transactions)?;
     let at_ms = instants(&columns.borrow())?;
     let column_options = score_request(&json, now(), columns.customer.iter().max().copied())?;
-    let tx = Transactions { customer: &columns.customer, at_ms: &at_ms, amount: &columns.amount, cost: columns.cost.as_deref() };
+    let tx = Transactions {
+        customer: &columns.customer,
+        at_ms: &at_ms,
+        amount: &columns.amount,
+        cost: columns.cost.as_deref(),
+    };
     let mut progress = Progress::new(on_progress);
     let s = score_columns(&scorer, &tx, &column_options, &mut |f| progress.report(f));
     progress.finish()?;

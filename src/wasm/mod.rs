@@ -63,7 +63,10 @@ pub(crate) fn import(v: &JsValue, path: &str) -> Result<Json, JsValue> {
 /// The owned tape of a JavaScript value, for readers of the tape itself
 /// (customers given to `fit` as objects).
 #[cfg(feature = "fit")]
-pub(crate) fn import_tape(v: &JsValue, path: &str) -> Result<crate::input::tape::OwnedTape, JsValue> {
+pub(crate) fn import_tape(
+    v: &JsValue,
+    path: &str,
+) -> Result<crate::input::tape::OwnedTape, JsValue> {
     let parts = tape_of(v, path)?;
     Ok(crate::input::tape::OwnedTape {
         nums: js_sys::Float64Array::from(parts.get(0)).to_vec(),
@@ -91,41 +94,26 @@ thread_local! {
     static AREA: RefCell<Area> = RefCell::default();
 }
 
-/// Room for a tape of `nums` numbers and `bytes` bytes (at most
-/// `MAX_SLOTS` and `MAX_BYTES`): returns where its numbers start, in
-/// `f64`s from the start of wasm memory; `tapeBytes` gives its bytes.
-#[wasm_bindgen(js_name = tapeArea, skip_typescript)]
-pub fn tape_area(nums: usize, bytes: usize) -> Result<usize, JsValue> {
-    if nums > MAX_SLOTS || bytes > MAX_BYTES {
-        let msg = format!("expected an input of at most {MAX_SLOTS} numbers and {MAX_BYTES} bytes of text, got {nums} and {bytes}");
-        return Err(Error::new(ErrorCode::TooLarge, "", msg).into());
-    }
-    AREA.with_borrow_mut(|a| {
-        a.nums.resize(nums.max(a.nums.len()), 0.0);
-        a.bytes.resize(bytes.max(a.bytes.len()), 0);
-        Ok(a.nums.as_ptr() as usize / 8)
-    })
-}
-
-/// Where the bytes of the tape area start in wasm memory.
-#[wasm_bindgen(js_name = tapeBytes, skip_typescript)]
-pub fn tape_bytes() -> usize {
-    AREA.with_borrow(|a| a.bytes.as_ptr() as usize)
-}
-
-/// The wasm memory, in which JavaScript writes tapes and reads results.
-#[wasm_bindgen(js_name = tapeMemory, skip_typescript)]
-pub fn tape_memory() -> JsValue {
-    wasm_bindgen::memory()
-}
-
 /// Reads the tape in the input area (`nums` numbers, `bytes` bytes, `strings`
 /// strings) with `read`, which appends results; the whole tape must be read.
 /// Returns where the results start in wasm memory (in `f64`s).
-fn with_tape(nums: usize, bytes: usize, strings: u32, read: impl FnOnce(&mut Reader<'_>, &mut Vec<f64>) -> Result<(), Error>) -> Result<usize, JsValue> {
+fn with_tape(
+    nums: usize,
+    bytes: usize,
+    strings: u32,
+    read: impl FnOnce(&mut Reader<'_>, &mut Vec<f64>) -> Result<(), Error>,
+) -> Result<usize, JsValue> {
     AREA.with_borrow_mut(|area| {
-        let Area { nums: tape_nums, bytes: tape_bytes, results } = area;
-        let tape = Tape::new(&tape_nums[..nums.min(tape_nums.len())], &tape_bytes[..bytes.min(tape_bytes.len())], strings);
+        let Area {
+            nums: tape_nums,
+            bytes: tape_bytes,
+            results,
+        } = area;
+        let tape = Tape::new(
+            &tape_nums[..nums.min(tape_nums.len())],
+            &tape_bytes[..bytes.min(tape_bytes.len())],
+            strings,
+        );
         results.clear();
         let mut r = tape.reader();
         read(&mut r, results)?;
@@ -142,6 +130,34 @@ pub struct JsScorer {
 
 #[wasm_bindgen(js_class = Scorer)]
 impl JsScorer {
+    /// Room for a tape of `nums` numbers and `bytes` bytes (at most
+    /// `MAX_SLOTS` and `MAX_BYTES`): returns where its numbers start, in
+    /// `f64`s from the start of wasm memory; `tapeBytes` gives its bytes.
+    #[wasm_bindgen(js_name = tapeArea, skip_typescript)]
+    pub fn tape_area(nums: usize, bytes: usize) -> Result<usize, JsValue> {
+        if nums > MAX_SLOTS || bytes > MAX_BYTES {
+            let msg = format!("expected an input of at most {MAX_SLOTS} numbers and {MAX_BYTES} bytes of text, got {nums} and {bytes}");
+            return Err(Error::new(ErrorCode::TooLarge, "", msg).into());
+        }
+        AREA.with_borrow_mut(|a| {
+            a.nums.resize(nums.max(a.nums.len()), 0.0);
+            a.bytes.resize(bytes.max(a.bytes.len()), 0);
+            Ok(a.nums.as_ptr() as usize / 8)
+        })
+    }
+
+    /// Where the bytes of the tape area start in wasm memory.
+    #[wasm_bindgen(js_name = tapeBytes, skip_typescript)]
+    pub fn tape_bytes() -> usize {
+        AREA.with_borrow(|a| a.bytes.as_ptr() as usize)
+    }
+
+    /// The wasm memory, in which JavaScript writes tapes and reads results.
+    #[wasm_bindgen(js_name = tapeMemory, skip_typescript)]
+    pub fn tape_memory() -> JsValue {
+        wasm_bindgen::memory()
+    }
+
     /// Builds a scorer; throws a `CrmScoreError` naming the field of an invalid config.
     #[wasm_bindgen(constructor)]
     pub fn new(
@@ -168,7 +184,13 @@ impl JsScorer {
     /// is the current time (epoch ms). Returns where the result's numbers
     /// start in wasm memory (in `f64`s).
     #[wasm_bindgen(js_name = scoreTape, skip_typescript)]
-    pub fn score_tape(&self, nums: usize, bytes: usize, strings: u32, now: f64) -> Result<usize, JsValue> {
+    pub fn score_tape(
+        &self,
+        nums: usize,
+        bytes: usize,
+        strings: u32,
+        now: f64,
+    ) -> Result<usize, JsValue> {
         with_tape(nums, bytes, strings, |r, results| {
             let options = ScoreOptions::read(r, now as i64)?;
             let c = Customer::read(r, options.as_of, &self.inner.config().limits)?;
@@ -183,18 +205,33 @@ impl JsScorer {
     /// the customer's index in the whole call).
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = scoreManyTape, skip_typescript)]
-    pub fn score_many_tape(&self, nums: usize, bytes: usize, strings: u32, first: usize, total: usize, now: f64) -> Result<usize, JsValue> {
+    pub fn score_many_tape(
+        &self,
+        nums: usize,
+        bytes: usize,
+        strings: u32,
+        first: usize,
+        total: usize,
+        now: f64,
+    ) -> Result<usize, JsValue> {
         with_tape(nums, bytes, strings, |r, results| {
             let options = ScoreOptions::read(r, now as i64)?;
             let span = match r.item()? {
                 Item::Arr(span) => span,
-                other => return Err(crate::input::tape::type_error("", "an array of customers", &other)),
+                other => {
+                    return Err(crate::input::tape::type_error(
+                        "",
+                        "an array of customers",
+                        &other,
+                    ))
+                }
             };
             self.check_batch(total.max(span.len))?;
             let limits = &self.inner.config().limits;
             let mut items = r.inside(span);
             for i in 0..span.len {
-                let c = Customer::read(&mut items, options.as_of, limits).map_err(|e| e.under(&index_path("", first + i)))?;
+                let c = Customer::read(&mut items, options.as_of, limits)
+                    .map_err(|e| e.under(&index_path("", first + i)))?;
                 self.inner.write_result(&c, options, results);
             }
             items.finish()
@@ -448,14 +485,14 @@ mod tests {
             3.0, 1.79e12, -2.0, 3.0, 80.0,
         ];
         let text = b"2026-11-22c1";
-        let at = tape_area(nums.len(), text.len()).unwrap();
+        let at = JsScorer::tape_area(nums.len(), text.len()).unwrap();
         AREA.with_borrow_mut(|a| {
             a.nums[..nums.len()].copy_from_slice(&nums);
             a.bytes[..text.len()].copy_from_slice(text);
             assert_eq!(a.nums.as_ptr() as usize / 8, at);
         });
         let out = scorer
-            .score_tape(nums.len(), text.len(), 2, 1, -1, 1, 0.0)
+            .score_tape(nums.len(), text.len(), 2, 0.0)
             .unwrap();
         AREA.with_borrow(|a| {
             assert_eq!(a.results.as_ptr() as usize / 8, out);

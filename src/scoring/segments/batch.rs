@@ -10,7 +10,7 @@
 use crate::error::{Error, ErrorCode, Result};
 use crate::rules::vector::{reads, Columns, Registers, SlotColumn, VectorProgram, CHUNK};
 use crate::rules::{Context, MapView};
-use crate::scoring::features::{slot_of, Kind, FIELDS, SLOTS};
+use crate::scoring::features::{slot_of, Kind, FIELDS, MAPS, SLOTS};
 use crate::scoring::segments::Library;
 
 /// The values of the string field `field` rules may read, in code order (a
@@ -109,12 +109,15 @@ impl Batch {
             if let Some(map) = read.maps.first() {
                 return Err(unsupported(&format!("`{map}`")));
             }
+            if let Some(&map) = read.entries.first() {
+                return Err(unsupported(&format!("`{}`", MAPS[map as usize])));
+            }
             for slot in read.slots {
                 if slots[slot as usize] != SlotColumn::Unsupported {
                     continue;
                 }
                 let Some(i) =
-                    (0..FIELDS.len()).find(|&i| slot_of(i) == slot as usize && FIELDS[i].rule)
+                    (0..FIELDS.len()).find(|&i| slot_of(i) == slot as usize && FIELDS[i].slots() > 0 && FIELDS[i].rule)
                 else {
                     return Err(unsupported("a field"));
                 };
