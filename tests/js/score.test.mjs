@@ -177,10 +177,15 @@ test('each kind of bad input throws a CrmScoreError with code and path', () => {
     'orders[1].at: "2026-02-30" is not a calendar date');
   throws(() => s.score(one({ at: 'yesterday', amount: 5 }), { asOf }), 'INVALID_DATE', 'orders[1].at');
   throws(() => s.score(one({ at: { day: 2 }, amount: 5 }), { asOf }), 'INVALID_TYPE', 'orders[1].at');
-  throws(() => s.score(one({ at: '2026-01-02', amount: 5n }), { asOf }), 'INVALID_TYPE', '');
+  throws(() => s.score(one({ at: '2026-01-02', amount: 5n }), { asOf }), 'INVALID_TYPE', 'orders[1].amount',
+    'orders[1].amount: expected a finite number, got a BigInt');
+  // A circular reference is named where it is met; under an unknown key, the key is the first error.
   const cyclic = one({ at: '2026-01-02', amount: 5 });
+  cyclic.survey = { weights: cyclic };
+  throws(() => s.score(cyclic, { asOf }), 'INVALID_TYPE', 'survey.weights', 'survey.weights: expected an object, got a circular reference');
+  cyclic.survey = undefined;
   cyclic.self = cyclic;
-  throws(() => s.score(cyclic, { asOf }), 'INVALID_TYPE', '');
+  throws(() => s.score(cyclic, { asOf }), 'UNKNOWN_FIELD', 'self');
   throws(() => s.score(one({ at: '2026-12-01', amount: 5 }), { asOf }), 'FUTURE_DATE', 'orders[1].at',
     'orders[1].at: 2026-12-01T00:00:00.000Z is after asOf 2026-11-22T00:00:00.000Z');
   throws(() => s.score(one({ at: '2026-01-02', amount: 5, price: 3 }), { asOf }), 'UNKNOWN_FIELD', 'orders[1].price');
@@ -204,8 +209,9 @@ test('each kind of bad input throws a CrmScoreError with code and path', () => {
     'orders[1].at: "1899-12-31" is outside the years 1900 to 2999 that instants may take');
   let deep = [];
   for (let i = 0; i < 200; i++) deep = [deep];
-  throws(() => s.score({ id: 'a', orders: [], survey: { weights: deep } }, { asOf }), 'INVALID_TYPE', '',
-    'expected data nested at most 128 levels deep');
+  // Nesting is refused where the schema first disagrees, before any depth is reached.
+  throws(() => s.score({ id: 'a', orders: [], survey: { weights: deep } }, { asOf }), 'INVALID_TYPE', 'survey.weights',
+    'survey.weights: expected an object, got an array');
 });
 
 test('config is validated: typos, wrong types, ranges, size caps', () => {
