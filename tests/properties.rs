@@ -4,7 +4,10 @@
 use crmscore::columnar::{score_columns, ColumnOptions};
 use crmscore::config::Config;
 use crmscore::customer::{Customer, Limits};
-use crmscore::fit::{abc_cuts, AbcCuts, AbcRule, BgNbd, Fitted, GammaGamma, Model, RfmEdges, SatisfactionCuts, Transactions, Unit};
+use crmscore::fit::{
+    abc_cuts, AbcCuts, AbcRule, BgNbd, Fitted, GammaGamma, Model, RfmEdges, SatisfactionCuts,
+    Transactions, Unit,
+};
 use crmscore::json::{Json, Key};
 use crmscore::value::{value, AbcClass};
 use crmscore::{ScoreOptions, Scorer};
@@ -33,18 +36,23 @@ fn order() -> impl Strategy<Value = Order> {
         any::<bool>(),
         proptest::option::of(prop_oneof![Just("web"), Just("promotion"), Just("store")]),
     )
-        .prop_map(|(days_ago, amount, cost, category, discount, channel)| Order {
-            days_ago,
-            amount,
-            cost,
-            category,
-            discount,
-            channel,
-        })
+        .prop_map(
+            |(days_ago, amount, cost, category, discount, channel)| Order {
+                days_ago,
+                amount,
+                cost,
+                category,
+                discount,
+                channel,
+            },
+        )
 }
 
 fn order_json(o: &Order) -> Json {
-    let mut e: Vec<(Key, Json)> = vec![("at".into(), Json::Num((AS_OF - o.days_ago * DAY) as f64)), ("amount".into(), Json::Num(o.amount))];
+    let mut e: Vec<(Key, Json)> = vec![
+        ("at".into(), Json::Num((AS_OF - o.days_ago * DAY) as f64)),
+        ("amount".into(), Json::Num(o.amount)),
+    ];
     if let Some(c) = o.cost {
         e.push(("cost".into(), Json::Num(c)));
     }
@@ -63,7 +71,10 @@ fn order_json(o: &Order) -> Json {
 fn customer_json(orders: &[Order], complaints: u32) -> Json {
     Json::Obj(vec![
         ("id".into(), Json::Str("c".into())),
-        ("orders".into(), Json::Arr(orders.iter().map(order_json).collect())),
+        (
+            "orders".into(),
+            Json::Arr(orders.iter().map(order_json).collect()),
+        ),
         ("complaints".into(), Json::Num(f64::from(complaints))),
     ])
 }

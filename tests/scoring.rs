@@ -13,7 +13,10 @@ fn json(text: &str) -> crmscore::json::Json {
 }
 
 fn score(config: &str, customer: &str) -> ScoreResult {
-    Scorer::new(&json(config)).unwrap().score(&json(customer), parse_instant("2026-11-22").unwrap()).unwrap()
+    Scorer::new(&json(config))
+        .unwrap()
+        .score(&json(customer), parse_instant("2026-11-22").unwrap())
+        .unwrap()
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -22,10 +25,22 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn dissatisfied_dvd_buyer_from_the_sample() {
-    let sample = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample-customers.json")).unwrap();
+    let sample = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/sample-customers.json"
+    ))
+    .unwrap();
     let customers: Vec<serde_json::Value> = serde_json::from_str(&sample).unwrap();
-    let gus = customers.iter().find(|c| c["id"] == "gus").unwrap().to_string();
-    let config = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/sample-config.json")).unwrap();
+    let gus = customers
+        .iter()
+        .find(|c| c["id"] == "gus")
+        .unwrap()
+        .to_string();
+    let config = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/sample-config.json"
+    ))
+    .unwrap();
     let r = score(&config, &gus);
     let v = &r.value;
     // orders 2026-04-02 $80, 05-20 $65, 07-09 $40
@@ -67,7 +82,12 @@ fn walmart_lifetime_customer() {
     // $60 every week of the past year (52 orders), 20 years, no discounting:
     // 60 × 52 × 20 = 62,400 (domain.md §1)
     let orders: Vec<String> = (0..52)
-        .map(|k| format!(r#"{{"at": {}, "amount": 60}}"#, parse_instant("2026-11-22").unwrap() - k * 7 * 86_400_000))
+        .map(|k| {
+            format!(
+                r#"{{"at": {}, "amount": 60}}"#,
+                parse_instant("2026-11-22").unwrap() - k * 7 * 86_400_000
+            )
+        })
         .collect();
     let customer = format!(r#"{{"id": "walmart", "orders": [{}]}}"#, orders.join(","));
     let config = r#"{"lifetime": {"horizonYears": 20, "marginRate": 1, "retentionRate": 1, "discountRate": 0}}"#;
@@ -80,7 +100,12 @@ fn walmart_lifetime_customer() {
 fn delighted_promoter_is_trust_loyal() {
     // every 30 days for 2 years and a bit: 26 orders, the last 2 days ago
     let orders: Vec<String> = (0..26)
-        .map(|k| format!(r#"{{"at": {}, "amount": 40, "category": "books"}}"#, parse_instant("2026-11-20").unwrap() - k * 30 * 86_400_000))
+        .map(|k| {
+            format!(
+                r#"{{"at": {}, "amount": 40, "category": "books"}}"#,
+                parse_instant("2026-11-20").unwrap() - k * 30 * 86_400_000
+            )
+        })
         .collect();
     let customer = format!(
         r#"{{"id": 42, "orders": [{}], "survey": {{"expectation": {{"product": 3, "service": 4}},
@@ -106,8 +131,14 @@ fn delighted_promoter_is_trust_loyal() {
 
 #[test]
 fn order_of_orders_does_not_matter() {
-    let a = score("{}", r#"{"id": "x", "orders": [{"at": "2026-01-01", "amount": 5}, {"at": "2026-06-01", "amount": 7, "cost": 2}]}"#);
-    let b = score("{}", r#"{"id": "x", "orders": [{"at": "2026-06-01", "amount": 7, "cost": 2}, {"at": "2026-01-01", "amount": 5}]}"#);
+    let a = score(
+        "{}",
+        r#"{"id": "x", "orders": [{"at": "2026-01-01", "amount": 5}, {"at": "2026-06-01", "amount": 7, "cost": 2}]}"#,
+    );
+    let b = score(
+        "{}",
+        r#"{"id": "x", "orders": [{"at": "2026-06-01", "amount": 7, "cost": 2}, {"at": "2026-01-01", "amount": 5}]}"#,
+    );
     assert_eq!(a, b);
     assert_eq!(a.value.margin, Some(5.0));
 }
@@ -119,20 +150,76 @@ fn every_bad_input_names_its_field() {
     let cases = [
         (r#"{"orders": []}"#, ErrorCode::MissingField, "id"),
         (r#"{"id": "a"}"#, ErrorCode::MissingField, "orders"),
-        (r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": 1e308}, {"at": "2026-01-02", "amount": 1e308}]}"#, ErrorCode::OutOfRange, "orders[0].amount"),
-        (r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": 1, "cost": 2e15}]}"#, ErrorCode::OutOfRange, "orders[0].cost"),
-        (r#"{"id": "a", "orders": [], "survey": {"expectation": {"x": 1e308}, "perception": {"x": 1e308}}}"#, ErrorCode::OutOfRange, "survey.expectation.x"),
-        (r#"{"id": "a", "orders": [{"at": "1899-12-31", "amount": 1}]}"#, ErrorCode::InvalidDate, "orders[0].at"),
-        (r#"{"id": "a", "orders": {}}"#, ErrorCode::InvalidType, "orders"),
-        (r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": "12,50"}]}"#, ErrorCode::InvalidType, "orders[0].amount"),
-        (r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": -1}]}"#, ErrorCode::OutOfRange, "orders[0].amount"),
-        (r#"{"id": "a", "orders": [{"at": "2026-02-30", "amount": 1}]}"#, ErrorCode::InvalidDate, "orders[0].at"),
-        (r#"{"id": "a", "orders": [{"at": "2026-11-23", "amount": 1}]}"#, ErrorCode::FutureDate, "orders[0].at"),
-        (r#"{"id": "a", "orders": [], "firstSeen": "2027-01-01"}"#, ErrorCode::FutureDate, "firstSeen"),
-        (r#"{"id": "a", "orders": [{"at": 1e300, "amount": 1}]}"#, ErrorCode::InvalidDate, "orders[0].at"),
-        (r#"{"id": "a", "orders": [], "survey": {"nps": 3.5}}"#, ErrorCode::OutOfRange, "survey.nps"),
-        (r#"{"id": "a", "orders": [], "returns": -2}"#, ErrorCode::OutOfRange, "returns"),
-        (r#"{"id": "a", "orders": [], "refferals": 2}"#, ErrorCode::UnknownField, "refferals"),
+        (
+            r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": 1e308}, {"at": "2026-01-02", "amount": 1e308}]}"#,
+            ErrorCode::OutOfRange,
+            "orders[0].amount",
+        ),
+        (
+            r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": 1, "cost": 2e15}]}"#,
+            ErrorCode::OutOfRange,
+            "orders[0].cost",
+        ),
+        (
+            r#"{"id": "a", "orders": [], "survey": {"expectation": {"x": 1e308}, "perception": {"x": 1e308}}}"#,
+            ErrorCode::OutOfRange,
+            "survey.expectation.x",
+        ),
+        (
+            r#"{"id": "a", "orders": [{"at": "1899-12-31", "amount": 1}]}"#,
+            ErrorCode::InvalidDate,
+            "orders[0].at",
+        ),
+        (
+            r#"{"id": "a", "orders": {}}"#,
+            ErrorCode::InvalidType,
+            "orders",
+        ),
+        (
+            r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": "12,50"}]}"#,
+            ErrorCode::InvalidType,
+            "orders[0].amount",
+        ),
+        (
+            r#"{"id": "a", "orders": [{"at": "2026-01-01", "amount": -1}]}"#,
+            ErrorCode::OutOfRange,
+            "orders[0].amount",
+        ),
+        (
+            r#"{"id": "a", "orders": [{"at": "2026-02-30", "amount": 1}]}"#,
+            ErrorCode::InvalidDate,
+            "orders[0].at",
+        ),
+        (
+            r#"{"id": "a", "orders": [{"at": "2026-11-23", "amount": 1}]}"#,
+            ErrorCode::FutureDate,
+            "orders[0].at",
+        ),
+        (
+            r#"{"id": "a", "orders": [], "firstSeen": "2027-01-01"}"#,
+            ErrorCode::FutureDate,
+            "firstSeen",
+        ),
+        (
+            r#"{"id": "a", "orders": [{"at": 1e300, "amount": 1}]}"#,
+            ErrorCode::InvalidDate,
+            "orders[0].at",
+        ),
+        (
+            r#"{"id": "a", "orders": [], "survey": {"nps": 3.5}}"#,
+            ErrorCode::OutOfRange,
+            "survey.nps",
+        ),
+        (
+            r#"{"id": "a", "orders": [], "returns": -2}"#,
+            ErrorCode::OutOfRange,
+            "returns",
+        ),
+        (
+            r#"{"id": "a", "orders": [], "refferals": 2}"#,
+            ErrorCode::UnknownField,
+            "refferals",
+        ),
     ];
     for (input, code, path) in cases {
         let e = scorer.score(&json(input), at).unwrap_err();

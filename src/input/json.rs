@@ -221,11 +221,104 @@ pub fn format_number(n: f64) -> String {
         } else {
             "-Infinity".into()
         }
-    } else if n != 0.0 && !(1e-7..1e21).contains(&n.abs()) {
-        // Like JavaScript, exponent notation outside 1e-7 to 1e21 rather than hundreds of digits.
-        format!("{n:e}").replacen('e', if n.abs() >= 1.0 { "e+" } else { "e" }, 1)
     } else {
-        format!("{n}")
+        let mut buf = ryu::Buffer::new();
+        lay_out(buf.format_finite(n), n != 0.0 && !(1e-7..1e21).contains(&n.abs()))
+    }
+}
+
+/// `n` as Rust's `{:?}` prints it (`1.0`, `0.5`, `1e16`, `1.5e-5`, `NaN`,
+/// `inf`): how a double is written back into a rule by `explain`.
+pub fn format_debug(n: f64) -> String {
+    if n.is_nan() {
+        return "NaN".into();
+    }
+    if n.is_infinite() {
+        return if n > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    let mut buf = ryu::Buffer::new();
+    let (negative, digits, point) = shortest_digits(buf.format_finite(n));
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    if n == 0.0 {
+        out.push_str("0.0");
+    } else if (1e-4..1e16).contains(&n.abs()) {
+        decimal(&digits, point, &mut out);
+        if !out.contains('.') {
+            out.push_str(".0");
+        }
+    } else {
+        scientific(&digits, point, "e", &mut out);
+    }
+    out
+}
+
+/// Lays out ryu's shortest digits (`1.5e-8`, `0.1`, `1e21`, `-0.0`) as
+/// JavaScript would: plain decimals, or `d.ddde+x` when `exponent`.
+fn lay_out(shortest: &str, exponent: bool) -> String {
+    let (negative, digits, point) = shortest_digits(shortest);
+    let mut out = String::with_capacity(digits.len() + 8);
+    if negative && !digits.is_empty() {
+        out.push('-');
+    }
+    if digits.is_empty() {
+        out.push('0');
+    } else if exponent {
+        scientific(&digits, point, "e+", &mut out);
+    } else {
+        decimal(&digits, point, &mut out);
+    }
+    out
+}
+
+/// The sign, significant digits and decimal point of ryu's output: the value
+/// is `0.digits × 10^point`; no digits for zero.
+fn shortest_digits(shortest: &str) -> (bool, String, i32) {
+    let (negative, text) = match shortest.strip_prefix('-') {
+        Some(t) => (true, t),
+        None => (false, shortest),
+    };
+    let (mantissa, exp) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut digits: String = whole.chars().chain(fraction.chars()).collect();
+    let mut point = whole.len() as i32 + exp;
+    let leading = digits.len() - digits.trim_start_matches('0').len();
+    digits.drain(..leading);
+    point -= leading as i32;
+    digits.truncate(digits.trim_end_matches('0').len());
+    (negative, digits, point)
+}
+
+/// `d.ddd` then `e` and the exponent (`positive` before a non-negative one).
+fn scientific(digits: &str, point: i32, positive: &str, out: &mut String) {
+    let e = point - 1;
+    out.push_str(&digits[..1]);
+    if digits.len() > 1 {
+        out.push('.');
+        out.push_str(&digits[1..]);
+    }
+    out.push_str(if e >= 0 { positive } else { "e-" });
+    out.push_str(&e.unsigned_abs().to_string());
+}
+
+/// The digits as a plain decimal.
+fn decimal(digits: &str, point: i32, out: &mut String) {
+    if point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+        out.push_str(digits);
+    } else if point as usize >= digits.len() {
+        out.push_str(digits);
+        out.extend(std::iter::repeat_n('0', point as usize - digits.len()));
+    } else {
+        out.push_str(&digits[..point as usize]);
+        out.push('.');
+        out.push_str(&digits[point as usize..]);
     }
 }
 
@@ -960,5 +1053,61 @@ mod tests {
         let e = expect_array(&v, "orders", 2).unwrap_err();
         assert_eq!(e.code(), ErrorCode::TooLarge);
         assert_eq!(e.to_string(), "orders: expected at most 2 items, got 3");
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::{format_debug, format_number};
+
+    /// core's formatting of the same shortest digits, in the layout `format_number` promises.
+    fn reference(n: f64) -> String {
+        if n == 0.0 {
+            "0".into()
+        } else if !(1e-7..1e21).contains(&n.abs()) {
+            format!("{n:e}").replacen('e', if n.abs() >= 1.0 { "e+" } else { "e" }, 1)
+        } else {
+            format!("{n}")
+        }
+    }
+
+    #[test]
+    fn numbers_print_as_core_prints_their_shortest_digits() {
+        let fixed = [
+            0.1, 0.3, 1.0, 12.5, 100.0, 1e20, 1e21, 9.999e20, 1e-7, 9.99e-8, 1.5e-8, 123456.789, 5e-324,
+            f64::MAX, f64::MIN_POSITIVE, 1e15, 74.02000000000001, 1234567890123456789.0, 0.000001,
+        ];
+        for n in fixed.into_iter().flat_map(|n| [n, -n]) {
+            assert_eq!(format_number(n), reference(n), "{n:e}");
+        }
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let n = f64::from_bits(x);
+            if n.is_finite() {
+                // Where the last digit is an exact tie, ryu rounds it to even, as JavaScript
+                // does (0x43179085685d83c9 prints 1658206780088562.2 in both), and core up.
+                let (ours, core) = (format_number(n), reference(n));
+                if ours != core {
+                    assert_eq!(ours.len(), core.len(), "{x:#x}: {ours} {core}");
+                    assert_eq!(ours.parse::<f64>().unwrap(), n, "{x:#x}: {ours}");
+                }
+                let (ours, core) = (format_debug(n), format!("{n:?}"));
+                if ours != core {
+                    assert_eq!(ours.len(), core.len(), "{x:#x}: {ours} {core}");
+                    assert_eq!(ours.parse::<f64>().unwrap(), n, "{x:#x}: {ours}");
+                }
+            }
+        }
+        assert_eq!(format_number(f64::from_bits(0x4317_9085_685d_83c9)), "1658206780088562.2");
+        assert_eq!(format_number(-0.0), "0");
+        for n in fixed.into_iter().flat_map(|n| [n, -n]).chain([0.0, -0.0, 1e-4, 9.9e-5, 1e16, 9.9e15]) {
+            assert_eq!(format_debug(n), format!("{n:?}"));
+        }
+        assert_eq!(format_debug(f64::NAN), "NaN");
+        assert_eq!(format_debug(f64::NEG_INFINITY), "-inf");
+        assert_eq!(format_number(f64::NEG_INFINITY), "-Infinity");
     }
 }

@@ -5,6 +5,7 @@
 
 use super::special::{ln_power_series, logistic, LogValue};
 use crate::error::{Error, ErrorCode, Result};
+use crate::input::json::format_number;
 
 /// BG/NBD parameters: purchase rates λ ~ Gamma(r, α) (α in the time unit of
 /// the data), dropout probabilities p ~ Beta(a, b). All are > 0.
@@ -158,7 +159,7 @@ impl BgNbd {
                 return Err(Error::new(
                     ErrorCode::OutOfRange,
                     "t",
-                    format!("the horizon {t} is too long for this customer"),
+                    format!("the horizon {} is too long for this customer", format_number(t)),
                 ));
             };
             let (z, ln_1mz) = (zs[i], ln_1mz[i]);
@@ -192,7 +193,7 @@ fn check_horizons(horizons: &[f64]) -> Result<()> {
         Some(t) => Err(Error::new(
             ErrorCode::OutOfRange,
             "t",
-            format!("expected a horizon >= 0, got {t}"),
+            format!("expected a horizon >= 0, got {}", format_number(*t)),
         )),
         None => Ok(()),
     }
@@ -201,7 +202,9 @@ fn check_horizons(horizons: &[f64]) -> Result<()> {
 fn customer_error(c: Rfm) -> Error {
     let msg = format!(
         "expected x >= 0 and 0 <= t_x <= T, got x = {}, t_x = {}, T = {}",
-        c.x, c.t_x, c.t
+        format_number(c.x),
+        format_number(c.t_x),
+        format_number(c.t)
     );
     Error::new(ErrorCode::OutOfRange, "customer", msg)
 }

@@ -10,7 +10,7 @@
 use super::program::{Func, NodeId, Op, Program};
 use super::vm::{Machine, Val, Why};
 use super::Context;
-use crate::input::json::{format_number, write_string, Json};
+use crate::input::json::{format_debug, format_number, write_string, Json};
 use crate::input::time::format_seconds;
 use std::fmt;
 
@@ -293,7 +293,7 @@ fn show(v: Val<'_>) -> String {
         Val::Null => "null".into(),
         Val::Bool(b) => b.to_string(),
         Val::Int(i) => i.to_string(),
-        Val::Double(d) => format!("{d:?}"),
+        Val::Double(d) => format_debug(d),
         Val::Str(s) => {
             let mut out = String::new();
             write_string(&capped(s), &mut out);

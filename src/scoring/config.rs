@@ -518,7 +518,10 @@ fn ordered(path: &str, lower: (&str, f64), upper: (&str, f64)) -> Result<()> {
             path,
             format!(
                 "{} ({}) must not be above {} ({})",
-                lower.0, lower.1, upper.0, upper.1
+                lower.0,
+                format_number(lower.1),
+                upper.0,
+                format_number(upper.1)
             ),
         ));
     }
@@ -569,8 +572,8 @@ pub(crate) fn read_edges(v: &Json, path: &str) -> Result<[f64; 4]> {
                 index_path(path, i),
                 format!(
                     "edges must be ascending, got {} after {}",
-                    edges[i],
-                    edges[i - 1]
+                    format_number(edges[i]),
+                    format_number(edges[i - 1])
                 ),
             ));
         }

@@ -116,9 +116,9 @@ impl Batch {
                 if slots[slot as usize] != SlotColumn::Unsupported {
                     continue;
                 }
-                let Some(i) =
-                    (0..FIELDS.len()).find(|&i| slot_of(i) == slot as usize && FIELDS[i].slots() > 0 && FIELDS[i].rule)
-                else {
+                let Some(i) = (0..FIELDS.len()).find(|&i| {
+                    slot_of(i) == slot as usize && FIELDS[i].slots() > 0 && FIELDS[i].rule
+                }) else {
                     return Err(unsupported("a field"));
                 };
                 let f = FIELDS[i];
