@@ -57,12 +57,9 @@ function wasmPack(outDir, outName, cargoArgs = [], env = {}) {
   });
 }
 
-// The scoring module is built for size (opt-level "z", a 150 KB gzipped budget), but
-// with LLVM's inlining threshold raised from z's 25 to 50, so that its small
-// serialisation, series and tape-reading helpers are inlined: score() is markedly
-// faster for a few KB (CHANGELOG.md has the measurements).
-const SCORING_RUSTFLAGS = [process.env.RUSTFLAGS, '-C llvm-args=-inline-threshold=50'].filter(Boolean).join(' ');
-wasmPack(pkg, 'crmscore', ['--no-default-features'], { RUSTFLAGS: SCORING_RUSTFLAGS });
+// The scoring module is built for size (opt-level "z", a 150,000-byte gzipped budget,
+// scripts/size.mjs); the hot paths that pay for inlining say so with #[inline].
+wasmPack(pkg, 'crmscore', ['--no-default-features']);
 const fitDir = join(tmpdir(), `crmscore-fit-${process.pid}`);
 // The fitting module does bulk work (fits, columnar scoring of millions of customers)
 // and has no size budget: opt-level 3 makes it about twice as fast as "z".

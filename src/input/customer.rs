@@ -653,7 +653,10 @@ fn read_survey<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Survey<'t>> {
                 return Err(Error::new(
                     ErrorCode::OutOfRange,
                     "survey.nps",
-                    format!("expected a whole number from 0 to 10, got {}", format_number(n)),
+                    format!(
+                        "expected a whole number from 0 to 10, got {}",
+                        format_number(n)
+                    ),
                 ));
             }
             Some(n as u8)

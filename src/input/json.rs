@@ -223,7 +223,10 @@ pub fn format_number(n: f64) -> String {
         }
     } else {
         let mut buf = ryu::Buffer::new();
-        lay_out(buf.format_finite(n), n != 0.0 && !(1e-7..1e21).contains(&n.abs()))
+        lay_out(
+            buf.format_finite(n),
+            n != 0.0 && !(1e-7..1e21).contains(&n.abs()),
+        )
     }
 }
 
@@ -1074,8 +1077,25 @@ mod number_tests {
     #[test]
     fn numbers_print_as_core_prints_their_shortest_digits() {
         let fixed = [
-            0.1, 0.3, 1.0, 12.5, 100.0, 1e20, 1e21, 9.999e20, 1e-7, 9.99e-8, 1.5e-8, 123456.789, 5e-324,
-            f64::MAX, f64::MIN_POSITIVE, 1e15, 74.02000000000001, 1234567890123456789.0, 0.000001,
+            0.1,
+            0.3,
+            1.0,
+            12.5,
+            100.0,
+            1e20,
+            1e21,
+            9.999e20,
+            1e-7,
+            9.99e-8,
+            1.5e-8,
+            123456.789,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            1e15,
+            74.02000000000001,
+            1234567890123456789.0,
+            0.000001,
         ];
         for n in fixed.into_iter().flat_map(|n| [n, -n]) {
             assert_eq!(format_number(n), reference(n), "{n:e}");
@@ -1101,9 +1121,16 @@ mod number_tests {
                 }
             }
         }
-        assert_eq!(format_number(f64::from_bits(0x4317_9085_685d_83c9)), "1658206780088562.2");
+        assert_eq!(
+            format_number(f64::from_bits(0x4317_9085_685d_83c9)),
+            "1658206780088562.2"
+        );
         assert_eq!(format_number(-0.0), "0");
-        for n in fixed.into_iter().flat_map(|n| [n, -n]).chain([0.0, -0.0, 1e-4, 9.9e-5, 1e16, 9.9e15]) {
+        for n in fixed
+            .into_iter()
+            .flat_map(|n| [n, -n])
+            .chain([0.0, -0.0, 1e-4, 9.9e-5, 1e16, 9.9e15])
+        {
             assert_eq!(format_debug(n), format!("{n:?}"));
         }
         assert_eq!(format_debug(f64::NAN), "NaN");

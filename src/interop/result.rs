@@ -275,6 +275,28 @@ mod tests {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
     }
 
+    /// The tape writer in `js/interop.js` and the reader here share the key
+    /// codes and the caps: a mismatch would misread every input, so the test
+    /// reads the JavaScript's constants and compares them.
+    #[test]
+    fn the_javascript_writer_has_the_readers_keys_and_caps() {
+        use crate::input::tape::{KEYS, MAX_BYTES, MAX_DEPTH, MAX_SLOTS};
+        let js = std::fs::read_to_string(repo("js/interop.js")).unwrap();
+        let constant = |name: &str| -> String {
+            let start = js
+                .find(&format!("export const {name} = "))
+                .unwrap_or_else(|| panic!("{name} not in js/interop.js"));
+            let rest = &js[start..];
+            let value = &rest[rest.find(" = ").unwrap() + 3..rest.find(';').unwrap()];
+            value.to_string()
+        };
+        let keys: Vec<String> = KEYS.iter().map(|k| format!("'{k}'")).collect();
+        assert_eq!(constant("KEYS"), format!("[{}]", keys.join(", ")));
+        assert_eq!(constant("MAX_DEPTH"), MAX_DEPTH.to_string());
+        assert_eq!(constant("MAX_SLOTS"), MAX_SLOTS.to_string());
+        assert_eq!(constant("MAX_BYTES"), MAX_BYTES.to_string());
+    }
+
     /// `js/layout.js` is what the field list generates (`CRMSCORE_WRITE=1` rewrites it).
     #[test]
     fn result_js_is_current() {

@@ -159,7 +159,10 @@ impl BgNbd {
                 return Err(Error::new(
                     ErrorCode::OutOfRange,
                     "t",
-                    format!("the horizon {} is too long for this customer", format_number(t)),
+                    format!(
+                        "the horizon {} is too long for this customer",
+                        format_number(t)
+                    ),
                 ));
             };
             let (z, ln_1mz) = (zs[i], ln_1mz[i]);

@@ -241,7 +241,11 @@ impl ParamRange {
         let days = if scale == 1.0 {
             String::new()
         } else {
-            format!(" ({} to {} days)", format_number(self.min), format_number(self.max))
+            format!(
+                " ({} to {} days)",
+                format_number(self.min),
+                format_number(self.max)
+            )
         };
         let msg = format!(
             "expected a number {from} {} {to} {}{days}, got {}: outside it {}",
@@ -353,7 +357,11 @@ fn decode_abc(v: &Json, path: &str) -> Result<AbcCuts> {
     if b > a {
         return Err(out_of_range(
             &o.path_of("b"),
-            format!("expected at most a ({}), got {}", format_number(a), format_number(b)),
+            format!(
+                "expected at most a ({}), got {}",
+                format_number(a),
+                format_number(b)
+            ),
         ));
     }
     Ok(AbcCuts {
@@ -401,7 +409,11 @@ fn decode_rfm(v: &Json, path: &str) -> Result<RfmEdges> {
         match (1..4).find(|&i| e[i] < e[i - 1]) {
             Some(i) => Err(out_of_range(
                 &index_path(&p, i),
-                format!("edges must be ascending: {} after {}", format_number(e[i]), format_number(e[i - 1])),
+                format!(
+                    "edges must be ascending: {} after {}",
+                    format_number(e[i]),
+                    format_number(e[i - 1])
+                ),
             )),
             None => Ok(e),
         }
@@ -458,7 +470,11 @@ fn decode_satisfaction(v: &Json, path: &str) -> Result<SatisfactionCuts> {
     if p85 < p15 {
         return Err(out_of_range(
             &o.path_of("p85"),
-            format!("expected at least p15 ({}), got {}", format_number(p15), format_number(p85)),
+            format!(
+                "expected at least p15 ({}), got {}",
+                format_number(p15),
+                format_number(p85)
+            ),
         ));
     }
     Ok(SatisfactionCuts { p15, p85 })
