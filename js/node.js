@@ -1,18 +1,22 @@
 // `crmscore` in Node: the scoring module is instantiated on import, the fitting
-// one on the first call of a fitting function or of `scoreMany` on columns, so
-// that a process that only scores never compiles it.
+// one (its glue and its wasm) loaded on the first call of a fitting function or
+// of `scoreMany` on columns, so that a process that only scores neither parses
+// nor compiles it. require() of an ES module: Node ^20.19 and >=22.12 (engines).
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { initSync } from './crmscore.js';
-import * as fitting from './crmscore_fit.js';
 import { provideColumnarScoring } from './columnar-route.js';
+
+const require = createRequire(import.meta.url);
 
 initSync({ module: readFileSync(new URL('./crmscore_bg.wasm', import.meta.url)) });
 
-let fitReady = false;
+let fitting = null;
 function fitModule() {
-  if (!fitReady) {
-    fitting.initSync({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
-    fitReady = true;
+  if (fitting === null) {
+    const glue = require('./crmscore_fit.js');
+    glue.initSync({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
+    fitting = glue;
   }
   return fitting;
 }

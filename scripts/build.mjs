@@ -43,27 +43,35 @@ if (!existsSync(join(bin, 'wasm-opt'))) {
   throw new Error("node_modules/.bin/wasm-opt is missing: run `npm install` first (Debian's wasm-opt breaks the module)");
 }
 
+// Each module: cargo builds the wasm, wasm-bindgen writes its glue, wasm-opt (from
+// npm `binaryen`) shrinks it with the flags in Cargo.toml's [package.metadata.wasm-opt].
+// (The three steps wasm-pack would run, without building wasm-pack itself, which took
+// CI about two minutes on a fresh machine.)
 // --weak-refs: the exported classes (Scorer, SegmentBatch) are registered with a
 // FinalizationRegistry, so that an instance the program drops without free() gives
 // its wasm memory back once the garbage collector has run. wasm-bindgen 0.2.130
 // emits the registry whenever the runtime has one (the flag is then implied); the
 // check after the builds makes sure the glue still does.
-function wasmPack(outDir, outName, cargoArgs = [], env = {}) {
-  const args = ['build', '--release', '--target', 'web', '--weak-refs', '--out-dir', outDir, '--out-name', outName, '--no-pack'];
-  execFileSync('wasm-pack', [...args, ...(cargoArgs.length ? ['--', ...cargoArgs] : [])], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env },
-  });
+const WASM_OPT_FLAGS = JSON.parse(
+  readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/\[package\.metadata\.wasm-opt\]\s*flags\s*=\s*(\[[^\]]*\])/)[1],
+);
+function buildModule(outDir, outName, cargoArgs = [], env = {}) {
+  const options = { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env } };
+  execFileSync('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', ...cargoArgs], options);
+  const targetDir = process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, 'target');
+  const built = join(targetDir, 'wasm32-unknown-unknown', 'release', 'crmscore.wasm');
+  execFileSync('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', outDir, '--out-name', outName, built], options);
+  const wasm = join(outDir, `${outName}_bg.wasm`);
+  execFileSync(join(bin, 'wasm-opt'), [...WASM_OPT_FLAGS, wasm, '-o', wasm], options);
 }
 
 // The scoring module is built for size (opt-level "z", a 150,000-byte gzipped budget,
 // scripts/size.mjs); the hot paths that pay for inlining say so with #[inline].
-wasmPack(pkg, 'crmscore', ['--no-default-features']);
+buildModule(pkg, 'crmscore', ['--no-default-features']);
 const fitDir = join(tmpdir(), `crmscore-fit-${process.pid}`);
 // The fitting module does bulk work (fits, columnar scoring of millions of customers)
 // and has no size budget: opt-level 3 makes it about twice as fast as "z".
-wasmPack(fitDir, 'crmscore_fit', ['--features', 'fit'], { CARGO_PROFILE_RELEASE_OPT_LEVEL: '3' });
+buildModule(fitDir, 'crmscore_fit', ['--features', 'fit'], { CARGO_PROFILE_RELEASE_OPT_LEVEL: '3' });
 for (const name of ['crmscore_fit.js', 'crmscore_fit.d.ts', 'crmscore_fit_bg.wasm', 'crmscore_fit_bg.wasm.d.ts']) {
   copyFileSync(join(fitDir, name), join(pkg, name));
 }

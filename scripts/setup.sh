@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping what is already there:
-# the wasm32 target, wasm-pack, wasm-bindgen-cli pinned to the crate's
+# the wasm32 target, wasm-bindgen-cli (with its test runner) pinned to the crate's
 # wasm-bindgen version, the npm packages (wasm-opt comes from npm `binaryen`:
 # Debian's breaks the module), and with --browser Debian's chromium.
 set -euo pipefail
@@ -8,7 +8,6 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-command -v wasm-pack >/dev/null || cargo install wasm-pack --locked
 want=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
 # No --locked: the registry here lacks a version that wasm-bindgen-cli's lock file names.

@@ -14,7 +14,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 echo "== Rust: unit, integration and doc tests"
 cargo test --quiet
 echo "== wasm-bindgen tests under Node"
-wasm-pack test --node
+# wasm-bindgen-test-runner comes with wasm-bindgen-cli (scripts/setup.sh).
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --lib --target wasm32-unknown-unknown
 echo "== fuzz targets (fixed seed, 20,000 inputs each, from the committed corpus)"
 FUZZ_SEED=1 FUZZ_RUNS=20000 bash scripts/fuzz.sh 60
 echo "== npm package"
