@@ -155,7 +155,7 @@ pub struct ColumnScores {
     pub words: usize,
     /// With [`ColumnOptions::segments`]: bit `i % 32` of word `i / 32` of a
     /// customer's words is set when they are in segment `i` of the scorer's
-    /// library ([`crate::segment::Library::definitions`]), as in [`crate::batch`].
+    /// library ([`crate::scoring::segments::Library::definitions`]), as in [`crate::scoring::segments::batch`].
     pub segments: Option<Vec<u32>>,
 }
 

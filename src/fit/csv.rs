@@ -9,7 +9,7 @@
 //!   order mark is ignored. A line longer than [`CsvOptions::max_line_length`]
 //!   bytes is a bad row, so that no input makes the reader hold an unbounded line.
 //! - Dates: `YYYYMMDD`, or an ISO 8601 date or date-time
-//!   ([`crate::time::parse_instant`]; a space may separate date and time).
+//!   ([`crate::input::time::parse_instant`]; a space may separate date and time).
 //! - Amounts and costs: decimal numbers with a `.` (`12.50`, `1e3`), finite
 //!   and ≥ 0; an empty cost cell is a cost of 0.
 //!
@@ -450,7 +450,7 @@ fn read_date(field: &str) -> std::result::Result<i64, (ErrorCode, String)> {
     parse_instant(s).map_err(|m| (ErrorCode::InvalidDate, m))
 }
 
-/// A finite decimal number from 0 to [`crate::json::MAX_QUANTITY`].
+/// A finite decimal number from 0 to [`crate::input::json::MAX_QUANTITY`].
 fn read_amount(field: &str) -> std::result::Result<f64, (ErrorCode, String)> {
     let s = field.trim();
     let plain = !s.is_empty()

@@ -137,7 +137,7 @@ pub(crate) fn check_len(name: &str, len: usize, expected: usize) -> Result<()> {
 }
 
 /// Checks a column of amounts or costs: each a finite number from 0 to
-/// [`crate::json::MAX_QUANTITY`], as in customer objects; errors name the row (`amount[7]`).
+/// [`crate::input::json::MAX_QUANTITY`], as in customer objects; errors name the row (`amount[7]`).
 fn check_quantities(name: &str, values: &[f64]) -> Result<()> {
     for (i, &v) in values.iter().enumerate() {
         check_quantity(v, || format!("{name}[{i}]"))?;

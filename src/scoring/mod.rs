@@ -4,6 +4,7 @@
 //! the result in the layout of [`features`].
 
 pub mod config;
+pub mod decode;
 pub mod features;
 pub mod loyalty;
 pub mod satisfaction;
@@ -60,7 +61,7 @@ impl ScoreResult {
             },
             &mut out,
         );
-        let mut json = crate::interop::result::decode(&out, &|i| {
+        let mut json = decode::decode(&out, &|i| {
             names.get(i as usize).cloned().unwrap_or_default()
         });
         if let Json::Obj(entries) = &mut json {
