@@ -11,6 +11,10 @@ started=$SECONDS
 bash scripts/setup.sh --browser
 export PATH="$HOME/.cargo/bin:$PATH"
 
+echo "== Rust: format and lints (native, and the wasm binding, which only wasm32 compiles)"
+cargo fmt --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 echo "== Rust: unit, integration and doc tests"
 cargo test --quiet
 echo "== wasm-bindgen tests under Node"

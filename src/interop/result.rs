@@ -4,8 +4,8 @@
 //! `js/layout.js` is what [`javascript`] generates and that the TypeScript
 //! result types in `js/types.d.ts` list the same fields with the same types.
 
-pub use crate::scoring::decode::decode;
 use crate::input::tape::{KEYS, MAX_BYTES, MAX_DEPTH, MAX_SLOTS};
+pub use crate::scoring::decode::decode;
 use crate::scoring::features::{slot_of, Kind, FIELDS, NULLABLE_GROUPS, SLOTS};
 use std::fmt::Write as _;
 

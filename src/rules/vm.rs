@@ -530,7 +530,7 @@ impl Program {
 fn compare_numbers(cmp: Cmp, x: f64, value: f64) -> bool {
     match cmp {
         Cmp::Eq => x == value,
-        Cmp::Ne => x == x && x != value,
+        Cmp::Ne => !x.is_nan() && x != value,
         Cmp::Lt => x < value,
         Cmp::Le => x <= value,
         Cmp::Gt => x > value,

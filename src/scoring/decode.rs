@@ -108,4 +108,3 @@ fn lookup<'j>(root: &'j [(crate::input::json::Key, Json)], path: &str) -> Option
         _ => None,
     }
 }
-

@@ -271,6 +271,7 @@ impl Batch {
     }
 
     /// Customer-by-customer evaluation of segment `s` for a rule without a column form.
+    #[allow(clippy::too_many_arguments)] // one chunk's state, passed as the column form's is
     fn rows(
         &self,
         view: &View<'_>,
