@@ -11,23 +11,23 @@ started=$SECONDS
 bash scripts/setup.sh --browser
 export PATH="$HOME/.cargo/bin:$PATH"
 
-echo "== Rust: format and lints (native, and the wasm binding, which only wasm32 compiles)"
+echo "== [$((SECONDS - started)) s] Rust: format and lints (native, and the wasm binding, which only wasm32 compiles)"
 cargo fmt --check
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
-echo "== Rust: unit, integration and doc tests"
+echo "== [$((SECONDS - started)) s] Rust: unit, integration and doc tests"
 cargo test --quiet
-echo "== wasm-bindgen tests under Node"
+echo "== [$((SECONDS - started)) s] wasm-bindgen tests under Node"
 # wasm-bindgen-test-runner comes with wasm-bindgen-cli (scripts/setup.sh).
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --lib --target wasm32-unknown-unknown
-echo "== fuzz targets (fixed seed, 20,000 inputs each, from the committed corpus)"
+echo "== [$((SECONDS - started)) s] fuzz targets (fixed seed, 20,000 inputs each, from the committed corpus)"
 FUZZ_SEED=1 FUZZ_RUNS=20000 bash scripts/fuzz.sh 60
-echo "== npm package"
+echo "== [$((SECONDS - started)) s] npm package"
 npm run --silent build
 node scripts/size.mjs
 tarball=$(cd pkg && npm pack --silent --pack-destination ../target)
 (cd tests/js && npm install --no-save --no-package-lock --no-audit --no-fund "../../target/$tarball" >/dev/null)
-echo "== the packed tarball: publint, arethetypeswrong"
+echo "== [$((SECONDS - started)) s] the packed tarball: publint, arethetypeswrong"
 t=$SECONDS
 node_modules/.bin/publint run "target/$tarball" --strict
 # Two exceptions (docs/api.md, "Install"): cjs-resolves-to-esm, because the package is ES modules only and
@@ -37,18 +37,18 @@ node_modules/.bin/publint run "target/$tarball" --strict
 node_modules/.bin/attw "target/$tarball" --ignore-rules cjs-resolves-to-esm \
   --exclude-entrypoints ./crmscore_bg.wasm ./crmscore_fit_bg.wasm --no-definitely-typed --format table-flipped --no-color
 echo "   ($((SECONDS - t)) s)"
-echo "== TypeScript: the shipped types (lib esnext, and lib es2022)"
+echo "== [$((SECONDS - started)) s] TypeScript: the shipped types (lib esnext, and lib es2022)"
 node_modules/.bin/tsc -p tests/js
 node_modules/.bin/tsc -p tests/js/tsconfig.es2022.json
-echo "== node:test on the installed package"
+echo "== [$((SECONDS - started)) s] node:test on the installed package"
 node --test tests/js/
-echo "== edge examples in workerd, edge-runtime, Deno and Node"
+echo "== [$((SECONDS - started)) s] edge examples in workerd, edge-runtime, Deno and Node"
 npm --prefix examples/edge ci --no-audit --no-fund >/dev/null
 npm --prefix examples/edge test
-echo "== demo pages in headless Chromium"
+echo "== [$((SECONDS - started)) s] demo pages in headless Chromium"
 npm --prefix www ci --no-audit --no-fund >/dev/null
 npm --prefix www test
-echo "== a page built with Vite, webpack 5 and esbuild in headless Chromium"
+echo "== [$((SECONDS - started)) s] a page built with Vite, webpack 5 and esbuild in headless Chromium"
 t=$SECONDS
 npm --prefix tests/bundlers ci --no-audit --no-fund >/dev/null
 npm --prefix tests/bundlers install --no-save --no-audit --no-fund "$PWD/target/$tarball" >/dev/null
