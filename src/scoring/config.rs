@@ -258,7 +258,22 @@ pub fn read_definition(v: &Json, path: &str) -> Result<Definition> {
         return Err(Error::new(
             ErrorCode::OutOfRange,
             o.path_of("id"),
-            "expected an id of 1 to 64 characters",
+            format!(
+                "expected an id of 1 to {MAX_SEGMENT_ID_BYTES} bytes of UTF-8, got {}",
+                id.len()
+            ),
+        ));
+    }
+    // Ids end up in CSV cells, log lines and headers, where a line break would forge a row.
+    if let Some(c) = id.chars().find(|c| c.is_control()) {
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            o.path_of("id"),
+            format!(
+                "expected an id without control characters (line breaks, tabs, U+0000...), got {} with {}",
+                Json::Str(id.to_string()).describe(),
+                c.escape_unicode()
+            ),
         ));
     }
     let goal_text = expect_str(o.req("goal")?, &o.path_of("goal"))?;
@@ -806,5 +821,43 @@ mod tests {
             (e.code(), e.path()),
             (ErrorCode::InvalidModel, "model.version")
         );
+    }
+
+    // Issue 16, item 15: segment ids could hold line breaks (a forged row in a CSV of
+    // segments), and the length message said characters while bytes were counted.
+    #[test]
+    fn hostile_15_segment_ids_hold_no_control_characters() {
+        let def = |id: &str| {
+            read_definition(
+                &Json::Obj(vec![
+                    ("id".into(), Json::Str(id.into())),
+                    ("goal".into(), Json::Str("retain".into())),
+                    ("when".into(), Json::Str("true".into())),
+                ]),
+                "segments[0]",
+            )
+        };
+        for (id, shown) in [
+            ("a\nb", r#""a\nb" with \u{a}"#),
+            ("\0", r#""\0" with \u{0}"#),
+            ("tab\there", r#""tab\there" with \u{9}"#),
+        ] {
+            let e = def(id).unwrap_err();
+            assert_eq!(
+                (e.code(), e.path()),
+                (ErrorCode::OutOfRange, "segments[0].id")
+            );
+            assert_eq!(
+                e.message(),
+                format!("expected an id without control characters (line breaks, tabs, U+0000...), got {shown}")
+            );
+        }
+        // 32 two-byte characters are 64 bytes; 33 are 66.
+        assert_eq!(def(&"é".repeat(32)).unwrap().id.len(), 64);
+        assert_eq!(
+            def(&"é".repeat(33)).unwrap_err().message(),
+            "expected an id of 1 to 64 bytes of UTF-8, got 66"
+        );
+        assert!(def("lapsed-high-value").is_ok());
     }
 }
