@@ -272,7 +272,7 @@ impl JsScorer {
             let options = ScoreOptions::read(&mut r, now as i64)?;
             let c = Customer::read(&mut r, options.as_of, &self.inner.config().limits)?;
             r.finish()?;
-            let explained = self.inner.explain_customer(&c, options);
+            let explained = self.inner.explain_customer(&c, options)?;
             Ok(Json::Arr(explained.iter().map(|e| e.to_json()).collect()).to_text())
         })
     }
@@ -491,9 +491,7 @@ mod tests {
             a.bytes[..text.len()].copy_from_slice(text);
             assert_eq!(a.nums.as_ptr() as usize / 8, at);
         });
-        let out = scorer
-            .score_tape(nums.len(), text.len(), 2, 0.0)
-            .unwrap();
+        let out = scorer.score_tape(nums.len(), text.len(), 2, 0.0).unwrap();
         AREA.with_borrow(|a| {
             assert_eq!(a.results.as_ptr() as usize / 8, out);
             // id: string ordinal 1; asOf 2026-11-22; 1.79e12 ms is 61 whole days before; one order.
