@@ -169,6 +169,13 @@ test('hostile 5: strings starting with U+0000 come back exactly, on every path',
   const r = scorer.score(tiny('c'), { asOf });
   assert.deepEqual(r.segments[0].actions, [{ note: '\0hi' }, '\0x']);
   assert.deepEqual(r.nextBestAction, { segment: 'all', goal: 'retain', action: { note: '\0hi' } });
+  // Nor is any other part of an action changed: what JSON cannot give back is refused.
+  const action = (a) => () => new Scorer({ segments: [{ id: 'x', goal: 'retain', when: 'true', actions: [a] }] });
+  refuses(action({ offer: [1, 10n] }), 'INVALID_TYPE', 'segments[0].actions[0].offer[1]', 'segments[0].actions[0].offer[1]: expected JSON data, got a BigInt');
+  refuses(action({ weight: NaN }), 'NOT_FINITE', 'segments[0].actions[0].weight', 'segments[0].actions[0].weight: expected a finite number, got NaN');
+  let deep = {};
+  for (let i = 0; i < 200; i++) deep = { a: deep };
+  refuses(action(deep), 'INVALID_TYPE', `segments[0].actions[0]${'.a'.repeat(124)}`, /expected JSON data, got data nested more than 128 levels deep$/);
   // The id '\0a' as a plain object, a class instance and an object with toJSON: the same result.
   const plain = tiny('\0a');
   const forms = [plain, new Customer('\0a'), { toJSON: () => tiny('\0a') }];
