@@ -148,74 +148,16 @@ function csvOptions(values) {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }
 
-/** The number of fields of a CSV line, splitting as readTransactionsCsv does (quoted fields, "" inside them). */
-function fieldCount(line, delimiter) {
-  if (delimiter === 'whitespace') return line.split(/[ \t]+/).filter(Boolean).length;
-  let count = 1;
-  let quoted = false;
-  let fieldStart = true;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === delimiter) {
-      count++;
-      fieldStart = true;
-    } else if (c === '"' && fieldStart) {
-      quoted = true;
-    } else if (c !== ' ') {
-      fieldStart = false;
-    }
-  }
-  return count;
-}
-
-/**
- * Rows with more fields than the header, as bad rows ({ line, column, code, message }), and the text with
- * those lines emptied. readTransactionsCsv reads only the columns it needs, so a row like `c1,2026-11-08,12,50`
- * (an unquoted decimal comma) would otherwise be read as 12: a silently changed amount.
- */
-function extraFields(text, options) {
-  if (options.header === false) return { text, bad: [] };
-  const lines = text.replace(/^\uFEFF/, '').split('\n');
-  const delimiter = options.delimiter ?? ',';
-  let expected = null;
-  const bad = [];
-  lines.forEach((raw, i) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.trim() === '') return;
-    const n = fieldCount(line, delimiter);
-    if (expected === null) expected = n;
-    else if (n > expected) {
-      const message = `line ${i + 1}: expected ${expected} fields (as in the header), got ${n}: a field that contains the delimiter must be quoted`;
-      bad.push({ line: i + 1, column: '', code: 'INVALID_TYPE', message });
-      lines[i] = '';
-    }
-  });
-  return { text: bad.length ? lines.join('\n') : text, bad };
-}
-
 /** Reads a transactions file, listing bad rows on stderr; fails when no row could be read. */
 function readCsv(file, values) {
   const options = csvOptions(values);
-  const { text, bad } = extraFields(readFileSync(file, 'utf8'), options);
   const bar = progressBar('read', values);
   let table;
   try {
-    table = readTransactionsCsv(text, { ...options, onProgress: bar.onProgress });
-  } catch (e) {
-    // --strict: the first bad row of the file stops the run, whichever check found it.
-    const line = Number(/^line (\d+):/.exec(e?.message)?.[1] ?? Infinity);
-    if (e instanceof CrmScoreError && bad.length && bad[0].line < line) throw new CrmScoreError(bad[0].message, bad[0].code, `line ${bad[0].line}`);
-    throw e;
+    // A row with more fields than the header (an unquoted `12,50`) is one of its bad rows.
+    table = readTransactionsCsv(readFileSync(file, 'utf8'), { ...options, onProgress: bar.onProgress });
   } finally {
     bar.done();
-  }
-  if (bad.length && options.strict) throw new CrmScoreError(bad[0].message, bad[0].code, `line ${bad[0].line}`);
-  if (bad.length) {
-    const errors = [...table.errors, ...bad].sort((a, b) => a.line - b.line).slice(0, options.maxReported);
-    table = { ...table, errors, rows: table.rows + bad.length, skipped: table.skipped + bad.length };
   }
   for (const e of table.errors) process.stderr.write(`${file}: ${e.message}\n`);
   if (table.skipped > 0) {
@@ -302,7 +244,7 @@ function fitHint(e, table, asOf) {
  * fractions to 6 significant digits; NaN (no value) is an empty cell.
  */
 function csvCell(v, kind) {
-  if (typeof v !== 'number') return /[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+  if (typeof v !== 'number') return /[",\n\r]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
   if (Number.isNaN(v)) return '';
   if (kind === 'money') return v.toFixed(2);
   return String(Number(v.toPrecision(6)));

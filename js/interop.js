@@ -93,6 +93,8 @@ export class Writer {
     let path = base;
     for (let d = 0; d < this.stack.length; d++) {
       const k = this.keys[d];
+      // No key yet: the object itself threw (a proxy's ownKeys trap, an array's length getter).
+      if (k === undefined) break;
       path = typeof k === 'number' ? `${path}[${k}]` : path === '' ? String(k) : `${path}.${k}`;
     }
     return path;
@@ -233,6 +235,7 @@ export class Writer {
     }
     if (!this.plain) return this.entries(v, Object.keys(v), depth);
     this.stack.push(v);
+    this.keys[depth] = undefined;
     const f = this.f;
     f[this.p] = OBJECT;
     const head = this.p;
@@ -273,6 +276,7 @@ export class Writer {
 
   array(v, depth) {
     this.stack.push(v);
+    this.keys[depth] = undefined;
     const head = this.p;
     const n = v.length;
     this.f[head] = ARRAY;
@@ -299,6 +303,7 @@ export class Writer {
   customer(c) {
     if (typeof c !== 'object' || c === null || !this.plainObject(c)) return this.value(c, '');
     this.stack.push(c);
+    this.keys[0] = undefined;
     if (this.p + 3 > this.f.length) this.grow(3);
     const head = this.p;
     this.f[head] = OBJECT;
@@ -325,6 +330,7 @@ export class Writer {
 
   orders(a) {
     this.stack.push(a);
+    this.keys[1] = undefined;
     const head = this.p;
     const n = a.length;
     this.f[head] = ARRAY;

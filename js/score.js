@@ -144,10 +144,9 @@ function results(scorer, at, count, strs) {
   return out;
 }
 
-const FREED = 'this Scorer was freed (free() or `using` ended it): create a new one';
-
-function live(scorer) {
-  if (scorer.__wbg_ptr === 0) throw new CrmScoreError(FREED, 'INVALID_TYPE', '');
+/** Throws when `object` (a Scorer or a SegmentBatch, `what`) was freed: wasm-bindgen would say "null pointer passed to rust". */
+export function live(object, what = 'Scorer') {
+  if (object.__wbg_ptr === 0) throw new CrmScoreError(`this ${what} was freed (free() or \`using\` ended it): create a new one`, 'INVALID_TYPE', '');
 }
 
 /** `scorer.score(customer, options)`. */

@@ -3,10 +3,35 @@
 // also takes columnar transactions `{ customer, at, amount, cost? }` and then
 // returns typed arrays, computed by the fitting module's `scoreColumns` with
 // this scorer's config (see columnar-route.js).
-import { Scorer as WasmScorer } from './crmscore.js';
+import { Scorer as WasmScorer, SegmentBatch } from './crmscore.js';
 import { CrmScoreError, keep } from './interop.js';
 import { columnarScoring } from './columnar-route.js';
-import { score, scoreMany, explain } from './score.js';
+import { score, scoreMany, explain, live } from './score.js';
+
+// A freed SegmentBatch says that it was freed, as a freed Scorer does; freeing
+// either twice (free(), then the end of a `using` block) does nothing.
+const freeBatch = SegmentBatch.prototype.free;
+SegmentBatch.prototype.free = function () {
+  if (this.__wbg_ptr !== 0) freeBatch.call(this);
+};
+if (Symbol.dispose) SegmentBatch.prototype[Symbol.dispose] = SegmentBatch.prototype.free;
+for (const name of ['numbers', 'codes', 'values', 'evaluate']) {
+  const method = SegmentBatch.prototype[name];
+  SegmentBatch.prototype[name] = function (...args) {
+    live(this, 'SegmentBatch');
+    return method.apply(this, args);
+  };
+}
+for (const name of ['capacity', 'fields', 'segmentIds', 'words']) {
+  const { get } = Object.getOwnPropertyDescriptor(SegmentBatch.prototype, name);
+  Object.defineProperty(SegmentBatch.prototype, name, {
+    get() {
+      live(this, 'SegmentBatch');
+      return get.call(this);
+    },
+    configurable: true,
+  });
+}
 
 const NOT_LOADED =
   'columnar scoreMany runs in the fitting module (crmscore_fit_bg.wasm), which is not loaded: ' +
@@ -32,6 +57,15 @@ export class Scorer extends WasmScorer {
     return explain(this, customer, options);
   }
 
+  batch(capacity) {
+    live(this);
+    return super.batch(capacity);
+  }
+
+  free() {
+    if (this.__wbg_ptr !== 0) super.free();
+  }
+
   scoreMany(customers, options) {
     if (customers === null || typeof customers !== 'object' || Array.isArray(customers) || !('customer' in customers)) {
       return scoreMany(this, customers, options);
@@ -41,3 +75,4 @@ export class Scorer extends WasmScorer {
     return scoreColumns(this.#config ?? {}, customers, options);
   }
 }
+if (Symbol.dispose) Scorer.prototype[Symbol.dispose] = Scorer.prototype.free;

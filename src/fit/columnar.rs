@@ -384,10 +384,17 @@ fn rows_by_customer(tx: &Transactions<'_>, customers: usize) -> Result<Rows> {
     let n = tx.customer.len();
     tx.check("at")?;
     if let Some(i) = tx.customer.iter().position(|&c| c as usize >= customers) {
-        let msg = format!(
-            "expected a customer index below {customers}, got {}",
-            tx.customer[i]
-        );
+        let msg = match customers {
+            0 => format!(
+                "expected no transactions, since the options say there are no customers (customers: 0), got one of customer {}",
+                tx.customer[i]
+            ),
+            _ => format!(
+                "expected a customer index from 0 to {} (customers: {customers}), got {}",
+                customers - 1,
+                tx.customer[i]
+            ),
+        };
         return Err(Error::new(
             ErrorCode::OutOfRange,
             format!("customer[{i}]"),
@@ -574,5 +581,35 @@ mod tests {
         assert_eq!((out.rfm_r[0], out.rfm_f[0], out.rfm_m[0]), (2, 2, 3));
         assert_eq!((out.rfm_r[2], out.rfm_f[2], out.rfm_m[2]), (5, 1, 1));
         assert!(out.probability_alive.iter().all(|p| p.is_nan()) && out.segments.is_none());
+    }
+
+    // Issue 16, item 15: `customers: 0` said "expected a customer index below 0, got 0".
+    #[test]
+    fn hostile_15_customer_indexes_past_the_given_count_say_why() {
+        let s = scorer("{}");
+        let tx = Transactions {
+            customer: &[0, 3],
+            at_ms: &[0, 0],
+            amount: &[1.0, 1.0],
+            cost: None,
+        };
+        let e = score_columns(&s, &tx, &options(0), &mut |_| {})
+            .err()
+            .unwrap();
+        assert_eq!((e.code(), e.path()), (ErrorCode::OutOfRange, "customer[0]"));
+        assert_eq!(
+            e.message(),
+            "expected no transactions, since the options say there are no customers (customers: 0), got one of customer 0"
+        );
+        let e = score_columns(&s, &tx, &options(2), &mut |_| {})
+            .err()
+            .unwrap();
+        assert_eq!(
+            (e.path(), e.message()),
+            (
+                "customer[1]",
+                "expected a customer index from 0 to 1 (customers: 2), got 3"
+            )
+        );
     }
 }

@@ -10,8 +10,8 @@ use super::{AbcRule, FitOptions, SummaryRow};
 use crate::error::{index_path, Error, ErrorCode, Result};
 use crate::input::customer::{Customer, Limits};
 use crate::input::json::{
-    expect_array, expect_bool, expect_count, expect_non_negative, expect_number, expect_str, Json,
-    Obj,
+    expect_array, expect_bool, expect_count, expect_non_negative, expect_number, expect_str,
+    expect_whole, format_number, Json, Obj,
 };
 use crate::input::tape::{type_error, Item, Tape};
 use crate::input::time::expect_instant;
@@ -124,15 +124,9 @@ fn fit_options(o: &Obj<'_>) -> Result<FitOptions> {
         &mut options.allow_unconverged,
         expect_bool,
     )?;
-    if let Some(n) = o.opt("maxIterations", |v, p| expect_count(v, p, MAX_ITERATIONS))? {
-        if n == 0 {
-            let msg = "expected a whole number from 1 to 100000, got 0";
-            return Err(Error::new(
-                ErrorCode::OutOfRange,
-                o.path_of("maxIterations"),
-                msg,
-            ));
-        }
+    if let Some(n) = o.opt("maxIterations", |v, p| {
+        expect_whole(v, p, 1.0, MAX_ITERATIONS)
+    })? {
         options.optimizer.max_iterations = n;
     }
     if let Some(abc) = o.get("abc") {
@@ -335,8 +329,21 @@ pub fn csv_request(v: &Json) -> Result<(ColumnNames, CsvOptions)> {
     let column = |key: &str, default: &str| -> Result<String> {
         match o.get(key) {
             None => Ok(default.to_string()),
-            Some(Json::Num(n)) if n.fract() == 0.0 && *n >= 1.0 => Ok(format!("{n}")),
-            Some(v) => expect_str(v, &o.path_of(key)).map(str::to_string),
+            Some(Json::Num(n)) if n.fract() == 0.0 && *n >= 1.0 && *n <= 1e9 => Ok(format!("{n}")),
+            Some(Json::Str(s)) => Ok(s.clone()),
+            Some(Json::Num(n)) => Err(Error::new(
+                ErrorCode::OutOfRange,
+                o.path_of(key),
+                format!(
+                    "expected a column name or a 1-based column number (1 for the first column), got {}",
+                    format_number(*n)
+                ),
+            )),
+            Some(v) => Err(crate::input::json::type_error(
+                &o.path_of(key),
+                "a column name or a 1-based column number",
+                v,
+            )),
         }
     };
     let defaults = ColumnNames::default();
@@ -448,6 +455,50 @@ mod tests {
                 t: 5.0,
                 monetary_value: 10.0
             }
+        );
+    }
+
+    // Issue 16, item 15: maxIterations 0 said "from 1 to 100000" and -1 "from 0 to 100000";
+    // CSV `customerCol: 0` said "expected a string".
+    #[test]
+    fn hostile_15_option_messages_give_the_real_range() {
+        for bad in ["0", "-1", "0.5", "100001"] {
+            let e = fit_request(
+                &Json::parse(&format!(r#"{{"maxIterations": {bad}}}"#)).unwrap(),
+                0,
+            )
+            .unwrap_err();
+            assert_eq!(
+                (e.code(), e.path(), e.message()),
+                (
+                    ErrorCode::OutOfRange,
+                    "options.maxIterations",
+                    &*format!("expected a whole number from 1 to 100000, got {bad}")
+                )
+            );
+        }
+        let columns = |v: &str| csv_request(&Json::parse(v).unwrap());
+        let e = columns(r#"{"customerCol": 0}"#).unwrap_err();
+        assert_eq!(
+            (e.code(), e.path(), e.message()),
+            (
+                ErrorCode::OutOfRange,
+                "options.customerCol",
+                "expected a column name or a 1-based column number (1 for the first column), got 0"
+            )
+        );
+        let e = columns(r#"{"dateCol": true}"#).unwrap_err();
+        assert_eq!(
+            (e.code(), e.message()),
+            (
+                ErrorCode::InvalidType,
+                "expected a column name or a 1-based column number, got true"
+            )
+        );
+        assert_eq!(columns(r#"{"customerCol": 2}"#).unwrap().0.customer, "2");
+        assert_eq!(
+            columns(r#"{"customerCol": "who"}"#).unwrap().0.customer,
+            "who"
         );
     }
 }

@@ -828,6 +828,14 @@ mod tests {
             assert_eq!(e.path(), format!("survey.expectation.{}…", "d".repeat(64)));
             assert_eq!(e.message(), "expected at most 256 characters, got 257");
         });
+        // 256 characters, as many as an id may have, are read (multi-byte ones counted as characters).
+        let most = "é".repeat(256);
+        let text = format!(
+            r#"{{"id": "a", "orders": [], "survey": {{"expectation": {{"{most}": 1}}, "perception": {{"{most}": 2}}}}}}"#
+        );
+        read_with(&text, &Limits::default(), |r| {
+            assert_eq!(r.unwrap().survey.unwrap().dimensions.len(), 1)
+        });
     }
 
     #[test]
@@ -910,5 +918,36 @@ mod tests {
                 "{n}"
             );
         }
+    }
+
+    // Issue 16, item 11: an unknown 1 MB key gave a 1 MB path and a 2 MB message.
+    #[test]
+    fn hostile_11_long_names_are_cut_in_paths_and_messages() {
+        let key = "k".repeat(1 << 20);
+        let cut = format!("{}…", "k".repeat(64));
+        let e = err(&format!(r#"{{"id": "a", "orders": [], "{key}": 1}}"#));
+        assert_eq!(
+            e,
+            format!("{cut}: unknown field \"{cut}\"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals")
+        );
+        // Inside an order, and as a map key whose value is wrong.
+        let e = err(&format!(
+            r#"{{"id": "a", "orders": [{{"at": "2026-01-01", "amount": 1, "{key}": 2}}]}}"#
+        ));
+        assert!(
+            e.starts_with(&format!("orders[0].{cut}: unknown field \"{cut}\"")),
+            "{}",
+            &e[..200]
+        );
+        assert!(e.len() < 400, "{} bytes", e.len());
+        let e = err(&format!(
+            r#"{{"id": "a", "orders": [], "survey": {{"expectation": {{"{key}": "x"}}, "perception": {{}}}}}}"#
+        ));
+        assert!(
+            e.starts_with(&format!("survey.expectation.{cut}: ")),
+            "{}",
+            &e[..200]
+        );
+        assert!(e.len() < 400, "{} bytes", e.len());
     }
 }

@@ -641,13 +641,19 @@ pub(crate) fn expect_in_range(v: &Json, path: &str, lo: f64, hi: f64) -> Result<
 
 /// A non-negative whole number no larger than `max`.
 pub(crate) fn expect_count(v: &Json, path: &str, max: f64) -> Result<u32> {
+    expect_whole(v, path, 0.0, max)
+}
+
+/// A whole number from `min` to `max` (at most `u32::MAX`).
+pub(crate) fn expect_whole(v: &Json, path: &str, min: f64, max: f64) -> Result<u32> {
     let n = expect_number(v, path)?;
-    if n < 0.0 || n.fract() != 0.0 || n > max {
+    if n < min || n.fract() != 0.0 || n > max {
         return Err(Error::new(
             ErrorCode::OutOfRange,
             path,
             format!(
-                "expected a whole number from 0 to {}, got {}",
+                "expected a whole number from {} to {}, got {}",
+                format_number(min),
                 format_number(max),
                 format_number(n)
             ),

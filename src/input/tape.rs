@@ -172,22 +172,29 @@ impl<'t> RawText<'t> {
             return Cow::Borrowed(text);
         }
         let mut out = String::with_capacity(self.bytes.len());
-        for chunk in self.bytes.utf8_chunks() {
-            out.push_str(chunk.valid());
-            let mut bad = chunk.invalid();
-            while !bad.is_empty() {
-                match bad {
-                    [0xed, b1 @ 0xa0..=0xbf, b2 @ 0x80..=0xbf, ..] => {
-                        let unit = 0xd000 | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f);
-                        out.push_str(&format!("\\u{unit:04x}"));
-                        bad = &bad[3..];
-                    }
-                    _ => {
-                        out.push('\u{fffd}');
-                        bad = &bad[1..];
-                    }
+        let mut rest = self.bytes;
+        // Not `utf8_chunks`: it cuts a surrogate's three bytes into three invalid pieces.
+        while !rest.is_empty() {
+            let (valid, bad) = match std::str::from_utf8(rest) {
+                Ok(text) => (text, &[][..]),
+                Err(e) => {
+                    let (valid, bad) = rest.split_at(e.valid_up_to());
+                    (std::str::from_utf8(valid).unwrap_or_default(), bad)
                 }
-            }
+            };
+            out.push_str(valid);
+            rest = match bad {
+                [] => bad,
+                [0xed, b1 @ 0xa0..=0xbf, b2 @ 0x80..=0xbf, ..] => {
+                    let unit = 0xd000 | (u32::from(b1 & 0x3f) << 6) | u32::from(b2 & 0x3f);
+                    out.push_str(&format!("\\u{unit:04x}"));
+                    &bad[3..]
+                }
+                _ => {
+                    out.push('\u{fffd}');
+                    &bad[1..]
+                }
+            };
         }
         Cow::Owned(out)
     }
@@ -755,5 +762,38 @@ mod tests {
             e.to_string(),
             "orders[0].ammount: unknown field \"ammount\" (did you mean \"amount\"?)"
         );
+    }
+
+    // Issue 16, item 10: a lone surrogate was reported as data nested too deeply, at path "";
+    // then a key holding one was shown as three U+FFFD. JavaScript writes U+DC00 alone as the
+    // WTF-8 bytes ED B0 80 (1110_1101 10_110000 10_000000).
+    #[test]
+    fn hostile_10_a_lone_surrogate_is_not_valid_unicode_at_its_path() {
+        // {"x\udc00": 1}: the key as text (tag 4, start 0, 4 bytes, string 0), then the number.
+        let nums = [6.0, 1.0, 6.0, 4.0, 0.0, 4.0, 0.0, 3.0, 1.0];
+        let e = read(&nums, b"x\xed\xb0\x80", 1).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::InvalidType, "x\\udc00"));
+        assert_eq!(
+            e.message(),
+            "expected text that is valid Unicode, got a string with a lone surrogate at character 2"
+        );
+        // As a key of the schema: an unknown field, named with the surrogate escaped.
+        let mut r = Tape::new(&nums, b"x\xed\xb0\x80", 1).reader();
+        let Item::Obj(span) = r.item().unwrap() else {
+            panic!("an object")
+        };
+        let e = r.fields(span, &["id"], 7, &String::new).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::UnknownField, "x\\udc00"));
+        assert!(
+            e.message().starts_with(r#"unknown field "x\\udc00""#),
+            "{e}"
+        );
+        // A high surrogate then a lone low one, and other invalid bytes, each shown once.
+        let raw = RawText {
+            bytes: b"a\xed\xa0\x80\xed\xbf\xbfb\xff",
+            valid: None,
+            index: 0,
+        };
+        assert_eq!(raw.lossy(), "a\\ud800\\udfffb\u{fffd}");
     }
 }

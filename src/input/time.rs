@@ -11,17 +11,22 @@ use crate::input::tape::Item;
 /// Milliseconds in one day.
 pub const DAY_MS: i64 = 86_400_000;
 
-/// Epoch milliseconds bounds accepted as instants: years 1900 to 2999.
+/// Epoch milliseconds bounds accepted as instants, both included: the years
+/// 1900 to 2999 in UTC, from 1900-01-01T00:00:00.000Z to 2999-12-31T23:59:59.999Z.
 pub(crate) const MIN_MS: i64 = -2_208_988_800_000;
-pub(crate) const MAX_MS: i64 = 32_503_680_000_000;
+pub(crate) const MAX_MS: i64 = 32_503_680_000_000 - 1;
 
-/// Reads an instant from a string (ISO 8601) or a number (epoch milliseconds).
+/// Reads an instant from an ISO 8601 string. The instant, once its offset
+/// is applied, must fall in the years 1900 to 2999 UTC, the range epoch
+/// milliseconds are held to as well: `1900-01-01T00:00:00+01:00` is
+/// 1899-12-31T23:00Z and is refused.
 ///
 /// ```
 /// use crmscore::input::time::parse_instant;
 /// assert_eq!(parse_instant("1970-01-02").unwrap(), 86_400_000);
 /// assert_eq!(parse_instant("1970-01-01T01:00:00+01:00").unwrap(), 0);
 /// assert!(parse_instant("2026-02-30").is_err());
+/// assert!(parse_instant("1900-01-01T00:00:00+01:00").is_err());
 /// ```
 pub fn parse_instant(text: &str) -> std::result::Result<i64, String> {
     let s = text.trim();
@@ -33,22 +38,29 @@ pub fn parse_instant(text: &str) -> std::result::Result<i64, String> {
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return Err(format!("{text:?} is not a calendar date"));
     }
-    if !(1900..=2999).contains(&y) {
-        return Err(format!(
-            "{text:?} is outside the years 1900 to 2999 that instants may take"
-        ));
-    }
     let mut ms = days_from_civil(y, m, d) * DAY_MS;
-    if rest.is_empty() {
+    if !rest.is_empty() {
+        let rest = rest
+            .strip_prefix(['T', 't', ' '])
+            .ok_or_else(|| invalid(text))?;
+        let (time, offset) = split_offset(rest).ok_or_else(|| invalid(text))?;
+        ms += parse_time(time).ok_or_else(|| invalid(text))?;
+        ms -= offset;
+    }
+    in_range(ms, text)
+}
+
+/// `ms` when it is an instant of the years 1900 to 2999 UTC; else a message
+/// naming `text`, what the caller gave, and the UTC instant it stands for.
+pub(crate) fn in_range(ms: i64, text: &str) -> std::result::Result<i64, String> {
+    if (MIN_MS..=MAX_MS).contains(&ms) {
         return Ok(ms);
     }
-    let rest = rest
-        .strip_prefix(['T', 't', ' '])
-        .ok_or_else(|| invalid(text))?;
-    let (time, offset) = split_offset(rest).ok_or_else(|| invalid(text))?;
-    ms += parse_time(time).ok_or_else(|| invalid(text))?;
-    ms -= offset;
-    Ok(ms)
+    Err(format!(
+        "{} is {} in UTC, outside the years 1900 to 2999 that instants may take",
+        Json::Str(text.to_string()).describe(),
+        format_instant(ms)
+    ))
 }
 
 fn invalid(text: &str) -> String {
@@ -357,5 +369,47 @@ mod tests {
         assert_eq!(e.code(), ErrorCode::InvalidDate);
         let e = expect_instant(&Json::Bool(true), "at").unwrap_err();
         assert_eq!(e.code(), ErrorCode::InvalidType);
+    }
+
+    // Issue 16, item 8: the range was checked on the date as written, before its offset.
+    // 1900-01-01T00:00Z is -2,208,988,800 s from the epoch (the NTP era offset) and
+    // 3000-01-01T00:00Z is 32,503,680,000 s.
+    #[test]
+    fn hostile_08_the_year_range_applies_to_the_utc_instant() {
+        // 1900-01-01T00:00+01:00 is 1899-12-31T23:00Z, an hour before the range opens.
+        assert_eq!(
+            parse_instant("1900-01-01T00:00:00+01:00").unwrap_err(),
+            "\"1900-01-01T00:00:00+01:00\" is 1899-12-31T23:00:00.000Z in UTC, outside the years 1900 to 2999 that instants may take"
+        );
+        assert_eq!(instant_ms(-2_208_988_800_000.0 - 3_600_000.0), None);
+        // 2999-12-31T23:59:59-05:00 is 3000-01-01T04:59:59Z.
+        assert!(parse_instant("2999-12-31T23:59:59-05:00")
+            .unwrap_err()
+            .contains("is 3000-01-01T04:59:59.000Z in UTC"));
+        // Written outside the range, inside it in UTC: accepted.
+        assert_eq!(
+            parse_instant("1899-12-31T23:00:00-01:00"),
+            Ok(-2_208_988_800_000)
+        );
+        assert_eq!(
+            parse_instant("3000-01-01T00:00:00+01:00"),
+            Ok(32_503_680_000_000 - 3_600_000)
+        );
+        // The edges, in both forms: the first and the last millisecond of the range.
+        assert_eq!(parse_instant("1900-01-01"), Ok(-2_208_988_800_000));
+        assert_eq!(instant_ms(-2_208_988_800_000.0), Some(-2_208_988_800_000));
+        assert_eq!(
+            parse_instant("2999-12-31T23:59:59.999Z"),
+            Ok(32_503_679_999_999)
+        );
+        assert_eq!(instant_ms(32_503_679_999_999.0), Some(32_503_679_999_999));
+        assert_eq!(instant_ms(32_503_680_000_000.0), None);
+        assert!(parse_instant("3000-01-01").is_err());
+        assert!(parse_instant("1899-12-31").is_err());
+        let e = expect_instant(&Json::Num(32_503_680_000_000.0), "options.asOf").unwrap_err();
+        assert_eq!(
+            (e.code(), e.path()),
+            (ErrorCode::InvalidDate, "options.asOf")
+        );
     }
 }

@@ -323,10 +323,16 @@ fn decode(v: &Json) -> Result<Model> {
         }
     };
     let as_of = expect_str(o.req("asOf")?, &o.path_of("asOf"))?;
-    if parse_date(as_of).is_none() {
+    // The day's every instant must be one that scoring accepts (years 1900 to 2999).
+    let first = crate::input::time::days_from_civil(1900, 1, 1);
+    let last = crate::input::time::days_from_civil(2999, 12, 31);
+    if !parse_date(as_of).is_some_and(|day| (first..=last).contains(&day)) {
         return Err(out_of_range(
             &o.path_of("asOf"),
-            format!("expected a date YYYY-MM-DD, got {as_of:?}"),
+            format!(
+                "expected a date YYYY-MM-DD from 1900-01-01 to 2999-12-31, got {}",
+                Json::Str(as_of.to_string()).describe()
+            ),
         ));
     }
     Ok(Model {
@@ -735,5 +741,29 @@ mod tests {
             ..sample()
         };
         assert_eq!(Model::from_json(&to_json(&days)).unwrap(), days);
+    }
+
+    // Issue 16, item 8: a model's asOf day must be one whose instants scoring accepts.
+    #[test]
+    fn hostile_08_a_model_as_of_outside_1900_to_2999_is_refused() {
+        let with = |as_of: &str| {
+            let mut m = sample();
+            m.as_of = as_of.into();
+            Model::from_json(&Json::parse(&serde_json::to_string(&m).unwrap()).unwrap())
+        };
+        for bad in ["1899-12-31", "3000-01-01"] {
+            let e = with(bad).unwrap_err();
+            assert_eq!(
+                (e.code(), e.path()),
+                (ErrorCode::InvalidModel, "model.asOf"),
+                "{bad}"
+            );
+            assert_eq!(
+                e.message(),
+                format!("expected a date YYYY-MM-DD from 1900-01-01 to 2999-12-31, got \"{bad}\"")
+            );
+        }
+        assert_eq!(with("1900-01-01").unwrap().as_of, "1900-01-01");
+        assert_eq!(with("2999-12-31").unwrap().as_of, "2999-12-31");
     }
 }

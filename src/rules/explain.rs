@@ -18,6 +18,19 @@ use std::fmt;
 /// with an ellipsis.
 pub const MAX_EXPR_CHARS: usize = 160;
 
+/// What [`Program::explain_within`] charges for a node: about the bytes it
+/// takes in the explanation's JSON tree and in its text together (its
+/// expression, value and fields twice, the text's indentation, and the JSON
+/// punctuation around them), so that a budget bounds the output.
+fn cost(e: &Explanation, depth: usize) -> usize {
+    let fields: usize = e
+        .fields
+        .iter()
+        .map(|f| f.name.len() + f.value.len() + 24)
+        .sum();
+    2 * (e.expr.len() + e.value.len() + fields) + 2 * depth + 64
+}
+
 /// How one evaluated sub-expression came out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Explanation {
@@ -111,6 +124,15 @@ impl Program {
     /// `? :` with the operands that were evaluated, down to the comparisons
     /// and calls, with the values of the fields and facts they read.
     pub fn explain(&self, ctx: &Context<'_>) -> Explanation {
+        let mut unlimited = usize::MAX;
+        self.explain_within(ctx, &mut unlimited)
+            .unwrap_or_else(|| unreachable!("an unlimited budget is never spent"))
+    }
+
+    /// [`Program::explain`], taking what each explained node costs (about
+    /// its bytes of output) from `budget`; `None`, having built no more than
+    /// the budget allows, when the explanation would cost more than is left.
+    pub fn explain_within(&self, ctx: &Context<'_>, budget: &mut usize) -> Option<Explanation> {
         let (code, max) = self.generate(true);
         let mut values: Vec<Option<Recorded<'_>>> = vec![None; self.nodes.len()];
         let mut stack = vec![Val::Null; max.max(1)];
@@ -126,7 +148,7 @@ impl Program {
             ctx,
             values,
         }
-        .node(self.root)
+        .node(self.root, 0, budget)
     }
 }
 
@@ -189,7 +211,7 @@ impl Explainer<'_, '_> {
         })
     }
 
-    fn node(&self, id: NodeId) -> Explanation {
+    fn node(&self, id: NodeId, depth: usize, budget: &mut usize) -> Option<Explanation> {
         let op = self.p.node(id).op;
         let children: Vec<NodeId> = match op {
             Op::Not(x) => vec![x],
@@ -222,12 +244,18 @@ impl Explainer<'_, '_> {
         if children.is_empty() && !is_input {
             self.collect_inputs(id, &mut fields);
         }
-        Explanation {
+        let mut e = Explanation {
             expr: capped(self.p.text(id)),
             value: self.show(id),
             fields,
-            children: children.into_iter().map(|c| self.node(c)).collect(),
+            children: Vec::with_capacity(children.len()),
+        };
+        // Charged before the children are built, so that a refusal comes before the memory is spent.
+        *budget = budget.checked_sub(cost(&e, depth))?;
+        for c in children {
+            e.children.push(self.node(c, depth + 1, budget)?);
         }
+        Some(e)
     }
 
     /// The fields and facts read under `id`, each once, in source order.
@@ -407,7 +435,7 @@ mod tests {
     // (output quadratic in the rule's size). Each sub-expression now shows at most
     // MAX_EXPR_CHARS characters, so the explanation grows linearly.
     #[test]
-    fn hostile_3_explanations_are_linear_in_rule_size() {
+    fn hostile_03_explanations_are_linear_in_rule_size() {
         let limits = Limits {
             max_depth: 128,
             max_len: 1 << 20,

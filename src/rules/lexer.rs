@@ -52,11 +52,15 @@ pub(crate) fn error_at(code: ErrorCode, src: &str, span: Span, message: &str) ->
     } else {
         String::new()
     };
-    text.extend(
-        line[from..to]
-            .iter()
-            .map(|&c| if c == '\t' { ' ' } else { c }),
-    );
+    // One visible character for each one of the line, so that the caret stays under
+    // its place: a tab as a space, another control character as its picture (U+0000 as ␀).
+    text.extend(line[from..to].iter().map(|&c| match c {
+        '\t' => ' ',
+        '\0'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('?'),
+        '\u{7f}' => '\u{2421}',
+        c if c.is_control() => '\u{fffd}',
+        c => c,
+    }));
     if to < line.len() {
         text.push_str("...");
     }
@@ -259,7 +263,15 @@ impl<'a> Lexer<'a> {
                 }
                 c if c.is_ascii_digit() => self.number(start)?,
                 c if c.is_ascii_alphabetic() || c == '_' => self.word(start)?,
-                c => return Err(self.err(start, self.pos, &format!("unexpected character `{c}`"))),
+                c => {
+                    // A control character (U+0000...) is named, not printed.
+                    let what = if c.is_control() {
+                        format!("unexpected character U+{:04X}", u32::from(c))
+                    } else {
+                        format!("unexpected character `{c}`")
+                    };
+                    return Err(self.err(start, self.pos, &what));
+                }
             };
             self.push(tok, start);
         }
@@ -700,5 +712,19 @@ mod tests {
         );
         assert_eq!(err("é"), "line 1, column 1: unexpected character `é`\né\n^");
         assert_eq!(line_column("ab\ncd", 4), (2, 2));
+    }
+
+    // Issue 16, item 15: a NUL in a rule was printed raw in the message and under the caret.
+    #[test]
+    fn hostile_15_control_characters_are_named_and_drawn() {
+        assert_eq!(
+            err("value.frequency >= \0 1"),
+            "line 1, column 20: unexpected character U+0000\nvalue.frequency >= \u{2400} 1\n                   ^"
+        );
+        // Before the caret, each control character is one visible character, so the caret stays in place.
+        assert_eq!(
+            err("a\u{1}\u{7f} # b"),
+            "line 1, column 2: unexpected character U+0001\na\u{2401}\u{2421} # b\n ^"
+        );
     }
 }

@@ -220,8 +220,14 @@ impl<'a> Parser<'a> {
     }
 
     /// Counts one more operation, in a tree of height `depth`.
+    ///
+    /// The height is added to the levels already open around the node (the
+    /// whole rule is level 1, each `(`, `!`, `-`, `[`, call argument and `? :`
+    /// branch opens one), so that a chain nested to the right, such as
+    /// `a ? x : b ? y : …`, is refused at the operator of the first node that
+    /// passes the limit, reading from the left, rather than at the outermost.
     fn count(&mut self, depth: usize, at: Span) -> Result<()> {
-        if depth > self.limits.effective_depth() {
+        if self.depth.saturating_sub(1) + depth > self.limits.effective_depth() {
             return Err(self.too_deep(at));
         }
         self.nodes += 1;
@@ -725,5 +731,35 @@ mod tests {
     fn depth_is_recorded() {
         let e = parse_str("a && (b || !c)").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(e.depth, 3);
+    }
+
+    // Issue 16, item 13: `c0 ? true : c1 ? true : … : false` with 63 conditionals was refused
+    // with the caret on the first `?`. The k-th conditional is level k (each `:` branch opens
+    // one) and its condition `value.frequency > k` is two levels deeper (the comparison, the
+    // member); with the default limit of 64 the 62nd fits, and the 63rd `?` takes the chain past.
+    #[test]
+    fn hostile_13_a_conditional_chain_is_refused_where_it_passes_the_limit() {
+        let chain = |n: usize| {
+            let mut src: String = (0..n)
+                .map(|i| format!("value.frequency > {i} ? true : "))
+                .collect();
+            src.push_str("false");
+            src
+        };
+        assert!(parse_str(&chain(62)).is_ok());
+        let e = parse_str(&chain(63)).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::TooLarge);
+        // Ten links of 18 + 1 + 10 characters (conditions 0 to 9), 52 of 18 + 2 + 10 (10 to 61),
+        // then "value.frequency > 62 " of the 63rd: its `?` is character 290 + 1560 + 21 + 1.
+        assert!(
+            e.message().starts_with(
+                "line 1, column 1872: expression nested too deeply (the limit is 64 levels)\n"
+            ),
+            "{}",
+            e.message().lines().next().unwrap_or_default()
+        );
+        // Literals as conditions add no level: 63 conditionals fit.
+        let literals: String = "true ? true : ".repeat(63) + "false";
+        assert!(parse_str(&literals).is_ok());
     }
 }

@@ -247,6 +247,28 @@ const SEGMENT_KEYS: &[&str] = &[
     "id", "name", "when", "goal", "actions", "priority", "exitWhen",
 ];
 
+/// Refuses what an action cannot give back as it was given: a value JSON
+/// cannot hold (a BigInt, a circular reference, data nested past 128 levels)
+/// or a number that is not finite, which results would otherwise show as `null`.
+fn json_data(v: &Json, path: &str) -> Result<()> {
+    match v {
+        Json::Other(_) => Err(type_error(path, "JSON data", v)),
+        Json::Num(n) if !n.is_finite() => Err(Error::new(
+            ErrorCode::NotFinite,
+            path,
+            format!("expected a finite number, got {}", v.describe()),
+        )),
+        Json::Arr(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, x)| json_data(x, &index_path(path, i))),
+        Json::Obj(entries) => entries
+            .iter()
+            .try_for_each(|(k, x)| json_data(x, &crate::error::key_path(path, k))),
+        _ => Ok(()),
+    }
+}
+
 /// Longest segment id, in bytes.
 pub const MAX_SEGMENT_ID_BYTES: usize = 64;
 
@@ -258,7 +280,22 @@ pub fn read_definition(v: &Json, path: &str) -> Result<Definition> {
         return Err(Error::new(
             ErrorCode::OutOfRange,
             o.path_of("id"),
-            "expected an id of 1 to 64 characters",
+            format!(
+                "expected an id of 1 to {MAX_SEGMENT_ID_BYTES} bytes of UTF-8, got {}",
+                id.len()
+            ),
+        ));
+    }
+    // Ids end up in CSV cells, log lines and headers, where a line break would forge a row.
+    if let Some(c) = id.chars().find(|c| c.is_control()) {
+        return Err(Error::new(
+            ErrorCode::OutOfRange,
+            o.path_of("id"),
+            format!(
+                "expected an id without control characters (line breaks, tabs, U+0000...), got {} with {}",
+                Json::Str(id.to_string()).describe(),
+                c.escape_unicode()
+            ),
         ));
     }
     let goal_text = expect_str(o.req("goal")?, &o.path_of("goal"))?;
@@ -279,13 +316,11 @@ pub fn read_definition(v: &Json, path: &str) -> Result<Definition> {
         Some(v) => {
             let items = expect_array(v, &o.path_of("actions"), 32)?;
             for (i, a) in items.iter().enumerate() {
+                let path = index_path(&o.path_of("actions"), i);
                 if !matches!(a, Json::Str(_) | Json::Obj(_)) {
-                    return Err(type_error(
-                        &index_path(&o.path_of("actions"), i),
-                        "a string or an object",
-                        a,
-                    ));
+                    return Err(type_error(&path, "a string or an object", a));
                 }
+                json_data(a, &path)?;
             }
             items.to_vec()
         }
@@ -809,5 +844,89 @@ mod tests {
             (e.code(), e.path()),
             (ErrorCode::InvalidModel, "model.version")
         );
+    }
+
+    // Issue 16, item 15: segment ids could hold line breaks (a forged row in a CSV of
+    // segments), and the length message said characters while bytes were counted.
+    #[test]
+    fn hostile_15_segment_ids_hold_no_control_characters() {
+        let def = |id: &str| {
+            read_definition(
+                &Json::Obj(vec![
+                    ("id".into(), Json::Str(id.into())),
+                    ("goal".into(), Json::Str("retain".into())),
+                    ("when".into(), Json::Str("true".into())),
+                ]),
+                "segments[0]",
+            )
+        };
+        for (id, shown) in [
+            ("a\nb", r#""a\nb" with \u{a}"#),
+            ("\0", r#""\0" with \u{0}"#),
+            ("tab\there", r#""tab\there" with \u{9}"#),
+        ] {
+            let e = def(id).unwrap_err();
+            assert_eq!(
+                (e.code(), e.path()),
+                (ErrorCode::OutOfRange, "segments[0].id")
+            );
+            assert_eq!(
+                e.message(),
+                format!("expected an id without control characters (line breaks, tabs, U+0000...), got {shown}")
+            );
+        }
+        // 32 two-byte characters are 64 bytes; 33 are 66.
+        assert_eq!(def(&"é".repeat(32)).unwrap().id.len(), 64);
+        assert_eq!(
+            def(&"é".repeat(33)).unwrap_err().message(),
+            "expected an id of 1 to 64 bytes of UTF-8, got 66"
+        );
+        assert!(def("lapsed-high-value").is_ok());
+    }
+
+    // Issue 16, item 5 (nothing a caller gave silently changed): an action holding a value JSON
+    // cannot hold, or NaN, came back with null in its place.
+    #[test]
+    fn hostile_05_actions_come_back_as_given_or_are_refused() {
+        let with_action = |action: Json| {
+            read_definition(
+                &Json::Obj(vec![
+                    ("id".into(), Json::Str("a".into())),
+                    ("goal".into(), Json::Str("retain".into())),
+                    ("when".into(), Json::Str("true".into())),
+                    (
+                        "actions".into(),
+                        Json::Arr(vec![Json::Str("x".into()), action]),
+                    ),
+                ]),
+                "segments[0]",
+            )
+        };
+        let nested = |inner: Json| {
+            Json::Obj(vec![(
+                "offer".into(),
+                Json::Arr(vec![Json::Num(1.0), inner]),
+            )])
+        };
+        let e = with_action(nested(Json::Other("a BigInt".into()))).unwrap_err();
+        assert_eq!(
+            (e.code(), e.path(), e.message()),
+            (
+                ErrorCode::InvalidType,
+                "segments[0].actions[1].offer[1]",
+                "expected JSON data, got a BigInt"
+            )
+        );
+        let e = with_action(nested(Json::Num(f64::NAN))).unwrap_err();
+        assert_eq!(
+            (e.code(), e.path(), e.message()),
+            (
+                ErrorCode::NotFinite,
+                "segments[0].actions[1].offer[1]",
+                "expected a finite number, got NaN"
+            )
+        );
+        let kept = nested(Json::Str("\0hi".into()));
+        assert_eq!(with_action(kept.clone()).unwrap().actions[1], kept);
     }
 }

@@ -347,7 +347,7 @@ impl Scorer {
             options.as_of,
             &self.config.limits,
         )?;
-        Ok(self.explain_customer(&c, options))
+        self.explain_customer(&c, options)
     }
 
     /// [`Scorer::explain`] of a validated customer.
@@ -355,7 +355,7 @@ impl Scorer {
         &self,
         c: &Customer<'_>,
         options: ScoreOptions,
-    ) -> Vec<SegmentExplanation> {
+    ) -> Result<Vec<SegmentExplanation>> {
         let f = self.features(c, options);
         let mut slots = Vec::with_capacity(SLOTS);
         f.write_slots(&mut |n| f64::from(n.index), &mut slots);

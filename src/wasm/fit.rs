@@ -5,10 +5,10 @@
 //! Options objects may hold an `onProgress` function besides JSON data: it is
 //! taken out first, the rest is read and validated like any input.
 
-use super::{export_serde, import, import_tape};
+use super::{export_serde, import, import_tape, thrown};
 use crate::error::{Error, ErrorCode};
 use crate::fit::columnar::{instants, score_columns, Columns};
-use crate::fit::csv::{read_transactions_with_progress, TransactionTable};
+use crate::fit::csv::{read_transactions_with_lone_surrogates, TransactionTable};
 use crate::fit::options::{
     self, csv_request, fit_request, score_request, summary_columns, summary_request, summary_rows,
     SUMMARY_FIELDS,
@@ -32,7 +32,9 @@ struct Options {
     on_progress: Option<Function>,
 }
 
-/// Reads an options object (absent means `{}`), taking `onProgress` out.
+/// Reads an options object (absent means `{}`), taking `onProgress` out. The
+/// rest is read as any input is (its tape), so that a getter or a proxy trap
+/// that throws is a `CrmScoreError` naming the option, as a throwing `toJSON` is.
 fn read_options(options: Option<JsValue>) -> Result<Options, JsValue> {
     let options = options.unwrap_or(JsValue::UNDEFINED);
     if options.is_undefined() || options.is_null() {
@@ -44,33 +46,52 @@ fn read_options(options: Option<JsValue>) -> Result<Options, JsValue> {
     if !options.is_object() || Array::is_array(&options) {
         return Err(type_error("options", "an object", &import(&options, "options")?).into());
     }
-    let mut entries = Vec::new();
-    let mut on_progress = None;
-    for pair in Object::entries(options.unchecked_ref::<Object>()).iter() {
-        let pair: Array = pair.unchecked_into();
-        let key = pair.get(0).as_string().unwrap_or_default();
-        let value = pair.get(1);
-        if key == "onProgress" {
-            if value.is_undefined() || value.is_null() {
-                continue;
-            }
-            let f = value.dyn_into::<Function>().map_err(|v| {
-                Error::new(
-                    ErrorCode::InvalidType,
-                    "options.onProgress",
-                    format!("expected a function, got {}", js_type(&v)),
-                )
-            })?;
-            on_progress = Some(f);
-        } else {
-            let path = format!("options.{key}");
-            entries.push((key.into(), import(&value, &path)?));
-        }
-    }
-    Ok(Options {
-        json: Json::Obj(entries),
-        on_progress,
-    })
+    let value = get(&options, "onProgress", "options.onProgress")?;
+    let on_progress = if value.is_undefined() || value.is_null() {
+        None
+    } else {
+        Some(value.dyn_into::<Function>().map_err(|v| {
+            Error::new(
+                ErrorCode::InvalidType,
+                "options.onProgress",
+                format!("expected a function, got {}", js_type(&v)),
+            )
+        })?)
+    };
+    // The tape leaves functions out: only a null `onProgress` is left to remove.
+    let json = match import(&options, "options")? {
+        Json::Obj(entries) => Json::Obj(
+            entries
+                .into_iter()
+                .filter(|(k, _)| k != "onProgress")
+                .collect(),
+        ),
+        other => other,
+    };
+    Ok(Options { json, on_progress })
+}
+
+/// `v[key]`, a getter's or a proxy trap's exception becoming a `CrmScoreError` at `path`.
+fn get(v: &JsValue, key: &str, path: &str) -> Result<JsValue, JsValue> {
+    Reflect::get(v, &JsValue::from_str(key)).map_err(|e| thrown(e, path))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A regular expression whose `test` takes a JavaScript string as it is
+    /// (js_sys::RegExp's takes a `&str`, in which a lone surrogate is already U+FFFD).
+    #[wasm_bindgen(js_name = RegExp)]
+    type Pattern;
+
+    #[wasm_bindgen(constructor, js_class = "RegExp")]
+    fn new(source: &str) -> Pattern;
+
+    #[wasm_bindgen(method)]
+    fn test(this: &Pattern, text: &js_sys::JsString) -> bool;
+
+    /// `Object.keys`, whose proxy trap may throw.
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys(v: &JsValue) -> Result<Array, JsValue>;
 }
 
 /// The JavaScript type name of a value, for messages about non-JSON values.
@@ -197,20 +218,20 @@ fn read_columns(v: &JsValue) -> Result<JsColumns, JsValue> {
         .into());
     }
     check_keys(v, "", COLUMN_KEYS)?;
-    let field = |key: &str| Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
-    let customer = field("customer")
+    let field = |key: &str| get(v, key, key);
+    let customer = field("customer")?
         .dyn_into::<Uint32Array>()
         .map_err(|found| {
             typed_array_error("customer", "a Uint32Array of customer indexes", &found)
         })?
         .to_vec();
-    let f64s = |key: &str| -> Result<Vec<f64>, Error> {
-        field(key)
+    let f64s = |key: &str| -> Result<Vec<f64>, JsValue> {
+        Ok(field(key)?
             .dyn_into::<Float64Array>()
             .map(|a| a.to_vec())
-            .map_err(|found| typed_array_error(key, "a Float64Array", &found))
+            .map_err(|found| typed_array_error(key, "a Float64Array", &found))?)
     };
-    let cost = field("cost");
+    let cost = field("cost")?;
     let cost = if cost.is_undefined() || cost.is_null() {
         None
     } else {
@@ -240,12 +261,13 @@ fn typed_array_error(path: &str, expected: &str, found: &JsValue) -> Error {
 }
 
 /// Refuses keys of the object `v` outside `allowed`, like [`Obj::new`].
-fn check_keys(v: &JsValue, path: &str, allowed: &[&str]) -> Result<(), Error> {
-    let keys: Vec<(Key, Json)> = Object::keys(v.unchecked_ref::<Object>())
+fn check_keys(v: &JsValue, path: &str, allowed: &[&str]) -> Result<(), JsValue> {
+    let keys: Vec<(Key, Json)> = object_keys(v)
+        .map_err(|e| thrown(e, path))?
         .iter()
         .map(|k| (k.as_string().unwrap_or_default().into(), Json::Null))
         .collect();
-    Obj::new(&Json::Obj(keys), path, allowed).map(|_| ())
+    Ok(Obj::new(&Json::Obj(keys), path, allowed).map(|_| ())?)
 }
 
 /// The result of `fitSummaries`.
@@ -311,7 +333,7 @@ fn read_summary_columns(v: &JsValue) -> Result<Vec<crate::fit::SummaryRow>, JsVa
     check_keys(v, "", &SUMMARY_FIELDS)?;
     let mut columns: Vec<Vec<f64>> = Vec::with_capacity(4);
     for key in SUMMARY_FIELDS {
-        let value = Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
+        let value = get(v, key, key)?;
         let numbers = if let Some(a) = value.dyn_ref::<Float64Array>() {
             a.to_vec()
         } else if let Some(a) = value.dyn_ref::<Uint32Array>() {
@@ -353,18 +375,58 @@ fn read_summary_columns(v: &JsValue) -> Result<Vec<crate::fit::SummaryRow>, JsVa
 /// Reads transactions from CSV text into columns ready for `fit` and
 /// `scoreColumns`, with the customer ids in order of first appearance. Bad
 /// rows are skipped and reported by line (`errors`), or with `strict` the
-/// first one throws (path `line 17`). `onProgress` receives the share of the text read.
+/// first one throws (path `line 17`). `onProgress` receives the share of the
+/// text read. Text that is not a string (bytes, `null`) is `INVALID_TYPE`.
 #[wasm_bindgen(js_name = readTransactionsCsv, unchecked_return_type = "CsvTransactions")]
 pub fn read_transactions_csv(
-    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "CsvOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
+    let (text, lone) = csv_text(&text)?;
     let Options { json, on_progress } = read_options(options)?;
     let (columns, csv) = csv_request(&json)?;
     let mut progress = Progress::new(on_progress);
-    let table = read_transactions_with_progress(text, &columns, &csv, &mut |f| progress.report(f));
+    let table = read_transactions_with_lone_surrogates(&text, &lone, &columns, &csv, &mut |f| {
+        progress.report(f)
+    });
     progress.finish()?;
     csv_result(table?)
+}
+
+/// The CSV text as UTF-8, and the byte offsets of the U+FFFD that stand for
+/// its lone surrogates (which the reader reports as bad rows).
+fn csv_text(v: &JsValue) -> Result<(String, Vec<usize>), JsValue> {
+    let Some(js) = v.dyn_ref::<js_sys::JsString>() else {
+        let found = if v.is_null() {
+            "null".to_string()
+        } else if v.is_undefined() {
+            "undefined".to_string()
+        } else if js_sys::ArrayBuffer::is_view(v) || v.is_instance_of::<js_sys::ArrayBuffer>() {
+            "bytes (decode them first: new TextDecoder().decode(bytes))".to_string()
+        } else {
+            js_type(v)
+        };
+        let msg = format!("expected the CSV text as a string, got {found}");
+        return Err(Error::new(ErrorCode::InvalidType, "", msg).into());
+    };
+    // Lone surrogates are rare: the regular expression finds whether there is one,
+    // and only then is the text read a code unit at a time.
+    let pattern = r"[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]";
+    if !Pattern::new(pattern).test(js) {
+        return Ok((String::from(js.clone()), Vec::new()));
+    }
+    let mut text = String::with_capacity(js.length() as usize);
+    let mut lone = Vec::new();
+    for c in char::decode_utf16(js.iter()) {
+        match c {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                lone.push(text.len());
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+        }
+    }
+    Ok((text, lone))
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {

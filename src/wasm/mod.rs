@@ -33,6 +33,11 @@ extern "C" {
     #[wasm_bindgen(constructor, js_class = "CrmScoreError")]
     fn new(message: &str, code: &str, path: &str) -> JsCrmScoreError;
 
+    /// A CrmScoreError with `options` (`{ cause }`).
+    #[cfg(feature = "fit")]
+    #[wasm_bindgen(constructor, js_class = "CrmScoreError")]
+    fn with_options(message: &str, code: &str, path: &str, options: &JsValue) -> JsCrmScoreError;
+
     /// The tape of a JavaScript value: `[numbers, bytes, strings]`, or a thrown CrmScoreError.
     #[wasm_bindgen(js_name = tapeOf, catch)]
     fn tape_of(value: &JsValue, path: &str) -> Result<js_sys::Array, JsValue>;
@@ -42,6 +47,32 @@ impl From<Error> for JsValue {
     fn from(e: Error) -> JsValue {
         JsCrmScoreError::new(&e.to_string(), e.code().as_str(), e.path()).into()
     }
+}
+
+/// What a getter or a proxy trap threw while the binding read a value at
+/// `path`, as the tape writer reports it (`js/interop.js`): `INVALID_TYPE`,
+/// "reading the input threw: …", with the exception as the `cause`.
+#[cfg(feature = "fit")]
+pub(crate) fn thrown(e: JsValue, path: &str) -> JsValue {
+    if e.has_type::<JsCrmScoreError>() {
+        return e;
+    }
+    let why = match e.dyn_ref::<js_sys::Error>() {
+        Some(error) => String::from(error.message()),
+        None => e.as_string().unwrap_or_else(|| format!("{e:?}")),
+    };
+    let message: String = format!("reading the input threw: {why}")
+        .chars()
+        .take(300)
+        .collect();
+    let message = if path.is_empty() {
+        message
+    } else {
+        format!("{path}: {message}")
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"cause".into(), &e);
+    JsCrmScoreError::with_options(&message, ErrorCode::InvalidType.as_str(), path, &options).into()
 }
 
 /// Reads a JavaScript value (a config, options, the fitting functions'
@@ -272,7 +303,7 @@ impl JsScorer {
             let options = ScoreOptions::read(&mut r, now as i64)?;
             let c = Customer::read(&mut r, options.as_of, &self.inner.config().limits)?;
             r.finish()?;
-            let explained = self.inner.explain_customer(&c, options);
+            let explained = self.inner.explain_customer(&c, options)?;
             Ok(Json::Arr(explained.iter().map(|e| e.to_json()).collect()).to_text())
         })
     }

@@ -89,6 +89,13 @@ impl NextBestAction {
     }
 }
 
+/// Most bytes one `explain` call may give (its JSON, tree and text
+/// together, as [`crate::rules::Program::explain_within`] counts them): each
+/// explained sub-expression is capped, so output grows linearly with the
+/// rules, and this caps the total, which rules at the ceilings of
+/// `limits` could otherwise take to hundreds of megabytes.
+pub const MAX_EXPLAIN_BYTES: usize = 16 << 20;
+
 /// Why a customer is or is not in a segment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SegmentExplanation {
@@ -382,15 +389,34 @@ impl Library {
         (0..self.defs.len()).map(|i| self.match_of(i)).collect()
     }
 
-    /// Every segment, matched or not, with the values that decided it, by priority.
-    pub fn explain(&self, c: &Customer<'_>) -> Vec<SegmentExplanation> {
+    /// Every segment, matched or not, with the values that decided it, by
+    /// priority. Errors: an explanation of more than [`MAX_EXPLAIN_BYTES`]
+    /// (`TOO_LARGE`, path `""`), refused before it is built further.
+    pub fn explain(&self, c: &Customer<'_>) -> Result<Vec<SegmentExplanation>> {
         let mut explained: Vec<Option<(Explanation, Option<bool>)>> = vec![None; self.defs.len()];
         let mut results = vec![None; self.defs.len()];
+        let mut budget = MAX_EXPLAIN_BYTES;
+        let mut over: Option<usize> = None;
         self.run(c, &mut results, &mut |i, ctx| {
+            if over.is_some() {
+                return;
+            }
             let exit = self.exits[i].as_ref().map(|p| p.eval(ctx));
-            explained[i] = Some((self.programs[i].explain(ctx), exit));
+            match self.programs[i].explain_within(ctx, &mut budget) {
+                Some(e) => explained[i] = Some((e, exit)),
+                None => over = Some(i),
+            }
         });
-        self.ranking
+        if let Some(i) = over {
+            let msg = format!(
+                "expected an explanation of at most {MAX_EXPLAIN_BYTES} bytes, got more by segment {:?}: \
+                 the rules are too large to explain in one call",
+                crate::error::shown(&self.defs[i].id)
+            );
+            return Err(Error::new(ErrorCode::TooLarge, "", msg));
+        }
+        Ok(self
+            .ranking
             .iter()
             .filter_map(|&i| {
                 let (explanation, exit_reached) = explained[i].take()?;
@@ -403,7 +429,7 @@ impl Library {
                     explanation,
                 })
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -556,5 +582,68 @@ mod builtin_tests {
     #[test]
     fn builtin_tape_reads_as_the_json_text() {
         assert_eq!(builtin::json().unwrap(), Json::parse(BUILTIN).unwrap());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::time::parse_instant;
+    use crate::scoring::Scorer;
+
+    /// A scorer with `segments` copies of `rule` and no built-ins, at the rule limits' ceilings.
+    fn scorer(rule: &str, segments: usize) -> Scorer {
+        let defs: Vec<Json> = (0..segments)
+            .map(|i| {
+                Json::Obj(vec![
+                    ("id".into(), Json::Str(format!("s{i}"))),
+                    ("goal".into(), Json::Str("retain".into())),
+                    ("when".into(), Json::Str(rule.into())),
+                ])
+            })
+            .collect();
+        let limits = Json::parse(
+            r#"{"maxRuleDepth": 128, "maxRuleNodes": 100000, "maxRuleLength": 1048576}"#,
+        )
+        .unwrap();
+        Scorer::new(&Json::Obj(vec![
+            ("builtinSegments".into(), Json::Bool(false)),
+            ("limits".into(), limits),
+            ("segments".into(), Json::Arr(defs)),
+        ]))
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn explain(s: &Scorer) -> crate::Result<Vec<SegmentExplanation>> {
+        let customer = Json::parse(
+            r#"{"id": "c", "orders": [{"at": "2026-01-01", "amount": 50}, {"at": "2026-03-01", "amount": 70}]}"#,
+        )
+        .unwrap();
+        s.explain(&customer, parse_instant("2026-11-22").unwrap())
+    }
+
+    // Issue 16, item 3: two segments at the ceilings of the rule limits took an explanation to
+    // 888 MB. Each explained node shows at most MAX_EXPR_CHARS of its source, so the output is
+    // linear in the rules, but a node nested 120 deep under `!` still repeats up to 160
+    // characters at each level: here about 120 × 200 bytes for each 140 bytes of rule.
+    #[test]
+    fn hostile_03_an_explanation_is_capped_in_total() {
+        // `!` 120 times (even: the operand's value) over a comparison that holds, so every
+        // operand of the `&&` is evaluated and explained.
+        let unit = format!("{}(value.frequency == 2)", "!".repeat(120));
+        let rule = vec![unit.as_str(); 700].join(" && ");
+        assert!(rule.len() < 1 << 20);
+        let e = explain(&scorer(&rule, 2)).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, ""));
+        assert_eq!(
+            e.message(),
+            "expected an explanation of at most 16777216 bytes, got more by segment \"s0\": the rules are too large to explain in one call"
+        );
+        // A tenth of it is explained, and its JSON and text are within the cap.
+        let small = vec![unit.as_str(); 70].join(" && ");
+        let explained = explain(&scorer(&small, 1)).unwrap();
+        let bytes: usize = explained.iter().map(|e| e.to_json().to_text().len()).sum();
+        assert!(bytes > 1 << 20 && bytes < MAX_EXPLAIN_BYTES, "{bytes}");
+        assert_eq!(explained[0].explanation.children.len(), 70);
     }
 }
