@@ -125,6 +125,8 @@ export interface Scorer {
   score(customer: Customer, options?: ScoreOptions): ScoreResult;
   /** Scores many customers as of one instant; an error's path starts with the customer's index. */
   scoreMany(customers: Customer[], options?: ScoreOptions): ScoreResult[];
+  /** Every segment of the scorer, matched or not, with the sub-expressions and field values that decided it. */
+  explain(customer: Customer, options?: ScoreOptions): SegmentExplanation[];
   /**
    * Scores every customer of columnar transactions, into typed arrays. Runs in the
    * fitting module: loaded by itself in Node; in browsers and workers import

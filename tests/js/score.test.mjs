@@ -206,7 +206,7 @@ test('each kind of bad input throws a CrmScoreError with code and path', () => {
   throws(() => s.score(one({ at: new Date('not a date'), amount: 1 }), { asOf }), 'INVALID_DATE', 'orders[1].at',
     'orders[1].at: expected an ISO 8601 date (2026-11-22) or date-time (2026-11-22T10:30:00Z), got "Invalid Date"');
   throws(() => s.score(one({ at: '1899-12-31', amount: 1 }), { asOf }), 'INVALID_DATE', 'orders[1].at',
-    'orders[1].at: "1899-12-31" is outside the years 1900 to 2999 that instants may take');
+    'orders[1].at: "1899-12-31" is 1899-12-31T00:00:00.000Z in UTC, outside the years 1900 to 2999 that instants may take');
   let deep = [];
   for (let i = 0; i < 200; i++) deep = [deep];
   // Nesting is refused where the schema first disagrees, before any depth is reached.
