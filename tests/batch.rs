@@ -1,9 +1,9 @@
 //! The column path gives the same segments as scoring customer by customer.
 #![cfg(not(target_arch = "wasm32"))]
 
-use crmscore::batch::{domain, Batch, BatchColumn};
-use crmscore::json::Json;
-use crmscore::time::parse_instant;
+use crmscore::input::json::Json;
+use crmscore::input::time::parse_instant;
+use crmscore::scoring::segments::batch::{domain, Batch, BatchColumn};
 use crmscore::{ErrorCode, ScoreResult, Scorer};
 
 /// A deterministic generator (64-bit LCG), so the test is reproducible.
@@ -11,7 +11,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) % n
     }
 }
@@ -43,12 +46,24 @@ fn customers(n: usize) -> Vec<String> {
 
 /// The value of a batch field for a scored customer, as a caller would fill it.
 fn feature(r: &ScoreResult, name: &str) -> Json {
-    let json = Json::parse(&crmscore::json_text::to_string(r)).unwrap();
-    if let Some(category) = name.strip_prefix("bought('").and_then(|n| n.strip_suffix("')")) {
-        return Json::Num(f64::from(r.value.categories.get(category).copied().unwrap_or(0)));
+    let json = r.to_json();
+    if let Some(category) = name
+        .strip_prefix("bought('")
+        .and_then(|n| n.strip_suffix("')"))
+    {
+        return Json::Num(f64::from(
+            r.value
+                .categories
+                .iter()
+                .find(|(n, _)| n == category)
+                .map_or(0, |(_, k)| *k),
+        ));
     }
     name.split('.').fold(json, |v, key| match v {
-        Json::Obj(entries) => entries.into_iter().find(|(k, _)| k == key).map_or(Json::Null, |(_, v)| v),
+        Json::Obj(entries) => entries
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map_or(Json::Null, |(_, v)| v),
         _ => Json::Null,
     })
 }
@@ -56,8 +71,10 @@ fn feature(r: &ScoreResult, name: &str) -> Json {
 fn same_segments(config: &str) {
     let scorer = Scorer::new(&Json::parse(config).unwrap()).unwrap();
     let at = parse_instant("2026-11-22").unwrap();
-    let results: Vec<ScoreResult> =
-        customers(1000).iter().map(|c| scorer.score(&Json::parse(c).unwrap(), at).unwrap()).collect();
+    let results: Vec<ScoreResult> = customers(1000)
+        .iter()
+        .map(|c| scorer.score(&Json::parse(c).unwrap(), at).unwrap())
+        .collect();
     let mut batch = Batch::new(scorer.segments(), results.len()).unwrap();
     let fields = batch.fields().to_vec();
     for field in &fields {
@@ -77,8 +94,12 @@ fn same_segments(config: &str) {
     let bits = batch.evaluate(results.len(), at).unwrap().to_vec();
     for (k, r) in results.iter().enumerate() {
         let mut expected: Vec<&str> = r.segments.iter().map(|s| s.id.as_str()).collect();
-        let mut got: Vec<&str> =
-            ids.iter().enumerate().filter(|(i, _)| bits[k * words + i / 32] >> (i % 32) & 1 == 1).map(|(_, id)| id.as_str()).collect();
+        let mut got: Vec<&str> = ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| bits[k * words + i / 32] >> (i % 32) & 1 == 1)
+            .map(|(_, id)| id.as_str())
+            .collect();
         expected.sort_unstable();
         got.sort_unstable();
         assert_eq!(got, expected, "customer {k}");

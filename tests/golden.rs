@@ -13,9 +13,8 @@
 //! change of the maths is intended (it sets `GOLDEN_WRITE=1`, with which this
 //! test writes the file before comparing).
 
-use crmscore::json::Json;
-use crmscore::json_text;
-use crmscore::time::parse_instant;
+use crmscore::input::json::Json;
+use crmscore::input::time::parse_instant;
 use crmscore::{ScoreOptions, Scorer};
 use serde_json::{json, Map, Value as J};
 use std::collections::{BTreeMap, BTreeSet};
@@ -56,7 +55,9 @@ fn cases() -> Vec<Case> {
             if config.get("model").is_some() {
                 config["model"] = model.clone();
             }
-            let set = inputs["customers"][c["customers"].as_str().unwrap()].as_array().unwrap();
+            let set = inputs["customers"][c["customers"].as_str().unwrap()]
+                .as_array()
+                .unwrap();
             Case {
                 name: c["name"].as_str().unwrap().to_string(),
                 config,
@@ -71,12 +72,17 @@ fn cases() -> Vec<Case> {
 /// Scores a case natively; each result as the JSON the package hands to JavaScript.
 fn score(case: &Case) -> Vec<J> {
     let scorer = Scorer::new(&crate_json(&case.config)).unwrap();
-    let options = ScoreOptions { as_of: case.as_of, horizon_days: case.horizon_days };
+    let options = ScoreOptions {
+        as_of: case.as_of,
+        horizon_days: case.horizon_days,
+    };
     case.customers
         .iter()
         .map(|c| {
-            let r = scorer.score(&crate_json(c), options).unwrap_or_else(|e| panic!("{}: {e}", case.name));
-            serde_json::from_str(&json_text::to_string(&r)).unwrap()
+            let r = scorer
+                .score(&crate_json(c), options)
+                .unwrap_or_else(|e| panic!("{}: {e}", case.name));
+            serde_json::from_str(&r.to_json().to_text()).unwrap()
         })
         .collect()
 }
@@ -105,7 +111,11 @@ fn expected_json() -> String {
         let head = json!({ "name": case.name, "segments": segments });
         let head = serde_json::to_string(&head).unwrap();
         out += if i > 0 { ",\n" } else { "" };
-        out += &format!("{},\"results\":[\n{}\n]}}", &head[..head.len() - 1], results.join(",\n"));
+        out += &format!(
+            "{},\"results\":[\n{}\n]}}",
+            &head[..head.len() - 1],
+            results.join(",\n")
+        );
     }
     out + "\n]}\n"
 }
@@ -142,7 +152,9 @@ fn instant(v: &J) -> i64 {
 
 /// `path` of a config with a default.
 fn cfg(config: &J, path: &[&str], default: f64) -> f64 {
-    path.iter().try_fold(config, |v, k| v.get(k)).map_or(default, f)
+    path.iter()
+        .try_fold(config, |v, k| v.get(k))
+        .map_or(default, f)
 }
 
 struct Order {
@@ -215,59 +227,143 @@ fn check(case: &Case, c: &J, r: &J) {
     assert_eq!(f(&v["frequency"]), n, "{who} frequency = number of orders");
     let monetary: f64 = os.iter().map(|o| o.amount).sum();
     assert_eq!(f(&v["monetary"]), monetary, "{who} monetary = Σ amount");
-    assert_eq!(opt_f(&v["averageOrderValue"]), (n > 0.0).then(|| monetary / n), "{who}");
-    let with_cost: Vec<f64> = os.iter().filter_map(|o| o.cost.map(|k| o.amount - k)).collect();
-    assert_eq!(opt_f(&v["margin"]), (!with_cost.is_empty()).then(|| with_cost.iter().sum::<f64>()), "{who} margin");
+    assert_eq!(
+        opt_f(&v["averageOrderValue"]),
+        (n > 0.0).then(|| monetary / n),
+        "{who}"
+    );
+    let with_cost: Vec<f64> = os
+        .iter()
+        .filter_map(|o| o.cost.map(|k| o.amount - k))
+        .collect();
+    assert_eq!(
+        opt_f(&v["margin"]),
+        (!with_cost.is_empty()).then(|| with_cost.iter().sum::<f64>()),
+        "{who} margin"
+    );
     let margin_rate = cfg(cf, &["lifetime", "marginRate"], 1.0);
-    let historic: f64 = os.iter().map(|o| o.cost.map_or(o.amount * margin_rate, |k| o.amount - k)).sum();
+    let historic: f64 = os
+        .iter()
+        .map(|o| o.cost.map_or(o.amount * margin_rate, |k| o.amount - k))
+        .sum();
     assert_eq!(f(&v["historicValue"]), historic, "{who} historicValue");
-    let yearly: f64 = os.iter().filter(|o| o.at > case.as_of - 365 * DAY).map(|o| o.amount).sum();
+    let yearly: f64 = os
+        .iter()
+        .filter(|o| o.at > case.as_of - 365 * DAY)
+        .map(|o| o.amount)
+        .sum();
     assert_eq!(f(&v["yearlySpend"]), yearly, "{who} yearlySpend");
     // projected value: Σ_t yearly × margin × (retention / (1 + discount))^t, the last year pro rata
-    let (h, ret, disc) = (cfg(cf, &["lifetime", "horizonYears"], 5.0), cfg(cf, &["lifetime", "retentionRate"], 0.8), cfg(cf, &["lifetime", "discountRate"], 0.1));
-    let projected: f64 = (0..h.ceil() as i32).map(|t| yearly * margin_rate * (ret / (1.0 + disc)).powi(t) * (h - f64::from(t)).min(1.0)).sum();
-    assert!(close(f(&v["projectedValue"]), projected, 1e-12), "{who} projectedValue {} vs {projected}", v["projectedValue"]);
+    let (h, ret, disc) = (
+        cfg(cf, &["lifetime", "horizonYears"], 5.0),
+        cfg(cf, &["lifetime", "retentionRate"], 0.8),
+        cfg(cf, &["lifetime", "discountRate"], 0.1),
+    );
+    let projected: f64 = (0..h.ceil() as i32)
+        .map(|t| yearly * margin_rate * (ret / (1.0 + disc)).powi(t) * (h - f64::from(t)).min(1.0))
+        .sum();
+    assert!(
+        close(f(&v["projectedValue"]), projected, 1e-12),
+        "{who} projectedValue {} vs {projected}",
+        v["projectedValue"]
+    );
     let recency = os.last().map(|o| whole_days(o.at, case.as_of));
     assert_eq!(opt_f(&v["recencyDays"]), recency, "{who}");
     let first_seen = c.get("firstSeen").map(instant);
-    let start = [first_seen, os.first().map(|o| o.at)].into_iter().flatten().min();
+    let start = [first_seen, os.first().map(|o| o.at)]
+        .into_iter()
+        .flatten()
+        .min();
     let tenure = start.map(|s| whole_days(s, case.as_of));
     assert_eq!(opt_f(&v["tenureDays"]), tenure, "{who}");
     let floor = cfg(cf, &["value", "rateFloorDays"], 90.0);
     let per_year = tenure.filter(|_| n > 0.0).map(|t| n * 365.0 / t.max(floor));
     assert_eq!(opt_f(&v["ordersPerYear"]), per_year, "{who} ordersPerYear");
     let accounts: BTreeSet<&str> = os.iter().filter_map(|o| o.account.as_deref()).collect();
-    assert_eq!(f(&v["accounts"]), (accounts.len().max(usize::from(n > 0.0))) as f64, "{who} accounts");
+    assert_eq!(
+        f(&v["accounts"]),
+        (accounts.len().max(usize::from(n > 0.0))) as f64,
+        "{who} accounts"
+    );
     let mut categories = BTreeMap::new();
     for o in &os {
         if let Some(k) = &o.category {
             *categories.entry(k.clone()).or_insert(0u64) += 1;
         }
     }
-    let got: BTreeMap<String, u64> = v["categories"].as_object().unwrap().iter().map(|(k, n)| (k.clone(), n.as_u64().unwrap())).collect();
+    let got: BTreeMap<String, u64> = v["categories"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, n)| (k.clone(), n.as_u64().unwrap()))
+        .collect();
     assert_eq!(got, categories, "{who} categories");
-    assert_eq!(v["firstOrderAt"].as_str().map(|s| parse_instant(s).unwrap()), os.first().map(|o| o.at), "{who}");
-    assert_eq!(v["lastOrderAt"].as_str().map(|s| parse_instant(s).unwrap()), os.last().map(|o| o.at), "{who}");
+    assert_eq!(
+        v["firstOrderAt"]
+            .as_str()
+            .map(|s| parse_instant(s).unwrap()),
+        os.first().map(|o| o.at),
+        "{who}"
+    );
+    assert_eq!(
+        v["lastOrderAt"].as_str().map(|s| parse_instant(s).unwrap()),
+        os.last().map(|o| o.at),
+        "{who}"
+    );
 
     // ABC from the config's thresholds (with cost to serve), else the model's
-    let abc = cf.get("abc").map(|a| (f(&a["a"]), f(&a["b"]), a.get("serviceCost").cloned().unwrap_or(json!({}))))
+    let abc = cf
+        .get("abc")
+        .map(|a| {
+            (
+                f(&a["a"]),
+                f(&a["b"]),
+                a.get("serviceCost").cloned().unwrap_or(json!({})),
+            )
+        })
         .or_else(|| model.map(|m| (f(&m["abc"]["a"]), f(&m["abc"]["b"]), json!({}))));
     let expected_abc = abc.map(|(a, b, sc)| {
         let cost = cfg(&sc, &["perOrder"], 0.0) * n
             + cfg(&sc, &["perComplaint"], 0.0) * c.get("complaints").map_or(0.0, f)
             + cfg(&sc, &["perReturn"], 0.0) * c.get("returns").map_or(0.0, f);
-        if historic >= a { "A" } else if historic >= b { "B" } else if cost > historic || historic < 0.0 { "D" } else { "C" }
+        if historic >= a {
+            "A"
+        } else if historic >= b {
+            "B"
+        } else if cost > historic || historic < 0.0 {
+            "D"
+        } else {
+            "C"
+        }
     });
-    assert_eq!(v["abc"].as_str(), expected_abc, "{who} abc (historic {historic})");
+    assert_eq!(
+        v["abc"].as_str(),
+        expected_abc,
+        "{who} abc (historic {historic})"
+    );
 
     // RFM: 1 + edges strictly below (recency reversed), segment on R and FM
     let edges = cf.get("rfm").or(model.map(|m| &m["rfm"]));
     match (edges, recency) {
         (Some(e), Some(rd)) => {
-            let below = |k: &str, x: f64| e[k].as_array().unwrap().iter().filter(|&edge| f(edge) < x).count() as u8;
-            let (r5, f5, m5) = (5 - below("recency", rd), 1 + below("frequency", n), 1 + below("monetary", monetary));
+            let below = |k: &str, x: f64| {
+                e[k].as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|&edge| f(edge) < x)
+                    .count() as u8
+            };
+            let (r5, f5, m5) = (
+                5 - below("recency", rd),
+                1 + below("frequency", n),
+                1 + below("monetary", monetary),
+            );
             let rfm = &v["rfm"];
-            assert_eq!((f(&rfm["r"]) as u8, f(&rfm["f"]) as u8, f(&rfm["m"]) as u8), (r5, f5, m5), "{who} rfm");
+            assert_eq!(
+                (f(&rfm["r"]) as u8, f(&rfm["f"]) as u8, f(&rfm["m"]) as u8),
+                (r5, f5, m5),
+                "{who} rfm"
+            );
             let fm = f64::from(f5 + m5) / 2.0;
             let seg = match r5 {
                 4 | 5 if fm >= 4.0 => "champions",
@@ -296,21 +392,35 @@ fn check(case: &Case, c: &J, r: &J) {
         .map(|e| {
             e.iter()
                 .map(|(k, ev)| {
-                    let w = survey.unwrap().get("weights").and_then(|w| w.get(k)).map_or(1.0, f);
+                    let w = survey
+                        .unwrap()
+                        .get("weights")
+                        .and_then(|w| w.get(k))
+                        .map_or(1.0, f);
                     (k.clone(), f(ev), f(&survey.unwrap()["perception"][k]), w)
                 })
                 .collect()
         })
         .unwrap_or_default();
     let level = if dims.is_empty() {
-        assert!(s["gap"].is_null() && s["ratio"].is_null() && s["level"].is_null() && s["zone"].is_null(), "{who}");
+        assert!(
+            s["gap"].is_null()
+                && s["ratio"].is_null()
+                && s["level"].is_null()
+                && s["zone"].is_null(),
+            "{who}"
+        );
         None
     } else {
         let total: f64 = dims.iter().map(|d| d.3).sum();
         let mp = dims.iter().map(|d| d.3 * d.2).sum::<f64>() / total;
         let me = dims.iter().map(|d| d.3 * d.1).sum::<f64>() / total;
         let gap = f(&s["gap"]);
-        assert!(close(gap, mp - me, 1e-12) || (gap - (mp - me)).abs() < 1e-12, "{who} gap {gap} vs {}", mp - me);
+        assert!(
+            close(gap, mp - me, 1e-12) || (gap - (mp - me)).abs() < 1e-12,
+            "{who} gap {gap} vs {}",
+            mp - me
+        );
         if me > 0.0 {
             assert!(close(f(&s["ratio"]), mp / me, 1e-12), "{who} ratio");
         }
@@ -322,11 +432,25 @@ fn check(case: &Case, c: &J, r: &J) {
             cfg(cf, &["satisfaction", "levels", "satisfied"], 0.5),
             cfg(cf, &["satisfaction", "levels", "delighted"], 1.0),
         );
-        let level = if gap < basic { "dissatisfied" } else if gap < sat { "basic" } else if gap < del { "satisfied" } else { "delighted" };
+        let level = if gap < basic {
+            "dissatisfied"
+        } else if gap < sat {
+            "basic"
+        } else if gap < del {
+            "satisfied"
+        } else {
+            "delighted"
+        };
         assert_eq!(s["level"], level, "{who} level");
         // zone: at or below the model's 15th percentile, at or below its 85th, above
         let zone = model.and_then(|m| m.get("satisfaction")).map(|p| {
-            if gap <= f(&p["p15"]) { "least-satisfied" } else if gap <= f(&p["p85"]) { "middle" } else { "most-satisfied" }
+            if gap <= f(&p["p15"]) {
+                "least-satisfied"
+            } else if gap <= f(&p["p85"]) {
+                "middle"
+            } else {
+                "most-satisfied"
+            }
         });
         assert_eq!(s["zone"].as_str(), zone, "{who} zone");
         let wom = match level {
@@ -341,25 +465,46 @@ fn check(case: &Case, c: &J, r: &J) {
     match nps {
         Some(x) => {
             assert_eq!(f(&s["nps"]["score"]), x, "{who}");
-            assert_eq!(s["nps"]["category"], if x >= 9.0 { "promoter" } else if x >= 7.0 { "passive" } else { "detractor" }, "{who}");
+            assert_eq!(
+                s["nps"]["category"],
+                if x >= 9.0 {
+                    "promoter"
+                } else if x >= 7.0 {
+                    "passive"
+                } else {
+                    "detractor"
+                },
+                "{who}"
+            );
         }
         None => assert!(s["nps"].is_null(), "{who}"),
     }
     assert_eq!(f(&s["repeatPurchases"]), (n - 1.0).max(0.0), "{who}");
     for (field, key) in [("complaintRate", "complaints"), ("returnRate", "returns")] {
-        assert_eq!(opt_f(&s[field]), c.get(key).filter(|_| n > 0.0).map(|k| f(k) / n), "{who} {field}");
+        assert_eq!(
+            opt_f(&s[field]),
+            c.get(key).filter(|_| n > 0.0).map(|k| f(k) / n),
+            "{who} {field}"
+        );
     }
     assert_eq!(opt_f(&s["referrals"]), c.get("referrals").map(f), "{who}");
 
     // loyalty: stage, type, lifecycle by their first-match rules
     let l = &r["loyalty"];
     let lc = |k: &str, d: f64| cfg(cf, &["loyalty", "stage", k], d);
-    let (t, rd) = (tenure.unwrap_or(0.0), recency.unwrap_or(f64::from(u32::MAX)));
+    let (t, rd) = (
+        tenure.unwrap_or(0.0),
+        recency.unwrap_or(f64::from(u32::MAX)),
+    );
     let stage = if n == 0.0 {
         "potential"
     } else if n == 1.0 || t < lc("newMaxDays", 90.0) {
         "new"
-    } else if t >= lc("loyalMinDays", 730.0) && n >= lc("loyalMinOrders", 8.0) && rd <= lc("loyalMaxRecencyDays", 180.0) && level != Some("dissatisfied") {
+    } else if t >= lc("loyalMinDays", 730.0)
+        && n >= lc("loyalMinOrders", 8.0)
+        && rd <= lc("loyalMaxRecencyDays", 180.0)
+        && level != Some("dissatisfied")
+    {
         "loyal"
     } else if t >= lc("longstandingMinDays", 365.0) && n >= lc("longstandingMinOrders", 4.0) {
         "longstanding"
@@ -369,18 +514,32 @@ fn check(case: &Case, c: &J, r: &J) {
     assert_eq!(l["stage"], stage, "{who} stage");
     let ty = |k: &str, d: f64| cfg(cf, &["loyalty", "type", k], d);
     let kind = (n >= 2.0).then(|| {
-        let attached = matches!(level, Some("satisfied" | "delighted")) || nps.is_some_and(|x| x >= 9.0) || c.get("referrals").is_some_and(|x| f(x) > 0.0);
+        let attached = matches!(level, Some("satisfied" | "delighted"))
+            || nps.is_some_and(|x| x >= 9.0)
+            || c.get("referrals").is_some_and(|x| f(x) > 0.0);
         let repeat = per_year.unwrap_or(0.0) >= ty("repeatMinOrdersPerYear", 4.0);
-        let channels: Vec<String> = cf.pointer("/loyalty/type/incentiveChannels").map_or(vec!["promotion".into(), "reward".into(), "coupon".into()], |a| {
-            a.as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect()
-        });
+        let channels: Vec<String> = cf.pointer("/loyalty/type/incentiveChannels").map_or(
+            vec!["promotion".into(), "reward".into(), "coupon".into()],
+            |a| {
+                a.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_str().unwrap().to_string())
+                    .collect()
+            },
+        );
         let share = |p: &dyn Fn(&Order) -> bool| os.iter().filter(|o| p(o)).count() as f64 / n;
-        let monopoly = cf.pointer("/loyalty/type/monopoly").and_then(J::as_bool).unwrap_or(false);
+        let monopoly = cf
+            .pointer("/loyalty/type/monopoly")
+            .and_then(J::as_bool)
+            .unwrap_or(false);
         if attached && repeat {
             Some("trust")
         } else if share(&|o| o.discounted) >= ty("priceShare", 0.5) {
             Some("price")
-        } else if share(&|o| o.channel.as_ref().is_some_and(|ch| channels.contains(ch))) >= ty("incentiveShare", 0.5) {
+        } else if share(&|o| o.channel.as_ref().is_some_and(|ch| channels.contains(ch)))
+            >= ty("incentiveShare", 0.5)
+        {
             Some("incentive")
         } else if repeat && monopoly {
             Some("monopoly")
@@ -398,7 +557,8 @@ fn check(case: &Case, c: &J, r: &J) {
     } else if n == 0.0 || t < lf("windowDays", 180.0) {
         "exploration"
     } else {
-        let count = |from: i64, to: i64| os.iter().filter(|o| o.at > from && o.at <= to).count() as f64;
+        let count =
+            |from: i64, to: i64| os.iter().filter(|o| o.at > from && o.at <= to).count() as f64;
         let recent = count(case.as_of - window, case.as_of);
         let before = count(case.as_of - 2 * window, case.as_of - window);
         if recent > before * (1.0 + lf("growth", 0.25)) {
@@ -412,7 +572,12 @@ fn check(case: &Case, c: &J, r: &J) {
     assert_eq!(l["lifecycle"], lifecycle, "{who} lifecycle");
 
     // segments: the built-in rules (segments.json) and the configured ones, recomputed on the result fields
-    let store = |k: &str| cf.pointer(&format!("/store/{k}")).and_then(J::as_str).unwrap_or(k).to_string();
+    let store = |k: &str| {
+        cf.pointer(&format!("/store/{k}"))
+            .and_then(J::as_str)
+            .unwrap_or(k)
+            .to_string()
+    };
     let bought = |k: &str| categories.get(&store(k)).copied().unwrap_or(0);
     let abc_s = v["abc"].as_str();
     let rfm = |k: &str| v["rfm"].get(k).map(f);
@@ -429,16 +594,51 @@ fn check(case: &Case, c: &J, r: &J) {
     };
     add(10.0, 0, "lapsed-high-value", lapsed);
     add(20.0, 1, "first-time-buyers", n == 1.0);
-    add(30.0, 2, "book-buyers", bought("books") > 0 && bought("video") == 0);
-    add(40.0, 3, "video-buyers", bought("video") > 0 && bought("dvd") == 0);
-    add(50.0, 4, "quarterly-buyers", n >= 2.0 && per_year.is_some_and(|y| (3.0..6.0).contains(&y)) && rd <= 180.0);
-    add(60.0, 5, "champions", rr.is_some_and(|x| x >= 4.0) && fm_in(8.0, 99.0));
+    add(
+        30.0,
+        2,
+        "book-buyers",
+        bought("books") > 0 && bought("video") == 0,
+    );
+    add(
+        40.0,
+        3,
+        "video-buyers",
+        bought("video") > 0 && bought("dvd") == 0,
+    );
+    add(
+        50.0,
+        4,
+        "quarterly-buyers",
+        n >= 2.0 && per_year.is_some_and(|y| (3.0..6.0).contains(&y)) && rd <= 180.0,
+    );
+    add(
+        60.0,
+        5,
+        "champions",
+        rr.is_some_and(|x| x >= 4.0) && fm_in(8.0, 99.0),
+    );
     add(61.0, 6, "cant-lose-them", r_is(1.0) && fm_in(8.0, 99.0));
-    add(62.0, 7, "at-risk", (r_is(2.0) && fm_in(6.0, 99.0)) || (r_is(1.0) && fm_in(6.0, 8.0)));
-    add(63.0, 8, "loyal-customers", (r_is(3.0) && fm_in(6.0, 99.0)) || (rr.is_some_and(|x| x >= 4.0) && fm_in(6.0, 8.0)));
+    add(
+        62.0,
+        7,
+        "at-risk",
+        (r_is(2.0) && fm_in(6.0, 99.0)) || (r_is(1.0) && fm_in(6.0, 8.0)),
+    );
+    add(
+        63.0,
+        8,
+        "loyal-customers",
+        (r_is(3.0) && fm_in(6.0, 99.0)) || (rr.is_some_and(|x| x >= 4.0) && fm_in(6.0, 8.0)),
+    );
     add(64.0, 9, "new-customers", r_is(5.0) && fm_in(0.0, 3.5));
     add(65.0, 10, "promising", r_is(4.0) && fm_in(0.0, 3.5));
-    add(66.0, 11, "potential-loyalists", rr.is_some_and(|x| x >= 4.0) && fm_in(3.5, 6.0));
+    add(
+        66.0,
+        11,
+        "potential-loyalists",
+        rr.is_some_and(|x| x >= 4.0) && fm_in(3.5, 6.0),
+    );
     add(67.0, 12, "need-attention", r_is(3.0) && fm_in(4.0, 6.0));
     add(68.0, 13, "about-to-sleep", r_is(3.0) && fm_in(0.0, 4.0));
     add(69.0, 14, "hibernating", r_is(2.0) && fm_in(0.0, 6.0));
@@ -446,17 +646,36 @@ fn check(case: &Case, c: &J, r: &J) {
     if cf.get("segments").is_some() {
         // the three segments of the `configured` config (tests/golden/make.mjs)
         add(1.0, 16, "vip-gone-quiet", lapsed && abc_s == Some("A"));
-        add(5.0, 17, "unhappy-regular", level == Some("dissatisfied") && n >= 3.0);
+        add(
+            5.0,
+            17,
+            "unhappy-regular",
+            level == Some("dissatisfied") && n >= 3.0,
+        );
         add(100.0, 18, "multi-account", f(&v["accounts"]) >= 2.0);
     }
     matched.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let ids: Vec<&str> = r["segments"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = r["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
     let want: Vec<&str> = matched.iter().map(|m| m.2).collect();
     assert_eq!(ids, want, "{who} segments");
-    match r["segments"].as_array().unwrap().iter().find(|s| !s["actions"].as_array().unwrap().is_empty()) {
+    match r["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| !s["actions"].as_array().unwrap().is_empty())
+    {
         Some(s) => {
             let nba = &r["nextBestAction"];
-            assert_eq!((&nba["segment"], &nba["goal"], &nba["action"]), (&s["id"], &s["goal"], &s["actions"][0]), "{who} next best action");
+            assert_eq!(
+                (&nba["segment"], &nba["goal"], &nba["action"]),
+                (&s["id"], &s["goal"], &s["actions"][0]),
+                "{who} next best action"
+            );
         }
         None => assert!(r["nextBestAction"].is_null(), "{who}"),
     }
@@ -466,7 +685,10 @@ fn check(case: &Case, c: &J, r: &J) {
     match model {
         Some(m) if n > 0.0 => {
             let alive = f(&p["probabilityAlive"]);
-            assert!(alive > 0.0 && alive <= 1.0 && f(&p["expectedPurchases"]) >= 0.0, "{who} {p}");
+            assert!(
+                alive > 0.0 && alive <= 1.0 && f(&p["expectedPurchases"]) >= 0.0,
+                "{who} {p}"
+            );
             // repeat occasions: distinct UTC days after the first, amounts summed per day
             let mut days: BTreeMap<i64, f64> = BTreeMap::new();
             for o in &os {
@@ -474,16 +696,30 @@ fn check(case: &Case, c: &J, r: &J) {
             }
             let x = (days.len() - 1) as f64;
             if x == 0.0 {
-                assert_eq!(alive, 1.0, "{who}: a one-occasion buyer is alive under BG/NBD");
+                assert_eq!(
+                    alive, 1.0,
+                    "{who}: a one-occasion buyer is alive under BG/NBD"
+                );
             }
-            let repeat_total: f64 = os.iter().filter(|o| o.at.div_euclid(DAY) != os[0].at.div_euclid(DAY)).map(|o| o.amount).sum();
+            let repeat_total: f64 = os
+                .iter()
+                .filter(|o| o.at.div_euclid(DAY) != os[0].at.div_euclid(DAY))
+                .map(|o| o.amount)
+                .sum();
             let mbar = if x == 0.0 { 0.0 } else { repeat_total / x };
             let gg = &m["gammaGamma"];
             let (pp, q, vv) = (f(&gg["p"]), f(&gg["q"]), f(&gg["v"]));
             let spend = pp * (vv + x * mbar) / (pp * x + q - 1.0);
-            assert!(close(f(&p["expectedAverageSpend"]), spend, 1e-12), "{who} expectedAverageSpend {} vs {spend}", p["expectedAverageSpend"]);
+            assert!(
+                close(f(&p["expectedAverageSpend"]), spend, 1e-12),
+                "{who} expectedAverageSpend {} vs {spend}",
+                p["expectedAverageSpend"]
+            );
             let ltv = f(&p["lifetimeValue"]);
-            assert!(ltv >= 0.0 && ltv <= spend * f(&p["expectedPurchases"]) * (1.0 + 1e-12), "{who} lifetimeValue {ltv}");
+            assert!(
+                ltv >= 0.0 && ltv <= spend * f(&p["expectedPurchases"]) * (1.0 + 1e-12),
+                "{who} lifetimeValue {ltv}"
+            );
         }
         _ => assert!(p.is_null(), "{who}"),
     }
@@ -501,12 +737,24 @@ fn native_results_follow_the_rules() {
             // The paper's worked example (Fader, Hardie & Lee 2005): customer 0001, 1.226 purchases in 39 weeks.
             let r = &score(&case)[0];
             assert_eq!(case.customers[0]["id"], "0001");
-            assert_eq!((f(&r["value"]["predicted"]["expectedPurchases"]) * 1000.0).round() / 1000.0, 1.226);
+            assert_eq!(
+                (f(&r["value"]["predicted"]["expectedPurchases"]) * 1000.0).round() / 1000.0,
+                1.226
+            );
         }
     }
     assert_eq!(checked, 60 + 160 + 60 + 99);
     // The model's satisfaction percentiles place generated customers in every zone.
-    let case = cases().into_iter().find(|c| c.name == "model-generated").unwrap();
-    let zones: BTreeSet<String> = score(&case).iter().filter_map(|r| r["satisfaction"]["zone"].as_str().map(str::to_string)).collect();
-    assert_eq!(zones.into_iter().collect::<Vec<_>>(), ["least-satisfied", "middle", "most-satisfied"]);
+    let case = cases()
+        .into_iter()
+        .find(|c| c.name == "model-generated")
+        .unwrap();
+    let zones: BTreeSet<String> = score(&case)
+        .iter()
+        .filter_map(|r| r["satisfaction"]["zone"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        zones.into_iter().collect::<Vec<_>>(),
+        ["least-satisfied", "middle", "most-satisfied"]
+    );
 }
