@@ -2,10 +2,14 @@
 //! docs/domain.md §4 and the RFM table of docs/model.md (the working is in the comments).
 #![cfg(not(target_arch = "wasm32"))]
 
-use crmscore::json::Json;
-use crmscore::time::parse_instant;
-use crmscore::value::{rfm_segment, Rfm};
-use crmscore::{ErrorCode, Scorer};
+use crmscore::input::customer::{Customer, Limits};
+use crmscore::input::json::Json;
+use crmscore::input::tape::{Name, OwnedTape};
+use crmscore::input::time::parse_instant;
+use crmscore::scoring::features::{Entries, Features};
+use crmscore::scoring::segments::{rule_view, NextBestAction};
+use crmscore::scoring::value::{rfm_segment, Rfm};
+use crmscore::{ErrorCode, ScoreOptions, Scorer};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -44,8 +48,37 @@ fn scorer(config: &str) -> Scorer {
     Scorer::new(&Json::parse(config).unwrap()).unwrap()
 }
 
+/// Reads a customer as `score` does, for the tests that look at the steps of scoring.
+fn read<T>(customer: &str, at: i64, f: impl FnOnce(&Customer<'_>) -> T) -> T {
+    let tape = OwnedTape::of(&Json::parse(customer).unwrap());
+    let c = Customer::read(&mut tape.tape().reader(), at, &Limits::default()).unwrap();
+    f(&c)
+}
+
+/// The library indexes of the segments `features` fall in, by priority, as
+/// `score` evaluates them (from the result's slots and maps).
+fn matched(s: &Scorer, features: &Features<Name<'_>>) -> Vec<usize> {
+    let mut slots = Vec::new();
+    features.write_slots(&mut |n| f64::from(n.index), &mut slots);
+    let (categories, dimensions) = (
+        Entries(&features.value.categories),
+        Entries(&features.satisfaction.dimensions),
+    );
+    let mut found = Vec::new();
+    s.segments().matched(
+        &rule_view(features, &slots, &categories, &dimensions),
+        |i| found.push(i),
+    );
+    found
+}
+
 fn ids(customer: &str) -> Vec<String> {
-    let r = scorer(CONFIG).score(&Json::parse(customer).unwrap(), parse_instant("2026-11-22").unwrap()).unwrap();
+    let r = scorer(CONFIG)
+        .score(
+            &Json::parse(customer).unwrap(),
+            parse_instant("2026-11-22").unwrap(),
+        )
+        .unwrap();
     r.segments.iter().map(|s| s.id.clone()).collect()
 }
 
@@ -54,8 +87,16 @@ fn first_time_book_buyer() {
     // 1 order: first-time buyer; books and no video: book buyer;
     // R: 12 days ≤ 30 → 5, F: 1 ≤ 1 → 1, M: 25 ≤ 50 → 1, F+M = 2 ≤ 3 → new customer
     let c = r#"{"id": "a", "orders": [{"at": "2026-11-10", "amount": 25, "category": "books"}]}"#;
-    assert_eq!(ids(c), ["first-time-buyers", "book-buyers", "new-customers"]);
-    let r = scorer(CONFIG).score(&Json::parse(c).unwrap(), parse_instant("2026-11-22").unwrap()).unwrap();
+    assert_eq!(
+        ids(c),
+        ["first-time-buyers", "book-buyers", "new-customers"]
+    );
+    let r = scorer(CONFIG)
+        .score(
+            &Json::parse(c).unwrap(),
+            parse_instant("2026-11-22").unwrap(),
+        )
+        .unwrap();
     let next = r.next_best_action.unwrap();
     assert_eq!(next.segment, "first-time-buyers");
     assert_eq!(next.action, Some(Json::Str("Welcome package".into())));
@@ -95,8 +136,16 @@ fn champion() {
     // 10 orders of 120, monthly from 2026-02-01 to 2026-11-01: F 10 > 8 → 5, M 1,200 > 1,000 → 5,
     // R: 21 days ≤ 30 → 5; R ≥ 4 and F+M = 10 ≥ 8 → champion. Class A (1,200 ≥ 1,000) but bought
     // 21 days ago: not lapsed; 10 orders over 294 days = 12.4 a year: not quarterly.
-    let orders: Vec<String> = (2..=11).map(|m| format!(r#"{{"at": "2026-{m:02}-01", "amount": 120}}"#)).collect();
-    assert_eq!(ids(&format!(r#"{{"id": "ch", "orders": [{}]}}"#, orders.join(","))), ["champions"]);
+    let orders: Vec<String> = (2..=11)
+        .map(|m| format!(r#"{{"at": "2026-{m:02}-01", "amount": 120}}"#))
+        .collect();
+    assert_eq!(
+        ids(&format!(
+            r#"{{"id": "ch", "orders": [{}]}}"#,
+            orders.join(",")
+        )),
+        ["champions"]
+    );
 }
 
 #[test]
@@ -104,8 +153,16 @@ fn cant_lose_them() {
     // 9 orders of 200, monthly from 2024-03-01 to 2024-11-01: F 9 > 8 → 5, M 1,800 → 5; last order
     // 751 days ago (365 + 365 + 21) > 365 → R 1; R 1 and F+M = 10 ≥ 8 → can't lose them.
     // Class A, more than 90 days ago: also a lapsed high-value customer.
-    let orders: Vec<String> = (3..=11).map(|m| format!(r#"{{"at": "2024-{m:02}-01", "amount": 200}}"#)).collect();
-    assert_eq!(ids(&format!(r#"{{"id": "cl", "orders": [{}]}}"#, orders.join(","))), ["lapsed-high-value", "cant-lose-them"]);
+    let orders: Vec<String> = (3..=11)
+        .map(|m| format!(r#"{{"at": "2024-{m:02}-01", "amount": 200}}"#))
+        .collect();
+    assert_eq!(
+        ids(&format!(
+            r#"{{"id": "cl", "orders": [{}]}}"#,
+            orders.join(",")
+        )),
+        ["lapsed-high-value", "cant-lose-them"]
+    );
 }
 
 #[test]
@@ -155,10 +212,18 @@ fn next_best_action_is_the_first_matched_segment_even_without_actions() {
         {"id": "quiet", "when": "value.frequency >= 1", "goal": "retain", "priority": 1},
         {"id": "loud", "when": "true", "goal": "care", "priority": 2, "actions": ["call"]}]}"#;
     let c = Json::parse(r#"{"id": "n", "orders": [{"at": "2026-11-01", "amount": 10}]}"#).unwrap();
-    let r = scorer(config).score(&c, parse_instant("2026-11-22").unwrap()).unwrap();
+    let r = scorer(config)
+        .score(&c, parse_instant("2026-11-22").unwrap())
+        .unwrap();
     let next = r.next_best_action.as_ref().unwrap();
-    assert_eq!((next.segment.as_str(), next.goal.as_str(), &next.action), ("quiet", "retain", &None));
-    assert!(crmscore::json_text::to_string(&r).contains(r#""nextBestAction":{"segment":"quiet","goal":"retain","action":null}"#));
+    assert_eq!(
+        (next.segment.as_str(), next.goal.as_str(), &next.action),
+        ("quiet", "retain", &None)
+    );
+    assert!(r
+        .to_json()
+        .to_text()
+        .contains(r#""nextBestAction":{"segment":"quiet","goal":"retain","action":null}"#));
 }
 
 #[test]
@@ -171,7 +236,9 @@ fn missing_data_makes_comparisons_false() {
         {"id": "in", "when": "value.abc in ['A', 'B']", "goal": "care"},
         {"id": "has", "when": "!has(value.abc)", "goal": "care"}]}"#;
     let c = Json::parse(r#"{"id": "m", "orders": [{"at": "2026-11-01", "amount": 10}]}"#).unwrap();
-    let r = scorer(config).score(&c, parse_instant("2026-11-22").unwrap()).unwrap();
+    let r = scorer(config)
+        .score(&c, parse_instant("2026-11-22").unwrap())
+        .unwrap();
     let found: Vec<&str> = r.segments.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(found, ["not-a", "else", "has"]);
 }
@@ -188,30 +255,56 @@ fn rules_read_every_field_of_the_result() {
     let base = format!(r#"{{"model": {model}, "builtinSegments": false}}"#);
     let at = parse_instant("2026-11-22").unwrap();
     let result = scorer(&base).score(&Json::parse(c).unwrap(), at).unwrap();
-    let json = Json::parse(&crmscore::json_text::to_string(&result)).unwrap();
+    let json = result.to_json();
     let mut leaves = Vec::new();
     fn walk(v: &Json, path: String, out: &mut Vec<(String, bool)>) {
         match v {
-            Json::Obj(entries) => entries.iter().for_each(|(k, v)| walk(v, format!("{path}.{k}"), out)),
+            Json::Obj(entries) => entries
+                .iter()
+                .for_each(|(k, v)| walk(v, format!("{path}.{k}"), out)),
             other => out.push((path, !matches!(other, Json::Null))),
         }
     }
     for group in ["value", "satisfaction", "loyalty"] {
-        let Json::Obj(entries) = &json else { panic!("a result is an object") };
-        walk(&entries.iter().find(|(k, _)| k == group).unwrap().1, group.to_string(), &mut leaves);
+        let Json::Obj(entries) = &json else {
+            panic!("a result is an object")
+        };
+        walk(
+            &entries.iter().find(|(k, _)| k == group).unwrap().1,
+            group.to_string(),
+            &mut leaves,
+        );
     }
-    assert!(leaves.iter().any(|(p, _)| p == "satisfaction.dimensions.service"), "{leaves:?}");
-    assert!(leaves.iter().any(|(p, _)| p == "value.predicted.lifetimeValue"), "{leaves:?}");
+    assert!(
+        leaves
+            .iter()
+            .any(|(p, _)| p == "satisfaction.dimensions.service"),
+        "{leaves:?}"
+    );
+    assert!(
+        leaves
+            .iter()
+            .any(|(p, _)| p == "value.predicted.lifetimeValue"),
+        "{leaves:?}"
+    );
     let segments: Vec<String> = leaves
         .iter()
         .enumerate()
         .map(|(i, (path, _))| format!(r#"{{"id": "f{i}", "when": "has({path})", "goal": "care"}}"#))
         .collect();
-    let config = format!(r#"{{"model": {model}, "builtinSegments": false, "segments": [{}]}}"#, segments.join(","));
-    let s = Scorer::new(&Json::parse(&config).unwrap()).unwrap_or_else(|e| panic!("a field cannot be read: {e}"));
+    let config = format!(
+        r#"{{"model": {model}, "builtinSegments": false, "segments": [{}]}}"#,
+        segments.join(",")
+    );
+    let s = Scorer::new(&Json::parse(&config).unwrap())
+        .unwrap_or_else(|e| panic!("a field cannot be read: {e}"));
     let r = s.score(&Json::parse(c).unwrap(), at).unwrap();
     for (i, (path, present)) in leaves.iter().enumerate() {
-        assert_eq!(r.segments.iter().any(|m| m.id == format!("f{i}")), *present, "has({path})");
+        assert_eq!(
+            r.segments.iter().any(|m| m.id == format!("f{i}")),
+            *present,
+            "has({path})"
+        );
     }
 }
 
@@ -224,7 +317,9 @@ fn map_entries_are_read_by_name() {
         {"id": "dvd", "when": "value.categories.dvd >= 0", "goal": "up-sell"}]}"#;
     let c = Json::parse(r#"{"id": "d", "orders": [{"at": "2026-11-01", "amount": 10, "category": "books"}],
         "survey": {"expectation": {"service": 4, "price": 3}, "perception": {"service": 5, "price": 2}}}"#).unwrap();
-    let r = scorer(config).score(&c, parse_instant("2026-11-22").unwrap()).unwrap();
+    let r = scorer(config)
+        .score(&c, parse_instant("2026-11-22").unwrap())
+        .unwrap();
     let found: Vec<&str> = r.segments.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(found, ["price-gap", "books"]);
 }
@@ -234,16 +329,23 @@ fn a_long_chain_of_conditions_is_not_nesting() {
     // 63 conditions joined by `&&` (1.5 KB): one level of `&&`, well within the 64 levels.
     let rule = vec!["value.frequency >= 1"; 63].join(" && ");
     assert!(rule.len() > 1500);
-    let config = format!(r#"{{"builtinSegments": false, "segments": [{{"id": "long", "when": "{rule}", "goal": "care"}}]}}"#);
+    let config = format!(
+        r#"{{"builtinSegments": false, "segments": [{{"id": "long", "when": "{rule}", "goal": "care"}}]}}"#
+    );
     let c = Json::parse(r#"{"id": "c", "orders": [{"at": "2026-11-01", "amount": 10}]}"#).unwrap();
-    let r = scorer(&config).score(&c, parse_instant("2026-11-22").unwrap()).unwrap();
+    let r = scorer(&config)
+        .score(&c, parse_instant("2026-11-22").unwrap())
+        .unwrap();
     assert_eq!(r.segments.len(), 1);
 }
 
 #[test]
 fn a_store_name_no_segment_reads_is_a_typo() {
     let e = Scorer::new(&Json::parse(r#"{"store": {"bokos": "Bücher"}}"#).unwrap()).unwrap_err();
-    assert_eq!((e.code(), e.path()), (ErrorCode::UnknownField, "store.bokos"));
+    assert_eq!(
+        (e.code(), e.path()),
+        (ErrorCode::UnknownField, "store.bokos")
+    );
     assert_eq!(
         e.message(),
         "no segment reads store.bokos (did you mean \"books\"?); the segments read: store.books, store.video, store.dvd"
@@ -265,7 +367,12 @@ fn books_and_video_is_no_longer_a_book_buyer() {
 fn store_category_names_are_configuration() {
     let config = r#"{"store": {"books": "Bücher", "video": "Filme"}}"#;
     let c = r#"{"id": "de", "orders": [{"at": "2026-11-01", "amount": 10, "category": "Bücher"}]}"#;
-    let r = scorer(config).score(&Json::parse(c).unwrap(), parse_instant("2026-11-22").unwrap()).unwrap();
+    let r = scorer(config)
+        .score(
+            &Json::parse(c).unwrap(),
+            parse_instant("2026-11-22").unwrap(),
+        )
+        .unwrap();
     let found: Vec<&str> = r.segments.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(found, ["first-time-buyers", "book-buyers"]);
 }
@@ -274,23 +381,44 @@ fn store_category_names_are_configuration() {
 fn rfm_rules_agree_with_the_rfm_table_on_all_125_cells() {
     let s = scorer(CONFIG);
     let at = parse_instant("2026-11-22").unwrap();
-    let customer = crmscore::customer::Customer::from_json(&Json::parse(r#"{"id": "x", "orders": []}"#).unwrap(), at, &Default::default()).unwrap();
     let rfm_ids = [
-        "champions", "loyal-customers", "potential-loyalists", "new-customers", "promising", "need-attention",
-        "about-to-sleep", "at-risk", "cant-lose-them", "hibernating", "lost",
+        "champions",
+        "loyal-customers",
+        "potential-loyalists",
+        "new-customers",
+        "promising",
+        "need-attention",
+        "about-to-sleep",
+        "at-risk",
+        "cant-lose-them",
+        "hibernating",
+        "lost",
     ];
-    for r in 1..=5u8 {
-        for f in 1..=5u8 {
-            for m in 1..=5u8 {
-                let mut result = s.score_customer(&customer, at);
-                result.value.rfm = Some(Rfm { r, f, m, segment: rfm_segment(r, f, m) });
-                let (matched, _) = s.segments().evaluate(&customer, &result, at);
-                let rfm_matched: Vec<&str> =
-                    matched.iter().map(|m| m.id.as_str()).filter(|id| rfm_ids.contains(id)).collect();
-                assert_eq!(rfm_matched, [rfm_segment(r, f, m)], "r={r} f={f} m={m}");
+    read(r#"{"id": "x", "orders": []}"#, at, |customer| {
+        for r in 1..=5u8 {
+            for f in 1..=5u8 {
+                for m in 1..=5u8 {
+                    let mut features = s.features(customer, ScoreOptions::from(at));
+                    features.value.rfm = Some(Rfm {
+                        r,
+                        f,
+                        m,
+                        segment: rfm_segment(r, f, m),
+                    });
+                    let rfm_matched: Vec<&str> = matched(&s, &features)
+                        .into_iter()
+                        .map(|i| s.segments().definitions()[i].id.as_str())
+                        .filter(|id| rfm_ids.contains(id))
+                        .collect();
+                    assert_eq!(
+                        rfm_matched,
+                        [rfm_segment(r, f, m).as_str()],
+                        "r={r} f={f} m={m}"
+                    );
+                }
             }
         }
-    }
+    });
 }
 
 #[test]
@@ -300,12 +428,24 @@ fn explain_shows_the_values_that_decided() {
     let all = s.explain(&c, parse_instant("2026-11-22").unwrap()).unwrap();
     assert_eq!(all.len(), 16);
     let lapsed = &all[0];
-    assert_eq!((lapsed.id.as_str(), lapsed.matched, lapsed.exit_reached), ("lapsed-high-value", true, Some(false)));
-    assert!(lapsed.text.contains("value.recencyDays > 90 → true (value.recencyDays = 591)"), "{}", lapsed.text);
+    assert_eq!(
+        (lapsed.id.as_str(), lapsed.matched, lapsed.exit_reached),
+        ("lapsed-high-value", true, Some(false))
+    );
+    assert!(
+        lapsed
+            .text
+            .contains("value.recencyDays > 90 → true (value.recencyDays = 591)"),
+        "{}",
+        lapsed.text
+    );
     let first = all.iter().find(|e| e.id == "first-time-buyers").unwrap();
     assert!(!first.matched);
     assert_eq!(first.exit_reached, Some(true));
-    assert_eq!(first.text, "value.frequency == 1 → false (value.frequency = 2)");
+    assert_eq!(
+        first.text,
+        "value.frequency == 1 → false (value.frequency = 2)"
+    );
 }
 
 #[test]
@@ -323,33 +463,55 @@ fn user_segments_extend_replace_and_can_reference_others() {
     assert_eq!(r.segments[1].id, "lapsed-high-value");
     let next = r.next_best_action.unwrap();
     assert_eq!(next.segment, "vip-lapsed");
-    assert_eq!(serde_json::to_string(&next.action).unwrap(), r#"{"channel":"phone","script":"personal call"}"#);
-    let small = Json::parse(r#"{"id": "s", "orders": [{"at": "2026-11-01", "amount": 10}]}"#).unwrap();
-    let r = s.score(&small, parse_instant("2026-11-22").unwrap()).unwrap();
+    assert_eq!(
+        next.action.map(|a| a.to_text()).as_deref(),
+        Some(r#"{"channel":"phone","script":"personal call"}"#)
+    );
+    let small =
+        Json::parse(r#"{"id": "s", "orders": [{"at": "2026-11-01", "amount": 10}]}"#).unwrap();
+    let r = s
+        .score(&small, parse_instant("2026-11-22").unwrap())
+        .unwrap();
     assert!(r.segments.iter().all(|m| m.id != "first-time-buyers"));
 }
 
 #[test]
 fn segment_errors_name_the_segment_and_position() {
     let err = |config: &str| Scorer::new(&Json::parse(config).unwrap()).unwrap_err();
-    let e = err(r#"{"segments": [{"id": "x", "when": "value.frequency == 'x'", "goal": "retain"}]}"#);
-    assert_eq!((e.code(), e.path()), (ErrorCode::RuleType, "segments[0].when"));
+    let e =
+        err(r#"{"segments": [{"id": "x", "when": "value.frequency == 'x'", "goal": "retain"}]}"#);
+    assert_eq!(
+        (e.code(), e.path()),
+        (ErrorCode::RuleType, "segments[0].when")
+    );
     assert_eq!(
         e.to_string(),
         "segments[0].when: in segment \"x\": line 1, column 17: cannot compare `value.frequency` (int) with `'x'` (string)\nvalue.frequency == 'x'\n                ^^"
     );
     let e = err(r#"{"segments": [{"id": "x", "when": "true", "goal": "sell"}]}"#);
     assert_eq!(e.path(), "segments[0].goal");
-    let e = err(r#"{"segments": [{"id": "x", "when": "true", "goal": "care"}, {"id": "x", "when": "true", "goal": "care"}]}"#);
-    assert_eq!((e.code(), e.path()), (ErrorCode::InvalidSegment, "segments[1].id"));
+    let e = err(
+        r#"{"segments": [{"id": "x", "when": "true", "goal": "care"}, {"id": "x", "when": "true", "goal": "care"}]}"#,
+    );
+    assert_eq!(
+        (e.code(), e.path()),
+        (ErrorCode::InvalidSegment, "segments[1].id")
+    );
     // a → b → a: the call in b's rule closes the cycle.
-    let e = err(r#"{"builtinSegments": false, "segments": [{"id": "a", "when": "segment('b')", "goal": "care"}, {"id": "b", "when": "true && segment('a')", "goal": "care"}]}"#);
-    assert_eq!((e.code(), e.path()), (ErrorCode::InvalidSegment, "segments[1].when"));
+    let e = err(
+        r#"{"builtinSegments": false, "segments": [{"id": "a", "when": "segment('b')", "goal": "care"}, {"id": "b", "when": "true && segment('a')", "goal": "care"}]}"#,
+    );
+    assert_eq!(
+        (e.code(), e.path()),
+        (ErrorCode::InvalidSegment, "segments[1].when")
+    );
     assert_eq!(
         e.message(),
         "in segment \"b\": line 1, column 9: segments reference each other in a cycle: `a` → `b` → `a`\ntrue && segment('a')\n        ^^^^^^^^^^^^"
     );
-    let e = err(r#"{"limits": {"maxSegments": 16}, "segments": [{"id": "extra", "when": "true", "goal": "care"}]}"#);
+    let e = err(
+        r#"{"limits": {"maxSegments": 16}, "segments": [{"id": "extra", "when": "true", "goal": "care"}]}"#,
+    );
     assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "segments"));
     assert_eq!(
         e.message(),
@@ -358,10 +520,22 @@ fn segment_errors_name_the_segment_and_position() {
     );
     let e = err(r#"{"limits": {"maxSegments": 3}}"#);
     assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, "segments"));
-    assert!(e.message().starts_with("expected at most 3 segments (built-ins included), got 16, of which 16 are built-ins"), "{e}");
-    let deep = format!(r#"{{"segments": [{{"id": "d", "when": "{}true{}", "goal": "care"}}]}}"#, "(".repeat(100), ")".repeat(100));
+    assert!(
+        e.message().starts_with(
+            "expected at most 3 segments (built-ins included), got 16, of which 16 are built-ins"
+        ),
+        "{e}"
+    );
+    let deep = format!(
+        r#"{{"segments": [{{"id": "d", "when": "{}true{}", "goal": "care"}}]}}"#,
+        "(".repeat(100),
+        ")".repeat(100)
+    );
     assert_eq!(err(&deep).code(), ErrorCode::TooLarge);
-    let long = format!(r#"{{"limits": {{"maxRuleLength": 100}}, "segments": [{{"id": "l", "when": "{}", "goal": "care"}}]}}"#, "true && ".repeat(20) + "true");
+    let long = format!(
+        r#"{{"limits": {{"maxRuleLength": 100}}, "segments": [{{"id": "l", "when": "{}", "goal": "care"}}]}}"#,
+        "true && ".repeat(20) + "true"
+    );
     assert_eq!(err(&long).code(), ErrorCode::TooLarge);
 }
 
@@ -373,18 +547,69 @@ fn evaluating_segments_allocates_only_the_matches() {
         &CONFIG.trim_start()[1..]
     );
     let s = scorer(&config);
+    assert_eq!(s.segments().definitions().len(), 17);
     let at = parse_instant("2026-11-22").unwrap();
-    let quiet = Json::parse(r#"{"id": "q", "orders": [{"at": "2026-01-05", "amount": 20, "category": "music"}, {"at": "2026-01-06", "amount": 20}]}"#).unwrap();
-    let c = crmscore::customer::Customer::from_json(&quiet, at, &Default::default()).unwrap();
-    let r = s.score_customer(&c, at);
-    // 320 days since the last order → R 2; F 2 → 2, M 40 → 1: hibernating, the one match.
-    let mut matched = Vec::new();
-    let n = allocations(|| matched = s.segments().evaluate(&c, &r, at).0);
-    assert_eq!(matched.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), ["hibernating"]);
-    // the output only: the list, the match's id, name, actions and their two strings; the next best
-    // action's segment id and action
-    assert_eq!(n, 1 + 1 + 1 + 1 + 2 + 2, "allocations while evaluating 17 segments");
-    let nobody = crmscore::customer::Customer::from_json(&Json::parse(r#"{"id": "n", "orders": []}"#).unwrap(), at, &Default::default()).unwrap();
-    let r = s.score_customer(&nobody, at);
-    assert_eq!(allocations(|| assert!(s.segments().evaluate(&nobody, &r, at).0.is_empty())), 0);
+    let quiet = r#"{"id": "q", "orders": [{"at": "2026-01-05", "amount": 20, "category": "music"}, {"at": "2026-01-06", "amount": 20}]}"#;
+    read(quiet, at, |c| {
+        let features = s.features(c, ScoreOptions::from(at));
+        let mut slots = Vec::new();
+        features.write_slots(&mut |n| f64::from(n.index), &mut slots);
+        let (categories, dimensions) = (
+            Entries(&features.value.categories),
+            Entries(&features.satisfaction.dimensions),
+        );
+        let view = rule_view(&features, &slots, &categories, &dimensions);
+        // Evaluating the 17 rules allocates nothing: matches come back as library indexes.
+        let (mut count, mut first) = (0, None);
+        let n = allocations(|| {
+            s.segments().matched(&view, |i| {
+                count += 1;
+                first = first.or(Some(i));
+            })
+        });
+        assert_eq!(n, 0, "allocations while evaluating 17 segments");
+        // 320 days since the last order → R 2; F 2 → 2, M 40 → 1: hibernating, the one match.
+        assert_eq!(
+            (
+                count,
+                first.map(|i| s.segments().definitions()[i].id.as_str())
+            ),
+            (1, Some("hibernating"))
+        );
+        let mut listed = Vec::new();
+        let mut next = None;
+        let n = allocations(|| {
+            s.segments()
+                .matched(&view, |i| listed.push(s.segments().match_of(i)));
+            next = listed.first().map(NextBestAction::of);
+        });
+        assert_eq!(
+            listed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["hibernating"]
+        );
+        assert_eq!(next.map(|n| n.segment), Some("hibernating".to_string()));
+        // the output only: the list, the match's id, name, actions and their two strings; the next best
+        // action's segment id and action
+        assert_eq!(
+            n,
+            1 + 1 + 1 + 1 + 2 + 2,
+            "allocations while listing the matches of 17 segments"
+        );
+    });
+    read(r#"{"id": "n", "orders": []}"#, at, |nobody| {
+        let features = s.features(nobody, ScoreOptions::from(at));
+        let mut slots = Vec::new();
+        features.write_slots(&mut |n| f64::from(n.index), &mut slots);
+        let (categories, dimensions) = (
+            Entries(&features.value.categories),
+            Entries(&features.satisfaction.dimensions),
+        );
+        let view = rule_view(&features, &slots, &categories, &dimensions);
+        let mut none = true;
+        assert_eq!(
+            allocations(|| s.segments().matched(&view, |_| none = false)),
+            0
+        );
+        assert!(none);
+    });
 }
