@@ -1,12 +1,14 @@
 //! The one-pass, multi-horizon BG/NBD predictions give the per-horizon
 //! results, and columnar scoring built on them gives, field for field, what
 //! scoring each customer as an object gives.
-#![cfg(not(target_arch = "wasm32"))]
+// Fitting and columnar scoring are behind the `fit` feature.
+#![cfg(all(not(target_arch = "wasm32"), feature = "fit"))]
 
-use crmscore::columnar::{score_columns, ColumnOptions};
-use crmscore::fit::special::{ln_hyp2f1, ln_power_series, ln_series};
-use crmscore::fit::{AbcCuts, BgNbd, Fitted, GammaGamma, Model, Rfm, RfmEdges, Transactions, Unit};
-use crmscore::json::Json;
+use crmscore::fit::columnar::{score_columns, ColumnOptions};
+use crmscore::fit::Transactions;
+use crmscore::input::json::Json;
+use crmscore::model::special::{ln_hyp2f1, ln_power_series, ln_series};
+use crmscore::model::{AbcCuts, BgNbd, Fitted, GammaGamma, Model, Rfm, RfmEdges, Unit};
 use crmscore::{ScoreOptions, Scorer};
 
 const DAY: i64 = 86_400_000;
@@ -14,19 +16,54 @@ const DAY: i64 = 86_400_000;
 /// CDNOW's fit (a < 2, Euler branch), a fit with a ≥ 2 (direct series, as the
 /// generated base of the benchmarks), a = 1 exactly, and a + b − 1 = r (K = 0).
 const PARAMS: [BgNbd; 5] = [
-    BgNbd { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 },
-    BgNbd { r: 1.435, alpha: 8.5, a: 2.687, b: 56.07 },
-    BgNbd { r: 1.2, alpha: 20.0, a: 1.4, b: 0.7 },
-    BgNbd { r: 0.5, alpha: 3.0, a: 1.0, b: 6.0 },
-    BgNbd { r: 0.5, alpha: 3.0, a: 0.8, b: 0.7 },
+    BgNbd {
+        r: 0.243,
+        alpha: 4.414,
+        a: 0.793,
+        b: 2.426,
+    },
+    BgNbd {
+        r: 1.435,
+        alpha: 8.5,
+        a: 2.687,
+        b: 56.07,
+    },
+    BgNbd {
+        r: 1.2,
+        alpha: 20.0,
+        a: 1.4,
+        b: 0.7,
+    },
+    BgNbd {
+        r: 0.5,
+        alpha: 3.0,
+        a: 1.0,
+        b: 6.0,
+    },
+    BgNbd {
+        r: 0.5,
+        alpha: 3.0,
+        a: 0.8,
+        b: 0.7,
+    },
 ];
 
-const GG: GammaGamma = GammaGamma { p: 6.25, q: 3.74, v: 15.44 };
+const GG: GammaGamma = GammaGamma {
+    p: 6.25,
+    q: 3.74,
+    v: 15.44,
+};
 
 fn customers() -> Vec<Rfm> {
     let mut out = Vec::new();
     for x in [0.0, 1.0, 2.0, 7.0, 40.0] {
-        for (t_x, t) in [(0.0, 0.5), (0.0, 38.86), (30.43, 38.86), (3.0, 104.0), (100.0, 104.0)] {
+        for (t_x, t) in [
+            (0.0, 0.5),
+            (0.0, 38.86),
+            (30.43, 38.86),
+            (3.0, 104.0),
+            (100.0, 104.0),
+        ] {
             if x > 0.0 || t_x == 0.0 {
                 out.push(Rfm { x, t_x, t });
             }
@@ -46,7 +83,11 @@ fn naive_expected(p: BgNbd, t: f64, c: Rfm) -> f64 {
     let z = t / (alpha + c.t + t);
     let f = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, z).map_or(f64::NAN, |v| v.value());
     let second = 1.0 - ((alpha + c.t) / (alpha + c.t + t)).powf(r + x) * f;
-    let d = if x > 0.0 { a / (b + x - 1.0) * ((alpha + c.t) / (alpha + c.t_x)).powf(r + x) } else { 0.0 };
+    let d = if x > 0.0 {
+        a / (b + x - 1.0) * ((alpha + c.t) / (alpha + c.t_x)).powf(r + x)
+    } else {
+        0.0
+    };
     (a + b + x - 1.0) / (a - 1.0) * second / (1.0 + d)
 }
 
@@ -66,7 +107,10 @@ fn power_series_in_one_pass_equals_one_series_per_z() {
 
 #[test]
 fn multi_horizon_predictions_equal_single_horizons_and_the_naive_formula() {
-    let horizons: Vec<f64> = (1..=12).map(|i| f64::from(i) * 4.345).chain([0.0, 0.5, 100.0]).collect();
+    let horizons: Vec<f64> = (1..=12)
+        .map(|i| f64::from(i) * 4.345)
+        .chain([0.0, 0.5, 100.0])
+        .collect();
     for p in PARAMS {
         for c in customers() {
             let at = p.expected_purchases_at(&horizons, c).unwrap();
@@ -74,11 +118,21 @@ fn multi_horizon_predictions_equal_single_horizons_and_the_naive_formula() {
             let alive = p.probability_alive(c);
             for (i, &t) in horizons.iter().enumerate() {
                 let single = p.expected_purchases(t, c).unwrap();
-                assert!(close(at[i], single, 1e-14) || at[i] == single, "{p:?} {c:?} t={t}: {} vs {single}", at[i]);
-                assert!(close(if_alive[i] * alive, single, 1e-14) || single == 0.0, "{p:?} {c:?} t={t}");
+                assert!(
+                    close(at[i], single, 1e-14) || at[i] == single,
+                    "{p:?} {c:?} t={t}: {} vs {single}",
+                    at[i]
+                );
+                assert!(
+                    close(if_alive[i] * alive, single, 1e-14) || single == 0.0,
+                    "{p:?} {c:?} t={t}"
+                );
                 if t > 0.0 && p.a != 1.0 {
                     let naive = naive_expected(p, t, c);
-                    assert!((single - naive).abs() <= 1e-9 * naive.abs().max(1.0), "{p:?} {c:?} t={t}: {single} vs {naive}");
+                    assert!(
+                        (single - naive).abs() <= 1e-9 * naive.abs().max(1.0),
+                        "{p:?} {c:?} t={t}: {single} vs {naive}"
+                    );
                 }
             }
         }
@@ -88,15 +142,44 @@ fn multi_horizon_predictions_equal_single_horizons_and_the_naive_formula() {
 #[test]
 fn bad_horizons_and_customers_are_errors_not_panics() {
     let p = PARAMS[0];
-    let c = Rfm { x: 2.0, t_x: 30.43, t: 38.86 };
+    let c = Rfm {
+        x: 2.0,
+        t_x: 30.43,
+        t: 38.86,
+    };
     for bad in [f64::NAN, -1.0, f64::INFINITY] {
-        assert_eq!(p.expected_purchases_at(&[1.0, bad], c).unwrap_err().path(), "t");
-        assert_eq!(p.expected_purchases_if_alive(&[bad], 1.0, 2.0).unwrap_err().path(), "t");
+        assert_eq!(
+            p.expected_purchases_at(&[1.0, bad], c).unwrap_err().path(),
+            "t"
+        );
+        assert_eq!(
+            p.expected_purchases_if_alive(&[bad], 1.0, 2.0)
+                .unwrap_err()
+                .path(),
+            "t"
+        );
     }
-    let bad = Rfm { x: 1.0, t_x: 5.0, t: 4.0 };
-    assert_eq!(p.expected_purchases_at(&[1.0], bad).unwrap_err().path(), "customer");
-    assert_eq!(p.expected_purchases_if_alive(&[1.0], -1.0, 2.0).unwrap_err().path(), "customer");
-    assert_eq!(p.expected_purchases_if_alive(&[1.0], 1.0, f64::NAN).unwrap_err().path(), "customer");
+    let bad = Rfm {
+        x: 1.0,
+        t_x: 5.0,
+        t: 4.0,
+    };
+    assert_eq!(
+        p.expected_purchases_at(&[1.0], bad).unwrap_err().path(),
+        "customer"
+    );
+    assert_eq!(
+        p.expected_purchases_if_alive(&[1.0], -1.0, 2.0)
+            .unwrap_err()
+            .path(),
+        "customer"
+    );
+    assert_eq!(
+        p.expected_purchases_if_alive(&[1.0], 1.0, f64::NAN)
+            .unwrap_err()
+            .path(),
+        "customer"
+    );
     // A horizon beyond the series' reach: an error naming it, after the ones that converge.
     let e = p.expected_purchases_at(&[10.0, 1e300], c).unwrap_err();
     assert_eq!(e.path(), "t");
@@ -110,14 +193,27 @@ fn model(bgnbd: BgNbd) -> Model {
         unit: Unit::Weeks,
         as_of: "1998-12-31".into(),
         customers: 0,
-        abc: AbcCuts { a: 100.0, b: 20.0, customer_share: [0.0; 3], value_share: [0.0; 3] },
+        abc: AbcCuts {
+            a: 100.0,
+            b: 20.0,
+            customer_share: [0.0; 3],
+            value_share: [0.0; 3],
+        },
         rfm: RfmEdges {
             recency: [7.0, 14.0, 30.0, 60.0],
             frequency: [1.0, 2.0, 3.0, 4.0],
             monetary: [10.0, 20.0, 50.0, 100.0],
         },
-        bgnbd: Some(Fitted { params: bgnbd, log_likelihood: None, converged: true }),
-        gamma_gamma: Some(Fitted { params: GG, log_likelihood: None, converged: true }),
+        bgnbd: Some(Fitted {
+            params: bgnbd,
+            log_likelihood: None,
+            converged: true,
+        }),
+        gamma_gamma: Some(Fitted {
+            params: GG,
+            log_likelihood: None,
+            converged: true,
+        }),
         satisfaction: None,
     }
 }
@@ -136,7 +232,8 @@ fn columnar_scores_equal_scoring_each_customer() {
     // 300 customers with varied purchase days, many sharing (x, T) but not t_x; some
     // with several orders on one day (one occasion), some with rows after asOf (ignored),
     // customer 300 without a row; costs that make some margins negative.
-    let (mut customer, mut at_ms, mut amount, mut cost) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut customer, mut at_ms, mut amount, mut cost) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for c in 0..300u32 {
         let first = i64::from(c % 17) * 3;
         for k in 0..=c % 6 {
@@ -169,16 +266,42 @@ fn columnar_scores_equal_scoring_each_customer() {
             ),
         ] {
             let scorer = Scorer::new(&Json::parse(&config).unwrap()).unwrap();
-            let tx = Transactions { customer: &customer, at_ms: &at_ms, amount: &amount, cost: with_cost.then_some(&cost[..]) };
+            let tx = Transactions {
+                customer: &customer,
+                at_ms: &at_ms,
+                amount: &amount,
+                cost: with_cost.then_some(&cost[..]),
+            };
             for horizon_days in [0.0, 45.0, 365.0] {
-                let score = ScoreOptions { as_of, horizon_days };
-                let s = score_columns(&scorer, &tx, &ColumnOptions { score, customers: 301, segments: true }, &mut |_| {}).unwrap();
-                let ids: Vec<&str> = scorer.segments().definitions().iter().map(|d| d.id.as_str()).collect();
+                let score = ScoreOptions {
+                    as_of,
+                    horizon_days,
+                };
+                let s = score_columns(
+                    &scorer,
+                    &tx,
+                    &ColumnOptions {
+                        score,
+                        customers: 301,
+                        segments: true,
+                    },
+                    &mut |_| {},
+                )
+                .unwrap();
+                let ids: Vec<&str> = scorer
+                    .segments()
+                    .definitions()
+                    .iter()
+                    .map(|d| d.id.as_str())
+                    .collect();
                 for c in 0..301 {
                     let orders: Vec<String> = (0..customer.len())
                         .filter(|&i| customer[i] == c as u32 && at_ms[i] <= as_of)
                         .map(|i| match with_cost {
-                            true => format!(r#"{{"at": {}, "amount": {}, "cost": {}}}"#, at_ms[i], amount[i], cost[i]),
+                            true => format!(
+                                r#"{{"at": {}, "amount": {}, "cost": {}}}"#,
+                                at_ms[i], amount[i], cost[i]
+                            ),
                             false => format!(r#"{{"at": {}, "amount": {}}}"#, at_ms[i], amount[i]),
                         })
                         .collect();
@@ -186,24 +309,73 @@ fn columnar_scores_equal_scoring_each_customer() {
                     let r = scorer.score(&Json::parse(&text).unwrap(), score).unwrap();
                     let v = &r.value;
                     let who = format!("{p:?} {config:.40} horizon {horizon_days} customer {c}");
-                    assert!(same(s.recency_days[c], or_nan(v.recency_days.map(f64::from))), "{who}");
-                    assert_eq!((s.frequency[c], s.monetary[c]), (v.frequency, v.monetary), "{who}");
-                    let abc = v.abc.map_or(0, |a| 1 + ["A", "B", "C", "D"].iter().position(|k| *k == a.as_str()).unwrap() as u8);
+                    assert!(
+                        same(s.recency_days[c], or_nan(v.recency_days.map(f64::from))),
+                        "{who}"
+                    );
+                    assert_eq!(
+                        (s.frequency[c], s.monetary[c]),
+                        (v.frequency, v.monetary),
+                        "{who}"
+                    );
+                    let abc = v.abc.map_or(0, |a| {
+                        1 + ["A", "B", "C", "D"]
+                            .iter()
+                            .position(|k| *k == a.as_str())
+                            .unwrap() as u8
+                    });
                     assert_eq!(s.abc[c], abc, "{who}");
                     let rfm = v.rfm.map_or((0, 0, 0), |x| (x.r, x.f, x.m));
                     assert_eq!((s.rfm_r[c], s.rfm_f[c], s.rfm_m[c]), rfm, "{who}");
                     let pr = v.predicted;
-                    assert!(same(s.probability_alive[c], or_nan(pr.map(|p| p.probability_alive))), "{who}");
-                    assert!(same(s.expected_purchases[c], or_nan(pr.map(|p| p.expected_purchases))), "{who}");
-                    assert!(same(s.expected_average_spend[c], or_nan(pr.and_then(|p| p.expected_average_spend))), "{who}");
-                    assert!(same(s.lifetime_value[c], or_nan(pr.and_then(|p| p.lifetime_value))), "{who}");
+                    assert!(
+                        same(
+                            s.probability_alive[c],
+                            or_nan(pr.map(|p| p.probability_alive))
+                        ),
+                        "{who}"
+                    );
+                    assert!(
+                        same(
+                            s.expected_purchases[c],
+                            or_nan(pr.map(|p| p.expected_purchases))
+                        ),
+                        "{who}"
+                    );
+                    assert!(
+                        same(
+                            s.expected_average_spend[c],
+                            or_nan(pr.and_then(|p| p.expected_average_spend))
+                        ),
+                        "{who}"
+                    );
+                    assert!(
+                        same(
+                            s.lifetime_value[c],
+                            or_nan(pr.and_then(|p| p.lifetime_value))
+                        ),
+                        "{who}"
+                    );
                     let bits = &s.segments.as_ref().unwrap()[c * s.words..(c + 1) * s.words];
-                    let matched: Vec<&str> = (0..ids.len()).filter(|&i| bits[i / 32] >> (i % 32) & 1 == 1).map(|i| ids[i]).collect();
+                    let matched: Vec<&str> = (0..ids.len())
+                        .filter(|&i| bits[i / 32] >> (i % 32) & 1 == 1)
+                        .map(|i| ids[i])
+                        .collect();
                     let mut want: Vec<&str> = r.segments.iter().map(|m| m.id.as_str()).collect();
                     want.sort_by_key(|id| ids.iter().position(|i| i == id));
                     assert_eq!(matched, want, "{who}");
                 }
-                let fast = score_columns(&scorer, &tx, &ColumnOptions { score, customers: 301, segments: false }, &mut |_| {}).unwrap();
+                let fast = score_columns(
+                    &scorer,
+                    &tx,
+                    &ColumnOptions {
+                        score,
+                        customers: 301,
+                        segments: false,
+                    },
+                    &mut |_| {},
+                )
+                .unwrap();
                 let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
                 for (a, b) in [
                     (&s.recency_days, &fast.recency_days),
@@ -215,7 +387,10 @@ fn columnar_scores_equal_scoring_each_customer() {
                 ] {
                     assert_eq!(bits(a), bits(b), "segments: false gives the same columns");
                 }
-                assert_eq!((&s.abc, &s.rfm_r, &s.rfm_f, &s.rfm_m), (&fast.abc, &fast.rfm_r, &fast.rfm_f, &fast.rfm_m));
+                assert_eq!(
+                    (&s.abc, &s.rfm_r, &s.rfm_f, &s.rfm_m),
+                    (&fast.abc, &fast.rfm_r, &fast.rfm_f, &fast.rfm_m)
+                );
                 assert!(fast.segments.is_none());
             }
         }
@@ -224,8 +399,8 @@ fn columnar_scores_equal_scoring_each_customer() {
 
 #[test]
 fn every_model_in_the_accepted_ranges_predicts_finite_values() {
-    use crmscore::fit::{check_bgnbd, check_gamma_gamma, BGNBD_RANGES, GAMMA_GAMMA_RANGES};
-    use crmscore::predict::Steps;
+    use crmscore::model::predict::Steps;
+    use crmscore::model::{check_bgnbd, check_gamma_gamma, BGNBD_RANGES, GAMMA_GAMMA_RANGES};
     let [r, alpha, a, b] = BGNBD_RANGES.map(|p| (p.min, p.max));
     let [p, q, v] = GAMMA_GAMMA_RANGES.map(|p| (p.min, p.max));
     // q's minimum is excluded: the least q above it.
@@ -248,15 +423,38 @@ fn every_model_in_the_accepted_ranges_predicts_finite_values() {
                                     if x > age || (x == 0.0) != (recency == 0.0) {
                                         continue;
                                     }
-                                    let c = Rfm { x, t_x: (age * recency).floor() / days, t: age / days };
+                                    let c = Rfm {
+                                        x,
+                                        t_x: (age * recency).floor() / days,
+                                        t: age / days,
+                                    };
                                     let start = std::time::Instant::now();
-                                    let if_alive = bg.expected_purchases_if_alive(&steps.ends, c.x, c.t).unwrap();
-                                    for (pp, qq, vv) in [(p.0, q.0, v.0), (p.1, q.1, v.1), (p.0, q.0, v.1), (6.25, 3.74, 15.44)] {
-                                        let gg = GammaGamma { p: pp, q: qq, v: vv };
+                                    let if_alive = bg
+                                        .expected_purchases_if_alive(&steps.ends, c.x, c.t)
+                                        .unwrap();
+                                    for (pp, qq, vv) in [
+                                        (p.0, q.0, v.0),
+                                        (p.1, q.1, v.1),
+                                        (p.0, q.0, v.1),
+                                        (6.25, 3.74, 15.44),
+                                    ] {
+                                        let gg = GammaGamma {
+                                            p: pp,
+                                            q: qq,
+                                            v: vv,
+                                        };
                                         check_gamma_gamma(&gg, "gammaGamma").unwrap();
                                         let got = steps.predict(&bg, Some(&gg), c, 1e4, &if_alive);
-                                        let all = [got.probability_alive, got.expected_purchases, got.expected_average_spend.unwrap(), got.lifetime_value.unwrap()];
-                                        assert!(all.iter().all(|v| v.is_finite() && *v >= 0.0), "{bg:?} {gg:?} {c:?}: {got:?}");
+                                        let all = [
+                                            got.probability_alive,
+                                            got.expected_purchases,
+                                            got.expected_average_spend.unwrap(),
+                                            got.lifetime_value.unwrap(),
+                                        ];
+                                        assert!(
+                                            all.iter().all(|v| v.is_finite() && *v >= 0.0),
+                                            "{bg:?} {gg:?} {c:?}: {got:?}"
+                                        );
                                     }
                                     let took = start.elapsed().as_secs_f64();
                                     if took > slowest.0 {
@@ -270,5 +468,9 @@ fn every_model_in_the_accepted_ranges_predicts_finite_values() {
             }
         }
     }
-    println!("slowest 3,650-day prediction (122 steps): {:.1} ms, {}", slowest.0 * 1e3, slowest.1);
+    println!(
+        "slowest 3,650-day prediction (122 steps): {:.1} ms, {}",
+        slowest.0 * 1e3,
+        slowest.1
+    );
 }
