@@ -11,13 +11,14 @@
 //! 3. Columnar scoring of that base with the fitted model (365-day horizon,
 //!    without segments), in customers per second.
 
-use crmscore::columnar::{score_columns, ColumnOptions};
+use crmscore::fit::columnar::{score_columns, ColumnOptions};
 use crmscore::fit::{
-    fit_summaries, fit_transactions, parse_iso_date, summarize, FitInput, FitOptions, GammaGamma,
-    Rfm, SpendData, SummaryRow, Transactions, Triples, Unit,
+    fit_summaries, fit_transactions, summarize, FitInput, FitOptions, SpendData, SummaryRow,
+    Transactions, Triples,
 };
-use crmscore::json::Json;
-use crmscore::time::DAY_MS as MS_PER_DAY;
+use crmscore::input::json::Json;
+use crmscore::input::time::{parse_date as parse_iso_date, DAY_MS as MS_PER_DAY};
+use crmscore::model::{GammaGamma, Rfm, Unit};
 use crmscore::{ScoreOptions, Scorer};
 use std::collections::HashMap;
 use std::time::Instant;
