@@ -4,20 +4,22 @@
 //!   cargo run --release --example bench_fit [customers]
 //!
 //! 1. CDNOW (2,357 customers): `fit_summaries` on the published summary and
-//!    `fit_transactions` on the 6,919 raw transactions of the sample.
+//!    `fit_transactions` on the 6,919 raw transactions of the sample; then
+//!    `fit_transactions` on the 69,659 transactions of the master file.
 //! 2. A seeded base of 1,000,000 customers (about 10M transactions) drawn from
 //!    the BG/NBD and Gamma-Gamma processes as in `benches/fit.mjs`: the fit,
 //!    split into summarising and optimising.
 //! 3. Columnar scoring of that base with the fitted model (365-day horizon,
 //!    without segments), in customers per second.
 
-use crmscore::columnar::{score_columns, ColumnOptions};
+use crmscore::fit::columnar::{score_columns, ColumnOptions};
 use crmscore::fit::{
-    fit_summaries, fit_transactions, parse_iso_date, summarize, FitInput, FitOptions, GammaGamma,
-    Rfm, SpendData, SummaryRow, Transactions, Triples, Unit,
+    fit_summaries, fit_transactions, summarize, FitInput, FitOptions, SpendData, SummaryRow,
+    Transactions, Triples,
 };
-use crmscore::json::Json;
-use crmscore::time::DAY_MS as MS_PER_DAY;
+use crmscore::input::json::Json;
+use crmscore::input::time::{parse_date as parse_iso_date, DAY_MS as MS_PER_DAY};
+use crmscore::model::{GammaGamma, Rfm, Unit};
 use crmscore::{ScoreOptions, Scorer};
 use std::collections::HashMap;
 use std::time::Instant;
@@ -62,13 +64,27 @@ impl Base {
 
 /// The CDNOW sample (`id  id2  YYYYMMDD  quantity  amount`), customers as dense indexes.
 fn cdnow_sample() -> Base {
+    cdnow("CDNOW_sample.txt", 1)
+}
+
+/// The CDNOW master file (`id  YYYYMMDD  quantity  amount`, after a header line).
+fn cdnow_master() -> Base {
+    cdnow("CDNOW_master.txt", 0)
+}
+
+/// CDNOW transactions whose customer id is column `id_column`, followed by
+/// the date, the quantity and the amount; customers as dense indexes.
+fn cdnow(name: &str, id_column: usize) -> Base {
     let mut ids = HashMap::new();
     let mut base = Base::default();
-    for line in data("CDNOW_sample.txt").lines() {
+    for line in data(name).lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
-        let [_, id, date, _, amount] = f[..] else {
+        let Some(&[id, date, _, amount]) = f.get(id_column..id_column + 4) else {
             continue;
         };
+        if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
         let next = ids.len() as u32;
         let iso = format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..]);
         base.customer
@@ -181,6 +197,19 @@ fn main() {
     println!(
         "  fit_transactions, {} transactions: {ms:.2} ms",
         sample.customer.len()
+    );
+    let master = cdnow_master();
+    let input = FitInput {
+        transactions: master.transactions(),
+        as_of_ms: parse_iso_date("1998-06-30").unwrap_or(0) * MS_PER_DAY + MS_PER_DAY - 1,
+        satisfaction_gaps: None,
+    };
+    let ms = median_ms(5, || {
+        fit_transactions(&input, &options, &mut |_| {}).expect("CDNOW master fit");
+    });
+    println!(
+        "  fit_transactions, CDNOW master ({} transactions): {ms:.1} ms",
+        master.customer.len()
     );
 
     let t = Instant::now();

@@ -1,9 +1,9 @@
 //! The column path gives the same segments as scoring customer by customer.
 #![cfg(not(target_arch = "wasm32"))]
 
-use crmscore::batch::{domain, Batch, BatchColumn};
-use crmscore::json::Json;
-use crmscore::time::parse_instant;
+use crmscore::input::json::Json;
+use crmscore::input::time::parse_instant;
+use crmscore::scoring::segments::batch::{domain, Batch, BatchColumn};
 use crmscore::{ErrorCode, ScoreResult, Scorer};
 
 /// A deterministic generator (64-bit LCG), so the test is reproducible.
@@ -46,13 +46,17 @@ fn customers(n: usize) -> Vec<String> {
 
 /// The value of a batch field for a scored customer, as a caller would fill it.
 fn feature(r: &ScoreResult, name: &str) -> Json {
-    let json = Json::parse(&crmscore::json_text::to_string(r)).unwrap();
+    let json = r.to_json();
     if let Some(category) = name
         .strip_prefix("bought('")
         .and_then(|n| n.strip_suffix("')"))
     {
         return Json::Num(f64::from(
-            r.value.categories.get(category).copied().unwrap_or(0),
+            r.value
+                .categories
+                .iter()
+                .find(|(n, _)| n == category)
+                .map_or(0, |(_, k)| *k),
         ));
     }
     name.split('.').fold(json, |v, key| match v {

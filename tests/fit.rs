@@ -1,12 +1,14 @@
 //! The one-pass, multi-horizon BG/NBD predictions give the per-horizon
 //! results, and columnar scoring built on them gives, field for field, what
 //! scoring each customer as an object gives.
-#![cfg(not(target_arch = "wasm32"))]
+// Fitting and columnar scoring are behind the `fit` feature.
+#![cfg(all(not(target_arch = "wasm32"), feature = "fit"))]
 
-use crmscore::columnar::{score_columns, ColumnOptions};
-use crmscore::fit::special::{ln_hyp2f1, ln_power_series, ln_series};
-use crmscore::fit::{AbcCuts, BgNbd, Fitted, GammaGamma, Model, Rfm, RfmEdges, Transactions, Unit};
-use crmscore::json::Json;
+use crmscore::fit::columnar::{score_columns, ColumnOptions};
+use crmscore::fit::Transactions;
+use crmscore::input::json::Json;
+use crmscore::model::special::{ln_hyp2f1, ln_power_series, ln_series};
+use crmscore::model::{AbcCuts, BgNbd, Fitted, GammaGamma, Model, Rfm, RfmEdges, Unit};
 use crmscore::{ScoreOptions, Scorer};
 
 const DAY: i64 = 86_400_000;
@@ -397,8 +399,8 @@ fn columnar_scores_equal_scoring_each_customer() {
 
 #[test]
 fn every_model_in_the_accepted_ranges_predicts_finite_values() {
-    use crmscore::fit::{check_bgnbd, check_gamma_gamma, BGNBD_RANGES, GAMMA_GAMMA_RANGES};
-    use crmscore::predict::Steps;
+    use crmscore::model::predict::Steps;
+    use crmscore::model::{check_bgnbd, check_gamma_gamma, BGNBD_RANGES, GAMMA_GAMMA_RANGES};
     let [r, alpha, a, b] = BGNBD_RANGES.map(|p| (p.min, p.max));
     let [p, q, v] = GAMMA_GAMMA_RANGES.map(|p| (p.min, p.max));
     // q's minimum is excluded: the least q above it.

@@ -13,9 +13,8 @@
 //! change of the maths is intended (it sets `GOLDEN_WRITE=1`, with which this
 //! test writes the file before comparing).
 
-use crmscore::json::Json;
-use crmscore::json_text;
-use crmscore::time::parse_instant;
+use crmscore::input::json::Json;
+use crmscore::input::time::parse_instant;
 use crmscore::{ScoreOptions, Scorer};
 use serde_json::{json, Map, Value as J};
 use std::collections::{BTreeMap, BTreeSet};
@@ -83,7 +82,7 @@ fn score(case: &Case) -> Vec<J> {
             let r = scorer
                 .score(&crate_json(c), options)
                 .unwrap_or_else(|e| panic!("{}: {e}", case.name));
-            serde_json::from_str(&json_text::to_string(&r)).unwrap()
+            serde_json::from_str(&r.to_json().to_text()).unwrap()
         })
         .collect()
 }

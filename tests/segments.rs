@@ -2,10 +2,14 @@
 //! docs/domain.md §4 and the RFM table of docs/model.md (the working is in the comments).
 #![cfg(not(target_arch = "wasm32"))]
 
-use crmscore::json::Json;
-use crmscore::time::parse_instant;
-use crmscore::value::{rfm_segment, Rfm};
-use crmscore::{ErrorCode, Scorer};
+use crmscore::input::customer::{Customer, Limits};
+use crmscore::input::json::Json;
+use crmscore::input::tape::{Name, OwnedTape};
+use crmscore::input::time::parse_instant;
+use crmscore::scoring::features::{Entries, Features};
+use crmscore::scoring::segments::{rule_view, NextBestAction};
+use crmscore::scoring::value::{rfm_segment, Rfm};
+use crmscore::{ErrorCode, ScoreOptions, Scorer};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
@@ -42,6 +46,30 @@ const CONFIG: &str = r#"{
 
 fn scorer(config: &str) -> Scorer {
     Scorer::new(&Json::parse(config).unwrap()).unwrap()
+}
+
+/// Reads a customer as `score` does, for the tests that look at the steps of scoring.
+fn read<T>(customer: &str, at: i64, f: impl FnOnce(&Customer<'_>) -> T) -> T {
+    let tape = OwnedTape::of(&Json::parse(customer).unwrap());
+    let c = Customer::read(&mut tape.tape().reader(), at, &Limits::default()).unwrap();
+    f(&c)
+}
+
+/// The library indexes of the segments `features` fall in, by priority, as
+/// `score` evaluates them (from the result's slots and maps).
+fn matched(s: &Scorer, features: &Features<Name<'_>>) -> Vec<usize> {
+    let mut slots = Vec::new();
+    features.write_slots(&mut |n| f64::from(n.index), &mut slots);
+    let (categories, dimensions) = (
+        Entries(&features.value.categories),
+        Entries(&features.satisfaction.dimensions),
+    );
+    let mut found = Vec::new();
+    s.segments().matched(
+        &rule_view(features, &slots, &categories, &dimensions),
+        |i| found.push(i),
+    );
+    found
 }
 
 fn ids(customer: &str) -> Vec<String> {
@@ -192,7 +220,9 @@ fn next_best_action_is_the_first_matched_segment_even_without_actions() {
         (next.segment.as_str(), next.goal.as_str(), &next.action),
         ("quiet", "retain", &None)
     );
-    assert!(crmscore::json_text::to_string(&r)
+    assert!(r
+        .to_json()
+        .to_text()
         .contains(r#""nextBestAction":{"segment":"quiet","goal":"retain","action":null}"#));
 }
 
@@ -225,7 +255,7 @@ fn rules_read_every_field_of_the_result() {
     let base = format!(r#"{{"model": {model}, "builtinSegments": false}}"#);
     let at = parse_instant("2026-11-22").unwrap();
     let result = scorer(&base).score(&Json::parse(c).unwrap(), at).unwrap();
-    let json = Json::parse(&crmscore::json_text::to_string(&result)).unwrap();
+    let json = result.to_json();
     let mut leaves = Vec::new();
     fn walk(v: &Json, path: String, out: &mut Vec<(String, bool)>) {
         match v {
@@ -351,12 +381,6 @@ fn store_category_names_are_configuration() {
 fn rfm_rules_agree_with_the_rfm_table_on_all_125_cells() {
     let s = scorer(CONFIG);
     let at = parse_instant("2026-11-22").unwrap();
-    let customer = crmscore::customer::Customer::from_json(
-        &Json::parse(r#"{"id": "x", "orders": []}"#).unwrap(),
-        at,
-        &Default::default(),
-    )
-    .unwrap();
     let rfm_ids = [
         "champions",
         "loyal-customers",
@@ -370,26 +394,31 @@ fn rfm_rules_agree_with_the_rfm_table_on_all_125_cells() {
         "hibernating",
         "lost",
     ];
-    for r in 1..=5u8 {
-        for f in 1..=5u8 {
-            for m in 1..=5u8 {
-                let mut result = s.score_customer(&customer, at);
-                result.value.rfm = Some(Rfm {
-                    r,
-                    f,
-                    m,
-                    segment: rfm_segment(r, f, m),
-                });
-                let (matched, _) = s.segments().evaluate(&customer, &result, at);
-                let rfm_matched: Vec<&str> = matched
-                    .iter()
-                    .map(|m| m.id.as_str())
-                    .filter(|id| rfm_ids.contains(id))
-                    .collect();
-                assert_eq!(rfm_matched, [rfm_segment(r, f, m)], "r={r} f={f} m={m}");
+    read(r#"{"id": "x", "orders": []}"#, at, |customer| {
+        for r in 1..=5u8 {
+            for f in 1..=5u8 {
+                for m in 1..=5u8 {
+                    let mut features = s.features(customer, ScoreOptions::from(at));
+                    features.value.rfm = Some(Rfm {
+                        r,
+                        f,
+                        m,
+                        segment: rfm_segment(r, f, m),
+                    });
+                    let rfm_matched: Vec<&str> = matched(&s, &features)
+                        .into_iter()
+                        .map(|i| s.segments().definitions()[i].id.as_str())
+                        .filter(|id| rfm_ids.contains(id))
+                        .collect();
+                    assert_eq!(
+                        rfm_matched,
+                        [rfm_segment(r, f, m).as_str()],
+                        "r={r} f={f} m={m}"
+                    );
+                }
             }
         }
-    }
+    });
 }
 
 #[test]
@@ -435,8 +464,8 @@ fn user_segments_extend_replace_and_can_reference_others() {
     let next = r.next_best_action.unwrap();
     assert_eq!(next.segment, "vip-lapsed");
     assert_eq!(
-        serde_json::to_string(&next.action).unwrap(),
-        r#"{"channel":"phone","script":"personal call"}"#
+        next.action.map(|a| a.to_text()).as_deref(),
+        Some(r#"{"channel":"phone","script":"personal call"}"#)
     );
     let small =
         Json::parse(r#"{"id": "s", "orders": [{"at": "2026-11-01", "amount": 10}]}"#).unwrap();
@@ -518,33 +547,69 @@ fn evaluating_segments_allocates_only_the_matches() {
         &CONFIG.trim_start()[1..]
     );
     let s = scorer(&config);
+    assert_eq!(s.segments().definitions().len(), 17);
     let at = parse_instant("2026-11-22").unwrap();
-    let quiet = Json::parse(r#"{"id": "q", "orders": [{"at": "2026-01-05", "amount": 20, "category": "music"}, {"at": "2026-01-06", "amount": 20}]}"#).unwrap();
-    let c = crmscore::customer::Customer::from_json(&quiet, at, &Default::default()).unwrap();
-    let r = s.score_customer(&c, at);
-    // 320 days since the last order → R 2; F 2 → 2, M 40 → 1: hibernating, the one match.
-    let mut matched = Vec::new();
-    let n = allocations(|| matched = s.segments().evaluate(&c, &r, at).0);
-    assert_eq!(
-        matched.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
-        ["hibernating"]
-    );
-    // the output only: the list, the match's id, name, actions and their two strings; the next best
-    // action's segment id and action
-    assert_eq!(
-        n,
-        1 + 1 + 1 + 1 + 2 + 2,
-        "allocations while evaluating 17 segments"
-    );
-    let nobody = crmscore::customer::Customer::from_json(
-        &Json::parse(r#"{"id": "n", "orders": []}"#).unwrap(),
-        at,
-        &Default::default(),
-    )
-    .unwrap();
-    let r = s.score_customer(&nobody, at);
-    assert_eq!(
-        allocations(|| assert!(s.segments().evaluate(&nobody, &r, at).0.is_empty())),
-        0
-    );
+    let quiet = r#"{"id": "q", "orders": [{"at": "2026-01-05", "amount": 20, "category": "music"}, {"at": "2026-01-06", "amount": 20}]}"#;
+    read(quiet, at, |c| {
+        let features = s.features(c, ScoreOptions::from(at));
+        let mut slots = Vec::new();
+        features.write_slots(&mut |n| f64::from(n.index), &mut slots);
+        let (categories, dimensions) = (
+            Entries(&features.value.categories),
+            Entries(&features.satisfaction.dimensions),
+        );
+        let view = rule_view(&features, &slots, &categories, &dimensions);
+        // Evaluating the 17 rules allocates nothing: matches come back as library indexes.
+        let (mut count, mut first) = (0, None);
+        let n = allocations(|| {
+            s.segments().matched(&view, |i| {
+                count += 1;
+                first = first.or(Some(i));
+            })
+        });
+        assert_eq!(n, 0, "allocations while evaluating 17 segments");
+        // 320 days since the last order → R 2; F 2 → 2, M 40 → 1: hibernating, the one match.
+        assert_eq!(
+            (
+                count,
+                first.map(|i| s.segments().definitions()[i].id.as_str())
+            ),
+            (1, Some("hibernating"))
+        );
+        let mut listed = Vec::new();
+        let mut next = None;
+        let n = allocations(|| {
+            s.segments()
+                .matched(&view, |i| listed.push(s.segments().match_of(i)));
+            next = listed.first().map(NextBestAction::of);
+        });
+        assert_eq!(
+            listed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["hibernating"]
+        );
+        assert_eq!(next.map(|n| n.segment), Some("hibernating".to_string()));
+        // the output only: the list, the match's id, name, actions and their two strings; the next best
+        // action's segment id and action
+        assert_eq!(
+            n,
+            1 + 1 + 1 + 1 + 2 + 2,
+            "allocations while listing the matches of 17 segments"
+        );
+    });
+    read(r#"{"id": "n", "orders": []}"#, at, |nobody| {
+        let features = s.features(nobody, ScoreOptions::from(at));
+        let mut slots = Vec::new();
+        features.write_slots(&mut |n| f64::from(n.index), &mut slots);
+        let (categories, dimensions) = (
+            Entries(&features.value.categories),
+            Entries(&features.satisfaction.dimensions),
+        );
+        let view = rule_view(&features, &slots, &categories, &dimensions);
+        let mut none = true;
+        assert_eq!(
+            allocations(|| s.segments().matched(&view, |_| none = false)),
+            0
+        );
+        assert!(none);
+    });
 }

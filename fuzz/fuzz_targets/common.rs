@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use crmscore::json::Json;
+use crmscore::input::json::Json;
 
 /// 2026-11-25T00:00:00Z.
 pub const AS_OF: i64 = 1_795_564_800_000;
@@ -27,10 +27,18 @@ pub const CUSTOMERS: &[&str] = &[
 
 /// The fixed customers, parsed.
 pub fn customers() -> Vec<Json> {
-    CUSTOMERS.iter().map(|t| Json::parse(t).expect("fixed customer parses")).collect()
+    CUSTOMERS
+        .iter()
+        .map(|t| Json::parse(t).expect("fixed customer parses"))
+        .collect()
 }
 
 /// A JSON object from key/value pairs.
 pub fn obj(entries: Vec<(&str, Json)>) -> Json {
-    Json::Obj(entries.into_iter().map(|(k, v)| (k.to_string().into(), v)).collect())
+    Json::Obj(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string().into(), v))
+            .collect(),
+    )
 }

@@ -1,5 +1,5 @@
 //! The customer decoder: arbitrary bytes through `Json::parse`, then
-//! `Customer::from_json`, then scored (with ABC, RFM, a model and the built-in
+//! `Customer::read` from the value's tape, then scored (with ABC, RFM, a model and the built-in
 //! segments configured, so every figure is computed) and explained.
 
 #![no_main]
@@ -8,8 +8,9 @@
 mod common;
 
 use common::AS_OF;
-use crmscore::customer::{Customer, Limits};
-use crmscore::json::Json;
+use crmscore::input::customer::{Customer, Limits};
+use crmscore::input::json::Json;
+use crmscore::input::tape::OwnedTape;
 use crmscore::Scorer;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -28,19 +29,32 @@ const CONFIG: &str = r#"{
 
 fn scorer() -> &'static Scorer {
     static SCORER: OnceLock<Scorer> = OnceLock::new();
-    SCORER.get_or_init(|| Scorer::new(&Json::parse(CONFIG).expect("config parses")).expect("config is valid"))
+    SCORER.get_or_init(|| {
+        Scorer::new(&Json::parse(CONFIG).expect("config parses")).expect("config is valid")
+    })
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let Ok(v) = Json::parse(text) else { return };
-    let limits = Limits { max_orders: 2000, ..Limits::default() };
-    let decoded = Customer::from_json(&v, AS_OF, &limits);
+    let limits = Limits {
+        max_orders: 2000,
+        ..Limits::default()
+    };
+    let tape = OwnedTape::of(&v);
+    let decoded = Customer::read(&mut tape.tape().reader(), AS_OF, &limits);
     let scored = scorer().score(&v, AS_OF);
     // The scorer validates exactly as the decoder does.
     assert_eq!(decoded.is_ok(), scored.is_ok(), "{decoded:?} / {scored:?}");
-    let (Ok(c), Ok(r)) = (decoded, scored) else { return };
-    assert!(c.orders.windows(2).all(|w| w[0].at <= w[1].at), "orders are sorted");
+    let (Ok(c), Ok(r)) = (decoded, scored) else {
+        return;
+    };
+    assert!(
+        c.orders.windows(2).all(|w| w[0].at <= w[1].at),
+        "orders are sorted"
+    );
     let v = &r.value;
     assert_eq!(v.frequency as usize, c.orders.len());
     assert!(v.monetary >= 0.0 && !v.monetary.is_nan());
@@ -49,6 +63,7 @@ fuzz_target!(|data: &[u8]| {
         assert!((1..=5).contains(&rfm.r) && (1..=5).contains(&rfm.f) && (1..=5).contains(&rfm.m));
     }
     let _ = scorer().explain(&Json::parse(text).expect("parsed once"), AS_OF);
-    // Scoring serialises (as the wasm binding does) without failing.
-    serde_json::to_string(&r).expect("a result serialises");
+    // The result writes as JSON text that parses.
+    let text = r.to_json().to_text();
+    serde_json::from_str::<serde_json::Value>(&text).expect("a result is JSON text");
 });

@@ -2,12 +2,10 @@
 
 use super::*;
 use crate::input::time::{days_from_civil, DAY_MS as MS_PER_DAY};
-use std::time::Instant;
 
 const SUMMARY_CSV: &str =
     include_str!("../../data/cdnow/cdnow_customers_summary_with_transactions.csv");
 const SAMPLE_TXT: &str = include_str!("../../data/cdnow/CDNOW_sample.txt");
-const MASTER_TXT: &str = include_str!("../../data/cdnow/CDNOW_master.txt");
 
 /// (id, x, t_x, T, zbar) rows of the published summary.
 fn csv_rows() -> Vec<(u32, u32, f64, f64, f64)> {
@@ -532,65 +530,5 @@ fn bad_summary_rows_are_rejected_with_paths() {
             .unwrap_err()
             .path(),
         "penalizerCoef"
-    );
-}
-
-#[test]
-fn timing_of_the_cdnow_fits() {
-    let rows = summary_rows();
-    let start = Instant::now();
-    let runs = 20;
-    for _ in 0..runs {
-        fit_summaries(&rows, &FitOptions::default(), &mut |_| {}).unwrap();
-    }
-    let per_fit = start.elapsed().as_secs_f64() * 1000.0 / f64::from(runs);
-    let fit = fit_summaries(&rows, &FitOptions::default(), &mut |_| {}).unwrap();
-    println!(
-        "CDNOW sample fit (BG/NBD + Gamma-Gamma, {} customers, {} distinct triples): {per_fit:.2} ms; iterations {} + {}",
-        rows.len(),
-        fit.distinct_triples,
-        fit.bgnbd_convergence.iterations,
-        fit.gamma_gamma_convergence.as_ref().map_or(0, |c| c.iterations)
-    );
-
-    let (customer, at_ms, amount) = transactions(MASTER_TXT, 0);
-    let master_end = days_from_civil(1998, 6, 30) * MS_PER_DAY + MS_PER_DAY - 1;
-    let input = FitInput {
-        transactions: Transactions {
-            customer: &customer,
-            at_ms: &at_ms,
-            amount: &amount,
-            cost: None,
-        },
-        as_of_ms: master_end,
-        satisfaction_gaps: None,
-    };
-    let start = Instant::now();
-    let report = fit_transactions(&input, &FitOptions::default(), &mut |_| {}).unwrap();
-    println!(
-        "CDNOW master, transactions to model ({} lines, {} customers, {} distinct triples): {:.1} ms",
-        customer.len(),
-        report.model.customers,
-        report.lifetime.distinct_triples,
-        start.elapsed().as_secs_f64() * 1000.0
-    );
-
-    // A million customers: the master's summaries repeated (the fit sees the same distinct triples).
-    let base: Vec<SummaryRow> = report
-        .summaries
-        .iter()
-        .map(|s| SummaryRow {
-            frequency: s.frequency,
-            recency: s.recency,
-            t: s.t,
-            monetary_value: s.monetary_value,
-        })
-        .collect();
-    let million: Vec<SummaryRow> = base.iter().cycle().take(1_000_000).copied().collect();
-    let start = Instant::now();
-    fit_summaries(&million, &FitOptions::default(), &mut |_| {}).unwrap();
-    println!(
-        "1,000,000 summary rows: {:.0} ms",
-        start.elapsed().as_secs_f64() * 1000.0
     );
 }

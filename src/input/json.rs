@@ -819,14 +819,20 @@ pub(crate) fn closest<'c>(
     name: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
+    // A hostile 1 MB name gets no suggestion, before any copy or edit distance.
+    if name.len() > 4 * MAX_SUGGESTED {
+        return None;
+    }
     let len = name.chars().count();
+    if len > MAX_SUGGESTED {
+        return None;
+    }
     let budget = (len / 3).max(2);
     let name = name.to_ascii_lowercase();
-    // Two names further apart in length than the budget cannot be within it:
-    // skipping them keeps a hostile 1 MB name from costing an edit distance per candidate.
+    // Two names further apart in length than the budget cannot be within it.
     candidates
         .into_iter()
-        .filter(|c| c.chars().count().abs_diff(len) <= budget && len <= MAX_SUGGESTED)
+        .filter(|c| c.chars().count().abs_diff(len) <= budget)
         .map(|c| (edit_distance(&name, &c.to_ascii_lowercase()), c))
         .filter(|&(d, _)| d <= budget)
         .min_by_key(|&(d, _)| d)

@@ -431,12 +431,14 @@ mod tests {
                 ..order("2026-01-01", 60.0)
             })
             .collect();
-        let mut config = Config::default();
-        config.lifetime = Lifetime {
-            horizon_years: 20.0,
-            margin_rate: 1.0,
-            retention_rate: 1.0,
-            discount_rate: 0.0,
+        let config = Config {
+            lifetime: Lifetime {
+                horizon_years: 20.0,
+                margin_rate: 1.0,
+                retention_rate: 1.0,
+                discount_rate: 0.0,
+            },
+            ..Config::default()
         };
         let v = value(&customer(orders), as_of, 365.0, &config);
         assert_eq!(v.yearly_spend, 3120.0);
