@@ -279,7 +279,7 @@ fn explain_tape(tape: &Tape<'_>) -> Result<(), Error> {
     let options = ScoreOptions::read(&mut r, AS_OF)?;
     let c = Customer::read(&mut r, options.as_of, &scorer().config().limits)?;
     r.finish()?;
-    let explained = scorer().explain_customer(&c, options);
+    let explained = scorer().explain_customer(&c, options)?;
     let text = Json::Arr(explained.iter().map(|e| e.to_json()).collect()).to_text();
     serde_json::from_str::<serde_json::Value>(&text).expect("explanations are JSON text");
     assert_eq!(explained.len(), scorer().segments().definitions().len());
