@@ -127,6 +127,10 @@ for (const [n, r] of runs) {
   const turns = r.cases.full10?.turns;
   if (turns) {
     const { bestNs: b, scoreToJs, scoreToZen } = turns;
+    if (turns.scoreManyToJs != null) {
+      T.push(`| ${n}: \`score()\` of a 10-order customer at most 1.0× the hand-written JavaScript full scoring (taking turns) | median per-round ratio ${fmt(scoreToJs, 2)} (best rounds ${fmt(b.score / 1000, 1)} and ${fmt(b.js / 1000, 1)} µs) | ${verdict(scoreToJs <= 1)} |`);
+      T.push(`| ${n}: \`scoreMany\` of objects at most 0.8× the hand-written JavaScript (taking turns, the same 2,000 customers in one call) | median per-round ratio ${fmt(turns.scoreManyToJs, 2)} (best round ${fmt(b.scoreMany / 1000, 1)} µs a customer) | ${verdict(turns.scoreManyToJs <= 0.8)} |`);
+    }
     T.push(`| ${n}: object API, full scoring of a 10-order customer under 5 µs, below zen's one expression | taking turns on ${fmt(turns.n)} customers for ${turns.rounds} rounds: ${fmt(b.score / 1000, 1)} µs per \`score()\` (best round), zen ${b.zen == null ? 'did not run' : `${fmt(b.zen / 1000, 1)} µs`}, the hand-written JavaScript ${fmt(b.js / 1000, 1)} µs; median ratio to zen ${fmt(scoreToZen, 2)}, to the hand-written JavaScript ${fmt(scoreToJs, 2)} | ${verdict(b.score < 5000 && scoreToZen != null && scoreToZen < 1)} |`);
   }
 }

@@ -198,7 +198,8 @@ export async function runSuite({ crmscore, engines, segmentDefs, N, budgetMs = 3
   // ratio, and the medians of those are what the target is judged by.
   function takeTurns(pop, scorer, evalOpts, fullScore) {
     const n = Math.min(pop.length, 2000);
-    const feats = pop.slice(0, n).map(features);
+    const customersOfTurns = pop.slice(0, n);
+    const feats = customersOfTurns.map(features);
     const expr = toZen(single[0][1]), zen = engines.zen;
     for (let i = 0; i < n; i++) {
       if (zen && (zen.evaluateExpression(expr, feats[i]) === true) !== closuresSingle[0](feats[i])) throw new Error(`zen and the closure differ on customer ${i}`);
@@ -206,6 +207,7 @@ export async function runSuite({ crmscore, engines, segmentDefs, N, budgetMs = 3
     let sink = 0;
     const sides = {
       score: () => { for (let i = 0; i < n; i++) sink += scorer.score(pop[i], evalOpts).segments.length; },
+      scoreMany: () => { const rs = scorer.scoreMany(customersOfTurns, evalOpts); for (let i = 0; i < n; i++) sink += rs[i].segments.length; },
       js: () => { for (let i = 0; i < n; i++) sink += fullScore(pop[i]).segments.length; },
       ...(zen ? { zen: () => { for (let i = 0; i < n; i++) sink += zen.evaluateExpression(expr, feats[i]) === true ? 1 : 0; } } : {}),
     };
@@ -224,12 +226,13 @@ export async function runSuite({ crmscore, engines, segmentDefs, N, budgetMs = 3
       n, rounds: times.score.length, sink,
       bestNs: Object.fromEntries(names.map((k) => [k, Math.min(...times[k])])),
       medianNs: Object.fromEntries(names.map((k) => [k, median(times[k])])),
-      scoreToJs: ratio('score', 'js'), scoreToZen: ratio('score', 'zen'),
+      scoreToJs: ratio('score', 'js'), scoreToZen: ratio('score', 'zen'), scoreManyToJs: ratio('scoreMany', 'js'),
     };
     const us = (x) => (x / 1000).toFixed(1);
     log(`  taking turns on ${n} customers, ${turns.rounds} rounds: score() best ${us(turns.bestNs.score)} µs (median ${us(turns.medianNs.score)}), ` +
       `hand-written JS ${us(turns.bestNs.js)} (${us(turns.medianNs.js)})${zen ? `, zen one expression ${us(turns.bestNs.zen)} (${us(turns.medianNs.zen)})` : ''}; ` +
-      `median ratio score()/JS ${turns.scoreToJs.toFixed(2)}${zen ? `, score()/zen ${turns.scoreToZen.toFixed(2)}` : ''}`);
+      `median ratio score()/JS ${turns.scoreToJs.toFixed(2)}${zen ? `, score()/zen ${turns.scoreToZen.toFixed(2)}` : ''}, ` +
+      `scoreMany best ${us(turns.bestNs.scoreMany)} µs (median ${us(turns.medianNs.scoreMany)}), median ratio scoreMany/JS ${turns.scoreManyToJs.toFixed(2)}`);
     return turns;
   }
 
