@@ -1029,18 +1029,18 @@ mod tests {
     }
 
     // Found by a timing probe (tests/limits.rs): a 1 MB unknown key cost an edit
-    // distance against every allowed key (0.8 s); over-long names get no suggestion.
+    // distance against every allowed key (0.8 s); over-long names get no suggestion,
+    // refused by their byte length before any copy or distance (no clock asserted:
+    // a loaded machine can be slower than any bound that would catch the old cost).
     #[test]
-    fn long_names_get_no_suggestion_quickly() {
+    fn long_names_get_no_suggestion() {
         let long = "x".repeat(1_000_000);
-        let started = std::time::Instant::now();
         assert_eq!(closest(&long, ["lifetime", "abc"]), None);
         assert_eq!(closest(&"a".repeat(300), [&*"a".repeat(299)]), None);
         assert_eq!(
             closest("lifetme", ["lifetime", "a-very-long-candidate-name"]),
             Some("lifetime")
         );
-        assert!(started.elapsed() < std::time::Duration::from_millis(100));
     }
 
     #[test]

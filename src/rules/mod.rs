@@ -664,7 +664,8 @@ pub(crate) mod tests {
             message.len() < 300,
             "the source line is shown around the caret only: {message}"
         );
-        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Only a hang guard: the refusal is shown by the message's column above.
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
     }
 
     #[test]
