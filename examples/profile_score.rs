@@ -1,7 +1,9 @@
 //! Scores a tape written by `js/interop.js` (options, then an array of
-//! customers) natively, for profiling with callgrind:
+//! customers; `node benches/profile-tape.mjs` writes one) natively, for
+//! profiling with callgrind:
 //!
 //! ```sh
+//! node benches/profile-tape.mjs
 //! cargo build --release --example profile_score
 //! valgrind --tool=callgrind target/release/examples/profile_score /tmp/tape 10
 //! ```
