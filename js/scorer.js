@@ -33,6 +33,17 @@ for (const name of ['capacity', 'fields', 'segmentIds', 'words']) {
   });
 }
 
+/** Whether `scoreMany` was given columnar transactions; a throwing `has` trap is the caller's error. */
+function isColumnar(customers) {
+  if (customers === null || typeof customers !== 'object' || Array.isArray(customers)) return false;
+  try {
+    return 'customer' in customers;
+  } catch (e) {
+    const message = `reading the input threw: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300);
+    throw new CrmScoreError(message, 'INVALID_TYPE', '', { cause: e });
+  }
+}
+
 const NOT_LOADED =
   'columnar scoreMany runs in the fitting module (crmscore_fit_bg.wasm), which is not loaded: ' +
   "in browsers and workers `import initFit from 'crmscore/fit'` and `await initFit()` first " +
@@ -67,9 +78,7 @@ export class Scorer extends WasmScorer {
   }
 
   scoreMany(customers, options) {
-    if (customers === null || typeof customers !== 'object' || Array.isArray(customers) || !('customer' in customers)) {
-      return scoreMany(this, customers, options);
-    }
+    if (!isColumnar(customers)) return scoreMany(this, customers, options);
     const scoreColumns = columnarScoring();
     if (scoreColumns === null) throw new CrmScoreError(NOT_LOADED, 'INVALID_TYPE', '');
     return scoreColumns(this.#config ?? {}, customers, options);

@@ -410,6 +410,8 @@ test('hostile 14: wrong argument types, freed objects and throwing getters are C
     [() => readTransactionsCsv(csv, { get header() { return thrower(); } }), 'options.header'],
     [() => s.scoreMany({ customer: new Uint32Array([0]), get at() { return thrower(); }, amount: new Float64Array([1]) }, { asOf }), 'at'],
     [() => s.scoreMany(new Proxy({ customer: new Uint32Array([0]), at: new Float64Array([0]), amount: new Float64Array([1]) }, { ownKeys: thrower }), { asOf }), ''],
+    // scoreMany asks whether it was given columns ('customer' in …): a throwing `has` trap too.
+    [() => s.scoreMany(new Proxy({}, { has: thrower }), { asOf }), ''],
   ];
   for (const [call, path] of cases) {
     assert.throws(call, (e) => {

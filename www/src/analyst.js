@@ -69,7 +69,8 @@ function listSkipped(list, more, { errors, skipped }) {
 
 /** A reason that explains many rows at once: amounts written with a decimal comma. */
 function hint(errors) {
-  return errors.some((e) => /got "-?\d+,\d+"/.test(e.message))
+  // A quoted "12,50" is an amount that is not a number; an unquoted 12,50 is one field too many.
+  return errors.some((e) => /got "-?\d+,\d+"|got \d+: a field that contains the delimiter must be quoted/.test(e.message))
     ? 'The amounts look like they are written with a decimal comma (12,50): the reader expects a decimal point (12.50). ' +
       'Convert the file, or export it with a comma-separated layout and decimal points.'
     : '';

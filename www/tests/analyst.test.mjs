@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Scorer } from 'crmscore';
 import { start, OUTPUT, WIDTHS, tabTo, scrollsSideways } from './browser.mjs';
-import { SMALL, DECIMAL_COMMAS } from './fixtures.mjs';
+import { SMALL, DECIMAL_COMMAS, UNQUOTED_DECIMAL_COMMAS } from './fixtures.mjs';
 
 const SAMPLE = new URL('../public/data/CDNOW_sample.txt', import.meta.url);
 const SAMPLE_TEXT = readFileSync(SAMPLE, 'utf8');
@@ -280,6 +280,12 @@ test('analyst view: skipped rows are listed with line and reason; an error repla
     assert.equal(await page.locator('#skipped-more').innerText(), '…and 5 more rows skipped.');
     assert.match(await page.locator('#skipped-hint').innerText(), /decimal comma/);
     await page.screenshot({ path: `${OUTPUT}analyst-skipped.png` });
+
+    // Comma-separated with the decimal comma unquoted: one field too many on each such row, and the same hint.
+    await chooseFile(page, 'commas.csv', UNQUOTED_DECIMAL_COMMAS);
+    assert.equal(await page.locator('#skipped-title').innerText(), '25 of 68 rows could not be read and are left out');
+    assert.match(await page.locator('#skipped-rows li').first().innerText(), /line 2\b.*expected 3 fields/);
+    assert.match(await page.locator('#skipped-hint').innerText(), /decimal comma/);
 
     // A file that cannot be read: the error takes the place of the results, timing included, and names the file.
     await chooseFile(page, 'names.csv', 'id,name\nx,y\n', 'error');

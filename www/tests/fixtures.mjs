@@ -56,3 +56,8 @@ c20,2026-08-30,20
 export const DECIMAL_COMMAS = ['customer;date;amount',
   ...Array.from({ length: 25 }, (_, i) => `x${String(i + 1).padStart(2, '0')};2026-03-01;12,50`),
   ...SMALL.trim().split('\n').slice(1).map((l) => l.replaceAll(',', ';'))].join('\n');
+
+// The same rows comma-separated, the decimal comma unquoted (12,50 reads as one field too many).
+export const UNQUOTED_DECIMAL_COMMAS = ['customer,date,amount',
+  ...Array.from({ length: 25 }, (_, i) => `x${String(i + 1).padStart(2, '0')},2026-03-01,12,50`),
+  ...SMALL.trim().split('\n').slice(1)].join('\n');
