@@ -402,11 +402,19 @@ export class Writer {
       }
       const where = this.path(path);
       this.stack.length = 0;
-      const why = e instanceof Error ? e.message : String(e);
-      const message = `reading the input threw: ${why}`.slice(0, 300);
-      throw new CrmScoreError(where ? `${where}: ${message}` : message, 'INVALID_TYPE', where, { cause: e });
+      throw thrownError(e, where);
     }
   }
+}
+
+/**
+ * What a getter, a proxy trap or toJSON threw while the package read the input at
+ * `where`: INVALID_TYPE "reading the input threw: …", with the exception as its cause.
+ */
+export function thrownError(e, where) {
+  const why = e instanceof Error ? e.message : String(e);
+  const message = `reading the input threw: ${why}`.slice(0, 300);
+  return new CrmScoreError(where ? `${where}: ${message}` : message, 'INVALID_TYPE', where, { cause: e });
 }
 
 /** Thrown when an input outgrows a tape; `top` places it at the input it was writing. */

@@ -4,7 +4,7 @@
 // returns typed arrays, computed by the fitting module's `scoreColumns` with
 // this scorer's config (see columnar-route.js).
 import { Scorer as WasmScorer, SegmentBatch } from './crmscore.js';
-import { CrmScoreError, keep } from './interop.js';
+import { CrmScoreError, keep, thrownError } from './interop.js';
 import { columnarScoring } from './columnar-route.js';
 import { score, scoreMany, explain, live } from './score.js';
 
@@ -39,8 +39,7 @@ function isColumnar(customers) {
   try {
     return 'customer' in customers;
   } catch (e) {
-    const message = `reading the input threw: ${e instanceof Error ? e.message : String(e)}`.slice(0, 300);
-    throw new CrmScoreError(message, 'INVALID_TYPE', '', { cause: e });
+    throw thrownError(e, '');
   }
 }
 
