@@ -7,7 +7,7 @@ use crmscore::input::json::Json;
 use crmscore::input::tape::{Name, OwnedTape};
 use crmscore::input::time::parse_instant;
 use crmscore::scoring::features::{Entries, Features};
-use crmscore::scoring::segments::{rule_view, NextBestAction};
+use crmscore::scoring::segments::{rule_view, Customer as RuleView, NextBestAction};
 use crmscore::scoring::value::{rfm_segment, Rfm};
 use crmscore::{ErrorCode, ScoreOptions, Scorer};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -58,18 +58,22 @@ fn read<T>(customer: &str, at: i64, f: impl FnOnce(&Customer<'_>) -> T) -> T {
 /// The library indexes of the segments `features` fall in, by priority, as
 /// `score` evaluates them (from the result's slots and maps).
 fn matched(s: &Scorer, features: &Features<Name<'_>>) -> Vec<usize> {
+    let mut found = Vec::new();
+    with_view(features, |view| {
+        s.segments().matched(view, |i| found.push(i))
+    });
+    found
+}
+
+/// `f` given what the rules read of `features`: the result's slots and maps.
+fn with_view<T>(features: &Features<Name<'_>>, f: impl FnOnce(&RuleView<'_>) -> T) -> T {
     let mut slots = Vec::new();
     features.write_slots(&mut |n| f64::from(n.index), &mut slots);
     let (categories, dimensions) = (
         Entries(&features.value.categories),
         Entries(&features.satisfaction.dimensions),
     );
-    let mut found = Vec::new();
-    s.segments().matched(
-        &rule_view(features, &slots, &categories, &dimensions),
-        |i| found.push(i),
-    );
-    found
+    f(&rule_view(features, &slots, &categories, &dimensions))
 }
 
 fn ids(customer: &str) -> Vec<String> {
@@ -552,64 +556,52 @@ fn evaluating_segments_allocates_only_the_matches() {
     let quiet = r#"{"id": "q", "orders": [{"at": "2026-01-05", "amount": 20, "category": "music"}, {"at": "2026-01-06", "amount": 20}]}"#;
     read(quiet, at, |c| {
         let features = s.features(c, ScoreOptions::from(at));
-        let mut slots = Vec::new();
-        features.write_slots(&mut |n| f64::from(n.index), &mut slots);
-        let (categories, dimensions) = (
-            Entries(&features.value.categories),
-            Entries(&features.satisfaction.dimensions),
-        );
-        let view = rule_view(&features, &slots, &categories, &dimensions);
-        // Evaluating the 17 rules allocates nothing: matches come back as library indexes.
-        let (mut count, mut first) = (0, None);
-        let n = allocations(|| {
-            s.segments().matched(&view, |i| {
-                count += 1;
-                first = first.or(Some(i));
-            })
+        with_view(&features, |view| {
+            // Evaluating the 17 rules allocates nothing: matches come back as library indexes.
+            let (mut count, mut first) = (0, None);
+            let n = allocations(|| {
+                s.segments().matched(view, |i| {
+                    count += 1;
+                    first = first.or(Some(i));
+                })
+            });
+            assert_eq!(n, 0, "allocations while evaluating 17 segments");
+            // 320 days since the last order → R 2; F 2 → 2, M 40 → 1: hibernating, the one match.
+            assert_eq!(
+                (
+                    count,
+                    first.map(|i| s.segments().definitions()[i].id.as_str())
+                ),
+                (1, Some("hibernating"))
+            );
+            let mut listed = Vec::new();
+            let mut next = None;
+            let n = allocations(|| {
+                s.segments()
+                    .matched(view, |i| listed.push(s.segments().match_of(i)));
+                next = listed.first().map(NextBestAction::of);
+            });
+            assert_eq!(
+                listed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+                ["hibernating"]
+            );
+            assert_eq!(next.map(|n| n.segment), Some("hibernating".to_string()));
+            // the output only: the list, the match's id, name, actions and their two strings; the next best
+            // action's segment id and action
+            assert_eq!(
+                n,
+                1 + 1 + 1 + 1 + 2 + 2,
+                "allocations while listing the matches of 17 segments"
+            );
         });
-        assert_eq!(n, 0, "allocations while evaluating 17 segments");
-        // 320 days since the last order → R 2; F 2 → 2, M 40 → 1: hibernating, the one match.
-        assert_eq!(
-            (
-                count,
-                first.map(|i| s.segments().definitions()[i].id.as_str())
-            ),
-            (1, Some("hibernating"))
-        );
-        let mut listed = Vec::new();
-        let mut next = None;
-        let n = allocations(|| {
-            s.segments()
-                .matched(&view, |i| listed.push(s.segments().match_of(i)));
-            next = listed.first().map(NextBestAction::of);
-        });
-        assert_eq!(
-            listed.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
-            ["hibernating"]
-        );
-        assert_eq!(next.map(|n| n.segment), Some("hibernating".to_string()));
-        // the output only: the list, the match's id, name, actions and their two strings; the next best
-        // action's segment id and action
-        assert_eq!(
-            n,
-            1 + 1 + 1 + 1 + 2 + 2,
-            "allocations while listing the matches of 17 segments"
-        );
     });
     read(r#"{"id": "n", "orders": []}"#, at, |nobody| {
         let features = s.features(nobody, ScoreOptions::from(at));
-        let mut slots = Vec::new();
-        features.write_slots(&mut |n| f64::from(n.index), &mut slots);
-        let (categories, dimensions) = (
-            Entries(&features.value.categories),
-            Entries(&features.satisfaction.dimensions),
-        );
-        let view = rule_view(&features, &slots, &categories, &dimensions);
         let mut none = true;
-        assert_eq!(
-            allocations(|| s.segments().matched(&view, |_| none = false)),
-            0
-        );
+        let n = with_view(&features, |view| {
+            allocations(|| s.segments().matched(view, |_| none = false))
+        });
+        assert_eq!(n, 0);
         assert!(none);
     });
 }
