@@ -132,6 +132,40 @@ pub fn shown(name: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A string in double quotes with Rust's escapes for quotes, backslashes and
+/// control characters (`"a\"b\n"`, `"\0"`, `"\u{7}"`), as messages show a
+/// caller's text. Unlike `{:?}` it leaves every other character as it is, so
+/// that it needs none of core's escaping code in the size-budgeted scoring
+/// module (docs/architecture.md, "Size").
+///
+/// ```
+/// use crmscore::error::Quoted;
+/// assert_eq!(Quoted("say \"hi\"\n\0\u{7}é").to_string(), r#""say \"hi\"\n\0\u{7}é""#);
+/// ```
+pub struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        f.write_char('"')?;
+        for c in self.0.chars() {
+            match c {
+                '"' | '\\' => {
+                    f.write_char('\\')?;
+                    f.write_char(c)?;
+                }
+                '\0' => f.write_str("\\0")?,
+                '\t' => f.write_str("\\t")?,
+                '\r' => f.write_str("\\r")?,
+                '\n' => f.write_str("\\n")?,
+                c if c.is_control() => write!(f, "\\u{{{:x}}}", c as u32)?,
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char('"')
+    }
+}
+
 /// The path of the field named `key` (a caller's name, shown as [`shown`]
 /// does) in the object at `prefix`.
 pub(crate) fn key_path(prefix: &str, key: &str) -> String {

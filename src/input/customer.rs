@@ -19,7 +19,7 @@
 //! assert_eq!(err.to_string(), r#"orders[0].amount: expected a finite number, got "12,50""#);
 //! ```
 
-use crate::error::{index_path, key_path, shown, Error, ErrorCode, Result};
+use crate::error::{index_path, key_path, shown, Error, ErrorCode, Quoted, Result};
 use crate::input::json::{check_quantity, format_number};
 use crate::input::tape::{type_error, Item, KeyItem, Name, RawText, Reader, KEYS};
 use crate::input::time::{format_instant, instant_of_item, parse_instant};
@@ -578,8 +578,8 @@ fn read_survey<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Survey<'t>> {
             for &(name, ev) in e {
                 let pv = *get(p, name.text).ok_or_else(|| {
                     let msg = format!(
-                        "dimension {:?} has an expectation but no perception",
-                        shown(name.text)
+                        "dimension {} has an expectation but no perception",
+                        Quoted(&shown(name.text))
                     );
                     Error::new(ErrorCode::MissingField, at("perception", name.text), msg)
                 })?;
@@ -596,8 +596,8 @@ fn read_survey<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Survey<'t>> {
             }
             if let Some((name, _)) = p.iter().find(|(name, _)| get(e, name.text).is_none()) {
                 let msg = format!(
-                    "dimension {:?} has a perception but no expectation",
-                    shown(name.text)
+                    "dimension {} has a perception but no expectation",
+                    Quoted(&shown(name.text))
                 );
                 return Err(Error::new(
                     ErrorCode::MissingField,
@@ -623,8 +623,8 @@ fn read_survey<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Survey<'t>> {
             quantity(wv, || at("weights", name.text))?;
             if !dimensions.iter().any(|d| d.name.text == name.text) {
                 let msg = format!(
-                    "weight for dimension {:?}, which has no expectation and perception",
-                    shown(name.text)
+                    "weight for dimension {}, which has no expectation and perception",
+                    Quoted(&shown(name.text))
                 );
                 return Err(Error::new(
                     ErrorCode::UnknownField,

@@ -119,9 +119,9 @@ impl Json {
             Json::Num(n) => format_number(*n),
             Json::Str(s) if s.chars().count() > 40 => {
                 let head: String = s.chars().take(40).collect();
-                format!("{head:?}...")
+                format!("{}...", crate::error::Quoted(&head))
             }
-            Json::Str(s) => format!("{s:?}"),
+            Json::Str(s) => crate::error::Quoted(s).to_string(),
             Json::Arr(_) => "an array".into(),
             Json::Obj(_) => "an object".into(),
             Json::Other(what) => what.clone(),
@@ -794,9 +794,9 @@ impl<'a> Obj<'a> {
 /// `allowed`, with a suggestion when one is close; a long key is shortened in
 /// the path and the message.
 pub fn unknown_field_error(key: &str, allowed: &[&str], path: &str) -> Error {
-    let mut msg = format!("unknown field {:?}", shown(key));
+    let mut msg = format!("unknown field {}", crate::error::Quoted(&shown(key)));
     match closest(key, allowed.iter().copied()) {
-        Some(close) => msg.push_str(&format!(" (did you mean {close:?}?)")),
+        Some(close) => msg.push_str(&format!(" (did you mean {}?)", crate::error::Quoted(close))),
         None => msg.push_str(&format!("; expected one of: {}", allowed.join(", "))),
     }
     Error::new(ErrorCode::UnknownField, key_path(path, key), msg)

@@ -36,7 +36,10 @@ pub fn parse_instant(text: &str) -> std::result::Result<i64, String> {
     let (date, rest) = s.split_at(10);
     let (y, m, d) = parse_ymd(date).ok_or_else(|| invalid(text))?;
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
-        return Err(format!("{text:?} is not a calendar date"));
+        return Err(format!(
+            "{} is not a calendar date",
+            crate::error::Quoted(text)
+        ));
     }
     let mut ms = days_from_civil(y, m, d) * DAY_MS;
     if !rest.is_empty() {

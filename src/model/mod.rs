@@ -318,7 +318,10 @@ fn decode(v: &Json) -> Result<Model> {
         other => {
             return Err(out_of_range(
                 &o.path_of("unit"),
-                format!("expected \"days\" or \"weeks\", got {other:?}"),
+                format!(
+                    "expected \"days\" or \"weeks\", got {}",
+                    crate::error::Quoted(other)
+                ),
             ))
         }
     };

@@ -369,8 +369,8 @@ impl JsSegmentBatch {
                     .map(|f| f.name.as_str())
                     .collect();
                 let msg = format!(
-                    "no column {:?}; this batch has: {}",
-                    crate::error::shown(name),
+                    "no column {}; this batch has: {}",
+                    crate::error::Quoted(&crate::error::shown(name)),
                     names.join(", ")
                 );
                 Error::new(ErrorCode::UnknownField, "field", msg)

@@ -7,7 +7,7 @@
 //! chunk of customers at a time ([`crate::rules::vector`]). Rules without a
 //! column form are evaluated customer by customer, with the same results.
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Quoted, Result};
 use crate::rules::vector::{reads, Columns, Registers, SlotColumn, VectorProgram, CHUNK};
 use crate::rules::{Context, MapView};
 use crate::scoring::features::{slot_of, Kind, FIELDS, MAPS, SLOTS};
@@ -102,7 +102,7 @@ impl Batch {
                 Error::new(
                     ErrorCode::InvalidSegment,
                     "",
-                    format!("segment {:?} reads {what}, which a batch does not carry: score these customers with score()", def.id),
+                    format!("segment {} reads {what}, which a batch does not carry: score these customers with score()", Quoted(&def.id)),
                 )
             };
             let read = reads(program).map_err(|call| unsupported(&format!("`{call}`")))?;

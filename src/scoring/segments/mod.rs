@@ -14,7 +14,7 @@
 
 pub mod batch;
 
-use crate::error::{index_path, Error, ErrorCode, Result};
+use crate::error::{index_path, Error, ErrorCode, Quoted, Result};
 use crate::input::json::{closest, Json};
 use crate::rules::{
     self, compile, evaluation_order, Context, Explanation, MapView, Program, Schema, Source, Type,
@@ -266,7 +266,7 @@ impl Library {
                 return Err(Error::new(
                     ErrorCode::InvalidSegment,
                     path + ".id",
-                    format!("duplicate segment id {:?}", def.id),
+                    format!("duplicate segment id {}", Quoted(&def.id)),
                 ));
             }
             seen.push(def.id.clone());
@@ -409,9 +409,9 @@ impl Library {
         });
         if let Some(i) = over {
             let msg = format!(
-                "expected an explanation of at most {MAX_EXPLAIN_BYTES} bytes, got more by segment {:?}: \
+                "expected an explanation of at most {MAX_EXPLAIN_BYTES} bytes, got more by segment {}: \
                  the rules are too large to explain in one call",
-                crate::error::shown(&self.defs[i].id)
+                Quoted(&crate::error::shown(&self.defs[i].id))
             );
             return Err(Error::new(ErrorCode::TooLarge, "", msg));
         }
@@ -452,7 +452,7 @@ fn in_segment(e: Error, path: String, id: &str) -> Error {
     Error::new(
         e.code(),
         path,
-        format!("in segment {id:?}: {}", e.message()),
+        format!("in segment {}: {}", Quoted(id), e.message()),
     )
 }
 
@@ -477,7 +477,7 @@ fn check_store<'p>(
         None => Ok(()),
         Some(key) => {
             let suggestion = closest(key, read.iter().copied())
-                .map(|s| format!(" (did you mean {s:?}?)"))
+                .map(|s| format!(" (did you mean {}?)", Quoted(s)))
                 .unwrap_or_default();
             let names: Vec<String> = read.iter().map(|k| format!("store.{k}")).collect();
             let known = if names.is_empty() {
