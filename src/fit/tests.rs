@@ -29,12 +29,7 @@ fn csv_rows() -> Vec<(u32, u32, f64, f64, f64)> {
 fn summary_rows() -> Vec<SummaryRow> {
     csv_rows()
         .iter()
-        .map(|&(_, x, t_x, t, m)| SummaryRow {
-            frequency: x,
-            recency: t_x,
-            t,
-            monetary_value: m,
-        })
+        .map(|&(_, x, t_x, t, m)| SummaryRow::new(x, t_x, t, m))
         .collect()
 }
 
@@ -452,15 +447,7 @@ fn predictions_with_the_fitted_cdnow_model_match_the_paper() {
 #[test]
 fn a_fit_that_cannot_converge_says_so_with_the_last_parameters() {
     // Nobody ever repeats: the likelihood increases without bound as r → 0.
-    let rows = vec![
-        SummaryRow {
-            frequency: 0,
-            recency: 0.0,
-            t: 30.0,
-            monetary_value: 0.0
-        };
-        50
-    ];
+    let rows = vec![SummaryRow::new(0, 0.0, 30.0, 0.0); 50];
     let options = FitOptions {
         optimizer: OptimizerOptions {
             max_iterations: 40,
@@ -483,12 +470,7 @@ fn a_fit_that_cannot_converge_says_so_with_the_last_parameters() {
 
 #[test]
 fn bad_summary_rows_are_rejected_with_paths() {
-    let good = SummaryRow {
-        frequency: 1,
-        recency: 2.0,
-        t: 3.0,
-        monetary_value: 4.0,
-    };
+    let good = SummaryRow::new(1, 2.0, 3.0, 4.0);
     let e = fit_summaries(
         &[
             good,
@@ -531,4 +513,122 @@ fn bad_summary_rows_are_rejected_with_paths() {
             .path(),
         "penalizerCoef"
     );
+}
+
+/// The fitted parameters and log-likelihoods of both models, to compare fits.
+fn fitted_figures(fit: &LifetimeFit) -> Vec<f64> {
+    let mut v = fit.bgnbd.params.to_array().to_vec();
+    v.push(fit.bgnbd_convergence.log_likelihood);
+    if let Some(gg) = &fit.gamma_gamma {
+        v.extend(gg.params.to_array());
+        v.extend(gg.log_likelihood);
+    }
+    v
+}
+
+// Issue 18 §4: a row with `count` n is n customers with its values.
+#[test]
+fn grouped_rows_with_counts_fit_as_the_customers_they_stand_for() {
+    // Each CDNOW customer repeated 1, 2 or 3 times, against each once with that count.
+    let rows = summary_rows();
+    let times = |i: usize| (i % 3 + 1) as f64;
+    let ungrouped: Vec<SummaryRow> = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| std::iter::repeat_n(*r, times(i) as usize))
+        .collect();
+    let grouped: Vec<SummaryRow> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| SummaryRow {
+            count: times(i),
+            ..*r
+        })
+        .collect();
+    let options = FitOptions::default();
+    let a = fit_summaries(&ungrouped, &options, &mut |_| {}).unwrap();
+    let b = fit_summaries(&grouped, &options, &mut |_| {}).unwrap();
+    for (x, y) in fitted_figures(&a).iter().zip(fitted_figures(&b)) {
+        assert!(
+            (x - y).abs() <= 1e-9 * y.abs(),
+            "{x} ungrouped vs {y} grouped"
+        );
+    }
+    assert_eq!(fitted_figures(&a).len(), 9);
+
+    // The purchase model alone: rows grouped by (x, t_x, T) as a SQL GROUP BY does.
+    let purchases: Vec<SummaryRow> = rows
+        .iter()
+        .map(|r| SummaryRow::new(r.frequency, r.recency, r.t, 0.0))
+        .collect();
+    let mut by_triple: Vec<SummaryRow> = Vec::new();
+    let mut sorted = purchases.clone();
+    sorted.sort_by(|p, q| {
+        (p.frequency, p.recency, p.t)
+            .partial_cmp(&(q.frequency, q.recency, q.t))
+            .unwrap()
+    });
+    for run in sorted.chunk_by(|p, q| p == q) {
+        by_triple.push(SummaryRow {
+            count: run.len() as f64,
+            ..run[0]
+        });
+    }
+    assert!(
+        by_triple.len() < purchases.len() / 2,
+        "{} rows",
+        by_triple.len()
+    );
+    let a = fit_summaries(&purchases, &options, &mut |_| {}).unwrap();
+    let b = fit_summaries(&by_triple, &options, &mut |_| {}).unwrap();
+    assert!(a.gamma_gamma.is_none() && b.gamma_gamma.is_none());
+    for (x, y) in fitted_figures(&a).iter().zip(fitted_figures(&b)) {
+        assert!(
+            (x - y).abs() <= 1e-9 * y.abs(),
+            "{x} ungrouped vs {y} grouped"
+        );
+    }
+    let bg = b.bgnbd.params;
+    assert!(sig3(bg.r, 0.243) && sig3(bg.alpha, 4.414) && sig3(bg.a, 0.793) && sig3(bg.b, 2.426));
+}
+
+#[test]
+fn a_count_that_is_not_a_whole_number_of_customers_is_an_error_with_its_path() {
+    let good = SummaryRow::new(1, 2.0, 3.0, 4.0);
+    for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 1e17] {
+        let e = fit_summaries(
+            &[good, SummaryRow { count: bad, ..good }],
+            &FitOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.code(), e.path()),
+            (ErrorCode::OutOfRange, "rows[1].count"),
+            "{bad}"
+        );
+    }
+    let e = options::summary_columns(
+        [&[1.0, 1.0], &[2.0, 2.0], &[3.0, 3.0], &[4.0, 4.0]],
+        Some(&[2.0, 0.5]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.path(), e.message()),
+        (
+            ErrorCode::OutOfRange,
+            "count[1]",
+            "expected a whole number of customers from 1 to 2^53, got 0.5"
+        )
+    );
+    let rows = crate::input::json::Json::parse(
+        r#"[{"frequency": 1, "recency": 2, "T": 3, "monetaryValue": 4, "count": -3}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        options::summary_rows(&rows).unwrap_err().path(),
+        "[0].count"
+    );
+    let e = options::summary_columns([&[1.0], &[2.0], &[3.0], &[4.0]], Some(&[])).unwrap_err();
+    assert_eq!(e.path(), "count");
 }
