@@ -32,6 +32,7 @@ mod population;
 mod summary;
 #[cfg(test)]
 mod tests;
+pub mod validate;
 
 pub use bgnbd::{from_log as bgnbd_from_log, Triples};
 pub use clv::customer_lifetime_value;

@@ -39,6 +39,16 @@ pub const SUMMARY_KEYS: &[&str] = &[
     "allowUnconverged",
     "maxIterations",
 ];
+/// The keys of `validate`'s options; `compareModels` takes all but the last, `purchaseModel`.
+pub const VALIDATE_KEYS: &[&str] = &[
+    "calibrationEnd",
+    "observationEnd",
+    "unit",
+    "penalizer",
+    "allowUnconverged",
+    "maxIterations",
+    "purchaseModel",
+];
 /// The keys of `readTransactionsCsv`'s options.
 pub const CSV_KEYS: &[&str] = &[
     "customerCol",
@@ -91,6 +101,62 @@ pub fn fit_request(v: &Json, now: i64) -> Result<(FitOptions, i64)> {
 /// The options of `fitSummaries`.
 pub fn summary_request(v: &Json) -> Result<FitOptions> {
     fit_options(&options(v, SUMMARY_KEYS)?)
+}
+
+/// The purchase models `validate` fits and `compareModels` compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PurchaseModel {
+    /// BG/NBD (Fader, Hardie & Lee 2005), the default.
+    BgNbd,
+}
+
+impl PurchaseModel {
+    /// Every model, in the order `compareModels` reports them.
+    pub const ALL: &'static [PurchaseModel] = &[PurchaseModel::BgNbd];
+
+    /// The option value naming the model.
+    pub fn name(self) -> &'static str {
+        match self {
+            PurchaseModel::BgNbd => "bg-nbd",
+        }
+    }
+}
+
+/// The options of `validate` (`compare`: of `compareModels`, without `purchaseModel`).
+pub fn validate_request(v: &Json, compare: bool) -> Result<super::validate::ValidateOptions> {
+    let keys = if compare {
+        &VALIDATE_KEYS[..VALIDATE_KEYS.len() - 1]
+    } else {
+        VALIDATE_KEYS
+    };
+    let o = options(v, keys)?;
+    let instant = |key: &str| expect_instant(o.req(key)?, &o.path_of(key));
+    let mut purchase_model = PurchaseModel::BgNbd;
+    if let Some(name) = o.opt("purchaseModel", expect_str)? {
+        let Some(&m) = PurchaseModel::ALL.iter().find(|m| m.name() == name) else {
+            let names: Vec<String> = PurchaseModel::ALL
+                .iter()
+                .map(|m| format!("\"{}\"", m.name()))
+                .collect();
+            let msg = format!(
+                "expected {}, got {}",
+                names.join(" or "),
+                Json::Str(name.into()).describe()
+            );
+            return Err(Error::new(
+                ErrorCode::OutOfRange,
+                o.path_of("purchaseModel"),
+                msg,
+            ));
+        };
+        purchase_model = m;
+    }
+    Ok(super::validate::ValidateOptions {
+        fit: fit_options(&o)?,
+        calibration_end_ms: instant("calibrationEnd")?,
+        observation_end_ms: instant("observationEnd")?,
+        purchase_model,
+    })
 }
 
 /// Most optimiser iterations a caller may ask for.

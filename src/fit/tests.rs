@@ -632,3 +632,153 @@ fn a_count_that_is_not_a_whole_number_of_customers_is_an_error_with_its_path() {
     let e = options::summary_columns([&[1.0], &[2.0], &[3.0], &[4.0]], Some(&[])).unwrap_err();
     assert_eq!(e.path(), "count");
 }
+
+/// The CDNOW sample split at 1997-09-30 with a holdout to 1998-06-30, in weeks.
+fn cdnow_validate_options() -> validate::ValidateOptions {
+    validate::ValidateOptions {
+        fit: FitOptions::default(),
+        calibration_end_ms: days_from_civil(1997, 9, 30) * MS_PER_DAY,
+        observation_end_ms: days_from_civil(1998, 6, 30) * MS_PER_DAY,
+        purchase_model: options::PurchaseModel::BgNbd,
+    }
+}
+
+// Issue 18 §3. Reference: tests/reference/lifetimes_validate_cdnow.py, lifetimes 0.11.3
+// (calibration_and_holdout_data with freq='D', freq_multiplier=7, then BetaGeoFitter and
+// conditional_expected_number_of_purchases_up_to_time over duration_holdout = 39), printed:
+//   customers 2357 duration_holdout 39.0
+//   params r 0.24259454342106715 alpha 4.413602716077379 a 0.7929218333480146 b 2.4259057287223023
+//   total actual 1882.000000 predicted 1653.408724
+//   mean absolute error 0.785454
+//   x=0 customers 1411 actual 0.236712 predicted 0.225087
+//   x=1 customers 439 actual 0.697039 predicted 0.523131
+//   x=2 customers 214 actual 1.392523 predicted 1.044134
+//   x=3 customers 100 actual 1.560000 predicted 1.520280
+//   x=4 customers 62 actual 2.532258 predicted 2.163866
+//   x=5 customers 38 actual 2.947368 predicted 2.653846
+//   x=6 customers 29 actual 3.862069 predicted 3.504042
+//   x=7+ customers 64 actual 6.359375 predicted 6.157191
+// The log-likelihood is the paper's, -9582.4 (FHL 2005, §4), so with k = 4 and n = 2357
+// AIC = 8 + 19164.8 = 19172.8 and BIC = 4 ln 2357 + 19164.8 = 19195.86.
+#[test]
+fn cdnow_holdout_validation_gives_what_lifetimes_gives() {
+    let (customer, at_ms, amount) = transactions(SAMPLE_TXT, 1);
+    let tx = Transactions {
+        customer: &customer,
+        at_ms: &at_ms,
+        amount: &amount,
+        cost: None,
+    };
+    let v = validate::validate(&tx, &cdnow_validate_options(), &mut |_| {}).unwrap();
+    assert_eq!((v.customers, v.holdout_length), (2357.0, 39.0));
+    assert_eq!(
+        (v.calibration_end.as_str(), v.observation_end.as_str()),
+        ("1997-09-30", "1998-06-30")
+    );
+    let validate::FittedPurchase::BgNbd(bg) = &v.model;
+    let lifetimes = [
+        0.24259454342106715,
+        4.413602716077379,
+        0.7929218333480146,
+        2.4259057287223023,
+    ];
+    for (got, want) in bg.params.to_array().iter().zip(lifetimes) {
+        assert!(near(*got, want, 1e-4), "{got} vs lifetimes {want}");
+    }
+    let reference = [
+        (1411.0, 0.236712, 0.225087),
+        (439.0, 0.697039, 0.523131),
+        (214.0, 1.392523, 1.044134),
+        (100.0, 1.560000, 1.520280),
+        (62.0, 2.532258, 2.163866),
+        (38.0, 2.947368, 2.653846),
+        (29.0, 3.862069, 3.504042),
+        (64.0, 6.359375, 6.157191),
+    ];
+    assert_eq!(v.by_frequency.len(), 8);
+    for (g, (n, actual, predicted)) in v.by_frequency.iter().zip(reference) {
+        assert_eq!(g.customers, n, "{:?}", g.frequency);
+        assert!((g.actual.unwrap() - actual).abs() < 5e-7, "{g:?}");
+        assert!(near(g.predicted.unwrap(), predicted, 1e-4), "{g:?}");
+    }
+    assert_eq!(v.total_actual, 1882.0);
+    assert!(
+        near(v.total_predicted, 1653.408724, 1e-4),
+        "{}",
+        v.total_predicted
+    );
+    assert!(
+        near(v.mean_absolute_error, 0.785454, 1e-4),
+        "{}",
+        v.mean_absolute_error
+    );
+    assert!(
+        (v.log_likelihood + 9582.4).abs() < 0.05,
+        "{}",
+        v.log_likelihood
+    );
+    assert!((v.aic - 19172.8).abs() < 0.1, "{}", v.aic);
+    assert!((v.bic - 19195.86).abs() < 0.1, "{}", v.bic);
+    let json = serde_json::to_value(&v).unwrap();
+    assert_eq!(json["model"]["purchaseModel"], "bg-nbd");
+    assert_eq!(json["byFrequency"][7]["frequency"], "7+");
+    assert_eq!(json["byFrequency"][6]["frequency"], 6);
+
+    let c = validate::compare_models(&tx, &cdnow_validate_options(), &mut |_| {}).unwrap();
+    assert_eq!(c.models.len(), options::PurchaseModel::ALL.len());
+    assert_eq!(c.models[0], v);
+    assert_eq!((c.by_holdout_error[0], c.by_bic[0]), ("bg-nbd", "bg-nbd"));
+}
+
+#[test]
+fn a_holdout_that_does_not_follow_the_calibration_is_an_error() {
+    let (customer, at_ms, amount) = transactions(SAMPLE_TXT, 1);
+    let tx = Transactions {
+        customer: &customer,
+        at_ms: &at_ms,
+        amount: &amount,
+        cost: None,
+    };
+    let same_day = validate::ValidateOptions {
+        observation_end_ms: days_from_civil(1997, 9, 30) * MS_PER_DAY + 5,
+        ..cdnow_validate_options()
+    };
+    let e = validate::validate(&tx, &same_day, &mut |_| {}).unwrap_err();
+    assert_eq!(
+        (e.code(), e.path(), e.message()),
+        (
+            ErrorCode::OutOfRange,
+            "options.observationEnd",
+            "expected a day after calibrationEnd (1997-09-30), got 1997-09-30"
+        )
+    );
+    let too_early = validate::ValidateOptions {
+        calibration_end_ms: days_from_civil(1996, 12, 31) * MS_PER_DAY,
+        ..cdnow_validate_options()
+    };
+    let e = validate::validate(&tx, &too_early, &mut |_| {}).unwrap_err();
+    assert_eq!(e.path(), "options.calibrationEnd");
+    let o = crate::input::json::Json::parse(
+        r#"{"calibrationEnd": "1997-09-30", "observationEnd": "1998-06-30", "purchaseModel": "pareto"}"#,
+    )
+    .unwrap();
+    let e = options::validate_request(&o, false).unwrap_err();
+    assert_eq!(
+        (e.path(), e.message()),
+        (
+            "options.purchaseModel",
+            "expected \"bg-nbd\", got \"pareto\""
+        )
+    );
+    assert_eq!(
+        options::validate_request(&o, true).unwrap_err().path(),
+        "options.purchaseModel"
+    );
+    let missing = crate::input::json::Json::parse(r#"{"calibrationEnd": "1997-09-30"}"#).unwrap();
+    assert_eq!(
+        options::validate_request(&missing, false)
+            .unwrap_err()
+            .path(),
+        "options.observationEnd"
+    );
+}
