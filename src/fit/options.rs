@@ -151,12 +151,14 @@ pub fn validate_request(v: &Json, compare: bool) -> Result<super::validate::Vali
         };
         purchase_model = m;
     }
-    Ok(super::validate::ValidateOptions {
+    let request = super::validate::ValidateOptions {
         fit: fit_options(&o)?,
         calibration_end_ms: instant("calibrationEnd")?,
         observation_end_ms: instant("observationEnd")?,
         purchase_model,
-    })
+    };
+    request.check()?;
+    Ok(request)
 }
 
 /// Most optimiser iterations a caller may ask for.

@@ -34,6 +34,31 @@ pub struct ValidateOptions {
     pub purchase_model: PurchaseModel,
 }
 
+impl ValidateOptions {
+    /// The last calibration day and the last holdout day (days since
+    /// 1970-01-01). Errors: an observation day not after the calibration day
+    /// (`OutOfRange`, path `options.observationEnd`).
+    pub fn check(&self) -> Result<(i64, i64)> {
+        let (cal, obs) = (
+            day_of(self.calibration_end_ms),
+            day_of(self.observation_end_ms),
+        );
+        if obs > cal {
+            return Ok((cal, obs));
+        }
+        let msg = format!(
+            "expected a day after calibrationEnd ({}), got {}",
+            format_date(cal),
+            format_date(obs)
+        );
+        Err(Error::new(
+            ErrorCode::OutOfRange,
+            "options.observationEnd",
+            msg,
+        ))
+    }
+}
+
 /// A fitted purchase model; serialises as `{ "purchaseModel": "bg-nbd", "r": .., …,
 /// "logLikelihood": .., "converged": .. }`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -210,22 +235,7 @@ pub struct Split {
 /// (path `options.calibrationEnd`); those of [`summarize`].
 pub fn split(tx: &Transactions<'_>, options: &ValidateOptions) -> Result<Split> {
     let unit = options.fit.unit;
-    let (cal, obs) = (
-        day_of(options.calibration_end_ms),
-        day_of(options.observation_end_ms),
-    );
-    if obs <= cal {
-        let msg = format!(
-            "expected a day after calibrationEnd ({}), got {}",
-            format_date(cal),
-            format_date(obs)
-        );
-        return Err(Error::new(
-            ErrorCode::OutOfRange,
-            "options.observationEnd",
-            msg,
-        ));
-    }
+    let (cal, obs) = options.check()?;
     let summaries = summarize(tx, cal * DAY_MS + DAY_MS - 1, unit)?;
     if summaries.is_empty() {
         return Err(Error::new(

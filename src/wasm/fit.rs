@@ -546,3 +546,67 @@ pub fn score_columns_js(
     set(&out, "segments", &bits);
     Ok(out.into())
 }
+
+/// Runs `run` on the transactions of `customers` (objects, read as of the end
+/// of the observation day, or columnar transactions).
+fn with_transactions<T>(
+    customers: &JsValue,
+    observation_end_ms: i64,
+    run: impl FnOnce(&Transactions<'_>) -> crate::error::Result<T>,
+) -> Result<T, JsValue> {
+    let end = crate::input::time::day_of(observation_end_ms) * crate::input::time::DAY_MS
+        + crate::input::time::DAY_MS
+        - 1;
+    if Array::is_array(customers) {
+        let tape = import_tape(customers, "")?;
+        let customers = options::customers(&tape.tape(), end)?;
+        let columns = crate::fit::columnar::OwnedColumns::from_customers(&customers)?;
+        Ok(run(&columns.transactions())?)
+    } else {
+        let columns = read_columns(customers)?;
+        let at_ms = instants(&columns.borrow())?;
+        Ok(run(&Transactions {
+            customer: &columns.customer,
+            at_ms: &at_ms,
+            amount: &columns.amount,
+            cost: columns.cost.as_deref(),
+        })?)
+    }
+}
+
+/// Fits a purchase model (`purchaseModel`, default `'bg-nbd'`) on the
+/// calibration period (up to the day of `calibrationEnd`) and compares its
+/// predictions with the purchases of the holdout period (to the day of
+/// `observationEnd`), by calibration repeat purchases 0 … 6 and `'7+'`, with
+/// the calibration log-likelihood, AIC and BIC.
+#[wasm_bindgen(unchecked_return_type = "Validation")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "Customer[] | ColumnarTransactions")] customers: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ValidateOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let Options { json, on_progress } = read_options(Some(options))?;
+    let request = options::validate_request(&json, false)?;
+    let mut progress = Progress::new(on_progress);
+    let result = with_transactions(&customers, request.observation_end_ms, |tx| {
+        crate::fit::validate::validate(tx, &request, &mut |f| progress.report(f))
+    });
+    progress.finish()?;
+    export_serde(&result?)
+}
+
+/// Validates every purchase model on the same split as `validate` and ranks
+/// them by holdout mean absolute error and by BIC.
+#[wasm_bindgen(js_name = compareModels, unchecked_return_type = "ModelComparison")]
+pub fn compare_models(
+    #[wasm_bindgen(unchecked_param_type = "Customer[] | ColumnarTransactions")] customers: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CompareOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let Options { json, on_progress } = read_options(Some(options))?;
+    let request = options::validate_request(&json, true)?;
+    let mut progress = Progress::new(on_progress);
+    let result = with_transactions(&customers, request.observation_end_ms, |tx| {
+        crate::fit::validate::compare_models(tx, &request, &mut |f| progress.report(f))
+    });
+    progress.finish()?;
+    export_serde(&result?)
+}
