@@ -35,3 +35,34 @@ test('summaries computed in SQL by DuckDB fit to the same model as the transacti
   }
   sql.closeSync();
 });
+
+// Issue 18 §4: examples/duckdb/grouped.sql collapses equal summaries into rows with a
+// count; fitSummaries on them gives the fit of the ungrouped rows, and so does the
+// purchase model alone on rows grouped by (frequency, recency, T).
+test('summaries grouped in SQL with a count fit as the ungrouped summaries', async () => {
+  const db = await DuckDBInstance.create(':memory:');
+  const sql = await db.connect();
+  await sql.run(example('load-cdnow.sql').replaceAll('{file}', master.replaceAll("'", "''")));
+  const rows = async (query) => (await sql.runAndReadAll(query)).getColumnsObjectJS();
+  const one = await rows(example('summary.sql'));
+  const grouped = await rows(example('grouped.sql'));
+  const sum = (a) => a.reduce((s, v) => s + v, 0);
+  assert.equal(sum(grouped.count), 23570);
+  assert.ok(grouped.count.length < 23570 / 2, `${grouped.count.length} rows`);
+  const fitted = (r) => fitSummaries({ frequency: r.frequency, recency: r.recency, T: r.T, monetaryValue: r.monetary_value, count: r.count }, { unit: 'weeks' });
+  const a = fitted(one);
+  const b = fitted(grouped);
+  assert.equal(b.customers, 23570);
+  const close = (x, y) => Math.abs(x - y) <= 1e-9 * Math.abs(y);
+  for (const k of ['r', 'alpha', 'a', 'b', 'logLikelihood']) assert.ok(close(b.bgnbd[k], a.bgnbd[k]), `${k}: ${b.bgnbd[k]} grouped vs ${a.bgnbd[k]}`);
+  for (const k of ['p', 'q', 'v', 'logLikelihood']) assert.ok(close(b.gammaGamma[k], a.gammaGamma[k]), `${k}: ${b.gammaGamma[k]} grouped vs ${a.gammaGamma[k]}`);
+
+  // The purchase model alone: the spend left out, the rows collapse to distinct (x, t_x, T).
+  const triples = await rows(example('grouped.sql').replace(/COALESCE\(SUM\(CASE WHEN n > 1 THEN amount END\) \/ NULLIF\(COUNT\(\*\) - 1, 0\), 0\)/, '0'));
+  assert.equal(sum(triples.count), 23570);
+  const c = fitted(triples);
+  assert.equal(c.gammaGamma, null);
+  assert.equal(c.distinctTriples, triples.count.length);
+  for (const k of ['r', 'alpha', 'a', 'b', 'logLikelihood']) assert.ok(close(c.bgnbd[k], a.bgnbd[k]), `${k}: ${c.bgnbd[k]} by (x, t_x, T) vs ${a.bgnbd[k]}`);
+  sql.closeSync();
+});
