@@ -150,13 +150,13 @@ pub fn fit_purchase(
     }
 }
 
-/// A group of customers by calibration repeat purchases: 0 to 6, then 7 and more.
+/// A group of customers by calibration repeat purchases: 0 to 6, then 7 and
+/// more ([`FrequencyGroup::LAST`], serialised `"7+"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FrequencyGroup(pub u8);
 
-/// The last group, customers with [`FrequencyGroup::LAST`] or more repeat purchases.
 impl FrequencyGroup {
-    /// The open-ended last group, serialised `"7+"`.
+    /// The open-ended last group: this many repeat purchases or more.
     pub const LAST: u8 = 7;
 }
 
