@@ -370,3 +370,56 @@ pub fn compare_models(
         models,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::time::days_from_civil;
+
+    fn at(y: i64, m: i64, d: i64, hour: i64) -> i64 {
+        days_from_civil(y, m, d) * DAY_MS + hour * 3_600_000
+    }
+
+    // Worked by hand: calibration to 2026-01-31 (whole day), holdout to 2026-03-31.
+    #[test]
+    fn the_split_counts_holdout_purchase_days_of_calibration_customers() {
+        let customer = [1, 1, 1, 1, 1, 2, 3, 3, 1];
+        let at_ms = [
+            at(2026, 1, 3, 9),
+            at(2026, 1, 31, 23), // the calibration day's last hour: calibration
+            at(2026, 2, 1, 0),   // holdout
+            at(2026, 2, 1, 18),  // same day: one purchase day
+            at(2026, 3, 31, 12), // holdout's last day
+            at(2026, 1, 10, 12), // customer 2: nothing in the holdout
+            at(2026, 2, 5, 12),  // customer 3: first seen in the holdout, left out
+            at(2026, 2, 9, 12),
+            at(2026, 4, 1, 0), // after the observation day: ignored
+        ];
+        let amount = [10.0; 9];
+        let tx = Transactions {
+            customer: &customer,
+            at_ms: &at_ms,
+            amount: &amount,
+            cost: None,
+        };
+        let options = ValidateOptions {
+            fit: FitOptions {
+                unit: Unit::Days,
+                ..FitOptions::default()
+            },
+            calibration_end_ms: at(2026, 1, 31, 0),
+            observation_end_ms: at(2026, 3, 31, 0),
+            purchase_model: PurchaseModel::BgNbd,
+        };
+        let s = split(&tx, &options).unwrap();
+        assert_eq!(s.rows.len(), 2);
+        // Customer 1: days 3 and 31 of January, x = 1, t_x = 28, T = 28; customer 2: x = 0, T = 21.
+        assert_eq!(
+            (s.rows[0].frequency, s.rows[0].recency, s.rows[0].t),
+            (1, 28.0, 28.0)
+        );
+        assert_eq!((s.rows[1].frequency, s.rows[1].t), (0, 21.0));
+        assert_eq!(s.holdout, vec![2.0, 0.0]);
+        assert_eq!(s.horizon, 59.0);
+    }
+}

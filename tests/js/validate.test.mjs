@@ -33,8 +33,10 @@ test('validate on the CDNOW split gives what lifetimes gives, by calibration fre
   // FHL 2005: ln L = -9582.4 with k = 4, n = 2357.
   assert.ok(Math.abs(v.aic - 19172.8) < 0.1 && Math.abs(v.bic - 19195.86) < 0.1, `${v.aic} ${v.bic}`);
 
-  const c = compareModels(cdnowColumns(), split);
+  const seen = [];
+  const c = compareModels(cdnowColumns(), { ...split, onProgress: (f) => seen.push(f) });
   assert.deepEqual(c.models, [v]);
+  assert.ok(seen.length > 1 && seen.every((f, i) => i === 0 || f >= seen[i - 1]) && seen.at(-1) === 1, `progress ${seen}`);
   assert.deepEqual([c.byHoldoutError, c.byBic], [['bg-nbd'], ['bg-nbd']]);
 });
 
