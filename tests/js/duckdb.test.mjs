@@ -66,3 +66,30 @@ test('summaries grouped in SQL with a count fit as the ungrouped summaries', asy
   for (const k of ['r', 'alpha', 'a', 'b', 'logLikelihood']) assert.ok(close(c.bgnbd[k], a.bgnbd[k]), `${k}: ${c.bgnbd[k]} by (x, t_x, T) vs ${a.bgnbd[k]}`);
   sql.closeSync();
 });
+
+// docs/model.md gives the grouped query for Spark SQL and BigQuery. Translated back into DuckDB by
+// exactly the differences the docs list (day difference, double literal, quoting of `count`, the
+// table's name), each gives the rows and the fit of grouped.sql without the spend.
+test('the Spark SQL and BigQuery grouped queries of docs/model.md give the grouped rows', async () => {
+  const md = readFileSync(new URL('../../docs/model.md', import.meta.url), 'utf8');
+  const queries = [/```sql\n-- Spark SQL\n([\s\S]*?)```/, /```sql\n-- BigQuery[^\n]*\n([\s\S]*?)```/].map((re) => re.exec(md)[1]);
+  const toDuckDb = (q) => q
+    .replace(/datediff\(([^,]+), ([^)]+\)?)\)/g, "date_diff('day', $2, $1)")
+    .replace(/DATE_DIFF\(([^,]+), ([^,]+), DAY\)/g, "date_diff('day', $2, $1)")
+    .replace('0.0D', '0.0').replaceAll('`count`', '"count"').replace('`project.dataset.transactions`', 'transactions');
+  const db = await DuckDBInstance.create(':memory:');
+  const sql = await db.connect();
+  await sql.run(example('load-cdnow.sql').replaceAll('{file}', master.replaceAll("'", "''")));
+  const fitted = async (query) => {
+    const r = (await sql.runAndReadAll(query)).getColumnsObjectJS();
+    const num = (c) => Array.from(c, Number);
+    return fitSummaries({ frequency: num(r.frequency), recency: num(r.recency), T: num(r.T), monetaryValue: num(r.monetary_value), count: num(r.count) }, { unit: 'weeks' });
+  };
+  const reference = await fitted(example('grouped.sql').replace(/COALESCE\(SUM\(CASE WHEN n > 1 THEN amount END\) \/ NULLIF\(COUNT\(\*\) - 1, 0\), 0\)/, '0'));
+  for (const query of queries) {
+    const f = await fitted(toDuckDb(query));
+    assert.deepEqual([f.customers, f.distinctTriples], [23570, reference.distinctTriples]);
+    for (const k of ['r', 'alpha', 'a', 'b', 'logLikelihood']) assert.ok(Math.abs(f.bgnbd[k] - reference.bgnbd[k]) <= 1e-9 * Math.abs(reference.bgnbd[k]), k);
+  }
+  sql.closeSync();
+});
