@@ -171,12 +171,7 @@ fn main() {
             let [_, x, t_x, t, m] = v[..] else {
                 return None;
             };
-            Some(SummaryRow {
-                frequency: x as u32,
-                recency: t_x,
-                t,
-                monetary_value: m,
-            })
+            Some(SummaryRow::new(x as u32, t_x, t, m))
         })
         .collect();
     println!("CDNOW, {} customers (median of 21 runs; Python lifetimes 0.11.3: 123 ms here, see benches/lifetimes_fit.py):", rows.len());
@@ -234,12 +229,7 @@ fn main() {
     let summarize_ms = t.elapsed().as_secs_f64() * 1e3;
     let rows: Vec<SummaryRow> = summaries
         .iter()
-        .map(|s| SummaryRow {
-            frequency: s.frequency,
-            recency: s.recency,
-            t: s.t,
-            monetary_value: s.monetary_value,
-        })
+        .map(|s| SummaryRow::new(s.frequency, s.recency, s.t, s.monetary_value))
         .collect();
     let t = Instant::now();
     let lifetime = fit_summaries(&rows, &options, &mut |_| {}).expect("fit");

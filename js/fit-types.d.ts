@@ -32,7 +32,7 @@ export interface FitOptions extends FitCommonOptions {
 /** Options of `fitSummaries`. */
 export type SummaryOptions = FitCommonOptions;
 
-/** One customer's summary in the model's unit (lifetimes' definitions). */
+/** One customer's summary in the model's unit (lifetimes' definitions), or `count` equal customers'. */
 export interface SummaryRow {
   /** Repeat purchase days (distinct purchase days − 1). */
   frequency: number;
@@ -42,6 +42,8 @@ export interface SummaryRow {
   T: number;
   /** Mean amount of the repeat purchase days (0 when frequency is 0). */
   monetaryValue: number;
+  /** Customers this row stands for (a SQL `count(*)` of equal rows): a whole number ≥ 1, default 1. */
+  count?: number;
 }
 
 /** Summaries as columns of equal length. */
@@ -50,6 +52,8 @@ export interface SummaryColumns {
   recency: ArrayLike<number>;
   T: ArrayLike<number>;
   monetaryValue: ArrayLike<number>;
+  /** Customers each row stands for (default 1 each). */
+  count?: ArrayLike<number>;
 }
 
 /** How an optimisation ended. */
@@ -63,6 +67,7 @@ export interface Convergence {
 /** The result of `fitSummaries`. */
 export interface SummaryFit {
   unit: TimeUnit;
+  /** Customers fitted: the rows, or the sum of their counts. */
   customers: number;
   /** Distinct (frequency, recency, T) triples the likelihood was evaluated on. */
   distinctTriples: number;
@@ -117,4 +122,81 @@ export interface CsvTransactions {
   /** Bad rows skipped. */
   skipped: number;
   errors: CsvRowError[];
+}
+
+/** The purchase models `validate` fits and `compareModels` compares. */
+export type PurchaseModel = 'bg-nbd';
+
+/** A fitted purchase model, named by `purchaseModel`. */
+export type FittedPurchase = { purchaseModel: 'bg-nbd' } & FittedBgNbd;
+
+/** Options of `compareModels`: the calibration/holdout split and the fit. */
+export interface CompareOptions {
+  /** The last day of the calibration period (its whole calendar day). */
+  calibrationEnd: Instant;
+  /** The last day of the holdout period, after `calibrationEnd`; later orders are errors (objects) or ignored (columns). */
+  observationEnd: Instant;
+  /** Time unit of the model (default 'weeks'). */
+  unit?: TimeUnit;
+  /** L2 penalty on the purchase model's parameters (default 0). */
+  penalizer?: number;
+  /** Return a fit that did not converge, flagged `converged: false`, instead of throwing FIT_FAILED. */
+  allowUnconverged?: boolean;
+  /** Optimiser iterations before giving up (default 500). */
+  maxIterations?: number;
+  /** Called with the fraction of work done, rising from 0 to 1 (at most once per percent). */
+  onProgress?: (fraction: number) => void;
+}
+
+/** Options of `validate`. */
+export interface ValidateOptions extends CompareOptions {
+  /** The purchase model to fit (default 'bg-nbd'). */
+  purchaseModel?: PurchaseModel;
+}
+
+/** Customers with the same calibration repeat purchases: mean holdout purchases, actual and predicted. */
+export interface HoldoutGroup {
+  /** Calibration repeat purchases: 0 to 6, then '7+'. */
+  frequency: 0 | 1 | 2 | 3 | 4 | 5 | 6 | '7+';
+  customers: number;
+  /** null when the group is empty. */
+  actual: number | null;
+  predicted: number | null;
+}
+
+/** The result of `validate`. */
+export interface Validation {
+  /** The purchase model fitted on the calibration period. */
+  model: FittedPurchase;
+  unit: TimeUnit;
+  /** Last calibration day, YYYY-MM-DD. */
+  calibrationEnd: string;
+  /** Last holdout day, YYYY-MM-DD. */
+  observationEnd: string;
+  /** Length of the holdout period in the unit. */
+  holdoutLength: number;
+  /** Customers whose first purchase is in the calibration period. */
+  customers: number;
+  /** Eight groups: calibration frequency 0 … 6 and '7+'. */
+  byFrequency: HoldoutGroup[];
+  totalActual: number;
+  totalPredicted: number;
+  /** Mean over customers of |actual − predicted| holdout purchases. */
+  meanAbsoluteError: number;
+  /** Log-likelihood of the calibration data. */
+  logLikelihood: number;
+  /** 2k − 2 ln L. */
+  aic: number;
+  /** k ln n − 2 ln L, n = customers. */
+  bic: number;
+}
+
+/** The result of `compareModels`. */
+export interface ModelComparison {
+  /** One validation per purchase model. */
+  models: Validation[];
+  /** Model names, smallest holdout mean absolute error first. */
+  byHoldoutError: PurchaseModel[];
+  /** Model names, smallest BIC first. */
+  byBic: PurchaseModel[];
 }

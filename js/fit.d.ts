@@ -16,7 +16,7 @@ export default function init(
   module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
 ): Promise<InitOutput>;
 
-export { fit, fitSummaries, readTransactionsCsv, scoreColumns } from './crmscore_fit.js';
+export { compareModels, fit, fitSummaries, readTransactionsCsv, scoreColumns, validate } from './crmscore_fit.js';
 export { CrmScoreError } from './crmscore_fit.js';
 export type {
   AbcRule,
@@ -30,6 +30,13 @@ export type {
   CsvOptions,
   CsvRowError,
   CsvTransactions,
+  PurchaseModel,
+  FittedPurchase,
+  ValidateOptions,
+  CompareOptions,
+  HoldoutGroup,
+  Validation,
+  ModelComparison,
   Customer,
   ColumnarTransactions,
   ColumnScoreOptions,

@@ -3,7 +3,7 @@
 // both lists against the wasm-bindgen output).
 export * from './crmscore.js';
 export { default } from './crmscore.js';
-export { fit, fitSummaries, readTransactionsCsv, scoreColumns } from './crmscore_fit.js';
+export { compareModels, fit, fitSummaries, readTransactionsCsv, scoreColumns, validate } from './crmscore_fit.js';
 export type {
   AbcRule,
   FitCommonOptions,
@@ -16,4 +16,11 @@ export type {
   CsvOptions,
   CsvRowError,
   CsvTransactions,
+  PurchaseModel,
+  FittedPurchase,
+  ValidateOptions,
+  CompareOptions,
+  HoldoutGroup,
+  Validation,
+  ModelComparison,
 } from './crmscore_fit.js';

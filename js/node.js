@@ -41,3 +41,9 @@ export function readTransactionsCsv(...args) {
 export function scoreColumns(...args) {
   return fitModule().scoreColumns(...args);
 }
+export function validate(...args) {
+  return fitModule().validate(...args);
+}
+export function compareModels(...args) {
+  return fitModule().compareModels(...args);
+}

@@ -27,16 +27,26 @@ pub struct Triples {
 impl Triples {
     /// Groups customers into weighted distinct triples (sorted, so sums are deterministic).
     pub fn new(customers: &[Rfm]) -> Triples {
-        let mut sorted: Vec<Rfm> = customers.to_vec();
-        sorted.sort_unstable_by(|p, q| {
+        Triples::weighted(customers, &[])
+    }
+
+    /// Groups customers into distinct triples, customer `i` standing for
+    /// `weights[i]` customers (1 for each when `weights` is empty): the rows a
+    /// SQL engine grouped with a count. Equal triples add their weights, so
+    /// grouped and ungrouped rows give the same triples.
+    pub fn weighted(customers: &[Rfm], weights: &[f64]) -> Triples {
+        let weight = |i: usize| weights.get(i).copied().unwrap_or(1.0);
+        let mut order: Vec<usize> = (0..customers.len()).collect();
+        order.sort_unstable_by(|&i, &j| {
+            let (p, q) = (customers[i], customers[j]);
             (p.x, p.t_x, p.t)
                 .partial_cmp(&(q.x, q.t_x, q.t))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
         let mut out = Triples::default();
-        for group in sorted.chunk_by(|p, q| p == q) {
-            out.rfm.push(group[0]);
-            out.weight.push(group.len() as f64);
+        for group in order.chunk_by(|&i, &j| customers[i] == customers[j]) {
+            out.rfm.push(customers[group[0]]);
+            out.weight.push(group.iter().map(|&i| weight(i)).sum());
         }
         let mut start = 0;
         while start < out.rfm.len() {
@@ -57,7 +67,7 @@ impl Triples {
         out.t_index = out.rfm.iter().map(|c| index(c.t)).collect();
         out.t_x_index = out.rfm.iter().map(|c| index(c.t_x)).collect();
         out.times = times;
-        out.total = customers.len() as f64;
+        out.total = out.weight.iter().sum();
         out
     }
 

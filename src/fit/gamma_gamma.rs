@@ -18,7 +18,8 @@ struct SpendGroup {
     x: f64,
     count: f64,
     sum_ln_m: f64,
-    m: Vec<f64>,
+    /// Each row's (m, count).
+    m: Vec<(f64, f64)>,
 }
 
 impl SpendData {
@@ -26,23 +27,35 @@ impl SpendData {
     /// a zero mean spend is a free or fully refunded repeat purchase, which the
     /// model cannot describe) and groups them by x.
     pub fn new(customers: impl IntoIterator<Item = (f64, f64)>) -> SpendData {
-        let mut kept: Vec<(f64, f64)> = customers
+        SpendData::weighted(customers.into_iter().map(|(x, m)| (x, m, 1.0)))
+    }
+
+    /// As [`SpendData::new`] for (x, m, count) rows, each standing for `count`
+    /// customers with that x and m: the likelihood weights each row by its count.
+    pub fn weighted(customers: impl IntoIterator<Item = (f64, f64, f64)>) -> SpendData {
+        let mut kept: Vec<(f64, f64, f64)> = customers
             .into_iter()
-            .filter(|&(x, m)| x > 0.0 && m > 0.0 && x.is_finite() && m.is_finite())
+            .filter(|&(x, m, w)| x > 0.0 && m > 0.0 && x.is_finite() && m.is_finite() && w > 0.0)
             .collect();
         kept.sort_unstable_by(|p, q| p.partial_cmp(q).unwrap_or(std::cmp::Ordering::Equal));
-        let groups: Vec<SpendGroup> = kept
+        // Equal (x, m) rows become one with their counts added, so that grouped
+        // and ungrouped rows give the same sums, term for term.
+        let merged: Vec<(f64, f64, f64)> = kept
+            .chunk_by(|p, q| (p.0, p.1) == (q.0, q.1))
+            .map(|run| (run[0].0, run[0].1, run.iter().map(|c| c.2).sum()))
+            .collect();
+        let groups: Vec<SpendGroup> = merged
             .chunk_by(|p, q| p.0 == q.0)
             .map(|run| SpendGroup {
                 x: run[0].0,
-                count: run.len() as f64,
-                sum_ln_m: run.iter().map(|c| c.1.ln()).sum(),
-                m: run.iter().map(|c| c.1).collect(),
+                count: run.iter().map(|c| c.2).sum(),
+                sum_ln_m: run.iter().map(|c| c.2 * c.1.ln()).sum(),
+                m: run.iter().map(|c| (c.1, c.2)).collect(),
             })
             .collect();
         SpendData {
+            total: groups.iter().map(|g| g.count).sum(),
             groups,
-            total: kept.len() as f64,
         }
     }
 
@@ -69,13 +82,13 @@ impl GammaGamma {
             let dg_pxq = digamma(px + q);
             g[0] += w * x * (dg_pxq - digamma(px) + ln_x) + x * grp.sum_ln_m;
             g[1] += w * dg_pxq;
-            for &m in &grp.m {
+            for &(m, w) in &grp.m {
                 let xmv = x * m + v;
                 let ln_xmv = xmv.ln();
-                ll -= (px + q) * ln_xmv;
-                g[0] -= x * ln_xmv;
-                g[1] -= ln_xmv;
-                g[2] -= (px + q) / xmv;
+                ll -= w * (px + q) * ln_xmv;
+                g[0] -= w * x * ln_xmv;
+                g[1] -= w * ln_xmv;
+                g[2] -= w * (px + q) / xmv;
             }
         }
         for (gi, p) in g.iter_mut().zip(self.to_array()) {

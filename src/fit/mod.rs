@@ -32,6 +32,7 @@ mod population;
 mod summary;
 #[cfg(test)]
 mod tests;
+pub mod validate;
 
 pub use bgnbd::{from_log as bgnbd_from_log, Triples};
 pub use clv::customer_lifetime_value;
@@ -90,7 +91,28 @@ pub struct SummaryRow {
     pub t: f64,
     /// Mean spend of the repeat purchases (ignored when frequency = 0), ≥ 0.
     pub monetary_value: f64,
+    /// Customers this row stands for, a whole number ≥ 1 (1 for one customer):
+    /// a SQL engine groups equal rows with a count, and both likelihoods are
+    /// sums over customers, so a row of count n counts n times.
+    pub count: f64,
 }
+
+impl SummaryRow {
+    /// One customer's row (count 1).
+    pub fn new(frequency: u32, recency: f64, t: f64, monetary_value: f64) -> SummaryRow {
+        SummaryRow {
+            frequency,
+            recency,
+            t,
+            monetary_value,
+            count: 1.0,
+        }
+    }
+}
+
+/// Largest accepted `count` of a summary row: 2^53, above which whole numbers
+/// are no longer exact in f64.
+pub const MAX_COUNT: f64 = 9_007_199_254_740_992.0;
 
 /// The fitted purchase and spend models with their convergence reports.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,7 +164,8 @@ pub fn fit_summaries(
             t: r.t,
         })
         .collect();
-    let triples = Triples::new(&rfm);
+    let counts: Vec<f64> = rows.iter().map(|r| r.count).collect();
+    let triples = Triples::weighted(&rfm, &counts);
     let min = bgnbd::fit(
         &triples,
         options.penalizer_coef,
@@ -160,9 +183,9 @@ pub fn fit_summaries(
     let range = check_bgnbd(&params, options.unit, "bgnbd");
     let (bg, bg_conv) = finish("bgnbd", params, &named, range, ll, &min, options)?;
 
-    let spend = SpendData::new(
+    let spend = SpendData::weighted(
         rows.iter()
-            .map(|r| (f64::from(r.frequency), r.monetary_value)),
+            .map(|r| (f64::from(r.frequency), r.monetary_value, r.count)),
     );
     let (gamma_gamma, gamma_gamma_convergence) = if spend.customers() == 0.0 {
         (None, None)
@@ -222,6 +245,10 @@ fn check_row(row: &SummaryRow, i: usize) -> Result<()> {
     if row.recency > row.t {
         let msg = format!("expected at most t ({}), got {}", row.t, row.recency);
         return Err(Error::new(ErrorCode::OutOfRange, path("recency"), msg));
+    }
+    if !((1.0..=MAX_COUNT).contains(&row.count) && row.count.fract() == 0.0) {
+        let msg = format!("expected a whole number from 1 to 2^53, got {}", row.count);
+        return Err(Error::new(ErrorCode::OutOfRange, path("count"), msg));
     }
     Ok(())
 }
@@ -347,12 +374,7 @@ pub fn fit_transactions(
     progress(0.1);
     let rows: Vec<SummaryRow> = summaries
         .iter()
-        .map(|s| SummaryRow {
-            frequency: s.frequency,
-            recency: s.recency,
-            t: s.t,
-            monetary_value: s.monetary_value,
-        })
+        .map(|s| SummaryRow::new(s.frequency, s.recency, s.t, s.monetary_value))
         .collect();
     let lifetime = fit_summaries(&rows, options, &mut |f| progress(0.1 + 0.8 * f))?;
     let column = |f: fn(&CustomerSummary) -> f64| summaries.iter().map(f).collect::<Vec<f64>>();

@@ -6,7 +6,7 @@
 
 use super::columnar::ColumnOptions;
 use super::csv::{ColumnNames, CsvOptions, Delimiter};
-use super::{AbcRule, FitOptions, SummaryRow};
+use super::{AbcRule, FitOptions, SummaryRow, MAX_COUNT};
 use crate::error::{index_path, Error, ErrorCode, Result};
 use crate::input::customer::{Customer, Limits};
 use crate::input::json::{
@@ -39,6 +39,16 @@ pub const SUMMARY_KEYS: &[&str] = &[
     "allowUnconverged",
     "maxIterations",
 ];
+/// The keys of `validate`'s options; `compareModels` takes all but the last, `purchaseModel`.
+pub const VALIDATE_KEYS: &[&str] = &[
+    "calibrationEnd",
+    "observationEnd",
+    "unit",
+    "penalizer",
+    "allowUnconverged",
+    "maxIterations",
+    "purchaseModel",
+];
 /// The keys of `readTransactionsCsv`'s options.
 pub const CSV_KEYS: &[&str] = &[
     "customerCol",
@@ -55,13 +65,16 @@ pub const CSV_KEYS: &[&str] = &[
 pub const SCORE_KEYS: &[&str] = &["asOf", "horizonDays", "customers", "segments"];
 /// The fields of a summary row (and `id` or `customerId`, which name the row in errors).
 pub const SUMMARY_FIELDS: [&str; 4] = ["frequency", "recency", "T", "monetaryValue"];
-const SUMMARY_ROW_KEYS: [&str; 6] = [
+/// The optional field (and column) of a summary row saying how many customers it stands for.
+pub const SUMMARY_COUNT: &str = "count";
+const SUMMARY_ROW_KEYS: [&str; 7] = [
     "frequency",
     "recency",
     "T",
     "monetaryValue",
     "id",
     "customerId",
+    SUMMARY_COUNT,
 ];
 
 /// An options object (null: `{}`) with its keys checked.
@@ -88,6 +101,64 @@ pub fn fit_request(v: &Json, now: i64) -> Result<(FitOptions, i64)> {
 /// The options of `fitSummaries`.
 pub fn summary_request(v: &Json) -> Result<FitOptions> {
     fit_options(&options(v, SUMMARY_KEYS)?)
+}
+
+/// The purchase models `validate` fits and `compareModels` compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PurchaseModel {
+    /// BG/NBD (Fader, Hardie & Lee 2005), the default.
+    BgNbd,
+}
+
+impl PurchaseModel {
+    /// Every model, in the order `compareModels` reports them.
+    pub const ALL: &'static [PurchaseModel] = &[PurchaseModel::BgNbd];
+
+    /// The option value naming the model.
+    pub fn name(self) -> &'static str {
+        match self {
+            PurchaseModel::BgNbd => "bg-nbd",
+        }
+    }
+}
+
+/// The options of `validate` (`compare`: of `compareModels`, without `purchaseModel`).
+pub fn validate_request(v: &Json, compare: bool) -> Result<super::validate::ValidateOptions> {
+    let keys = if compare {
+        &VALIDATE_KEYS[..VALIDATE_KEYS.len() - 1]
+    } else {
+        VALIDATE_KEYS
+    };
+    let o = options(v, keys)?;
+    let instant = |key: &str| expect_instant(o.req(key)?, &o.path_of(key));
+    let mut purchase_model = PurchaseModel::BgNbd;
+    if let Some(name) = o.opt("purchaseModel", expect_str)? {
+        let Some(&m) = PurchaseModel::ALL.iter().find(|m| m.name() == name) else {
+            let names: Vec<String> = PurchaseModel::ALL
+                .iter()
+                .map(|m| format!("\"{}\"", m.name()))
+                .collect();
+            let msg = format!(
+                "expected {}, got {}",
+                names.join(" or "),
+                Json::Str(name.into()).describe()
+            );
+            return Err(Error::new(
+                ErrorCode::OutOfRange,
+                o.path_of("purchaseModel"),
+                msg,
+            ));
+        };
+        purchase_model = m;
+    }
+    let request = super::validate::ValidateOptions {
+        fit: fit_options(&o)?,
+        calibration_end_ms: instant("calibrationEnd")?,
+        observation_end_ms: instant("observationEnd")?,
+        purchase_model,
+    };
+    request.check()?;
+    Ok(request)
 }
 
 /// Most optimiser iterations a caller may ask for.
@@ -220,12 +291,11 @@ pub fn customers<'t>(tape: &Tape<'t>, as_of: i64) -> Result<Vec<Customer<'t>>> {
     Ok(out)
 }
 
-/// One checked summary row; `path(field)` names the field in the caller's input.
+/// One checked summary row standing for `count` customers (a whole number
+/// from 1 to [`MAX_COUNT`]); `path(field)` names the field in the caller's input.
 pub fn summary_row(
-    frequency: f64,
-    recency: f64,
-    t: f64,
-    monetary: f64,
+    [frequency, recency, t, monetary]: [f64; 4],
+    count: f64,
     path: &dyn Fn(&str) -> String,
 ) -> Result<SummaryRow> {
     let counts = frequency >= 0.0 && frequency.fract() == 0.0 && frequency <= f64::from(u32::MAX);
@@ -233,14 +303,23 @@ pub fn summary_row(
         .iter()
         .all(|v| v.is_finite() && *v >= 0.0)
         && recency <= t;
-    if counts && times {
+    let whole = (1.0..=MAX_COUNT).contains(&count) && count.fract() == 0.0;
+    if counts && times && whole {
         // Paths are formatted only for an error: this runs for every row.
         return Ok(SummaryRow {
             frequency: frequency as u32,
             recency,
             t,
             monetary_value: monetary,
+            count,
         });
+    }
+    if !whole {
+        let msg = format!(
+            "expected a whole number of customers from 1 to 2^53, got {}",
+            format_number(count)
+        );
+        return Err(Error::new(ErrorCode::OutOfRange, path(SUMMARY_COUNT), msg));
     }
     let frequency = expect_count(
         &Json::Num(frequency),
@@ -259,12 +338,14 @@ pub fn summary_row(
         recency,
         t,
         monetary_value,
+        count,
     })
 }
 
 /// Summary rows given as objects `{ frequency, recency, T, monetaryValue }`;
 /// a row may also carry the customer's `id` or `customerId` (as a SQL query
-/// returns it), which its errors then name.
+/// returns it), which its errors then name, and a `count` of the customers it
+/// stands for (default 1).
 pub fn summary_rows(v: &Json) -> Result<Vec<SummaryRow>> {
     let items = expect_array(v, "", MAX_CUSTOMER_OBJECTS)?;
     items
@@ -282,9 +363,11 @@ pub fn summary_rows(v: &Json) -> Result<Vec<SummaryRow>> {
                 for (slot, key) in values.iter_mut().zip(SUMMARY_FIELDS) {
                     *slot = expect_number(o.req(key)?, &o.path_of(key))?;
                 }
-                summary_row(values[0], values[1], values[2], values[3], &|f| {
-                    o.path_of(f).into_owned()
-                })
+                let count = match o.get(SUMMARY_COUNT) {
+                    Some(c) => expect_number(c, &o.path_of(SUMMARY_COUNT))?,
+                    None => 1.0,
+                };
+                summary_row(values, count, &|f| o.path_of(f).into_owned())
             };
             read().map_err(|e| match &id {
                 Some(id) => Error::new(
@@ -298,10 +381,15 @@ pub fn summary_rows(v: &Json) -> Result<Vec<SummaryRow>> {
         .collect()
 }
 
-/// Summary rows given as four columns of equal length, in [`SUMMARY_FIELDS`] order.
-pub fn summary_columns(columns: [&[f64]; 4]) -> Result<Vec<SummaryRow>> {
+/// Summary rows given as four columns of equal length, in [`SUMMARY_FIELDS`]
+/// order, and optionally a `count` column of the customers each row stands for.
+pub fn summary_columns(columns: [&[f64]; 4], count: Option<&[f64]>) -> Result<Vec<SummaryRow>> {
     let n = columns[0].len();
-    for (key, c) in SUMMARY_FIELDS.iter().zip(&columns) {
+    let named = SUMMARY_FIELDS
+        .iter()
+        .zip(columns)
+        .chain(count.map(|c| (&SUMMARY_COUNT, c)));
+    for (key, c) in named {
         if c.len() != n {
             let msg = format!(
                 "expected {n} items (one per customer, like frequency), got {}",
@@ -312,13 +400,9 @@ pub fn summary_columns(columns: [&[f64]; 4]) -> Result<Vec<SummaryRow>> {
     }
     (0..n)
         .map(|i| {
-            summary_row(
-                columns[0][i],
-                columns[1][i],
-                columns[2][i],
-                columns[3][i],
-                &|f| format!("{f}[{i}]"),
-            )
+            let values = columns.map(|c| c[i]);
+            let count = count.map_or(1.0, |c| c[i]);
+            summary_row(values, count, &|f| format!("{f}[{i}]"))
         })
         .collect()
 }
@@ -449,12 +533,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             summary_rows(&ok).unwrap()[0],
-            SummaryRow {
-                frequency: 2,
-                recency: 3.0,
-                t: 5.0,
-                monetary_value: 10.0
-            }
+            SummaryRow::new(2, 3.0, 5.0, 10.0)
         );
     }
 

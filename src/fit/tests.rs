@@ -29,12 +29,7 @@ fn csv_rows() -> Vec<(u32, u32, f64, f64, f64)> {
 fn summary_rows() -> Vec<SummaryRow> {
     csv_rows()
         .iter()
-        .map(|&(_, x, t_x, t, m)| SummaryRow {
-            frequency: x,
-            recency: t_x,
-            t,
-            monetary_value: m,
-        })
+        .map(|&(_, x, t_x, t, m)| SummaryRow::new(x, t_x, t, m))
         .collect()
 }
 
@@ -452,15 +447,7 @@ fn predictions_with_the_fitted_cdnow_model_match_the_paper() {
 #[test]
 fn a_fit_that_cannot_converge_says_so_with_the_last_parameters() {
     // Nobody ever repeats: the likelihood increases without bound as r → 0.
-    let rows = vec![
-        SummaryRow {
-            frequency: 0,
-            recency: 0.0,
-            t: 30.0,
-            monetary_value: 0.0
-        };
-        50
-    ];
+    let rows = vec![SummaryRow::new(0, 0.0, 30.0, 0.0); 50];
     let options = FitOptions {
         optimizer: OptimizerOptions {
             max_iterations: 40,
@@ -483,12 +470,7 @@ fn a_fit_that_cannot_converge_says_so_with_the_last_parameters() {
 
 #[test]
 fn bad_summary_rows_are_rejected_with_paths() {
-    let good = SummaryRow {
-        frequency: 1,
-        recency: 2.0,
-        t: 3.0,
-        monetary_value: 4.0,
-    };
+    let good = SummaryRow::new(1, 2.0, 3.0, 4.0);
     let e = fit_summaries(
         &[
             good,
@@ -531,4 +513,348 @@ fn bad_summary_rows_are_rejected_with_paths() {
             .path(),
         "penalizerCoef"
     );
+}
+
+/// The fitted parameters and log-likelihoods of both models, to compare fits.
+fn fitted_figures(fit: &LifetimeFit) -> Vec<f64> {
+    let mut v = fit.bgnbd.params.to_array().to_vec();
+    v.push(fit.bgnbd_convergence.log_likelihood);
+    if let Some(gg) = &fit.gamma_gamma {
+        v.extend(gg.params.to_array());
+        v.extend(gg.log_likelihood);
+    }
+    v
+}
+
+// Issue 18 §4: a row with `count` n is n customers with its values.
+#[test]
+fn grouped_rows_with_counts_fit_as_the_customers_they_stand_for() {
+    // Each CDNOW customer repeated 1, 2 or 3 times, against each once with that count.
+    let rows = summary_rows();
+    let times = |i: usize| (i % 3 + 1) as f64;
+    let ungrouped: Vec<SummaryRow> = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| std::iter::repeat_n(*r, times(i) as usize))
+        .collect();
+    let grouped: Vec<SummaryRow> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| SummaryRow {
+            count: times(i),
+            ..*r
+        })
+        .collect();
+    let options = FitOptions::default();
+    let a = fit_summaries(&ungrouped, &options, &mut |_| {}).unwrap();
+    let b = fit_summaries(&grouped, &options, &mut |_| {}).unwrap();
+    for (x, y) in fitted_figures(&a).iter().zip(fitted_figures(&b)) {
+        assert!(
+            (x - y).abs() <= 1e-9 * y.abs(),
+            "{x} ungrouped vs {y} grouped"
+        );
+    }
+    assert_eq!(fitted_figures(&a).len(), 9);
+
+    // The purchase model alone: rows grouped by (x, t_x, T) as a SQL GROUP BY does.
+    let purchases: Vec<SummaryRow> = rows
+        .iter()
+        .map(|r| SummaryRow::new(r.frequency, r.recency, r.t, 0.0))
+        .collect();
+    let mut by_triple: Vec<SummaryRow> = Vec::new();
+    let mut sorted = purchases.clone();
+    sorted.sort_by(|p, q| {
+        (p.frequency, p.recency, p.t)
+            .partial_cmp(&(q.frequency, q.recency, q.t))
+            .unwrap()
+    });
+    for run in sorted.chunk_by(|p, q| p == q) {
+        by_triple.push(SummaryRow {
+            count: run.len() as f64,
+            ..run[0]
+        });
+    }
+    assert!(
+        by_triple.len() < purchases.len() / 2,
+        "{} rows",
+        by_triple.len()
+    );
+    let a = fit_summaries(&purchases, &options, &mut |_| {}).unwrap();
+    let b = fit_summaries(&by_triple, &options, &mut |_| {}).unwrap();
+    assert!(a.gamma_gamma.is_none() && b.gamma_gamma.is_none());
+    for (x, y) in fitted_figures(&a).iter().zip(fitted_figures(&b)) {
+        assert!(
+            (x - y).abs() <= 1e-9 * y.abs(),
+            "{x} ungrouped vs {y} grouped"
+        );
+    }
+    let bg = b.bgnbd.params;
+    assert!(sig3(bg.r, 0.243) && sig3(bg.alpha, 4.414) && sig3(bg.a, 0.793) && sig3(bg.b, 2.426));
+}
+
+#[test]
+fn a_count_that_is_not_a_whole_number_of_customers_is_an_error_with_its_path() {
+    let good = SummaryRow::new(1, 2.0, 3.0, 4.0);
+    for bad in [0.0, -1.0, 1.5, f64::NAN, f64::INFINITY, 1e17] {
+        let e = fit_summaries(
+            &[good, SummaryRow { count: bad, ..good }],
+            &FitOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.code(), e.path()),
+            (ErrorCode::OutOfRange, "rows[1].count"),
+            "{bad}"
+        );
+    }
+    let e = options::summary_columns(
+        [&[1.0, 1.0], &[2.0, 2.0], &[3.0, 3.0], &[4.0, 4.0]],
+        Some(&[2.0, 0.5]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.code(), e.path(), e.message()),
+        (
+            ErrorCode::OutOfRange,
+            "count[1]",
+            "expected a whole number of customers from 1 to 2^53, got 0.5"
+        )
+    );
+    let rows = crate::input::json::Json::parse(
+        r#"[{"frequency": 1, "recency": 2, "T": 3, "monetaryValue": 4, "count": -3}]"#,
+    )
+    .unwrap();
+    assert_eq!(
+        options::summary_rows(&rows).unwrap_err().path(),
+        "[0].count"
+    );
+    let e = options::summary_columns([&[1.0], &[2.0], &[3.0], &[4.0]], Some(&[])).unwrap_err();
+    assert_eq!(e.path(), "count");
+}
+
+/// The CDNOW sample split at 1997-09-30 with a holdout to 1998-06-30, in weeks.
+fn cdnow_validate_options() -> validate::ValidateOptions {
+    validate::ValidateOptions {
+        fit: FitOptions::default(),
+        calibration_end_ms: days_from_civil(1997, 9, 30) * MS_PER_DAY,
+        observation_end_ms: days_from_civil(1998, 6, 30) * MS_PER_DAY,
+        purchase_model: options::PurchaseModel::BgNbd,
+    }
+}
+
+// Issue 18 §3. Reference: tests/reference/lifetimes_validate_cdnow.py, lifetimes 0.11.3
+// (calibration_and_holdout_data with freq='D', freq_multiplier=7, then BetaGeoFitter and
+// conditional_expected_number_of_purchases_up_to_time over duration_holdout = 39), printed:
+//   customers 2357 duration_holdout 39.0
+//   params r 0.24259454342106715 alpha 4.413602716077379 a 0.7929218333480146 b 2.4259057287223023
+//   total actual 1882.000000 predicted 1653.408724
+//   mean absolute error 0.785454
+//   x=0 customers 1411 actual 0.236712 predicted 0.225087
+//   x=1 customers 439 actual 0.697039 predicted 0.523131
+//   x=2 customers 214 actual 1.392523 predicted 1.044134
+//   x=3 customers 100 actual 1.560000 predicted 1.520280
+//   x=4 customers 62 actual 2.532258 predicted 2.163866
+//   x=5 customers 38 actual 2.947368 predicted 2.653846
+//   x=6 customers 29 actual 3.862069 predicted 3.504042
+//   x=7+ customers 64 actual 6.359375 predicted 6.157191
+// The log-likelihood is the paper's, -9582.4 (FHL 2005, §4), so with k = 4 and n = 2357
+// AIC = 8 + 19164.8 = 19172.8 and BIC = 4 ln 2357 + 19164.8 = 19195.86.
+#[test]
+fn cdnow_holdout_validation_gives_what_lifetimes_gives() {
+    let (customer, at_ms, amount) = transactions(SAMPLE_TXT, 1);
+    let tx = Transactions {
+        customer: &customer,
+        at_ms: &at_ms,
+        amount: &amount,
+        cost: None,
+    };
+    let v = validate::validate(&tx, &cdnow_validate_options(), &mut |_| {}).unwrap();
+    assert_eq!((v.customers, v.holdout_length), (2357.0, 39.0));
+    assert_eq!(
+        (v.calibration_end.as_str(), v.observation_end.as_str()),
+        ("1997-09-30", "1998-06-30")
+    );
+    let validate::FittedPurchase::BgNbd(bg) = &v.model;
+    let lifetimes = [
+        0.24259454342106715,
+        4.413602716077379,
+        0.7929218333480146,
+        2.4259057287223023,
+    ];
+    for (got, want) in bg.params.to_array().iter().zip(lifetimes) {
+        assert!(near(*got, want, 1e-4), "{got} vs lifetimes {want}");
+    }
+    let reference = [
+        (1411.0, 0.236712, 0.225087),
+        (439.0, 0.697039, 0.523131),
+        (214.0, 1.392523, 1.044134),
+        (100.0, 1.560000, 1.520280),
+        (62.0, 2.532258, 2.163866),
+        (38.0, 2.947368, 2.653846),
+        (29.0, 3.862069, 3.504042),
+        (64.0, 6.359375, 6.157191),
+    ];
+    assert_eq!(v.by_frequency.len(), 8);
+    for (g, (n, actual, predicted)) in v.by_frequency.iter().zip(reference) {
+        assert_eq!(g.customers, n, "{:?}", g.frequency);
+        assert!((g.actual.unwrap() - actual).abs() < 5e-7, "{g:?}");
+        assert!(near(g.predicted.unwrap(), predicted, 1e-4), "{g:?}");
+    }
+    assert_eq!(v.total_actual, 1882.0);
+    assert!(
+        near(v.total_predicted, 1653.408724, 1e-4),
+        "{}",
+        v.total_predicted
+    );
+    assert!(
+        near(v.mean_absolute_error, 0.785454, 1e-4),
+        "{}",
+        v.mean_absolute_error
+    );
+    assert!(
+        (v.log_likelihood + 9582.4).abs() < 0.05,
+        "{}",
+        v.log_likelihood
+    );
+    assert!((v.aic - 19172.8).abs() < 0.1, "{}", v.aic);
+    assert!((v.bic - 19195.86).abs() < 0.1, "{}", v.bic);
+    let json = serde_json::to_value(&v).unwrap();
+    assert_eq!(json["model"]["purchaseModel"], "bg-nbd");
+    assert_eq!(json["byFrequency"][7]["frequency"], "7+");
+    assert_eq!(json["byFrequency"][6]["frequency"], 6);
+
+    let c = validate::compare_models(&tx, &cdnow_validate_options(), &mut |_| {}).unwrap();
+    assert_eq!(c.models.len(), options::PurchaseModel::ALL.len());
+    assert_eq!(c.models[0], v);
+    assert_eq!((c.by_holdout_error[0], c.by_bic[0]), ("bg-nbd", "bg-nbd"));
+}
+
+#[test]
+fn a_holdout_that_does_not_follow_the_calibration_is_an_error() {
+    let (customer, at_ms, amount) = transactions(SAMPLE_TXT, 1);
+    let tx = Transactions {
+        customer: &customer,
+        at_ms: &at_ms,
+        amount: &amount,
+        cost: None,
+    };
+    let same_day = validate::ValidateOptions {
+        observation_end_ms: days_from_civil(1997, 9, 30) * MS_PER_DAY + 5,
+        ..cdnow_validate_options()
+    };
+    let e = validate::validate(&tx, &same_day, &mut |_| {}).unwrap_err();
+    assert_eq!(
+        (e.code(), e.path(), e.message()),
+        (
+            ErrorCode::OutOfRange,
+            "options.observationEnd",
+            "expected a day after calibrationEnd (1997-09-30), got 1997-09-30"
+        )
+    );
+    let too_early = validate::ValidateOptions {
+        calibration_end_ms: days_from_civil(1996, 12, 31) * MS_PER_DAY,
+        ..cdnow_validate_options()
+    };
+    let e = validate::validate(&tx, &too_early, &mut |_| {}).unwrap_err();
+    assert_eq!(e.path(), "options.calibrationEnd");
+    let o = crate::input::json::Json::parse(
+        r#"{"calibrationEnd": "1997-09-30", "observationEnd": "1998-06-30", "purchaseModel": "pareto"}"#,
+    )
+    .unwrap();
+    let e = options::validate_request(&o, false).unwrap_err();
+    assert_eq!(
+        (e.path(), e.message()),
+        (
+            "options.purchaseModel",
+            "expected \"bg-nbd\", got \"pareto\""
+        )
+    );
+    assert_eq!(
+        options::validate_request(&o, true).unwrap_err().path(),
+        "options.purchaseModel"
+    );
+    let missing = crate::input::json::Json::parse(r#"{"calibrationEnd": "1997-09-30"}"#).unwrap();
+    assert_eq!(
+        options::validate_request(&missing, false)
+            .unwrap_err()
+            .path(),
+        "options.observationEnd"
+    );
+}
+
+/// A seeded xorshift64* generator for simulated populations.
+struct Rng(u64);
+
+impl Rng {
+    fn uniform(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        ((self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    }
+
+    fn normal(&mut self) -> f64 {
+        (-2.0 * self.uniform().ln()).sqrt() * (std::f64::consts::TAU * self.uniform()).cos()
+    }
+
+    /// Gamma(shape, 1) by Marsaglia and Tsang, boosted below shape 1.
+    fn gamma(&mut self, shape: f64) -> f64 {
+        if shape < 1.0 {
+            return self.gamma(shape + 1.0) * self.uniform().powf(1.0 / shape);
+        }
+        let d = shape - 1.0 / 3.0;
+        let c = 1.0 / (9.0 * d).sqrt();
+        loop {
+            let x = self.normal();
+            let v = (1.0 + c * x).powi(3);
+            if v > 0.0 && self.uniform().ln() < 0.5 * x * x + d - d * v + d * v.ln() {
+                return d * v;
+            }
+        }
+    }
+}
+
+// Issue 18 §4: a population drawn from the BG/NBD process, its first purchases in whole
+// weeks and its last in whole days (so that it collapses into few rows, as calendar days
+// make real bases do), fits back to the parameters it was drawn with.
+#[test]
+fn a_simulated_grouped_population_recovers_its_parameters() {
+    let truth = [0.25, 4.0, 0.8, 2.5];
+    let mut rng = Rng(0x5eed_0018);
+    let mut groups = std::collections::HashMap::<(u32, u32, u32), f64>::new();
+    for _ in 0..200_000 {
+        let age = 26 + (rng.uniform() * 13.0) as u32;
+        let rate = rng.gamma(truth[0]) / truth[1];
+        let ga = rng.gamma(truth[2]);
+        let p = ga / (ga + rng.gamma(truth[3]));
+        let (mut t, mut x, mut last) = (0.0, 0, 0.0);
+        loop {
+            t += -rng.uniform().ln() / rate;
+            if t > f64::from(age) {
+                break;
+            }
+            (x, last) = (x + 1, t);
+            if rng.uniform() < p {
+                break;
+            }
+        }
+        *groups.entry((x, (last * 7.0) as u32, age)).or_default() += 1.0;
+    }
+    let rows: Vec<SummaryRow> = groups
+        .iter()
+        .map(|(&(x, t_x, age), &count)| SummaryRow {
+            count,
+            ..SummaryRow::new(x, f64::from(t_x) / 7.0, f64::from(age), 0.0)
+        })
+        .collect();
+    assert!(rows.len() < 20_000, "{} rows", rows.len());
+    let fit = fit_summaries(&rows, &FitOptions::default(), &mut |_| {}).unwrap();
+    let got = fit.bgnbd.params.to_array();
+    for (name, (g, w)) in ["r", "alpha", "a", "b"].iter().zip(got.iter().zip(truth)) {
+        assert!(
+            (g - w).abs() <= 0.15 * w,
+            "{name}: fitted {g}, drawn with {w}"
+        );
+    }
 }

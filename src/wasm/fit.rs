@@ -11,7 +11,7 @@ use crate::fit::columnar::{instants, score_columns, Columns};
 use crate::fit::csv::{read_transactions_with_lone_surrogates, TransactionTable};
 use crate::fit::options::{
     self, csv_request, fit_request, score_request, summary_columns, summary_request, summary_rows,
-    SUMMARY_FIELDS,
+    SUMMARY_COUNT, SUMMARY_FIELDS,
 };
 use crate::fit::{
     fit_customers, fit_summaries, fit_transactions, Convergence, FitInput, Transactions,
@@ -275,7 +275,7 @@ fn check_keys(v: &JsValue, path: &str, allowed: &[&str]) -> Result<(), JsValue> 
 #[serde(rename_all = "camelCase")]
 struct SummaryFit<'a> {
     unit: Unit,
-    customers: usize,
+    customers: f64,
     distinct_triples: usize,
     bgnbd: &'a Fitted<BgNbd>,
     gamma_gamma: Option<&'a Fitted<GammaGamma>>,
@@ -311,7 +311,7 @@ pub fn fit_summaries_js(
     let fit = result?;
     export_serde(&SummaryFit {
         unit: fit_options.unit,
-        customers: rows.len(),
+        customers: rows.iter().map(|r| r.count).sum(),
         distinct_triples: fit.distinct_triples,
         bgnbd: &fit.bgnbd,
         gamma_gamma: fit.gamma_gamma.as_ref(),
@@ -322,7 +322,7 @@ pub fn fit_summaries_js(
     })
 }
 
-/// Summary columns `{ frequency, recency, T, monetaryValue }`, each an array or a typed array.
+/// Summary columns `{ frequency, recency, T, monetaryValue, count? }`, each an array or a typed array.
 fn read_summary_columns(v: &JsValue) -> Result<Vec<crate::fit::SummaryRow>, JsValue> {
     if !v.is_object() {
         let found = import(v, "")?;
@@ -330,46 +330,53 @@ fn read_summary_columns(v: &JsValue) -> Result<Vec<crate::fit::SummaryRow>, JsVa
             "an array of summary rows or summary columns { frequency, recency, T, monetaryValue }";
         return Err(type_error("", expected, &found).into());
     }
-    check_keys(v, "", &SUMMARY_FIELDS)?;
+    let mut keys = SUMMARY_FIELDS.to_vec();
+    keys.push(SUMMARY_COUNT);
+    check_keys(v, "", &keys)?;
     let mut columns: Vec<Vec<f64>> = Vec::with_capacity(4);
     for key in SUMMARY_FIELDS {
-        let value = get(v, key, key)?;
-        let numbers = if let Some(a) = value.dyn_ref::<Float64Array>() {
-            a.to_vec()
-        } else if let Some(a) = value.dyn_ref::<Uint32Array>() {
-            a.to_vec().into_iter().map(f64::from).collect()
-        } else if let Some(a) = value.dyn_ref::<Int32Array>() {
-            a.to_vec().into_iter().map(f64::from).collect()
-        } else if Array::is_array(&value) {
-            let json = import(&value, key)?;
-            let items = crate::input::json::expect_array(
-                &json,
-                key,
-                crate::fit::options::MAX_CUSTOMER_OBJECTS,
-            )?;
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, x)| {
-                    crate::input::json::expect_number(x, &crate::error::index_path(key, i))
-                })
-                .collect::<Result<_, _>>()?
-        } else {
-            return Err(typed_array_error(
-                key,
-                "an array, Float64Array, Uint32Array or Int32Array of numbers",
-                &value,
-            )
-            .into());
-        };
-        columns.push(numbers);
+        columns.push(number_column(&get(v, key, key)?, key)?);
     }
-    Ok(summary_columns([
-        &columns[0],
-        &columns[1],
-        &columns[2],
-        &columns[3],
-    ])?)
+    let count = get(v, SUMMARY_COUNT, SUMMARY_COUNT)?;
+    let count = if count.is_undefined() || count.is_null() {
+        None
+    } else {
+        Some(number_column(&count, SUMMARY_COUNT)?)
+    };
+    Ok(summary_columns(
+        [&columns[0], &columns[1], &columns[2], &columns[3]],
+        count.as_deref(),
+    )?)
+}
+
+/// One column of numbers: an array, Float64Array, Uint32Array or Int32Array.
+fn number_column(value: &JsValue, key: &str) -> Result<Vec<f64>, JsValue> {
+    Ok(if let Some(a) = value.dyn_ref::<Float64Array>() {
+        a.to_vec()
+    } else if let Some(a) = value.dyn_ref::<Uint32Array>() {
+        a.to_vec().into_iter().map(f64::from).collect()
+    } else if let Some(a) = value.dyn_ref::<Int32Array>() {
+        a.to_vec().into_iter().map(f64::from).collect()
+    } else if Array::is_array(value) {
+        let json = import(value, key)?;
+        let items = crate::input::json::expect_array(
+            &json,
+            key,
+            crate::fit::options::MAX_CUSTOMER_OBJECTS,
+        )?;
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| crate::input::json::expect_number(x, &crate::error::index_path(key, i)))
+            .collect::<Result<_, _>>()?
+    } else {
+        return Err(typed_array_error(
+            key,
+            "an array, Float64Array, Uint32Array or Int32Array of numbers",
+            value,
+        )
+        .into());
+    })
 }
 
 /// Reads transactions from CSV text into columns ready for `fit` and
@@ -538,4 +545,68 @@ pub fn score_columns_js(
         .map_or(JsValue::NULL, |b| Uint32Array::from(&b[..]).into());
     set(&out, "segments", &bits);
     Ok(out.into())
+}
+
+/// Runs `run` on the transactions of `customers` (objects, read as of the end
+/// of the observation day, or columnar transactions).
+fn with_transactions<T>(
+    customers: &JsValue,
+    observation_end_ms: i64,
+    run: impl FnOnce(&Transactions<'_>) -> crate::error::Result<T>,
+) -> Result<T, JsValue> {
+    let end = crate::input::time::day_of(observation_end_ms) * crate::input::time::DAY_MS
+        + crate::input::time::DAY_MS
+        - 1;
+    if Array::is_array(customers) {
+        let tape = import_tape(customers, "")?;
+        let customers = options::customers(&tape.tape(), end)?;
+        let columns = crate::fit::columnar::OwnedColumns::from_customers(&customers)?;
+        Ok(run(&columns.transactions())?)
+    } else {
+        let columns = read_columns(customers)?;
+        let at_ms = instants(&columns.borrow())?;
+        Ok(run(&Transactions {
+            customer: &columns.customer,
+            at_ms: &at_ms,
+            amount: &columns.amount,
+            cost: columns.cost.as_deref(),
+        })?)
+    }
+}
+
+/// Fits a purchase model (`purchaseModel`, default `'bg-nbd'`) on the
+/// calibration period (up to the day of `calibrationEnd`) and compares its
+/// predictions with the purchases of the holdout period (to the day of
+/// `observationEnd`), by calibration repeat purchases 0 … 6 and `'7+'`, with
+/// the calibration log-likelihood, AIC and BIC.
+#[wasm_bindgen(unchecked_return_type = "Validation")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "Customer[] | ColumnarTransactions")] customers: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ValidateOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let Options { json, on_progress } = read_options(Some(options))?;
+    let request = options::validate_request(&json, false)?;
+    let mut progress = Progress::new(on_progress);
+    let result = with_transactions(&customers, request.observation_end_ms, |tx| {
+        crate::fit::validate::validate(tx, &request, &mut |f| progress.report(f))
+    });
+    progress.finish()?;
+    export_serde(&result?)
+}
+
+/// Validates every purchase model on the same split as `validate` and ranks
+/// them by holdout mean absolute error and by BIC.
+#[wasm_bindgen(js_name = compareModels, unchecked_return_type = "ModelComparison")]
+pub fn compare_models(
+    #[wasm_bindgen(unchecked_param_type = "Customer[] | ColumnarTransactions")] customers: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CompareOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let Options { json, on_progress } = read_options(Some(options))?;
+    let request = options::validate_request(&json, true)?;
+    let mut progress = Progress::new(on_progress);
+    let result = with_transactions(&customers, request.observation_end_ms, |tx| {
+        crate::fit::validate::compare_models(tx, &request, &mut |f| progress.report(f))
+    });
+    progress.finish()?;
+    export_serde(&result?)
 }

@@ -1,6 +1,6 @@
 // Type-checked with `tsc -p tests/js` by scripts/test.sh: the shipped types
 // are real types, so misuse below must fail to compile (@ts-expect-error).
-import { Scorer, CrmScoreError, fit, type Customer, type Model, type ScoreResult, type ScorerConfig } from 'crmscore';
+import { Scorer, CrmScoreError, fit, fitSummaries, validate, compareModels, type Customer, type Model, type ScoreResult, type ScorerConfig, type Validation } from 'crmscore';
 
 const config: ScorerConfig = { abc: { a: 1000, b: 100 }, lifetime: { horizonYears: 20 } };
 const scorer = new Scorer(config);
@@ -19,6 +19,14 @@ const next: string | undefined = result.nextBestAction?.segment;
 const columns = { customer: new Uint32Array([0]), at: new Float64Array([Date.now()]), amount: new Float64Array([10]) };
 const scored: Float64Array = scorer.scoreMany(columns, { asOf: Date.now(), horizonDays: 90, segments: false }).lifetimeValue;
 const zone: 'least-satisfied' | 'middle' | 'most-satisfied' | null = result.satisfaction.zone;
+const holdout: Validation = validate([customer], { calibrationEnd: '2026-06-30', observationEnd: '2026-11-22', purchaseModel: 'bg-nbd' });
+const group: number | '7+' = holdout.byFrequency[7].frequency;
+const best: string = compareModels(columns, { calibrationEnd: '2026-06-30', observationEnd: '2026-11-22' }).byBic[0];
+const grouped: number = fitSummaries([{ frequency: 1, recency: 2, T: 3, monetaryValue: 0, count: 1000 }]).customers;
+// @ts-expect-error compareModels compares every model: no purchaseModel
+compareModels(columns, { calibrationEnd: '2026-06-30', observationEnd: '2026-11-22', purchaseModel: 'bg-nbd' });
+// @ts-expect-error the split's ends are required
+validate([customer], { calibrationEnd: '2026-06-30' });
 
 // @ts-expect-error columns give typed arrays, not results
 const notResults: ScoreResult[] = scorer.scoreMany(columns);
@@ -45,4 +53,4 @@ const next: string | undefined = result.nextBestAction?.segment;
     console.log(code, path);
   }
 }
-console.log(many, frequency, abc, stage, wrong, badOrder, typo, alive, explained, next, scored, zone, notResults);
+console.log(many, frequency, abc, stage, wrong, badOrder, typo, alive, explained, next, scored, zone, notResults, group, best, grouped);

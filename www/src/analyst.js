@@ -2,7 +2,8 @@
 // predicted lifetime value and probability alive, value per segment, and the whole customer table
 // (search by field, sort, pages, CSV export). What the file could not give is said, not hidden:
 // the rows skipped with their reasons, and an error replaces the previous file's results.
-import { paretoChart, barChart, logHistogram, aliveChart } from './charts.js';
+import { paretoChart, barChart, logHistogram, aliveChart, holdoutChart } from './charts.js';
+import { renderAliveGrid, renderModelTable, renderComparison } from './validation.js';
 import { HORIZON_YEARS, lifetimeLabel } from './horizon.js';
 import { parseQuery, matches, compareBy, toCsv, rfmScoreRanges } from './customer-table.js';
 
@@ -54,6 +55,7 @@ worker.onmessage = ({ data }) => {
     $('progress').value = 1;
     ({ model, rows } = data);
     show(data.stats, total);
+    showValidation(data.validation, data.alive);
   }
 };
 
@@ -93,7 +95,7 @@ function showError(data) {
 }
 
 function show(stats, total) {
-  const { name, customers, transactions, skipped, first, asOf, penalizer, parseMs, fitMs, scoreMs } = stats;
+  const { name, customers, transactions, skipped, first, asOf, penalizer, parseMs, fitMs, validateMs, scoreMs } = stats;
   $('error').hidden = true;
   $('status').textContent = `Fitted ${customers} customers, ${transactions} transactions, as of ${asOf}` +
     `${skipped ? ` (${skipped} unreadable rows skipped: listed below)` : ''}.` + (penalizer
@@ -109,7 +111,7 @@ function show(stats, total) {
     listSkipped($('skipped-rows'), $('skipped-more'), stats);
   }
   $('fit-time').textContent = `Parse ${parseMs.toFixed(0)} ms + fit ${fitMs.toFixed(0)} ms in the worker ` +
-    `(then scoring ${scoreMs.toFixed(0)} ms); ${total.toFixed(0)} ms from click to results.`;
+    `(then the holdout check ${validateMs.toFixed(0)} ms and scoring ${scoreMs.toFixed(0)} ms); ${total.toFixed(0)} ms from click to results.`;
   Object.assign($('fit-time').dataset, { parseFitMs: (parseMs + fitMs).toFixed(1), totalMs: total.toFixed(1) });
   $('results').hidden = false;
 
@@ -147,6 +149,27 @@ function show(stats, total) {
     build('tr', {}, build('th', { textContent: k, scope: 'row' }), build('td', { textContent: v }))));
   page = 0;
   filter();
+}
+
+/** The holdout check of every purchase model, and the probability-alive heat map of the fitted model. */
+function showValidation(v, alive) {
+  const weeks = (from, to) => Math.round((Date.parse(to) - Date.parse(from)) / (7 * 86_400_000));
+  $('split').textContent = `Fitted on the calibration period, the file's first half (to ${v.calibrationEnd}), then asked to ` +
+    `predict each customer's purchase days in the holdout period that follows (to ${v.observationEnd}, ` +
+    `${weeks(v.calibrationEnd, v.observationEnd)} weeks), against what they bought there. Customers first seen in the holdout are left out.`;
+  $('validation-error').hidden = !v.error;
+  $('validation-results').hidden = Boolean(v.error);
+  renderAliveGrid($('alive-grid'), alive);
+  if (v.error) {
+    $('validation-error').textContent = `The holdout check could not be made: ${v.error}.`;
+    return;
+  }
+  const { models, byHoldoutError, byBic } = v.comparison;
+  describe('holdout', holdoutChart($('holdout'), models));
+  renderComparison($('comparison'), v.comparison);
+  $('ranking').textContent = `Best by holdout error: ${byHoldoutError[0]}; best by BIC (fit to the calibration data, ` +
+    `penalised for parameters): ${byBic[0]}.`;
+  renderModelTable($('purchase-models'), models);
 }
 
 /** The canvas's text alternative and the chart's data as a table under it. */

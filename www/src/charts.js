@@ -147,3 +147,37 @@ export function aliveChart(canvas, rows) {
     rows: labels.map((l, i) => [l, String(repeat[i]), String(once[i])]),
   };
 }
+
+/**
+ * Mean holdout purchases by calibration repeat purchases (0 to 6, then 7+), actual against each
+ * model's prediction: the conditional-expectations chart of Fader, Hardie & Lee (2005).
+ */
+export function holdoutChart(canvas, validations) {
+  const groups = validations[0].byFrequency;
+  const labels = groups.map((g) => String(g.frequency));
+  const colors = ['#8f5622', '#8a2f5d', '#3b5ba5', '#6b6b00'];
+  const point = (g, key) => g[key] ?? null;
+  draw(canvas, {
+    type: 'line',
+    data: { labels, datasets: [
+      { label: 'actual', data: groups.map((g) => point(g, 'actual')), borderColor: '#2a6f62', backgroundColor: '#2a6f62', pointRadius: 3 },
+      ...validations.map((v, i) => ({
+        label: `predicted, ${v.model.purchaseModel}`, data: v.byFrequency.map((g) => point(g, 'predicted')),
+        borderColor: colors[i % colors.length], backgroundColor: colors[i % colors.length], borderDash: [6, 4], pointRadius: 3,
+      })),
+    ] },
+    options: { plugins: { legend }, scales: {
+      x: { title: { display: true, text: 'repeat purchases in the calibration period' } },
+      y: { beginAtZero: true, title: { display: true, text: 'mean purchases in the holdout period' } },
+    } },
+  });
+  const f = (x) => (x == null ? '—' : x.toFixed(3));
+  const v = validations[0];
+  return {
+    summary: `Mean holdout purchases by calibration repeat purchases, actual against predicted by ${validations.map((x) => x.model.purchaseModel).join(', ')}: ` +
+      `${groups.map((g, i) => `${g.frequency}: ${f(g.actual)} actual, ${f(v.byFrequency[i].predicted)} predicted`).join('; ')}. ` +
+      `In all ${v.totalActual} holdout purchases, ${v.totalPredicted.toFixed(1)} predicted.`,
+    head: ['calibration repeat purchases', 'customers', 'actual', ...validations.map((x) => `predicted, ${x.model.purchaseModel}`)],
+    rows: groups.map((g, i) => [String(g.frequency), String(g.customers), f(g.actual), ...validations.map((x) => f(x.byFrequency[i].predicted))]),
+  };
+}

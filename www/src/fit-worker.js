@@ -2,9 +2,10 @@
 // every customer with it. Posts progress, then the model and one row per customer, with what the
 // page needs to be honest about the file: its date range and the rows it could not read.
 import initScoring, { Scorer } from 'crmscore';
-import initFit, { readTransactionsCsv, fit } from 'crmscore/fit';
+import initFit, { readTransactionsCsv, fit, compareModels } from 'crmscore/fit';
 import { csvOptions, toCustomers, dateRange, purchaseDays } from './transactions.js';
 import { HORIZON_DAYS, DISCOUNT_RATE } from './horizon.js';
+import { midDate, aliveGrid } from './validation.js';
 
 const post = (message) => self.postMessage(message);
 const SMALL_DATA_PENALIZER = 0.001;
@@ -43,10 +44,21 @@ self.onmessage = async ({ data }) => {
       model = fit(csv.transactions, { asOf, unit: 'weeks', penalizer, gammaGammaPenalizer: penalizer, onProgress });
     }
     const t2 = performance.now();
+    // Holdout validation: every purchase model fitted on the first half of the file's days, its predictions for the
+    // second half against what each customer bought there. A file too small to split is said, not fatal.
+    const split = { calibrationEnd: midDate(first, asOf), observationEnd: asOf, unit: 'weeks', penalizer };
+    let validation;
+    try {
+      validation = { ...split, comparison: compareModels(csv.transactions, split) };
+    } catch (e) {
+      validation = { ...split, error: `${e.message}${e.path ? ` (at ${e.path})` : ''}` };
+    }
+    const t2v = performance.now();
     // A scorer with the model: ABC classes and RFM scores by the model's cuts, BG/NBD and
     // Gamma-Gamma predictions over HORIZON_DAYS, and the segments they put each customer in.
     const scorer = new Scorer({ model, lifetime: { discountRate: DISCOUNT_RATE } });
     const results = scorer.scoreMany(toCustomers(csv), { asOf, horizonDays: HORIZON_DAYS });
+    const alive = aliveGrid(scorer, first, asOf);
     scorer.free();
     const days = purchaseDays(csv);
     const t3 = performance.now();
@@ -65,9 +77,9 @@ self.onmessage = async ({ data }) => {
       segments: segments.map((s) => s.id),
     }));
     post({
-      type: 'done', id, model, rows,
+      type: 'done', id, model, rows, validation, alive,
       stats: { name, customers: rows.length, transactions: csv.rows - csv.skipped, rows: csv.rows, skipped: csv.skipped,
-        errors: csv.errors.slice(0, LISTED_ERRORS), first, asOf, penalizer, parseMs: t1 - t0, fitMs: t2 - t1, scoreMs: t3 - t2 },
+        errors: csv.errors.slice(0, LISTED_ERRORS), first, asOf, penalizer, parseMs: t1 - t0, fitMs: t2 - t1, validateMs: t2v - t2, scoreMs: t3 - t2v },
     });
   } catch (e) {
     post({ type: 'error', id, name, message: e.message, code: e.code ?? null, path: e.path ?? null,

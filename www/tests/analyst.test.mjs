@@ -208,6 +208,72 @@ test('analyst view: fit the CDNOW sample in a worker; classes, file, charts, seg
   }
 });
 
+
+// Issue 18 §3: the holdout check. The file's first half (to 1997-09-30, day 272 of 545) is the
+// calibration period of Fader, Hardie & Lee (2005). Customers, their calibration repeat purchase
+// days and their holdout purchase days are counted here from the file; the predicted means are
+// lifetimes 0.11.3's (tests/reference/lifetimes_validate_cdnow.py) and AIC and BIC follow from the
+// paper's log-likelihood, -9582.4, with k = 4 and n = 2357.
+test('analyst view: the holdout check by calibration frequency, the models compared and the P(alive) heat map', async () => {
+  const calibration = new Map();
+  const holdout = new Map();
+  for (const t of TRANSACTIONS) {
+    const into = t.date <= '1997-09-30' ? calibration : holdout;
+    into.set(t.id, (into.get(t.id) ?? new Set()).add(t.date));
+  }
+  const groups = Array.from({ length: 8 }, () => ({ customers: 0, bought: 0 }));
+  for (const [id, d] of calibration) {
+    const g = groups[Math.min(7, d.size - 1)];
+    g.customers++;
+    g.bought += holdout.get(id)?.size ?? 0;
+  }
+  const predicted = [0.225087, 0.523131, 1.044134, 1.52028, 2.163866, 2.653846, 3.504042, 6.157191];
+  const s = await b.session({ width: 1400 });
+  const { page } = s;
+  try {
+    await page.goto(`${b.url}analyst.html`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await fitSample(page);
+    assert.match(await page.locator('#split').innerText(), /first half \(to 1997-09-30\).*\(to 1998-06-30, 39 weeks\)/);
+    assert.equal(await page.locator('#validation-error').isHidden(), true);
+    const table = await page.locator('details[data-for="holdout"] tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    assert.deepEqual(table.map((r) => r[0]), ['0', '1', '2', '3', '4', '5', '6', '7+']);
+    table.forEach((r, i) => {
+      assert.equal(Number(r[1]), groups[i].customers, `customers with ${r[0]} repeat purchases`);
+      assert.equal(r[2], (groups[i].bought / groups[i].customers).toFixed(3), `actual mean of ${r[0]}`);
+      assert.equal(r[3], predicted[i].toFixed(3), `predicted mean of ${r[0]}`);
+    });
+    assert.equal(groups.reduce((n, g) => n + g.customers, 0), 2357);
+    assert.match(await page.locator('#holdout').getAttribute('aria-label'), /In all 1882 holdout purchases, 1653\.4 predicted\./);
+
+    const bgnbd = await page.locator('#comparison tr[data-model="bg-nbd"] td').allTextContents();
+    assert.deepEqual(bgnbd.slice(0, 5), ['-9582.43', '19172.9', '19195.9', '0.785', '1653.4 of 1,882 actual']);
+    assert.match(await page.locator('#ranking').innerText(), /holdout error: bg-nbd; best by BIC .*: bg-nbd/);
+    const params = await page.locator('#purchase-models tr[data-model="bg-nbd"]').evaluateAll((trs) => trs.map((tr) => tr.dataset.param));
+    assert.deepEqual(params, ['r', 'alpha', 'a', 'b']);
+    assert.deepEqual(await page.locator('#purchase-models tr[data-param="r"] td').allTextContents(), ['r', '0.2426', 'not computed']);
+
+    // The heat map: P(alive) rises with recency at every frequency and, for a customer whose last purchase was long
+    // ago, falls with the number of repeat purchases (BG/NBD); with the last purchase today (recency = T) and one
+    // repeat purchase it is 1 / (1 + a / b), a and b of the fitted model shown on the page.
+    const grid = await page.locator('#alive-grid tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].slice(1).map((c) => c.textContent)));
+    const values = grid.map((r) => r.map((c) => (c === '—' ? null : Number(c))));
+    for (const row of values) {
+      const known = row.filter((x) => x != null);
+      assert.ok(known.length >= 2 && known.every((x, i) => i === 0 || x >= known[i - 1]), `rises with recency: ${row}`);
+    }
+    const column = values.map((r) => r[3]).filter((x) => x != null);
+    assert.ok(column.every((x, i) => i === 0 || x <= column[i - 1]), `falls with frequency at half the age: ${column}`);
+    const fitted = await page.locator('#model-summary').innerText();
+    const [, a, bb] = /BG\/NBD\s+r = [\d.]+, alpha = [\d.]+, a = ([\d.]+), b = ([\d.]+)/.exec(fitted);
+    assert.equal(values[0].at(-1), Number((1 / (1 + Number(a) / Number(bb))).toFixed(2)));
+    await page.locator('#validation').screenshot({ path: `${OUTPUT}analyst-validation.png` });
+    assert.deepEqual(s.errors, []);
+  } finally {
+    await s.close();
+  }
+});
+
 test('analyst view: a transactions CSV dropped onto the page is fitted, with the class shares worked out by hand', async () => {
   const s = await b.session({ width: 1400 });
   const { page } = s;
