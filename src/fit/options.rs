@@ -30,9 +30,11 @@ pub const FIT_KEYS: &[&str] = &[
     "gammaGammaPenalizer",
     "allowUnconverged",
     "maxIterations",
+    "purchaseModel",
 ];
 /// The keys of `fitSummaries`' options.
 pub const SUMMARY_KEYS: &[&str] = &[
+    "purchaseModel",
     "unit",
     "penalizer",
     "gammaGammaPenalizer",
@@ -63,6 +65,38 @@ const SUMMARY_ROW_KEYS: [&str; 6] = [
     "id",
     "customerId",
 ];
+
+/// The purchase model a fit estimates (`options.purchaseModel`); each
+/// writes its own key of the model JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PurchaseModel {
+    /// BG/NBD, `'bg-nbd'` (model key `bgnbd`).
+    #[default]
+    BgNbd,
+    /// Pareto/NBD, `'pareto-nbd'` (model key `paretoNbd`).
+    ParetoNbd,
+    /// MBG/NBD, `'mbg-nbd'` (model key `mbgNbd`).
+    MbgNbd,
+}
+
+impl PurchaseModel {
+    /// Every model with its option name and model key.
+    pub const ALL: [(PurchaseModel, &'static str, &'static str); 3] = [
+        (PurchaseModel::BgNbd, "bg-nbd", "bgnbd"),
+        (PurchaseModel::ParetoNbd, "pareto-nbd", "paretoNbd"),
+        (PurchaseModel::MbgNbd, "mbg-nbd", "mbgNbd"),
+    ];
+
+    /// The model named `name` in options (`'pareto-nbd'`).
+    pub fn from_name(name: &str) -> Option<PurchaseModel> {
+        Self::ALL.iter().find(|m| m.1 == name).map(|m| m.0)
+    }
+
+    /// The key of the model JSON (and of error paths) it is written under.
+    pub fn key(self) -> &'static str {
+        Self::ALL.iter().find(|m| m.0 == self).map_or("", |m| m.2)
+    }
+}
 
 /// An options object (null: `{}`) with its keys checked.
 fn options<'a>(v: &'a Json, keys: &[&str]) -> Result<Obj<'a>> {
@@ -108,6 +142,20 @@ fn fit_options(o: &Obj<'_>) -> Result<FitOptions> {
                 return Err(Error::new(ErrorCode::OutOfRange, o.path_of("unit"), msg));
             }
         };
+    }
+    if let Some(name) = o.opt("purchaseModel", expect_str)? {
+        options.purchase_model = PurchaseModel::from_name(name).ok_or_else(|| {
+            let names: Vec<String> = PurchaseModel::ALL
+                .iter()
+                .map(|m| format!("{:?}", m.1))
+                .collect();
+            let msg = format!(
+                "expected one of {}, got {}",
+                names.join(", "),
+                Json::Str(name.into()).describe()
+            );
+            Error::new(ErrorCode::OutOfRange, o.path_of("purchaseModel"), msg)
+        })?;
     }
     o.set(
         "penalizer",

@@ -8,7 +8,7 @@ const SUMMARY_CSV: &str =
 const SAMPLE_TXT: &str = include_str!("../../data/cdnow/CDNOW_sample.txt");
 
 /// (id, x, t_x, T, zbar) rows of the published summary.
-fn csv_rows() -> Vec<(u32, u32, f64, f64, f64)> {
+pub(super) fn csv_rows() -> Vec<(u32, u32, f64, f64, f64)> {
     SUMMARY_CSV
         .lines()
         .skip(1)
@@ -26,7 +26,7 @@ fn csv_rows() -> Vec<(u32, u32, f64, f64, f64)> {
         .collect()
 }
 
-fn summary_rows() -> Vec<SummaryRow> {
+pub(super) fn summary_rows() -> Vec<SummaryRow> {
     csv_rows()
         .iter()
         .map(|&(_, x, t_x, t, m)| SummaryRow {
@@ -67,7 +67,7 @@ fn calibration_end() -> i64 {
     days_from_civil(1997, 9, 30) * MS_PER_DAY + MS_PER_DAY - 1
 }
 
-fn sig3(value: f64, expected: f64) -> bool {
+pub(super) fn sig3(value: f64, expected: f64) -> bool {
     // Three significant figures: equal after rounding to 3 significant digits.
     let digits = 2 - expected.abs().log10().floor() as i32;
     let scale = 10f64.powi(digits);
@@ -75,11 +75,11 @@ fn sig3(value: f64, expected: f64) -> bool {
 }
 
 fn check_published(fit: &LifetimeFit) {
-    let bg = fit.bgnbd.params;
+    let bg = fit.bgnbd.as_ref().unwrap().params;
     assert!(
-        fit.bgnbd_convergence.converged,
+        fit.purchase_convergence.converged,
         "{:?}",
-        fit.bgnbd_convergence
+        fit.purchase_convergence
     );
     for (name, got, want) in [
         ("r", bg.r, 0.243),
@@ -89,7 +89,7 @@ fn check_published(fit: &LifetimeFit) {
     ] {
         assert!(sig3(got, want), "{name} = {got}, published {want}");
     }
-    let ll = fit.bgnbd_convergence.log_likelihood;
+    let ll = fit.purchase_convergence.log_likelihood;
     assert!(
         sig3(ll, -9582.4) && (ll + 9582.4).abs() < 0.05,
         "log-likelihood {ll}"
@@ -120,7 +120,7 @@ fn assert_lifetimes(penalizer: f64, bgnbd: [f64; 4], gamma_gamma: [f64; 3]) {
         ..FitOptions::default()
     };
     let fit = fit_summaries(&summary_rows(), &options, &mut |_| {}).unwrap();
-    let bg = fit.bgnbd.params.to_array();
+    let bg = fit.bgnbd.as_ref().unwrap().params.to_array();
     let gg = fit.gamma_gamma.as_ref().unwrap().params.to_array();
     for (got, want) in bg.iter().zip(bgnbd).chain(gg.iter().zip(gamma_gamma)) {
         assert!(
@@ -151,7 +151,7 @@ fn cdnow_summary_csv_gives_what_lifetimes_gives() {
     );
     // lifetimes' total BG/NBD log-likelihood at its parameters: −9582.425560567368.
     let fit = fit_summaries(&summary_rows(), &FitOptions::default(), &mut |_| {}).unwrap();
-    assert!((fit.bgnbd_convergence.log_likelihood + 9582.425560567368).abs() < 1e-6);
+    assert!((fit.purchase_convergence.log_likelihood + 9582.425560567368).abs() < 1e-6);
 }
 
 #[test]
@@ -184,7 +184,7 @@ fn the_l2_penalty_shrinks_the_parameters_towards_zero_whatever_the_time_unit() {
             ..FitOptions::default()
         };
         let fit = fit_summaries(&rows, &options, &mut |_| {}).unwrap();
-        let b = fit.bgnbd.params;
+        let b = fit.bgnbd.as_ref().unwrap().params;
         let squares = [b.r, b.alpha / t_max, b.a, b.b]
             .iter()
             .map(|v| v * v)
@@ -198,7 +198,7 @@ fn the_l2_penalty_shrinks_the_parameters_towards_zero_whatever_the_time_unit() {
             .iter()
             .map(|v| v * v)
             .sum::<f64>();
-        let ll = fit.bgnbd_convergence.log_likelihood;
+        let ll = fit.purchase_convergence.log_likelihood;
         if let Some((s, g, l)) = last {
             assert!(
                 squares < s && gg < g && ll < l,
@@ -226,10 +226,12 @@ fn the_l2_penalty_shrinks_the_parameters_towards_zero_whatever_the_time_unit() {
         let w = fit_summaries(&rows, &options(Unit::Weeks), &mut |_| {})
             .unwrap()
             .bgnbd
+            .unwrap()
             .params;
         let d = fit_summaries(&days, &options(Unit::Days), &mut |_| {})
             .unwrap()
             .bgnbd
+            .unwrap()
             .params;
         for (got, want) in [(d.r, w.r), (d.alpha, 7.0 * w.alpha), (d.a, w.a), (d.b, w.b)] {
             assert!(
@@ -256,7 +258,7 @@ fn a_penalised_optimum_balances_the_likelihood_gradient_against_the_penalty() {
         &mut |_| {},
     )
     .unwrap();
-    let p = fit.bgnbd.params;
+    let p = fit.bgnbd.as_ref().unwrap().params;
     let t_max = rows.iter().map(|r| r.t).fold(0.0, f64::max);
     let ll = |q: BgNbd| {
         rows.iter()
@@ -436,6 +438,7 @@ fn predictions_with_the_fitted_cdnow_model_match_the_paper() {
     // FHL 2005 §4: x = 2, t_x = 30.43, T = 38.86 → 1.226 expected purchases in the next 39 weeks.
     let e = fit
         .bgnbd
+        .unwrap()
         .params
         .expected_purchases(
             39.0,
@@ -476,7 +479,7 @@ fn a_fit_that_cannot_converge_says_so_with_the_last_parameters() {
         ..options
     };
     match fit_summaries(&rows, &lenient, &mut |_| {}) {
-        Ok(fit) => assert!(!fit.bgnbd.converged && !fit.bgnbd_convergence.converged),
+        Ok(fit) => assert!(!fit.bgnbd.unwrap().converged && !fit.purchase_convergence.converged),
         Err(e) => assert_eq!(e.code(), ErrorCode::FitFailed, "{e}"),
     }
 }

@@ -191,7 +191,7 @@ impl BgNbd {
     }
 }
 
-fn check_horizons(horizons: &[f64]) -> Result<()> {
+pub(super) fn check_horizons(horizons: &[f64]) -> Result<()> {
     match horizons.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
         Some(t) => Err(Error::new(
             ErrorCode::OutOfRange,
@@ -202,7 +202,7 @@ fn check_horizons(horizons: &[f64]) -> Result<()> {
     }
 }
 
-fn customer_error(c: Rfm) -> Error {
+pub(super) fn customer_error(c: Rfm) -> Error {
     let msg = format!(
         "expected x >= 0 and 0 <= t_x <= T, got x = {}, t_x = {}, T = {}",
         format_number(c.x),

@@ -3,20 +3,26 @@
 //! field checked) and the predictions it makes for one customer.
 //!
 //! - [`BgNbd`]: purchases to come and the probability a customer is alive;
+//!   [`ParetoNbd`] and [`MbgNbd`] the same from other purchase models, one
+//!   of which a model holds ([`Purchase`]);
 //! - [`GammaGamma`]: spend per purchase;
 //! - [`AbcCuts`], [`RfmEdges`], [`SatisfactionCuts`]: the population's cut points;
 //! - [`predict`]: one customer's predicted value over a horizon.
 
 mod bgnbd;
 mod gamma_gamma;
+mod mbg_nbd;
+mod pareto_nbd;
 mod population;
 pub mod predict;
 pub mod special;
 
 pub use bgnbd::{BgNbd, Rfm};
 pub use gamma_gamma::GammaGamma;
+pub use mbg_nbd::MbgNbd;
+pub use pareto_nbd::{ParetoNbd, MAX_SCALE_RATIO};
 pub use population::{AbcCuts, RfmEdges, SatisfactionCuts};
-pub use predict::{predict, Predicted, Steps};
+pub use predict::{predict, Predicted, Purchase, Steps};
 
 use crate::error::{index_path, Error, ErrorCode, Result};
 use crate::input::json::{
@@ -103,6 +109,12 @@ pub struct Model {
     /// BG/NBD purchase model, when fitted.
     #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub bgnbd: Option<Fitted<BgNbd>>,
+    /// Pareto/NBD purchase model, when fitted (at most one purchase model is present).
+    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
+    pub pareto_nbd: Option<Fitted<ParetoNbd>>,
+    /// MBG/NBD purchase model, when fitted.
+    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
+    pub mbg_nbd: Option<Fitted<MbgNbd>>,
     /// Gamma-Gamma spend model, when fitted.
     #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub gamma_gamma: Option<Fitted<GammaGamma>>,
@@ -138,10 +150,36 @@ impl Model {
         if let Some(bg) = &model.bgnbd {
             check_bgnbd(&bg.params, model.unit, &format!("{ROOT}.bgnbd"))?;
         }
+        if let Some(p) = &model.pareto_nbd {
+            check_pareto_nbd(&p.params, model.unit, &format!("{ROOT}.paretoNbd"))?;
+        }
+        if let Some(m) = &model.mbg_nbd {
+            let p = m.params;
+            let as_bg = BgNbd {
+                r: p.r,
+                alpha: p.alpha,
+                a: p.a,
+                b: p.b,
+            };
+            check_bgnbd(&as_bg, model.unit, &format!("{ROOT}.mbgNbd"))?;
+        }
         if let Some(gg) = &model.gamma_gamma {
             check_gamma_gamma(&gg.params, &format!("{ROOT}.gammaGamma"))?;
         }
         Ok(model)
+    }
+}
+
+impl Model {
+    /// The purchase model the model holds, if any (decoding admits at most one).
+    pub fn purchase(&self) -> Option<Purchase> {
+        let bg = self.bgnbd.as_ref().map(|f| Purchase::BgNbd(f.params));
+        let pareto = self
+            .pareto_nbd
+            .as_ref()
+            .map(|f| Purchase::ParetoNbd(f.params));
+        bg.or(pareto)
+            .or(self.mbg_nbd.as_ref().map(|f| Purchase::MbgNbd(f.params)))
     }
 }
 
@@ -194,6 +232,39 @@ pub const BGNBD_RANGES: [ParamRange; 4] = [
         above_min: false,
         max: 1e6,
         why: "the expected purchases cannot be computed",
+    },
+];
+
+/// The accepted Pareto/NBD parameters, `[r, alpha, s, beta]`; besides, α and β
+/// must lie within a factor [`MAX_SCALE_RATIO`] of each other.
+pub const PARETO_NBD_RANGES: [ParamRange; 4] = [
+    ParamRange {
+        name: "r",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the probability alive cannot be computed",
+    },
+    ParamRange {
+        name: "alpha",
+        min: 1e-3,
+        above_min: false,
+        max: 1e7,
+        why: "the probability alive cannot be computed",
+    },
+    ParamRange {
+        name: "s",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the probability alive cannot be computed",
+    },
+    ParamRange {
+        name: "beta",
+        min: 1e-3,
+        above_min: false,
+        max: 1e7,
+        why: "the probability alive cannot be computed",
     },
 ];
 
@@ -278,6 +349,29 @@ pub fn check_bgnbd(p: &BgNbd, unit: Unit, path: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks Pareto/NBD parameters in `unit` against [`PARETO_NBD_RANGES`] and
+/// α, β within [`MAX_SCALE_RATIO`] of each other; errors name `{path}.{parameter}`.
+pub fn check_pareto_nbd(p: &ParetoNbd, unit: Unit, path: &str) -> Result<()> {
+    for (range, value) in PARETO_NBD_RANGES.iter().zip(p.to_array()) {
+        let scale = if range.name == "alpha" || range.name == "beta" {
+            unit.days()
+        } else {
+            1.0
+        };
+        range.check(value, scale, path)?;
+    }
+    if p.alpha.max(p.beta) > MAX_SCALE_RATIO * p.alpha.min(p.beta) {
+        let msg = format!(
+            "expected beta within a factor {} of alpha ({}), got {}: outside it the probability alive cannot be computed",
+            format_number(MAX_SCALE_RATIO),
+            format_number(p.alpha),
+            format_number(p.beta)
+        );
+        return Err(out_of_range(&format!("{path}.beta"), msg));
+    }
+    Ok(())
+}
+
 /// Checks Gamma-Gamma parameters against [`GAMMA_GAMMA_RANGES`]; errors name `{path}.{parameter}`.
 pub fn check_gamma_gamma(p: &GammaGamma, path: &str) -> Result<()> {
     for (range, value) in GAMMA_GAMMA_RANGES.iter().zip(p.to_array()) {
@@ -295,6 +389,8 @@ fn decode(v: &Json) -> Result<Model> {
         "abc",
         "rfm",
         "bgnbd",
+        "paretoNbd",
+        "mbgNbd",
         "gammaGamma",
         "satisfaction",
     ];
@@ -335,6 +431,18 @@ fn decode(v: &Json) -> Result<Model> {
             ),
         ));
     }
+    let purchase_keys = ["bgnbd", "paretoNbd", "mbgNbd"];
+    let present: Vec<&str> = purchase_keys
+        .into_iter()
+        .filter(|k| o.get(k).is_some())
+        .collect();
+    if let [_, second, ..] = present[..] {
+        let msg = format!(
+            "expected at most one purchase model, got {}",
+            present.join(" and ")
+        );
+        return Err(Error::new(ErrorCode::InvalidModel, o.path_of(second), msg));
+    }
     Ok(Model {
         version,
         unit,
@@ -347,6 +455,8 @@ fn decode(v: &Json) -> Result<Model> {
         abc: decode_abc(o.req("abc")?, &o.path_of("abc"))?,
         rfm: decode_rfm(o.req("rfm")?, &o.path_of("rfm"))?,
         bgnbd: o.opt("bgnbd", decode_bgnbd)?,
+        pareto_nbd: o.opt("paretoNbd", decode_pareto_nbd)?,
+        mbg_nbd: o.opt("mbgNbd", decode_mbg_nbd)?,
         gamma_gamma: o.opt("gammaGamma", decode_gamma_gamma)?,
         satisfaction: o.opt("satisfaction", decode_satisfaction)?,
     })
@@ -459,6 +569,36 @@ fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
     fit_fields(&o, params)
 }
 
+fn decode_pareto_nbd(v: &Json, path: &str) -> Result<Fitted<ParetoNbd>> {
+    let o = Obj::new(
+        v,
+        path,
+        &["r", "alpha", "s", "beta", "logLikelihood", "converged"],
+    )?;
+    let params = ParetoNbd {
+        r: param(&o, "r")?,
+        alpha: param(&o, "alpha")?,
+        s: param(&o, "s")?,
+        beta: param(&o, "beta")?,
+    };
+    fit_fields(&o, params)
+}
+
+fn decode_mbg_nbd(v: &Json, path: &str) -> Result<Fitted<MbgNbd>> {
+    let o = Obj::new(
+        v,
+        path,
+        &["r", "alpha", "a", "b", "logLikelihood", "converged"],
+    )?;
+    let params = MbgNbd {
+        r: param(&o, "r")?,
+        alpha: param(&o, "alpha")?,
+        a: param(&o, "a")?,
+        b: param(&o, "b")?,
+    };
+    fit_fields(&o, params)
+}
+
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
     let o = Obj::new(v, path, &["p", "q", "v", "logLikelihood", "converged"])?;
     let params = GammaGamma {
@@ -518,6 +658,8 @@ mod tests {
                 log_likelihood: Some(-9582.4),
                 converged: true,
             }),
+            pareto_nbd: None,
+            mbg_nbd: None,
             gamma_gamma: Some(Fitted {
                 params: GammaGamma {
                     p: 6.25,
