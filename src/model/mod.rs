@@ -885,6 +885,101 @@ mod tests {
         assert_eq!(Model::from_json(&to_json(&days)).unwrap(), days);
     }
 
+    #[test]
+    fn pareto_nbd_and_mbg_nbd_models_round_trip_and_are_checked() {
+        let pareto = Model {
+            bgnbd: None,
+            pareto_nbd: Some(Fitted {
+                params: ParetoNbd {
+                    r: 0.553,
+                    alpha: 10.58,
+                    s: 0.606,
+                    beta: 11.67,
+                },
+                log_likelihood: Some(-9595.0),
+                converged: true,
+            }),
+            ..sample()
+        };
+        let text = serde_json::to_string(&pareto).unwrap();
+        assert!(text.contains(r#""paretoNbd":{"r":0.553,"alpha":10.58,"s":0.606,"beta":11.67,"#));
+        let decoded = Model::from_json(&to_json(&pareto)).unwrap();
+        assert_eq!(decoded, pareto);
+        assert!(matches!(decoded.purchase(), Some(Purchase::ParetoNbd(_))));
+        let mbg = Model {
+            bgnbd: None,
+            mbg_nbd: Some(Fitted {
+                params: MbgNbd {
+                    r: 0.525,
+                    alpha: 6.183,
+                    a: 0.891,
+                    b: 1.614,
+                },
+                log_likelihood: None,
+                converged: true,
+            }),
+            ..sample()
+        };
+        assert!(serde_json::to_string(&mbg)
+            .unwrap()
+            .contains(r#""mbgNbd":{"r":0.525,"#));
+        assert_eq!(Model::from_json(&to_json(&mbg)).unwrap(), mbg);
+        // At most one purchase model.
+        let both = Model {
+            mbg_nbd: mbg.mbg_nbd.clone(),
+            ..sample()
+        };
+        let e = Model::from_json(&to_json(&both)).unwrap_err();
+        assert_eq!(
+            (e.code(), e.path()),
+            (ErrorCode::InvalidModel, "model.mbgNbd")
+        );
+        assert_eq!(
+            e.message(),
+            "expected at most one purchase model, got bgnbd and mbgNbd"
+        );
+        let with = |m: &Model, path: &str, value: f64| {
+            let mut v = to_json(m);
+            let (key, field) = path.split_once('.').unwrap();
+            if let Json::Obj(entries) = &mut v {
+                for (k, val) in entries.iter_mut() {
+                    if k == key {
+                        if let Json::Obj(fields) = val {
+                            for (f, x) in fields.iter_mut() {
+                                if f == field {
+                                    *x = Json::Num(value);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Model::from_json(&v).unwrap_err()
+        };
+        for (m, path, value) in [
+            (&pareto, "paretoNbd.s", 0.0),
+            (&pareto, "paretoNbd.r", 2e6),
+            (&pareto, "paretoNbd.alpha", 1e-5),
+            (&pareto, "paretoNbd.beta", 2e6),
+            // β more than 1000 times α.
+            (&pareto, "paretoNbd.beta", 10.58 * 1001.0),
+            (&mbg, "mbgNbd.alpha", 0.1),
+            (&mbg, "mbgNbd.b", -1.0),
+        ] {
+            let e = with(m, path, value);
+            assert_eq!(
+                (e.code(), e.path()),
+                (ErrorCode::OutOfRange, format!("model.{path}").as_str()),
+                "{path} = {value}: {e}"
+            );
+        }
+        let e = with(&pareto, "paretoNbd.alpha", 0.01);
+        assert_eq!(
+            e.message(),
+            "expected beta within a factor 1000 of alpha (0.01), got 11.67: outside it the probability alive cannot be computed"
+        );
+    }
+
     // Issue 16, item 8: a model's asOf day must be one whose instants scoring accepts.
     #[test]
     fn hostile_08_a_model_as_of_outside_1900_to_2999_is_refused() {
