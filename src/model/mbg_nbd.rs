@@ -1,7 +1,6 @@
 //! MBG/NBD predictions (Batislam, Denizel & Filiztekin 2007; BTYDplus'
 //! `mbgcnbd` with k = 1). The likelihood and the fit are in `crate::fit`.
 
-use super::special::logistic;
 use super::{BgNbd, Rfm};
 use crate::error::Result;
 
@@ -31,7 +30,7 @@ impl MbgNbd {
     /// The BG/NBD whose b is this model's b + 1: a customer who made x repeat
     /// purchases survived x + 1 dropout chances here and x in BG/NBD, so the
     /// posterior of p and everything conditional on being alive agree.
-    fn shifted(self) -> BgNbd {
+    pub(super) fn shifted(self) -> BgNbd {
         BgNbd {
             r: self.r,
             alpha: self.alpha,
@@ -43,10 +42,7 @@ impl MbgNbd {
     /// P(alive | x, t_x, T) = 1 / (1 + a/(b+x) · ((α+T)/(α+t_x))^{r+x})
     /// (Batislam et al. 2007), for every x including 0.
     pub fn probability_alive(&self, c: Rfm) -> f64 {
-        let MbgNbd { r, alpha, a, b } = *self;
-        let ln_d =
-            a.ln() - (b + c.x).ln() + (r + c.x) * ((alpha + c.t).ln() - (alpha + c.t_x).ln());
-        logistic(-ln_d)
+        self.shifted().alive_if_dropout_possible(c)
     }
 
     /// E[Y(t) | alive at T, x, T] at each horizon of `horizons`:

@@ -360,16 +360,15 @@ pub fn check_pareto_nbd(p: &ParetoNbd, unit: Unit, path: &str) -> Result<()> {
         };
         range.check(value, scale, path)?;
     }
-    if p.alpha.max(p.beta) > MAX_SCALE_RATIO * p.alpha.min(p.beta) {
-        let msg = format!(
-            "expected beta within a factor {} of alpha ({}), got {}: outside it the probability alive cannot be computed",
-            format_number(MAX_SCALE_RATIO),
-            format_number(p.alpha),
-            format_number(p.beta)
-        );
-        return Err(out_of_range(&format!("{path}.beta"), msg));
-    }
-    Ok(())
+    let ratio = ParamRange {
+        name: "beta",
+        min: p.alpha / MAX_SCALE_RATIO,
+        above_min: false,
+        max: p.alpha * MAX_SCALE_RATIO,
+        why:
+            "beta is not within a factor 1000 of alpha and the probability alive cannot be computed",
+    };
+    ratio.check(p.beta, 1.0, path)
 }
 
 /// Checks Gamma-Gamma parameters against [`GAMMA_GAMMA_RANGES`]; errors name `{path}.{parameter}`.
@@ -431,17 +430,13 @@ fn decode(v: &Json) -> Result<Model> {
             ),
         ));
     }
-    let purchase_keys = ["bgnbd", "paretoNbd", "mbgNbd"];
-    let present: Vec<&str> = purchase_keys
-        .into_iter()
-        .filter(|k| o.get(k).is_some())
-        .collect();
-    if let [_, second, ..] = present[..] {
-        let msg = format!(
-            "expected at most one purchase model, got {}",
-            present.join(" and ")
-        );
-        return Err(Error::new(ErrorCode::InvalidModel, o.path_of(second), msg));
+    let bgnbd = o.opt("bgnbd", decode_bgnbd)?;
+    let pareto_nbd = o.opt("paretoNbd", decode_pareto_nbd)?;
+    let mbg_nbd = o.opt("mbgNbd", decode_mbg_nbd)?;
+    if u8::from(bgnbd.is_some()) + u8::from(pareto_nbd.is_some()) + u8::from(mbg_nbd.is_some()) > 1
+    {
+        let msg = "expected one purchase model of bgnbd, paretoNbd and mbgNbd, got more";
+        return Err(Error::new(ErrorCode::InvalidModel, ROOT, msg));
     }
     Ok(Model {
         version,
@@ -454,9 +449,9 @@ fn decode(v: &Json) -> Result<Model> {
         )?,
         abc: decode_abc(o.req("abc")?, &o.path_of("abc"))?,
         rfm: decode_rfm(o.req("rfm")?, &o.path_of("rfm"))?,
-        bgnbd: o.opt("bgnbd", decode_bgnbd)?,
-        pareto_nbd: o.opt("paretoNbd", decode_pareto_nbd)?,
-        mbg_nbd: o.opt("mbgNbd", decode_mbg_nbd)?,
+        bgnbd,
+        pareto_nbd,
+        mbg_nbd,
         gamma_gamma: o.opt("gammaGamma", decode_gamma_gamma)?,
         satisfaction: o.opt("satisfaction", decode_satisfaction)?,
     })
@@ -554,49 +549,44 @@ fn fit_fields<P>(o: &Obj<'_>, params: P) -> Result<Fitted<P>> {
     })
 }
 
-fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
-    let o = Obj::new(
-        v,
-        path,
-        &["r", "alpha", "a", "b", "logLikelihood", "converged"],
-    )?;
-    let params = BgNbd {
-        r: param(&o, "r")?,
-        alpha: param(&o, "alpha")?,
-        a: param(&o, "a")?,
-        b: param(&o, "b")?,
-    };
+/// A purchase model's four parameters named `keys[..4]`, in order, and its fit fields.
+fn decode4(v: &Json, path: &str, keys: &[&str; 6]) -> Result<Fitted<[f64; 4]>> {
+    let o = Obj::new(v, path, keys)?;
+    let mut params = [0.0; 4];
+    for (p, key) in params.iter_mut().zip(keys) {
+        *p = param(&o, key)?;
+    }
     fit_fields(&o, params)
+}
+
+/// The keys of BG/NBD's and MBG/NBD's parameters and fit fields.
+const NBD_BETA_KEYS: [&str; 6] = ["r", "alpha", "a", "b", "logLikelihood", "converged"];
+
+fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
+    let f = decode4(v, path, &NBD_BETA_KEYS)?;
+    let [r, alpha, a, b] = f.params;
+    Ok(fitted(f, BgNbd { r, alpha, a, b }))
 }
 
 fn decode_pareto_nbd(v: &Json, path: &str) -> Result<Fitted<ParetoNbd>> {
-    let o = Obj::new(
-        v,
-        path,
-        &["r", "alpha", "s", "beta", "logLikelihood", "converged"],
-    )?;
-    let params = ParetoNbd {
-        r: param(&o, "r")?,
-        alpha: param(&o, "alpha")?,
-        s: param(&o, "s")?,
-        beta: param(&o, "beta")?,
-    };
-    fit_fields(&o, params)
+    let keys = ["r", "alpha", "s", "beta", "logLikelihood", "converged"];
+    let f = decode4(v, path, &keys)?;
+    let [r, alpha, s, beta] = f.params;
+    Ok(fitted(f, ParetoNbd { r, alpha, s, beta }))
 }
 
 fn decode_mbg_nbd(v: &Json, path: &str) -> Result<Fitted<MbgNbd>> {
-    let o = Obj::new(
-        v,
-        path,
-        &["r", "alpha", "a", "b", "logLikelihood", "converged"],
-    )?;
-    let params = MbgNbd {
-        r: param(&o, "r")?,
-        alpha: param(&o, "alpha")?,
-        a: param(&o, "a")?,
-        b: param(&o, "b")?,
-    };
-    fit_fields(&o, params)
+    let f = decode4(v, path, &NBD_BETA_KEYS)?;
+    let [r, alpha, a, b] = f.params;
+    Ok(fitted(f, MbgNbd { r, alpha, a, b }))
+}
+
+fn fitted<P>(f: Fitted<[f64; 4]>, params: P) -> Fitted<P> {
+    Fitted {
+        params,
+        log_likelihood: f.log_likelihood,
+        converged: f.converged,
+    }
 }
 
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
@@ -930,13 +920,10 @@ mod tests {
             ..sample()
         };
         let e = Model::from_json(&to_json(&both)).unwrap_err();
-        assert_eq!(
-            (e.code(), e.path()),
-            (ErrorCode::InvalidModel, "model.mbgNbd")
-        );
+        assert_eq!((e.code(), e.path()), (ErrorCode::InvalidModel, "model"));
         assert_eq!(
             e.message(),
-            "expected at most one purchase model, got bgnbd and mbgNbd"
+            "expected one purchase model of bgnbd, paretoNbd and mbgNbd, got more"
         );
         let with = |m: &Model, path: &str, value: f64| {
             let mut v = to_json(m);
@@ -976,7 +963,7 @@ mod tests {
         let e = with(&pareto, "paretoNbd.alpha", 0.01);
         assert_eq!(
             e.message(),
-            "expected beta within a factor 1000 of alpha (0.01), got 11.67: outside it the probability alive cannot be computed"
+            "expected a number from 0.00001 to 10, got 11.67: outside it beta is not within a factor 1000 of alpha and the probability alive cannot be computed"
         );
     }
 

@@ -52,6 +52,12 @@ impl ParetoNbd {
     /// −∞ when t_x = T. `None` when α and β differ by more than
     /// [`MAX_SCALE_RATIO`] or the customer is not x ≥ 0, 0 ≤ t_x ≤ T.
     pub fn ln_dropout_odds(&self, c: Rfm) -> Option<(f64, [f64; 4])> {
+        self.odds::<true>(c)
+    }
+
+    /// [`ParetoNbd::ln_dropout_odds`], with a zero gradient unless `GRAD`:
+    /// the scoring module needs only the value, and its size is budgeted.
+    fn odds<const GRAD: bool>(&self, c: Rfm) -> Option<(f64, [f64; 4])> {
         let ParetoNbd { r, alpha, s, beta } = *self;
         let (x, t_x, t) = (c.x, c.t_x, c.t);
         let ratio = alpha.max(beta) / alpha.min(beta);
@@ -62,22 +68,24 @@ impl ParetoNbd {
         let (rx, m) = (r + x, r + s + x);
         let a_ge = alpha >= beta;
         let b = if a_ge { rx } else { s + 1.0 };
-        // ln P_y = ln(q_y H_y) with its gradient.
-        let ln_p = |y: f64| -> Option<(f64, [f64; 4])> {
+        // ln P_y = ln(q_y H_y) with its gradient, for y = t_x and T (a loop, not
+        // a closure called twice, so that the code exists once).
+        let mut ln_p = [(0.0, [0.0; 4]); 2];
+        for (out, y) in ln_p.iter_mut().zip([t_x, t]) {
             let (ay, by) = (alpha + y, beta + y);
             let (z, dz_da, dz_db) = if a_ge {
                 ((alpha - beta) / ay, by / (ay * ay), -1.0 / ay)
             } else {
                 ((beta - alpha) / by, -1.0 / by, ay / (by * by))
             };
-            let [h, hb, hc, hz] = hyp2f1_unit_a(b, m + 1.0, z)?;
+            let [h, hb, hc, hz] = hyp2f1_unit_a::<GRAD>(b, m + 1.0, z)?;
             let (ln_q, q_a, q_b) = if a_ge {
                 (0.0, 0.0, 0.0)
             } else {
                 ((ay / by).ln(), 1.0 / ay, -1.0 / by)
             };
             let (b_r, b_s) = if a_ge { (hb, 0.0) } else { (0.0, hb) };
-            Some((
+            *out = (
                 ln_q + h.ln(),
                 [
                     (b_r + hc) / h,
@@ -85,10 +93,9 @@ impl ParetoNbd {
                     (b_s + hc) / h,
                     hz * dz_db / h + q_b,
                 ],
-            ))
-        };
-        let (ln_px, dpx) = ln_p(t_x)?;
-        let (ln_pt, dpt) = ln_p(t)?;
+            );
+        }
+        let [(ln_px, dpx), (ln_pt, dpt)] = ln_p;
         let (la, lb) = (
             (alpha + t).ln() - (alpha + t_x).ln(),
             (beta + t).ln() - (beta + t_x).ln(),
@@ -105,8 +112,13 @@ impl ParetoNbd {
         if u >= 1.0 {
             return Some((f64::NEG_INFINITY, [0.0; 4]));
         }
-        let ln_r = (s / m).ln() + k + ln_px + (-u).ln_1p();
+        // ln(1 − u) rather than ln_1p(−u): an absolute error of 1e-16 is all the
+        // sum needs, and the scoring module then carries no log1p.
+        let ln_r = (s / m).ln() + k + ln_px + (1.0 - u).ln();
         let mut grad = [0.0; 4];
+        if !GRAD {
+            return Some((ln_r, grad));
+        }
         for i in 0..4 {
             grad[i] = (dk[i] + dpx[i] - u * dpt[i]) / (1.0 - u);
         }
@@ -118,14 +130,14 @@ impl ParetoNbd {
     /// P(alive | x, t_x, T) = 1/(1 + R) ([`ParetoNbd::ln_dropout_odds`]);
     /// NaN where that is `None`.
     pub fn probability_alive(&self, c: Rfm) -> f64 {
-        self.ln_dropout_odds(c)
+        self.odds::<false>(c)
             .map_or(f64::NAN, |(ln_r, _)| logistic(-ln_r))
     }
 
     /// E[Y(t) | alive at T, x, T] at each horizon t of `horizons` (FHL 2005
     /// note, eq. 41 without its P(alive) factor):
     /// (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^{s−1}],
-    /// computed as (β+T)·(1 − e^{−(s−1)L})/(s−1), L = ln(1 + t/(β+T)), which
+    /// computed as (β+T)·(1 − e^{−(s−1)L})/(s−1), L = ln(β+T+t) − ln(β+T), which
     /// is (β+T)·L at s = 1. Errors (`OutOfRange`): a negative or non-finite
     /// horizon (path `t`), x < 0 or T not finite and ≥ 0 (path `customer`).
     pub fn expected_purchases_if_alive(
@@ -147,7 +159,7 @@ impl ParetoNbd {
         Ok(horizons
             .iter()
             .map(|t| {
-                let l = (t / (beta + age)).ln_1p();
+                let l = (beta + age + t).ln() - (beta + age).ln();
                 let g = if e == 0.0 { l } else { -(-e * l).exp_m1() / e };
                 (r + x) / (alpha + age) * (beta + age) * g
             })

@@ -26,10 +26,20 @@ impl Purchase {
     /// P(alive | x, t_x, T); NaN where the model cannot tell (see
     /// [`ParetoNbd::probability_alive`]).
     pub fn probability_alive(&self, c: Rfm) -> f64 {
-        match self {
-            Purchase::BgNbd(m) => m.probability_alive(c),
-            Purchase::ParetoNbd(m) => m.probability_alive(c),
-            Purchase::MbgNbd(m) => m.probability_alive(c),
+        match (self, self.as_bgnbd()) {
+            (Purchase::BgNbd(_), _) if c.x <= 0.0 => 1.0,
+            (Purchase::ParetoNbd(m), _) => m.probability_alive(c),
+            (_, Some(bg)) => bg.alive_if_dropout_possible(c),
+            (_, None) => f64::NAN,
+        }
+    }
+
+    /// The BG/NBD whose conditional expectations this model shares, if any.
+    fn as_bgnbd(&self) -> Option<BgNbd> {
+        match *self {
+            Purchase::BgNbd(m) => Some(m),
+            Purchase::MbgNbd(m) => Some(m.shifted()),
+            Purchase::ParetoNbd(_) => None,
         }
     }
 
@@ -40,10 +50,12 @@ impl Purchase {
         x: f64,
         age: f64,
     ) -> Result<Vec<f64>> {
-        match self {
-            Purchase::BgNbd(m) => m.expected_purchases_if_alive(horizons, x, age),
-            Purchase::ParetoNbd(m) => m.expected_purchases_if_alive(horizons, x, age),
-            Purchase::MbgNbd(m) => m.expected_purchases_if_alive(horizons, x, age),
+        // One call of the BG/NBD series for both models that use it: it is the
+        // largest function of the predictions.
+        match (self.as_bgnbd(), self) {
+            (Some(bg), _) => bg.expected_purchases_if_alive(horizons, x, age),
+            (None, Purchase::ParetoNbd(m)) => m.expected_purchases_if_alive(horizons, x, age),
+            (None, _) => Ok(Vec::new()),
         }
     }
 }

@@ -263,8 +263,9 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<LogValue> {
 /// (b+n)/(c+n)·z < z), so nothing overflows and the tail after a term t is
 /// below t·z/(1−z): the sum stops when that is under 1e-16 of it. `None`
 /// outside the domain or without convergence within [`MAX_SERIES_TERMS`]
-/// (about 37/(1−z) terms are needed).
-pub fn hyp2f1_unit_a(b: f64, c: f64, z: f64) -> Option<[f64; 4]> {
+/// (about 37/(1−z) terms are needed). Without `GRAD` the derivatives are 0
+/// (what the predictions need, in less code).
+pub fn hyp2f1_unit_a<const GRAD: bool>(b: f64, c: f64, z: f64) -> Option<[f64; 4]> {
     if !(b > 0.0 && c > b && c.is_finite() && (0.0..1.0).contains(&z)) {
         return None;
     }
@@ -275,14 +276,18 @@ pub fn hyp2f1_unit_a(b: f64, c: f64, z: f64) -> Option<[f64; 4]> {
     for n in 0..MAX_SERIES_TERMS {
         let k = n as f64;
         let ratio = (b + k) / (c + k);
-        // ∂t_{n+1}/∂z = (n+1) t_n · ratio, finite at z = 0.
-        dz += (k + 1.0) * term * ratio;
+        if GRAD {
+            // ∂t_{n+1}/∂z = (n+1) t_n · ratio, finite at z = 0.
+            dz += (k + 1.0) * term * ratio;
+        }
         term *= ratio * z;
-        hb += 1.0 / (b + k);
-        hc += 1.0 / (c + k);
         f += term;
-        db += term * hb;
-        dc -= term * hc;
+        if GRAD {
+            hb += 1.0 / (b + k);
+            hc += 1.0 / (c + k);
+            db += term * hb;
+            dc -= term * hc;
+        }
         if term * tail <= SERIES_EPS * f {
             return Some([f, db, dc, dz]);
         }
