@@ -275,7 +275,8 @@ pub fn hyp2f1_unit_a<const GRAD: bool>(b: f64, c: f64, z: f64) -> Option<[f64; 4
     let (mut hb, mut hc) = (0.0, 0.0);
     for n in 0..MAX_SERIES_TERMS {
         let k = n as f64;
-        let ratio = (b + k) / (c + k);
+        let inv_c = 1.0 / (c + k);
+        let ratio = (b + k) * inv_c;
         if GRAD {
             // ∂t_{n+1}/∂z = (n+1) t_n · ratio, finite at z = 0.
             dz += (k + 1.0) * term * ratio;
@@ -284,7 +285,7 @@ pub fn hyp2f1_unit_a<const GRAD: bool>(b: f64, c: f64, z: f64) -> Option<[f64; 4
         f += term;
         if GRAD {
             hb += 1.0 / (b + k);
-            hc += 1.0 / (c + k);
+            hc += inv_c;
             db += term * hb;
             dc -= term * hc;
         }
