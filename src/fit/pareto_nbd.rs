@@ -12,7 +12,7 @@ impl ParetoNbd {
     /// Total log-likelihood of grouped customers and its gradient with respect
     /// to (ln r, ln α, ln s, ln β): per customer
     /// ln Γ(r+x) − ln Γ(r) + r ln α + s ln β − (r+x) ln(α+T) − s ln(β+T) + ln(1 + R),
-    /// R from [`ParetoNbd::ln_dropout_odds`]. NaN where that is `None`
+    /// R from [`ParetoNbd::ln_dropout_odds`] (computed in its two parts). NaN where that is `None`
     /// (α and β too far apart), which the optimiser treats as infeasible.
     pub fn log_likelihood_grouped(&self, data: &Triples, grad: &mut [f64; 4]) -> f64 {
         let ParetoNbd { r, alpha, s, beta } = *self;
@@ -21,9 +21,20 @@ impl ParetoNbd {
         let mut ll = n * (r * ln_alpha + s * ln_beta);
         let mut g = [n * ln_alpha, n * r / alpha, n * ln_beta, n * s / beta];
         let (lg_r, dg_r) = (ln_gamma(r), digamma(r));
+        // ln P_y per distinct time y of the current x: day-granular data have a
+        // few hundred times against thousands of triples (all t_x = 0 when x = 0).
+        let mut cache: Vec<Option<(f64, [f64; 4])>> = vec![None; data.times.len()];
         for &(x, w, start, end) in &data.by_x {
             ll += w * (ln_gamma(r + x) - lg_r);
             g[0] += w * (digamma(r + x) - dg_r);
+            cache.fill(None);
+            let mut ln_p = |index: u32, y: f64| {
+                let slot = cache.get_mut(index as usize)?;
+                if slot.is_none() {
+                    *slot = Some(self.ln_p::<true>(x, y)?);
+                }
+                *slot
+            };
             for i in start..end {
                 let (c, w) = (data.rfm[i], data.weight[i]);
                 let (ln_at, ln_bt) = ((alpha + c.t).ln(), (beta + c.t).ln());
@@ -32,9 +43,12 @@ impl ParetoNbd {
                 g[1] -= w * (r + x) / (alpha + c.t);
                 g[2] -= w * ln_bt;
                 g[3] -= w * s / (beta + c.t);
-                let Some((ln_r, d)) = self.ln_dropout_odds(c) else {
+                let (Some(px), Some(pt)) =
+                    (ln_p(data.t_x_index[i], c.t_x), ln_p(data.t_index[i], c.t))
+                else {
                     return f64::NAN;
                 };
+                let (ln_r, d) = self.odds_from::<true>(c, px, pt);
                 if ln_r > f64::NEG_INFINITY {
                     // d ln(1 + R) = π d ln R with π = R / (1 + R).
                     let (ln_1p_r, pi) = ln_1p_exp_and_logistic(ln_r);

@@ -58,73 +58,93 @@ impl ParetoNbd {
     /// [`ParetoNbd::ln_dropout_odds`], with a zero gradient unless `GRAD`:
     /// the scoring module needs only the value, and its size is budgeted.
     fn odds<const GRAD: bool>(&self, c: Rfm) -> Option<(f64, [f64; 4])> {
-        let ParetoNbd { r, alpha, s, beta } = *self;
-        let (x, t_x, t) = (c.x, c.t_x, c.t);
-        let ratio = alpha.max(beta) / alpha.min(beta);
-        let customer = x >= 0.0 && t_x >= 0.0 && t_x <= t && t.is_finite();
-        if !(ratio <= MAX_SCALE_RATIO && customer) {
+        let customer = c.x >= 0.0 && c.t_x >= 0.0 && c.t_x <= c.t && c.t.is_finite();
+        if !customer {
             return None;
         }
-        let (rx, m) = (r + x, r + s + x);
-        let a_ge = alpha >= beta;
-        let b = if a_ge { rx } else { s + 1.0 };
-        // ln P_y = ln(q_y H_y) with its gradient, for y = t_x and T (a loop, not
-        // a closure called twice, so that the code exists once).
-        let mut ln_p = [(0.0, [0.0; 4]); 2];
-        for (out, y) in ln_p.iter_mut().zip([t_x, t]) {
-            let (ay, by) = (alpha + y, beta + y);
-            let (z, dz_da, dz_db) = if a_ge {
-                ((alpha - beta) / ay, by / (ay * ay), -1.0 / ay)
-            } else {
-                ((beta - alpha) / by, -1.0 / by, ay / (by * by))
-            };
-            let [h, hb, hc, hz] = hyp2f1_unit_a::<GRAD>(b, m + 1.0, z)?;
-            let (ln_q, q_a, q_b) = if a_ge {
-                (0.0, 0.0, 0.0)
-            } else {
-                ((ay / by).ln(), 1.0 / ay, -1.0 / by)
-            };
-            let (b_r, b_s) = if a_ge { (hb, 0.0) } else { (0.0, hb) };
-            *out = (
-                ln_q + h.ln(),
-                [
-                    (b_r + hc) / h,
-                    hz * dz_da / h + q_a,
-                    (b_s + hc) / h,
-                    hz * dz_db / h + q_b,
-                ],
-            );
+        // A loop rather than two calls, so that the code exists once in the scoring module.
+        let mut p = [(0.0, [0.0; 4]); 2];
+        for (out, y) in p.iter_mut().zip([c.t_x, c.t]) {
+            *out = self.ln_p::<GRAD>(c.x, y)?;
         }
-        let [(ln_px, dpx), (ln_pt, dpt)] = ln_p;
+        Some(self.odds_from::<GRAD>(c, p[0], p[1]))
+    }
+
+    /// ln P_y = ln(q_y H_y) of [`ParetoNbd::ln_dropout_odds`] with its gradient
+    /// (zero without `GRAD`) for a customer with x repeat purchases at y = t_x
+    /// or T: it depends on nothing else, so a fit computes it once per
+    /// distinct (x, y). `None` when α and β are more than [`MAX_SCALE_RATIO`] apart.
+    pub(crate) fn ln_p<const GRAD: bool>(&self, x: f64, y: f64) -> Option<(f64, [f64; 4])> {
+        let ParetoNbd { r, alpha, s, beta } = *self;
+        if alpha.max(beta) > MAX_SCALE_RATIO * alpha.min(beta) {
+            return None;
+        }
+        let a_ge = alpha >= beta;
+        let b = if a_ge { r + x } else { s + 1.0 };
+        let (ay, by) = (alpha + y, beta + y);
+        let (z, dz_da, dz_db) = if a_ge {
+            ((alpha - beta) / ay, by / (ay * ay), -1.0 / ay)
+        } else {
+            ((beta - alpha) / by, -1.0 / by, ay / (by * by))
+        };
+        let [h, hb, hc, hz] = hyp2f1_unit_a::<GRAD>(b, r + s + x + 1.0, z)?;
+        let (ln_q, q_a, q_b) = if a_ge {
+            (0.0, 0.0, 0.0)
+        } else {
+            ((ay / by).ln(), 1.0 / ay, -1.0 / by)
+        };
+        let (b_r, b_s) = if a_ge { (hb, 0.0) } else { (0.0, hb) };
+        Some((
+            ln_q + h.ln(),
+            [
+                (b_r + hc) / h,
+                hz * dz_da / h + q_a,
+                (b_s + hc) / h,
+                hz * dz_db / h + q_b,
+            ],
+        ))
+    }
+
+    /// ln R and its gradient (zero without `GRAD`) from [`ParetoNbd::ln_p`] at
+    /// t_x (`px`) and T (`pt`).
+    pub(crate) fn odds_from<const GRAD: bool>(
+        &self,
+        c: Rfm,
+        (ln_px, dpx): (f64, [f64; 4]),
+        (ln_pt, dpt): (f64, [f64; 4]),
+    ) -> (f64, [f64; 4]) {
+        let ParetoNbd { r, alpha, s, beta } = *self;
+        let (t_x, t) = (c.t_x, c.t);
+        let (rx, m) = (r + c.x, r + s + c.x);
         let (la, lb) = (
             (alpha + t).ln() - (alpha + t_x).ln(),
             (beta + t).ln() - (beta + t_x).ln(),
         );
         let k = rx * la + s * lb;
+        // D = e^K P_x − P_T = e^K P_x (1 − u), 0 ≤ u ≤ 1 (the integral is ≥ 0).
+        let u = (ln_pt - ln_px - k).exp();
+        let mut grad = [0.0; 4];
+        if u >= 1.0 {
+            return (f64::NEG_INFINITY, grad);
+        }
+        // ln(1 − u) rather than ln_1p(−u): an absolute error of 1e-16 is all the
+        // sum needs, and the scoring module then carries no log1p.
+        let ln_r = (s / m).ln() + k + ln_px + (1.0 - u).ln();
+        if !GRAD {
+            return (ln_r, grad);
+        }
         let dk = [
             la,
             rx * (1.0 / (alpha + t) - 1.0 / (alpha + t_x)),
             lb,
             s * (1.0 / (beta + t) - 1.0 / (beta + t_x)),
         ];
-        // D = e^K P_x − P_T = e^K P_x (1 − u), 0 ≤ u ≤ 1 (the integral is ≥ 0).
-        let u = (ln_pt - ln_px - k).exp();
-        if u >= 1.0 {
-            return Some((f64::NEG_INFINITY, [0.0; 4]));
-        }
-        // ln(1 − u) rather than ln_1p(−u): an absolute error of 1e-16 is all the
-        // sum needs, and the scoring module then carries no log1p.
-        let ln_r = (s / m).ln() + k + ln_px + (1.0 - u).ln();
-        let mut grad = [0.0; 4];
-        if !GRAD {
-            return Some((ln_r, grad));
-        }
         for i in 0..4 {
             grad[i] = (dk[i] + dpx[i] - u * dpt[i]) / (1.0 - u);
         }
         grad[0] -= 1.0 / m;
         grad[2] += 1.0 / s - 1.0 / m;
-        Some((ln_r, grad))
+        (ln_r, grad)
     }
 
     /// P(alive | x, t_x, T) = 1/(1 + R) ([`ParetoNbd::ln_dropout_odds`]);
