@@ -24,6 +24,9 @@ impl ParetoNbd {
         // ln P_y per distinct time y of the current x: day-granular data have a
         // few hundred times against thousands of triples (all t_x = 0 when x = 0).
         let mut cache: Vec<Option<(f64, [f64; 4])>> = vec![None; data.times.len()];
+        let ln_a: Vec<f64> = data.times.iter().map(|t| (alpha + t).ln()).collect();
+        let ln_b: Vec<f64> = data.times.iter().map(|t| (beta + t).ln()).collect();
+        let at = |v: &[f64], i: u32| v.get(i as usize).copied().unwrap_or(f64::NAN);
         for &(x, w, start, end) in &data.by_x {
             ll += w * (ln_gamma(r + x) - lg_r);
             g[0] += w * (digamma(r + x) - dg_r);
@@ -37,18 +40,18 @@ impl ParetoNbd {
             };
             for i in start..end {
                 let (c, w) = (data.rfm[i], data.weight[i]);
-                let (ln_at, ln_bt) = ((alpha + c.t).ln(), (beta + c.t).ln());
+                let (ti, txi) = (data.t_index[i], data.t_x_index[i]);
+                let (ln_at, ln_bt) = (at(&ln_a, ti), at(&ln_b, ti));
                 ll -= w * ((r + x) * ln_at + s * ln_bt);
                 g[0] -= w * ln_at;
                 g[1] -= w * (r + x) / (alpha + c.t);
                 g[2] -= w * ln_bt;
                 g[3] -= w * s / (beta + c.t);
-                let (Some(px), Some(pt)) =
-                    (ln_p(data.t_x_index[i], c.t_x), ln_p(data.t_index[i], c.t))
-                else {
+                let (Some(px), Some(pt)) = (ln_p(txi, c.t_x), ln_p(ti, c.t)) else {
                     return f64::NAN;
                 };
-                let (ln_r, d) = self.odds_from::<true>(c, px, pt);
+                let logs = [ln_at, at(&ln_a, txi), ln_bt, at(&ln_b, txi)];
+                let (ln_r, d) = self.odds_from::<true>(c, logs, px, pt);
                 if ln_r > f64::NEG_INFINITY {
                     // d ln(1 + R) = π d ln R with π = R / (1 + R).
                     let (ln_1p_r, pi) = ln_1p_exp_and_logistic(ln_r);

@@ -67,7 +67,14 @@ impl ParetoNbd {
         for (out, y) in p.iter_mut().zip([c.t_x, c.t]) {
             *out = self.ln_p::<GRAD>(c.x, y)?;
         }
-        Some(self.odds_from::<GRAD>(c, p[0], p[1]))
+        let ParetoNbd { alpha, beta, .. } = *self;
+        let logs = [
+            (alpha + c.t).ln(),
+            (alpha + c.t_x).ln(),
+            (beta + c.t).ln(),
+            (beta + c.t_x).ln(),
+        ];
+        Some(self.odds_from::<GRAD>(c, logs, p[0], p[1]))
     }
 
     /// ln P_y = ln(q_y H_y) of [`ParetoNbd::ln_dropout_odds`] with its gradient
@@ -106,20 +113,19 @@ impl ParetoNbd {
     }
 
     /// ln R and its gradient (zero without `GRAD`) from [`ParetoNbd::ln_p`] at
-    /// t_x (`px`) and T (`pt`).
+    /// t_x (`px`) and T (`pt`), and `logs` = [ln(α+T), ln(α+t_x), ln(β+T),
+    /// ln(β+t_x)] (which a fit computes once per distinct time).
     pub(crate) fn odds_from<const GRAD: bool>(
         &self,
         c: Rfm,
+        logs: [f64; 4],
         (ln_px, dpx): (f64, [f64; 4]),
         (ln_pt, dpt): (f64, [f64; 4]),
     ) -> (f64, [f64; 4]) {
         let ParetoNbd { r, alpha, s, beta } = *self;
         let (t_x, t) = (c.t_x, c.t);
         let (rx, m) = (r + c.x, r + s + c.x);
-        let (la, lb) = (
-            (alpha + t).ln() - (alpha + t_x).ln(),
-            (beta + t).ln() - (beta + t_x).ln(),
-        );
+        let (la, lb) = (logs[0] - logs[1], logs[2] - logs[3]);
         let k = rx * la + s * lb;
         // D = e^K P_x − P_T = e^K P_x (1 − u), 0 ≤ u ≤ 1 (the integral is ≥ 0).
         let u = (ln_pt - ln_px - k).exp();
