@@ -19,9 +19,13 @@ const next: string | undefined = result.nextBestAction?.segment;
 const columns = { customer: new Uint32Array([0]), at: new Float64Array([Date.now()]), amount: new Float64Array([10]) };
 const scored: Float64Array = scorer.scoreMany(columns, { asOf: Date.now(), horizonDays: 90, segments: false }).lifetimeValue;
 const zone: 'least-satisfied' | 'middle' | 'most-satisfied' | null = result.satisfaction.zone;
+const pareto: Model = fit([customer], { asOf: '2026-11-22', purchaseModel: 'pareto-nbd' });
+const beta: number | undefined = pareto.paretoNbd?.beta ?? pareto.mbgNbd?.b;
 
 // @ts-expect-error columns give typed arrays, not results
 const notResults: ScoreResult[] = scorer.scoreMany(columns);
+// @ts-expect-error no such purchase model
+fit([customer], { purchaseModel: 'pareto' });
 // @ts-expect-error frequency is a number
 const wrong: string = result.value.frequency;
 // @ts-expect-error amount must be a number
