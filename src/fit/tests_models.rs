@@ -406,3 +406,44 @@ fn predictions_come_from_the_model_s_purchase_model() {
     let d = mbg.a / (mbg.b + 2.0) * ((mbg.alpha + c.t) / (mbg.alpha + c.t_x)).powf(mbg.r + 2.0);
     assert!((got.probability_alive - 1.0 / (1.0 + d)).abs() < 1e-12);
 }
+
+#[test]
+fn every_pareto_nbd_model_in_the_accepted_ranges_predicts_finite_values() {
+    use crate::model::{check_pareto_nbd, Unit};
+    // Corners of PARETO_NBD_RANGES in days, α and β at most 1000 apart.
+    let scales = [
+        (1e-3, 1e-3),
+        (1e-3, 1.0),
+        (1.0, 1e-3),
+        (1e7, 1e4),
+        (1e4, 1e7),
+        (1e7, 1e7),
+    ];
+    let customers = [
+        (0.0, 0.0, 0.0),
+        (0.0, 0.0, 40_000.0),
+        (3000.0, 1.0, 40_000.0),
+        (3000.0, 39_999.0, 40_000.0),
+        (1.0, 0.5, 1.0),
+    ];
+    for r in [1e-6, 1e6] {
+        for s in [1e-6, 1.0, 1e6] {
+            for (alpha, beta) in scales {
+                let p = ParetoNbd { r, alpha, s, beta };
+                check_pareto_nbd(&p, Unit::Days, "p").unwrap();
+                for (x, t_x, t) in customers {
+                    let c = Rfm { x, t_x, t };
+                    let alive = Purchase::ParetoNbd(p).probability_alive(c);
+                    let e = p
+                        .expected_purchases_if_alive(&[0.0, 30.0, 3650.0], x, t)
+                        .unwrap();
+                    assert!((0.0..=1.0).contains(&alive), "{p:?} {c:?}: {alive}");
+                    assert!(
+                        e.iter().all(|v| v.is_finite() && *v >= 0.0),
+                        "{p:?} {c:?}: {e:?}"
+                    );
+                }
+            }
+        }
+    }
+}

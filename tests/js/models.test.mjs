@@ -89,6 +89,17 @@ test('fit writes the chosen purchase model; score predicts from it; the JSON rou
       assert.ok(Math.abs(got.expectedPurchases - ifAlive * got.probabilityAlive) < 1e-9, `${got.expectedPurchases}`);
     }
     assert.ok(got.expectedAverageSpend > 0 && got.lifetimeValue > 0);
+    // Columns predict what objects do, customer by customer.
+    const scorer = new Scorer({ model });
+    const n = csv.customerIds.length;
+    const columns = scorer.scoreMany(csv.transactions, { asOf, horizonDays: 364, customers: n, segments: false });
+    const objects = Array.from({ length: n }, (_, i) => ({ id: csv.customerIds[i], orders: [] }));
+    const { customer: who, at, amount } = csv.transactions;
+    for (let i = 0; i < who.length; i++) if (at[i] <= Date.parse(asOf)) objects[who[i]].orders.push({ at: at[i], amount: amount[i] });
+    scorer.scoreMany(objects, { asOf, horizonDays: 364 }).forEach((res, k) => {
+      const q = res.value.predicted;
+      assert.deepEqual([columns.probabilityAlive[k], columns.expectedPurchases[k]], [q.probabilityAlive, q.expectedPurchases], `${key} customer ${k}`);
+    });
   }
   // An old model with bgnbd still loads; two purchase models do not.
   const old = fit(csv.transactions, { asOf });
