@@ -154,14 +154,8 @@ impl Model {
             check_pareto_nbd(&p.params, model.unit, &format!("{ROOT}.paretoNbd"))?;
         }
         if let Some(m) = &model.mbg_nbd {
-            let p = m.params;
-            let as_bg = BgNbd {
-                r: p.r,
-                alpha: p.alpha,
-                a: p.a,
-                b: p.b,
-            };
-            check_bgnbd(&as_bg, model.unit, &format!("{ROOT}.mbgNbd"))?;
+            let path = format!("{ROOT}.mbgNbd");
+            check4(&BGNBD_RANGES, m.params.to_array(), model.unit, &path)?;
         }
         if let Some(gg) = &model.gamma_gamma {
             check_gamma_gamma(&gg.params, &format!("{ROOT}.gammaGamma"))?;
@@ -173,13 +167,13 @@ impl Model {
 impl Model {
     /// The purchase model the model holds, if any (decoding admits at most one).
     pub fn purchase(&self) -> Option<Purchase> {
-        let bg = self.bgnbd.as_ref().map(|f| Purchase::BgNbd(f.params));
-        let pareto = self
-            .pareto_nbd
-            .as_ref()
-            .map(|f| Purchase::ParetoNbd(f.params));
-        bg.or(pareto)
-            .or(self.mbg_nbd.as_ref().map(|f| Purchase::MbgNbd(f.params)))
+        if let Some(f) = &self.bgnbd {
+            return Some(Purchase::BgNbd(f.params));
+        }
+        if let Some(f) = &self.pareto_nbd {
+            return Some(Purchase::ParetoNbd(f.params));
+        }
+        self.mbg_nbd.as_ref().map(|f| Purchase::MbgNbd(f.params))
     }
 }
 
@@ -335,16 +329,19 @@ impl ParamRange {
 
 /// Checks BG/NBD parameters in `unit` against [`BGNBD_RANGES`]; errors name `{path}.{parameter}`.
 pub fn check_bgnbd(p: &BgNbd, unit: Unit, path: &str) -> Result<()> {
-    for (range, value) in BGNBD_RANGES.iter().zip(p.to_array()) {
-        range.check(
-            value,
-            if range.name == "alpha" {
-                unit.days()
-            } else {
-                1.0
-            },
-            path,
-        )?;
+    check4(&BGNBD_RANGES, p.to_array(), unit, path)
+}
+
+/// Checks four parameters against `ranges`, whose `alpha` and `beta` bounds
+/// are in days (scaled to `unit`).
+fn check4(ranges: &[ParamRange; 4], values: [f64; 4], unit: Unit, path: &str) -> Result<()> {
+    for (range, value) in ranges.iter().zip(values) {
+        let scale = if matches!(range.name, "alpha" | "beta") {
+            unit.days()
+        } else {
+            1.0
+        };
+        range.check(value, scale, path)?;
     }
     Ok(())
 }
@@ -352,14 +349,7 @@ pub fn check_bgnbd(p: &BgNbd, unit: Unit, path: &str) -> Result<()> {
 /// Checks Pareto/NBD parameters in `unit` against [`PARETO_NBD_RANGES`] and
 /// α, β within [`MAX_SCALE_RATIO`] of each other; errors name `{path}.{parameter}`.
 pub fn check_pareto_nbd(p: &ParetoNbd, unit: Unit, path: &str) -> Result<()> {
-    for (range, value) in PARETO_NBD_RANGES.iter().zip(p.to_array()) {
-        let scale = if range.name == "alpha" || range.name == "beta" {
-            unit.days()
-        } else {
-            1.0
-        };
-        range.check(value, scale, path)?;
-    }
+    check4(&PARETO_NBD_RANGES, p.to_array(), unit, path)?;
     let ratio = ParamRange {
         name: "beta",
         min: p.alpha / MAX_SCALE_RATIO,
@@ -430,14 +420,21 @@ fn decode(v: &Json) -> Result<Model> {
             ),
         ));
     }
-    let bgnbd = o.opt("bgnbd", decode_bgnbd)?;
-    let pareto_nbd = o.opt("paretoNbd", decode_pareto_nbd)?;
-    let mbg_nbd = o.opt("mbgNbd", decode_mbg_nbd)?;
-    if u8::from(bgnbd.is_some()) + u8::from(pareto_nbd.is_some()) + u8::from(mbg_nbd.is_some()) > 1
-    {
+    let pareto_keys = ["r", "alpha", "s", "beta", "logLikelihood", "converged"];
+    let purchase_keys = [
+        ("bgnbd", &NBD_BETA_KEYS),
+        ("paretoNbd", &pareto_keys),
+        ("mbgNbd", &NBD_BETA_KEYS),
+    ];
+    let mut purchases = [None, None, None];
+    for (slot, (key, names)) in purchases.iter_mut().zip(purchase_keys) {
+        *slot = o.opt(key, |v, p| decode4(v, p, names))?;
+    }
+    if purchases.iter().flatten().count() > 1 {
         let msg = "expected one purchase model of bgnbd, paretoNbd and mbgNbd, got more";
         return Err(Error::new(ErrorCode::InvalidModel, ROOT, msg));
     }
+    let [bgnbd, pareto, mbg] = purchases;
     Ok(Model {
         version,
         unit,
@@ -449,9 +446,9 @@ fn decode(v: &Json) -> Result<Model> {
         )?,
         abc: decode_abc(o.req("abc")?, &o.path_of("abc"))?,
         rfm: decode_rfm(o.req("rfm")?, &o.path_of("rfm"))?,
-        bgnbd,
-        pareto_nbd,
-        mbg_nbd,
+        bgnbd: bgnbd.map(|f| f.map(|[r, alpha, a, b]| BgNbd { r, alpha, a, b })),
+        pareto_nbd: pareto.map(|f| f.map(|[r, alpha, s, beta]| ParetoNbd { r, alpha, s, beta })),
+        mbg_nbd: mbg.map(|f| f.map(|[r, alpha, a, b]| MbgNbd { r, alpha, a, b })),
         gamma_gamma: o.opt("gammaGamma", decode_gamma_gamma)?,
         satisfaction: o.opt("satisfaction", decode_satisfaction)?,
     })
@@ -541,6 +538,17 @@ fn param(o: &Obj<'_>, key: &str) -> Result<f64> {
     expect_number(o.req(key)?, &o.path_of(key))
 }
 
+impl Fitted<[f64; 4]> {
+    /// The same fit with its parameters as `P`.
+    fn map<P>(self, params: impl FnOnce([f64; 4]) -> P) -> Fitted<P> {
+        Fitted {
+            params: params(self.params),
+            log_likelihood: self.log_likelihood,
+            converged: self.converged,
+        }
+    }
+}
+
 fn fit_fields<P>(o: &Obj<'_>, params: P) -> Result<Fitted<P>> {
     Ok(Fitted {
         params,
@@ -561,33 +569,6 @@ fn decode4(v: &Json, path: &str, keys: &[&str; 6]) -> Result<Fitted<[f64; 4]>> {
 
 /// The keys of BG/NBD's and MBG/NBD's parameters and fit fields.
 const NBD_BETA_KEYS: [&str; 6] = ["r", "alpha", "a", "b", "logLikelihood", "converged"];
-
-fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
-    let f = decode4(v, path, &NBD_BETA_KEYS)?;
-    let [r, alpha, a, b] = f.params;
-    Ok(fitted(f, BgNbd { r, alpha, a, b }))
-}
-
-fn decode_pareto_nbd(v: &Json, path: &str) -> Result<Fitted<ParetoNbd>> {
-    let keys = ["r", "alpha", "s", "beta", "logLikelihood", "converged"];
-    let f = decode4(v, path, &keys)?;
-    let [r, alpha, s, beta] = f.params;
-    Ok(fitted(f, ParetoNbd { r, alpha, s, beta }))
-}
-
-fn decode_mbg_nbd(v: &Json, path: &str) -> Result<Fitted<MbgNbd>> {
-    let f = decode4(v, path, &NBD_BETA_KEYS)?;
-    let [r, alpha, a, b] = f.params;
-    Ok(fitted(f, MbgNbd { r, alpha, a, b }))
-}
-
-fn fitted<P>(f: Fitted<[f64; 4]>, params: P) -> Fitted<P> {
-    Fitted {
-        params,
-        log_likelihood: f.log_likelihood,
-        converged: f.converged,
-    }
-}
 
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
     let o = Obj::new(v, path, &["p", "q", "v", "logLikelihood", "converged"])?;
