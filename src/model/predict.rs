@@ -26,21 +26,14 @@ impl Purchase {
     /// P(alive | x, t_x, T); NaN where the model cannot tell (see
     /// [`ParetoNbd::probability_alive`]).
     pub fn probability_alive(&self, c: Rfm) -> f64 {
-        match (self, self.as_bgnbd()) {
-            (Purchase::BgNbd(_), _) if c.x <= 0.0 => 1.0,
-            (Purchase::ParetoNbd(m), _) => m.probability_alive(c),
-            (_, Some(bg)) => bg.alive_if_dropout_possible(c),
-            (_, None) => f64::NAN,
-        }
-    }
-
-    /// The BG/NBD whose conditional expectations this model shares, if any.
-    fn as_bgnbd(&self) -> Option<BgNbd> {
-        match *self {
-            Purchase::BgNbd(m) => Some(m),
-            Purchase::MbgNbd(m) => Some(m.shifted()),
-            Purchase::ParetoNbd(_) => None,
-        }
+        // MBG/NBD's is BG/NBD's formula with b + 1, without its x = 0 shortcut.
+        let bg = match *self {
+            Purchase::BgNbd(_) if c.x <= 0.0 => return 1.0,
+            Purchase::BgNbd(m) => m,
+            Purchase::MbgNbd(m) => m.shifted(),
+            Purchase::ParetoNbd(m) => return m.probability_alive(c),
+        };
+        bg.alive_if_dropout_possible(c)
     }
 
     /// E[purchases in (T, T + t] | alive at T, x, T] at each horizon t.
@@ -52,11 +45,12 @@ impl Purchase {
     ) -> Result<Vec<f64>> {
         // One call of the BG/NBD series for both models that use it: it is the
         // largest function of the predictions.
-        match (self.as_bgnbd(), self) {
-            (Some(bg), _) => bg.expected_purchases_if_alive(horizons, x, age),
-            (None, Purchase::ParetoNbd(m)) => m.expected_purchases_if_alive(horizons, x, age),
-            (None, _) => Ok(Vec::new()),
-        }
+        let bg = match *self {
+            Purchase::BgNbd(m) => m,
+            Purchase::MbgNbd(m) => m.shifted(),
+            Purchase::ParetoNbd(m) => return m.expected_purchases_if_alive(horizons, x, age),
+        };
+        bg.expected_purchases_if_alive(horizons, x, age)
     }
 }
 
