@@ -64,6 +64,18 @@ if (process.env.LIFETIMES_PYTHON) {
 } else {
   console.log('  peer: Python lifetimes 0.11.3, BG/NBD + Gamma-Gamma on the same summary, measured on this machine: 149 ms (set LIFETIMES_PYTHON to time it in this run)');
 }
+// The other purchase models, fitted alone on the same summary (Gamma-Gamma is the same fit
+// whatever the purchase model: timed above), and lifetimes' fitter of each when it is there.
+for (const [purchaseModel, name, fitter] of [['pareto-nbd', 'Pareto/NBD', 'ParetoNBDFitter'], ['mbg-nbd', 'MBG/NBD', 'ModifiedBetaGeoFitter']]) {
+  const ms = time(() => fitSummaries(columns, { purchaseModel }), 21);
+  let peer = `(set LIFETIMES_PYTHON to time lifetimes' ${fitter} here)`;
+  if (process.env.LIFETIMES_PYTHON) {
+    const script = fileURLToPath(new URL('./lifetimes_fit.py', import.meta.url));
+    const out = JSON.parse(execFileSync(process.env.LIFETIMES_PYTHON, [script, '0', '11', purchaseModel], { encoding: 'utf8' }));
+    peer = `lifetimes ${fitter} on this machine: ${out.purchaseMs.toFixed(1)} ms`;
+  }
+  console.log(`  fitSummaries, ${name} + Gamma-Gamma: ${ms.toFixed(1)} ms; ${peer}`);
+}
 console.log(`  fit, 6,919 columnar transactions: ${time(() => fit(sample.transactions, { asOf: calibration }), 21).toFixed(1)} ms`);
 // The sample as customer objects with ISO dates, as tests/js/model.test.mjs builds them.
 const objects = new Map();

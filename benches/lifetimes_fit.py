@@ -1,7 +1,11 @@
 """The peer of benches/fit.mjs: Python lifetimes' BG/NBD + Gamma-Gamma fit on the CDNOW summary.
 
     python3 -m venv /tmp/lt && /tmp/lt/bin/pip install lifetimes
-    /tmp/lt/bin/python benches/lifetimes_fit.py [penalizer] [runs]
+    /tmp/lt/bin/python benches/lifetimes_fit.py [penalizer] [runs] [model]
+
+With `model` pareto-nbd or mbg-nbd (lifetimes' ParetoNBDFitter or
+ModifiedBetaGeoFitter) it times and prints that purchase model's fit alone
+(`purchase`, `purchaseMs`) after the BG/NBD + Gamma-Gamma figures.
 
 Prints one JSON object: the versions, the fitted parameters, the total BG/NBD
 log-likelihood, the paper's worked example (x = 2, t_x = 30.43, T = 38.86 over
@@ -17,12 +21,13 @@ import lifetimes
 import numpy as np
 import pandas as pd
 import scipy
-from lifetimes import BetaGeoFitter, GammaGammaFitter
+from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
 
 summary = pathlib.Path(__file__).resolve().parent.parent / 'data/cdnow/cdnow_customers_summary_with_transactions.csv'
 data = pd.read_csv(summary)
 penalizer = float(sys.argv[1]) if len(sys.argv) > 1 else 0.0
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 11
+model = sys.argv[3] if len(sys.argv) > 3 else 'bg-nbd'
 
 
 def fit():
@@ -43,7 +48,20 @@ p = bg.params_
 log_params = np.log([p['r'], p['alpha'], p['a'], p['b']])
 n = len(data)
 ll = -BetaGeoFitter._negative_log_likelihood(log_params, data['x'].values, data['t_x'].values, data['T'].values, np.ones(n), 0.0) * n
+extra = {}
+if model != 'bg-nbd':
+    fitter = {'pareto-nbd': ParetoNBDFitter, 'mbg-nbd': ModifiedBetaGeoFitter}[model]
+    purchase = lambda: fitter(penalizer_coef=penalizer).fit(data['x'], data['t_x'], data['T'])
+    fitted = purchase()
+    pms = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        purchase()
+        pms.append((time.perf_counter() - start) * 1000)
+    pms.sort()
+    extra = {'model': model, 'purchase': {k: float(v) for k, v in fitted.params_.items()}, 'purchaseMs': pms[len(pms) // 2]}
 print(json.dumps({
+    **extra,
     'versions': {'lifetimes': lifetimes.__version__, 'numpy': np.__version__, 'scipy': scipy.__version__, 'pandas': pd.__version__},
     'penalizer': penalizer,
     'bgnbd': {k: float(v) for k, v in p.items()},

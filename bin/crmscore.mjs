@@ -10,7 +10,7 @@ import { fit, readTransactionsCsv, Scorer, CrmScoreError } from '../node.js';
 
 const HELP = `Usage:
   crmscore fit <transactions.csv> [-o model.json] [options]
-      Fits the population model (BG/NBD, Gamma-Gamma, ABC, RFM) on a CSV file of
+      Fits the population model (a purchase model, Gamma-Gamma, ABC, RFM) on a CSV file of
       transactions, one per line, and writes it as JSON (to stdout without -o).
   crmscore score <customers.json | transactions.csv> --model model.json [-o out] [options]
       customers.json (an array of customers as Scorer.score takes them): scores each
@@ -42,8 +42,9 @@ and expected purchases to 6 significant digits.
 Fit options:
   --as-of DATE          observation end; a date alone includes that whole day (default now)
   --unit weeks|days     time unit of the model (default weeks)
+  --purchase-model bg-nbd|pareto-nbd|mbg-nbd   purchase model (default bg-nbd; see docs/model.md)
   --abc customer-share|value-share   ABC rule: 5/15/80% of customers (default) or 50/30/20% of value
-  --penalizer X         L2 penalty of the BG/NBD fit, for small or sparse data (default 0; try 0.001)
+  --penalizer X         L2 penalty of the purchase model's fit, for small or sparse data (default 0; try 0.001)
   --gamma-gamma-penalizer X   L2 penalty of the Gamma-Gamma fit (default 0)
   --allow-unconverged   write a model that did not converge (flagged converged: false)
 
@@ -73,6 +74,7 @@ const OPTIONS = {
   'max-errors': { type: 'string' },
   'as-of': { type: 'string' },
   unit: { type: 'string' },
+  'purchase-model': { type: 'string' },
   abc: { type: 'string' },
   penalizer: { type: 'string' },
   'gamma-gamma-penalizer': { type: 'string' },
@@ -196,6 +198,7 @@ function runFit(file, values) {
   const bar = progressBar('fit', values);
   const options = { asOf: asOf(values), abc, allowUnconverged: Boolean(values['allow-unconverged']), onProgress: bar.onProgress };
   if (values.unit !== undefined) options.unit = values.unit;
+  if (values['purchase-model'] !== undefined) options.purchaseModel = values['purchase-model'];
   if (values.penalizer !== undefined) options.penalizer = number(values, 'penalizer');
   if (values['gamma-gamma-penalizer'] !== undefined) options.gammaGammaPenalizer = number(values, 'gamma-gamma-penalizer');
   let model;
@@ -208,10 +211,14 @@ function runFit(file, values) {
     bar.done();
   }
   write(values, JSON.stringify(model, null, 2) + '\n');
-  const { bgnbd, gammaGamma } = model;
+  const { gammaGamma } = model;
+  const [name, key] = [['BG/NBD', 'bgnbd'], ['Pareto/NBD', 'paretoNbd'], ['MBG/NBD', 'mbgNbd']].find(([, k]) => model[k]);
+  const { logLikelihood, converged, ...params } = model[key];
   process.stderr.write(
-    `fitted ${model.customers} customers as of ${model.asOf}: BG/NBD r=${bgnbd.r.toPrecision(4)} alpha=${bgnbd.alpha.toPrecision(4)} ` +
-      `a=${bgnbd.a.toPrecision(4)} b=${bgnbd.b.toPrecision(4)}` +
+    `fitted ${model.customers} customers as of ${model.asOf}: ${name} ` +
+      Object.entries(params)
+        .map(([k, v]) => `${k}=${v.toPrecision(4)}`)
+        .join(' ') +
       (gammaGamma ? `, Gamma-Gamma p=${gammaGamma.p.toPrecision(4)} q=${gammaGamma.q.toPrecision(4)} v=${gammaGamma.v.toPrecision(4)}` : '') +
       '\n',
   );

@@ -237,7 +237,7 @@ fn main() {
     println!(
         "  summarize: {summarize_ms:.0} ms; fit_summaries: {optimise_ms:.0} ms ({} distinct triples, {} + {:?} iterations)",
         lifetime.distinct_triples,
-        lifetime.bgnbd_convergence.iterations,
+        lifetime.purchase_convergence.iterations,
         lifetime.gamma_gamma_convergence.as_ref().map(|c| c.iterations)
     );
     let rfm: Vec<Rfm> = rows
@@ -251,7 +251,7 @@ fn main() {
     let t = Instant::now();
     let triples = Triples::new(&rfm);
     let group_ms = t.elapsed().as_secs_f64() * 1e3;
-    let bg = lifetime.bgnbd.params;
+    let bg = lifetime.bgnbd.as_ref().unwrap().params;
     let bg_ms = median_ms(5, || {
         bg.log_likelihood_grouped(&triples, &mut [0.0; 4]);
     });
@@ -280,7 +280,7 @@ fn main() {
         "  fit_transactions (everything): {:.0} ms",
         t.elapsed().as_secs_f64() * 1e3
     );
-    let p = report.lifetime.bgnbd.params;
+    let p = report.lifetime.bgnbd.as_ref().unwrap().params;
     println!(
         "  BG/NBD r={:.4} alpha={:.4} a={:.4} b={:.4}",
         p.r, p.alpha, p.a, p.b

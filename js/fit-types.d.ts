@@ -9,7 +9,9 @@ export type AbcRule =
 export interface FitCommonOptions {
   /** Time unit of the model (default 'weeks'). */
   unit?: TimeUnit;
-  /** L2 penalty on BG/NBD's (r, α, a, b), as lifetimes' `penalizer_coef` (default 0). */
+  /** The purchase model to fit (default 'bg-nbd'); the model holds it as bgnbd, paretoNbd or mbgNbd. */
+  purchaseModel?: PurchaseModel;
+  /** L2 penalty on the purchase model's parameters (BG/NBD's r, α, a, b), as lifetimes' `penalizer_coef` (default 0). */
   penalizer?: number;
   /** L2 penalty on Gamma-Gamma's (p, q, v) (default 0). */
   gammaGammaPenalizer?: number;
@@ -71,10 +73,14 @@ export interface SummaryFit {
   customers: number;
   /** Distinct (frequency, recency, T) triples the likelihood was evaluated on. */
   distinctTriples: number;
-  bgnbd: FittedBgNbd;
+  /** The purchase model fitted (`purchaseModel`): one of bgnbd, paretoNbd, mbgNbd. */
+  bgnbd?: FittedBgNbd;
+  paretoNbd?: FittedParetoNbd;
+  mbgNbd?: FittedMbgNbd;
   /** null when no customer has a repeat purchase of positive value. */
   gammaGamma: FittedGammaGamma | null;
-  convergence: { bgnbd: Convergence; gammaGamma: Convergence | null };
+  /** The purchase model's under its key, and Gamma-Gamma's. */
+  convergence: { bgnbd?: Convergence; paretoNbd?: Convergence; mbgNbd?: Convergence; gammaGamma: Convergence | null };
 }
 
 /** Options of `readTransactionsCsv`. */
@@ -124,11 +130,11 @@ export interface CsvTransactions {
   errors: CsvRowError[];
 }
 
-/** The purchase models `validate` fits and `compareModels` compares. */
-export type PurchaseModel = 'bg-nbd';
-
 /** A fitted purchase model, named by `purchaseModel`. */
-export type FittedPurchase = { purchaseModel: 'bg-nbd' } & FittedBgNbd;
+export type FittedPurchase =
+  | ({ purchaseModel: 'bg-nbd' } & FittedBgNbd)
+  | ({ purchaseModel: 'pareto-nbd' } & FittedParetoNbd)
+  | ({ purchaseModel: 'mbg-nbd' } & FittedMbgNbd);
 
 /** Options of `compareModels`: the calibration/holdout split and the fit. */
 export interface CompareOptions {

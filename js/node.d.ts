@@ -16,7 +16,6 @@ export type {
   CsvOptions,
   CsvRowError,
   CsvTransactions,
-  PurchaseModel,
   FittedPurchase,
   ValidateOptions,
   CompareOptions,

@@ -244,6 +244,33 @@ export interface FittedBgNbd {
   converged: boolean;
 }
 
+/**
+ * Fitted Pareto/NBD parameters: purchase rates ~ Gamma(r, alpha), dropout rates ~ Gamma(s, beta).
+ * Accepted: r and s 1e-6 to 1e6, alpha and beta 1e-3 to 1e7 days (in the model's unit), and
+ * beta within a factor 1000 of alpha.
+ */
+export interface FittedParetoNbd {
+  r: number;
+  alpha: number;
+  s: number;
+  beta: number;
+  logLikelihood?: number;
+  converged: boolean;
+}
+
+/** Fitted MBG/NBD parameters (as BG/NBD, with a dropout chance at the first purchase); accepted ranges as BG/NBD's. */
+export interface FittedMbgNbd {
+  r: number;
+  alpha: number;
+  a: number;
+  b: number;
+  logLikelihood?: number;
+  converged: boolean;
+}
+
+/** Which purchase model `fit` estimates: BG/NBD (default), Pareto/NBD or MBG/NBD. */
+export type PurchaseModel = 'bg-nbd' | 'pareto-nbd' | 'mbg-nbd';
+
 /** Fitted Gamma-Gamma parameters (v is the paper's γ). Accepted: p 1e-6 to 1e6, q above 1 to 1e6, v 1e-6 to 1e12. */
 export interface FittedGammaGamma {
   p: number;
@@ -264,7 +291,10 @@ export interface Model {
   abc: { a: number; b: number; customerShare: [number, number, number]; valueShare: [number, number, number] };
   /** RFM quintile edges (20/40/60/80th percentiles) of days since the last purchase, orders and total spend. */
   rfm: { recency: [number, number, number, number]; frequency: [number, number, number, number]; monetary: [number, number, number, number] };
+  /** The purchase model: at most one of bgnbd, paretoNbd, mbgNbd. */
   bgnbd?: FittedBgNbd;
+  paretoNbd?: FittedParetoNbd;
+  mbgNbd?: FittedMbgNbd;
   gammaGamma?: FittedGammaGamma;
   /** 15th and 85th percentiles of the satisfaction gaps, when surveys were given. */
   satisfaction?: { p15: number; p85: number };

@@ -209,6 +209,8 @@ fn model(bgnbd: BgNbd) -> Model {
             log_likelihood: None,
             converged: true,
         }),
+        pareto_nbd: None,
+        mbg_nbd: None,
         gamma_gamma: Some(Fitted {
             params: GG,
             log_likelihood: None,
@@ -399,7 +401,7 @@ fn columnar_scores_equal_scoring_each_customer() {
 
 #[test]
 fn every_model_in_the_accepted_ranges_predicts_finite_values() {
-    use crmscore::model::predict::Steps;
+    use crmscore::model::predict::{Purchase, Steps};
     use crmscore::model::{check_bgnbd, check_gamma_gamma, BGNBD_RANGES, GAMMA_GAMMA_RANGES};
     let [r, alpha, a, b] = BGNBD_RANGES.map(|p| (p.min, p.max));
     let [p, q, v] = GAMMA_GAMMA_RANGES.map(|p| (p.min, p.max));
@@ -444,7 +446,15 @@ fn every_model_in_the_accepted_ranges_predicts_finite_values() {
                                             v: vv,
                                         };
                                         check_gamma_gamma(&gg, "gammaGamma").unwrap();
-                                        let got = steps.predict(&bg, Some(&gg), c, 1e4, &if_alive);
+                                        let got = steps
+                                            .predict(
+                                                &Purchase::BgNbd(bg),
+                                                Some(&gg),
+                                                c,
+                                                1e4,
+                                                &if_alive,
+                                            )
+                                            .unwrap();
                                         let all = [
                                             got.probability_alive,
                                             got.expected_purchases,

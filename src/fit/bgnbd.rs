@@ -10,18 +10,18 @@ use crate::model::{BgNbd, Rfm};
 /// distinct triples their day-granular dates allow.
 #[derive(Debug, Clone, Default)]
 pub struct Triples {
-    rfm: Vec<Rfm>,
-    weight: Vec<f64>,
+    pub(super) rfm: Vec<Rfm>,
+    pub(super) weight: Vec<f64>,
     /// (x, total weight, first index, end index) of each run of equal x, so
     /// the gamma-function terms are computed once per distinct x.
-    by_x: Vec<(f64, f64, usize, usize)>,
+    pub(super) by_x: Vec<(f64, f64, usize, usize)>,
     /// Distinct T and t_x values, and each triple's index into them, so that
     /// ln(α + T) and ln(α + t_x) are computed once per distinct value: day-granular
     /// data have a few hundred of each against up to a million triples.
-    times: Vec<f64>,
-    t_index: Vec<u32>,
-    t_x_index: Vec<u32>,
-    total: f64,
+    pub(super) times: Vec<f64>,
+    pub(super) t_index: Vec<u32>,
+    pub(super) t_x_index: Vec<u32>,
+    pub(super) total: f64,
 }
 
 impl Triples {
@@ -111,52 +111,60 @@ impl BgNbd {
     /// Total log-likelihood of grouped customers and its gradient with respect
     /// to (ln r, ln α, ln a, ln b).
     pub fn log_likelihood_grouped(&self, data: &Triples, grad: &mut [f64; 4]) -> f64 {
-        let BgNbd { r, alpha, a, b } = *self;
-        let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
-        let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
-        let (ln_a, ln_alpha) = (a.ln(), alpha.ln());
-        let mut ll = data.total * r * ln_alpha;
-        let mut g = [data.total * ln_alpha, data.total * r / alpha, 0.0, 0.0];
-        let ln_alpha_plus: Vec<f64> = data.times.iter().map(|t| (alpha + t).ln()).collect();
-        let ln_at = |i: u32| ln_alpha_plus.get(i as usize).copied().unwrap_or(f64::NAN);
-        for &(x, w, start, end) in &data.by_x {
-            let gammas =
-                ln_gamma(r + x) - lg_r + ln_gamma(b + x) + lg_ab - lg_b - ln_gamma(a + b + x);
-            ll += w * gammas;
-            let dg_abx = digamma(a + b + x);
-            g[0] += w * (digamma(r + x) - dg_r);
-            g[2] += w * (dg_ab - dg_abx);
-            g[3] += w * (digamma(b + x) + dg_ab - dg_b - dg_abx);
-            let ln_b1 = if x > 0.0 { (b + x - 1.0).ln() } else { 0.0 };
-            for i in start..end {
-                let (c, w) = (data.rfm[i], data.weight[i]);
-                let alpha_t = alpha + c.t;
-                let ln_alpha_t = ln_at(data.t_index[i]);
-                ll -= w * (r + x) * ln_alpha_t;
-                g[0] -= w * ln_alpha_t;
-                g[1] -= w * (r + x) / alpha_t;
-                if x > 0.0 {
-                    let alpha_tx = alpha + c.t_x;
-                    let ln_ratio = ln_alpha_t - ln_at(data.t_x_index[i]);
-                    let ln_d = ln_a - ln_b1 + (r + x) * ln_ratio;
-                    // d ln(1 + D) = π d ln D with π = D / (1 + D).
-                    let (ln_1p_d, pi) = ln_1p_exp_and_logistic(ln_d);
-                    ll += w * ln_1p_d;
-                    let pi = w * pi;
-                    g[0] += pi * ln_ratio;
-                    g[1] += pi * (r + x) * (1.0 / alpha_t - 1.0 / alpha_tx);
-                    g[2] += pi / a;
-                    g[3] -= pi / (b + x - 1.0);
-                }
+        grouped(self, data, 0.0, grad)
+    }
+}
+
+/// The BG/NBD likelihood (`k` = 0) and the MBG/NBD one (`k` = 1), which
+/// differ only in the dropout chances a customer with x repeat purchases
+/// survived (x or x + 1): ln B(a, b+x+k) − ln B(a, b) and
+/// ln(1 + δ · a/(b+x−1+k) · ((α+T)/(α+t_x))^{r+x}), δ = 1 when x + k > 0.
+pub(super) fn grouped(p: &BgNbd, data: &Triples, k: f64, grad: &mut [f64; 4]) -> f64 {
+    let BgNbd { r, alpha, a, b } = *p;
+    let (dg_r, dg_b, dg_ab) = (digamma(r), digamma(b), digamma(a + b));
+    let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
+    let (ln_a, ln_alpha) = (a.ln(), alpha.ln());
+    let mut ll = data.total * r * ln_alpha;
+    let mut g = [data.total * ln_alpha, data.total * r / alpha, 0.0, 0.0];
+    let ln_alpha_plus: Vec<f64> = data.times.iter().map(|t| (alpha + t).ln()).collect();
+    let ln_at = |i: u32| ln_alpha_plus.get(i as usize).copied().unwrap_or(f64::NAN);
+    for &(x, w, start, end) in &data.by_x {
+        let (bx, dies) = (b + x + k, x + k > 0.0);
+        let gammas = ln_gamma(r + x) - lg_r + ln_gamma(bx) + lg_ab - lg_b - ln_gamma(a + bx);
+        ll += w * gammas;
+        let dg_abx = digamma(a + bx);
+        g[0] += w * (digamma(r + x) - dg_r);
+        g[2] += w * (dg_ab - dg_abx);
+        g[3] += w * (digamma(bx) + dg_ab - dg_b - dg_abx);
+        let ln_b1 = if dies { (bx - 1.0).ln() } else { 0.0 };
+        for i in start..end {
+            let (c, w) = (data.rfm[i], data.weight[i]);
+            let alpha_t = alpha + c.t;
+            let ln_alpha_t = ln_at(data.t_index[i]);
+            ll -= w * (r + x) * ln_alpha_t;
+            g[0] -= w * ln_alpha_t;
+            g[1] -= w * (r + x) / alpha_t;
+            if dies {
+                let alpha_tx = alpha + c.t_x;
+                let ln_ratio = ln_alpha_t - ln_at(data.t_x_index[i]);
+                let ln_d = ln_a - ln_b1 + (r + x) * ln_ratio;
+                // d ln(1 + D) = π d ln D with π = D / (1 + D).
+                let (ln_1p_d, pi) = ln_1p_exp_and_logistic(ln_d);
+                ll += w * ln_1p_d;
+                let pi = w * pi;
+                g[0] += pi * ln_ratio;
+                g[1] += pi * (r + x) * (1.0 / alpha_t - 1.0 / alpha_tx);
+                g[2] += pi / a;
+                g[3] -= pi / (bx - 1.0);
             }
         }
-        // Chain rule to log-parameters: ∂/∂ln θ = θ ∂/∂θ.
-        for (gi, p) in g.iter_mut().zip(self.to_array()) {
-            *gi *= p;
-        }
-        *grad = g;
-        ll
     }
+    // Chain rule to log-parameters: ∂/∂ln θ = θ ∂/∂θ.
+    for (gi, p) in g.iter_mut().zip(p.to_array()) {
+        *gi *= p;
+    }
+    *grad = g;
+    ll
 }
 
 /// Fits BG/NBD by maximum likelihood over log-parameters, starting at
@@ -172,14 +180,39 @@ pub fn fit(
     options: &OptimizerOptions,
     progress: &mut dyn FnMut(f64),
 ) -> Minimum {
+    fit4(
+        data,
+        penalizer_coef,
+        [false, true, false, false],
+        options,
+        progress,
+        &|p, g| from_log(p).log_likelihood_grouped(data, g),
+    )
+}
+
+/// Fits a four-parameter likelihood `ll(log-parameters, gradient)` (the
+/// gradient with respect to the log-parameters) from all parameters 1, with
+/// the penalty of [`fit`]; `time_scales` marks the parameters measured in
+/// units of T_max in the penalty.
+pub(super) fn fit4(
+    data: &Triples,
+    penalizer_coef: f64,
+    time_scales: [bool; 4],
+    options: &OptimizerOptions,
+    progress: &mut dyn FnMut(f64),
+    ll: &dyn Fn(&[f64], &mut [f64; 4]) -> f64,
+) -> Minimum {
     let n = data.customers().max(1.0);
     let t_max = data.rfm.iter().map(|c| c.t).fold(0.0, f64::max);
     let alpha_scale = if t_max > 0.0 { t_max } else { 1.0 };
     let mut objective = |theta: &[f64], grad: &mut [f64]| {
-        let p = from_log(theta);
         let mut g = [0.0; 4];
-        let ll = p.log_likelihood_grouped(data, &mut g);
-        let scaled = [p.r, p.alpha / alpha_scale, p.a, p.b];
+        let ll = ll(theta, &mut g);
+        let mut scaled = [0.0; 4];
+        for i in 0..4 {
+            let p = theta[i].exp();
+            scaled[i] = if time_scales[i] { p / alpha_scale } else { p };
+        }
         for i in 0..4 {
             grad[i] = -g[i] / n + penalizer_coef * 2.0 * scaled[i] * scaled[i];
         }

@@ -14,7 +14,7 @@ use crate::input::customer::{Customer, Order};
 use crate::input::json::Json;
 use crate::input::time::{day_of, expect_instant, whole_days};
 use crate::model::predict::summary_of;
-use crate::model::Steps;
+use crate::model::{Model, Steps};
 use crate::scoring::value::{rfm, AbcClass};
 use crate::scoring::{ScoreOptions, Scorer};
 use std::collections::HashMap;
@@ -166,7 +166,7 @@ pub struct ColumnScores {
 ///
 /// The model's predictions depend on a customer's repeat purchases x, age T
 /// and recency t_x; the series of the expected purchases of a customer alive
-/// ([`crate::fit::BgNbd::expected_purchases_if_alive`]) depends only on
+/// ([`crate::model::Purchase::expected_purchases_if_alive`]) depends only on
 /// (x, T), so it is summed once per distinct pair for every 30-day step of
 /// the horizon, and each customer costs a few arithmetic operations more.
 ///
@@ -206,7 +206,7 @@ pub fn score_columns(
         .map(|a| (a.a, a.b, a.per_order))
         .or(model.map(|m| (m.abc.a, m.abc.b, 0.0)));
     let edges = config.rfm.as_ref().or(model.map(|m| &m.rfm));
-    let bgnbd = model.and_then(|m| m.bgnbd.as_ref()).map(|f| &f.params);
+    let purchase = model.and_then(Model::purchase);
     let gamma_gamma = model
         .and_then(|m| m.gamma_gamma.as_ref())
         .map(|f| &f.params);
@@ -269,7 +269,7 @@ pub fn score_columns(
                 let s = rfm(recency, f64::from(frequency), monetary, edges);
                 (out.rfm_r[c], out.rfm_f[c], out.rfm_m[c]) = (s.r, s.f, s.m);
             }
-            if let Some(bg) = bgnbd {
+            if let Some(p) = &purchase {
                 let orders = mine.iter().map(|&i| (tx.at_ms[i], tx.amount[i]));
                 if let Some((summary, spend)) = summary_of(orders, score.as_of, unit_days) {
                     let key = (
@@ -277,12 +277,12 @@ pub fn score_columns(
                         day_of(score.as_of) - day_of(tx.at_ms[mine[0]]),
                     );
                     let steps_alive = if_alive.entry(key).or_insert_with(|| {
-                        bg.expected_purchases_if_alive(&steps.ends, summary.x, summary.t)
+                        p.expected_purchases_if_alive(&steps.ends, summary.x, summary.t)
                             .ok()
                     });
                     predicted = steps_alive
                         .as_ref()
-                        .map(|e| steps.predict(bg, gamma_gamma, summary, spend, e));
+                        .and_then(|e| steps.predict(p, gamma_gamma, summary, spend, e));
                 }
             }
             if let Some(p) = &predicted {

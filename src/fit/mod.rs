@@ -3,9 +3,11 @@
 //!
 //! 1. [`summarize`] turns columnar transactions into per-customer summaries
 //!    (the definitions of lifetimes' `summary_data_from_transaction_data`).
-//! 2. [`fit_summaries`] fits the BG/NBD purchase model (Fader, Hardie & Lee
-//!    2005) and the Gamma-Gamma spend model (Fader, Hardie & Lee 2005, JMR)
-//!    by maximum likelihood with [`minimize`] (BFGS on log-parameters).
+//! 2. [`fit_summaries`] fits a purchase model — BG/NBD (Fader, Hardie & Lee
+//!    2005, the default), Pareto/NBD (Schmittlein, Morrison & Colombo 1987)
+//!    or MBG/NBD (Batislam, Denizel & Filiztekin 2007), see [`PurchaseModel`] —
+//!    and the Gamma-Gamma spend model (Fader, Hardie & Lee 2005, JMR) by
+//!    maximum likelihood with [`minimize`] (BFGS on log-parameters).
 //! 3. [`fit_transactions`] does both and adds the population statistics —
 //!    ABC cut points, RFM quintile edges, satisfaction percentiles — into a
 //!    [`Model`], which serialises to JSON and decodes back with [`Model::from_json`].
@@ -26,27 +28,34 @@ mod clv;
 pub mod columnar;
 pub mod csv;
 mod gamma_gamma;
+mod mbg_nbd;
 mod optimize;
 pub mod options;
+mod pareto_nbd;
 mod population;
+pub mod purchase;
 mod summary;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_models;
 pub mod validate;
 
 pub use bgnbd::{from_log as bgnbd_from_log, Triples};
 pub use clv::customer_lifetime_value;
 pub use gamma_gamma::SpendData;
 pub use optimize::{minimize, Convergence, Minimum, OptimizerOptions};
+pub use options::PurchaseModel;
 pub use population::{abc_cuts, quantile, satisfaction_cuts, AbcRule};
+pub use purchase::{fit_purchase, FittedPurchase};
 pub(crate) use summary::check_len;
 pub use summary::{summarize, CustomerSummary, Transactions};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::input::time::{day_of, format_date};
-use crate::model::Rfm;
 use crate::model::{
-    check_bgnbd, check_gamma_gamma, BgNbd, Fitted, GammaGamma, Model, RfmEdges, Unit, MODEL_VERSION,
+    check_gamma_gamma, BgNbd, Fitted, GammaGamma, MbgNbd, Model, ParetoNbd, RfmEdges, Unit,
+    MODEL_VERSION,
 };
 
 /// Options of [`fit_summaries`] and [`fit_transactions`].
@@ -54,8 +63,12 @@ use crate::model::{
 pub struct FitOptions {
     /// Time unit of the summaries and of the fitted α. Default weeks.
     pub unit: Unit,
-    /// L2 penalty on BG/NBD's (r, α, a, b), added to the mean negative
-    /// log-likelihood as in lifetimes' `BetaGeoFitter(penalizer_coef=…)`. Default 0.
+    /// The purchase model to fit. Default BG/NBD.
+    pub purchase_model: PurchaseModel,
+    /// L2 penalty on the purchase model's parameters (BG/NBD's (r, α, a, b)),
+    /// added to the mean negative log-likelihood as in lifetimes'
+    /// `BetaGeoFitter(penalizer_coef=…)`, time scales in units of the
+    /// largest T. Default 0.
     pub penalizer_coef: f64,
     /// L2 penalty on Gamma-Gamma's (p, q, v), as lifetimes' `GammaGammaFitter`. Default 0.
     pub gamma_gamma_penalizer_coef: f64,
@@ -71,6 +84,7 @@ impl Default for FitOptions {
     fn default() -> Self {
         FitOptions {
             unit: Unit::Weeks,
+            purchase_model: PurchaseModel::BgNbd,
             penalizer_coef: 0.0,
             gamma_gamma_penalizer_coef: 0.0,
             optimizer: OptimizerOptions::default(),
@@ -117,11 +131,15 @@ pub const MAX_COUNT: f64 = 9_007_199_254_740_992.0;
 /// The fitted purchase and spend models with their convergence reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LifetimeFit {
-    /// BG/NBD parameters.
-    pub bgnbd: Fitted<BgNbd>,
-    /// How the BG/NBD fit ended.
-    pub bgnbd_convergence: Convergence,
-    /// Distinct (x, t_x, T) triples the BG/NBD likelihood was evaluated on.
+    /// BG/NBD parameters, when [`FitOptions::purchase_model`] is BG/NBD.
+    pub bgnbd: Option<Fitted<BgNbd>>,
+    /// Pareto/NBD parameters, when that is the purchase model.
+    pub pareto_nbd: Option<Fitted<ParetoNbd>>,
+    /// MBG/NBD parameters, when that is the purchase model.
+    pub mbg_nbd: Option<Fitted<MbgNbd>>,
+    /// How the purchase model's fit ended.
+    pub purchase_convergence: Convergence,
+    /// Distinct (x, t_x, T) triples the purchase likelihood was evaluated on.
     pub distinct_triples: usize,
     /// Gamma-Gamma parameters; `None` when no customer has a repeat purchase of positive value.
     pub gamma_gamma: Option<Fitted<GammaGamma>>,
@@ -129,13 +147,14 @@ pub struct LifetimeFit {
     pub gamma_gamma_convergence: Option<Convergence>,
 }
 
-/// Fits BG/NBD on all rows and Gamma-Gamma on the rows with frequency > 0
-/// and monetary value > 0.
+/// Fits the purchase model ([`FitOptions::purchase_model`]) on all rows and
+/// Gamma-Gamma on the rows with frequency > 0 and monetary value > 0.
 ///
 /// `progress` receives fractions of the work done, from 0 to 1. Errors:
 /// no rows (`OutOfRange`, path `rows`); a non-finite or negative time or
 /// spend, or recency above t (path `rows[i].recency` …); a fit that fails
-/// (`FitFailed`, path `bgnbd` / `gammaGamma`, see the module's policy).
+/// (`FitFailed`, path the purchase model's key (`bgnbd`, `paretoNbd`,
+/// `mbgNbd`) or `gammaGamma`, see the module's policy).
 pub fn fit_summaries(
     rows: &[SummaryRow],
     options: &FitOptions,
@@ -156,32 +175,16 @@ pub fn fit_summaries(
         "gammaGammaPenalizerCoef",
         options.gamma_gamma_penalizer_coef,
     )?;
-    let rfm: Vec<Rfm> = rows
-        .iter()
-        .map(|r| Rfm {
-            x: f64::from(r.frequency),
-            t_x: r.recency,
-            t: r.t,
-        })
-        .collect();
-    let counts: Vec<f64> = rows.iter().map(|r| r.count).collect();
-    let triples = Triples::weighted(&rfm, &counts);
-    let min = bgnbd::fit(
-        &triples,
-        options.penalizer_coef,
-        &options.optimizer,
-        &mut |f| progress(0.8 * f),
-    );
-    let params = bgnbd::from_log(&min.x);
-    let ll = params.log_likelihood_grouped(&triples, &mut [0.0; 4]);
-    let named = [
-        ("r", params.r),
-        ("alpha", params.alpha),
-        ("a", params.a),
-        ("b", params.b),
-    ];
-    let range = check_bgnbd(&params, options.unit, "bgnbd");
-    let (bg, bg_conv) = finish("bgnbd", params, &named, range, ll, &min, options)?;
+    let (purchase, purchase_convergence, distinct_triples) =
+        fit_purchase(options.purchase_model, rows, options, &mut |f| {
+            progress(0.8 * f)
+        })?;
+    let (mut bgnbd, mut pareto_nbd, mut mbg_nbd) = (None, None, None);
+    match purchase {
+        FittedPurchase::BgNbd(f) => bgnbd = Some(f),
+        FittedPurchase::ParetoNbd(f) => pareto_nbd = Some(f),
+        FittedPurchase::MbgNbd(f) => mbg_nbd = Some(f),
+    }
 
     let spend = SpendData::weighted(
         rows.iter()
@@ -212,9 +215,11 @@ pub fn fit_summaries(
     };
     progress(1.0);
     Ok(LifetimeFit {
-        bgnbd: bg,
-        bgnbd_convergence: bg_conv,
-        distinct_triples: triples.len(),
+        bgnbd,
+        pareto_nbd,
+        mbg_nbd,
+        purchase_convergence,
+        distinct_triples,
         gamma_gamma,
         gamma_gamma_convergence,
     })
@@ -392,7 +397,9 @@ pub fn fit_transactions(
         customers: u32::try_from(summaries.len()).unwrap_or(u32::MAX),
         abc,
         rfm,
-        bgnbd: Some(lifetime.bgnbd.clone()),
+        bgnbd: lifetime.bgnbd.clone(),
+        pareto_nbd: lifetime.pareto_nbd.clone(),
+        mbg_nbd: lifetime.mbg_nbd.clone(),
         gamma_gamma: lifetime.gamma_gamma.clone(),
         satisfaction,
     };

@@ -30,9 +30,11 @@ pub const FIT_KEYS: &[&str] = &[
     "gammaGammaPenalizer",
     "allowUnconverged",
     "maxIterations",
+    "purchaseModel",
 ];
 /// The keys of `fitSummaries`' options.
 pub const SUMMARY_KEYS: &[&str] = &[
+    "purchaseModel",
     "unit",
     "penalizer",
     "gammaGammaPenalizer",
@@ -77,6 +79,51 @@ const SUMMARY_ROW_KEYS: [&str; 7] = [
     SUMMARY_COUNT,
 ];
 
+/// The purchase model a fit estimates (`options.purchaseModel`); each
+/// writes its own key of the model JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PurchaseModel {
+    /// BG/NBD, `'bg-nbd'` (model key `bgnbd`).
+    #[default]
+    BgNbd,
+    /// Pareto/NBD, `'pareto-nbd'` (model key `paretoNbd`).
+    ParetoNbd,
+    /// MBG/NBD, `'mbg-nbd'` (model key `mbgNbd`).
+    MbgNbd,
+}
+
+impl PurchaseModel {
+    /// Every model with its option name and model key.
+    pub const ALL: [(PurchaseModel, &'static str, &'static str); 3] = [
+        (PurchaseModel::BgNbd, "bg-nbd", "bgnbd"),
+        (PurchaseModel::ParetoNbd, "pareto-nbd", "paretoNbd"),
+        (PurchaseModel::MbgNbd, "mbg-nbd", "mbgNbd"),
+    ];
+
+    /// The model named `name` in options (`'pareto-nbd'`).
+    pub fn from_name(name: &str) -> Option<PurchaseModel> {
+        Self::ALL.iter().find(|m| m.1 == name).map(|m| m.0)
+    }
+
+    /// The key of the model JSON (and of error paths) it is written under.
+    pub fn key(self) -> &'static str {
+        Self::ALL.iter().find(|m| m.0 == self).map_or("", |m| m.2)
+    }
+
+    /// The option value naming the model (`'pareto-nbd'`).
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|m| m.0 == self).map_or("", |m| m.1)
+    }
+
+    /// The models `validate` fits and `compareModels` compares, in the order
+    /// `compareModels` reports them.
+    pub const COMPARED: [PurchaseModel; 3] = [
+        PurchaseModel::BgNbd,
+        PurchaseModel::ParetoNbd,
+        PurchaseModel::MbgNbd,
+    ];
+}
+
 /// An options object (null: `{}`) with its keys checked.
 fn options<'a>(v: &'a Json, keys: &[&str]) -> Result<Obj<'a>> {
     static EMPTY: Json = Json::Obj(Vec::new());
@@ -103,25 +150,6 @@ pub fn summary_request(v: &Json) -> Result<FitOptions> {
     fit_options(&options(v, SUMMARY_KEYS)?)
 }
 
-/// The purchase models `validate` fits and `compareModels` compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PurchaseModel {
-    /// BG/NBD (Fader, Hardie & Lee 2005), the default.
-    BgNbd,
-}
-
-impl PurchaseModel {
-    /// Every model, in the order `compareModels` reports them.
-    pub const ALL: &'static [PurchaseModel] = &[PurchaseModel::BgNbd];
-
-    /// The option value naming the model.
-    pub fn name(self) -> &'static str {
-        match self {
-            PurchaseModel::BgNbd => "bg-nbd",
-        }
-    }
-}
-
 /// The options of `validate` (`compare`: of `compareModels`, without `purchaseModel`).
 pub fn validate_request(v: &Json, compare: bool) -> Result<super::validate::ValidateOptions> {
     let keys = if compare {
@@ -131,31 +159,12 @@ pub fn validate_request(v: &Json, compare: bool) -> Result<super::validate::Vali
     };
     let o = options(v, keys)?;
     let instant = |key: &str| expect_instant(o.req(key)?, &o.path_of(key));
-    let mut purchase_model = PurchaseModel::BgNbd;
-    if let Some(name) = o.opt("purchaseModel", expect_str)? {
-        let Some(&m) = PurchaseModel::ALL.iter().find(|m| m.name() == name) else {
-            let names: Vec<String> = PurchaseModel::ALL
-                .iter()
-                .map(|m| format!("\"{}\"", m.name()))
-                .collect();
-            let msg = format!(
-                "expected {}, got {}",
-                names.join(" or "),
-                Json::Str(name.into()).describe()
-            );
-            return Err(Error::new(
-                ErrorCode::OutOfRange,
-                o.path_of("purchaseModel"),
-                msg,
-            ));
-        };
-        purchase_model = m;
-    }
+    let fit = fit_options(&o)?;
     let request = super::validate::ValidateOptions {
-        fit: fit_options(&o)?,
+        purchase_model: fit.purchase_model,
+        fit,
         calibration_end_ms: instant("calibrationEnd")?,
         observation_end_ms: instant("observationEnd")?,
-        purchase_model,
     };
     request.check()?;
     Ok(request)
@@ -179,6 +188,20 @@ fn fit_options(o: &Obj<'_>) -> Result<FitOptions> {
                 return Err(Error::new(ErrorCode::OutOfRange, o.path_of("unit"), msg));
             }
         };
+    }
+    if let Some(name) = o.opt("purchaseModel", expect_str)? {
+        options.purchase_model = PurchaseModel::from_name(name).ok_or_else(|| {
+            let names: Vec<String> = PurchaseModel::ALL
+                .iter()
+                .map(|m| format!("{:?}", m.1))
+                .collect();
+            let msg = format!(
+                "expected one of {}, got {}",
+                names.join(", "),
+                Json::Str(name.into()).describe()
+            );
+            Error::new(ErrorCode::OutOfRange, o.path_of("purchaseModel"), msg)
+        })?;
     }
     o.set(
         "penalizer",

@@ -10,15 +10,15 @@
 //! transaction after the calibration day up to the observation day; customers
 //! whose first purchase falls in the holdout are left out.
 //!
-//! Each purchase model is one arm of [`fit_purchase`] and of
-//! [`FittedPurchase::expected_holdout`], and one entry of [`PurchaseModel::ALL`].
+//! Every purchase model of [`PurchaseModel::COMPARED`] is fitted by
+//! [`fit_purchase`] and predicts by [`FittedPurchase::expected_holdout`].
 
-use super::bgnbd::{self, Triples};
 use super::options::PurchaseModel;
-use super::{finish, summarize, FitOptions, SummaryRow, Transactions};
+use super::purchase::{fit_purchase, FittedPurchase};
+use super::{summarize, FitOptions, SummaryRow, Transactions};
 use crate::error::{Error, ErrorCode, Result};
 use crate::input::time::{day_of, format_date, DAY_MS};
-use crate::model::{check_bgnbd, BgNbd, Fitted, Rfm, Unit};
+use crate::model::Unit;
 use serde::{Serialize, Serializer};
 
 /// The options of [`validate`] and [`compare_models`].
@@ -56,97 +56,6 @@ impl ValidateOptions {
             "options.observationEnd",
             msg,
         ))
-    }
-}
-
-/// A fitted purchase model; serialises as `{ "purchaseModel": "bg-nbd", "r": .., …,
-/// "logLikelihood": .., "converged": .. }`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "purchaseModel")]
-pub enum FittedPurchase {
-    /// BG/NBD (r, α, a, b).
-    #[serde(rename = "bg-nbd")]
-    BgNbd(Fitted<BgNbd>),
-}
-
-impl FittedPurchase {
-    /// Which model this is.
-    pub fn kind(&self) -> PurchaseModel {
-        match self {
-            FittedPurchase::BgNbd(_) => PurchaseModel::BgNbd,
-        }
-    }
-
-    /// Log-likelihood of the calibration data at the fitted parameters.
-    pub fn log_likelihood(&self) -> f64 {
-        match self {
-            FittedPurchase::BgNbd(f) => f.log_likelihood.unwrap_or(f64::NAN),
-        }
-    }
-
-    /// Number of free parameters k, for AIC and BIC.
-    pub fn parameters(&self) -> usize {
-        match self {
-            FittedPurchase::BgNbd(_) => 4,
-        }
-    }
-
-    /// Expected purchases in the `horizon` units after T of a customer with
-    /// `frequency` repeat purchases, last at `recency`, first at T before the
-    /// end of calibration (all in the model's unit).
-    pub fn expected_holdout(
-        &self,
-        frequency: f64,
-        recency: f64,
-        t: f64,
-        horizon: f64,
-    ) -> Result<f64> {
-        let c = Rfm {
-            x: frequency,
-            t_x: recency,
-            t,
-        };
-        match self {
-            FittedPurchase::BgNbd(f) => f.params.expected_purchases(horizon, c),
-        }
-    }
-}
-
-/// Fits one purchase model on summary rows (their counts weighting the
-/// likelihood), with the non-convergence policy of [`super::fit_summaries`].
-/// Errors: `FitFailed` with path the model's name.
-pub fn fit_purchase(
-    model: PurchaseModel,
-    rows: &[SummaryRow],
-    options: &FitOptions,
-    progress: &mut dyn FnMut(f64),
-) -> Result<FittedPurchase> {
-    match model {
-        PurchaseModel::BgNbd => {
-            let rfm: Vec<Rfm> = rows
-                .iter()
-                .map(|r| Rfm {
-                    x: f64::from(r.frequency),
-                    t_x: r.recency,
-                    t: r.t,
-                })
-                .collect();
-            let counts: Vec<f64> = rows.iter().map(|r| r.count).collect();
-            let triples = Triples::weighted(&rfm, &counts);
-            let min = bgnbd::fit(
-                &triples,
-                options.penalizer_coef,
-                &options.optimizer,
-                progress,
-            );
-            let p = bgnbd::from_log(&min.x);
-            let ll = p.log_likelihood_grouped(&triples, &mut [0.0; 4]);
-            let named = [("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)];
-            let path = model.name();
-            let range = check_bgnbd(&p, options.unit, path);
-            let (fitted, _) = finish(path, p, &named, range, ll, &min, options)?;
-            Ok(FittedPurchase::BgNbd(fitted))
-        }
     }
 }
 
@@ -275,7 +184,7 @@ pub fn validate_split(
     options: &FitOptions,
     progress: &mut dyn FnMut(f64),
 ) -> Result<Validation> {
-    let fitted = fit_purchase(model, &split.rows, options, &mut |f| progress(0.9 * f))?;
+    let (fitted, _, _) = fit_purchase(model, &split.rows, options, &mut |f| progress(0.9 * f))?;
     let groups = usize::from(FrequencyGroup::LAST) + 1;
     let (mut n, mut actual, mut predicted) =
         (vec![0.0; groups], vec![0.0; groups], vec![0.0; groups]);
@@ -283,7 +192,7 @@ pub fn validate_split(
     for (row, &bought) in split.rows.iter().zip(&split.holdout) {
         let expected = fitted
             .expected_holdout(f64::from(row.frequency), row.recency, row.t, split.horizon)
-            .map_err(|e| Error::new(ErrorCode::FitFailed, model.name(), e.message()))?;
+            .map_err(|e| Error::new(ErrorCode::FitFailed, model.key(), e.message()))?;
         let g = (row.frequency as usize).min(groups - 1);
         n[g] += row.count;
         actual[g] += row.count * bought;
@@ -335,7 +244,7 @@ pub fn validate(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Comparison {
-    /// One validation per purchase model, in [`PurchaseModel::ALL`] order.
+    /// One validation per purchase model, in [`PurchaseModel::COMPARED`] order.
     pub models: Vec<Validation>,
     /// Model names from the smallest holdout mean absolute error up.
     pub by_holdout_error: Vec<&'static str>,
@@ -344,14 +253,14 @@ pub struct Comparison {
 }
 
 /// Validates every purchase model on the same split and ranks them by
-/// holdout error and by BIC (ties keep [`PurchaseModel::ALL`] order).
+/// holdout error and by BIC (ties keep [`PurchaseModel::COMPARED`] order).
 pub fn compare_models(
     tx: &Transactions<'_>,
     options: &ValidateOptions,
     progress: &mut dyn FnMut(f64),
 ) -> Result<Comparison> {
     let split = split(tx, options)?;
-    let all = PurchaseModel::ALL;
+    let all = PurchaseModel::COMPARED;
     let mut models = Vec::with_capacity(all.len());
     for (i, &model) in all.iter().enumerate() {
         let share = |f: f64| (i as f64 + f) / all.len() as f64;

@@ -46,6 +46,12 @@ impl BgNbd {
         if c.x <= 0.0 {
             return 1.0;
         }
+        self.alive_if_dropout_possible(c)
+    }
+
+    /// 1 / (1 + a/(b+x−1) ((α+T)/(α+t_x))^{r+x}) for any x: P(alive) of a
+    /// customer who had a dropout chance (MBG/NBD's with b + 1).
+    pub(super) fn alive_if_dropout_possible(&self, c: Rfm) -> f64 {
         let BgNbd { r, alpha, a, b } = *self;
         let ln_d =
             a.ln() - (b + c.x - 1.0).ln() + (r + c.x) * ((alpha + c.t).ln() - (alpha + c.t_x).ln());
@@ -191,7 +197,7 @@ impl BgNbd {
     }
 }
 
-fn check_horizons(horizons: &[f64]) -> Result<()> {
+pub(super) fn check_horizons(horizons: &[f64]) -> Result<()> {
     match horizons.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
         Some(t) => Err(Error::new(
             ErrorCode::OutOfRange,
@@ -202,7 +208,7 @@ fn check_horizons(horizons: &[f64]) -> Result<()> {
     }
 }
 
-fn customer_error(c: Rfm) -> Error {
+pub(super) fn customer_error(c: Rfm) -> Error {
     let msg = format!(
         "expected x >= 0 and 0 <= t_x <= T, got x = {}, t_x = {}, T = {}",
         format_number(c.x),

@@ -3,20 +3,26 @@
 //! field checked) and the predictions it makes for one customer.
 //!
 //! - [`BgNbd`]: purchases to come and the probability a customer is alive;
+//!   [`ParetoNbd`] and [`MbgNbd`] the same from other purchase models, one
+//!   of which a model holds ([`Purchase`]);
 //! - [`GammaGamma`]: spend per purchase;
 //! - [`AbcCuts`], [`RfmEdges`], [`SatisfactionCuts`]: the population's cut points;
 //! - [`predict`]: one customer's predicted value over a horizon.
 
 mod bgnbd;
 mod gamma_gamma;
+mod mbg_nbd;
+mod pareto_nbd;
 mod population;
 pub mod predict;
 pub mod special;
 
 pub use bgnbd::{BgNbd, Rfm};
 pub use gamma_gamma::GammaGamma;
+pub use mbg_nbd::MbgNbd;
+pub use pareto_nbd::{ParetoNbd, MAX_SCALE_RATIO};
 pub use population::{AbcCuts, RfmEdges, SatisfactionCuts};
-pub use predict::{predict, Predicted, Steps};
+pub use predict::{predict, Predicted, Purchase, Steps};
 
 use crate::error::{index_path, Error, ErrorCode, Result};
 use crate::input::json::{
@@ -103,6 +109,12 @@ pub struct Model {
     /// BG/NBD purchase model, when fitted.
     #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub bgnbd: Option<Fitted<BgNbd>>,
+    /// Pareto/NBD purchase model, when fitted (at most one purchase model is present).
+    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
+    pub pareto_nbd: Option<Fitted<ParetoNbd>>,
+    /// MBG/NBD purchase model, when fitted.
+    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
+    pub mbg_nbd: Option<Fitted<MbgNbd>>,
     /// Gamma-Gamma spend model, when fitted.
     #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub gamma_gamma: Option<Fitted<GammaGamma>>,
@@ -138,10 +150,30 @@ impl Model {
         if let Some(bg) = &model.bgnbd {
             check_bgnbd(&bg.params, model.unit, &format!("{ROOT}.bgnbd"))?;
         }
+        if let Some(p) = &model.pareto_nbd {
+            check_pareto_nbd(&p.params, model.unit, &format!("{ROOT}.paretoNbd"))?;
+        }
+        if let Some(m) = &model.mbg_nbd {
+            let path = format!("{ROOT}.mbgNbd");
+            check4(&BGNBD_RANGES, m.params.to_array(), model.unit, &path)?;
+        }
         if let Some(gg) = &model.gamma_gamma {
             check_gamma_gamma(&gg.params, &format!("{ROOT}.gammaGamma"))?;
         }
         Ok(model)
+    }
+}
+
+impl Model {
+    /// The purchase model the model holds, if any (decoding admits at most one).
+    pub fn purchase(&self) -> Option<Purchase> {
+        if let Some(f) = &self.bgnbd {
+            return Some(Purchase::BgNbd(f.params));
+        }
+        if let Some(f) = &self.pareto_nbd {
+            return Some(Purchase::ParetoNbd(f.params));
+        }
+        self.mbg_nbd.as_ref().map(|f| Purchase::MbgNbd(f.params))
     }
 }
 
@@ -194,6 +226,39 @@ pub const BGNBD_RANGES: [ParamRange; 4] = [
         above_min: false,
         max: 1e6,
         why: "the expected purchases cannot be computed",
+    },
+];
+
+/// The accepted Pareto/NBD parameters, `[r, alpha, s, beta]`; besides, α and β
+/// must lie within a factor [`MAX_SCALE_RATIO`] of each other.
+pub const PARETO_NBD_RANGES: [ParamRange; 4] = [
+    ParamRange {
+        name: "r",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the probability alive cannot be computed",
+    },
+    ParamRange {
+        name: "alpha",
+        min: 1e-3,
+        above_min: false,
+        max: 1e7,
+        why: "the probability alive cannot be computed",
+    },
+    ParamRange {
+        name: "s",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the probability alive cannot be computed",
+    },
+    ParamRange {
+        name: "beta",
+        min: 1e-3,
+        above_min: false,
+        max: 1e7,
+        why: "the probability alive cannot be computed",
     },
 ];
 
@@ -264,18 +329,36 @@ impl ParamRange {
 
 /// Checks BG/NBD parameters in `unit` against [`BGNBD_RANGES`]; errors name `{path}.{parameter}`.
 pub fn check_bgnbd(p: &BgNbd, unit: Unit, path: &str) -> Result<()> {
-    for (range, value) in BGNBD_RANGES.iter().zip(p.to_array()) {
-        range.check(
-            value,
-            if range.name == "alpha" {
-                unit.days()
-            } else {
-                1.0
-            },
-            path,
-        )?;
+    check4(&BGNBD_RANGES, p.to_array(), unit, path)
+}
+
+/// Checks four parameters against `ranges`, whose `alpha` and `beta` bounds
+/// are in days (scaled to `unit`).
+fn check4(ranges: &[ParamRange; 4], values: [f64; 4], unit: Unit, path: &str) -> Result<()> {
+    for (range, value) in ranges.iter().zip(values) {
+        let scale = if matches!(range.name, "alpha" | "beta") {
+            unit.days()
+        } else {
+            1.0
+        };
+        range.check(value, scale, path)?;
     }
     Ok(())
+}
+
+/// Checks Pareto/NBD parameters in `unit` against [`PARETO_NBD_RANGES`] and
+/// α, β within [`MAX_SCALE_RATIO`] of each other; errors name `{path}.{parameter}`.
+pub fn check_pareto_nbd(p: &ParetoNbd, unit: Unit, path: &str) -> Result<()> {
+    check4(&PARETO_NBD_RANGES, p.to_array(), unit, path)?;
+    let ratio = ParamRange {
+        name: "beta",
+        min: p.alpha / MAX_SCALE_RATIO,
+        above_min: false,
+        max: p.alpha * MAX_SCALE_RATIO,
+        why:
+            "beta is not within a factor 1000 of alpha and the probability alive cannot be computed",
+    };
+    ratio.check(p.beta, 1.0, path)
 }
 
 /// Checks Gamma-Gamma parameters against [`GAMMA_GAMMA_RANGES`]; errors name `{path}.{parameter}`.
@@ -295,6 +378,8 @@ fn decode(v: &Json) -> Result<Model> {
         "abc",
         "rfm",
         "bgnbd",
+        "paretoNbd",
+        "mbgNbd",
         "gammaGamma",
         "satisfaction",
     ];
@@ -338,6 +423,21 @@ fn decode(v: &Json) -> Result<Model> {
             ),
         ));
     }
+    let pareto_keys = ["r", "alpha", "s", "beta", "logLikelihood", "converged"];
+    let purchase_keys = [
+        ("bgnbd", &NBD_BETA_KEYS),
+        ("paretoNbd", &pareto_keys),
+        ("mbgNbd", &NBD_BETA_KEYS),
+    ];
+    let mut purchases = [None, None, None];
+    for (slot, (key, names)) in purchases.iter_mut().zip(purchase_keys) {
+        *slot = o.opt(key, |v, p| decode4(v, p, names))?;
+    }
+    if purchases.iter().flatten().count() > 1 {
+        let msg = "expected one purchase model of bgnbd, paretoNbd and mbgNbd, got more";
+        return Err(Error::new(ErrorCode::InvalidModel, ROOT, msg));
+    }
+    let [bgnbd, pareto, mbg] = purchases;
     Ok(Model {
         version,
         unit,
@@ -349,7 +449,9 @@ fn decode(v: &Json) -> Result<Model> {
         )?,
         abc: decode_abc(o.req("abc")?, &o.path_of("abc"))?,
         rfm: decode_rfm(o.req("rfm")?, &o.path_of("rfm"))?,
-        bgnbd: o.opt("bgnbd", decode_bgnbd)?,
+        bgnbd: bgnbd.map(|f| f.map(|[r, alpha, a, b]| BgNbd { r, alpha, a, b })),
+        pareto_nbd: pareto.map(|f| f.map(|[r, alpha, s, beta]| ParetoNbd { r, alpha, s, beta })),
+        mbg_nbd: mbg.map(|f| f.map(|[r, alpha, a, b]| MbgNbd { r, alpha, a, b })),
         gamma_gamma: o.opt("gammaGamma", decode_gamma_gamma)?,
         satisfaction: o.opt("satisfaction", decode_satisfaction)?,
     })
@@ -439,6 +541,17 @@ fn param(o: &Obj<'_>, key: &str) -> Result<f64> {
     expect_number(o.req(key)?, &o.path_of(key))
 }
 
+impl Fitted<[f64; 4]> {
+    /// The same fit with its parameters as `P`.
+    fn map<P>(self, params: impl FnOnce([f64; 4]) -> P) -> Fitted<P> {
+        Fitted {
+            params: params(self.params),
+            log_likelihood: self.log_likelihood,
+            converged: self.converged,
+        }
+    }
+}
+
 fn fit_fields<P>(o: &Obj<'_>, params: P) -> Result<Fitted<P>> {
     Ok(Fitted {
         params,
@@ -447,20 +560,18 @@ fn fit_fields<P>(o: &Obj<'_>, params: P) -> Result<Fitted<P>> {
     })
 }
 
-fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
-    let o = Obj::new(
-        v,
-        path,
-        &["r", "alpha", "a", "b", "logLikelihood", "converged"],
-    )?;
-    let params = BgNbd {
-        r: param(&o, "r")?,
-        alpha: param(&o, "alpha")?,
-        a: param(&o, "a")?,
-        b: param(&o, "b")?,
-    };
+/// A purchase model's four parameters named `keys[..4]`, in order, and its fit fields.
+fn decode4(v: &Json, path: &str, keys: &[&str; 6]) -> Result<Fitted<[f64; 4]>> {
+    let o = Obj::new(v, path, keys)?;
+    let mut params = [0.0; 4];
+    for (p, key) in params.iter_mut().zip(keys) {
+        *p = param(&o, key)?;
+    }
     fit_fields(&o, params)
 }
+
+/// The keys of BG/NBD's and MBG/NBD's parameters and fit fields.
+const NBD_BETA_KEYS: [&str; 6] = ["r", "alpha", "a", "b", "logLikelihood", "converged"];
 
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
     let o = Obj::new(v, path, &["p", "q", "v", "logLikelihood", "converged"])?;
@@ -521,6 +632,8 @@ mod tests {
                 log_likelihood: Some(-9582.4),
                 converged: true,
             }),
+            pareto_nbd: None,
+            mbg_nbd: None,
             gamma_gamma: Some(Fitted {
                 params: GammaGamma {
                     p: 6.25,
@@ -744,6 +857,98 @@ mod tests {
             ..sample()
         };
         assert_eq!(Model::from_json(&to_json(&days)).unwrap(), days);
+    }
+
+    #[test]
+    fn pareto_nbd_and_mbg_nbd_models_round_trip_and_are_checked() {
+        let pareto = Model {
+            bgnbd: None,
+            pareto_nbd: Some(Fitted {
+                params: ParetoNbd {
+                    r: 0.553,
+                    alpha: 10.58,
+                    s: 0.606,
+                    beta: 11.67,
+                },
+                log_likelihood: Some(-9595.0),
+                converged: true,
+            }),
+            ..sample()
+        };
+        let text = serde_json::to_string(&pareto).unwrap();
+        assert!(text.contains(r#""paretoNbd":{"r":0.553,"alpha":10.58,"s":0.606,"beta":11.67,"#));
+        let decoded = Model::from_json(&to_json(&pareto)).unwrap();
+        assert_eq!(decoded, pareto);
+        assert!(matches!(decoded.purchase(), Some(Purchase::ParetoNbd(_))));
+        let mbg = Model {
+            bgnbd: None,
+            mbg_nbd: Some(Fitted {
+                params: MbgNbd {
+                    r: 0.525,
+                    alpha: 6.183,
+                    a: 0.891,
+                    b: 1.614,
+                },
+                log_likelihood: None,
+                converged: true,
+            }),
+            ..sample()
+        };
+        assert!(serde_json::to_string(&mbg)
+            .unwrap()
+            .contains(r#""mbgNbd":{"r":0.525,"#));
+        assert_eq!(Model::from_json(&to_json(&mbg)).unwrap(), mbg);
+        // At most one purchase model.
+        let both = Model {
+            mbg_nbd: mbg.mbg_nbd.clone(),
+            ..sample()
+        };
+        let e = Model::from_json(&to_json(&both)).unwrap_err();
+        assert_eq!((e.code(), e.path()), (ErrorCode::InvalidModel, "model"));
+        assert_eq!(
+            e.message(),
+            "expected one purchase model of bgnbd, paretoNbd and mbgNbd, got more"
+        );
+        let with = |m: &Model, path: &str, value: f64| {
+            let mut v = to_json(m);
+            let (key, field) = path.split_once('.').unwrap();
+            if let Json::Obj(entries) = &mut v {
+                for (k, val) in entries.iter_mut() {
+                    if k == key {
+                        if let Json::Obj(fields) = val {
+                            for (f, x) in fields.iter_mut() {
+                                if f == field {
+                                    *x = Json::Num(value);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Model::from_json(&v).unwrap_err()
+        };
+        for (m, path, value) in [
+            (&pareto, "paretoNbd.s", 0.0),
+            (&pareto, "paretoNbd.r", 2e6),
+            (&pareto, "paretoNbd.alpha", 1e-5),
+            (&pareto, "paretoNbd.beta", 2e6),
+            // β more than 1000 times α.
+            (&pareto, "paretoNbd.beta", 10.58 * 1001.0),
+            (&mbg, "mbgNbd.alpha", 0.1),
+            (&mbg, "mbgNbd.b", -1.0),
+        ] {
+            let e = with(m, path, value);
+            assert_eq!(
+                (e.code(), e.path()),
+                (ErrorCode::OutOfRange, format!("model.{path}").as_str()),
+                "{path} = {value}: {e}"
+            );
+        }
+        let e = with(&pareto, "paretoNbd.alpha", 0.01);
+        assert_eq!(
+            e.message(),
+            "expected a number from 0.00001 to 10, got 11.67: outside it beta is not within a factor 1000 of alpha and the probability alive cannot be computed"
+        );
     }
 
     // Issue 16, item 8: a model's asOf day must be one whose instants scoring accepts.

@@ -1,20 +1,65 @@
 //! Predicted value of one customer from a fitted population [`Model`]:
-//! BG/NBD for the purchases to come, Gamma-Gamma for their spend.
+//! the model's purchase model ([`Purchase`]: BG/NBD, Pareto/NBD or MBG/NBD)
+//! for the purchases to come, Gamma-Gamma for their spend.
 //!
 //! Purchase occasions are calendar days in UTC, as in the published CDNOW
 //! analyses and in [`crate::fit::summarize`]: several orders on one day are
 //! one occasion whose amount is their sum.
 
-use super::{BgNbd, GammaGamma, Model, Rfm};
+use super::{BgNbd, GammaGamma, MbgNbd, Model, ParetoNbd, Rfm};
+use crate::error::Result;
 use crate::input::customer::Order;
 use crate::input::time::day_of;
+
+/// A model's purchase model: what it says of a customer's purchases to come.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Purchase {
+    /// BG/NBD (Fader, Hardie & Lee 2005).
+    BgNbd(BgNbd),
+    /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
+    ParetoNbd(ParetoNbd),
+    /// MBG/NBD (Batislam, Denizel & Filiztekin 2007).
+    MbgNbd(MbgNbd),
+}
+
+impl Purchase {
+    /// P(alive | x, t_x, T); NaN where the model cannot tell (see
+    /// [`ParetoNbd::probability_alive`]).
+    pub fn probability_alive(&self, c: Rfm) -> f64 {
+        // MBG/NBD's is BG/NBD's formula with b + 1, without its x = 0 shortcut.
+        let bg = match *self {
+            Purchase::BgNbd(_) if c.x <= 0.0 => return 1.0,
+            Purchase::BgNbd(m) => m,
+            Purchase::MbgNbd(m) => m.shifted(),
+            Purchase::ParetoNbd(m) => return m.probability_alive(c),
+        };
+        bg.alive_if_dropout_possible(c)
+    }
+
+    /// E[purchases in (T, T + t] | alive at T, x, T] at each horizon t.
+    pub fn expected_purchases_if_alive(
+        &self,
+        horizons: &[f64],
+        x: f64,
+        age: f64,
+    ) -> Result<Vec<f64>> {
+        // One call of the BG/NBD series for both models that use it: it is the
+        // largest function of the predictions.
+        let bg = match *self {
+            Purchase::BgNbd(m) => m,
+            Purchase::MbgNbd(m) => m.shifted(),
+            Purchase::ParetoNbd(m) => return m.expected_purchases_if_alive(horizons, x, age),
+        };
+        bg.expected_purchases_if_alive(horizons, x, age)
+    }
+}
 
 /// What the model predicts for a customer over the scoring horizon.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Predicted {
-    /// Probability that the customer is still active (BG/NBD).
+    /// Probability that the customer is still active.
     pub probability_alive: f64,
-    /// Expected purchase occasions over the horizon (BG/NBD).
+    /// Expected purchase occasions over the horizon.
     pub expected_purchases: f64,
     /// Expected spend per occasion (Gamma-Gamma); `None` without a spend model.
     pub expected_average_spend: Option<f64>,
@@ -89,16 +134,20 @@ impl Steps {
     }
 
     /// The predictions of a customer with summary (`rfm`, `spend`) given
-    /// `if_alive`, [`BgNbd::expected_purchases_if_alive`] at [`Steps::ends`].
+    /// `if_alive`, [`Purchase::expected_purchases_if_alive`] at [`Steps::ends`];
+    /// `None` when the purchase model cannot give P(alive).
     pub fn predict(
         &self,
-        bgnbd: &BgNbd,
+        purchase: &Purchase,
         gamma_gamma: Option<&GammaGamma>,
         rfm: Rfm,
         spend: f64,
         if_alive: &[f64],
-    ) -> Predicted {
-        let alive = bgnbd.probability_alive(rfm);
+    ) -> Option<Predicted> {
+        let alive = purchase.probability_alive(rfm);
+        if alive.is_nan() {
+            return None;
+        }
         let expected_average_spend =
             gamma_gamma.and_then(|g| g.conditional_expected_average_spend(rfm.x, spend));
         let lifetime_value = expected_average_spend.map(|s| {
@@ -110,12 +159,12 @@ impl Steps {
             }
             value
         });
-        Predicted {
+        Some(Predicted {
             probability_alive: alive,
             expected_purchases: if_alive.last().map_or(0.0, |e| e * alive),
             expected_average_spend,
             lifetime_value,
-        }
+        })
     }
 }
 
@@ -126,8 +175,8 @@ impl Steps {
 /// purchases of the step, discounted to today: with a horizon of whole months
 /// it is lifetimes' `customer_lifetime_value` with the monthly rate
 /// `(1 + yearly)^(1/12) − 1`. All steps come from one pass of the series
-/// ([`BgNbd::expected_purchases_if_alive`]). `None` without orders or without
-/// a BG/NBD model.
+/// ([`Purchase::expected_purchases_if_alive`]). `None` without orders or
+/// without a purchase model.
 pub fn predict(
     orders: &[Order<'_>],
     as_of: i64,
@@ -135,19 +184,19 @@ pub fn predict(
     horizon_days: f64,
     yearly_discount_rate: f64,
 ) -> Option<Predicted> {
-    let bgnbd = &model.bgnbd.as_ref()?.params;
+    let purchase = model.purchase()?;
     let (rfm, spend) = summary(orders, as_of, model.unit.days())?;
     let steps = Steps::new(horizon_days, model.unit.days(), yearly_discount_rate);
-    let if_alive = bgnbd
+    let if_alive = purchase
         .expected_purchases_if_alive(&steps.ends, rfm.x, rfm.t)
         .ok()?;
-    Some(steps.predict(
-        bgnbd,
+    steps.predict(
+        &purchase,
         model.gamma_gamma.as_ref().map(|g| &g.params),
         rfm,
         spend,
         &if_alive,
-    ))
+    )
 }
 
 // The tests compare with the estimation code, which is behind `fit`.
@@ -228,6 +277,8 @@ mod tests {
                 log_likelihood: None,
                 converged: true,
             }),
+            pareto_nbd: None,
+            mbg_nbd: None,
             gamma_gamma: Some(Fitted {
                 params: GG,
                 log_likelihood: None,

@@ -255,6 +255,47 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<LogValue> {
     ln_series(|n| (a + n) * (b + n) / ((c + n) * (n + 1.0)) * z)
 }
 
+/// ₂F₁(1, b; c; z) = Σ_{n≥0} (b)_n / (c)_n zⁿ for 0 < b < c and 0 ≤ z < 1,
+/// with its partial derivatives: `[F, ∂F/∂b, ∂F/∂c, ∂F/∂z]`.
+///
+/// The Pareto/NBD likelihood's ₂F₁(r+s+x, ·; r+s+x+1; z) becomes this form by
+/// Euler's transformation. Every term is positive and at most zⁿ (the ratio
+/// (b+n)/(c+n)·z < z), so nothing overflows and the tail after a term t is
+/// below t·z/(1−z): the sum stops when that is under 1e-16 of it. `None`
+/// outside the domain or without convergence within [`MAX_SERIES_TERMS`]
+/// (about 37/(1−z) terms are needed). Without `GRAD` the derivatives are 0
+/// (what the predictions need, in less code).
+pub fn hyp2f1_unit_a<const GRAD: bool>(b: f64, c: f64, z: f64) -> Option<[f64; 4]> {
+    if !(b > 0.0 && c > b && c.is_finite() && (0.0..1.0).contains(&z)) {
+        return None;
+    }
+    let tail = z / (1.0 - z);
+    let (mut term, mut f, mut db, mut dc, mut dz) = (1.0, 1.0, 0.0, 0.0, 0.0);
+    // Σ_{k<n} 1/(b+k) and Σ_{k<n} 1/(c+k): ∂ ln t_n / ∂b and −∂ ln t_n / ∂c.
+    let (mut hb, mut hc) = (0.0, 0.0);
+    for n in 0..MAX_SERIES_TERMS {
+        let k = n as f64;
+        let inv_c = 1.0 / (c + k);
+        let ratio = (b + k) * inv_c;
+        if GRAD {
+            // ∂t_{n+1}/∂z = (n+1) t_n · ratio, finite at z = 0.
+            dz += (k + 1.0) * term * ratio;
+        }
+        term *= ratio * z;
+        f += term;
+        if GRAD {
+            hb += 1.0 / (b + k);
+            hc += inv_c;
+            db += term * hb;
+            dc -= term * hc;
+        }
+        if term * tail <= SERIES_EPS * f {
+            return Some([f, db, dc, dz]);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -413,6 +413,8 @@ impl Scorer {
         let mut config = self.config.clone();
         if let Some(model) = &mut config.model {
             model.bgnbd = None;
+            model.pareto_nbd = None;
+            model.mbg_nbd = None;
             model.gamma_gamma = None;
         }
         Scorer {

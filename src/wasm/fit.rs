@@ -17,7 +17,7 @@ use crate::fit::{
     fit_customers, fit_summaries, fit_transactions, Convergence, FitInput, Transactions,
 };
 use crate::input::json::{type_error, Json, Key, Obj};
-use crate::model::{BgNbd, Fitted, GammaGamma, Unit};
+use crate::model::{BgNbd, Fitted, GammaGamma, MbgNbd, ParetoNbd, Unit};
 use crate::scoring::Scorer;
 use js_sys::{Array, Float64Array, Function, Int32Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::Serialize;
@@ -277,7 +277,12 @@ struct SummaryFit<'a> {
     unit: Unit,
     customers: f64,
     distinct_triples: usize,
-    bgnbd: &'a Fitted<BgNbd>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bgnbd: Option<&'a Fitted<BgNbd>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pareto_nbd: Option<&'a Fitted<ParetoNbd>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mbg_nbd: Option<&'a Fitted<MbgNbd>>,
     gamma_gamma: Option<&'a Fitted<GammaGamma>>,
     convergence: ConvergenceReport<'a>,
 }
@@ -285,11 +290,17 @@ struct SummaryFit<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ConvergenceReport<'a> {
-    bgnbd: &'a Convergence,
+    /// The purchase model's, under its key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bgnbd: Option<&'a Convergence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pareto_nbd: Option<&'a Convergence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mbg_nbd: Option<&'a Convergence>,
     gamma_gamma: Option<&'a Convergence>,
 }
 
-/// Fits BG/NBD and Gamma-Gamma on per-customer summaries `{ frequency,
+/// Fits the purchase model (`purchaseModel`, default BG/NBD) and Gamma-Gamma on per-customer summaries `{ frequency,
 /// recency, T, monetaryValue }` in the chosen unit (lifetimes' definitions),
 /// given as an array of rows or as columns (arrays or typed arrays of equal
 /// length). Errors name the row (`[3].recency`) or column entry (`recency[3]`).
@@ -313,10 +324,14 @@ pub fn fit_summaries_js(
         unit: fit_options.unit,
         customers: rows.iter().map(|r| r.count).sum(),
         distinct_triples: fit.distinct_triples,
-        bgnbd: &fit.bgnbd,
+        bgnbd: fit.bgnbd.as_ref(),
+        pareto_nbd: fit.pareto_nbd.as_ref(),
+        mbg_nbd: fit.mbg_nbd.as_ref(),
         gamma_gamma: fit.gamma_gamma.as_ref(),
         convergence: ConvergenceReport {
-            bgnbd: &fit.bgnbd_convergence,
+            bgnbd: fit.bgnbd.as_ref().map(|_| &fit.purchase_convergence),
+            pareto_nbd: fit.pareto_nbd.as_ref().map(|_| &fit.purchase_convergence),
+            mbg_nbd: fit.mbg_nbd.as_ref().map(|_| &fit.purchase_convergence),
             gamma_gamma: fit.gamma_gamma_convergence.as_ref(),
         },
     })

@@ -27,9 +27,13 @@ const grouped: number = fitSummaries([{ frequency: 1, recency: 2, T: 3, monetary
 compareModels(columns, { calibrationEnd: '2026-06-30', observationEnd: '2026-11-22', purchaseModel: 'bg-nbd' });
 // @ts-expect-error the split's ends are required
 validate([customer], { calibrationEnd: '2026-06-30' });
+const pareto: Model = fit([customer], { asOf: '2026-11-22', purchaseModel: 'pareto-nbd' });
+const beta: number | undefined = pareto.paretoNbd?.beta ?? pareto.mbgNbd?.b;
 
 // @ts-expect-error columns give typed arrays, not results
 const notResults: ScoreResult[] = scorer.scoreMany(columns);
+// @ts-expect-error no such purchase model
+fit([customer], { purchaseModel: 'pareto' });
 // @ts-expect-error frequency is a number
 const wrong: string = result.value.frequency;
 // @ts-expect-error amount must be a number

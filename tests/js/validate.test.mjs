@@ -35,9 +35,14 @@ test('validate on the CDNOW split gives what lifetimes gives, by calibration fre
 
   const seen = [];
   const c = compareModels(cdnowColumns(), { ...split, onProgress: (f) => seen.push(f) });
-  assert.deepEqual(c.models, [v]);
+  assert.deepEqual(c.models[0], v);
+  assert.deepEqual(c.models.map((m) => m.model.purchaseModel), ['bg-nbd', 'pareto-nbd', 'mbg-nbd']);
+  // Pareto/NBD's calibration log-likelihood is the published -9595.0 (FHL 2005); each BIC is 4 ln 2357 - 2 ln L.
+  assert.ok(Math.abs(c.models[1].logLikelihood + 9595.0) < 0.05, `${c.models[1].logLikelihood}`);
+  for (const m of c.models) assert.ok(Math.abs(m.bic - (4 * Math.log(2357) - 2 * m.logLikelihood)) < 1e-6, `${m.model.purchaseModel} ${m.bic}`);
   assert.ok(seen.length > 1 && seen.every((f, i) => i === 0 || f >= seen[i - 1]) && seen.at(-1) === 1, `progress ${seen}`);
-  assert.deepEqual([c.byHoldoutError, c.byBic], [['bg-nbd'], ['bg-nbd']]);
+  const order = (key) => [...c.models].sort((p, q) => p[key] - q[key]).map((m) => m.model.purchaseModel);
+  assert.deepEqual([c.byHoldoutError, c.byBic], [order('meanAbsoluteError'), order('bic')]);
 });
 
 test('validate takes customers as objects, and refuses a bad split with a path', () => {
