@@ -21,6 +21,7 @@
 //! parameter ran beyond e^±15 (the likelihood flattening towards a boundary)
 //! counts as not converged.
 
+mod bgbb;
 mod bgnbd;
 mod clv;
 pub mod columnar;
@@ -29,15 +30,18 @@ mod gamma_gamma;
 mod optimize;
 pub mod options;
 mod population;
+pub mod sbg;
 mod summary;
 #[cfg(test)]
 mod tests;
 
+pub use bgbb::{bgbb_row, fit_bgbb, BgBbFit, BgBbRow};
 pub use bgnbd::{from_log as bgnbd_from_log, Triples};
 pub use clv::customer_lifetime_value;
 pub use gamma_gamma::SpendData;
 pub use optimize::{minimize, Convergence, Minimum, OptimizerOptions};
 pub use population::{abc_cuts, quantile, satisfaction_cuts, AbcRule};
+pub use sbg::{fit_retention, RetentionFit};
 pub(crate) use summary::check_len;
 pub use summary::{summarize, CustomerSummary, Transactions};
 

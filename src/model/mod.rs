@@ -4,19 +4,24 @@
 //!
 //! - [`BgNbd`]: purchases to come and the probability a customer is alive;
 //! - [`GammaGamma`]: spend per purchase;
+//! - [`BgBb`]: transactions at discrete opportunities; [`Sbg`]: contract renewals;
 //! - [`AbcCuts`], [`RfmEdges`], [`SatisfactionCuts`]: the population's cut points;
 //! - [`predict`]: one customer's predicted value over a horizon.
 
+mod bgbb;
 mod bgnbd;
 mod gamma_gamma;
 mod population;
 pub mod predict;
+mod sbg;
 pub mod special;
 
+pub use bgbb::{ln_beta, BgBb};
 pub use bgnbd::{BgNbd, Rfm};
 pub use gamma_gamma::GammaGamma;
 pub use population::{AbcCuts, RfmEdges, SatisfactionCuts};
 pub use predict::{predict, Predicted, Steps};
+pub use sbg::Sbg;
 
 use crate::error::{index_path, Error, ErrorCode, Result};
 use crate::input::json::{
