@@ -12,5 +12,5 @@ export default async function init() {
   return exports;
 }
 
-export { fit, fitSummaries, readTransactionsCsv, scoreColumns } from './crmscore_fit.js';
+export { derl, fit, fitRetention, fitSummaries, readTransactionsCsv, retention, scoreColumns, survival } from './crmscore_fit.js';
 export { CrmScoreError } from './interop.js';

@@ -7,5 +7,5 @@ import { initSync } from './crmscore_fit.js';
 initSync({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
 
 export { default } from './crmscore_fit.js';
-export { fit, fitSummaries, readTransactionsCsv, scoreColumns } from './crmscore_fit.js';
+export { derl, fit, fitRetention, fitSummaries, readTransactionsCsv, retention, scoreColumns, survival } from './crmscore_fit.js';
 export { CrmScoreError } from './interop.js';

@@ -7,6 +7,12 @@ export type AbcRule =
 
 /** Options shared by `fit` and `fitSummaries`. */
 export interface FitCommonOptions {
+  /**
+   * The purchase model (default 'bg-nbd'). 'bg-bb' (discrete opportunities) is
+   * fitted by `fitSummaries` on `BgBbRow`s only; `fit` refuses it. With it only
+   * `maxIterations`, `allowUnconverged` and `onProgress` apply.
+   */
+  purchaseModel?: 'bg-nbd' | 'bg-bb';
   /** Time unit of the model (default 'weeks'). */
   unit?: TimeUnit;
   /** L2 penalty on BG/NBD's (r, α, a, b), as lifetimes' `penalizer_coef` (default 0). */
@@ -117,4 +123,73 @@ export interface CsvTransactions {
   /** Bad rows skipped. */
   skipped: number;
   errors: CsvRowError[];
+}
+
+/** Standard errors (from the observed information at the optimum) and 95% intervals, keyed like the parameters. */
+export interface ParameterUncertainty<K extends string> {
+  /** θ·√Σᵢᵢ, Σ the covariance of the log-parameters; absent when `singularInformation`. */
+  standardErrors?: Record<K, number>;
+  /** θ·exp(±1.96 √Σᵢᵢ): [low, high], positive. */
+  intervals?: Record<K, [number, number]>;
+  /** true when the information is singular (a flat likelihood): no standard error exists. */
+  singularInformation?: boolean;
+}
+
+/** Customers with one discrete-time history (Fader, Hardie & Shang 2010). */
+export interface BgBbRow {
+  /** Repeat transactions x (0 ≤ x ≤ recency). */
+  frequency: number;
+  /** The opportunity of the last one, t_x (0 when frequency is 0; ≤ periods). */
+  recency: number;
+  /** Opportunities since the first transaction, n (at most 10000). */
+  periods: number;
+  /** Customers with this history (default 1). */
+  count?: number;
+  id?: string | number;
+  customerId?: string | number;
+}
+
+/** BG/BB parameters: transaction probability ~ Beta(alpha, beta), dropout probability ~ Beta(gamma, delta). */
+export interface FittedBgBb extends ParameterUncertainty<'alpha' | 'beta' | 'gamma' | 'delta'> {
+  alpha: number;
+  beta: number;
+  gamma: number;
+  delta: number;
+  logLikelihood?: number;
+  converged: boolean;
+}
+
+/** The result of `fitSummaries(rows, { purchaseModel: 'bg-bb' })`. */
+export interface BgBbSummaryFit {
+  purchaseModel: 'bg-bb';
+  /** The sum of the rows' counts. */
+  customers: number;
+  bgbb: FittedBgBb;
+  convergence: { bgbb: Convergence };
+}
+
+/** Options of `fitRetention`. */
+export interface RetentionOptions {
+  /** Return a fit that did not converge, flagged `converged: false`, instead of throwing FIT_FAILED. */
+  allowUnconverged?: boolean;
+  /** Optimiser iterations before giving up (default 500). */
+  maxIterations?: number;
+}
+
+/** sBG parameters: churn probability ~ Beta(alpha, beta) across customers. */
+export interface SbgParams {
+  alpha: number;
+  beta: number;
+}
+
+/** The result of `fitRetention` (Fader & Hardie 2007). */
+export interface RetentionFit extends ParameterUncertainty<'alpha' | 'beta'> {
+  sbg: SbgParams;
+  logLikelihood: number;
+  converged: boolean;
+  /** activeCounts[0]. */
+  customers: number;
+  /** Periods observed: activeCounts.length − 1. */
+  periods: number;
+  convergence: Convergence;
 }

@@ -11,5 +11,5 @@ export default async function init(module) {
   return exports;
 }
 
-export { fit, fitSummaries, readTransactionsCsv, scoreColumns } from './crmscore_fit.js';
+export { derl, fit, fitRetention, fitSummaries, readTransactionsCsv, retention, scoreColumns, survival } from './crmscore_fit.js';
 export { CrmScoreError } from './interop.js';

@@ -41,3 +41,15 @@ export function readTransactionsCsv(...args) {
 export function scoreColumns(...args) {
   return fitModule().scoreColumns(...args);
 }
+export function fitRetention(...args) {
+  return fitModule().fitRetention(...args);
+}
+export function survival(...args) {
+  return fitModule().survival(...args);
+}
+export function retention(...args) {
+  return fitModule().retention(...args);
+}
+export function derl(...args) {
+  return fitModule().derl(...args);
+}

@@ -68,6 +68,8 @@ pub struct FitOptions {
     pub allow_unconverged: bool,
     /// How ABC classes are cut. Default 5% / 15% / 80% of customers.
     pub abc: AbcRule,
+    /// The purchase model. Default BG/NBD.
+    pub purchase_model: options::PurchaseModel,
 }
 
 impl Default for FitOptions {
@@ -79,6 +81,7 @@ impl Default for FitOptions {
             optimizer: OptimizerOptions::default(),
             allow_unconverged: false,
             abc: AbcRule::default(),
+            purchase_model: options::PurchaseModel::BgNbd,
         }
     }
 }
@@ -123,6 +126,7 @@ pub fn fit_summaries(
     options: &FitOptions,
     progress: &mut dyn FnMut(f64),
 ) -> Result<LifetimeFit> {
+    refuse_discrete(options)?;
     if rows.is_empty() {
         return Err(Error::new(
             ErrorCode::OutOfRange,
@@ -199,6 +203,20 @@ pub fn fit_summaries(
         gamma_gamma,
         gamma_gamma_convergence,
     })
+}
+
+/// BG/BB counts opportunities, which continuous-time summaries and
+/// transactions do not carry (a transaction's calendar period is no
+/// opportunity of a yearly drive): it is fitted by [`fit_bgbb`] only.
+fn refuse_discrete(options: &FitOptions) -> Result<()> {
+    if options.purchase_model != options::PurchaseModel::BgBb {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorCode::OutOfRange,
+        "options.purchaseModel",
+        "'bg-bb' is fitted on discrete-opportunity summaries: call fitSummaries(rows, { purchaseModel: 'bg-bb' }) with rows { frequency, recency, periods, count }",
+    ))
 }
 
 fn check_row(row: &SummaryRow, i: usize) -> Result<()> {
@@ -340,6 +358,7 @@ pub fn fit_transactions(
     options: &FitOptions,
     progress: &mut dyn FnMut(f64),
 ) -> Result<FitReport> {
+    refuse_discrete(options)?;
     let summaries = summarize(&input.transactions, input.as_of_ms, options.unit)?;
     if summaries.is_empty() {
         return Err(Error::new(

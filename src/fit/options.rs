@@ -30,9 +30,11 @@ pub const FIT_KEYS: &[&str] = &[
     "gammaGammaPenalizer",
     "allowUnconverged",
     "maxIterations",
+    "purchaseModel",
 ];
 /// The keys of `fitSummaries`' options.
 pub const SUMMARY_KEYS: &[&str] = &[
+    "purchaseModel",
     "unit",
     "penalizer",
     "gammaGammaPenalizer",
@@ -63,6 +65,67 @@ const SUMMARY_ROW_KEYS: [&str; 6] = [
     "id",
     "customerId",
 ];
+
+/// The purchase model a fit estimates (`options.purchaseModel`); each
+/// writes its own key of the model JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PurchaseModel {
+    /// BG/NBD, `'bg-nbd'` (model key `bgnbd`).
+    #[default]
+    BgNbd,
+    /// BG/BB, `'bg-bb'` (model key `bgbb`): discrete opportunities, fitted on
+    /// summaries `{ frequency, recency, periods, count }` only.
+    BgBb,
+}
+
+impl PurchaseModel {
+    /// Every model with its option name and model key.
+    pub const ALL: [(PurchaseModel, &'static str, &'static str); 2] = [
+        (PurchaseModel::BgNbd, "bg-nbd", "bgnbd"),
+        (PurchaseModel::BgBb, "bg-bb", "bgbb"),
+    ];
+
+    /// The model named `name` in options (`'bg-bb'`).
+    pub fn from_name(name: &str) -> Option<PurchaseModel> {
+        Self::ALL.iter().find(|m| m.1 == name).map(|m| m.0)
+    }
+}
+
+/// The keys of `fitRetention`'s options.
+pub const RETENTION_KEYS: &[&str] = &["allowUnconverged", "maxIterations"];
+
+/// The options of `fitRetention` (only the optimiser's apply).
+pub fn retention_request(v: &Json) -> Result<FitOptions> {
+    fit_options(&options(v, RETENTION_KEYS)?)
+}
+
+/// The keys of a BG/BB summary row (`count` defaults to 1).
+const BGBB_ROW_KEYS: [&str; 6] = [
+    "frequency",
+    "recency",
+    "periods",
+    "count",
+    "id",
+    "customerId",
+];
+
+/// BG/BB rows given as objects `{ frequency, recency, periods, count? }`.
+pub fn bgbb_rows(v: &Json) -> Result<Vec<super::BgBbRow>> {
+    let items = expect_array(v, "", MAX_CUSTOMER_OBJECTS)?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let o = Obj::new(item, &index_path("", i), &BGBB_ROW_KEYS)?;
+            let mut values = [0.0, 0.0, 0.0, 1.0];
+            for (slot, key) in values.iter_mut().zip(&BGBB_ROW_KEYS[..3]) {
+                *slot = expect_number(o.req(key)?, &o.path_of(key))?;
+            }
+            o.set("count", &mut values[3], expect_number)?;
+            super::bgbb_row(values, &|f| o.path_of(f).into_owned())
+        })
+        .collect()
+}
 
 /// An options object (null: `{}`) with its keys checked.
 fn options<'a>(v: &'a Json, keys: &[&str]) -> Result<Obj<'a>> {
@@ -108,6 +171,20 @@ fn fit_options(o: &Obj<'_>) -> Result<FitOptions> {
                 return Err(Error::new(ErrorCode::OutOfRange, o.path_of("unit"), msg));
             }
         };
+    }
+    if let Some(name) = o.opt("purchaseModel", expect_str)? {
+        options.purchase_model = PurchaseModel::from_name(name).ok_or_else(|| {
+            let names: Vec<String> = PurchaseModel::ALL
+                .iter()
+                .map(|m| format!("{:?}", m.1))
+                .collect();
+            let msg = format!(
+                "expected one of {}, got {}",
+                names.join(", "),
+                Json::Str(name.into()).describe()
+            );
+            Error::new(ErrorCode::OutOfRange, o.path_of("purchaseModel"), msg)
+        })?;
     }
     o.set(
         "penalizer",

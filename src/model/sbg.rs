@@ -4,6 +4,7 @@
 //! with a fixed probability 1 − θ, θ ~ Beta(α, β) across customers. The
 //! likelihood and the fit are in `crate::fit`; these are its predictions.
 
+use super::bgbb::ln_beta;
 use super::special::ln_hyp2f1;
 
 /// sBG parameters: churn probabilities θ ~ Beta(α, β). Both are > 0.
@@ -18,16 +19,10 @@ pub struct Sbg {
 
 impl Sbg {
     /// S(t) = B(α, β+t)/B(α, β), the share of a cohort still active after `t`
-    /// whole periods (Fader & Hardie 2007 eq. 7), by the recursion
-    /// S(t) = S(t−1) · (β+t−1)/(α+β+t−1). A fractional `t` counts its whole periods.
+    /// periods (Fader & Hardie 2007 eq. 7; t ≥ 0), through ln Γ so that its
+    /// cost does not grow with t.
     pub fn survival(self, t: f64) -> f64 {
-        let mut s = 1.0;
-        let mut k = 1.0;
-        while k <= t {
-            s *= self.retention(k);
-            k += 1.0;
-        }
-        s
+        (ln_beta(self.alpha, self.beta + t) - ln_beta(self.alpha, self.beta)).exp()
     }
 
     /// r(t) = (β+t−1)/(α+β+t−1), the share of the customers active in period
