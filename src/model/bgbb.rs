@@ -116,3 +116,56 @@ impl BgBb {
         sum
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// FHS 2010's estimates on the donations.
+    const DONATIONS: BgBb = BgBb {
+        alpha: 1.204,
+        beta: 0.750,
+        gamma: 0.657,
+        delta: 2.783,
+    };
+
+    #[test]
+    fn sums_match_the_closed_forms_of_eqs_7_and_13() {
+        let BgBb {
+            alpha: a,
+            beta: b,
+            gamma: g,
+            delta: d,
+        } = DONATIONS;
+        let lg = ln_gamma;
+        // Eq. 7: E[X(n)] = α/(α+β) · δ/(γ−1) · [1 − Γ(γ+δ)Γ(1+δ+n)/(Γ(γ+δ+n)Γ(1+δ))].
+        for n in [1.0, 6.0, 11.0] {
+            let closed = a / (a + b) * d / (g - 1.0)
+                * (1.0 - (lg(g + d) + lg(1.0 + d + n) - lg(g + d + n) - lg(1.0 + d)).exp());
+            let sum = DONATIONS.expected_transactions_new(n);
+            assert!((sum - closed).abs() < 1e-12, "n {n}: {sum} vs {closed}");
+        }
+        // Eq. 13 for (x, t_x, n) = (4, 5, 6) over the next 5 opportunities.
+        let (x, t_x, n, n_star) = (4.0, 5.0, 6.0, 5.0);
+        let l = DONATIONS.ln_likelihood(x, t_x, n).exp();
+        let closed = (ln_beta(a + x + 1.0, b + n - x) - ln_beta(a, b)).exp() / l * d / (g - 1.0)
+            * (lg(g + d) - lg(1.0 + d)).exp()
+            * ((lg(1.0 + d + n) - lg(g + d + n)).exp()
+                - (lg(1.0 + d + n + n_star) - lg(g + d + n + n_star)).exp());
+        let sum = DONATIONS.expected_transactions(n_star, x, t_x, n);
+        assert!((sum - closed).abs() < 1e-12, "{sum} vs {closed}");
+    }
+
+    #[test]
+    fn probability_alive_by_hand() {
+        // x = t_x = n: the alive term is the whole likelihood but for the
+        // empty death sum, so P(alive at n+1) = B(γ, δ+n+1)/B(γ, δ+n) = (δ+n)/(γ+δ+n).
+        let p = DONATIONS.probability_alive(6.0, 6.0, 6.0);
+        let want = (DONATIONS.delta + 6.0) / (DONATIONS.gamma + DONATIONS.delta + 6.0);
+        assert!((p - want).abs() < 1e-12, "{p} vs {want}");
+        // More recent activity, more chance of being alive.
+        let early = DONATIONS.probability_alive(1.0, 1.0, 6.0);
+        let late = DONATIONS.probability_alive(1.0, 6.0, 6.0);
+        assert!(early < late && late < 1.0 && early > 0.0);
+    }
+}
