@@ -396,6 +396,7 @@ pub fn fit_transactions(
         bgnbd: Some(lifetime.bgnbd.clone()),
         gamma_gamma: lifetime.gamma_gamma.clone(),
         satisfaction,
+        bgbb: None,
     };
     progress(1.0);
     Ok(FitReport {

@@ -9,7 +9,10 @@
 //! number of repeat transactions x, the opportunity of the last one t_x (0
 //! without repeat) and the opportunities n since the first transaction.
 
-use super::special::ln_gamma;
+use super::predict::Predicted;
+use super::special::{ln_gamma, log_sum_exp};
+use super::GammaGamma;
+use crate::input::time::day_of;
 
 /// BG/BB parameters: transaction probabilities p ~ Beta(α, β), dropout
 /// probabilities θ ~ Beta(γ, δ). All are > 0.
@@ -59,16 +62,31 @@ impl BgBb {
         }
     }
 
-    /// ln L(α, β, γ, δ | x, t_x, n), the log-likelihood of one customer (FHS 2010 eq. 5).
+    /// ln L(α, β, γ, δ | x, t_x, n), the log-likelihood of one customer (FHS
+    /// 2010 eq. 5): the terms of [`BgBb::for_each_term`], the dropout terms by
+    /// the ratio of each to the one before, (β+t_x−x+i)/(α+β+t_x+i) ·
+    /// (δ+t_x+i)/(γ+δ+1+t_x+i), so that a customer costs two ln B and a
+    /// multiplication per opportunity since the last transaction.
     pub fn ln_likelihood(self, x: f64, t_x: f64, n: f64) -> f64 {
-        let base = ln_beta(self.alpha, self.beta) + ln_beta(self.gamma, self.delta);
-        let (mut max, mut terms) = (f64::NEG_INFINITY, Vec::new());
-        self.for_each_term(x, t_x, n, &mut |[a, b, c, d]| {
-            let v = ln_beta(a, b) + ln_beta(c, d) - base;
-            max = max.max(v);
-            terms.push(v);
-        });
-        max + terms.iter().map(|v| (v - max).exp()).sum::<f64>().ln()
+        let BgBb {
+            alpha: a,
+            beta: b,
+            gamma: g,
+            delta: d,
+        } = self;
+        let base = ln_beta(a, b) + ln_beta(g, d);
+        let alive = ln_beta(a + x, b + n - x) + ln_beta(g, d + n) - base;
+        if t_x >= n {
+            return alive;
+        }
+        let (mut sum, mut term, mut i) = (0.0, 1.0, 0.0);
+        while t_x + i < n {
+            sum += term;
+            term *= (b + t_x - x + i) / (a + b + t_x + i) * (d + t_x + i) / (g + d + 1.0 + t_x + i);
+            i += 1.0;
+        }
+        let first = ln_beta(a + x, b + t_x - x) + ln_beta(g + 1.0, d + t_x) - base;
+        log_sum_exp(alive, first + sum.ln())
     }
 
     /// P(alive at opportunity n+1 | x, t_x, n) (FHS 2010 eq. 11):
@@ -88,17 +106,33 @@ impl BgBb {
     /// avoids the closed form's δ/(γ−1) factor, singular at γ = 1. A fractional
     /// `n_star` counts its whole opportunities.
     pub fn expected_transactions(self, n_star: f64, x: f64, t_x: f64, n: f64) -> f64 {
-        let ln_front = ln_beta(self.alpha + x + 1.0, self.beta + n - x)
+        self.transactions_by_opportunity(n_star, x, t_x, n).sum()
+    }
+
+    /// The expected transactions at each of the next `n_star` opportunities,
+    /// the terms of [`BgBb::expected_transactions`], each from the one before:
+    /// B(γ, δ+m+1)/B(γ, δ+m) = (δ+m)/(γ+δ+m).
+    pub fn transactions_by_opportunity(
+        self,
+        n_star: f64,
+        x: f64,
+        t_x: f64,
+        n: f64,
+    ) -> impl Iterator<Item = f64> {
+        let BgBb { gamma, delta, .. } = self;
+        let mut term = (ln_beta(self.alpha + x + 1.0, self.beta + n - x)
             - ln_beta(self.alpha, self.beta)
-            - ln_beta(self.gamma, self.delta)
-            - self.ln_likelihood(x, t_x, n);
-        let mut sum = 0.0;
-        let mut k = 1.0;
-        while k <= n_star {
-            sum += (ln_front + ln_beta(self.gamma, self.delta + n + k)).exp();
-            k += 1.0;
-        }
-        sum
+            + ln_beta(gamma, delta + n)
+            - ln_beta(gamma, delta)
+            - self.ln_likelihood(x, t_x, n))
+        .exp();
+        let mut m = n;
+        std::iter::from_fn(move || {
+            term *= (delta + m) / (gamma + delta + m);
+            m += 1.0;
+            Some(term)
+        })
+        .take(n_star.max(0.0) as usize)
     }
 
     /// E[X(n)], the expected transactions of a new customer in its first `n`
@@ -115,6 +149,89 @@ impl BgBb {
         }
         sum
     }
+}
+
+/// A BG/BB model as the scoring model ships it: the parameters and the length
+/// of an opportunity in days.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "fit", derive(serde::Serialize))]
+#[cfg_attr(feature = "fit", serde(rename_all = "camelCase"))]
+pub struct BgBbModel {
+    /// The parameters.
+    #[cfg_attr(feature = "fit", serde(flatten))]
+    pub params: BgBb,
+    /// The length of an opportunity in days (365 for a yearly drive, 7 for a weekly event).
+    pub opportunity_days: f64,
+    /// Log-likelihood of the fitting data, when known.
+    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
+    pub log_likelihood: Option<f64>,
+    /// Whether the optimiser converged (true for hand-written models).
+    pub converged: bool,
+}
+
+/// A customer's discrete-time history from orders (instant, amount) sorted by
+/// instant: opportunities are `opportunity_days`-long periods counted from the
+/// day of the first order (opportunity 0, the first transaction's); an order
+/// falls in opportunity ⌊(day − first day)/length⌋, several in one are one
+/// transaction. Returns (x, t_x, n, mean amount of the repeat opportunities):
+/// x the opportunities after the first with an order, t_x the last of them (0
+/// if none), n = ⌊(as-of day − first day)/length⌋, the opportunity in progress
+/// included. `None` without orders.
+pub fn opportunities(
+    orders: impl IntoIterator<Item = (i64, f64)>,
+    as_of: i64,
+    opportunity_days: f64,
+) -> Option<(f64, f64, f64, f64)> {
+    let mut orders = orders.into_iter().peekable();
+    let first = day_of(orders.peek()?.0);
+    let index = |day: i64| ((day - first) as f64 / opportunity_days).floor();
+    let (mut x, mut last, mut repeat_total) = (0.0, 0.0, 0.0);
+    for (at, amount) in orders {
+        let k = index(day_of(at));
+        if k > last {
+            x += 1.0;
+            last = k;
+        }
+        if k > 0.0 {
+            repeat_total += amount;
+        }
+    }
+    let n = index(day_of(as_of)).max(last);
+    Some((x, last, n, if x > 0.0 { repeat_total / x } else { 0.0 }))
+}
+
+/// A customer's predictions from BG/BB over `horizon_days`: P(alive at the
+/// next opportunity), the expected transactions in the opportunities starting
+/// within the horizon (⌊horizon / length⌋ of them), and with a spend model
+/// the expected spend per transaction and the lifetime value: each
+/// opportunity's expected transactions times the spend, discounted to today
+/// at `yearly_discount_rate` as the BG/NBD path discounts ((1 + rate) to the
+/// power days/360, 30-day months).
+pub fn predict_bgbb(
+    orders: impl IntoIterator<Item = (i64, f64)>,
+    as_of: i64,
+    model: &BgBbModel,
+    gamma_gamma: Option<&GammaGamma>,
+    horizon_days: f64,
+    yearly_discount_rate: f64,
+) -> Option<Predicted> {
+    let length = model.opportunity_days;
+    let (x, t_x, n, spend) = opportunities(orders, as_of, length)?;
+    let p = model.params;
+    let expected_average_spend =
+        gamma_gamma.and_then(|g| g.conditional_expected_average_spend(x, spend));
+    let (mut expected, mut value, mut k) = (0.0, 0.0, 1.0);
+    for e in p.transactions_by_opportunity((horizon_days / length).floor(), x, t_x, n) {
+        expected += e;
+        value += e / (1.0 + yearly_discount_rate).powf(k * length / 360.0);
+        k += 1.0;
+    }
+    Some(Predicted {
+        probability_alive: p.probability_alive(x, t_x, n),
+        expected_purchases: expected,
+        expected_average_spend,
+        lifetime_value: expected_average_spend.map(|s| s * value),
+    })
 }
 
 #[cfg(test)]
@@ -167,5 +284,104 @@ mod tests {
         let early = DONATIONS.probability_alive(1.0, 1.0, 6.0);
         let late = DONATIONS.probability_alive(1.0, 6.0, 6.0);
         assert!(early < late && late < 1.0 && early > 0.0);
+    }
+
+    #[test]
+    fn the_ratio_recursion_is_the_likelihood_of_eq_5() {
+        for (x, t_x, n) in [
+            (0.0, 0.0, 6.0),
+            (2.0, 4.0, 6.0),
+            (1.0, 1.0, 40.0),
+            (6.0, 6.0, 6.0),
+        ] {
+            let base = ln_beta(DONATIONS.alpha, DONATIONS.beta)
+                + ln_beta(DONATIONS.gamma, DONATIONS.delta);
+            let mut direct = 0.0;
+            DONATIONS.for_each_term(x, t_x, n, &mut |[a, b, c, d]| {
+                direct += (ln_beta(a, b) + ln_beta(c, d) - base).exp();
+            });
+            let got = DONATIONS.ln_likelihood(x, t_x, n);
+            assert!(
+                (got - direct.ln()).abs() < 1e-12,
+                "{x} {t_x} {n}: {got} vs {}",
+                direct.ln()
+            );
+        }
+    }
+
+    const DAY: i64 = 86_400_000;
+
+    #[test]
+    fn opportunities_count_from_the_first_order_day() {
+        // Yearly opportunities from day 0: gifts on days 0 and 10 (opportunity 0),
+        // 400 and 500 (opportunity 1, one transaction), 1100 (opportunity 3); as of day 2000.
+        let orders = [
+            (0, 5.0),
+            (10 * DAY, 1.0),
+            (400 * DAY, 20.0),
+            (500 * DAY, 10.0),
+            (1100 * DAY, 30.0),
+        ];
+        let (x, t_x, n, spend) = opportunities(orders, 2000 * DAY, 365.0).unwrap();
+        assert_eq!((x, t_x, n), (2.0, 3.0, 5.0));
+        assert_eq!(spend, (20.0 + 10.0 + 30.0) / 2.0);
+        assert_eq!(
+            opportunities([(0, 1.0)], 364 * DAY, 365.0).unwrap(),
+            (0.0, 0.0, 0.0, 0.0)
+        );
+        assert!(opportunities([], 0, 365.0).is_none());
+    }
+
+    #[test]
+    fn predictions_of_a_donor_who_gave_at_every_opportunity_by_hand() {
+        let model = BgBbModel {
+            params: DONATIONS,
+            opportunity_days: 365.0,
+            log_likelihood: None,
+            converged: true,
+        };
+        let orders: Vec<(i64, f64)> = (0..7).map(|k| (k * 365 * DAY, 10.0)).collect();
+        let p = predict_bgbb(
+            orders.iter().copied(),
+            6 * 365 * DAY + 100 * DAY,
+            &model,
+            None,
+            365.0,
+            0.1,
+        )
+        .unwrap();
+        // x = t_x = n = 6: the likelihood is its alive term, so P(alive) = (δ+6)/(γ+δ+6)
+        // and the next opportunity's expected transactions (α+6)/(α+β+6) · (δ+6)/(γ+δ+6).
+        let BgBb {
+            alpha: a,
+            beta: b,
+            gamma: g,
+            delta: d,
+        } = DONATIONS;
+        let alive = (d + 6.0) / (g + d + 6.0);
+        assert!((p.probability_alive - alive).abs() < 1e-12);
+        assert!((p.expected_purchases - (a + 6.0) / (a + b + 6.0) * alive).abs() < 1e-12);
+        assert_eq!((p.expected_average_spend, p.lifetime_value), (None, None));
+        // Two opportunities with a spend model: each discounted by 1.1^(365k/360).
+        let gg = GammaGamma {
+            p: 6.25,
+            q: 3.74,
+            v: 15.44,
+        };
+        let p2 = predict_bgbb(
+            orders.iter().copied(),
+            6 * 365 * DAY,
+            &model,
+            Some(&gg),
+            730.0,
+            0.1,
+        )
+        .unwrap();
+        let spend = gg.conditional_expected_average_spend(6.0, 10.0).unwrap();
+        let e1 = (a + 6.0) / (a + b + 6.0) * alive;
+        let e2 = e1 * (d + 7.0) / (g + d + 7.0);
+        let value = spend * (e1 / 1.1f64.powf(365.0 / 360.0) + e2 / 1.1f64.powf(730.0 / 360.0));
+        assert!((p2.expected_purchases - (e1 + e2)).abs() < 1e-12);
+        assert!((p2.lifetime_value.unwrap() - value).abs() < 1e-9);
     }
 }

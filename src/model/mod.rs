@@ -16,7 +16,7 @@ pub mod predict;
 mod sbg;
 pub mod special;
 
-pub use bgbb::{ln_beta, BgBb};
+pub use bgbb::{ln_beta, opportunities, predict_bgbb, BgBb, BgBbModel};
 pub use bgnbd::{BgNbd, Rfm};
 pub use gamma_gamma::GammaGamma;
 pub use population::{AbcCuts, RfmEdges, SatisfactionCuts};
@@ -111,6 +111,9 @@ pub struct Model {
     /// Gamma-Gamma spend model, when fitted.
     #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub gamma_gamma: Option<Fitted<GammaGamma>>,
+    /// BG/BB purchase model at discrete opportunities; predictions use it instead of BG/NBD when present.
+    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
+    pub bgbb: Option<BgBbModel>,
     /// Satisfaction-gap percentiles, when satisfaction data was given.
     #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub satisfaction: Option<SatisfactionCuts>,
@@ -302,6 +305,7 @@ fn decode(v: &Json) -> Result<Model> {
         "bgnbd",
         "gammaGamma",
         "satisfaction",
+        "bgbb",
     ];
     let o = Obj::new(v, ROOT, &keys)?;
     let version = expect_count(
@@ -354,6 +358,7 @@ fn decode(v: &Json) -> Result<Model> {
         bgnbd: o.opt("bgnbd", decode_bgnbd)?,
         gamma_gamma: o.opt("gammaGamma", decode_gamma_gamma)?,
         satisfaction: o.opt("satisfaction", decode_satisfaction)?,
+        bgbb: o.opt("bgbb", decode_bgbb)?,
     })
 }
 
@@ -464,6 +469,60 @@ fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
     fit_fields(&o, params)
 }
 
+/// `{ alpha, beta, gamma, delta, opportunityDays, logLikelihood?, converged? }`;
+/// a `fitSummaries` result's `standardErrors`, `intervals` and
+/// `singularInformation` are accepted and not used. Each parameter from 1e-6
+/// to 1e6 and `opportunityDays` from 1 to 36,500 (`OUT_OF_RANGE`).
+fn decode_bgbb(v: &Json, path: &str) -> Result<BgBbModel> {
+    let o = Obj::new(
+        v,
+        path,
+        &[
+            "alpha",
+            "beta",
+            "gamma",
+            "delta",
+            "opportunityDays",
+            "logLikelihood",
+            "converged",
+            "standardErrors",
+            "intervals",
+            "singularInformation",
+        ],
+    )?;
+    let mut p = [0.0; 5];
+    for (slot, key) in p
+        .iter_mut()
+        .zip(["alpha", "beta", "gamma", "delta", "opportunityDays"])
+    {
+        *slot = param(&o, key)?;
+        let (min, max) = if key == "opportunityDays" {
+            (1.0, 36_500.0)
+        } else {
+            (1e-6, 1e6)
+        };
+        if !(min..=max).contains(slot) {
+            let msg = format!(
+                "expected a number from {min} to {max}, got {}",
+                format_number(*slot)
+            );
+            return Err(Error::new(ErrorCode::OutOfRange, o.path_of(key), msg));
+        }
+    }
+    let f = fit_fields(&o, ())?;
+    Ok(BgBbModel {
+        params: BgBb {
+            alpha: p[0],
+            beta: p[1],
+            gamma: p[2],
+            delta: p[3],
+        },
+        opportunity_days: p[4],
+        log_likelihood: f.log_likelihood,
+        converged: f.converged,
+    })
+}
+
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
     let o = Obj::new(v, path, &["p", "q", "v", "logLikelihood", "converged"])?;
     let params = GammaGamma {
@@ -536,6 +595,7 @@ mod tests {
                 p15: -1.5,
                 p85: 2.0,
             }),
+            bgbb: None,
         }
     }
 
@@ -571,6 +631,47 @@ mod tests {
             ..m
         };
         assert_eq!(Model::from_json(&to_json(&bare)).unwrap(), bare);
+    }
+
+    #[test]
+    fn a_bgbb_model_round_trips_and_its_ranges_are_checked() {
+        let mut m = sample();
+        m.bgbb = Some(BgBbModel {
+            params: BgBb {
+                alpha: 1.204,
+                beta: 0.75,
+                gamma: 0.657,
+                delta: 2.783,
+            },
+            opportunity_days: 365.0,
+            log_likelihood: Some(-33225.6),
+            converged: true,
+        });
+        let text = serde_json::to_string(&m).unwrap();
+        assert!(text.contains(r#""bgbb":{"alpha":1.204,"beta":0.75,"gamma":0.657,"delta":2.783,"opportunityDays":365.0,"logLikelihood":-33225.6,"converged":true}"#), "{text}");
+        assert_eq!(Model::from_json(&parse(&text)).unwrap(), m);
+        // What fitSummaries returns, with the opportunity length added, is accepted.
+        let with_se = text.replace(
+            r#""opportunityDays":365.0,"#,
+            r#""opportunityDays":365.0,"standardErrors":{"alpha":0.07},"intervals":{"alpha":[1.07,1.35]},"#,
+        );
+        assert!(Model::from_json(&parse(&with_se)).is_ok());
+        for (from, to, path) in [
+            (
+                r#""opportunityDays":365.0"#,
+                r#""opportunityDays":0.5"#,
+                "model.bgbb.opportunityDays",
+            ),
+            (r#""gamma":0.657"#, r#""gamma":0"#, "model.bgbb.gamma"),
+            (
+                r#""opportunityDays":365.0,"#,
+                "",
+                "model.bgbb.opportunityDays",
+            ),
+        ] {
+            let e = Model::from_json(&parse(&text.replace(from, to))).unwrap_err();
+            assert_eq!(e.path(), path, "{to}");
+        }
     }
 
     #[test]
