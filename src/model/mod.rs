@@ -149,6 +149,13 @@ impl Model {
         if let Some(gg) = &model.gamma_gamma {
             check_gamma_gamma(&gg.params, &format!("{ROOT}.gammaGamma"))?;
         }
+        if let Some(bb) = &model.bgbb {
+            let p = bb.params;
+            let values = [p.alpha, p.beta, p.gamma, p.delta, bb.opportunity_days];
+            for (range, value) in BGBB_RANGES.iter().zip(values) {
+                range.check(value, 1.0, &format!("{ROOT}.bgbb"))?;
+            }
+        }
         Ok(model)
     }
 }
@@ -228,6 +235,46 @@ pub const GAMMA_GAMMA_RANGES: [ParamRange; 3] = [
         above_min: false,
         max: 1e12,
         why: "the expected spend cannot be computed",
+    },
+];
+
+/// The accepted BG/BB parameters, `[alpha, beta, gamma, delta]`, and the
+/// opportunity length in days.
+pub const BGBB_RANGES: [ParamRange; 5] = [
+    ParamRange {
+        name: "alpha",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the predictions cannot be computed",
+    },
+    ParamRange {
+        name: "beta",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the predictions cannot be computed",
+    },
+    ParamRange {
+        name: "gamma",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the predictions cannot be computed",
+    },
+    ParamRange {
+        name: "delta",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the predictions cannot be computed",
+    },
+    ParamRange {
+        name: "opportunityDays",
+        min: 1.0,
+        above_min: false,
+        max: 36_500.0,
+        why: "opportunities are not whole days within a century",
     },
 ];
 
@@ -471,8 +518,7 @@ fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
 
 /// `{ alpha, beta, gamma, delta, opportunityDays, logLikelihood?, converged? }`;
 /// a `fitSummaries` result's `standardErrors`, `intervals` and
-/// `singularInformation` are accepted and not used. Each parameter from 1e-6
-/// to 1e6 and `opportunityDays` from 1 to 36,500 (`OUT_OF_RANGE`).
+/// `singularInformation` are accepted and not used. Ranges: [`BGBB_RANGES`].
 fn decode_bgbb(v: &Json, path: &str) -> Result<BgBbModel> {
     let o = Obj::new(
         v,
@@ -491,23 +537,8 @@ fn decode_bgbb(v: &Json, path: &str) -> Result<BgBbModel> {
         ],
     )?;
     let mut p = [0.0; 5];
-    for (slot, key) in p
-        .iter_mut()
-        .zip(["alpha", "beta", "gamma", "delta", "opportunityDays"])
-    {
-        *slot = param(&o, key)?;
-        let (min, max) = if key == "opportunityDays" {
-            (1.0, 36_500.0)
-        } else {
-            (1e-6, 1e6)
-        };
-        if !(min..=max).contains(slot) {
-            let msg = format!(
-                "expected a number from {min} to {max}, got {}",
-                format_number(*slot)
-            );
-            return Err(Error::new(ErrorCode::OutOfRange, o.path_of(key), msg));
-        }
+    for (slot, range) in p.iter_mut().zip(&BGBB_RANGES) {
+        *slot = param(&o, range.name)?;
     }
     let f = fit_fields(&o, ())?;
     Ok(BgBbModel {

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fit, fitSummaries, fitRetention, survival, retention, derl, CrmScoreError } from 'crmscore';
+import { fit, fitSummaries, fitRetention, survival, retention, derl, Scorer, CrmScoreError } from 'crmscore';
 
 /** Equal to `want` after rounding both to three significant figures. */
 function sig3(got, want) {
@@ -90,4 +90,32 @@ test('survival, retention and DERL by hand', () => {
   assert.throws(() => derl(sbg, 0), (e) => e instanceof CrmScoreError && e.path === 'discountRate');
   assert.throws(() => retention(sbg, 0), (e) => e instanceof CrmScoreError && e.path === 't');
   assert.throws(() => survival({ alpha: -1, beta: 1 }, 1), (e) => e instanceof CrmScoreError && e.path === 'sbg.alpha');
+});
+
+test('a model with bgbb scores donors at their opportunities', () => {
+  const { bgbb } = fitSummaries(donations, { purchaseModel: 'bg-bb' });
+  const model = {
+    version: 1,
+    unit: 'weeks',
+    asOf: '2006-06-01',
+    customers: 11104,
+    abc: { a: 100, b: 50, customerShare: [0.05, 0.15, 0.8], valueShare: [0.5, 0.3, 0.2] },
+    rfm: { recency: [30, 90, 180, 365], frequency: [1, 2, 3, 4], monetary: [10, 20, 50, 100] },
+    bgbb: { ...bgbb, opportunityDays: 365 },
+  };
+  const scorer = new Scorer({ model });
+  // A first gift on 2000-01-01 and one in each of the 6 yearly opportunities after it:
+  // x = t_x = n = 6, so P(alive) = (δ+6)/(γ+δ+6) and the next opportunity's expected
+  // gifts (α+6)/(α+β+6) · P(alive) (FHS 2010 eqs. 11 and 13 for this case, by hand).
+  const days = [0, 370, 735, 1100, 1466, 1830, 2195];
+  const orders = days.map((d) => ({ at: new Date(Date.UTC(2000, 0, 1) + d * 86_400_000).toISOString(), amount: 25 }));
+  const p = scorer.score({ id: 'd1', orders }, { asOf: '2006-06-01', horizonDays: 365 }).value.predicted;
+  const { alpha: a, beta: b, gamma: g, delta: d } = bgbb;
+  const alive = (d + 6) / (g + d + 6);
+  assert.ok(Math.abs(p.probabilityAlive - alive) < 1e-12, `${p.probabilityAlive} vs ${alive}`);
+  assert.ok(Math.abs(p.expectedPurchases - ((a + 6) / (a + b + 6)) * alive) < 1e-12);
+  assert.throws(
+    () => new Scorer({ model: { ...model, bgbb: { ...bgbb } } }),
+    (e) => e instanceof CrmScoreError && e.path === 'model.bgbb.opportunityDays',
+  );
 });
