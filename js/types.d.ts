@@ -268,6 +268,21 @@ export interface Model {
   gammaGamma?: FittedGammaGamma;
   /** 15th and 85th percentiles of the satisfaction gaps, when surveys were given. */
   satisfaction?: { p15: number; p85: number };
+  /**
+   * BG/BB at discrete opportunities (a `fitSummaries(rows, { purchaseModel: 'bg-bb' })`
+   * result's `bgbb` plus `opportunityDays`, 1 to 36500): predictions use it instead of BG/NBD.
+   * Parameters accepted from 1e-6 to 1e6.
+   */
+  bgbb?: {
+    alpha: number;
+    beta: number;
+    gamma: number;
+    delta: number;
+    /** The length of an opportunity in days, counted from a customer's first order. */
+    opportunityDays: number;
+    logLikelihood?: number;
+    converged?: boolean;
+  };
 }
 
 export type AbcClass = 'A' | 'B' | 'C' | 'D';
