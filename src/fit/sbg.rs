@@ -343,6 +343,19 @@ mod tests {
         assert_eq!(m.derl(0.1, 0.0), None);
     }
 
+    // The Python `shifted_beta_geometric` module's README example, on the high-end
+    // cohort: survival after 8–12 years and the DERL of the survivors of 7 renewals at 10%.
+    #[test]
+    fn projections_match_a_reference_implementation() {
+        let m = fit_retention(&HIGH_END, &FitOptions::default())
+            .unwrap()
+            .sbg
+            .params;
+        let projected: Vec<f64> = (8..=12).map(|t| round3(m.survival(f64::from(t)))).collect();
+        assert_eq!(projected, [0.460, 0.436, 0.414, 0.395, 0.378]);
+        assert_eq!(round3(m.derl(0.1, 8.0).unwrap()), 7.530);
+    }
+
     #[test]
     fn bad_counts_name_their_entry() {
         let e = check_active_counts(&[100.0, 90.0, 95.0]).unwrap_err();

@@ -84,6 +84,12 @@ test('survival, retention and DERL by hand', () => {
     }
     assert.ok(Math.abs(derl(sbg, d, n) - sum) < 1e-9 * sum, `d ${d} n ${n}: ${derl(sbg, d, n)} vs ${sum}`);
   }
+  // A reference implementation (the Python `shifted_beta_geometric` module's README example,
+  // on the high-end cohort's survival shares): projected survival after 8-12 years
+  // 0.460, 0.436, 0.414, 0.395, 0.378, and DERL of the survivors of 7 renewals (n = 8) at 10%: 7.530.
+  const highEnd = fitRetention([1000, 869, 743, 653, 593, 551, 517, 491]);
+  assert.deepEqual([8, 9, 10, 11, 12].map((t) => survival(highEnd, t).toFixed(3)), ['0.460', '0.436', '0.414', '0.395', '0.378']);
+  assert.equal(derl(highEnd, 0.1, 8).toFixed(3), '7.530');
   // A fitRetention result is accepted as it is.
   const fitted = fitRetention([1000, 631, 468, 382, 326, 289, 262, 241]);
   assert.equal(survival(fitted, 3), survival(fitted.sbg, 3));
