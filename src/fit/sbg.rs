@@ -103,6 +103,17 @@ pub struct RetentionFit {
 pub fn fit_retention(active: &[f64], options: &FitOptions) -> Result<RetentionFit> {
     check_active_counts(active)?;
     let n = active[0];
+    let last = active[active.len() - 1];
+    // Without a loss the likelihood rises towards θ = 0 (α → 0), and with every
+    // customer lost in the first period towards θ = 1 (β → 0): no maximum exists.
+    if last == n || active[1] == 0.0 {
+        let msg = if last == n {
+            "no customer left in any period: the churn probabilities cannot be estimated"
+        } else {
+            "every customer left in the first period: the churn probabilities cannot be estimated"
+        };
+        return Err(Error::new(ErrorCode::OutOfRange, "activeCounts", msg));
+    }
     let mut objective = |theta: &[f64], grad: &mut [f64]| {
         let p = [theta[0].exp(), theta[1].exp()];
         let mut g = [0.0; 2];
@@ -372,5 +383,12 @@ mod tests {
         assert_eq!(e.path(), "activeCounts[0]");
         let e = check_active_counts(&[10.0]).unwrap_err();
         assert_eq!(e.path(), "activeCounts");
+        for flat in [[100.0, 100.0, 100.0], [100.0, 0.0, 0.0]] {
+            let e = fit_retention(&flat, &FitOptions::default()).unwrap_err();
+            assert_eq!(
+                (e.code(), e.path()),
+                (ErrorCode::OutOfRange, "activeCounts")
+            );
+        }
     }
 }

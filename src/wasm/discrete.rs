@@ -117,12 +117,17 @@ struct RetentionResult<'a> {
 /// a `CrmScoreError` naming the entry (`activeCounts[3]`).
 #[wasm_bindgen(js_name = fitRetention, unchecked_return_type = "RetentionFit")]
 pub fn fit_retention_js(
-    #[wasm_bindgen(unchecked_param_type = "ArrayLike<number>")] active_counts: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "number[] | Float64Array | Uint32Array | Int32Array")]
+    active_counts: JsValue,
     #[wasm_bindgen(unchecked_param_type = "RetentionOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let options = retention_request(&import(&options.unwrap_or(JsValue::UNDEFINED), "options")?)?;
     let counts: Vec<f64> = if let Some(a) = active_counts.dyn_ref::<js_sys::Float64Array>() {
         a.to_vec()
+    } else if let Some(a) = active_counts.dyn_ref::<js_sys::Uint32Array>() {
+        a.to_vec().into_iter().map(f64::from).collect()
+    } else if let Some(a) = active_counts.dyn_ref::<js_sys::Int32Array>() {
+        a.to_vec().into_iter().map(f64::from).collect()
     } else {
         let json = import(&active_counts, "activeCounts")?;
         let items = crate::input::json::expect_array(

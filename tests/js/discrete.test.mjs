@@ -61,6 +61,8 @@ test('sBG reproduces both cohorts of Fader & Hardie (2007)', () => {
     assert.ok(r.intervals.beta[0] < r.sbg.beta && r.sbg.beta < r.intervals.beta[1]);
     assert.ok(r.logLikelihood < 0);
   }
+  assert.deepEqual(fitRetention(Uint32Array.from(regular)).sbg, fitRetention(regular).sbg);
+  assert.throws(() => fitRetention([50, 50, 50]), (e) => e instanceof CrmScoreError && e.path === 'activeCounts');
   assert.throws(
     () => fitRetention([1000, 900, 950]),
     (e) => e instanceof CrmScoreError && e.code === 'OUT_OF_RANGE' && e.path === 'activeCounts[2]',
