@@ -35,13 +35,13 @@ mod summary;
 #[cfg(test)]
 mod tests;
 
-pub use bgbb::{bgbb_row, fit_bgbb, BgBbFit, BgBbRow};
+pub use bgbb::{bgbb_row, fit_bgbb, log_likelihood as bgbb_log_likelihood, BgBbFit, BgBbRow};
 pub use bgnbd::{from_log as bgnbd_from_log, Triples};
 pub use clv::customer_lifetime_value;
 pub use gamma_gamma::SpendData;
 pub use optimize::{minimize, Convergence, Minimum, OptimizerOptions};
 pub use population::{abc_cuts, quantile, satisfaction_cuts, AbcRule};
-pub use sbg::{fit_retention, RetentionFit};
+pub use sbg::{fit_retention, log_likelihood as sbg_log_likelihood, RetentionFit};
 pub(crate) use summary::check_len;
 pub use summary::{summarize, CustomerSummary, Transactions};
 
