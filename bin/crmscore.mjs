@@ -3,15 +3,26 @@
 //   npx crmscore fit transactions.csv -o model.json
 //   npx crmscore score customers.json --model model.json
 //   npx crmscore score transactions.csv --model model.json -o scores.csv
+//   npx crmscore fit donations.csv --purchase-model bg-bb
+//   npx crmscore retention cohort.txt
 // Run `npx crmscore --help` for the options.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fit, readTransactionsCsv, Scorer, CrmScoreError } from '../node.js';
+import { fit, fitSummaries, fitRetention, readTransactionsCsv, Scorer, CrmScoreError } from '../node.js';
 
 const HELP = `Usage:
   crmscore fit <transactions.csv> [-o model.json] [options]
       Fits the population model (a purchase model, Gamma-Gamma, ABC, RFM) on a CSV file of
       transactions, one per line, and writes it as JSON (to stdout without -o).
+  crmscore fit <summaries.csv> --purchase-model bg-bb [-o fit.json]
+      Fits BG/BB (discrete opportunities: a yearly drive, a weekly event) on a CSV file
+      of summaries with a header naming frequency, recency, periods and count (or
+      weights): repeat transactions, the opportunity of the last one (0 if none),
+      opportunities since the first, and customers with that history.
+  crmscore retention <counts.txt> [-o fit.json]
+      Fits the sBG contract-renewal model on one cohort: the customers still active at
+      the start of each period, period 0 (the cohort's size) first, separated by commas,
+      spaces or new lines. Writes alpha, beta, their standard errors and 95% intervals.
   crmscore score <customers.json | transactions.csv> --model model.json [-o out] [options]
       customers.json (an array of customers as Scorer.score takes them): scores each
       with the model and prints a JSON array of results.
@@ -42,7 +53,8 @@ and expected purchases to 6 significant digits.
 Fit options:
   --as-of DATE          observation end; a date alone includes that whole day (default now)
   --unit weeks|days     time unit of the model (default weeks)
-  --purchase-model bg-nbd|pareto-nbd|mbg-nbd   purchase model (default bg-nbd; see docs/model.md)
+  --purchase-model bg-nbd|pareto-nbd|mbg-nbd|bg-bb   purchase model (default bg-nbd; bg-bb takes
+                        summaries, see above; docs/model.md says when to use which)
   --abc customer-share|value-share   ABC rule: 5/15/80% of customers (default) or 50/30/20% of value
   --penalizer X         L2 penalty of the purchase model's fit, for small or sparse data (default 0; try 0.001)
   --gamma-gamma-penalizer X   L2 penalty of the Gamma-Gamma fit (default 0)
@@ -79,6 +91,7 @@ const OPTIONS = {
   penalizer: { type: 'string' },
   'gamma-gamma-penalizer': { type: 'string' },
   'allow-unconverged': { type: 'boolean' },
+  'purchase-model': { type: 'string' },
   'horizon-days': { type: 'string' },
   'discount-rate': { type: 'string' },
   progress: { type: 'boolean' },
@@ -191,7 +204,58 @@ function write(values, text) {
   else process.stdout.write(text);
 }
 
+/** Rows { frequency, recency, periods, count } of a BG/BB summaries file (count may be headed weights). */
+function readBgBbRows(file) {
+  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = (lines[0] ?? '').split(',').map((h) => h.trim().replace(/^weights$/, 'count'));
+  const rows = [];
+  for (const [i, line] of lines.slice(1).entries()) {
+    const cells = line.split(',');
+    const row = {};
+    header.forEach((h, k) => {
+      if (!['frequency', 'recency', 'periods', 'count'].includes(h)) return;
+      const n = Number(cells[k]);
+      if (cells[k] === undefined || cells[k].trim() === '' || !Number.isFinite(n)) {
+        throw new DataError(`${file}: line ${i + 2}: ${h}: expected a number, got ${JSON.stringify(cells[k] ?? '')}`);
+      }
+      row[h] = n;
+    });
+    rows.push(row);
+  }
+  const missing = ['frequency', 'recency', 'periods'].filter((h) => !header.includes(h));
+  if (missing.length) throw new DataError(`${file}: expected a header naming frequency, recency, periods and count; missing ${missing.join(', ')}`);
+  return rows;
+}
+
+function runFitBgBb(file, values) {
+  const rows = readBgBbRows(file);
+  const bar = progressBar('fit', values);
+  let r;
+  try {
+    r = fitSummaries(rows, { purchaseModel: 'bg-bb', allowUnconverged: Boolean(values['allow-unconverged']), onProgress: bar.onProgress });
+  } finally {
+    bar.done();
+  }
+  write(values, JSON.stringify(r, null, 2) + '\n');
+  const { alpha, beta, gamma, delta } = r.bgbb;
+  process.stderr.write(`fitted ${r.customers} customers: BG/BB alpha=${alpha.toPrecision(4)} beta=${beta.toPrecision(4)} gamma=${gamma.toPrecision(4)} delta=${delta.toPrecision(4)}\n`);
+}
+
+function runRetention(file, values) {
+  const tokens = readFileSync(file, 'utf8').split(/[\s,;]+/).filter(Boolean);
+  const counts = tokens.map((t) => {
+    const n = Number(t);
+    if (!Number.isFinite(n)) throw new DataError(`${file}: expected numbers (customers active at the start of each period), got ${JSON.stringify(t)}`);
+    return n;
+  });
+  const r = fitRetention(counts, { allowUnconverged: Boolean(values['allow-unconverged']) });
+  write(values, JSON.stringify(r, null, 2) + '\n');
+  process.stderr.write(`fitted ${r.periods} periods of ${r.customers} customers: sBG alpha=${r.sbg.alpha.toPrecision(4)} beta=${r.sbg.beta.toPrecision(4)}\n`);
+}
+
 function runFit(file, values) {
+  const purchaseModel = values['purchase-model'] ?? 'bg-nbd';
+  if (purchaseModel === 'bg-bb') return runFitBgBb(file, values);
   const table = readCsv(file, values);
   const abc = { 'customer-share': { rule: 'customerShare' }, 'value-share': { rule: 'valueShare' } }[values.abc ?? 'customer-share'];
   if (!abc) throw new UsageError(`--abc: expected customer-share or value-share, got ${JSON.stringify(values.abc)}`);
@@ -316,7 +380,7 @@ function runScore(file, values) {
   write(values, lines.join('\n') + '\n');
 }
 
-const COMMANDS = ['fit', 'score'];
+const COMMANDS = ['fit', 'score', 'retention'];
 
 /** Node's "Unknown option '--as_of'. To specify…" as "unknown option --as_of: did you mean --as-of?". */
 function unknownOption(e) {
@@ -336,11 +400,12 @@ function main(argv) {
   }
   if (!COMMANDS.includes(command)) {
     const guess = closest(command, COMMANDS);
-    throw new UsageError(`unknown command ${JSON.stringify(command)}: ${guess ? `did you mean ${guess}?` : 'expected fit or score'}`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}: ${guess ? `did you mean ${guess}?` : 'expected fit, retention or score'}`);
   }
   if (file === undefined) throw new UsageError(`${command}: expected an input file`);
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
   if (command === 'fit') runFit(file, values);
+  else if (command === 'retention') runRetention(file, values);
   else runScore(file, values);
   return 0;
 }

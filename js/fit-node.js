@@ -7,5 +7,5 @@ import { initSync } from './crmscore_fit.js';
 initSync({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
 
 export { default } from './crmscore_fit.js';
-export { compareModels, fit, fitSummaries, readTransactionsCsv, scoreColumns, validate } from './crmscore_fit.js';
+export { compareModels, derl, fit, fitRetention, fitSummaries, readTransactionsCsv, retention, scoreColumns, survival, validate } from './crmscore_fit.js';
 export { CrmScoreError } from './interop.js';

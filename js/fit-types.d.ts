@@ -9,7 +9,11 @@ export type AbcRule =
 export interface FitCommonOptions {
   /** Time unit of the model (default 'weeks'). */
   unit?: TimeUnit;
-  /** The purchase model to fit (default 'bg-nbd'); the model holds it as bgnbd, paretoNbd or mbgNbd. */
+  /**
+   * The purchase model to fit (default 'bg-nbd'); the model holds it as bgnbd, paretoNbd or mbgNbd.
+   * 'bg-bb' (discrete opportunities) is fitted by `fitSummaries` on `BgBbRow`s only; `fit` refuses it.
+   * With it only `maxIterations`, `allowUnconverged` and `onProgress` apply.
+   */
   purchaseModel?: PurchaseModel;
   /** L2 penalty on the purchase model's parameters (BG/NBD's r, α, a, b), as lifetimes' `penalizer_coef` (default 0). */
   penalizer?: number;
@@ -156,8 +160,8 @@ export interface CompareOptions {
 
 /** Options of `validate`. */
 export interface ValidateOptions extends CompareOptions {
-  /** The purchase model to fit (default 'bg-nbd'). */
-  purchaseModel?: PurchaseModel;
+  /** The purchase model to fit (default 'bg-nbd'); not 'bg-bb', which is fitted on discrete summaries only. */
+  purchaseModel?: Exclude<PurchaseModel, 'bg-bb'>;
 }
 
 /** Customers with the same calibration repeat purchases: mean holdout purchases, actual and predicted. */
@@ -202,7 +206,76 @@ export interface ModelComparison {
   /** One validation per purchase model. */
   models: Validation[];
   /** Model names, smallest holdout mean absolute error first. */
-  byHoldoutError: PurchaseModel[];
+  byHoldoutError: Exclude<PurchaseModel, 'bg-bb'>[];
   /** Model names, smallest BIC first. */
-  byBic: PurchaseModel[];
+  byBic: Exclude<PurchaseModel, 'bg-bb'>[];
+}
+
+/** Standard errors (from the observed information at the optimum) and 95% intervals, keyed like the parameters. */
+export interface ParameterUncertainty<K extends string> {
+  /** θ·√Σᵢᵢ, Σ the covariance of the log-parameters; absent when `singularInformation`. */
+  standardErrors?: Record<K, number>;
+  /** θ·exp(±1.96 √Σᵢᵢ): [low, high], positive. */
+  intervals?: Record<K, [number, number]>;
+  /** true when the information is singular (a flat likelihood): no standard error exists. */
+  singularInformation?: boolean;
+}
+
+/** Customers with one discrete-time history (Fader, Hardie & Shang 2010). */
+export interface BgBbRow {
+  /** Repeat transactions x (0 ≤ x ≤ recency). */
+  frequency: number;
+  /** The opportunity of the last one, t_x (0 when frequency is 0; ≤ periods). */
+  recency: number;
+  /** Opportunities since the first transaction, n (at most 10000). */
+  periods: number;
+  /** Customers with this history (default 1). */
+  count?: number;
+  id?: string | number;
+  customerId?: string | number;
+}
+
+/** BG/BB parameters: transaction probability ~ Beta(alpha, beta), dropout probability ~ Beta(gamma, delta). */
+export interface FittedBgBb extends ParameterUncertainty<'alpha' | 'beta' | 'gamma' | 'delta'> {
+  alpha: number;
+  beta: number;
+  gamma: number;
+  delta: number;
+  logLikelihood?: number;
+  converged: boolean;
+}
+
+/** The result of `fitSummaries(rows, { purchaseModel: 'bg-bb' })`. */
+export interface BgBbSummaryFit {
+  purchaseModel: 'bg-bb';
+  /** The sum of the rows' counts. */
+  customers: number;
+  bgbb: FittedBgBb;
+  convergence: { bgbb: Convergence };
+}
+
+/** Options of `fitRetention`. */
+export interface RetentionOptions {
+  /** Return a fit that did not converge, flagged `converged: false`, instead of throwing FIT_FAILED. */
+  allowUnconverged?: boolean;
+  /** Optimiser iterations before giving up (default 500). */
+  maxIterations?: number;
+}
+
+/** sBG parameters: churn probability ~ Beta(alpha, beta) across customers. */
+export interface SbgParams {
+  alpha: number;
+  beta: number;
+}
+
+/** The result of `fitRetention` (Fader & Hardie 2007). */
+export interface RetentionFit extends ParameterUncertainty<'alpha' | 'beta'> {
+  sbg: SbgParams;
+  logLikelihood: number;
+  converged: boolean;
+  /** activeCounts[0]. */
+  customers: number;
+  /** Periods observed: activeCounts.length − 1. */
+  periods: number;
+  convergence: Convergence;
 }

@@ -16,7 +16,7 @@ export default function init(
   module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>,
 ): Promise<InitOutput>;
 
-export { compareModels, fit, fitSummaries, readTransactionsCsv, scoreColumns, validate } from './crmscore_fit.js';
+export { compareModels, derl, fit, fitRetention, fitSummaries, readTransactionsCsv, retention, scoreColumns, survival, validate } from './crmscore_fit.js';
 export { CrmScoreError } from './crmscore_fit.js';
 export type {
   AbcRule,
@@ -27,6 +27,13 @@ export type {
   SummaryColumns,
   Convergence,
   SummaryFit,
+  BgBbRow,
+  BgBbSummaryFit,
+  FittedBgBb,
+  RetentionOptions,
+  RetentionFit,
+  SbgParams,
+  ParameterUncertainty,
   CsvOptions,
   CsvRowError,
   CsvTransactions,

@@ -11,5 +11,5 @@ export default async function init(module) {
   return exports;
 }
 
-export { compareModels, fit, fitSummaries, readTransactionsCsv, scoreColumns, validate } from './crmscore_fit.js';
+export { compareModels, derl, fit, fitRetention, fitSummaries, readTransactionsCsv, retention, scoreColumns, survival, validate } from './crmscore_fit.js';
 export { CrmScoreError } from './interop.js';

@@ -3,7 +3,7 @@
 // both lists against the wasm-bindgen output).
 export * from './crmscore.js';
 export { default } from './crmscore.js';
-export { compareModels, fit, fitSummaries, readTransactionsCsv, scoreColumns, validate } from './crmscore_fit.js';
+export { compareModels, derl, fit, fitRetention, fitSummaries, readTransactionsCsv, retention, scoreColumns, survival, validate } from './crmscore_fit.js';
 export type {
   AbcRule,
   FitCommonOptions,
@@ -13,6 +13,13 @@ export type {
   SummaryColumns,
   Convergence,
   SummaryFit,
+  BgBbRow,
+  BgBbSummaryFit,
+  FittedBgBb,
+  RetentionOptions,
+  RetentionFit,
+  SbgParams,
+  ParameterUncertainty,
   CsvOptions,
   CsvRowError,
   CsvTransactions,

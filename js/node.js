@@ -47,3 +47,15 @@ export function validate(...args) {
 export function compareModels(...args) {
   return fitModule().compareModels(...args);
 }
+export function fitRetention(...args) {
+  return fitModule().fitRetention(...args);
+}
+export function survival(...args) {
+  return fitModule().survival(...args);
+}
+export function retention(...args) {
+  return fitModule().retention(...args);
+}
+export function derl(...args) {
+  return fitModule().derl(...args);
+}

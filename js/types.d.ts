@@ -268,8 +268,8 @@ export interface FittedMbgNbd {
   converged: boolean;
 }
 
-/** Which purchase model `fit` estimates: BG/NBD (default), Pareto/NBD or MBG/NBD. */
-export type PurchaseModel = 'bg-nbd' | 'pareto-nbd' | 'mbg-nbd';
+/** Which purchase model a fit estimates: BG/NBD (default), Pareto/NBD, MBG/NBD, or BG/BB (`fitSummaries` on discrete rows only). */
+export type PurchaseModel = 'bg-nbd' | 'pareto-nbd' | 'mbg-nbd' | 'bg-bb';
 
 /** Fitted Gamma-Gamma parameters (v is the paper's γ). Accepted: p 1e-6 to 1e6, q above 1 to 1e6, v 1e-6 to 1e12. */
 export interface FittedGammaGamma {
@@ -298,6 +298,21 @@ export interface Model {
   gammaGamma?: FittedGammaGamma;
   /** 15th and 85th percentiles of the satisfaction gaps, when surveys were given. */
   satisfaction?: { p15: number; p85: number };
+  /**
+   * BG/BB at discrete opportunities (a `fitSummaries(rows, { purchaseModel: 'bg-bb' })`
+   * result's `bgbb` plus `opportunityDays`, 1 to 36500): predictions use it instead of BG/NBD.
+   * Parameters accepted from 1e-6 to 1e6.
+   */
+  bgbb?: {
+    alpha: number;
+    beta: number;
+    gamma: number;
+    delta: number;
+    /** The length of an opportunity in days, counted from a customer's first order. */
+    opportunityDays: number;
+    logLikelihood?: number;
+    converged?: boolean;
+  };
 }
 
 export type AbcClass = 'A' | 'B' | 'C' | 'D';

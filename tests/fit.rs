@@ -8,7 +8,9 @@ use crmscore::fit::columnar::{score_columns, ColumnOptions};
 use crmscore::fit::Transactions;
 use crmscore::input::json::Json;
 use crmscore::model::special::{ln_hyp2f1, ln_power_series, ln_series};
-use crmscore::model::{AbcCuts, BgNbd, Fitted, GammaGamma, Model, Rfm, RfmEdges, Unit};
+use crmscore::model::{
+    AbcCuts, BgBb, BgBbModel, BgNbd, Fitted, GammaGamma, Model, Rfm, RfmEdges, Unit,
+};
 use crmscore::{ScoreOptions, Scorer};
 
 const DAY: i64 = 86_400_000;
@@ -217,6 +219,7 @@ fn model(bgnbd: BgNbd) -> Model {
             converged: true,
         }),
         satisfaction: None,
+        bgbb: None,
     }
 }
 
@@ -255,8 +258,36 @@ fn columnar_scores_equal_scoring_each_customer() {
     let as_of = 400 * DAY;
     let segments = r#"[{"id": "likely-gone", "when": "value.predicted.probabilityAlive < 0.5", "goal": "win-back"},
         {"id": "never-bought", "when": "value.frequency == 0", "goal": "acquire"}]"#;
-    for p in PARAMS {
-        let model = serde_json::to_string(&model(p)).unwrap();
+    // The last model predicts with BG/BB at 30-day opportunities instead of BG/NBD.
+    let bgbb = BgBbModel {
+        params: BgBb {
+            alpha: 1.204,
+            beta: 0.75,
+            gamma: 0.657,
+            delta: 2.783,
+        },
+        opportunity_days: 30.0,
+        log_likelihood: None,
+        converged: true,
+    };
+    let models = PARAMS
+        .iter()
+        .map(|&p| (p, None))
+        .chain([(PARAMS[0], Some(bgbb))]);
+    for (p, bgbb) in models {
+        // A model holds one purchase model: BG/BB replaces BG/NBD.
+        let base = model(p);
+        let bgnbd = if bgbb.is_some() {
+            None
+        } else {
+            base.bgnbd.clone()
+        };
+        let model = serde_json::to_string(&Model {
+            bgbb,
+            bgnbd,
+            ..base
+        })
+        .unwrap();
         for (config, with_cost) in [
             (format!(r#"{{"model": {model}}}"#), false),
             (

@@ -299,6 +299,7 @@ mod with_fit {
                 mbg_nbd: None,
                 gamma_gamma: fitted.then(|| Fitted { params: GammaGamma { p: params[4], q: params[5] + 1.0, v: params[6] }, log_likelihood: None, converged: false }),
                 satisfaction: Some(SatisfactionCuts { p15: -params[0], p85: params[1] }),
+                bgbb: None,
             };
             let text = serde_json::to_string(&model).unwrap();
             let back = Model::from_json(&Json::parse(&text).unwrap()).unwrap();

@@ -14,7 +14,7 @@ use crate::input::customer::{Customer, Order};
 use crate::input::json::Json;
 use crate::input::time::{day_of, expect_instant, whole_days};
 use crate::model::predict::summary_of;
-use crate::model::{Model, Steps};
+use crate::model::{predict_bgbb, Model, Steps};
 use crate::scoring::value::{rfm, AbcClass};
 use crate::scoring::{ScoreOptions, Scorer};
 use std::collections::HashMap;
@@ -269,7 +269,18 @@ pub fn score_columns(
                 let s = rfm(recency, f64::from(frequency), monetary, edges);
                 (out.rfm_r[c], out.rfm_f[c], out.rfm_m[c]) = (s.r, s.f, s.m);
             }
-            if let Some(p) = &purchase {
+            if let Some(bb) = model.and_then(|m| m.bgbb.as_ref()) {
+                let orders = mine.iter().map(|&i| (tx.at_ms[i], tx.amount[i]));
+                let rate = config.lifetime.discount_rate;
+                predicted = predict_bgbb(
+                    orders,
+                    score.as_of,
+                    bb,
+                    gamma_gamma,
+                    score.horizon_days,
+                    rate,
+                );
+            } else if let Some(p) = &purchase {
                 let orders = mine.iter().map(|&i| (tx.at_ms[i], tx.amount[i]));
                 if let Some((summary, spend)) = summary_of(orders, score.as_of, unit_days) {
                     let key = (

@@ -23,6 +23,7 @@
 //! parameter ran beyond e^±15 (the likelihood flattening towards a boundary)
 //! counts as not converged.
 
+mod bgbb;
 mod bgnbd;
 mod clv;
 pub mod columnar;
@@ -34,6 +35,7 @@ pub mod options;
 mod pareto_nbd;
 mod population;
 pub mod purchase;
+pub mod sbg;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -41,6 +43,7 @@ mod tests;
 mod tests_models;
 pub mod validate;
 
+pub use bgbb::{bgbb_row, fit_bgbb, log_likelihood as bgbb_log_likelihood, BgBbFit, BgBbRow};
 pub use bgnbd::{from_log as bgnbd_from_log, Triples};
 pub use clv::customer_lifetime_value;
 pub use gamma_gamma::SpendData;
@@ -48,6 +51,7 @@ pub use optimize::{minimize, Convergence, Minimum, OptimizerOptions};
 pub use options::PurchaseModel;
 pub use population::{abc_cuts, quantile, satisfaction_cuts, AbcRule};
 pub use purchase::{fit_purchase, FittedPurchase};
+pub use sbg::{fit_retention, log_likelihood as sbg_log_likelihood, RetentionFit};
 pub(crate) use summary::check_len;
 pub use summary::{summarize, CustomerSummary, Transactions};
 
@@ -160,6 +164,7 @@ pub fn fit_summaries(
     options: &FitOptions,
     progress: &mut dyn FnMut(f64),
 ) -> Result<LifetimeFit> {
+    refuse_discrete(options)?;
     if rows.is_empty() {
         return Err(Error::new(
             ErrorCode::OutOfRange,
@@ -223,6 +228,25 @@ pub fn fit_summaries(
         gamma_gamma,
         gamma_gamma_convergence,
     })
+}
+
+/// BG/BB counts opportunities, which continuous-time summaries and
+/// transactions do not carry (a transaction's calendar period is no
+/// opportunity of a yearly drive): it is fitted by [`fit_bgbb`] only.
+fn refuse_discrete(options: &FitOptions) -> Result<()> {
+    if options.purchase_model == options::PurchaseModel::BgBb {
+        return Err(discrete_refused());
+    }
+    Ok(())
+}
+
+/// The error of [`refuse_discrete`].
+fn discrete_refused() -> Error {
+    Error::new(
+        ErrorCode::OutOfRange,
+        "options.purchaseModel",
+        "'bg-bb' is fitted on discrete-opportunity summaries: call fitSummaries(rows, { purchaseModel: 'bg-bb' }) with rows { frequency, recency, periods, count }",
+    )
 }
 
 fn check_row(row: &SummaryRow, i: usize) -> Result<()> {
@@ -368,6 +392,7 @@ pub fn fit_transactions(
     options: &FitOptions,
     progress: &mut dyn FnMut(f64),
 ) -> Result<FitReport> {
+    refuse_discrete(options)?;
     let summaries = summarize(&input.transactions, input.as_of_ms, options.unit)?;
     if summaries.is_empty() {
         return Err(Error::new(
@@ -402,6 +427,7 @@ pub fn fit_transactions(
         mbg_nbd: lifetime.mbg_nbd.clone(),
         gamma_gamma: lifetime.gamma_gamma.clone(),
         satisfaction,
+        bgbb: None,
     };
     progress(1.0);
     Ok(FitReport {

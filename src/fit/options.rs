@@ -90,14 +90,18 @@ pub enum PurchaseModel {
     ParetoNbd,
     /// MBG/NBD, `'mbg-nbd'` (model key `mbgNbd`).
     MbgNbd,
+    /// BG/BB, `'bg-bb'` (model key `bgbb`): discrete opportunities, fitted on
+    /// summaries `{ frequency, recency, periods, count }` only.
+    BgBb,
 }
 
 impl PurchaseModel {
     /// Every model with its option name and model key.
-    pub const ALL: [(PurchaseModel, &'static str, &'static str); 3] = [
+    pub const ALL: [(PurchaseModel, &'static str, &'static str); 4] = [
         (PurchaseModel::BgNbd, "bg-nbd", "bgnbd"),
         (PurchaseModel::ParetoNbd, "pareto-nbd", "paretoNbd"),
         (PurchaseModel::MbgNbd, "mbg-nbd", "mbgNbd"),
+        (PurchaseModel::BgBb, "bg-bb", "bgbb"),
     ];
 
     /// The model named `name` in options (`'pareto-nbd'`).
@@ -122,6 +126,42 @@ impl PurchaseModel {
         PurchaseModel::ParetoNbd,
         PurchaseModel::MbgNbd,
     ];
+}
+
+/// The keys of `fitRetention`'s options.
+pub const RETENTION_KEYS: &[&str] = &["allowUnconverged", "maxIterations"];
+
+/// The options of `fitRetention` (only the optimiser's apply).
+pub fn retention_request(v: &Json) -> Result<FitOptions> {
+    fit_options(&options(v, RETENTION_KEYS)?)
+}
+
+/// The keys of a BG/BB summary row (`count` defaults to 1).
+const BGBB_ROW_KEYS: [&str; 6] = [
+    "frequency",
+    "recency",
+    "periods",
+    "count",
+    "id",
+    "customerId",
+];
+
+/// BG/BB rows given as objects `{ frequency, recency, periods, count? }`.
+pub fn bgbb_rows(v: &Json) -> Result<Vec<super::BgBbRow>> {
+    let items = expect_array(v, "", MAX_CUSTOMER_OBJECTS)?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let o = Obj::new(item, &index_path("", i), &BGBB_ROW_KEYS)?;
+            let mut values = [0.0, 0.0, 0.0, 1.0];
+            for (slot, key) in values.iter_mut().zip(&BGBB_ROW_KEYS[..3]) {
+                *slot = expect_number(o.req(key)?, &o.path_of(key))?;
+            }
+            o.set("count", &mut values[3], expect_number)?;
+            super::bgbb_row(values, &|f| o.path_of(f).into_owned())
+        })
+        .collect()
 }
 
 /// An options object (null: `{}`) with its keys checked.

@@ -140,6 +140,7 @@ pub fn fit_purchase(
             let (fitted, conv) = finish(key, p, &named, range, ll, &min, options)?;
             (FittedPurchase::MbgNbd(fitted), conv)
         }
+        PurchaseModel::BgBb => return Err(super::discrete_refused()),
     };
     Ok((fitted, conv, triples.len()))
 }

@@ -801,7 +801,7 @@ fn a_holdout_that_does_not_follow_the_calibration_is_an_error() {
         (e.path(), e.message()),
         (
             "options.purchaseModel",
-            "expected one of \"bg-nbd\", \"pareto-nbd\", \"mbg-nbd\", got \"pareto\""
+            "expected one of \"bg-nbd\", \"pareto-nbd\", \"mbg-nbd\", \"bg-bb\", got \"pareto\""
         )
     );
     assert_eq!(

@@ -319,7 +319,7 @@ fn purchase_model_option_is_validated() {
     );
     assert_eq!(
         e.message(),
-        r#"expected one of "bg-nbd", "pareto-nbd", "mbg-nbd", got "pareto""#
+        r#"expected one of "bg-nbd", "pareto-nbd", "mbg-nbd", "bg-bb", got "pareto""#
     );
     let e = read(r#"{"purchaseModel": 1}"#).unwrap_err();
     assert_eq!(e.path(), "options.purchaseModel");
@@ -376,6 +376,7 @@ fn predictions_come_from_the_model_s_purchase_model() {
         mbg_nbd: None,
         gamma_gamma: None,
         satisfaction: None,
+        bgbb: None,
     };
     // 52 weeks = 364 days, no discounting needed for expected purchases.
     let got = predict(&orders, as_of, &base, 364.0, 0.0).unwrap();

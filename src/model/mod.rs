@@ -6,23 +6,28 @@
 //!   [`ParetoNbd`] and [`MbgNbd`] the same from other purchase models, one
 //!   of which a model holds ([`Purchase`]);
 //! - [`GammaGamma`]: spend per purchase;
+//! - [`BgBb`]: transactions at discrete opportunities; [`Sbg`]: contract renewals;
 //! - [`AbcCuts`], [`RfmEdges`], [`SatisfactionCuts`]: the population's cut points;
 //! - [`predict`]: one customer's predicted value over a horizon.
 
+mod bgbb;
 mod bgnbd;
 mod gamma_gamma;
 mod mbg_nbd;
 mod pareto_nbd;
 mod population;
 pub mod predict;
+mod sbg;
 pub mod special;
 
+pub use bgbb::{ln_beta, opportunities, predict_bgbb, BgBb, BgBbModel};
 pub use bgnbd::{BgNbd, Rfm};
 pub use gamma_gamma::GammaGamma;
 pub use mbg_nbd::MbgNbd;
 pub use pareto_nbd::{ParetoNbd, MAX_SCALE_RATIO};
 pub use population::{AbcCuts, RfmEdges, SatisfactionCuts};
 pub use predict::{predict, Predicted, Purchase, Steps};
+pub use sbg::Sbg;
 
 use crate::error::{index_path, Error, ErrorCode, Result};
 use crate::input::json::{
@@ -118,6 +123,9 @@ pub struct Model {
     /// Gamma-Gamma spend model, when fitted.
     #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub gamma_gamma: Option<Fitted<GammaGamma>>,
+    /// BG/BB purchase model at discrete opportunities; predictions use it instead of BG/NBD when present.
+    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
+    pub bgbb: Option<BgBbModel>,
     /// Satisfaction-gap percentiles, when satisfaction data was given.
     #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub satisfaction: Option<SatisfactionCuts>,
@@ -159,6 +167,13 @@ impl Model {
         }
         if let Some(gg) = &model.gamma_gamma {
             check_gamma_gamma(&gg.params, &format!("{ROOT}.gammaGamma"))?;
+        }
+        if let Some(bb) = &model.bgbb {
+            let p = bb.params;
+            let values = [p.alpha, p.beta, p.gamma, p.delta, bb.opportunity_days];
+            for (range, value) in BGBB_RANGES.iter().zip(values) {
+                range.check(value, 1.0, &format!("{ROOT}.bgbb"))?;
+            }
         }
         Ok(model)
     }
@@ -288,6 +303,46 @@ pub const GAMMA_GAMMA_RANGES: [ParamRange; 3] = [
     },
 ];
 
+/// The accepted BG/BB parameters, `[alpha, beta, gamma, delta]`, and the
+/// opportunity length in days.
+pub const BGBB_RANGES: [ParamRange; 5] = [
+    ParamRange {
+        name: "alpha",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the predictions cannot be computed",
+    },
+    ParamRange {
+        name: "beta",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the predictions cannot be computed",
+    },
+    ParamRange {
+        name: "gamma",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the predictions cannot be computed",
+    },
+    ParamRange {
+        name: "delta",
+        min: 1e-6,
+        above_min: false,
+        max: 1e6,
+        why: "the predictions cannot be computed",
+    },
+    ParamRange {
+        name: "opportunityDays",
+        min: 1.0,
+        above_min: false,
+        max: 36_500.0,
+        why: "opportunities are not whole days within a century",
+    },
+];
+
 impl ParamRange {
     /// Refuses `value` outside the range (`OutOfRange`, path `{path}.{name}`);
     /// `scale` divides the bounds (the unit's length in days for `alpha`, else 1).
@@ -382,6 +437,7 @@ fn decode(v: &Json) -> Result<Model> {
         "mbgNbd",
         "gammaGamma",
         "satisfaction",
+        "bgbb",
     ];
     let o = Obj::new(v, ROOT, &keys)?;
     let version = expect_count(
@@ -433,8 +489,9 @@ fn decode(v: &Json) -> Result<Model> {
     for (slot, (key, names)) in purchases.iter_mut().zip(purchase_keys) {
         *slot = o.opt(key, |v, p| decode4(v, p, names))?;
     }
-    if purchases.iter().flatten().count() > 1 {
-        let msg = "expected one purchase model of bgnbd, paretoNbd and mbgNbd, got more";
+    let bgbb = o.opt("bgbb", decode_bgbb)?;
+    if purchases.iter().flatten().count() + usize::from(bgbb.is_some()) > 1 {
+        let msg = "expected one purchase model of bgnbd, paretoNbd, mbgNbd and bgbb, got more";
         return Err(Error::new(ErrorCode::InvalidModel, ROOT, msg));
     }
     let [bgnbd, pareto, mbg] = purchases;
@@ -454,6 +511,7 @@ fn decode(v: &Json) -> Result<Model> {
         mbg_nbd: mbg.map(|f| f.map(|[r, alpha, a, b]| MbgNbd { r, alpha, a, b })),
         gamma_gamma: o.opt("gammaGamma", decode_gamma_gamma)?,
         satisfaction: o.opt("satisfaction", decode_satisfaction)?,
+        bgbb,
     })
 }
 
@@ -573,6 +631,44 @@ fn decode4(v: &Json, path: &str, keys: &[&str; 6]) -> Result<Fitted<[f64; 4]>> {
 /// The keys of BG/NBD's and MBG/NBD's parameters and fit fields.
 const NBD_BETA_KEYS: [&str; 6] = ["r", "alpha", "a", "b", "logLikelihood", "converged"];
 
+/// `{ alpha, beta, gamma, delta, opportunityDays, logLikelihood?, converged? }`;
+/// a `fitSummaries` result's `standardErrors`, `intervals` and
+/// `singularInformation` are accepted and not used. Ranges: [`BGBB_RANGES`].
+fn decode_bgbb(v: &Json, path: &str) -> Result<BgBbModel> {
+    let o = Obj::new(
+        v,
+        path,
+        &[
+            "alpha",
+            "beta",
+            "gamma",
+            "delta",
+            "opportunityDays",
+            "logLikelihood",
+            "converged",
+            "standardErrors",
+            "intervals",
+            "singularInformation",
+        ],
+    )?;
+    let mut p = [0.0; 5];
+    for (slot, range) in p.iter_mut().zip(&BGBB_RANGES) {
+        *slot = param(&o, range.name)?;
+    }
+    let f = fit_fields(&o, ())?;
+    Ok(BgBbModel {
+        params: BgBb {
+            alpha: p[0],
+            beta: p[1],
+            gamma: p[2],
+            delta: p[3],
+        },
+        opportunity_days: p[4],
+        log_likelihood: f.log_likelihood,
+        converged: f.converged,
+    })
+}
+
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
     let o = Obj::new(v, path, &["p", "q", "v", "logLikelihood", "converged"])?;
     let params = GammaGamma {
@@ -647,6 +743,7 @@ mod tests {
                 p15: -1.5,
                 p85: 2.0,
             }),
+            bgbb: None,
         }
     }
 
@@ -682,6 +779,48 @@ mod tests {
             ..m
         };
         assert_eq!(Model::from_json(&to_json(&bare)).unwrap(), bare);
+    }
+
+    #[test]
+    fn a_bgbb_model_round_trips_and_its_ranges_are_checked() {
+        let mut m = sample();
+        m.bgnbd = None;
+        m.bgbb = Some(BgBbModel {
+            params: BgBb {
+                alpha: 1.204,
+                beta: 0.75,
+                gamma: 0.657,
+                delta: 2.783,
+            },
+            opportunity_days: 365.0,
+            log_likelihood: Some(-33225.6),
+            converged: true,
+        });
+        let text = serde_json::to_string(&m).unwrap();
+        assert!(text.contains(r#""bgbb":{"alpha":1.204,"beta":0.75,"gamma":0.657,"delta":2.783,"opportunityDays":365.0,"logLikelihood":-33225.6,"converged":true}"#), "{text}");
+        assert_eq!(Model::from_json(&parse(&text)).unwrap(), m);
+        // What fitSummaries returns, with the opportunity length added, is accepted.
+        let with_se = text.replace(
+            r#""opportunityDays":365.0,"#,
+            r#""opportunityDays":365.0,"standardErrors":{"alpha":0.07},"intervals":{"alpha":[1.07,1.35]},"#,
+        );
+        assert!(Model::from_json(&parse(&with_se)).is_ok());
+        for (from, to, path) in [
+            (
+                r#""opportunityDays":365.0"#,
+                r#""opportunityDays":0.5"#,
+                "model.bgbb.opportunityDays",
+            ),
+            (r#""gamma":0.657"#, r#""gamma":0"#, "model.bgbb.gamma"),
+            (
+                r#""opportunityDays":365.0,"#,
+                "",
+                "model.bgbb.opportunityDays",
+            ),
+        ] {
+            let e = Model::from_json(&parse(&text.replace(from, to))).unwrap_err();
+            assert_eq!(e.path(), path, "{to}");
+        }
     }
 
     #[test]
@@ -907,7 +1046,7 @@ mod tests {
         assert_eq!((e.code(), e.path()), (ErrorCode::InvalidModel, "model"));
         assert_eq!(
             e.message(),
-            "expected one purchase model of bgnbd, paretoNbd and mbgNbd, got more"
+            "expected one purchase model of bgnbd, paretoNbd, mbgNbd and bgbb, got more"
         );
         let with = |m: &Model, path: &str, value: f64| {
             let mut v = to_json(m);

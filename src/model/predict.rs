@@ -184,6 +184,18 @@ pub fn predict(
     horizon_days: f64,
     yearly_discount_rate: f64,
 ) -> Option<Predicted> {
+    if let Some(bgbb) = &model.bgbb {
+        let orders = orders.iter().map(|o| (o.at, o.amount));
+        let gamma_gamma = model.gamma_gamma.as_ref().map(|g| &g.params);
+        return super::predict_bgbb(
+            orders,
+            as_of,
+            bgbb,
+            gamma_gamma,
+            horizon_days,
+            yearly_discount_rate,
+        );
+    }
     let purchase = model.purchase()?;
     let (rfm, spend) = summary(orders, as_of, model.unit.days())?;
     let steps = Steps::new(horizon_days, model.unit.days(), yearly_discount_rate);
@@ -285,6 +297,7 @@ mod tests {
                 converged: true,
             }),
             satisfaction: None,
+            bgbb: None,
         }
     }
 

@@ -304,13 +304,21 @@ struct ConvergenceReport<'a> {
 /// recency, T, monetaryValue }` in the chosen unit (lifetimes' definitions),
 /// given as an array of rows or as columns (arrays or typed arrays of equal
 /// length). Errors name the row (`[3].recency`) or column entry (`recency[3]`).
-#[wasm_bindgen(js_name = fitSummaries, unchecked_return_type = "SummaryFit")]
+#[wasm_bindgen(js_name = fitSummaries, unchecked_return_type = "SummaryFit | BgBbSummaryFit")]
 pub fn fit_summaries_js(
-    #[wasm_bindgen(unchecked_param_type = "SummaryRow[] | SummaryColumns")] rows: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "SummaryRow[] | SummaryColumns | BgBbRow[]")]
+    rows: JsValue,
     #[wasm_bindgen(unchecked_param_type = "SummaryOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let Options { json, on_progress } = read_options(options)?;
     let fit_options = summary_request(&json)?;
+    if fit_options.purchase_model == options::PurchaseModel::BgBb {
+        let mut progress = Progress::new(on_progress);
+        let result =
+            super::discrete::fit_bgbb_summaries(&rows, &fit_options, &mut |f| progress.report(f));
+        progress.finish()?;
+        return result;
+    }
     let rows = if Array::is_array(&rows) {
         summary_rows(&import(&rows, "")?)?
     } else {

@@ -18,6 +18,8 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "fit")]
+mod discrete;
+#[cfg(feature = "fit")]
 mod fit;
 #[cfg(not(target_feature = "atomics"))]
 mod pool;

@@ -242,3 +242,24 @@ test('score | head: the reader closing the pipe ends the command quietly', async
   assert.deepEqual([code, signal], [0, null], stderr);
   assert.equal(stderr, '');
 });
+
+test('fit --purchase-model bg-bb fits the donations; retention fits a cohort', () => {
+  const donations = fileURLToPath(new URL('../../data/donations/donations.csv', import.meta.url));
+  const r = run('fit', donations, '--purchase-model', 'bg-bb');
+  assert.equal(r.status, 0, r.stderr);
+  const { bgbb } = JSON.parse(r.stdout);
+  assert.deepEqual([bgbb.alpha, bgbb.beta, bgbb.gamma, bgbb.delta].map((v) => v.toPrecision(3)), ['1.20', '0.750', '0.657', '2.78']);
+  assert.match(r.stderr, /fitted 11104 customers: BG\/BB/);
+  const counts = join(dir, 'high-end.txt');
+  writeFileSync(counts, '1000\n869\n743\n653\n593\n551\n517\n491\n');
+  const s = run('retention', counts);
+  assert.equal(s.status, 0, s.stderr);
+  const { sbg, standardErrors } = JSON.parse(s.stdout);
+  assert.deepEqual([sbg.alpha.toPrecision(3), sbg.beta.toPrecision(3)], ['0.668', '3.81']);
+  assert.ok(standardErrors.alpha > 0);
+  writeFileSync(counts, '1000 900 950');
+  const bad = run('retention', counts);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /activeCounts\[2\]|at most the count before/);
+  assert.equal(run('fit', donations, '--purchase-model', 'pareto').status, 2);
+});

@@ -67,7 +67,7 @@ for (const { subpath, condition, types, js } of entries) {
 }
 
 test('crmscore/fit exports the fitting functions, init and CrmScoreError, and no Scorer', () => {
-  assert.deepEqual(declared('fit.d.ts'), ['CrmScoreError', 'compareModels', 'default', 'fit', 'fitSummaries', 'readTransactionsCsv', 'scoreColumns', 'validate']);
+  assert.deepEqual(declared('fit.d.ts'), ['CrmScoreError', 'compareModels', 'default', 'derl', 'fit', 'fitRetention', 'fitSummaries', 'readTransactionsCsv', 'retention', 'scoreColumns', 'survival', 'validate']);
 });
 
 test('the Deno entries carry their types (deno check reads @ts-self-types)', () => {

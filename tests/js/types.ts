@@ -58,3 +58,14 @@ const next: string | undefined = result.nextBestAction?.segment;
   }
 }
 console.log(many, frequency, abc, stage, wrong, badOrder, typo, alive, explained, next, scored, zone, notResults, group, best, grouped);
+
+// Discrete-time and contractual models.
+import { fitRetention, survival, retention, derl, type RetentionFit, type BgBbSummaryFit } from 'crmscore';
+const renewals: RetentionFit = fitRetention([1000, 631, 468], { maxIterations: 100 });
+const seAlpha: number | undefined = renewals.standardErrors?.alpha;
+const curve: number[] = [0, 1, 2].map((t) => survival(renewals, t) * retention(renewals.sbg, t + 1));
+const residual: number = derl({ alpha: 0.7, beta: 1.2 }, 0.1, 2);
+const bgbb = fitSummaries([{ frequency: 1, recency: 1, periods: 6, count: 3 }], { purchaseModel: 'bg-bb' }) as BgBbSummaryFit;
+const deltaInterval: [number, number] | undefined = bgbb.bgbb.intervals?.delta;
+// @ts-expect-error: not a purchase model
+fitSummaries([], { purchaseModel: 'bg-bx' });
