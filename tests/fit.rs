@@ -208,11 +208,13 @@ fn model(bgnbd: BgNbd) -> Model {
             params: bgnbd,
             log_likelihood: None,
             converged: true,
+            uncertainty: None,
         }),
         gamma_gamma: Some(Fitted {
             params: GG,
             log_likelihood: None,
             converged: true,
+            uncertainty: None,
         }),
         satisfaction: None,
     }

@@ -163,8 +163,7 @@ pub fn fit(
     progress: &mut dyn FnMut(f64),
 ) -> Minimum {
     let n = data.customers().max(1.0);
-    let t_max = data.rfm.iter().map(|c| c.t).fold(0.0, f64::max);
-    let alpha_scale = if t_max > 0.0 { t_max } else { 1.0 };
+    let alpha_scale = alpha_scale(data);
     let mut objective = |theta: &[f64], grad: &mut [f64]| {
         let p = from_log(theta);
         let mut g = [0.0; 4];
@@ -176,6 +175,32 @@ pub fn fit(
         -ll / n + penalizer_coef * scaled.iter().map(|v| v * v).sum::<f64>()
     };
     minimize(&mut objective, &[0.0; 4], options, progress)
+}
+
+/// T_max, the unit α is measured in by the penalty of [`fit`] (1 when every T is 0).
+fn alpha_scale(data: &Triples) -> f64 {
+    let t_max = data.rfm.iter().map(|c| c.t).fold(0.0, f64::max);
+    if t_max > 0.0 {
+        t_max
+    } else {
+        1.0
+    }
+}
+
+/// The total log-likelihood of `data` minus n times the penalty of [`fit`],
+/// as a function of the log-parameters: the function whose maximum `fit`
+/// finds, whose curvature there gives the standard errors.
+pub fn penalized_log_likelihood(
+    data: &Triples,
+    penalizer_coef: f64,
+) -> impl Fn(&[f64]) -> f64 + '_ {
+    let (n, scale) = (data.customers().max(1.0), alpha_scale(data));
+    move |theta| {
+        let p = from_log(theta);
+        let scaled = [p.r, p.alpha / scale, p.a, p.b];
+        p.log_likelihood_grouped(data, &mut [0.0; 4])
+            - n * penalizer_coef * scaled.iter().map(|v| v * v).sum::<f64>()
+    }
 }
 
 /// Parameters from log-parameters.

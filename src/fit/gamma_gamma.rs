@@ -109,6 +109,20 @@ pub fn fit(
     minimize(&mut objective, &[0.0; 3], options, progress)
 }
 
+/// The total log-likelihood of `data` minus n times the penalty of [`fit`],
+/// as a function of the log-parameters (see [`super::bgnbd::penalized_log_likelihood`]).
+pub fn penalized_log_likelihood(
+    data: &SpendData,
+    penalizer_coef: f64,
+) -> impl Fn(&[f64]) -> f64 + '_ {
+    let n = data.customers().max(1.0);
+    move |theta| {
+        let p = from_log(theta);
+        p.log_likelihood(data, &mut [0.0; 3])
+            - n * penalizer_coef * p.to_array().iter().map(|v| v * v).sum::<f64>()
+    }
+}
+
 /// Parameters from log-parameters.
 pub fn from_log(theta: &[f64]) -> GammaGamma {
     let e = |i: usize| theta.get(i).map_or(f64::NAN, |v| v.exp());

@@ -32,6 +32,7 @@ mod population;
 mod summary;
 #[cfg(test)]
 mod tests;
+pub mod uncertainty;
 
 pub use bgnbd::{from_log as bgnbd_from_log, Triples};
 pub use clv::customer_lifetime_value;
@@ -45,7 +46,8 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::input::time::{day_of, format_date};
 use crate::model::Rfm;
 use crate::model::{
-    check_bgnbd, check_gamma_gamma, BgNbd, Fitted, GammaGamma, Model, RfmEdges, Unit, MODEL_VERSION,
+    check_bgnbd, check_gamma_gamma, BgNbd, Fitted, GammaGamma, Model, RfmEdges, Unit, BGNBD_NAMES,
+    GAMMA_GAMMA_NAMES, MODEL_VERSION,
 };
 
 /// Options of [`fit_summaries`] and [`fit_transactions`].
@@ -158,7 +160,9 @@ pub fn fit_summaries(
         ("b", params.b),
     ];
     let range = check_bgnbd(&params, options.unit, "bgnbd");
-    let (bg, bg_conv) = finish("bgnbd", params, &named, range, ll, &min, options)?;
+    let (mut bg, bg_conv) = finish("bgnbd", params, &named, range, ll, &min, options)?;
+    let ll_of = bgnbd::penalized_log_likelihood(&triples, options.penalizer_coef);
+    bg.uncertainty = Some(uncertainty::estimate(&ll_of, &min.x, &BGNBD_NAMES));
 
     let spend = SpendData::new(
         rows.iter()
@@ -176,7 +180,7 @@ pub fn fit_summaries(
         let p = gamma_gamma::from_log(&gmin.x);
         let gll = p.log_likelihood(&spend, &mut [0.0; 3]);
         let range = check_gamma_gamma(&p, "gammaGamma");
-        let (fitted, conv) = finish(
+        let (mut fitted, conv) = finish(
             "gammaGamma",
             p,
             &[("p", p.p), ("q", p.q), ("v", p.v)],
@@ -185,6 +189,9 @@ pub fn fit_summaries(
             &gmin,
             options,
         )?;
+        let ll_of =
+            gamma_gamma::penalized_log_likelihood(&spend, options.gamma_gamma_penalizer_coef);
+        fitted.uncertainty = Some(uncertainty::estimate(&ll_of, &gmin.x, &GAMMA_GAMMA_NAMES));
         (Some(fitted), Some(conv))
     };
     progress(1.0);
@@ -295,6 +302,7 @@ fn finish<P>(
             params,
             log_likelihood: Some(log_likelihood),
             converged,
+            uncertainty: None,
         },
         convergence,
     ))

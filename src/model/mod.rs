@@ -12,11 +12,13 @@ mod gamma_gamma;
 mod population;
 pub mod predict;
 pub mod special;
+pub mod uncertainty;
 
 pub use bgnbd::{BgNbd, Rfm};
 pub use gamma_gamma::GammaGamma;
 pub use population::{AbcCuts, RfmEdges, SatisfactionCuts};
 pub use predict::{predict, Predicted, Steps};
+pub use uncertainty::{Estimate, Interval, Uncertainty};
 
 use crate::error::{index_path, Error, ErrorCode, Result};
 use crate::input::json::{
@@ -80,6 +82,10 @@ pub struct Fitted<P> {
     pub log_likelihood: Option<f64>,
     /// Whether the optimiser converged (true for hand-written models).
     pub converged: bool,
+    /// The parameters' uncertainty (`standardErrors`, `intervals`,
+    /// `logCovariance`, or `singularInformation`); `None` when not estimated.
+    #[cfg_attr(feature = "fit", serde(flatten))]
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// Everything the scoring side needs about the population, fitted once and
@@ -436,37 +442,51 @@ fn param(o: &Obj<'_>, key: &str) -> Result<f64> {
     expect_number(o.req(key)?, &o.path_of(key))
 }
 
-fn fit_fields<P>(o: &Obj<'_>, params: P) -> Result<Fitted<P>> {
+fn fit_fields<P>(o: &Obj<'_>, params: P, names: &'static [&'static str]) -> Result<Fitted<P>> {
     Ok(Fitted {
         params,
         log_likelihood: o.opt("logLikelihood", expect_number)?,
         converged: o.opt("converged", expect_bool)?.unwrap_or(true),
+        uncertainty: uncertainty::decode(o, names)?,
     })
 }
 
+/// The keys of a fitted model's object: its parameters, then these.
+const FIT_KEYS: [&str; 6] = [
+    "logLikelihood",
+    "converged",
+    uncertainty::KEYS[0],
+    uncertainty::KEYS[1],
+    uncertainty::KEYS[2],
+    uncertainty::KEYS[3],
+];
+
+/// The names of BG/NBD's parameters in the model's JSON, in [`BgNbd::to_array`] order.
+pub const BGNBD_NAMES: [&str; 4] = ["r", "alpha", "a", "b"];
+/// The names of Gamma-Gamma's parameters in the model's JSON, in [`GammaGamma::to_array`] order.
+pub const GAMMA_GAMMA_NAMES: [&str; 3] = ["p", "q", "v"];
+
 fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
-    let o = Obj::new(
-        v,
-        path,
-        &["r", "alpha", "a", "b", "logLikelihood", "converged"],
-    )?;
+    let keys: Vec<&str> = BGNBD_NAMES.iter().chain(&FIT_KEYS).copied().collect();
+    let o = Obj::new(v, path, &keys)?;
     let params = BgNbd {
         r: param(&o, "r")?,
         alpha: param(&o, "alpha")?,
         a: param(&o, "a")?,
         b: param(&o, "b")?,
     };
-    fit_fields(&o, params)
+    fit_fields(&o, params, &BGNBD_NAMES)
 }
 
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
-    let o = Obj::new(v, path, &["p", "q", "v", "logLikelihood", "converged"])?;
+    let keys: Vec<&str> = GAMMA_GAMMA_NAMES.iter().chain(&FIT_KEYS).copied().collect();
+    let o = Obj::new(v, path, &keys)?;
     let params = GammaGamma {
         p: param(&o, "p")?,
         q: param(&o, "q")?,
         v: param(&o, "v")?,
     };
-    fit_fields(&o, params)
+    fit_fields(&o, params, &GAMMA_GAMMA_NAMES)
 }
 
 fn decode_satisfaction(v: &Json, path: &str) -> Result<SatisfactionCuts> {
@@ -517,6 +537,7 @@ mod tests {
                 },
                 log_likelihood: Some(-9582.4),
                 converged: true,
+                uncertainty: None,
             }),
             gamma_gamma: Some(Fitted {
                 params: GammaGamma {
@@ -526,6 +547,7 @@ mod tests {
                 },
                 log_likelihood: None,
                 converged: true,
+                uncertainty: None,
             }),
             satisfaction: Some(SatisfactionCuts {
                 p15: -1.5,
@@ -737,6 +759,7 @@ mod tests {
                 },
                 log_likelihood: None,
                 converged: true,
+                uncertainty: None,
             }),
             ..sample()
         };

@@ -5,7 +5,7 @@
 //! analyses and in [`crate::fit::summarize`]: several orders on one day are
 //! one occasion whose amount is their sum.
 
-use super::{BgNbd, GammaGamma, Model, Rfm};
+use super::{BgNbd, GammaGamma, Interval, Model, Rfm};
 use crate::input::customer::Order;
 use crate::input::time::day_of;
 
@@ -20,6 +20,9 @@ pub struct Predicted {
     pub expected_average_spend: Option<f64>,
     /// Discounted value of the expected purchases over the horizon; `None` without a spend model.
     pub lifetime_value: Option<f64>,
+    /// 90% intervals from the parameters' uncertainty (see [`super::uncertainty`]);
+    /// `None` when the BG/NBD model carries no covariance.
+    pub interval: Option<Interval>,
 }
 
 /// The repeat-purchase summary of a customer's orders (sorted by time) in the
@@ -115,6 +118,7 @@ impl Steps {
             expected_purchases: if_alive.last().map_or(0.0, |e| e * alive),
             expected_average_spend,
             lifetime_value,
+            interval: None,
         }
     }
 }
@@ -126,8 +130,9 @@ impl Steps {
 /// purchases of the step, discounted to today: with a horizon of whole months
 /// it is lifetimes' `customer_lifetime_value` with the monthly rate
 /// `(1 + yearly)^(1/12) − 1`. All steps come from one pass of the series
-/// ([`BgNbd::expected_purchases_if_alive`]). `None` without orders or without
-/// a BG/NBD model.
+/// ([`BgNbd::expected_purchases_if_alive`]). With a model that carries the
+/// parameters' covariance, the 90% intervals of [`super::uncertainty`]. `None`
+/// without orders or without a BG/NBD model.
 pub fn predict(
     orders: &[Order<'_>],
     as_of: i64,
@@ -135,19 +140,17 @@ pub fn predict(
     horizon_days: f64,
     yearly_discount_rate: f64,
 ) -> Option<Predicted> {
-    let bgnbd = &model.bgnbd.as_ref()?.params;
+    let fitted = model.bgnbd.as_ref()?;
+    let bgnbd = &fitted.params;
     let (rfm, spend) = summary(orders, as_of, model.unit.days())?;
     let steps = Steps::new(horizon_days, model.unit.days(), yearly_discount_rate);
     let if_alive = bgnbd
         .expected_purchases_if_alive(&steps.ends, rfm.x, rfm.t)
         .ok()?;
-    Some(steps.predict(
-        bgnbd,
-        model.gamma_gamma.as_ref().map(|g| &g.params),
-        rfm,
-        spend,
-        &if_alive,
-    ))
+    let gamma_gamma = model.gamma_gamma.as_ref();
+    let mut p = steps.predict(bgnbd, gamma_gamma.map(|g| &g.params), rfm, spend, &if_alive);
+    p.interval = super::uncertainty::interval(&steps, fitted, gamma_gamma, rfm, spend, &p);
+    Some(p)
 }
 
 // The tests compare with the estimation code, which is behind `fit`.
@@ -227,11 +230,13 @@ mod tests {
                 },
                 log_likelihood: None,
                 converged: true,
+                uncertainty: None,
             }),
             gamma_gamma: Some(Fitted {
                 params: GG,
                 log_likelihood: None,
                 converged: true,
+                uncertainty: None,
             }),
             satisfaction: None,
         }
