@@ -298,3 +298,274 @@ mod json {
         }
     }
 }
+
+// The tests fit models, which the estimation code does (`fit`).
+#[cfg(all(test, feature = "fit"))]
+mod tests {
+    use super::*;
+    use crate::fit::{fit_summaries, SummaryRow};
+    use crate::input::json::Json;
+    use crate::model::{Model, Steps};
+
+    const SUMMARY_CSV: &str =
+        include_str!("../../data/cdnow/cdnow_customers_summary_with_transactions.csv");
+
+    /// The CDNOW summary rows whose index is a multiple of `every`.
+    fn rows(every: usize) -> Vec<SummaryRow> {
+        SUMMARY_CSV
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .step_by(every)
+            .map(|l| {
+                let f: Vec<&str> = l.trim().split(',').collect();
+                SummaryRow {
+                    frequency: f[1].parse().unwrap(),
+                    recency: f[2].parse().unwrap(),
+                    t: f[3].parse().unwrap(),
+                    monetary_value: f[4].parse().unwrap(),
+                }
+            })
+            .collect()
+    }
+
+    fn fitted(every: usize) -> (Fitted<BgNbd>, Fitted<GammaGamma>) {
+        let fit = fit_summaries(&rows(every), &Default::default(), &mut |_| {}).unwrap();
+        (fit.bgnbd, fit.gamma_gamma.unwrap())
+    }
+
+    /// CDNOW sample customer 1: x = 2, t_x = 30.43, T = 38.86 weeks, repeat spend 22.35;
+    /// a year of 52 weeks at 10% a year.
+    const CUSTOMER: (Rfm, f64) = (
+        Rfm {
+            x: 2.0,
+            t_x: 30.43,
+            t: 38.86,
+        },
+        22.35,
+    );
+
+    fn predict_with(bg: &Fitted<BgNbd>, gg: Option<&Fitted<GammaGamma>>) -> Predicted {
+        let (rfm, spend) = CUSTOMER;
+        let steps = Steps::new(364.0, 7.0, 0.1);
+        let if_alive = bg
+            .params
+            .expected_purchases_if_alive(&steps.ends, rfm.x, rfm.t)
+            .unwrap();
+        let mut p = steps.predict(&bg.params, gg.map(|g| &g.params), rfm, spend, &if_alive);
+        p.interval = interval(&steps, bg, gg, rfm, spend, &p);
+        p
+    }
+
+    /// ln(high / low): 2 · 1.645 · the standard deviation of ln(prediction).
+    fn log_width(band: [f64; 2]) -> f64 {
+        (band[1] / band[0]).ln()
+    }
+
+    #[test]
+    fn intervals_contain_the_prediction_and_shrink_as_1_over_root_n() {
+        let (bg, gg) = fitted(1);
+        let p = predict_with(&bg, Some(&gg));
+        let i = p.interval.unwrap();
+        let [lo, hi] = i.expected_purchases;
+        assert!(
+            lo < p.expected_purchases && p.expected_purchases < hi,
+            "{p:?}"
+        );
+        let [lo, hi] = i.lifetime_value.unwrap();
+        let ltv = p.lifetime_value.unwrap();
+        assert!(lo < ltv && ltv < hi, "{p:?}");
+        // The interval is symmetric on the log scale.
+        assert!(((hi / ltv).ln() - (ltv / lo).ln()).abs() < 1e-12);
+
+        // A quarter of the customers: the information is about a quarter, so the
+        // log-widths are about twice as large (√4).
+        let (bg4, gg4) = fitted(4);
+        let q = predict_with(&bg4, Some(&gg4)).interval.unwrap();
+        for (whole, quarter) in [
+            (i.expected_purchases, q.expected_purchases),
+            (i.lifetime_value.unwrap(), q.lifetime_value.unwrap()),
+        ] {
+            let ratio = log_width(quarter) / log_width(whole);
+            assert!((1.5..2.7).contains(&ratio), "width ratio {ratio}");
+        }
+
+        // Without the spend model's uncertainty there is no lifetime-value interval;
+        // without BG/NBD's, no interval at all.
+        let bare_gg = Fitted {
+            uncertainty: None,
+            ..gg.clone()
+        };
+        let p = predict_with(&bg, Some(&bare_gg)).interval.unwrap();
+        assert_eq!(p.expected_purchases, i.expected_purchases);
+        assert_eq!(p.lifetime_value, None);
+        let bare_bg = Fitted {
+            uncertainty: Some(Uncertainty::Singular),
+            ..bg.clone()
+        };
+        assert_eq!(predict_with(&bare_bg, Some(&gg)).interval, None);
+    }
+
+    /// Draws from N(mean, Σ) by Cholesky and Box–Muller, with a seeded xorshift.
+    struct Normal {
+        state: u64,
+    }
+
+    impl Normal {
+        fn uniform(&mut self) -> f64 {
+            self.state ^= self.state << 13;
+            self.state ^= self.state >> 7;
+            self.state ^= self.state << 17;
+            ((self.state >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+        }
+
+        fn standard(&mut self) -> f64 {
+            let (u, v) = (self.uniform(), self.uniform());
+            (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+        }
+
+        fn draw(&mut self, mean: &[f64], cov: &[f64]) -> Vec<f64> {
+            let k = mean.len();
+            let mut l = vec![0.0; k * k];
+            for i in 0..k {
+                for j in 0..=i {
+                    let s =
+                        cov[i * k + j] - (0..j).map(|m| l[i * k + m] * l[j * k + m]).sum::<f64>();
+                    l[i * k + j] = if i == j { s.sqrt() } else { s / l[j * k + j] };
+                }
+            }
+            let z: Vec<f64> = (0..k).map(|_| self.standard()).collect();
+            (0..k)
+                .map(|i| mean[i] + (0..=i).map(|j| l[i * k + j] * z[j]).sum::<f64>())
+                .collect()
+        }
+    }
+
+    #[test]
+    fn the_delta_method_agrees_with_draws_from_the_asymptotic_normal() {
+        // 4,000 draws of the log-parameters from N(θ̂, Σ): the 5th and 95th percentiles
+        // of the expected purchases they predict bound the delta method's interval to a
+        // few per cent (the prediction is close to log-linear over ±2 standard errors).
+        let (bg, _) = fitted(1);
+        let Some(Uncertainty::Estimated(e)) = &bg.uncertainty else {
+            panic!()
+        };
+        let (rfm, _) = CUSTOMER;
+        let steps = Steps::new(364.0, 7.0, 0.1);
+        let mean: Vec<f64> = bg.params.to_array().iter().map(|v| v.ln()).collect();
+        let mut normal = Normal {
+            state: 0x9E37_79B9_7F4A_7C15,
+        };
+        let mut draws: Vec<f64> = (0..4000)
+            .map(|_| {
+                let t = normal.draw(&mean, &e.log_covariance);
+                let p = crate::fit::bgnbd_from_log(&t);
+                let alive = p
+                    .expected_purchases_if_alive(&steps.ends, rfm.x, rfm.t)
+                    .unwrap();
+                alive.last().unwrap() * p.probability_alive(rfm)
+            })
+            .collect();
+        draws.sort_by(f64::total_cmp);
+        let [lo, hi] = predict_with(&bg, None).interval.unwrap().expected_purchases;
+        let (q05, q95) = (draws[200], draws[3800]);
+        assert!((q05 / lo - 1.0).abs() < 0.05, "{q05} vs {lo}");
+        assert!((q95 / hi - 1.0).abs() < 0.05, "{q95} vs {hi}");
+    }
+
+    /// A minimal model with `bgnbd` as given (JSON text).
+    fn model(bgnbd: &str) -> crate::error::Result<Model> {
+        let text = format!(
+            r#"{{"version": 1, "unit": "weeks", "asOf": "1997-09-30", "customers": 10,
+            "abc": {{"a": 2, "b": 1, "customerShare": [0.1, 0.2, 0.7], "valueShare": [0.5, 0.3, 0.2]}},
+            "rfm": {{"recency": [1, 2, 3, 4], "frequency": [1, 2, 3, 4], "monetary": [1, 2, 3, 4]}},
+            "bgnbd": {{"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426{bgnbd}}}}}"#
+        );
+        Model::from_json(&Json::parse(&text).unwrap())
+    }
+
+    const SE: &str = r#", "standardErrors": {"r": 0.0126, "alpha": 0.378, "a": 0.186, "b": 0.705}"#;
+    const INTERVALS: &str = r#", "intervals": {"r": [0.22, 0.27], "alpha": [3.7, 5.2], "a": [0.5, 1.25], "b": [1.4, 4.3]}"#;
+    const COV: &str = r#", "logCovariance": [0.0027, 0.0035, -0.0005, 0.0001, 0.0035, 0.0073, -0.0008, 0.001,
+        -0.0005, -0.0008, 0.055, 0.064, 0.0001, 0.001, 0.064, 0.085]"#;
+
+    #[test]
+    fn models_carry_their_uncertainty_and_round_trip() {
+        let (bg, gg) = fitted(1);
+        let m = Model {
+            bgnbd: Some(bg),
+            gamma_gamma: Some(Fitted {
+                uncertainty: Some(Uncertainty::Singular),
+                ..gg
+            }),
+            ..model("").unwrap()
+        };
+        let text = serde_json::to_string(&m).unwrap();
+        assert!(text.contains(r#""standardErrors":{"r":0.01255"#), "{text}");
+        assert!(
+            text.contains(r#""converged":true,"standardErrors":null,"intervals":null,"singularInformation":true}"#),
+            "{text}"
+        );
+        assert_eq!(Model::from_json(&Json::parse(&text).unwrap()).unwrap(), m);
+        let hand = model(&format!("{SE}{INTERVALS}{COV}")).unwrap();
+        let Some(Uncertainty::Estimated(e)) = hand.bgnbd.unwrap().uncertainty else {
+            panic!()
+        };
+        assert_eq!(
+            (e.standard_errors[1], e.intervals[3], e.log_covariance[5]),
+            (0.378, [1.4, 4.3], 0.0073)
+        );
+        assert_eq!(model("").unwrap().bgnbd.unwrap().uncertainty, None);
+    }
+
+    #[test]
+    fn malformed_uncertainty_is_refused_with_its_path() {
+        let asymmetric = COV.replace("0.0035, 0.0073", "0.0036, 0.0073");
+        let correlated = COV
+            .replace("0.064, 0.085", "0.08, 0.085")
+            .replace("0.055, 0.064", "0.055, 0.08");
+        let cases: Vec<(String, &str)> = vec![
+            (format!("{SE}{INTERVALS}"), "model.bgnbd.logCovariance"),
+            (format!("{SE}{COV}"), "model.bgnbd.intervals"),
+            (format!("{INTERVALS}{COV}"), "model.bgnbd.standardErrors"),
+            (
+                format!("{SE}{INTERVALS}{asymmetric}"),
+                "model.bgnbd.logCovariance[1]",
+            ),
+            (
+                format!("{SE}{INTERVALS}{correlated}"),
+                "model.bgnbd.logCovariance[11]",
+            ),
+            (
+                format!(r#"{SE}{INTERVALS}, "logCovariance": [1, 0, 0, 1]"#),
+                "model.bgnbd.logCovariance",
+            ),
+            (
+                format!("{}{INTERVALS}{COV}", SE.replace("0.378", "-1")),
+                "model.bgnbd.standardErrors.alpha",
+            ),
+            (
+                format!("{SE}{}{COV}", INTERVALS.replace("[3.7, 5.2]", "[5.2, 3.7]")),
+                "model.bgnbd.intervals.alpha",
+            ),
+            (
+                format!("{}{INTERVALS}{COV}", SE.replace("\"b\"", "\"beta\"")),
+                "model.bgnbd.standardErrors.beta",
+            ),
+            (
+                format!(r#"{SE}, "singularInformation": true"#),
+                "model.bgnbd.standardErrors",
+            ),
+        ];
+        for (bgnbd, path) in cases {
+            let e = model(&bgnbd).unwrap_err();
+            assert_eq!(e.path(), path, "{bgnbd}: {e}");
+        }
+        let singular =
+            model(r#", "standardErrors": null, "intervals": null, "singularInformation": true"#);
+        assert_eq!(
+            singular.unwrap().bgnbd.unwrap().uncertainty,
+            Some(Uncertainty::Singular)
+        );
+    }
+}
