@@ -451,8 +451,28 @@ fn fit_fields<P>(o: &Obj<'_>, params: P, names: &'static [&'static str]) -> Resu
     })
 }
 
-/// The keys of a fitted model's object: its parameters, then these.
-const FIT_KEYS: [&str; 6] = [
+/// The names of BG/NBD's parameters in the model's JSON, in [`BgNbd::to_array`] order.
+pub const BGNBD_NAMES: [&str; 4] = ["r", "alpha", "a", "b"];
+/// The names of Gamma-Gamma's parameters in the model's JSON, in [`GammaGamma::to_array`] order.
+pub const GAMMA_GAMMA_NAMES: [&str; 3] = ["p", "q", "v"];
+
+// The keys of the fitted models' objects (statics: built once, not per call).
+static BGNBD_KEYS: [&str; 10] = [
+    "r",
+    "alpha",
+    "a",
+    "b",
+    "logLikelihood",
+    "converged",
+    uncertainty::KEYS[0],
+    uncertainty::KEYS[1],
+    uncertainty::KEYS[2],
+    uncertainty::KEYS[3],
+];
+static GAMMA_GAMMA_KEYS: [&str; 9] = [
+    "p",
+    "q",
+    "v",
     "logLikelihood",
     "converged",
     uncertainty::KEYS[0],
@@ -461,14 +481,8 @@ const FIT_KEYS: [&str; 6] = [
     uncertainty::KEYS[3],
 ];
 
-/// The names of BG/NBD's parameters in the model's JSON, in [`BgNbd::to_array`] order.
-pub const BGNBD_NAMES: [&str; 4] = ["r", "alpha", "a", "b"];
-/// The names of Gamma-Gamma's parameters in the model's JSON, in [`GammaGamma::to_array`] order.
-pub const GAMMA_GAMMA_NAMES: [&str; 3] = ["p", "q", "v"];
-
 fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
-    let keys: Vec<&str> = BGNBD_NAMES.iter().chain(&FIT_KEYS).copied().collect();
-    let o = Obj::new(v, path, &keys)?;
+    let o = Obj::new(v, path, &BGNBD_KEYS)?;
     let params = BgNbd {
         r: param(&o, "r")?,
         alpha: param(&o, "alpha")?,
@@ -479,8 +493,7 @@ fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
 }
 
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
-    let keys: Vec<&str> = GAMMA_GAMMA_NAMES.iter().chain(&FIT_KEYS).copied().collect();
-    let o = Obj::new(v, path, &keys)?;
+    let o = Obj::new(v, path, &GAMMA_GAMMA_KEYS)?;
     let params = GammaGamma {
         p: param(&o, "p")?,
         q: param(&o, "q")?,

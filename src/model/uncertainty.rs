@@ -13,9 +13,9 @@
 //! term, the two fits being independent (they use disjoint likelihoods).
 
 use super::predict::{Predicted, Steps};
-use super::{fixed_array, BgNbd, Fitted, GammaGamma, Rfm};
+use super::{BgNbd, Fitted, GammaGamma, Rfm};
 use crate::error::{index_path, Error, ErrorCode, Result};
-use crate::input::json::{expect_array, expect_bool, expect_number, Obj};
+use crate::input::json::{expect_array, expect_bool, Json, Obj};
 
 /// What is known of a fit's parameter uncertainty.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,95 +54,81 @@ pub const KEYS: [&str; 4] = [
 /// written by hand), `singularInformation: true` alone, or the other three.
 pub(crate) fn decode(o: &Obj<'_>, names: &'static [&'static str]) -> Result<Option<Uncertainty>> {
     let k = names.len();
-    let se = o.opt(KEYS[0], |v, path| {
-        let m = Obj::new(v, path, names)?;
-        names
-            .iter()
-            .map(|n| {
-                let path = m.path_of(n);
-                let x = expect_number(m.req(n)?, &path)?;
-                if x < 0.0 {
-                    return Err(invalid(&path, "expected a standard error >= 0"));
-                }
-                Ok(x)
-            })
-            .collect::<Result<Vec<f64>>>()
-    })?;
-    let intervals = o.opt(KEYS[1], |v, path| {
-        let m = Obj::new(v, path, names)?;
-        names
-            .iter()
-            .map(|n| {
-                let path = m.path_of(n);
-                let pair = fixed_array::<2>(m.req(n)?, &path)?;
-                if pair[0] > pair[1] {
-                    return Err(invalid(&path, "expected [low, high] with low <= high"));
-                }
-                Ok(pair)
-            })
-            .collect::<Result<Vec<[f64; 2]>>>()
-    })?;
+    let se = named(o, KEYS[0], names, false)?;
+    let intervals = named(o, KEYS[1], names, true)?;
     let cov = o.opt(KEYS[2], |v, path| {
+        let msg = "expected the covariance of the parameters' logarithms, row-major: \
+                   symmetric, variances >= 0, correlations within ±1";
         let items = expect_array(v, path, k * k)?;
         if items.len() != k * k {
-            return Err(invalid(path, "expected a square matrix of the parameters, row-major"));
+            return Err(invalid(path, msg));
         }
-        let c = items
+        let c: Vec<f64> = items
             .iter()
-            .enumerate()
-            .map(|(i, x)| expect_number(x, &index_path(path, i)))
-            .collect::<Result<Vec<f64>>>()?;
-        // A covariance: variances >= 0, symmetric, correlations within ±1
-        // (up to the rounding of its JSON text).
-        for i in 0..k {
-            for j in 0..k {
-                let (cij, cji) = (c[i * k + j], c[j * k + i]);
-                let bound = (c[i * k + i] * c[j * k + j]).sqrt() * (1.0 + 1e-9);
-                if !((cij - cji).abs() <= 1e-9 * bound && cij.abs() <= bound) {
-                    return Err(invalid(
-                        &index_path(path, i * k + j),
-                        "expected a covariance matrix: symmetric, variances >= 0, correlations within ±1",
-                    ));
-                }
+            .map(|x| match x {
+                Json::Num(x) => *x,
+                _ => f64::NAN,
+            })
+            .collect();
+        for i in 0..k * k {
+            let (row, col) = (i / k, i % k);
+            // Up to the rounding of the JSON text.
+            let bound = (c[row * (k + 1)] * c[col * (k + 1)]).sqrt() * (1.0 + 1e-9);
+            if !((c[i] - c[col * k + row]).abs() <= 1e-9 * bound && c[i].abs() <= bound) {
+                return Err(invalid(&index_path(path, i), msg));
             }
         }
         Ok(c)
     })?;
-    if o.opt(KEYS[3], expect_bool)? == Some(true) {
-        if let Some(key) = [se.is_some(), intervals.is_some(), cov.is_some()]
-            .iter()
-            .position(|&b| b)
-        {
-            let msg = "expected null with singularInformation: true";
-            return Err(invalid(&o.path_of(KEYS[key]), msg));
-        }
-        return Ok(Some(Uncertainty::Singular));
+    let singular = o.opt(KEYS[3], expect_bool)? == Some(true);
+    let present = [se.is_some(), intervals.is_some(), cov.is_some()];
+    let want = !singular && present.contains(&true);
+    if let Some(key) = present.iter().position(|&p| p != want) {
+        let msg = "expected standardErrors, intervals and logCovariance together, \
+                   or none of them (with singularInformation: true when the information is singular)";
+        return Err(invalid(&o.path_of(KEYS[key]), msg));
     }
-    match (se, intervals, cov) {
-        (None, None, None) => Ok(None),
-        (Some(standard_errors), Some(intervals), Some(log_covariance)) => {
-            Ok(Some(Uncertainty::Estimated(Estimate {
+    Ok(match (se, intervals, cov) {
+        (Some(se), Some(intervals), Some(log_covariance)) => {
+            Some(Uncertainty::Estimated(Estimate {
                 names,
-                standard_errors,
+                standard_errors: se.iter().map(|p| p[1]).collect(),
                 intervals,
                 log_covariance,
-            })))
+            }))
         }
-        (se, intervals, _) => {
-            let missing = if se.is_none() {
-                KEYS[0]
-            } else if intervals.is_none() {
-                KEYS[1]
+        _ => singular.then_some(Uncertainty::Singular),
+    })
+}
+
+/// The object at `key` of numbers >= 0 (`pairs`: of [low, high] pairs) by
+/// parameter name, in `names` order (a number x as [0, x]); `None` when absent.
+fn named(o: &Obj<'_>, key: &str, names: &[&str], pairs: bool) -> Result<Option<Vec<[f64; 2]>>> {
+    let Some(v) = o.get(key) else {
+        return Ok(None);
+    };
+    let m = Obj::new(v, &o.path_of(key), names)?;
+    let mut out = Vec::with_capacity(names.len());
+    for n in names {
+        let pair = match (pairs, m.req(n)?) {
+            (false, Json::Num(x)) => [0.0, *x],
+            (true, Json::Arr(a)) => match a.as_slice() {
+                [Json::Num(lo), Json::Num(hi)] => [*lo, *hi],
+                _ => [f64::NAN; 2],
+            },
+            _ => [f64::NAN; 2],
+        };
+        if !(pair[0] <= pair[1] && pair[1].is_finite() && pair[0].is_finite()) {
+            let msg = if pairs {
+                "expected [low, high]: finite numbers, low <= high"
             } else {
-                KEYS[2]
+                "expected a finite number >= 0"
             };
-            Err(Error::new(
-                ErrorCode::MissingField,
-                o.path_of(missing),
-                "is required with standardErrors, intervals and logCovariance (all three or none)",
-            ))
+            return Err(invalid(&m.path_of(n), msg));
         }
+        out.push(pair);
     }
+    Ok(Some(out))
 }
 
 fn invalid(path: &str, msg: &str) -> Error {
@@ -181,12 +167,12 @@ pub(crate) fn interval(
     let Some(Uncertainty::Estimated(bg_cov)) = &bg.uncertainty else {
         return None;
     };
-    let up = STEP.exp();
-    let ltv = at.lifetime_value.unwrap_or(0.0);
+    let bg_cov = &bg_cov.log_covariance;
+    // Slopes of ln(expected purchases) and ln(lifetime value) in ln r, ln α, ln a, ln b.
     let (mut d_purchases, mut d_ltv) = ([0.0; 4], [0.0; 4]);
     for i in 0..4 {
         let mut p = bg.params.to_array();
-        p[i] *= up;
+        p[i] *= STEP.exp();
         let p = BgNbd {
             r: p[0],
             alpha: p[1],
@@ -198,31 +184,28 @@ pub(crate) fn interval(
             .ok()?;
         let q = steps.predict(&p, gg.map(|g| &g.params), rfm, spend, &if_alive);
         d_purchases[i] = slope(q.expected_purchases, at.expected_purchases);
-        d_ltv[i] = slope(q.lifetime_value.unwrap_or(0.0), ltv);
+        d_ltv[i] = slope(
+            q.lifetime_value.unwrap_or(0.0),
+            at.lifetime_value.unwrap_or(0.0),
+        );
     }
-    let bg_cov = &bg_cov.log_covariance;
-    let lifetime_value = gg.and_then(|gg| {
-        let Some(Uncertainty::Estimated(gg_cov)) = &gg.uncertainty else {
-            return None;
-        };
-        let mean = at.expected_average_spend?;
-        let mut d_spend = [0.0; 3];
-        for (i, d) in d_spend.iter_mut().enumerate() {
-            let mut p = gg.params.to_array();
-            p[i] *= up;
-            let g = GammaGamma {
-                p: p[0],
-                q: p[1],
-                v: p[2],
-            };
-            // The lifetime value is the mean spend times a BG/NBD factor.
-            *d = slope(g.conditional_expected_average_spend(rfm.x, spend)?, mean);
+    let lifetime_value = match gg {
+        Some(Fitted {
+            params: GammaGamma { p, q, v },
+            uncertainty: Some(Uncertainty::Estimated(gg_cov)),
+            ..
+        }) => {
+            // The lifetime value is a BG/NBD factor times the mean spend
+            // p(v + x m)/(px + q − 1), whose log has these slopes in ln p, ln q, ln v.
+            let (x, den) = (rfm.x, p * rfm.x + q - 1.0);
+            let d_spend = [1.0 - p * x / den, -q / den, v / (v + x * spend)];
+            band(
+                at.lifetime_value?,
+                quadratic(bg_cov, &d_ltv) + quadratic(&gg_cov.log_covariance, &d_spend),
+            )
         }
-        band(
-            at.lifetime_value?,
-            quadratic(bg_cov, &d_ltv) + quadratic(&gg_cov.log_covariance, &d_spend),
-        )
-    });
+        _ => None,
+    };
     Some(Interval {
         expected_purchases: band(at.expected_purchases, quadratic(bg_cov, &d_purchases))?,
         lifetime_value,
@@ -240,11 +223,12 @@ fn slope(moved: f64, at: f64) -> f64 {
 }
 
 /// gᵀΣg for Σ row-major.
-fn quadratic<const N: usize>(cov: &[f64], g: &[f64; N]) -> f64 {
-    cov.chunks_exact(N)
-        .zip(g)
-        .map(|(row, gi)| gi * row.iter().zip(g).map(|(c, gj)| c * gj).sum::<f64>())
-        .sum()
+fn quadratic(cov: &[f64], g: &[f64]) -> f64 {
+    let mut sum = 0.0;
+    for (k, c) in cov.iter().enumerate() {
+        sum += g[k / g.len()] * c * g[k % g.len()];
+    }
+    sum
 }
 
 /// `value · exp(±z √variance)`, `None` when not finite.
@@ -443,34 +427,49 @@ mod tests {
 
     #[test]
     fn the_delta_method_agrees_with_draws_from_the_asymptotic_normal() {
-        // 4,000 draws of the log-parameters from N(θ̂, Σ): the 5th and 95th percentiles
-        // of the expected purchases they predict bound the delta method's interval to a
-        // few per cent (the prediction is close to log-linear over ±2 standard errors).
-        let (bg, _) = fitted(1);
-        let Some(Uncertainty::Estimated(e)) = &bg.uncertainty else {
-            panic!()
+        // 4,000 draws of the log-parameters of both models from their N(θ̂, Σ),
+        // independently: the 5th and 95th percentiles of the expected purchases and
+        // lifetime values they predict are the delta method's interval to a few per
+        // cent (the predictions are close to log-linear over ±2 standard errors).
+        let (bg, gg) = fitted(1);
+        let cov = |f: &Option<Uncertainty>| match f {
+            Some(Uncertainty::Estimated(e)) => e.log_covariance.clone(),
+            _ => panic!(),
         };
-        let (rfm, _) = CUSTOMER;
+        let (bg_cov, gg_cov) = (cov(&bg.uncertainty), cov(&gg.uncertainty));
+        let (rfm, spend) = CUSTOMER;
         let steps = Steps::new(364.0, 7.0, 0.1);
-        let mean: Vec<f64> = bg.params.to_array().iter().map(|v| v.ln()).collect();
+        let ln = |a: &[f64]| a.iter().map(|v| v.ln()).collect::<Vec<f64>>();
+        let (bg_mean, gg_mean) = (ln(&bg.params.to_array()), ln(&gg.params.to_array()));
         let mut normal = Normal {
             state: 0x9E37_79B9_7F4A_7C15,
         };
-        let mut draws: Vec<f64> = (0..4000)
+        let (mut purchases, mut ltv): (Vec<f64>, Vec<f64>) = (0..4000)
             .map(|_| {
-                let t = normal.draw(&mean, &e.log_covariance);
-                let p = crate::fit::bgnbd_from_log(&t);
+                let p = crate::fit::bgnbd_from_log(&normal.draw(&bg_mean, &bg_cov));
+                let g = normal.draw(&gg_mean, &gg_cov);
+                let g = GammaGamma {
+                    p: g[0].exp(),
+                    q: g[1].exp(),
+                    v: g[2].exp(),
+                };
                 let alive = p
                     .expected_purchases_if_alive(&steps.ends, rfm.x, rfm.t)
                     .unwrap();
-                alive.last().unwrap() * p.probability_alive(rfm)
+                let q = steps.predict(&p, Some(&g), rfm, spend, &alive);
+                (q.expected_purchases, q.lifetime_value.unwrap())
             })
-            .collect();
-        draws.sort_by(f64::total_cmp);
-        let [lo, hi] = predict_with(&bg, None).interval.unwrap().expected_purchases;
-        let (q05, q95) = (draws[200], draws[3800]);
-        assert!((q05 / lo - 1.0).abs() < 0.05, "{q05} vs {lo}");
-        assert!((q95 / hi - 1.0).abs() < 0.05, "{q95} vs {hi}");
+            .unzip();
+        let i = predict_with(&bg, Some(&gg)).interval.unwrap();
+        for (draws, [lo, hi]) in [
+            (&mut purchases, i.expected_purchases),
+            (&mut ltv, i.lifetime_value.unwrap()),
+        ] {
+            draws.sort_by(f64::total_cmp);
+            let (q05, q95) = (draws[200], draws[3800]);
+            assert!((q05 / lo - 1.0).abs() < 0.05, "{q05} vs {lo}");
+            assert!((q95 / hi - 1.0).abs() < 0.05, "{q95} vs {hi}");
+        }
     }
 
     /// A minimal model with `bgnbd` as given (JSON text).

@@ -82,17 +82,14 @@ pub struct ResultField {
 }
 
 impl ResultField {
-    /// The innermost nullable group this field belongs to, if any.
+    /// The innermost nullable group this field belongs to, if any (the first
+    /// in [`NULLABLE_GROUPS`], which lists inner groups before outer ones).
     pub fn group(&self) -> Option<&'static str> {
-        NULLABLE_GROUPS
-            .iter()
-            .copied()
-            .filter(|g| {
-                self.path.len() > g.len()
-                    && self.path.starts_with(g)
-                    && self.path.as_bytes()[g.len()] == b'.'
-            })
-            .max_by_key(|g| g.len())
+        NULLABLE_GROUPS.iter().copied().find(|g| {
+            self.path.len() > g.len()
+                && self.path.starts_with(g)
+                && self.path.as_bytes()[g.len()] == b'.'
+        })
     }
 
     /// Whether a rule may find the field missing.
@@ -112,11 +109,12 @@ impl ResultField {
     }
 }
 
-/// The objects of a result that are `null` as a whole when their first field is missing.
+/// The objects of a result that are `null` as a whole when their first field
+/// is missing; a group inside another comes first.
 pub const NULLABLE_GROUPS: [&str; 4] = [
     "value.rfm",
-    "value.predicted",
     "value.predicted.interval",
+    "value.predicted",
     "satisfaction.nps",
 ];
 
