@@ -18,13 +18,11 @@
 
 use crate::model::{Estimate, Uncertainty};
 
-/// The standard normal's 97.5th percentile: a two-sided 95% interval.
-const Z95: f64 = 1.959_963_984_540_054;
-
 /// The parameter uncertainty of a fit: `log_likelihood` is the total
 /// (penalised) log-likelihood as a function of the log-parameters,
 /// `log_params` its maximum, `names` the parameters' names in the model's
-/// JSON (as many as `log_params`). [`Uncertainty::Singular`] when the observed
+/// JSON (as many as `log_params`); the standard errors and intervals are
+/// [`Estimate::new`]'s. [`Uncertainty::Singular`] when the observed
 /// information is not positive definite or any figure is not finite.
 ///
 /// ```
@@ -53,24 +51,11 @@ pub fn estimate(
     let Some(cov) = inverse_spd(&information, k) else {
         return Uncertainty::Singular;
     };
-    let sd: Vec<f64> = (0..k).map(|i| cov[i * k + i].sqrt()).collect();
     let theta: Vec<f64> = log_params.iter().map(|t| t.exp()).collect();
-    let standard_errors: Vec<f64> = theta.iter().zip(&sd).map(|(t, s)| t * s).collect();
-    let intervals: Vec<[f64; 2]> = log_params
-        .iter()
-        .zip(&sd)
-        .map(|(t, s)| [(t - Z95 * s).exp(), (t + Z95 * s).exp()])
-        .collect();
-    let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
-    if !(finite(&cov) && finite(&standard_errors) && intervals.iter().all(|i| finite(i))) {
-        return Uncertainty::Singular;
+    match Estimate::new(names, &theta, cov) {
+        Some(e) => Uncertainty::Estimated(e),
+        None => Uncertainty::Singular,
     }
-    Uncertainty::Estimated(Estimate {
-        names,
-        standard_errors,
-        intervals,
-        log_covariance: cov,
-    })
 }
 
 /// The Hessian of `f` at `x`, row-major, by central differences: step

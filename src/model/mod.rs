@@ -442,12 +442,17 @@ fn param(o: &Obj<'_>, key: &str) -> Result<f64> {
     expect_number(o.req(key)?, &o.path_of(key))
 }
 
-fn fit_fields<P>(o: &Obj<'_>, params: P, names: &'static [&'static str]) -> Result<Fitted<P>> {
+fn fit_fields<P>(
+    o: &Obj<'_>,
+    params: P,
+    names: &'static [&'static str],
+    values: &[f64],
+) -> Result<Fitted<P>> {
     Ok(Fitted {
         params,
         log_likelihood: o.opt("logLikelihood", expect_number)?,
         converged: o.opt("converged", expect_bool)?.unwrap_or(true),
-        uncertainty: uncertainty::decode(o, names)?,
+        uncertainty: uncertainty::decode(o, names, values)?,
     })
 }
 
@@ -489,7 +494,7 @@ fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
         a: param(&o, "a")?,
         b: param(&o, "b")?,
     };
-    fit_fields(&o, params, &BGNBD_NAMES)
+    fit_fields(&o, params, &BGNBD_NAMES, &params.to_array())
 }
 
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
@@ -499,7 +504,7 @@ fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
         q: param(&o, "q")?,
         v: param(&o, "v")?,
     };
-    fit_fields(&o, params, &GAMMA_GAMMA_NAMES)
+    fit_fields(&o, params, &GAMMA_GAMMA_NAMES, &params.to_array())
 }
 
 fn decode_satisfaction(v: &Json, path: &str) -> Result<SatisfactionCuts> {

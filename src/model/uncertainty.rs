@@ -14,7 +14,7 @@
 
 use super::predict::{Predicted, Steps};
 use super::{BgNbd, Fitted, GammaGamma, Rfm};
-use crate::error::{index_path, Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::input::json::{expect_array, expect_bool, Json, Obj};
 
 /// What is known of a fit's parameter uncertainty.
@@ -41,6 +41,38 @@ pub struct Estimate {
     pub log_covariance: Vec<f64>,
 }
 
+/// The standard normal's 97.5th percentile: a two-sided 95% interval.
+const Z95: f64 = 1.959_963_984_540_054;
+
+impl Estimate {
+    /// The estimate of parameters `params` whose logarithms have the covariance
+    /// `log_covariance` (row-major): standard errors θᵢ√Σᵢᵢ (the delta method
+    /// from ln θ to θ) and 95% intervals θᵢ · exp(±1.96 √Σᵢᵢ), formed on the log
+    /// scale so that they stay positive. `None` when a figure is not finite.
+    pub fn new(
+        names: &'static [&'static str],
+        params: &[f64],
+        log_covariance: Vec<f64>,
+    ) -> Option<Estimate> {
+        let k = params.len();
+        let (mut standard_errors, mut intervals) = (Vec::new(), Vec::new());
+        let mut finite = names.len() == k && log_covariance.len() == k * k;
+        for (i, theta) in params.iter().enumerate() {
+            let sd = log_covariance.get(i * (k + 1))?.sqrt();
+            let w = (Z95 * sd).exp();
+            finite &= (theta * sd).is_finite() && (theta * w).is_finite();
+            standard_errors.push(theta * sd);
+            intervals.push([theta / w, theta * w]);
+        }
+        finite.then_some(Estimate {
+            names,
+            standard_errors,
+            intervals,
+            log_covariance,
+        })
+    }
+}
+
 /// The JSON keys of [`Uncertainty`] in a fitted model's object.
 pub const KEYS: [&str; 4] = [
     "standardErrors",
@@ -49,20 +81,34 @@ pub const KEYS: [&str; 4] = [
     "singularInformation",
 ];
 
-/// Reads the [`KEYS`] of a fitted model's object whose parameters are
-/// `names`: none of them (a model fitted before uncertainty was estimated, or
-/// written by hand), `singularInformation: true` alone, or the other three.
-pub(crate) fn decode(o: &Obj<'_>, names: &'static [&'static str]) -> Result<Option<Uncertainty>> {
+/// Reads the [`KEYS`] of a fitted model's object whose parameters are `params`,
+/// named `names`: none of them (a model fitted before uncertainty was
+/// estimated, or written by hand), `singularInformation: true` alone, or the
+/// other three. `logCovariance` is the source of truth: the standard errors
+/// and intervals are derived from it and the parameters ([`Estimate::new`]),
+/// and their copies in the JSON, written for people, need only be objects.
+pub(crate) fn decode(
+    o: &Obj<'_>,
+    names: &'static [&'static str],
+    params: &[f64],
+) -> Result<Option<Uncertainty>> {
     let k = names.len();
-    let se = named(o, KEYS[0], names, false)?;
-    let intervals = named(o, KEYS[1], names, true)?;
-    let cov = o.opt(KEYS[2], |v, path| {
-        let msg = "expected the covariance of the parameters' logarithms, row-major: \
-                   symmetric, variances >= 0, correlations within ±1";
+    let mut present = [false; 3];
+    for (i, p) in present.iter_mut().take(2).enumerate() {
+        *p = o
+            .opt(KEYS[i], |v, path| match v {
+                Json::Obj(_) => Ok(()),
+                _ => Err(invalid(
+                    path,
+                    "expected an object of the parameters, or null",
+                )),
+            })?
+            .is_some();
+    }
+    let msg = "expected the covariance of the parameters' logarithms, row-major: \
+               finite, symmetric, with variances >= 0";
+    let estimate = o.opt(KEYS[2], |v, path| {
         let items = expect_array(v, path, k * k)?;
-        if items.len() != k * k {
-            return Err(invalid(path, msg));
-        }
         let c: Vec<f64> = items
             .iter()
             .map(|x| match x {
@@ -70,65 +116,31 @@ pub(crate) fn decode(o: &Obj<'_>, names: &'static [&'static str]) -> Result<Opti
                 _ => f64::NAN,
             })
             .collect();
-        for i in 0..k * k {
-            let (row, col) = (i / k, i % k);
-            // Up to the rounding of the JSON text.
-            let bound = (c[row * (k + 1)] * c[col * (k + 1)]).sqrt() * (1.0 + 1e-9);
-            if !((c[i] - c[col * k + row]).abs() <= 1e-9 * bound && c[i].abs() <= bound) {
-                return Err(invalid(&index_path(path, i), msg));
-            }
+        let ok = c.len() == k * k
+            && (0..k * k).all(|i| {
+                let (a, b) = (c[i], c[i % k * k + i / k]);
+                // Symmetric up to the rounding of another tool's inverse.
+                a.is_finite()
+                    && (a - b).abs() <= 1e-9 * (a.abs() + b.abs())
+                    && c[i / k * (k + 1)] >= 0.0
+            });
+        match Estimate::new(names, params, c) {
+            Some(e) if ok => Ok(e),
+            _ => Err(invalid(path, msg)),
         }
-        Ok(c)
     })?;
+    present[2] = estimate.is_some();
     let singular = o.opt(KEYS[3], expect_bool)? == Some(true);
-    let present = [se.is_some(), intervals.is_some(), cov.is_some()];
     let want = !singular && present.contains(&true);
     if let Some(key) = present.iter().position(|&p| p != want) {
         let msg = "expected standardErrors, intervals and logCovariance together, \
                    or none of them (with singularInformation: true when the information is singular)";
         return Err(invalid(&o.path_of(KEYS[key]), msg));
     }
-    Ok(match (se, intervals, cov) {
-        (Some(se), Some(intervals), Some(log_covariance)) => {
-            Some(Uncertainty::Estimated(Estimate {
-                names,
-                standard_errors: se.iter().map(|p| p[1]).collect(),
-                intervals,
-                log_covariance,
-            }))
-        }
-        _ => singular.then_some(Uncertainty::Singular),
+    Ok(match estimate {
+        Some(e) => Some(Uncertainty::Estimated(e)),
+        None => singular.then_some(Uncertainty::Singular),
     })
-}
-
-/// The object at `key` of numbers >= 0 (`pairs`: of [low, high] pairs) by
-/// parameter name, in `names` order (a number x as [0, x]); `None` when absent.
-fn named(o: &Obj<'_>, key: &str, names: &[&str], pairs: bool) -> Result<Option<Vec<[f64; 2]>>> {
-    let Some(v) = o.get(key) else {
-        return Ok(None);
-    };
-    let m = Obj::new(v, &o.path_of(key), names)?;
-    let mut out = Vec::with_capacity(names.len());
-    for n in names {
-        let pair = match (pairs, m.req(n)?) {
-            (false, Json::Num(x)) => [0.0, *x],
-            (true, Json::Arr(a)) => match a.as_slice() {
-                [Json::Num(lo), Json::Num(hi)] => [*lo, *hi],
-                _ => [f64::NAN; 2],
-            },
-            _ => [f64::NAN; 2],
-        };
-        if !(pair[0] <= pair[1] && pair[1].is_finite() && pair[0].is_finite()) {
-            let msg = if pairs {
-                "expected [low, high]: finite numbers, low <= high"
-            } else {
-                "expected a finite number >= 0"
-            };
-            return Err(invalid(&m.path_of(n), msg));
-        }
-        out.push(pair);
-    }
-    Ok(Some(out))
 }
 
 fn invalid(path: &str, msg: &str) -> Error {
@@ -510,9 +522,14 @@ mod tests {
         let Some(Uncertainty::Estimated(e)) = hand.bgnbd.unwrap().uncertainty else {
             panic!()
         };
-        assert_eq!(
-            (e.standard_errors[1], e.intervals[3], e.log_covariance[5]),
-            (0.378, [1.4, 4.3], 0.0073)
+        // Derived from logCovariance: SE(α) = 4.414 · √0.0073 = 0.37713, and b's
+        // interval 2.426 · exp(±1.96 √0.085) = [1.3700, 4.2959]; the JSON's copies
+        // are for people.
+        assert!((e.standard_errors[1] - 0.37713).abs() < 1e-5, "{e:?}");
+        let [lo, hi] = e.intervals[3];
+        assert!(
+            (lo - 1.3700).abs() < 1e-4 && (hi - 4.2959).abs() < 1e-4,
+            "{e:?}"
         );
         assert_eq!(model("").unwrap().bgnbd.unwrap().uncertainty, None);
     }
@@ -520,36 +537,30 @@ mod tests {
     #[test]
     fn malformed_uncertainty_is_refused_with_its_path() {
         let asymmetric = COV.replace("0.0035, 0.0073", "0.0036, 0.0073");
-        let correlated = COV
-            .replace("0.064, 0.085", "0.08, 0.085")
-            .replace("0.055, 0.064", "0.055, 0.08");
+        let negative = COV.replace("0.055", "-0.055");
         let cases: Vec<(String, &str)> = vec![
             (format!("{SE}{INTERVALS}"), "model.bgnbd.logCovariance"),
             (format!("{SE}{COV}"), "model.bgnbd.intervals"),
             (format!("{INTERVALS}{COV}"), "model.bgnbd.standardErrors"),
             (
                 format!("{SE}{INTERVALS}{asymmetric}"),
-                "model.bgnbd.logCovariance[1]",
+                "model.bgnbd.logCovariance",
             ),
             (
-                format!("{SE}{INTERVALS}{correlated}"),
-                "model.bgnbd.logCovariance[11]",
+                format!("{SE}{INTERVALS}{negative}"),
+                "model.bgnbd.logCovariance",
             ),
             (
                 format!(r#"{SE}{INTERVALS}, "logCovariance": [1, 0, 0, 1]"#),
                 "model.bgnbd.logCovariance",
             ),
             (
-                format!("{}{INTERVALS}{COV}", SE.replace("0.378", "-1")),
-                "model.bgnbd.standardErrors.alpha",
+                format!(r#"{SE}{INTERVALS}, "logCovariance": [1, 0, 0, "1"]"#),
+                "model.bgnbd.logCovariance",
             ),
             (
-                format!("{SE}{}{COV}", INTERVALS.replace("[3.7, 5.2]", "[5.2, 3.7]")),
-                "model.bgnbd.intervals.alpha",
-            ),
-            (
-                format!("{}{INTERVALS}{COV}", SE.replace("\"b\"", "\"beta\"")),
-                "model.bgnbd.standardErrors.beta",
+                format!(r#", "standardErrors": 1{INTERVALS}{COV}"#),
+                "model.bgnbd.standardErrors",
             ),
             (
                 format!(r#"{SE}, "singularInformation": true"#),
