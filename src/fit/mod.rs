@@ -5,7 +5,8 @@
 //!    (the definitions of lifetimes' `summary_data_from_transaction_data`).
 //! 2. [`fit_summaries`] fits the BG/NBD purchase model (Fader, Hardie & Lee
 //!    2005) and the Gamma-Gamma spend model (Fader, Hardie & Lee 2005, JMR)
-//!    by maximum likelihood with [`minimize`] (BFGS on log-parameters).
+//!    by maximum likelihood with [`minimize`] (BFGS on log-parameters), and
+//!    their standard errors from the observed information ([`uncertainty::estimate`]).
 //! 3. [`fit_transactions`] does both and adds the population statistics —
 //!    ABC cut points, RFM quintile edges, satisfaction percentiles — into a
 //!    [`Model`], which serialises to JSON and decodes back with [`Model::from_json`].
