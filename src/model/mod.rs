@@ -68,23 +68,19 @@ impl Unit {
 /// The model format version written and accepted by this crate.
 pub const MODEL_VERSION: u32 = 1;
 
-/// Fitted parameters with the fit's log-likelihood and convergence flag;
-/// serialises flat: `{ "r": .., "alpha": .., "a": .., "b": .., "logLikelihood": .., "converged": true }`.
+/// Fitted parameters with the fit's log-likelihood, convergence flag and
+/// uncertainty; serialises flat: `{ "r": .., "alpha": .., "a": .., "b": ..,
+/// "logLikelihood": .., "converged": true, "standardErrors": .. }` (see [`uncertainty`]).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "fit", derive(serde::Serialize))]
-#[cfg_attr(feature = "fit", serde(rename_all = "camelCase"))]
 pub struct Fitted<P> {
     /// The parameters.
-    #[cfg_attr(feature = "fit", serde(flatten))]
     pub params: P,
     /// Log-likelihood of the fitting data at `params`, when known.
-    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub log_likelihood: Option<f64>,
     /// Whether the optimiser converged (true for hand-written models).
     pub converged: bool,
     /// The parameters' uncertainty (`standardErrors`, `intervals`,
     /// `logCovariance`, or `singularInformation`); `None` when not estimated.
-    #[cfg_attr(feature = "fit", serde(flatten))]
     pub uncertainty: Option<Uncertainty>,
 }
 
@@ -442,17 +438,12 @@ fn param(o: &Obj<'_>, key: &str) -> Result<f64> {
     expect_number(o.req(key)?, &o.path_of(key))
 }
 
-fn fit_fields<P>(
-    o: &Obj<'_>,
-    params: P,
-    names: &'static [&'static str],
-    values: &[f64],
-) -> Result<Fitted<P>> {
+fn fit_fields<P>(o: &Obj<'_>, params: P, names: &'static [&'static str]) -> Result<Fitted<P>> {
     Ok(Fitted {
         params,
         log_likelihood: o.opt("logLikelihood", expect_number)?,
         converged: o.opt("converged", expect_bool)?.unwrap_or(true),
-        uncertainty: uncertainty::decode(o, names, values)?,
+        uncertainty: uncertainty::decode(o, names)?,
     })
 }
 
@@ -494,7 +485,7 @@ fn decode_bgnbd(v: &Json, path: &str) -> Result<Fitted<BgNbd>> {
         a: param(&o, "a")?,
         b: param(&o, "b")?,
     };
-    fit_fields(&o, params, &BGNBD_NAMES, &params.to_array())
+    fit_fields(&o, params, &BGNBD_NAMES)
 }
 
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
@@ -504,7 +495,7 @@ fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
         q: param(&o, "q")?,
         v: param(&o, "v")?,
     };
-    fit_fields(&o, params, &GAMMA_GAMMA_NAMES, &params.to_array())
+    fit_fields(&o, params, &GAMMA_GAMMA_NAMES)
 }
 
 fn decode_satisfaction(v: &Json, path: &str) -> Result<SatisfactionCuts> {

@@ -27,16 +27,13 @@ pub enum Uncertainty {
     Singular,
 }
 
-/// The parameter uncertainty of a fit, in the parameters' order
-/// (`[r, alpha, a, b]`, `[p, q, v]`).
+/// The parameter uncertainty of a fit: the covariance Σ of its log-parameters,
+/// in the parameters' order (`[r, alpha, a, b]`, `[p, q, v]`), from which the
+/// standard errors and intervals follow.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {
     /// The parameters' names, as in the model's JSON.
     pub names: &'static [&'static str],
-    /// Standard error of each parameter (natural scale: θ · √Σᵢᵢ).
-    pub standard_errors: Vec<f64>,
-    /// 95% interval of each parameter, `θ · exp(±1.96 √Σᵢᵢ)`.
-    pub intervals: Vec<[f64; 2]>,
     /// Σ, the covariance of the log-parameters, row-major.
     pub log_covariance: Vec<f64>,
 }
@@ -44,32 +41,60 @@ pub struct Estimate {
 /// The standard normal's 97.5th percentile: a two-sided 95% interval.
 const Z95: f64 = 1.959_963_984_540_054;
 
+/// The largest variance of a log-parameter accepted: a standard error of 100
+/// in ln θ (a factor e¹⁰⁰) says nothing, and below it θ · exp(1.96 √Σᵢᵢ)
+/// stays finite for every accepted θ.
+pub const MAX_LOG_VARIANCE: f64 = 1e4;
+
 impl Estimate {
-    /// The estimate of parameters `params` whose logarithms have the covariance
-    /// `log_covariance` (row-major): standard errors θᵢ√Σᵢᵢ (the delta method
-    /// from ln θ to θ) and 95% intervals θᵢ · exp(±1.96 √Σᵢᵢ), formed on the log
-    /// scale so that they stay positive. `None` when a figure is not finite.
-    pub fn new(
-        names: &'static [&'static str],
-        params: &[f64],
-        log_covariance: Vec<f64>,
-    ) -> Option<Estimate> {
-        let k = params.len();
-        let (mut standard_errors, mut intervals) = (Vec::new(), Vec::new());
-        let mut finite = names.len() == k && log_covariance.len() == k * k;
-        for (i, theta) in params.iter().enumerate() {
-            let sd = log_covariance.get(i * (k + 1))?.sqrt();
-            let w = (Z95 * sd).exp();
-            finite &= (theta * sd).is_finite() && (theta * w).is_finite();
-            standard_errors.push(theta * sd);
-            intervals.push([theta / w, theta * w]);
-        }
-        finite.then_some(Estimate {
+    /// The estimate of the parameters named `names` whose logarithms have the
+    /// covariance `log_covariance` (row-major); `None` unless it is k × k,
+    /// finite, symmetric (to 1e-9 relative, the rounding of another tool's
+    /// inverse) with variances from 0 to [`MAX_LOG_VARIANCE`].
+    pub fn new(names: &'static [&'static str], log_covariance: Vec<f64>) -> Option<Estimate> {
+        let (k, c) = (names.len(), &log_covariance);
+        let ok = c.len() == k * k
+            && (0..k * k).all(|i| {
+                let (a, b, var) = (c[i], c[i % k * k + i / k], c[i / k * (k + 1)]);
+                a.is_finite()
+                    && (a - b).abs() <= 1e-9 * (a.abs() + b.abs())
+                    && (0.0..=MAX_LOG_VARIANCE).contains(&var)
+            });
+        ok.then_some(Estimate {
             names,
-            standard_errors,
-            intervals,
             log_covariance,
         })
+    }
+
+    /// √Σᵢᵢ, the standard error of ln θᵢ.
+    fn log_sd(&self, i: usize) -> f64 {
+        let k = self.names.len();
+        self.log_covariance
+            .get(i * (k + 1))
+            .map_or(f64::NAN, |v| v.sqrt())
+    }
+
+    /// Standard errors of `params` (in `names` order): θᵢ√Σᵢᵢ, the delta method
+    /// from ln θ to θ, as lifetimes' `standard_errors_` report them.
+    pub fn standard_errors(&self, params: &[f64]) -> Vec<f64> {
+        params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| t * self.log_sd(i))
+            .collect()
+    }
+
+    /// 95% intervals of `params`: θᵢ · exp(±1.96 √Σᵢᵢ), formed on the log scale
+    /// so that they stay positive (lifetimes' θ ± 1.96 SE can cross zero).
+    pub fn intervals(&self, params: &[f64]) -> Vec<[f64; 2]> {
+        params
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let w = (Z95 * self.log_sd(i)).exp();
+                [t / w, t * w]
+            })
+            .collect()
     }
 }
 
@@ -81,60 +106,44 @@ pub const KEYS: [&str; 4] = [
     "singularInformation",
 ];
 
-/// Reads the [`KEYS`] of a fitted model's object whose parameters are `params`,
-/// named `names`: none of them (a model fitted before uncertainty was
-/// estimated, or written by hand), `singularInformation: true` alone, or the
-/// other three. `logCovariance` is the source of truth: the standard errors
-/// and intervals are derived from it and the parameters ([`Estimate::new`]),
-/// and their copies in the JSON, written for people, need only be objects.
-pub(crate) fn decode(
-    o: &Obj<'_>,
-    names: &'static [&'static str],
-    params: &[f64],
-) -> Result<Option<Uncertainty>> {
-    let k = names.len();
+/// Reads the [`KEYS`] of a fitted model's object whose parameters are named
+/// `names`: none of them (a model fitted before uncertainty was estimated, or
+/// written by hand), `singularInformation: true` alone, or the other three.
+/// `logCovariance` is the source of truth: the standard errors and intervals
+/// follow from it and the parameters, and their copies in the JSON, written
+/// for people, need only be objects.
+pub(crate) fn decode(o: &Obj<'_>, names: &'static [&'static str]) -> Result<Option<Uncertainty>> {
     let mut present = [false; 3];
     for (i, p) in present.iter_mut().take(2).enumerate() {
         *p = o
             .opt(KEYS[i], |v, path| match v {
                 Json::Obj(_) => Ok(()),
-                _ => Err(invalid(
-                    path,
-                    "expected an object of the parameters, or null",
-                )),
+                _ => Err(invalid(path, "expected an object or null")),
             })?
             .is_some();
     }
-    let msg = "expected the covariance of the parameters' logarithms, row-major: \
-               finite, symmetric, with variances >= 0";
     let estimate = o.opt(KEYS[2], |v, path| {
-        let items = expect_array(v, path, k * k)?;
-        let c: Vec<f64> = items
+        let k = names.len();
+        let c = expect_array(v, path, k * k)?
             .iter()
             .map(|x| match x {
                 Json::Num(x) => *x,
                 _ => f64::NAN,
             })
             .collect();
-        let ok = c.len() == k * k
-            && (0..k * k).all(|i| {
-                let (a, b) = (c[i], c[i % k * k + i / k]);
-                // Symmetric up to the rounding of another tool's inverse.
-                a.is_finite()
-                    && (a - b).abs() <= 1e-9 * (a.abs() + b.abs())
-                    && c[i / k * (k + 1)] >= 0.0
-            });
-        match Estimate::new(names, params, c) {
-            Some(e) if ok => Ok(e),
-            _ => Err(invalid(path, msg)),
-        }
+        Estimate::new(names, c).ok_or_else(|| {
+            invalid(
+                path,
+                "expected a k × k covariance: finite, symmetric, variances from 0 to 10000",
+            )
+        })
     })?;
     present[2] = estimate.is_some();
     let singular = o.opt(KEYS[3], expect_bool)? == Some(true);
     let want = !singular && present.contains(&true);
     if let Some(key) = present.iter().position(|&p| p != want) {
-        let msg = "expected standardErrors, intervals and logCovariance together, \
-                   or none of them (with singularInformation: true when the information is singular)";
+        let msg = "expected standardErrors, intervals and logCovariance all or none \
+                   (none with singularInformation: true)";
         return Err(invalid(&o.path_of(KEYS[key]), msg));
     }
     Ok(match estimate {
@@ -254,35 +263,52 @@ fn band(value: f64, variance: f64) -> Option<[f64; 2]> {
 #[cfg(feature = "fit")]
 mod json {
     use super::{Estimate, Uncertainty};
+    use crate::model::{BgNbd, Fitted, GammaGamma};
     use serde::ser::{Serialize, SerializeMap, Serializer};
 
+    /// Parameters that serialise flat and give their values in their names' order.
+    pub trait Params: Serialize {
+        /// The values, in the order of [`Estimate::names`].
+        fn values(&self) -> Vec<f64>;
+    }
+
+    impl Params for BgNbd {
+        fn values(&self) -> Vec<f64> {
+            self.to_array().to_vec()
+        }
+    }
+
+    impl Params for GammaGamma {
+        fn values(&self) -> Vec<f64> {
+            self.to_array().to_vec()
+        }
+    }
+
     /// Values by parameter name.
-    struct Named<'a, T>(&'a [&'static str], &'a [T]);
+    struct Named<'a, T>(&'a [&'static str], Vec<T>);
 
     impl<T: Serialize> Serialize for Named<'_, T> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = s.serialize_map(Some(self.0.len()))?;
-            for (k, v) in self.0.iter().zip(self.1) {
+            for (k, v) in self.0.iter().zip(&self.1) {
                 m.serialize_entry(k, v)?;
             }
             m.end()
         }
     }
 
-    /// Flattened into the fitted model's object as its [`super::KEYS`].
-    impl Serialize for Uncertainty {
+    /// The uncertainty as its [`super::KEYS`], flattened into the fitted model's object.
+    struct Keys<'a>(&'a Uncertainty, Vec<f64>);
+
+    impl Serialize for Keys<'_> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = s.serialize_map(None)?;
-            match self {
-                Uncertainty::Estimated(Estimate {
-                    names,
-                    standard_errors,
-                    intervals,
-                    log_covariance,
-                }) => {
-                    m.serialize_entry("standardErrors", &Named(names, standard_errors))?;
-                    m.serialize_entry("intervals", &Named(names, intervals))?;
-                    m.serialize_entry("logCovariance", log_covariance)?;
+            match self.0 {
+                Uncertainty::Estimated(e @ Estimate { names, .. }) => {
+                    let se = e.standard_errors(&self.1);
+                    m.serialize_entry("standardErrors", &Named(names, se))?;
+                    m.serialize_entry("intervals", &Named(names, e.intervals(&self.1)))?;
+                    m.serialize_entry("logCovariance", &e.log_covariance)?;
                 }
                 Uncertainty::Singular => {
                     m.serialize_entry("standardErrors", &())?;
@@ -291,6 +317,35 @@ mod json {
                 }
             }
             m.end()
+        }
+    }
+
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Flat<'a, P> {
+        #[serde(flatten)]
+        params: &'a P,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        log_likelihood: Option<f64>,
+        converged: bool,
+        #[serde(flatten)]
+        uncertainty: Option<Keys<'a>>,
+    }
+
+    /// Flat: `{ "r": .., "alpha": .., "a": .., "b": .., "logLikelihood": .., "converged": true,
+    /// "standardErrors": {..}, "intervals": {..}, "logCovariance": [..] }`.
+    impl<P: Params> Serialize for Fitted<P> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            Flat {
+                params: &self.params,
+                log_likelihood: self.log_likelihood,
+                converged: self.converged,
+                uncertainty: self
+                    .uncertainty
+                    .as_ref()
+                    .map(|u| Keys(u, self.params.values())),
+            }
+            .serialize(s)
         }
     }
 }
@@ -519,14 +574,19 @@ mod tests {
         );
         assert_eq!(Model::from_json(&Json::parse(&text).unwrap()).unwrap(), m);
         let hand = model(&format!("{SE}{INTERVALS}{COV}")).unwrap();
-        let Some(Uncertainty::Estimated(e)) = hand.bgnbd.unwrap().uncertainty else {
+        let bg = hand.bgnbd.unwrap();
+        let Some(Uncertainty::Estimated(e)) = bg.uncertainty else {
             panic!()
         };
+        let theta = bg.params.to_array();
         // Derived from logCovariance: SE(α) = 4.414 · √0.0073 = 0.37713, and b's
         // interval 2.426 · exp(±1.96 √0.085) = [1.3700, 4.2959]; the JSON's copies
         // are for people.
-        assert!((e.standard_errors[1] - 0.37713).abs() < 1e-5, "{e:?}");
-        let [lo, hi] = e.intervals[3];
+        assert!(
+            (e.standard_errors(&theta)[1] - 0.37713).abs() < 1e-5,
+            "{e:?}"
+        );
+        let [lo, hi] = e.intervals(&theta)[3];
         assert!(
             (lo - 1.3700).abs() < 1e-4 && (hi - 4.2959).abs() < 1e-4,
             "{e:?}"
@@ -538,6 +598,7 @@ mod tests {
     fn malformed_uncertainty_is_refused_with_its_path() {
         let asymmetric = COV.replace("0.0035, 0.0073", "0.0036, 0.0073");
         let negative = COV.replace("0.055", "-0.055");
+        let huge = COV.replace("0.085]", "2e4]");
         let cases: Vec<(String, &str)> = vec![
             (format!("{SE}{INTERVALS}"), "model.bgnbd.logCovariance"),
             (format!("{SE}{COV}"), "model.bgnbd.intervals"),
@@ -548,6 +609,10 @@ mod tests {
             ),
             (
                 format!("{SE}{INTERVALS}{negative}"),
+                "model.bgnbd.logCovariance",
+            ),
+            (
+                format!("{SE}{INTERVALS}{huge}"),
                 "model.bgnbd.logCovariance",
             ),
             (
