@@ -2,11 +2,13 @@
 //! makes of one customer's predictions.
 //!
 //! A fit (`crate::fit::uncertainty`) inverts the observed information at the
-//! optimum into the covariance Σ of the log-parameters; the model ships Σ with
-//! the standard errors and 95% intervals it implies. Scoring turns Σ into a
+//! optimum into the covariance Σ of the log-parameters; the model ships Σ
+//! ([`Estimate`]) with copies, for people, of the standard errors and 95%
+//! intervals it implies ([`Estimate::standard_errors`], [`Estimate::intervals`]). Scoring turns Σ into a
 //! 90% interval of a customer's expected purchases and lifetime value by the
 //! delta method on the log scale: with g the gradient of ln(prediction) with
-//! respect to the log-parameters (forward differences), the prediction is
+//! respect to the log-parameters (forward differences for BG/NBD, exact
+//! slopes for Gamma-Gamma's mean spend), the prediction is
 //! taken as log-normal with variance gᵀΣg, so the interval is
 //! `prediction · exp(±1.645 √(gᵀΣg))`: positive, and asymmetric like the
 //! predictions' own uncertainty. The lifetime value adds the Gamma-Gamma
@@ -220,10 +222,8 @@ pub(crate) fn interval(
             // p(v + x m)/(px + q − 1), whose log has these slopes in ln p, ln q, ln v.
             let (x, den) = (rfm.x, p * rfm.x + q - 1.0);
             let d_spend = [1.0 - p * x / den, -q / den, v / (v + x * spend)];
-            band(
-                at.lifetime_value?,
-                quadratic(bg_cov, &d_ltv) + quadratic(&gg_cov.log_covariance, &d_spend),
-            )
+            let variance = quadratic(bg_cov, &d_ltv) + quadratic(&gg_cov.log_covariance, &d_spend);
+            at.lifetime_value.and_then(|ltv| band(ltv, variance))
         }
         _ => None,
     };
