@@ -188,18 +188,24 @@ fn alpha_scale(data: &Triples) -> f64 {
 }
 
 /// The total log-likelihood of `data` minus n times the penalty of [`fit`],
-/// as a function of the log-parameters: the function whose maximum `fit`
-/// finds, whose curvature there gives the standard errors.
+/// as a function of the log-parameters, writing its gradient into `grad`: the
+/// function whose maximum `fit` finds, whose curvature there gives the
+/// standard errors.
 pub fn penalized_log_likelihood(
     data: &Triples,
     penalizer_coef: f64,
-) -> impl Fn(&[f64]) -> f64 + '_ {
+) -> impl Fn(&[f64], &mut [f64]) -> f64 + '_ {
     let (n, scale) = (data.customers().max(1.0), alpha_scale(data));
-    move |theta| {
+    move |theta, grad| {
         let p = from_log(theta);
         let scaled = [p.r, p.alpha / scale, p.a, p.b];
-        p.log_likelihood_grouped(data, &mut [0.0; 4])
-            - n * penalizer_coef * scaled.iter().map(|v| v * v).sum::<f64>()
+        let mut g = [0.0; 4];
+        let ll = p.log_likelihood_grouped(data, &mut g);
+        for (i, out) in grad.iter_mut().enumerate().take(4) {
+            // d(c θ²)/d ln θ = 2c θ².
+            *out = g[i] - n * penalizer_coef * 2.0 * scaled[i] * scaled[i];
+        }
+        ll - n * penalizer_coef * scaled.iter().map(|v| v * v).sum::<f64>()
     }
 }
 

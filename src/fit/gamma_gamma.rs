@@ -110,16 +110,22 @@ pub fn fit(
 }
 
 /// The total log-likelihood of `data` minus n times the penalty of [`fit`],
-/// as a function of the log-parameters (see [`super::bgnbd::penalized_log_likelihood`]).
+/// as a function of the log-parameters, writing its gradient into `grad`
+/// (see [`super::bgnbd::penalized_log_likelihood`]).
 pub fn penalized_log_likelihood(
     data: &SpendData,
     penalizer_coef: f64,
-) -> impl Fn(&[f64]) -> f64 + '_ {
+) -> impl Fn(&[f64], &mut [f64]) -> f64 + '_ {
     let n = data.customers().max(1.0);
-    move |theta| {
+    move |theta, grad| {
         let p = from_log(theta);
-        p.log_likelihood(data, &mut [0.0; 3])
-            - n * penalizer_coef * p.to_array().iter().map(|v| v * v).sum::<f64>()
+        let arr = p.to_array();
+        let mut g = [0.0; 3];
+        let ll = p.log_likelihood(data, &mut g);
+        for (i, out) in grad.iter_mut().enumerate().take(3) {
+            *out = g[i] - n * penalizer_coef * 2.0 * arr[i] * arr[i];
+        }
+        ll - n * penalizer_coef * arr.iter().map(|v| v * v).sum::<f64>()
     }
 }
 

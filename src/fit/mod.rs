@@ -163,7 +163,11 @@ pub fn fit_summaries(
     let range = check_bgnbd(&params, options.unit, "bgnbd");
     let (mut bg, bg_conv) = finish("bgnbd", params, &named, range, ll, &min, options)?;
     let ll_of = bgnbd::penalized_log_likelihood(&triples, options.penalizer_coef);
-    bg.uncertainty = Some(uncertainty::estimate(&ll_of, &min.x, &BGNBD_NAMES));
+    bg.uncertainty = Some(uncertainty::estimate_with_gradient(
+        &ll_of,
+        &min.x,
+        &BGNBD_NAMES,
+    ));
 
     let spend = SpendData::new(
         rows.iter()
@@ -192,7 +196,11 @@ pub fn fit_summaries(
         )?;
         let ll_of =
             gamma_gamma::penalized_log_likelihood(&spend, options.gamma_gamma_penalizer_coef);
-        fitted.uncertainty = Some(uncertainty::estimate(&ll_of, &gmin.x, &GAMMA_GAMMA_NAMES));
+        fitted.uncertainty = Some(uncertainty::estimate_with_gradient(
+            &ll_of,
+            &gmin.x,
+            &GAMMA_GAMMA_NAMES,
+        ));
         (Some(fitted), Some(conv))
     };
     progress(1.0);

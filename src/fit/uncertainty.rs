@@ -42,21 +42,53 @@ pub fn estimate(
     log_params: &[f64],
     names: &'static [&'static str],
 ) -> Uncertainty {
-    let k = log_params.len();
-    if names.len() != k {
-        return Uncertainty::Singular;
-    }
-    let information: Vec<f64> = hessian(log_likelihood, log_params)
-        .iter()
-        .map(|h| -h)
-        .collect();
-    let Some(cov) = inverse_spd(&information, k) else {
-        return Uncertainty::Singular;
-    };
-    match Estimate::new(names, cov) {
+    from_hessian(&hessian(log_likelihood, log_params), names)
+}
+
+/// [`estimate`] for a log-likelihood with an analytic gradient:
+/// `log_likelihood(θ, grad)` returns ℓ(θ) and writes ∇ℓ(θ) into `grad`. The
+/// Hessian is then central differences of the gradient ([`hessian_of_gradient`]):
+/// 2k evaluations instead of 2k² + 1, and some 10 digits instead of 8.
+pub fn estimate_with_gradient(
+    log_likelihood: &dyn Fn(&[f64], &mut [f64]) -> f64,
+    log_params: &[f64],
+    names: &'static [&'static str],
+) -> Uncertainty {
+    from_hessian(&hessian_of_gradient(log_likelihood, log_params), names)
+}
+
+/// The uncertainty whose observed information is −`hessian`.
+fn from_hessian(hessian: &[f64], names: &'static [&'static str]) -> Uncertainty {
+    let information: Vec<f64> = hessian.iter().map(|h| -h).collect();
+    match inverse_spd(&information, names.len()).and_then(|cov| Estimate::new(names, cov)) {
         Some(e) => Uncertainty::Estimated(e),
         None => Uncertainty::Singular,
     }
+}
+
+/// The Hessian of a function at `x` from its gradient (`f(x, grad)` writes
+/// ∇f(x) into `grad`), row-major, by central differences of the gradient,
+/// symmetrised: step hⱼ = ε^⅓ · max(1, |xⱼ|) ≈ 6e-6 balances the truncation
+/// error (∝ h²) against the rounding of the gradient (∝ ε/h).
+pub fn hessian_of_gradient(f: &dyn Fn(&[f64], &mut [f64]) -> f64, x: &[f64]) -> Vec<f64> {
+    let k = x.len();
+    let (mut up, mut down, mut y) = (vec![0.0; k], vec![0.0; k], x.to_vec());
+    let mut out = vec![0.0; k * k];
+    for j in 0..k {
+        let h = f64::EPSILON.cbrt() * x[j].abs().max(1.0);
+        y[j] = x[j] + h;
+        f(&y, &mut up);
+        y[j] = x[j] - h;
+        f(&y, &mut down);
+        y[j] = x[j];
+        for i in 0..k {
+            // Half of ∂ⱼgᵢ into both (i, j) and (j, i): the symmetric part.
+            let d = (up[i] - down[i]) / (4.0 * h);
+            out[i * k + j] += d;
+            out[j * k + i] += d;
+        }
+    }
+    out
 }
 
 /// The Hessian of `f` at `x`, row-major, by central differences: step
@@ -158,6 +190,17 @@ mod tests {
         for (got, want) in h.iter().zip(want) {
             assert!((got - want).abs() < 1e-6, "{h:?}");
         }
+        // The same from the analytic gradient: ∂ℓ/∂μ = Σ(x − μ)/σ², ∂ℓ/∂ln σ = −n + Σ(x − μ)²/σ².
+        let with_gradient = |t: &[f64], g: &mut [f64]| {
+            let (mu, s2) = (t[0], (2.0 * t[1]).exp());
+            g[0] = xs.iter().map(|x| x - mu).sum::<f64>() / s2;
+            g[1] = -n + xs.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / s2;
+            ll(t)
+        };
+        let hg = hessian_of_gradient(&with_gradient, &at);
+        for (got, want) in hg.iter().zip(want) {
+            assert!((got - want).abs() < 1e-8, "{hg:?}");
+        }
         let cov = inverse_spd(&h.iter().map(|v| -v).collect::<Vec<_>>(), 2).unwrap();
         assert!((cov[0] - 4.0 / n).abs() < 1e-8 && (cov[3] - 1.0 / (2.0 * n)).abs() < 1e-8);
         assert!(cov[1].abs() < 1e-8);
@@ -257,5 +300,40 @@ mod cdnow {
         let se_ln = bg.log_covariance[0].sqrt();
         assert!((lo - r * (-1.959964 * se_ln).exp()).abs() < 1e-6 * r && lo < r && r < hi);
         assert!((bg_se[0] - r * se_ln).abs() < 1e-12);
+    }
+
+    #[test]
+    fn second_differences_of_the_value_agree_with_differences_of_the_gradient() {
+        // The generic path other models take, on BG/NBD's CDNOW likelihood.
+        let rfm: Vec<crate::model::Rfm> = rows()
+            .iter()
+            .map(|r| crate::model::Rfm {
+                x: f64::from(r.frequency),
+                t_x: r.recency,
+                t: r.t,
+            })
+            .collect();
+        let triples = crate::fit::Triples::new(&rfm);
+        let fit = fit_summaries(&rows(), &FitOptions::default(), &mut |_| {}).unwrap();
+        let theta: Vec<f64> = fit.bgnbd.params.to_array().iter().map(|v| v.ln()).collect();
+        let ll = crate::fit::bgnbd::penalized_log_likelihood(&triples, 0.0);
+        let by_value = super::estimate(
+            &|t: &[f64]| ll(t, &mut [0.0; 4]),
+            &theta,
+            &["r", "alpha", "a", "b"],
+        );
+        let (Uncertainty::Estimated(v), Some(Uncertainty::Estimated(g))) =
+            (by_value, &fit.bgnbd.uncertainty)
+        else {
+            panic!()
+        };
+        // Agree to 1e-3 of each entry's scale √(Σᵢᵢ Σⱼⱼ): the inverse amplifies the
+        // value path's rounding (~1e-6 of I) by the condition of I, the correlation of
+        // ln a and ln b being 0.94.
+        let c = &g.log_covariance;
+        for (i, (a, b)) in v.log_covariance.iter().zip(c).enumerate() {
+            let scale = (c[i / 4 * 5] * c[i % 4 * 5]).sqrt();
+            assert!((a - b).abs() < 1e-3 * scale, "{i}: {a} vs {b}");
+        }
     }
 }
