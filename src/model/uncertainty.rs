@@ -261,12 +261,16 @@ fn band(value: f64, variance: f64) -> Option<[f64; 2]> {
 }
 
 #[cfg(feature = "fit")]
+pub use json::Params;
+
+#[cfg(feature = "fit")]
 mod json {
     use super::{Estimate, Uncertainty};
     use crate::model::{BgNbd, Fitted, GammaGamma};
     use serde::ser::{Serialize, SerializeMap, Serializer};
 
-    /// Parameters that serialise flat and give their values in their names' order.
+    /// Parameters that serialise flat and give their values in their names'
+    /// order: what a [`Fitted`] needs to serialise (with its uncertainty).
     pub trait Params: Serialize {
         /// The values, in the order of [`Estimate::names`].
         fn values(&self) -> Vec<f64>;
