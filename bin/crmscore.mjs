@@ -256,6 +256,9 @@ function runRetention(file, values) {
 function runFit(file, values) {
   const purchaseModel = values['purchase-model'] ?? 'bg-nbd';
   if (purchaseModel === 'bg-bb') return runFitBgBb(file, values);
+  if (!['bg-nbd', 'pareto-nbd', 'mbg-nbd'].includes(purchaseModel)) {
+    throw new UsageError(`--purchase-model: expected bg-nbd, pareto-nbd, mbg-nbd or bg-bb, got ${JSON.stringify(purchaseModel)}`);
+  }
   const table = readCsv(file, values);
   const abc = { 'customer-share': { rule: 'customerShare' }, 'value-share': { rule: 'valueShare' } }[values.abc ?? 'customer-share'];
   if (!abc) throw new UsageError(`--abc: expected customer-share or value-share, got ${JSON.stringify(values.abc)}`);
@@ -277,10 +280,11 @@ function runFit(file, values) {
   write(values, JSON.stringify(model, null, 2) + '\n');
   const { gammaGamma } = model;
   const [name, key] = [['BG/NBD', 'bgnbd'], ['Pareto/NBD', 'paretoNbd'], ['MBG/NBD', 'mbgNbd']].find(([, k]) => model[k]);
-  const { logLikelihood, converged, ...params } = model[key];
+  // The parameters are the leading numbers; standard errors, intervals and covariance follow them.
+  const params = Object.entries(model[key]).filter(([k, v]) => typeof v === 'number' && k !== 'logLikelihood');
   process.stderr.write(
     `fitted ${model.customers} customers as of ${model.asOf}: ${name} ` +
-      Object.entries(params)
+      params
         .map(([k, v]) => `${k}=${v.toPrecision(4)}`)
         .join(' ') +
       (gammaGamma ? `, Gamma-Gamma p=${gammaGamma.p.toPrecision(4)} q=${gammaGamma.q.toPrecision(4)} v=${gammaGamma.v.toPrecision(4)}` : '') +

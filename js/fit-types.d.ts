@@ -211,16 +211,6 @@ export interface ModelComparison {
   byBic: Exclude<PurchaseModel, 'bg-bb'>[];
 }
 
-/** Standard errors (from the observed information at the optimum) and 95% intervals, keyed like the parameters. */
-export interface ParameterUncertainty<K extends string> {
-  /** θ·√Σᵢᵢ, Σ the covariance of the log-parameters; absent when `singularInformation`. */
-  standardErrors?: Record<K, number>;
-  /** θ·exp(±1.96 √Σᵢᵢ): [low, high], positive. */
-  intervals?: Record<K, [number, number]>;
-  /** true when the information is singular (a flat likelihood): no standard error exists. */
-  singularInformation?: boolean;
-}
-
 /** Customers with one discrete-time history (Fader, Hardie & Shang 2010). */
 export interface BgBbRow {
   /** Repeat transactions x (0 ≤ x ≤ recency). */
@@ -236,7 +226,7 @@ export interface BgBbRow {
 }
 
 /** BG/BB parameters: transaction probability ~ Beta(alpha, beta), dropout probability ~ Beta(gamma, delta). */
-export interface FittedBgBb extends ParameterUncertainty<'alpha' | 'beta' | 'gamma' | 'delta'> {
+export interface FittedBgBb extends FitUncertainty<'alpha' | 'beta' | 'gamma' | 'delta'> {
   alpha: number;
   beta: number;
   gamma: number;
@@ -269,7 +259,7 @@ export interface SbgParams {
 }
 
 /** The result of `fitRetention` (Fader & Hardie 2007). */
-export interface RetentionFit extends ParameterUncertainty<'alpha' | 'beta'> {
+export interface RetentionFit extends FitUncertainty<'alpha' | 'beta'> {
   sbg: SbgParams;
   logLikelihood: number;
   converged: boolean;

@@ -33,7 +33,7 @@ export type {
   RetentionOptions,
   RetentionFit,
   SbgParams,
-  ParameterUncertainty,
+  FitUncertainty,
   CsvOptions,
   CsvRowError,
   CsvTransactions,

@@ -2,7 +2,7 @@
 // Builds result objects from the numbers a call leaves in wasm memory (see src/interop/result.rs).
 
 /** Slots of one result before its maps. */
-export const SLOTS = 39;
+export const SLOTS = 43;
 
 /** Limits of one tape (src/input/tape.rs): nesting, numbers, bytes of text. */
 export const MAX_DEPTH = 128;
@@ -66,28 +66,32 @@ export function readResult(n, b, r) {
         expectedPurchases: num(n[b + 22]),
         expectedAverageSpend: num(n[b + 23]),
         lifetimeValue: num(n[b + 24]),
+        interval: n[b + 25] === n[b + 25] ? {
+          expectedPurchases: n[b + 25] === n[b + 25] ? [n[b + 25], n[b + 26]] : null,
+          lifetimeValue: n[b + 27] === n[b + 27] ? [n[b + 27], n[b + 28]] : null,
+        } : null,
       } : null,
     },
     satisfaction: {
-      gap: num(n[b + 25]),
-      ratio: num(n[b + 26]),
+      gap: num(n[b + 29]),
+      ratio: num(n[b + 30]),
       dimensions: m1,
-      level: E2[n[b + 27]] ?? null,
-      zone: E3[n[b + 28]] ?? null,
-      nps: n[b + 29] === n[b + 29] ? {
-        score: num(n[b + 29]),
-        category: E4[n[b + 30]] ?? null,
+      level: E2[n[b + 31]] ?? null,
+      zone: E3[n[b + 32]] ?? null,
+      nps: n[b + 33] === n[b + 33] ? {
+        score: num(n[b + 33]),
+        category: E4[n[b + 34]] ?? null,
       } : null,
-      repeatPurchases: num(n[b + 31]),
-      complaintRate: num(n[b + 32]),
-      returnRate: num(n[b + 33]),
-      referrals: num(n[b + 34]),
-      wordOfMouth: num(n[b + 35]),
+      repeatPurchases: num(n[b + 35]),
+      complaintRate: num(n[b + 36]),
+      returnRate: num(n[b + 37]),
+      referrals: num(n[b + 38]),
+      wordOfMouth: num(n[b + 39]),
     },
     loyalty: {
-      stage: E5[n[b + 36]] ?? null,
-      type: E6[n[b + 37]] ?? null,
-      lifecycle: E7[n[b + 38]] ?? null,
+      stage: E5[n[b + 40]] ?? null,
+      type: E6[n[b + 41]] ?? null,
+      lifecycle: E7[n[b + 42]] ?? null,
     },
     segments: segments,
     nextBestAction: r.next,

@@ -19,7 +19,6 @@ export type {
   RetentionOptions,
   RetentionFit,
   SbgParams,
-  ParameterUncertainty,
   CsvOptions,
   CsvRowError,
   CsvTransactions,

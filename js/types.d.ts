@@ -235,7 +235,7 @@ export type TimeUnit = 'days' | 'weeks';
  * Accepted ranges (else OUT_OF_RANGE): r 1e-6 to 20, alpha 3 to 1e7 days (in the model's
  * unit: divide by 7 for weeks), a and b 1e-6 to 1e6.
  */
-export interface FittedBgNbd {
+export interface FittedBgNbd extends FitUncertainty<'r' | 'alpha' | 'a' | 'b'> {
   r: number;
   alpha: number;
   a: number;
@@ -245,11 +245,27 @@ export interface FittedBgNbd {
 }
 
 /**
+ * The parameters' uncertainty from the observed information at the optimum (absent in models
+ * fitted before it was estimated, or written by hand: all three of standardErrors, intervals and
+ * logCovariance, or none). A singular information gives standardErrors and intervals null and
+ * singularInformation true.
+ */
+export interface FitUncertainty<K extends string> {
+  /** Standard error of each parameter. */
+  standardErrors?: Record<K, number> | null;
+  /** 95% interval of each parameter, θ · exp(±1.96 SE(ln θ)). */
+  intervals?: Record<K, [number, number]> | null;
+  /** Covariance of the log-parameters, row-major, in the parameters' order. */
+  logCovariance?: number[];
+  singularInformation?: boolean;
+}
+
+/**
  * Fitted Pareto/NBD parameters: purchase rates ~ Gamma(r, alpha), dropout rates ~ Gamma(s, beta).
  * Accepted: r and s 1e-6 to 1e6, alpha and beta 1e-3 to 1e7 days (in the model's unit), and
  * beta within a factor 1000 of alpha.
  */
-export interface FittedParetoNbd {
+export interface FittedParetoNbd extends FitUncertainty<'r' | 'alpha' | 's' | 'beta'> {
   r: number;
   alpha: number;
   s: number;
@@ -259,7 +275,7 @@ export interface FittedParetoNbd {
 }
 
 /** Fitted MBG/NBD parameters (as BG/NBD, with a dropout chance at the first purchase); accepted ranges as BG/NBD's. */
-export interface FittedMbgNbd {
+export interface FittedMbgNbd extends FitUncertainty<'r' | 'alpha' | 'a' | 'b'> {
   r: number;
   alpha: number;
   a: number;
@@ -272,7 +288,7 @@ export interface FittedMbgNbd {
 export type PurchaseModel = 'bg-nbd' | 'pareto-nbd' | 'mbg-nbd' | 'bg-bb';
 
 /** Fitted Gamma-Gamma parameters (v is the paper's γ). Accepted: p 1e-6 to 1e6, q above 1 to 1e6, v 1e-6 to 1e12. */
-export interface FittedGammaGamma {
+export interface FittedGammaGamma extends FitUncertainty<'p' | 'q' | 'v'> {
   p: number;
   q: number;
   v: number;
@@ -365,6 +381,15 @@ export interface Predicted {
   expectedAverageSpend: number | null;
   /** Discounted value of the expected purchases over the horizon (yearly rate `lifetime.discountRate`). */
   lifetimeValue: number | null;
+  /** 90% intervals from the fitted parameters' uncertainty; null with a model that carries no `logCovariance`. */
+  interval: PredictedInterval | null;
+}
+
+/** [low, high] at 90% (delta method on the log-parameters; see docs/model.md, "Uncertainty"). */
+export interface PredictedInterval {
+  expectedPurchases: [number, number];
+  /** null without a Gamma-Gamma model that carries its `logCovariance`. */
+  lifetimeValue: [number, number] | null;
 }
 
 export type SatisfactionLevel = 'dissatisfied' | 'basic' | 'satisfied' | 'delighted';

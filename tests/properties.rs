@@ -294,11 +294,11 @@ mod with_fit {
                 customers: 1234,
                 abc: AbcCuts { a: abc.0, b: abc.0 * abc.1, customer_share: [shares[0], shares[1], shares[2]], value_share: [shares[3], shares[4], shares[5]] },
                 rfm: RfmEdges { recency: sorted(&edges[0]), frequency: sorted(&edges[1]), monetary: sorted(&edges[2]) },
-                bgnbd: fitted.then(|| Fitted { params: BgNbd { r, alpha: alpha_days / if weeks { 7.0 } else { 1.0 }, a: params[2], b: params[3] }, log_likelihood: Some(-params[4] * 100.0), converged: true }),
-                pareto_nbd: None,
-                mbg_nbd: None,
-                gamma_gamma: fitted.then(|| Fitted { params: GammaGamma { p: params[4], q: params[5] + 1.0, v: params[6] }, log_likelihood: None, converged: false }),
-                satisfaction: Some(SatisfactionCuts { p15: -params[0], p85: params[1] }),
+                    bgnbd: fitted.then(|| Fitted { params: BgNbd { r, alpha: alpha_days / if weeks { 7.0 } else { 1.0 }, a: params[2], b: params[3] }, log_likelihood: Some(-params[4] * 100.0), converged: true, uncertainty: None }),
+            pareto_nbd: None,
+            mbg_nbd: None,
+                gamma_gamma: fitted.then(|| Fitted { params: GammaGamma { p: params[4], q: params[5] + 1.0, v: params[6] }, log_likelihood: None, converged: false, uncertainty: None }),
+                    satisfaction: Some(SatisfactionCuts { p15: -params[0], p85: params[1] }),
                 bgbb: None,
             };
             let text = serde_json::to_string(&model).unwrap();

@@ -177,10 +177,12 @@ pub fn fit_bgbb(
         &|theta: &[f64], g: &mut [f64]| {
             let p: Vec<f64> = theta.iter().map(|t| t.exp()).collect();
             let mut gg = [0.0; 4];
-            log_likelihood_grad(&p, &rows, &mut gg);
+            let ll = log_likelihood_grad(&p, &rows, &mut gg);
             g.copy_from_slice(&gg);
+            ll
         },
         &min.x,
+        &["alpha", "beta", "gamma", "delta"],
     );
     progress(1.0);
     Ok(BgBbFit {

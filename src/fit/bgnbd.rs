@@ -167,6 +167,9 @@ pub(super) fn grouped(p: &BgNbd, data: &Triples, k: f64, grad: &mut [f64; 4]) ->
     ll
 }
 
+/// The parameters the penalty measures in units of T_max (α).
+pub(super) const TIME_SCALES: [bool; 4] = [false, true, false, false];
+
 /// Fits BG/NBD by maximum likelihood over log-parameters, starting at
 /// r = α = a = b = 1. The objective is the mean negative log-likelihood per
 /// customer plus `penalizer_coef · (r² + (α/T_max)² + a² + b²)`, T_max the
@@ -183,7 +186,7 @@ pub fn fit(
     fit4(
         data,
         penalizer_coef,
-        [false, true, false, false],
+        TIME_SCALES,
         options,
         progress,
         &|p, g| from_log(p).log_likelihood_grouped(data, g),
@@ -203,9 +206,29 @@ pub(super) fn fit4(
     ll: &dyn Fn(&[f64], &mut [f64; 4]) -> f64,
 ) -> Minimum {
     let n = data.customers().max(1.0);
-    let t_max = data.rfm.iter().map(|c| c.t).fold(0.0, f64::max);
-    let alpha_scale = if t_max > 0.0 { t_max } else { 1.0 };
+    let penalized = penalized4(data, penalizer_coef, time_scales, ll);
     let mut objective = |theta: &[f64], grad: &mut [f64]| {
+        let ll = penalized(theta, grad);
+        for g in grad.iter_mut() {
+            *g /= -n;
+        }
+        -ll / n
+    };
+    minimize(&mut objective, &[0.0; 4], options, progress)
+}
+
+/// The total log-likelihood `ll` of `data` minus n times the penalty of
+/// [`fit4`], as a function of the log-parameters, writing its gradient into
+/// `grad`: the function whose maximum [`fit4`] finds, whose curvature there
+/// gives the standard errors.
+pub(super) fn penalized4<'a>(
+    data: &Triples,
+    penalizer_coef: f64,
+    time_scales: [bool; 4],
+    ll: &'a dyn Fn(&[f64], &mut [f64; 4]) -> f64,
+) -> impl Fn(&[f64], &mut [f64]) -> f64 + 'a {
+    let (n, alpha_scale) = (data.customers().max(1.0), alpha_scale(data));
+    move |theta, grad| {
         let mut g = [0.0; 4];
         let ll = ll(theta, &mut g);
         let mut scaled = [0.0; 4];
@@ -213,12 +236,22 @@ pub(super) fn fit4(
             let p = theta[i].exp();
             scaled[i] = if time_scales[i] { p / alpha_scale } else { p };
         }
-        for i in 0..4 {
-            grad[i] = -g[i] / n + penalizer_coef * 2.0 * scaled[i] * scaled[i];
+        for (i, out) in grad.iter_mut().enumerate().take(4) {
+            // d(c θ²)/d ln θ = 2c θ².
+            *out = g[i] - n * penalizer_coef * 2.0 * scaled[i] * scaled[i];
         }
-        -ll / n + penalizer_coef * scaled.iter().map(|v| v * v).sum::<f64>()
-    };
-    minimize(&mut objective, &[0.0; 4], options, progress)
+        ll - n * penalizer_coef * scaled.iter().map(|v| v * v).sum::<f64>()
+    }
+}
+
+/// T_max, the unit α is measured in by the penalty of [`fit`] (1 when every T is 0).
+fn alpha_scale(data: &Triples) -> f64 {
+    let t_max = data.rfm.iter().map(|c| c.t).fold(0.0, f64::max);
+    if t_max > 0.0 {
+        t_max
+    } else {
+        1.0
+    }
 }
 
 /// Parameters from log-parameters.

@@ -122,6 +122,26 @@ pub fn fit(
     minimize(&mut objective, &[0.0; 3], options, progress)
 }
 
+/// The total log-likelihood of `data` minus n times the penalty of [`fit`],
+/// as a function of the log-parameters, writing its gradient into `grad`
+/// (see [`super::bgnbd::penalized4`]).
+pub fn penalized_log_likelihood(
+    data: &SpendData,
+    penalizer_coef: f64,
+) -> impl Fn(&[f64], &mut [f64]) -> f64 + '_ {
+    let n = data.customers().max(1.0);
+    move |theta, grad| {
+        let p = from_log(theta);
+        let arr = p.to_array();
+        let mut g = [0.0; 3];
+        let ll = p.log_likelihood(data, &mut g);
+        for (i, out) in grad.iter_mut().enumerate().take(3) {
+            *out = g[i] - n * penalizer_coef * 2.0 * arr[i] * arr[i];
+        }
+        ll - n * penalizer_coef * arr.iter().map(|v| v * v).sum::<f64>()
+    }
+}
+
 /// Parameters from log-parameters.
 pub fn from_log(theta: &[f64]) -> GammaGamma {
     let e = |i: usize| theta.get(i).map_or(f64::NAN, |v| v.exp());

@@ -19,6 +19,9 @@ impl MbgNbd {
     }
 }
 
+/// The parameters the penalty measures in units of T_max (α).
+pub(super) const TIME_SCALES: [bool; 4] = [false, true, false, false];
+
 /// Fits MBG/NBD as [`super::bgnbd::fit`] fits BG/NBD (same start, same
 /// penalty on (r, α/T_max, a, b)). Returns the optimiser's result in log-parameters.
 pub fn fit(
@@ -30,7 +33,7 @@ pub fn fit(
     fit4(
         data,
         penalizer_coef,
-        [false, true, false, false],
+        TIME_SCALES,
         options,
         progress,
         &|p, g| from_log(p).log_likelihood_grouped(data, g),

@@ -7,7 +7,8 @@
 //!    2005, the default), Pareto/NBD (Schmittlein, Morrison & Colombo 1987)
 //!    or MBG/NBD (Batislam, Denizel & Filiztekin 2007), see [`PurchaseModel`] —
 //!    and the Gamma-Gamma spend model (Fader, Hardie & Lee 2005, JMR) by
-//!    maximum likelihood with [`minimize`] (BFGS on log-parameters).
+//!    maximum likelihood with [`minimize`] (BFGS on log-parameters), and
+//!    their standard errors from the observed information ([`uncertainty::estimate`]).
 //! 3. [`fit_transactions`] does both and adds the population statistics —
 //!    ABC cut points, RFM quintile edges, satisfaction percentiles — into a
 //!    [`Model`], which serialises to JSON and decodes back with [`Model::from_json`].
@@ -41,6 +42,7 @@ mod summary;
 mod tests;
 #[cfg(test)]
 mod tests_models;
+pub mod uncertainty;
 pub mod validate;
 
 pub use bgbb::{bgbb_row, fit_bgbb, log_likelihood as bgbb_log_likelihood, BgBbFit, BgBbRow};
@@ -59,7 +61,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::input::time::{day_of, format_date};
 use crate::model::{
     check_gamma_gamma, BgNbd, Fitted, GammaGamma, MbgNbd, Model, ParetoNbd, RfmEdges, Unit,
-    MODEL_VERSION,
+    GAMMA_GAMMA_NAMES, MODEL_VERSION,
 };
 
 /// Options of [`fit_summaries`] and [`fit_transactions`].
@@ -207,7 +209,7 @@ pub fn fit_summaries(
         let p = gamma_gamma::from_log(&gmin.x);
         let gll = p.log_likelihood(&spend, &mut [0.0; 3]);
         let range = check_gamma_gamma(&p, "gammaGamma");
-        let (fitted, conv) = finish(
+        let (mut fitted, conv) = finish(
             "gammaGamma",
             p,
             &[("p", p.p), ("q", p.q), ("v", p.v)],
@@ -216,6 +218,13 @@ pub fn fit_summaries(
             &gmin,
             options,
         )?;
+        let ll_of =
+            gamma_gamma::penalized_log_likelihood(&spend, options.gamma_gamma_penalizer_coef);
+        fitted.uncertainty = Some(uncertainty::estimate_with_gradient(
+            &ll_of,
+            &gmin.x,
+            &GAMMA_GAMMA_NAMES,
+        ));
         (Some(fitted), Some(conv))
     };
     progress(1.0);
@@ -351,6 +360,7 @@ fn finish<P>(
             params,
             log_likelihood: Some(log_likelihood),
             converged,
+            uncertainty: None,
         },
         convergence,
     ))

@@ -71,6 +71,9 @@ impl ParetoNbd {
     }
 }
 
+/// The parameters the penalty measures in units of T_max (α and β).
+pub(super) const TIME_SCALES: [bool; 4] = [false, true, false, true];
+
 /// Fits Pareto/NBD by maximum likelihood over log-parameters from
 /// r = α = s = β = 1, with the penalty of [`super::bgnbd::fit`] on
 /// (r, α/T_max, s, β/T_max). Returns the optimiser's result in log-parameters.
@@ -83,7 +86,7 @@ pub fn fit(
     fit4(
         data,
         penalizer_coef,
-        [false, true, false, true],
+        TIME_SCALES,
         options,
         progress,
         &|p, g| from_log(p).log_likelihood_grouped(data, g),

@@ -8,7 +8,10 @@ use super::options::PurchaseModel;
 use super::{finish, mbg_nbd, pareto_nbd, Convergence, FitOptions, SummaryRow};
 use crate::error::Result;
 use crate::model::predict::Purchase;
-use crate::model::{check_bgnbd, check_pareto_nbd, BgNbd, Fitted, MbgNbd, ParetoNbd, Rfm};
+use crate::model::{
+    check_bgnbd, check_pareto_nbd, BgNbd, Fitted, MbgNbd, ParetoNbd, Rfm, Uncertainty, BGNBD_NAMES,
+    PARETO_NBD_NAMES,
+};
 use serde::Serialize;
 
 /// A fitted purchase model; serialises as `{ "purchaseModel": "bg-nbd", "r": .., …,
@@ -105,29 +108,56 @@ pub fn fit_purchase(
     let triples = Triples::weighted(&rfm, &counts);
     let (penalty, optimizer) = (options.penalizer_coef, &options.optimizer);
     let key = model.key();
+    // Each arm: the likelihood in log-parameters, the fit, and the uncertainty
+    // from the curvature of the penalised likelihood the fit maximised.
     let (fitted, conv) = match model {
         PurchaseModel::BgNbd => {
+            let ll = |t: &[f64], g: &mut [f64; 4]| {
+                bgnbd::from_log(t).log_likelihood_grouped(&triples, g)
+            };
             let min = bgnbd::fit(&triples, penalty, optimizer, progress);
             let p = bgnbd::from_log(&min.x);
-            let ll = p.log_likelihood_grouped(&triples, &mut [0.0; 4]);
+            let ll_at = ll(&min.x, &mut [0.0; 4]);
             let named = [("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)];
             let range = check_bgnbd(&p, options.unit, key);
-            let (fitted, conv) = finish(key, p, &named, range, ll, &min, options)?;
+            let (mut fitted, conv) = finish(key, p, &named, range, ll_at, &min, options)?;
+            fitted.uncertainty = Some(uncertainty(
+                &triples,
+                penalty,
+                bgnbd::TIME_SCALES,
+                &ll,
+                &min.x,
+                &BGNBD_NAMES,
+            ));
             (FittedPurchase::BgNbd(fitted), conv)
         }
         PurchaseModel::ParetoNbd => {
+            let ll = |t: &[f64], g: &mut [f64; 4]| {
+                pareto_nbd::from_log(t).log_likelihood_grouped(&triples, g)
+            };
             let min = pareto_nbd::fit(&triples, penalty, optimizer, progress);
             let p = pareto_nbd::from_log(&min.x);
-            let ll = p.log_likelihood_grouped(&triples, &mut [0.0; 4]);
+            let ll_at = ll(&min.x, &mut [0.0; 4]);
             let named = [("r", p.r), ("alpha", p.alpha), ("s", p.s), ("beta", p.beta)];
             let range = check_pareto_nbd(&p, options.unit, key);
-            let (fitted, conv) = finish(key, p, &named, range, ll, &min, options)?;
+            let (mut fitted, conv) = finish(key, p, &named, range, ll_at, &min, options)?;
+            fitted.uncertainty = Some(uncertainty(
+                &triples,
+                penalty,
+                pareto_nbd::TIME_SCALES,
+                &ll,
+                &min.x,
+                &PARETO_NBD_NAMES,
+            ));
             (FittedPurchase::ParetoNbd(fitted), conv)
         }
         PurchaseModel::MbgNbd => {
+            let ll = |t: &[f64], g: &mut [f64; 4]| {
+                mbg_nbd::from_log(t).log_likelihood_grouped(&triples, g)
+            };
             let min = mbg_nbd::fit(&triples, penalty, optimizer, progress);
             let p = mbg_nbd::from_log(&min.x);
-            let ll = p.log_likelihood_grouped(&triples, &mut [0.0; 4]);
+            let ll_at = ll(&min.x, &mut [0.0; 4]);
             let named = [("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)];
             // MBG/NBD accepts BG/NBD's ranges.
             let as_bg = BgNbd {
@@ -137,10 +167,32 @@ pub fn fit_purchase(
                 b: p.b,
             };
             let range = check_bgnbd(&as_bg, options.unit, key);
-            let (fitted, conv) = finish(key, p, &named, range, ll, &min, options)?;
+            let (mut fitted, conv) = finish(key, p, &named, range, ll_at, &min, options)?;
+            fitted.uncertainty = Some(uncertainty(
+                &triples,
+                penalty,
+                mbg_nbd::TIME_SCALES,
+                &ll,
+                &min.x,
+                &BGNBD_NAMES,
+            ));
             (FittedPurchase::MbgNbd(fitted), conv)
         }
         PurchaseModel::BgBb => return Err(super::discrete_refused()),
     };
     Ok((fitted, conv, triples.len()))
+}
+
+/// The uncertainty of a four-parameter fit at `log_params`, from the
+/// curvature of the penalised likelihood [`bgnbd::fit4`] maximised.
+fn uncertainty(
+    triples: &Triples,
+    penalty: f64,
+    time_scales: [bool; 4],
+    ll: &dyn Fn(&[f64], &mut [f64; 4]) -> f64,
+    log_params: &[f64],
+    names: &'static [&'static str],
+) -> Uncertainty {
+    let penalized = bgnbd::penalized4(triples, penalty, time_scales, ll);
+    super::uncertainty::estimate_with_gradient(&penalized, log_params, names)
 }

@@ -133,10 +133,12 @@ pub fn fit_retention(active: &[f64], options: &FitOptions) -> Result<RetentionFi
     let uncertainty = uncertainty(
         &|theta: &[f64], g: &mut [f64]| {
             let mut gg = [0.0; 2];
-            log_likelihood_grad(&[theta[0].exp(), theta[1].exp()], active, &mut gg);
+            let ll = log_likelihood_grad(&[theta[0].exp(), theta[1].exp()], active, &mut gg);
             g.copy_from_slice(&gg);
+            ll
         },
         &min.x,
+        &["alpha", "beta"],
     );
     Ok(RetentionFit {
         sbg,
@@ -144,9 +146,6 @@ pub fn fit_retention(active: &[f64], options: &FitOptions) -> Result<RetentionFi
         uncertainty,
     })
 }
-
-/// The standard normal's 97.5th percentile: a two-sided 95% interval.
-const Z95: f64 = 1.959_963_984_540_054;
 
 /// Standard errors and 95% intervals of fitted parameters, in their order.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,82 +157,25 @@ pub struct Uncertainty {
     pub intervals: Vec<[f64; 2]>,
 }
 
-/// The uncertainty of a maximum of a *total* log-likelihood in
-/// log-parameters `log_params`, whose gradient `grad(θ, g)` writes: Σ is the
-/// inverse of the observed information −∇²ℓ, here by central differences of
-/// the analytic gradient. `None` when the information is not positive definite
-/// (a flat likelihood) or a figure is not finite.
+/// The uncertainty of a maximum of a *total* log-likelihood `ll(θ, gradient)`
+/// in log-parameters `log_params` ([`super::uncertainty::estimate_with_gradient`],
+/// as for every fitted model). `None` when the information is not positive
+/// definite (a flat likelihood).
 pub(crate) fn uncertainty(
-    grad: &dyn Fn(&[f64], &mut [f64]),
+    ll: &dyn Fn(&[f64], &mut [f64]) -> f64,
     log_params: &[f64],
+    names: &'static [&'static str],
 ) -> Option<Uncertainty> {
-    let k = log_params.len();
-    let h = 1e-5;
-    let mut info = vec![0.0; k * k];
-    let (mut up, mut down) = (vec![0.0; k], vec![0.0; k]);
-    for j in 0..k {
-        let mut x = log_params.to_vec();
-        x[j] += h;
-        grad(&x, &mut up);
-        x[j] -= 2.0 * h;
-        grad(&x, &mut down);
-        for i in 0..k {
-            info[i * k + j] = -(up[i] - down[i]) / (2.0 * h);
+    match super::uncertainty::estimate_with_gradient(ll, log_params, names) {
+        crate::model::Uncertainty::Estimated(e) => {
+            let params: Vec<f64> = log_params.iter().map(|t| t.exp()).collect();
+            Some(Uncertainty {
+                standard_errors: e.standard_errors(&params),
+                intervals: e.intervals(&params),
+            })
         }
+        crate::model::Uncertainty::Singular => None,
     }
-    for i in 0..k {
-        for j in 0..i {
-            let m = 0.5 * (info[i * k + j] + info[j * k + i]);
-            info[i * k + j] = m;
-            info[j * k + i] = m;
-        }
-    }
-    let cov = inverse_spd(&info, k)?;
-    let mut standard_errors = Vec::with_capacity(k);
-    let mut intervals = Vec::with_capacity(k);
-    for (i, t) in log_params.iter().enumerate() {
-        let sd = cov[i * k + i].sqrt();
-        standard_errors.push(t.exp() * sd);
-        intervals.push([(t - Z95 * sd).exp(), (t + Z95 * sd).exp()]);
-    }
-    let finite = standard_errors.iter().all(|v| v.is_finite())
-        && intervals.iter().flatten().all(|v| v.is_finite());
-    finite.then_some(Uncertainty {
-        standard_errors,
-        intervals,
-    })
-}
-
-/// The inverse of a symmetric positive-definite k×k matrix (row-major) by
-/// Gauss–Jordan elimination without pivoting (safe for such a matrix); `None`
-/// when a pivot is not positive against the diagonal's scale.
-fn inverse_spd(a: &[f64], k: usize) -> Option<Vec<f64>> {
-    let scale = (0..k).map(|i| a[i * k + i].abs()).fold(0.0, f64::max);
-    let mut m = a.to_vec();
-    let mut inv = vec![0.0; k * k];
-    for i in 0..k {
-        inv[i * k + i] = 1.0;
-    }
-    for c in 0..k {
-        let p = m[c * k + c];
-        if p.is_nan() || p <= 1e-12 * scale {
-            return None;
-        }
-        for j in 0..k {
-            m[c * k + j] /= p;
-            inv[c * k + j] /= p;
-        }
-        for r in 0..k {
-            if r != c {
-                let f = m[r * k + c];
-                for j in 0..k {
-                    m[r * k + j] -= f * m[c * k + j];
-                    inv[r * k + j] -= f * inv[c * k + j];
-                }
-            }
-        }
-    }
-    Some(inv)
 }
 
 #[cfg(test)]

@@ -335,6 +335,7 @@ fn predictions_come_from_the_model_s_purchase_model() {
             params,
             log_likelihood: None,
             converged: true,
+            uncertainty: None,
         })
     }
     use crate::input::customer::Order;

@@ -72,6 +72,10 @@ pub fn javascript() -> String {
                 format!("n[b + {slot}] === n[b + {slot}] ? r.iso(n[b + {slot}]) : null")
             }
             Kind::Int | Kind::Double => format!("num(n[b + {slot}])"),
+            Kind::Range => format!(
+                "n[b + {slot}] === n[b + {slot}] ? [n[b + {slot}], n[b + {}]] : null",
+                slot + 1
+            ),
             Kind::Enum(names) => {
                 let e = enums.iter().position(|n| *n == names).unwrap_or(0);
                 format!("E{e}[n[b + {slot}]] ?? null")
@@ -217,6 +221,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(" | "),
             Kind::IntMap | Kind::DoubleMap => "Record<string, number>".to_string(),
+            Kind::Range => "[number, number]".to_string(),
         };
         if optional {
             format!("{base} | null")

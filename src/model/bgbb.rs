@@ -249,6 +249,7 @@ pub fn predict_bgbb(
         expected_purchases: expected,
         expected_average_spend,
         lifetime_value: expected_average_spend.map(|s| s * value),
+        interval: None,
     })
 }
 

@@ -19,6 +19,7 @@ mod population;
 pub mod predict;
 mod sbg;
 pub mod special;
+pub mod uncertainty;
 
 pub use bgbb::{ln_beta, opportunities, predict_bgbb, BgBb, BgBbModel};
 pub use bgnbd::{BgNbd, Rfm};
@@ -28,6 +29,7 @@ pub use pareto_nbd::{ParetoNbd, MAX_SCALE_RATIO};
 pub use population::{AbcCuts, RfmEdges, SatisfactionCuts};
 pub use predict::{predict, Predicted, Purchase, Steps};
 pub use sbg::Sbg;
+pub use uncertainty::{Estimate, Interval, Uncertainty};
 
 use crate::error::{index_path, Error, ErrorCode, Result};
 use crate::input::json::{
@@ -77,20 +79,20 @@ impl Unit {
 /// The model format version written and accepted by this crate.
 pub const MODEL_VERSION: u32 = 1;
 
-/// Fitted parameters with the fit's log-likelihood and convergence flag;
-/// serialises flat: `{ "r": .., "alpha": .., "a": .., "b": .., "logLikelihood": .., "converged": true }`.
+/// Fitted parameters with the fit's log-likelihood, convergence flag and
+/// uncertainty; serialises flat: `{ "r": .., "alpha": .., "a": .., "b": ..,
+/// "logLikelihood": .., "converged": true, "standardErrors": .. }` (see [`uncertainty`]).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "fit", derive(serde::Serialize))]
-#[cfg_attr(feature = "fit", serde(rename_all = "camelCase"))]
 pub struct Fitted<P> {
     /// The parameters.
-    #[cfg_attr(feature = "fit", serde(flatten))]
     pub params: P,
     /// Log-likelihood of the fitting data at `params`, when known.
-    #[cfg_attr(feature = "fit", serde(skip_serializing_if = "Option::is_none"))]
     pub log_likelihood: Option<f64>,
     /// Whether the optimiser converged (true for hand-written models).
     pub converged: bool,
+    /// The parameters' uncertainty (`standardErrors`, `intervals`,
+    /// `logCovariance`, or `singularInformation`); `None` when not estimated.
+    pub uncertainty: Option<Uncertainty>,
 }
 
 /// Everything the scoring side needs about the population, fitted once and
@@ -189,6 +191,17 @@ impl Model {
             return Some(Purchase::ParetoNbd(f.params));
         }
         self.mbg_nbd.as_ref().map(|f| Purchase::MbgNbd(f.params))
+    }
+
+    /// [`Model::purchase`] with the uncertainty of its fit.
+    pub fn purchase_with_uncertainty(&self) -> Option<(Purchase, Option<&Uncertainty>)> {
+        let uncertainty = match (&self.bgnbd, &self.pareto_nbd, &self.mbg_nbd) {
+            (Some(f), _, _) => f.uncertainty.as_ref(),
+            (_, Some(f), _) => f.uncertainty.as_ref(),
+            (_, _, Some(f)) => f.uncertainty.as_ref(),
+            _ => None,
+        };
+        Some((self.purchase()?, uncertainty))
     }
 }
 
@@ -479,10 +492,9 @@ fn decode(v: &Json) -> Result<Model> {
             ),
         ));
     }
-    let pareto_keys = ["r", "alpha", "s", "beta", "logLikelihood", "converged"];
     let purchase_keys = [
         ("bgnbd", &NBD_BETA_KEYS),
-        ("paretoNbd", &pareto_keys),
+        ("paretoNbd", &PARETO_NBD_KEYS),
         ("mbgNbd", &NBD_BETA_KEYS),
     ];
     let mut purchases = [None, None, None];
@@ -606,30 +618,79 @@ impl Fitted<[f64; 4]> {
             params: params(self.params),
             log_likelihood: self.log_likelihood,
             converged: self.converged,
+            uncertainty: self.uncertainty,
         }
     }
 }
 
-fn fit_fields<P>(o: &Obj<'_>, params: P) -> Result<Fitted<P>> {
+fn fit_fields<P>(o: &Obj<'_>, params: P, names: &'static [&'static str]) -> Result<Fitted<P>> {
     Ok(Fitted {
         params,
         log_likelihood: o.opt("logLikelihood", expect_number)?,
         converged: o.opt("converged", expect_bool)?.unwrap_or(true),
+        uncertainty: uncertainty::decode(o, names)?,
     })
 }
 
-/// A purchase model's four parameters named `keys[..4]`, in order, and its fit fields.
-fn decode4(v: &Json, path: &str, keys: &[&str; 6]) -> Result<Fitted<[f64; 4]>> {
+/// A purchase model's four parameters named `keys[..4]`, in order, and its
+/// fit fields (`keys[4..]`).
+fn decode4(v: &Json, path: &str, keys: &[&str; 10]) -> Result<Fitted<[f64; 4]>> {
     let o = Obj::new(v, path, keys)?;
     let mut params = [0.0; 4];
     for (p, key) in params.iter_mut().zip(keys) {
         *p = param(&o, key)?;
     }
-    fit_fields(&o, params)
+    let names: &'static [&'static str] = if keys[2] == "s" {
+        &PARETO_NBD_NAMES
+    } else {
+        &BGNBD_NAMES
+    };
+    fit_fields(&o, params, names)
 }
 
-/// The keys of BG/NBD's and MBG/NBD's parameters and fit fields.
-const NBD_BETA_KEYS: [&str; 6] = ["r", "alpha", "a", "b", "logLikelihood", "converged"];
+/// The names of BG/NBD's (and MBG/NBD's) parameters in the model's JSON, in [`BgNbd::to_array`] order.
+pub const BGNBD_NAMES: [&str; 4] = ["r", "alpha", "a", "b"];
+/// The names of Pareto/NBD's parameters in the model's JSON, in [`ParetoNbd::to_array`] order.
+pub const PARETO_NBD_NAMES: [&str; 4] = ["r", "alpha", "s", "beta"];
+/// The names of Gamma-Gamma's parameters in the model's JSON, in [`GammaGamma::to_array`] order.
+pub const GAMMA_GAMMA_NAMES: [&str; 3] = ["p", "q", "v"];
+
+// The keys of the fitted models' objects (statics: built once, not per call).
+static NBD_BETA_KEYS: [&str; 10] = [
+    "r",
+    "alpha",
+    "a",
+    "b",
+    "logLikelihood",
+    "converged",
+    uncertainty::KEYS[0],
+    uncertainty::KEYS[1],
+    uncertainty::KEYS[2],
+    uncertainty::KEYS[3],
+];
+static PARETO_NBD_KEYS: [&str; 10] = [
+    "r",
+    "alpha",
+    "s",
+    "beta",
+    "logLikelihood",
+    "converged",
+    uncertainty::KEYS[0],
+    uncertainty::KEYS[1],
+    uncertainty::KEYS[2],
+    uncertainty::KEYS[3],
+];
+static GAMMA_GAMMA_KEYS: [&str; 9] = [
+    "p",
+    "q",
+    "v",
+    "logLikelihood",
+    "converged",
+    uncertainty::KEYS[0],
+    uncertainty::KEYS[1],
+    uncertainty::KEYS[2],
+    uncertainty::KEYS[3],
+];
 
 /// `{ alpha, beta, gamma, delta, opportunityDays, logLikelihood?, converged? }`;
 /// a `fitSummaries` result's `standardErrors`, `intervals` and
@@ -655,7 +716,6 @@ fn decode_bgbb(v: &Json, path: &str) -> Result<BgBbModel> {
     for (slot, range) in p.iter_mut().zip(&BGBB_RANGES) {
         *slot = param(&o, range.name)?;
     }
-    let f = fit_fields(&o, ())?;
     Ok(BgBbModel {
         params: BgBb {
             alpha: p[0],
@@ -664,19 +724,19 @@ fn decode_bgbb(v: &Json, path: &str) -> Result<BgBbModel> {
             delta: p[3],
         },
         opportunity_days: p[4],
-        log_likelihood: f.log_likelihood,
-        converged: f.converged,
+        log_likelihood: o.opt("logLikelihood", expect_number)?,
+        converged: o.opt("converged", expect_bool)?.unwrap_or(true),
     })
 }
 
 fn decode_gamma_gamma(v: &Json, path: &str) -> Result<Fitted<GammaGamma>> {
-    let o = Obj::new(v, path, &["p", "q", "v", "logLikelihood", "converged"])?;
+    let o = Obj::new(v, path, &GAMMA_GAMMA_KEYS)?;
     let params = GammaGamma {
         p: param(&o, "p")?,
         q: param(&o, "q")?,
         v: param(&o, "v")?,
     };
-    fit_fields(&o, params)
+    fit_fields(&o, params, &GAMMA_GAMMA_NAMES)
 }
 
 fn decode_satisfaction(v: &Json, path: &str) -> Result<SatisfactionCuts> {
@@ -727,6 +787,7 @@ mod tests {
                 },
                 log_likelihood: Some(-9582.4),
                 converged: true,
+                uncertainty: None,
             }),
             pareto_nbd: None,
             mbg_nbd: None,
@@ -738,6 +799,7 @@ mod tests {
                 },
                 log_likelihood: None,
                 converged: true,
+                uncertainty: None,
             }),
             satisfaction: Some(SatisfactionCuts {
                 p15: -1.5,
@@ -992,6 +1054,7 @@ mod tests {
                 },
                 log_likelihood: None,
                 converged: true,
+                uncertainty: None,
             }),
             ..sample()
         };
@@ -1011,6 +1074,7 @@ mod tests {
                 },
                 log_likelihood: Some(-9595.0),
                 converged: true,
+                uncertainty: None,
             }),
             ..sample()
         };
@@ -1030,6 +1094,7 @@ mod tests {
                 },
                 log_likelihood: None,
                 converged: true,
+                uncertainty: None,
             }),
             ..sample()
         };

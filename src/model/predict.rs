@@ -6,7 +6,7 @@
 //! analyses and in [`crate::fit::summarize`]: several orders on one day are
 //! one occasion whose amount is their sum.
 
-use super::{BgNbd, GammaGamma, MbgNbd, Model, ParetoNbd, Rfm};
+use super::{BgNbd, GammaGamma, Interval, MbgNbd, Model, ParetoNbd, Rfm};
 use crate::error::Result;
 use crate::input::customer::Order;
 use crate::input::time::day_of;
@@ -23,6 +23,41 @@ pub enum Purchase {
 }
 
 impl Purchase {
+    /// The four parameters, in the order of the model's JSON (and of its
+    /// covariance).
+    pub fn to_array(&self) -> [f64; 4] {
+        match self {
+            Purchase::BgNbd(m) => m.to_array(),
+            Purchase::ParetoNbd(m) => m.to_array(),
+            Purchase::MbgNbd(m) => m.to_array(),
+        }
+    }
+
+    /// The same model with the parameters `p` (in [`Purchase::to_array`] order).
+    pub fn with_array(&self, p: [f64; 4]) -> Purchase {
+        let [r, alpha, c, d] = p;
+        match self {
+            Purchase::BgNbd(_) => Purchase::BgNbd(BgNbd {
+                r,
+                alpha,
+                a: c,
+                b: d,
+            }),
+            Purchase::ParetoNbd(_) => Purchase::ParetoNbd(ParetoNbd {
+                r,
+                alpha,
+                s: c,
+                beta: d,
+            }),
+            Purchase::MbgNbd(_) => Purchase::MbgNbd(MbgNbd {
+                r,
+                alpha,
+                a: c,
+                b: d,
+            }),
+        }
+    }
+
     /// P(alive | x, t_x, T); NaN where the model cannot tell (see
     /// [`ParetoNbd::probability_alive`]).
     pub fn probability_alive(&self, c: Rfm) -> f64 {
@@ -65,6 +100,9 @@ pub struct Predicted {
     pub expected_average_spend: Option<f64>,
     /// Discounted value of the expected purchases over the horizon; `None` without a spend model.
     pub lifetime_value: Option<f64>,
+    /// 90% intervals from the parameters' uncertainty (see [`super::uncertainty`]);
+    /// `None` when the BG/NBD model carries no covariance.
+    pub interval: Option<Interval>,
 }
 
 /// The repeat-purchase summary of a customer's orders (sorted by time) in the
@@ -164,6 +202,7 @@ impl Steps {
             expected_purchases: if_alive.last().map_or(0.0, |e| e * alive),
             expected_average_spend,
             lifetime_value,
+            interval: None,
         })
     }
 }
@@ -175,8 +214,9 @@ impl Steps {
 /// purchases of the step, discounted to today: with a horizon of whole months
 /// it is lifetimes' `customer_lifetime_value` with the monthly rate
 /// `(1 + yearly)^(1/12) − 1`. All steps come from one pass of the series
-/// ([`Purchase::expected_purchases_if_alive`]). `None` without orders or
-/// without a purchase model.
+/// ([`Purchase::expected_purchases_if_alive`]). With a purchase model that
+/// carries the parameters' covariance, the 90% intervals of
+/// [`super::uncertainty`]. `None` without orders or without a purchase model.
 pub fn predict(
     orders: &[Order<'_>],
     as_of: i64,
@@ -196,19 +236,23 @@ pub fn predict(
             yearly_discount_rate,
         );
     }
-    let purchase = model.purchase()?;
+    let (purchase, uncertainty) = model.purchase_with_uncertainty()?;
     let (rfm, spend) = summary(orders, as_of, model.unit.days())?;
     let steps = Steps::new(horizon_days, model.unit.days(), yearly_discount_rate);
     let if_alive = purchase
         .expected_purchases_if_alive(&steps.ends, rfm.x, rfm.t)
         .ok()?;
-    steps.predict(
+    let gamma_gamma = model.gamma_gamma.as_ref();
+    let mut p = steps.predict(
         &purchase,
-        model.gamma_gamma.as_ref().map(|g| &g.params),
+        gamma_gamma.map(|g| &g.params),
         rfm,
         spend,
         &if_alive,
-    )
+    )?;
+    p.interval =
+        super::uncertainty::interval(&steps, &purchase, uncertainty, gamma_gamma, rfm, spend, &p);
+    Some(p)
 }
 
 // The tests compare with the estimation code, which is behind `fit`.
@@ -288,6 +332,7 @@ mod tests {
                 },
                 log_likelihood: None,
                 converged: true,
+                uncertainty: None,
             }),
             pareto_nbd: None,
             mbg_nbd: None,
@@ -295,6 +340,7 @@ mod tests {
                 params: GG,
                 log_likelihood: None,
                 converged: true,
+                uncertainty: None,
             }),
             satisfaction: None,
             bgbb: None,

@@ -79,6 +79,11 @@ pub fn decode(out: &[f64], strings: &dyn Fn(f64) -> String) -> Json {
             Kind::Instant if x.is_nan() => Json::Null,
             Kind::Instant => Json::Str(format_instant(x as i64)),
             Kind::Int | Kind::Double => number(x),
+            Kind::Range if x.is_nan() => Json::Null,
+            Kind::Range => Json::Arr(vec![
+                number(x),
+                number(out.get(slot_of(i) + 1).copied().unwrap_or(f64::NAN)),
+            ]),
             Kind::Enum(names) => names
                 .get(x as usize)
                 .filter(|_| !x.is_nan())

@@ -63,6 +63,8 @@ pub enum Kind {
     IntMap,
     /// Names with numbers.
     DoubleMap,
+    /// An interval `[low, high]` of numbers: two slots (missing: NaN in the first).
+    Range,
 }
 
 /// One field of the result.
@@ -80,7 +82,8 @@ pub struct ResultField {
 }
 
 impl ResultField {
-    /// The nullable group this field belongs to, if any.
+    /// The innermost nullable group this field belongs to, if any (the first
+    /// in [`NULLABLE_GROUPS`], which lists inner groups before outer ones).
     pub fn group(&self) -> Option<&'static str> {
         NULLABLE_GROUPS.iter().copied().find(|g| {
             self.path.len() > g.len()
@@ -99,15 +102,21 @@ impl ResultField {
     /// The number of slots the field takes (maps take none: they follow the slots).
     pub const fn slots(&self) -> usize {
         match self.kind {
-            Kind::Id => 2,
+            Kind::Id | Kind::Range => 2,
             Kind::IntMap | Kind::DoubleMap => 0,
             _ => 1,
         }
     }
 }
 
-/// The objects of a result that are `null` as a whole when their first field is missing.
-pub const NULLABLE_GROUPS: [&str; 3] = ["value.rfm", "value.predicted", "satisfaction.nps"];
+/// The objects of a result that are `null` as a whole when their first field
+/// is missing; a group inside another comes first.
+pub const NULLABLE_GROUPS: [&str; 4] = [
+    "value.rfm",
+    "value.predicted.interval",
+    "value.predicted",
+    "satisfaction.nps",
+];
 
 /// A value written to one slot.
 trait ToSlot {
@@ -168,14 +177,14 @@ enum_slots!(
 /// Declares the result's fields once: [`FIELDS`], and the functions that
 /// write a [`Features`] into slots and maps in that order.
 macro_rules! result_layout {
-    ($( $path:literal : $kind:ident $([$names:expr])? $(, $flag:ident)? => |$f:ident| $get:expr; )*) => {
+    ($( $path:literal : $kind:ident $([$names:expr])? $(, $flag:ident)* => |$f:ident| $get:expr; )*) => {
         /// Every field of a result, in layout order.
         pub const FIELDS: &[ResultField] = &[$(
             ResultField {
                 path: $path,
                 kind: result_layout!(@kind $kind $([$names])?),
-                optional: result_layout!(@optional $($flag)?),
-                rule: result_layout!(@rule $($flag)?),
+                optional: false $(|| result_layout!(@optional $flag))*,
+                rule: true $(&& result_layout!(@rule $flag))*,
             },
         )*];
 
@@ -193,15 +202,16 @@ macro_rules! result_layout {
     (@kind $kind:ident) => { Kind::$kind };
     (@optional optional) => { true };
     (@optional $other:ident) => { false };
-    (@optional) => { false };
     (@rule internal) => { false };
     (@rule $other:ident) => { true };
-    (@rule) => { true };
     (@slot Id, $out:ident, $name:ident, $get:expr) => {
         match $get {
             Ident::Text(n) => $out.extend([$name(n), f64::NAN]),
             Ident::Number(x) => $out.extend([f64::NAN, *x]),
         }
+    };
+    (@slot Range, $out:ident, $name:ident, $get:expr) => {
+        $out.extend(Option::<[f64; 2]>::unwrap_or($get, [f64::NAN; 2]))
     };
     (@slot IntMap, $out:ident, $name:ident, $get:expr) => {};
     (@slot DoubleMap, $out:ident, $name:ident, $get:expr) => {};
@@ -249,6 +259,8 @@ result_layout! {
     "value.predicted.expectedPurchases": Double => |f| f.value.predicted.map(|p| p.expected_purchases);
     "value.predicted.expectedAverageSpend": Double, optional => |f| f.value.predicted.and_then(|p: Predicted| p.expected_average_spend);
     "value.predicted.lifetimeValue": Double, optional => |f| f.value.predicted.and_then(|p: Predicted| p.lifetime_value);
+    "value.predicted.interval.expectedPurchases": Range, internal => |f| f.value.predicted.and_then(|p: Predicted| p.interval).map(|i| i.expected_purchases);
+    "value.predicted.interval.lifetimeValue": Range, optional, internal => |f| f.value.predicted.and_then(|p: Predicted| p.interval).and_then(|i| i.lifetime_value);
     "satisfaction.gap": Double, optional => |f| f.satisfaction.gap;
     "satisfaction.ratio": Double, optional => |f| f.satisfaction.ratio;
     "satisfaction.dimensions": DoubleMap => |f| &f.satisfaction.dimensions;

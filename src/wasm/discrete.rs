@@ -8,6 +8,7 @@ use crate::fit::options::{bgbb_rows, retention_request};
 use crate::fit::sbg::Uncertainty;
 use crate::fit::{fit_bgbb, fit_retention, Convergence, FitOptions};
 use crate::input::json::{expect_number, Json, Obj};
+use crate::model::uncertainty::Params;
 use crate::model::{BgBb, Fitted, Sbg};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use wasm_bindgen::prelude::*;
@@ -29,7 +30,7 @@ impl<T: Serialize> Serialize for Named<'_, T> {
 /// uncertainty, flat, as the model JSON writes them.
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-struct FittedWithUncertainty<'a, P: Serialize> {
+struct FittedWithUncertainty<'a, P: Params> {
     #[serde(flatten)]
     fitted: &'a Fitted<P>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -41,7 +42,7 @@ struct FittedWithUncertainty<'a, P: Serialize> {
     singular_information: bool,
 }
 
-impl<'a, P: Serialize> FittedWithUncertainty<'a, P> {
+impl<'a, P: Params> FittedWithUncertainty<'a, P> {
     fn new(
         fitted: &'a Fitted<P>,
         names: &'a [&'a str],

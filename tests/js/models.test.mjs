@@ -124,6 +124,6 @@ test('crmscore fit --purchase-model pareto-nbd', () => {
   assert.equal(m.paretoNbd.r.toPrecision(2), '0.55');
   assert.match(r.stderr, /Pareto\/NBD r=0\.55\d+ alpha=10\.\d+ s=0\.6\d+ beta=11\.\d+/);
   const bad = run('fit', sample, '--as-of', '1997-09-30', '--purchase-model', 'nbd', ...columns);
-  assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /options\.purchaseModel/);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--purchase-model: expected bg-nbd, pareto-nbd, mbg-nbd or bg-bb, got "nbd"/);
 });

@@ -14,6 +14,8 @@ scorer.score(customer);
 const model: Model = fit([customer], { asOf: '2026-11-22', unit: 'days' });
 const withModel = new Scorer({ model }).score(customer, { asOf: '2026-11-22', horizonDays: 90 });
 const alive: number | undefined = withModel.value.predicted?.probabilityAlive;
+const purchasesBand: [number, number] | undefined = withModel.value.predicted?.interval?.expectedPurchases;
+const alphaSe: number | undefined = model.bgnbd?.standardErrors?.alpha;
 const explained: boolean = scorer.explain(customer)[0].matched;
 const next: string | undefined = result.nextBestAction?.segment;
 const columns = { customer: new Uint32Array([0]), at: new Float64Array([Date.now()]), amount: new Float64Array([10]) };
@@ -42,6 +44,8 @@ const badOrder: Customer = { id: 'x', orders: [{ at: '2026-01-01', amount: '12,5
 const typo: ScorerConfig = { lifetme: {} };
 // @ts-expect-error no such field in the result
 result.value.nonsense;
+// @ts-expect-error Gamma-Gamma has no standard error named alpha
+model.gammaGamma?.standardErrors?.alpha;
 
 try {
   scorer.score(customer);

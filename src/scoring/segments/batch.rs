@@ -139,7 +139,7 @@ impl Batch {
                         };
                         BatchColumn::Code(codes.len() - 1, values)
                     }
-                    Kind::Id | Kind::Instant | Kind::IntMap | Kind::DoubleMap => {
+                    Kind::Id | Kind::Instant | Kind::IntMap | Kind::DoubleMap | Kind::Range => {
                         return Err(unsupported(&format!("`{}`", f.path)))
                     }
                 };

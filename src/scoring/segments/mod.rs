@@ -168,7 +168,7 @@ pub fn schema(
                 Type::Map(Box::new(Type::Double)),
                 Source::Map(map_index(f.path)),
             ),
-            Kind::Id => continue,
+            Kind::Id | Kind::Range => continue,
         };
         schema.add_field(f.path, ty, f.missing_possible(), source);
     }

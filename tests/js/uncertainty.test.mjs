@@ -1,0 +1,100 @@
+// The uncertainty of fitted models through the installed package: the CDNOW
+// standard errors lifetimes publishes (BetaGeoFitter / GammaGammaFitter
+// `standard_errors_`), the model's logCovariance, and the 90% intervals of a
+// customer's predictions (value.predicted.interval).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fit, fitSummaries, Scorer } from 'crmscore';
+
+const data = (name) => readFileSync(new URL(`../../data/cdnow/${name}`, import.meta.url), 'utf8');
+
+/** Equal to `want` after rounding both to three significant figures. */
+function sig3(got, want) {
+  const scale = 10 ** (2 - Math.floor(Math.log10(Math.abs(want))));
+  return Math.round(got * scale) === Math.round(want * scale);
+}
+
+const summaryRows = data('cdnow_customers_summary_with_transactions.csv')
+  .trim()
+  .split('\n')
+  .slice(1)
+  .map((line) => {
+    const [, x, tx, T, zbar] = line.split(',').map(Number);
+    return { frequency: x, recency: tx, T, monetaryValue: zbar };
+  });
+
+/** CDNOW_sample.txt as customer objects, orders up to the end of calibration. */
+function sampleCustomers() {
+  const byId = new Map();
+  for (const line of data('CDNOW_sample.txt').trim().split('\n')) {
+    const [, id, d, , dollars] = line.trim().split(/\s+/);
+    const at = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+    if (at > '1997-09-30') continue;
+    if (!byId.has(id)) byId.set(id, { id, orders: [] });
+    byId.get(id).orders.push({ at, amount: Number(dollars) });
+  }
+  return [...byId.values()];
+}
+
+test('fitSummaries on CDNOW gives the published standard errors to 3 significant figures', () => {
+  const { bgnbd, gammaGamma } = fitSummaries(summaryRows, { unit: 'weeks' });
+  const published = [
+    [bgnbd, { r: 0.0126, alpha: 0.378, a: 0.186, b: 0.705 }],
+    [gammaGamma, { p: 1.19, q: 0.290, v: 4.16 }],
+  ];
+  for (const [fitted, ses] of published) {
+    const keys = Object.keys(ses);
+    assert.deepEqual(Object.keys(fitted.standardErrors), keys);
+    assert.equal(fitted.logCovariance.length, keys.length ** 2);
+    for (const [k, want] of Object.entries(ses)) {
+      assert.ok(sig3(fitted.standardErrors[k], want), `${k}: ${fitted.standardErrors[k]}, published ${want}`);
+      const [lo, hi] = fitted.intervals[k];
+      assert.ok(lo < fitted[k] && fitted[k] < hi, `${k}: ${lo} < ${fitted[k]} < ${hi}`);
+    }
+  }
+});
+
+test('a fitted model gives each customer 90% intervals that contain the predictions', () => {
+  const model = JSON.parse(JSON.stringify(fit(sampleCustomers(), { asOf: '1997-09-30', unit: 'weeks' })));
+  // CDNOW sample customer 1: orders on 1997-01-01, 01-18 and 08-02.
+  const c = { id: '1', orders: [{ at: '1997-01-01', amount: 29.33 }, { at: '1997-01-18', amount: 29.73 }, { at: '1997-08-02', amount: 14.96 }] };
+  const asOf = '1997-09-30T23:59:59Z';
+  const { predicted } = new Scorer({ model }).score(c, { asOf }).value;
+  const { expectedPurchases: e, lifetimeValue: ltv } = predicted.interval;
+  assert.ok(e[0] < predicted.expectedPurchases && predicted.expectedPurchases < e[1], JSON.stringify(predicted));
+  assert.ok(ltv[0] < predicted.lifetimeValue && predicted.lifetimeValue < ltv[1], JSON.stringify(predicted));
+  // Symmetric on the log scale: value / low = high / value.
+  assert.ok(Math.abs(Math.log(ltv[1] / predicted.lifetimeValue) - Math.log(predicted.lifetimeValue / ltv[0])) < 1e-9);
+
+  // A model without logCovariance (fitted before, or hand-written) scores the same, without intervals.
+  const bare = structuredClone(model);
+  for (const m of [bare.bgnbd, bare.gammaGamma]) {
+    delete m.standardErrors;
+    delete m.intervals;
+    delete m.logCovariance;
+  }
+  const without = new Scorer({ model: bare }).score(c, { asOf }).value.predicted;
+  assert.equal(without.interval, null);
+  assert.deepEqual({ ...without, interval: undefined }, { ...predicted, interval: undefined });
+  // Without the spend model's covariance, only the purchases have an interval.
+  const noSpend = structuredClone(model);
+  delete noSpend.gammaGamma.standardErrors;
+  delete noSpend.gammaGamma.intervals;
+  delete noSpend.gammaGamma.logCovariance;
+  const half = new Scorer({ model: noSpend }).score(c, { asOf }).value.predicted.interval;
+  assert.deepEqual(half, { expectedPurchases: e, lifetimeValue: null });
+});
+
+test('a malformed or incomplete logCovariance is refused with its path', () => {
+  const model = fit(sampleCustomers(), { asOf: '1997-09-30', unit: 'weeks' });
+  const asymmetric = structuredClone(model);
+  asymmetric.bgnbd.logCovariance[1] *= 2;
+  assert.throws(() => new Scorer({ model: asymmetric }), { code: 'INVALID_MODEL', path: 'model.bgnbd.logCovariance' });
+  const short = structuredClone(model);
+  short.gammaGamma.logCovariance.pop();
+  assert.throws(() => new Scorer({ model: short }), { code: 'INVALID_MODEL', path: 'model.gammaGamma.logCovariance' });
+  const partial = structuredClone(model);
+  delete partial.bgnbd.intervals;
+  assert.throws(() => new Scorer({ model: partial }), { code: 'INVALID_MODEL', path: 'model.bgnbd.intervals' });
+});
