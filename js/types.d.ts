@@ -146,6 +146,11 @@ export interface ScorerConfig {
     retentionRate?: number;
     /** Yearly discount rate (default 0.1). */
     discountRate?: number;
+    /**
+     * Give `value.predicted.interval`, the 90% intervals from the model's parameter uncertainty
+     * (default false: each costs four more predictions, about 3× a customer's scoring time with a model).
+     */
+    intervals?: boolean;
   };
   value?: {
     /** Tenure below this many days is not annualised in `ordersPerYear` (default 90). */
@@ -381,7 +386,7 @@ export interface Predicted {
   expectedAverageSpend: number | null;
   /** Discounted value of the expected purchases over the horizon (yearly rate `lifetime.discountRate`). */
   lifetimeValue: number | null;
-  /** 90% intervals from the fitted parameters' uncertainty; null with a model that carries no `logCovariance`. */
+  /** 90% intervals from the fitted parameters' uncertainty, with `lifetime.intervals: true`; null without it, with a model that carries no `logCovariance`, or with BG/BB. */
   interval: PredictedInterval | null;
 }
 

@@ -27,7 +27,7 @@ pub use gamma_gamma::GammaGamma;
 pub use mbg_nbd::MbgNbd;
 pub use pareto_nbd::{ParetoNbd, MAX_SCALE_RATIO};
 pub use population::{AbcCuts, RfmEdges, SatisfactionCuts};
-pub use predict::{predict, Predicted, Purchase, Steps};
+pub use predict::{predict, predict_with, Predicted, Purchase, Steps};
 pub use sbg::Sbg;
 pub use uncertainty::{Estimate, Interval, Uncertainty};
 

@@ -214,15 +214,35 @@ impl Steps {
 /// purchases of the step, discounted to today: with a horizon of whole months
 /// it is lifetimes' `customer_lifetime_value` with the monthly rate
 /// `(1 + yearly)^(1/12) − 1`. All steps come from one pass of the series
-/// ([`Purchase::expected_purchases_if_alive`]). With a purchase model that
-/// carries the parameters' covariance, the 90% intervals of
-/// [`super::uncertainty`]. `None` without orders or without a purchase model.
+/// ([`Purchase::expected_purchases_if_alive`]). Without intervals (see
+/// [`predict_with`]). `None` without orders or without a purchase model.
 pub fn predict(
     orders: &[Order<'_>],
     as_of: i64,
     model: &Model,
     horizon_days: f64,
     yearly_discount_rate: f64,
+) -> Option<Predicted> {
+    predict_with(
+        orders,
+        as_of,
+        model,
+        horizon_days,
+        yearly_discount_rate,
+        false,
+    )
+}
+
+/// [`predict`], with the 90% intervals when `intervals` is set (the caller
+/// asked for them: they cost four more predictions, see [`super::uncertainty`])
+/// and the purchase model carries the parameters' covariance.
+pub fn predict_with(
+    orders: &[Order<'_>],
+    as_of: i64,
+    model: &Model,
+    horizon_days: f64,
+    yearly_discount_rate: f64,
+    intervals: bool,
 ) -> Option<Predicted> {
     if let Some(bgbb) = &model.bgbb {
         let orders = orders.iter().map(|o| (o.at, o.amount));
@@ -250,8 +270,17 @@ pub fn predict(
         spend,
         &if_alive,
     )?;
-    p.interval =
-        super::uncertainty::interval(&steps, &purchase, uncertainty, gamma_gamma, rfm, spend, &p);
+    if intervals {
+        p.interval = super::uncertainty::interval(
+            &steps,
+            &purchase,
+            uncertainty,
+            gamma_gamma,
+            rfm,
+            spend,
+            &p,
+        );
+    }
     Some(p)
 }
 

@@ -22,6 +22,10 @@ pub struct Lifetime {
     pub retention_rate: f64,
     /// Yearly discount rate of future value (default 0.1).
     pub discount_rate: f64,
+    /// Whether `value.predicted` carries 90% intervals from the model's
+    /// parameter uncertainty (default false: they cost four more predictions
+    /// per customer).
+    pub intervals: bool,
 }
 
 /// Value-based ABC classes (`config.abc`): A from `a` up, B from `b` up, C below.
@@ -374,6 +378,7 @@ impl Default for Config {
                 margin_rate: 1.0,
                 retention_rate: 0.8,
                 discount_rate: 0.1,
+                intervals: false,
             },
             rate_floor_days: 90.0,
             abc: None,
@@ -462,6 +467,7 @@ impl Config {
                     "marginRate",
                     "retentionRate",
                     "discountRate",
+                    "intervals",
                 ],
             )?;
             let t = &mut c.lifetime;
@@ -477,6 +483,7 @@ impl Config {
             l.set("discountRate", &mut t.discount_rate, |v, p| {
                 expect_in_range(v, p, 0.0, 10.0)
             })?;
+            l.set("intervals", &mut t.intervals, expect_bool)?;
         }
         if let Some(v) = o.get("value") {
             let vo = Obj::new(v, "value", &["rateFloorDays"])?;

@@ -5,7 +5,7 @@ use crate::input::customer::{Customer, Ident, Order};
 use crate::input::json::format_number;
 use crate::input::tape::Name;
 use crate::input::time::{whole_days, DAY_MS};
-use crate::model::{predict, Predicted, RfmEdges};
+use crate::model::{predict_with, Predicted, RfmEdges};
 use crate::scoring::config::{Abc, Config, Lifetime};
 use std::borrow::Cow;
 
@@ -251,12 +251,13 @@ pub fn value<'t>(
         .zip(recency_days)
         .map(|(edges, r)| rfm(f64::from(r), f64::from(frequency), monetary, edges));
     v.predicted = model.and_then(|m| {
-        predict(
+        predict_with(
             orders,
             as_of,
             m,
             horizon_days,
             config.lifetime.discount_rate,
+            config.lifetime.intervals,
         )
     });
     v
@@ -272,7 +273,7 @@ pub fn value<'t>(
 ///
 /// ```
 /// use crmscore::{scoring::config::Lifetime, scoring::value::projected_value};
-/// let walmart = Lifetime { horizon_years: 20.0, margin_rate: 1.0, retention_rate: 1.0, discount_rate: 0.0 };
+/// let walmart = Lifetime { horizon_years: 20.0, margin_rate: 1.0, retention_rate: 1.0, discount_rate: 0.0, intervals: false };
 /// assert_eq!(projected_value(60.0 * 52.0, &walmart), 62_400.0);
 /// ```
 ///
@@ -437,6 +438,7 @@ mod tests {
                 margin_rate: 1.0,
                 retention_rate: 1.0,
                 discount_rate: 0.0,
+                intervals: false,
             },
             ..Config::default()
         };
@@ -452,6 +454,7 @@ mod tests {
             margin_rate: 0.5,
             retention_rate: 0.8,
             discount_rate: 0.25,
+            intervals: false,
         };
         // 1000 × 0.5 × (1 + 0.64 + 0.4096) = 1024.8
         assert!((projected_value(1000.0, &l) - 1024.8).abs() < 1e-9);
@@ -460,6 +463,7 @@ mod tests {
             margin_rate: 1.0,
             retention_rate: 1.0,
             discount_rate: 0.0,
+            intervals: false,
         };
         assert_eq!(projected_value(100.0, &half), 150.0);
     }

@@ -60,7 +60,10 @@ test('a fitted model gives each customer 90% intervals that contain the predicti
   // CDNOW sample customer 1: orders on 1997-01-01, 01-18 and 08-02.
   const c = { id: '1', orders: [{ at: '1997-01-01', amount: 29.33 }, { at: '1997-01-18', amount: 29.73 }, { at: '1997-08-02', amount: 14.96 }] };
   const asOf = '1997-09-30T23:59:59Z';
-  const { predicted } = new Scorer({ model }).score(c, { asOf }).value;
+  // Intervals are asked for (they cost four more predictions per customer); without the option there are none.
+  const lifetime = { intervals: true };
+  const { predicted } = new Scorer({ model, lifetime }).score(c, { asOf }).value;
+  assert.equal(new Scorer({ model }).score(c, { asOf }).value.predicted.interval, null);
   const { expectedPurchases: e, lifetimeValue: ltv } = predicted.interval;
   assert.ok(e[0] < predicted.expectedPurchases && predicted.expectedPurchases < e[1], JSON.stringify(predicted));
   assert.ok(ltv[0] < predicted.lifetimeValue && predicted.lifetimeValue < ltv[1], JSON.stringify(predicted));
@@ -74,7 +77,7 @@ test('a fitted model gives each customer 90% intervals that contain the predicti
     delete m.intervals;
     delete m.logCovariance;
   }
-  const without = new Scorer({ model: bare }).score(c, { asOf }).value.predicted;
+  const without = new Scorer({ model: bare, lifetime }).score(c, { asOf }).value.predicted;
   assert.equal(without.interval, null);
   assert.deepEqual({ ...without, interval: undefined }, { ...predicted, interval: undefined });
   // Without the spend model's covariance, only the purchases have an interval.
@@ -82,7 +85,7 @@ test('a fitted model gives each customer 90% intervals that contain the predicti
   delete noSpend.gammaGamma.standardErrors;
   delete noSpend.gammaGamma.intervals;
   delete noSpend.gammaGamma.logCovariance;
-  const half = new Scorer({ model: noSpend }).score(c, { asOf }).value.predicted.interval;
+  const half = new Scorer({ model: noSpend, lifetime }).score(c, { asOf }).value.predicted.interval;
   assert.deepEqual(half, { expectedPurchases: e, lifetimeValue: null });
 });
 
