@@ -378,8 +378,8 @@ impl<'a> Lexer<'a> {
         }
         let text = &self.src[start..self.pos];
         if is_double {
-            return match text.parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(Tok::Double(v)),
+            return match crate::input::decimal::parse(text) {
+                Some(v) if v.is_finite() => Ok(Tok::Double(v)),
                 _ => Err(self.err(
                     start,
                     self.pos,
