@@ -7,6 +7,7 @@
 //! Deserializing straight into typed structs would lose both.
 
 use crate::error::{key_path, shown, Error, ErrorCode, Result};
+use crate::text::slice;
 use std::borrow::Cow;
 
 /// An object's key: borrowed when it is one of the schema's names (see
@@ -192,7 +193,7 @@ pub fn write_string(s: &str, out: &mut String) {
             0..=0x1f => "",
             _ => continue,
         };
-        out.push_str(&s[run..i]);
+        out.push_str(slice(s, run..i));
         if escape.is_empty() {
             out.push_str(&format!("\\u{b:04x}"));
         } else {
@@ -200,7 +201,7 @@ pub fn write_string(s: &str, out: &mut String) {
         }
         run = i + 1;
     }
-    out.push_str(&s[run..]);
+    out.push_str(slice(s, run..));
     out.push('"');
 }
 
@@ -300,10 +301,10 @@ fn shortest_digits(shortest: &str) -> (bool, String, i32) {
 /// `d.ddd` then `e` and the exponent (`positive` before a non-negative one).
 fn scientific(digits: &str, point: i32, positive: &str, out: &mut String) {
     let e = point - 1;
-    out.push_str(&digits[..1]);
+    out.push_str(slice(digits, ..1));
     if digits.len() > 1 {
         out.push('.');
-        out.push_str(&digits[1..]);
+        out.push_str(slice(digits, 1..));
     }
     out.push_str(if e >= 0 { positive } else { "e-" });
     out.push_str(&e.unsigned_abs().to_string());
@@ -319,9 +320,9 @@ fn decimal(digits: &str, point: i32, out: &mut String) {
         out.push_str(digits);
         out.extend(std::iter::repeat_n('0', point as usize - digits.len()));
     } else {
-        out.push_str(&digits[..point as usize]);
+        out.push_str(slice(digits, ..point as usize));
         out.push('.');
-        out.push_str(&digits[point as usize..]);
+        out.push_str(slice(digits, point as usize..));
     }
 }
 
@@ -506,7 +507,7 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             // The run ends at an ASCII byte or the end, so it is whole UTF-8 of the source text.
-            let text = &self.src[run..self.pos];
+            let text = slice(self.src, run..self.pos);
             match self.text.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;

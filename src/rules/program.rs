@@ -490,7 +490,7 @@ impl Program {
 
     pub(crate) fn text(&self, id: NodeId) -> &str {
         let span = self.node(id).span;
-        &self.source[span.start..span.end]
+        crate::text::slice(&self.source, span.start..span.end)
     }
 }
 
