@@ -24,46 +24,51 @@ const MAX_DIGITS: usize = 800;
 /// assert_eq!(parse("1e"), None);
 /// ```
 pub fn parse(text: &str) -> Option<f64> {
-    let mut bytes = text.bytes().peekable();
+    let b = text.as_bytes();
+    let mut at = 0;
     // The value is `digits × 10^exp`; `digits` has no leading zeros.
     let mut digits: Vec<u32> = Vec::new();
     let mut exp: i64 = 0;
     let (mut any, mut point, mut tail) = (false, false, false);
-    while let Some(c) = bytes.next_if(|c| c.is_ascii_digit() || (*c == b'.' && !point)) {
-        if c == b'.' {
+    while let Some(&c) = b.get(at) {
+        if c == b'.' && !point {
             point = true;
-            continue;
-        }
-        any = true;
-        let d = u32::from(c - b'0');
-        if digits.len() < MAX_DIGITS {
-            if d != 0 || !digits.is_empty() {
-                digits.push(d);
+        } else if c.is_ascii_digit() {
+            any = true;
+            let d = u32::from(c - b'0');
+            if digits.len() < MAX_DIGITS {
+                if d != 0 || !digits.is_empty() {
+                    digits.push(d);
+                }
+                exp -= i64::from(point);
+            } else {
+                exp += i64::from(!point);
+                tail |= d != 0;
             }
-            exp -= i64::from(point);
         } else {
-            exp += i64::from(!point);
-            tail |= d != 0;
+            break;
         }
+        at += 1;
     }
-    if bytes.next_if(|c| matches!(c, b'e' | b'E')).is_some() {
-        let negative = bytes.next_if_eq(&b'-').is_some();
-        if !negative {
-            bytes.next_if_eq(&b'+');
+    if matches!(b.get(at), Some(b'e' | b'E')) {
+        at += 1;
+        let negative = b.get(at) == Some(&b'-');
+        if matches!(b.get(at), Some(b'-' | b'+')) {
+            at += 1;
         }
+        let start = at;
         let mut e: i64 = 0;
-        let mut any_e = false;
-        while let Some(c) = bytes.next_if(u8::is_ascii_digit) {
-            any_e = true;
+        while let Some(&c) = b.get(at).filter(|c| c.is_ascii_digit()) {
             // Past a billion the number is infinite or zero whatever its digits.
             e = (e * 10 + i64::from(c - b'0')).min(1_000_000_000);
+            at += 1;
         }
-        if !any_e {
+        if at == start {
             return None;
         }
         exp += if negative { -e } else { e };
     }
-    if !any || bytes.next().is_some() {
+    if !any || at != b.len() {
         return None;
     }
     if tail {
@@ -164,7 +169,9 @@ impl Big {
         if bits != 0 {
             self.mul_add(1 << bits, 0);
         }
-        self.0.splice(0..0, std::iter::repeat_n(0, limbs));
+        let mut shifted = vec![0; limbs];
+        shifted.extend_from_slice(&self.0);
+        self.0 = shifted;
     }
 
     fn shr1(&mut self) {
