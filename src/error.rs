@@ -127,7 +127,7 @@ pub const MAX_SHOWN_CHARS: usize = 64;
 /// ```
 pub fn shown(name: &str) -> std::borrow::Cow<'_, str> {
     match name.char_indices().nth(MAX_SHOWN_CHARS) {
-        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &name[..cut])),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", crate::text::slice(name, ..cut))),
         None => std::borrow::Cow::Borrowed(name),
     }
 }

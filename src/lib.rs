@@ -82,6 +82,7 @@ pub mod model;
 pub mod rules;
 pub mod scoring;
 pub mod sort;
+mod text;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -158,7 +158,9 @@ impl<'t> RawText<'t> {
             return Ok(text);
         }
         std::str::from_utf8(self.bytes).map_err(|e| {
-            let at = String::from_utf8_lossy(&self.bytes[..e.valid_up_to()]).chars().count();
+            // Characters before the bad byte: the bytes that do not continue one.
+            let valid = &self.bytes[..e.valid_up_to()];
+            let at = valid.iter().filter(|&&b| (b as i8) >= -0x40).count();
             let msg = format!("expected text that is valid Unicode, got a string with a lone surrogate at character {}", at + 1);
             Error::new(ErrorCode::InvalidType, path(), msg)
         })
@@ -656,6 +658,23 @@ mod tests {
         let v = r.json(0)?;
         r.finish()?;
         Ok(v)
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_placed_by_characters_not_bytes() {
+        // "é" (2 bytes), "😀" (4 bytes, one character), then U+D800 in WTF-8: character 3.
+        let mut bytes = "é😀".as_bytes().to_vec();
+        bytes.extend([0xed, 0xa0, 0x80]);
+        let raw = RawText {
+            bytes: &bytes,
+            valid: None,
+            index: 1,
+        };
+        let e = raw.text(|| "id".into()).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "expected text that is valid Unicode, got a string with a lone surrogate at character 3"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use crate::error::{Error, ErrorCode, Result};
 use crate::input::json::{format_number, Json};
 use crate::input::tape::Item;
+use crate::text::slice;
 
 /// Milliseconds in one day.
 pub const DAY_MS: i64 = 86_400_000;
@@ -33,7 +34,7 @@ pub fn parse_instant(text: &str) -> std::result::Result<i64, String> {
     if s.len() < 10 || s.len() > 40 || !s.is_ascii() {
         return Err(invalid(text));
     }
-    let (date, rest) = s.split_at(10);
+    let (date, rest) = s.split_at_checked(10).ok_or_else(|| invalid(text))?;
     let (y, m, d) = parse_ymd(date).ok_or_else(|| invalid(text))?;
     if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
         return Err(format!(
@@ -86,7 +87,11 @@ fn parse_ymd(s: &str) -> Option<(i64, i64, i64)> {
     if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    Some((digits(&s[..4])?, digits(&s[5..7])?, digits(&s[8..10])?))
+    Some((
+        digits(slice(s, ..4))?,
+        digits(slice(s, 5..7))?,
+        digits(slice(s, 8..10))?,
+    ))
 }
 
 /// Splits `10:30:00.5+02:00` into the time and the offset in milliseconds.
@@ -96,10 +101,12 @@ fn split_offset(s: &str) -> Option<(&str, i64)> {
     }
     match s.rfind(['+', '-']) {
         Some(i) => {
-            let off = &s[i + 1..];
+            let off = slice(s, i + 1..);
             let (h, m) = match off.len() {
-                5 if off.as_bytes()[2] == b':' => (digits(&off[..2])?, digits(&off[3..])?),
-                4 => (digits(&off[..2])?, digits(&off[2..])?),
+                5 if off.as_bytes()[2] == b':' => {
+                    (digits(slice(off, ..2))?, digits(slice(off, 3..))?)
+                }
+                4 => (digits(slice(off, ..2))?, digits(slice(off, 2..))?),
                 2 => (digits(off)?, 0),
                 _ => return None,
             };
@@ -107,7 +114,7 @@ fn split_offset(s: &str) -> Option<(&str, i64)> {
                 return None;
             }
             let sign = if s.as_bytes()[i] == b'-' { -1 } else { 1 };
-            Some((&s[..i], sign * (h * 3_600_000 + m * 60_000)))
+            Some((slice(s, ..i), sign * (h * 3_600_000 + m * 60_000)))
         }
         None => Some((s, 0)),
     }
@@ -131,7 +138,7 @@ fn parse_time(s: &str) -> Option<i64> {
     let millis = match frac {
         Some(f) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => {
             let padded = format!("{f:0<3}");
-            digits(&padded[..3])?
+            digits(slice(&padded, ..3))?
         }
         Some(_) => return None,
         None => 0,
@@ -187,7 +194,7 @@ pub fn day_of(ms: i64) -> i64 {
 /// assert_eq!(crmscore::input::time::format_date(10_864), "1999-09-30");
 /// ```
 pub fn format_date(days: i64) -> String {
-    format_instant(days * DAY_MS)[..10].to_string()
+    slice(&format_instant(days * DAY_MS), ..10).to_string()
 }
 
 /// Parses a strict `YYYY-MM-DD` (years 0000–9999) into days since 1970-01-01;

@@ -34,6 +34,7 @@ pub use uncertainty::{Estimate, Interval, Uncertainty};
 use crate::error::{index_path, Error, ErrorCode, Result};
 use crate::input::json::{
     expect_array, expect_bool, expect_count, expect_number, expect_str, format_number, Json, Obj,
+    Reader,
 };
 use crate::input::time::parse_date;
 
@@ -492,14 +493,14 @@ fn decode(v: &Json) -> Result<Model> {
             ),
         ));
     }
-    let purchase_keys = [
-        ("bgnbd", &NBD_BETA_KEYS),
-        ("paretoNbd", &PARETO_NBD_KEYS),
-        ("mbgNbd", &NBD_BETA_KEYS),
+    let purchase_keys: [(&str, Reader<'_, Fitted<[f64; 4]>>); 3] = [
+        ("bgnbd", decode_nbd_beta),
+        ("paretoNbd", decode_pareto_nbd),
+        ("mbgNbd", decode_nbd_beta),
     ];
     let mut purchases = [None, None, None];
-    for (slot, (key, names)) in purchases.iter_mut().zip(purchase_keys) {
-        *slot = o.opt(key, |v, p| decode4(v, p, names))?;
+    for (slot, (key, read)) in purchases.iter_mut().zip(purchase_keys) {
+        *slot = o.opt(key, read)?;
     }
     let bgbb = o.opt("bgbb", decode_bgbb)?;
     if purchases.iter().flatten().count() + usize::from(bgbb.is_some()) > 1 {
@@ -646,6 +647,16 @@ fn decode4(v: &Json, path: &str, keys: &[&str; 10]) -> Result<Fitted<[f64; 4]>> 
         &BGNBD_NAMES
     };
     fit_fields(&o, params, names)
+}
+
+/// BG/NBD's or MBG/NBD's `{ r, alpha, a, b, … }`.
+fn decode_nbd_beta(v: &Json, path: &str) -> Result<Fitted<[f64; 4]>> {
+    decode4(v, path, &NBD_BETA_KEYS)
+}
+
+/// Pareto/NBD's `{ r, alpha, s, beta, … }`.
+fn decode_pareto_nbd(v: &Json, path: &str) -> Result<Fitted<[f64; 4]>> {
+    decode4(v, path, &PARETO_NBD_KEYS)
 }
 
 /// The names of BG/NBD's (and MBG/NBD's) parameters in the model's JSON, in [`BgNbd::to_array`] order.

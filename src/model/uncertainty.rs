@@ -124,22 +124,26 @@ pub(crate) fn decode(o: &Obj<'_>, names: &'static [&'static str]) -> Result<Opti
             })?
             .is_some();
     }
-    let estimate = o.opt(KEYS[2], |v, path| {
-        let k = names.len();
-        let c = expect_array(v, path, k * k)?
-            .iter()
-            .map(|x| match x {
-                Json::Num(x) => *x,
-                _ => f64::NAN,
-            })
-            .collect();
-        Estimate::new(names, c).ok_or_else(|| {
-            invalid(
-                path,
-                "expected a k × k covariance: finite, symmetric, variances from 0 to 10000",
-            )
-        })
-    })?;
+    let estimate = match o.get(KEYS[2]) {
+        None => None,
+        Some(v) => {
+            let path = o.path_of(KEYS[2]);
+            let k = names.len();
+            let c = expect_array(v, &path, k * k)?
+                .iter()
+                .map(|x| match x {
+                    Json::Num(x) => *x,
+                    _ => f64::NAN,
+                })
+                .collect();
+            Some(Estimate::new(names, c).ok_or_else(|| {
+                invalid(
+                    &path,
+                    "expected a k × k covariance: finite, symmetric, variances from 0 to 10000",
+                )
+            })?)
+        }
+    };
     present[2] = estimate.is_some();
     let singular = o.opt(KEYS[3], expect_bool)? == Some(true);
     let want = !singular && present.contains(&true);

@@ -10,6 +10,7 @@ use super::program::{Arith, Builder, Cmp, Func, NodeId, NumKind, Op, Program};
 use super::{Schema, Source, Type};
 use crate::error::{Error, ErrorCode, Result};
 use crate::input::json::closest;
+use crate::text::slice;
 
 /// Global functions, for "did you mean" suggestions.
 const FUNCTIONS: &[&str] = &[
@@ -99,7 +100,7 @@ impl Checker<'_> {
 
     /// The source of an expression, shortened for messages.
     fn snippet(&self, e: &Expr) -> String {
-        let text = &self.src[e.span.start..e.span.end];
+        let text = slice(self.src, e.span.start..e.span.end);
         if text.chars().count() > 30 {
             format!("{}...", text.chars().take(30).collect::<String>())
         } else {
@@ -267,7 +268,7 @@ impl Checker<'_> {
             .iter()
             .find(|f| path.starts_with(&format!("{}.", f.name)))
         {
-            let rest = &path[f.name.len() + 1..];
+            let rest = slice(path, f.name.len() + 1..);
             let msg = match (&f.ty, rest.split_once('.')) {
                 (Type::Map(ty), Some((key, more))) => {
                     format!("`{}.{key}` is {ty} and has no field `{more}`", f.name)
@@ -723,8 +724,8 @@ pub(crate) fn parse_duration(text: &str) -> Option<i64> {
         let digits = rest
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(rest.len());
-        let amount: i64 = rest[..digits].parse().ok()?;
-        let unit = rest[digits..].chars().next()?;
+        let amount: i64 = slice(rest, ..digits).parse().ok()?;
+        let unit = slice(rest, digits..).chars().next()?;
         let seconds = match unit {
             'd' => 86_400,
             'h' => 3_600,
@@ -733,7 +734,7 @@ pub(crate) fn parse_duration(text: &str) -> Option<i64> {
             _ => return None,
         };
         total = total.checked_add(amount.checked_mul(seconds)?)?;
-        rest = &rest[digits + 1..];
+        rest = slice(rest, digits + 1..);
     }
     total.checked_mul(sign)
 }

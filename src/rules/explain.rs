@@ -114,7 +114,7 @@ enum Recorded<'a> {
 /// `text` cut to [`MAX_EXPR_CHARS`] characters, with an ellipsis.
 fn capped(text: &str) -> String {
     match text.char_indices().nth(MAX_EXPR_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
+        Some((cut, _)) => format!("{}…", crate::text::slice(text, ..cut)),
         None => text.to_string(),
     }
 }

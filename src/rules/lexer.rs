@@ -1,6 +1,7 @@
 //! Tokens of the rule language, and source positions for error messages.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::text::slice;
 
 /// A byte range of the rule source, always on character boundaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +28,15 @@ impl Span {
 /// source line and carets under the span.
 pub(crate) fn error_at(code: ErrorCode, src: &str, span: Span, message: &str) -> Error {
     let start = floor_boundary(src, span.start);
-    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
-    let line_no = src[..start].matches('\n').count() + 1;
-    let column = src[line_start..start].chars().count() + 1;
+    let line_start = slice(src, ..start).rfind('\n').map_or(0, |i| i + 1);
+    let line_end = slice(src, start..)
+        .find('\n')
+        .map_or(src.len(), |i| start + i);
+    let line_no = slice(src, ..start).matches('\n').count() + 1;
+    let column = slice(src, line_start..start).chars().count() + 1;
     let end = floor_boundary(src, span.end.clamp(start, line_end));
-    let width = src[start..end].chars().count().max(1);
-    let line: Vec<char> = src[line_start..line_end]
+    let width = slice(src, start..end).chars().count().max(1);
+    let line: Vec<char> = slice(src, line_start..line_end)
         .trim_end_matches('\r')
         .chars()
         .collect();
@@ -91,10 +94,10 @@ fn floor_boundary(src: &str, mut i: usize) -> usize {
 /// `line L, column C` of a byte offset, for messages that mention a second position.
 pub(crate) fn line_column(src: &str, offset: usize) -> (usize, usize) {
     let offset = floor_boundary(src, offset);
-    let line_start = src[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = slice(src, ..offset).rfind('\n').map_or(0, |i| i + 1);
     (
-        src[..offset].matches('\n').count() + 1,
-        src[line_start..offset].chars().count() + 1,
+        slice(src, ..offset).matches('\n').count() + 1,
+        slice(src, line_start..offset).chars().count() + 1,
     )
 }
 
@@ -184,11 +187,11 @@ struct Lexer<'a> {
 
 impl<'a> Lexer<'a> {
     fn peek(&self) -> Option<char> {
-        self.src[self.pos..].chars().next()
+        slice(self.src, self.pos..).chars().next()
     }
 
     fn peek2(&self) -> Option<char> {
-        self.src[self.pos..].chars().nth(1)
+        slice(self.src, self.pos..).chars().nth(1)
     }
 
     fn bump(&mut self) -> Option<char> {
@@ -317,7 +320,7 @@ impl<'a> Lexer<'a> {
         {
             self.bump();
         }
-        let word = &self.src[start..self.pos];
+        let word = slice(self.src, start..self.pos);
         Ok(match word {
             "true" => Tok::True,
             "false" => Tok::False,
@@ -343,13 +346,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn number(&mut self, start: usize) -> Result<Tok> {
-        let first = &self.src[start..self.pos];
+        let first = slice(self.src, start..self.pos);
         if first == "0" && matches!(self.peek(), Some('x' | 'X')) {
             self.bump();
             if self.digits(16) == 0 {
                 return Err(self.err(start, self.pos, "expected hexadecimal digits after `0x`"));
             }
-            let value = u64::from_str_radix(&self.src[start + 2..self.pos], 16);
+            let value = u64::from_str_radix(slice(self.src, start + 2..self.pos), 16);
             return self.int_end(start, value.ok());
         }
         let mut is_double = first == ".";
@@ -376,10 +379,10 @@ impl<'a> Lexer<'a> {
             }
             is_double = true;
         }
-        let text = &self.src[start..self.pos];
+        let text = slice(self.src, start..self.pos);
         if is_double {
-            return match text.parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(Tok::Double(v)),
+            return match crate::input::decimal::parse(text) {
+                Some(v) if v.is_finite() => Ok(Tok::Double(v)),
                 _ => Err(self.err(
                     start,
                     self.pos,
@@ -406,7 +409,7 @@ impl<'a> Lexer<'a> {
                 self.pos,
                 &format!(
                     "integer `{}` is out of range for int",
-                    &self.src[start..self.pos]
+                    slice(self.src, start..self.pos)
                 ),
             )),
         }
@@ -438,7 +441,10 @@ impl<'a> Lexer<'a> {
                         &format!("unterminated string: missing closing `{closing}`"),
                     ));
                 }
-                Some(c) if c == quote && self.src[self.pos..].starts_with(&closing[1..]) => {
+                Some(c)
+                    if c == quote
+                        && slice(self.src, self.pos..).starts_with(slice(&closing, 1..)) =>
+                {
                     self.pos += closing.len() - 1;
                     return Ok(out);
                 }
@@ -471,14 +477,14 @@ impl<'a> Lexer<'a> {
             Some('U') => (8, 16),
             Some('0'..='3') => (2, 8),
             _ => {
-                let shown = &self.src[at..self.pos];
+                let shown = slice(self.src, at..self.pos);
                 return Err(self.err(at, self.pos, &format!("invalid escape `{shown}` in string")));
             }
         };
         let digits_start = if radix == 8 { self.pos - 1 } else { self.pos };
         for _ in 0..count {
             if !self.peek().is_some_and(|c| c.is_digit(radix)) {
-                let shown = &self.src[at..self.pos];
+                let shown = slice(self.src, at..self.pos);
                 let what = if radix == 8 {
                     "3 octal digits"
                 } else {
@@ -492,11 +498,11 @@ impl<'a> Lexer<'a> {
             }
             self.bump();
         }
-        let value = u32::from_str_radix(&self.src[digits_start..self.pos], radix).ok();
+        let value = u32::from_str_radix(slice(self.src, digits_start..self.pos), radix).ok();
         match value.and_then(char::from_u32) {
             Some(c) => Ok(c),
             None => {
-                let shown = &self.src[at..self.pos];
+                let shown = slice(self.src, at..self.pos);
                 Err(self.err(
                     at,
                     self.pos,

@@ -77,6 +77,7 @@
 
 mod check;
 pub mod explain;
+mod fmod;
 mod lexer;
 mod parser;
 pub mod program;

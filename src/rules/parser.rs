@@ -8,6 +8,7 @@
 use super::lexer::{error_at, line_column, Span, Tok, Token};
 use super::Limits;
 use crate::error::{Error, ErrorCode, Result};
+use crate::text::slice;
 
 /// An expression and the source it was parsed from.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,7 +182,7 @@ impl<'a> Parser<'a> {
         if t.tok == Tok::Eof {
             return "end of input".into();
         }
-        let text = &self.src[t.span.start..t.span.end];
+        let text = slice(self.src, t.span.start..t.span.end);
         if text.chars().count() > 30 {
             let head: String = text.chars().take(30).collect();
             format!("`{head}...`")
@@ -283,7 +284,7 @@ impl<'a> Parser<'a> {
     ) -> Result<Expr> {
         let t = self.peek();
         if !starts_expr(&t.tok) {
-            let op = &self.src[after.span.start..after.span.end];
+            let op = slice(self.src, after.span.start..after.span.end);
             let msg = format!(
                 "expected an expression after `{op}`, found {}",
                 self.describe(t)
@@ -475,7 +476,7 @@ impl<'a> Parser<'a> {
             self.next();
             return Ok(t.span);
         }
-        let opener = &self.src[open.span.start..open.span.end];
+        let opener = slice(self.src, open.span.start..open.span.end);
         let (line, col) = line_column(self.src, open.span.start);
         let (here, _) = line_column(self.src, t.span.start);
         let at = if line == here {
@@ -510,7 +511,7 @@ impl<'a> Parser<'a> {
             } else if t.tok != *end {
                 let msg = if t.tok == Tok::Eof {
                     let (_, col) = line_column(self.src, open.span.start);
-                    let opener = &self.src[open.span.start..open.span.end];
+                    let opener = slice(self.src, open.span.start..open.span.end);
                     format!("expected `{symbol}` to close the `{opener}` at column {col}, found end of input")
                 } else {
                     format!(

@@ -14,7 +14,6 @@
 //! them. A comparison with a constant on its right is one instruction.
 
 use super::lexer::Span;
-use std::collections::HashMap;
 
 /// Index of a node in [`Program::nodes`].
 pub(crate) type NodeId = u32;
@@ -490,7 +489,7 @@ impl Program {
 
     pub(crate) fn text(&self, id: NodeId) -> &str {
         let span = self.node(id).span;
-        &self.source[span.start..span.end]
+        crate::text::slice(&self.source, span.start..span.end)
     }
 }
 
@@ -505,12 +504,32 @@ pub(crate) fn flip(op: Cmp) -> Cmp {
     }
 }
 
+/// Probes `slots` (a power of two long, never full) from the hash of `s`
+/// (FNV-1a): the first slot holding an index for which `same` holds, or the
+/// first free one.
+fn free_slot(slots: &[u32], s: &str, same: impl Fn(u32) -> bool) -> (usize, Option<u32>) {
+    let hash = s.bytes().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    let mask = slots.len() - 1;
+    let mut at = hash as usize & mask;
+    loop {
+        match slots.get(at).copied() {
+            Some(u32::MAX) | None => return (at, None),
+            Some(i) if same(i) => return (at, Some(i)),
+            _ => at = (at + 1) & mask,
+        }
+    }
+}
+
 /// Accumulates nodes while the checker walks the syntax tree.
 pub(crate) struct Builder {
     program: Program,
-    /// Index of each interned string in `program.strings` (a linear search was
-    /// quadratic in the number of distinct literals of a rule).
-    interned: HashMap<String, u32>,
+    /// Indices into `program.strings` by hash of the string, open addressing
+    /// with linear probing, at most half full; `u32::MAX` is a free slot. (A
+    /// linear search was quadratic in the number of distinct literals of a
+    /// rule; std's `HashMap` brought 1 KB of hashing code into the scoring module.)
+    interned: Vec<u32>,
 }
 
 impl Builder {
@@ -529,7 +548,7 @@ impl Builder {
                 max_stack: 0,
                 tests: None,
             },
-            interned: HashMap::new(),
+            interned: Vec::new(),
         }
     }
 
@@ -551,14 +570,24 @@ impl Builder {
 
     /// Interns a string constant.
     pub fn string(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.interned.get(s) {
-            return i;
-        }
         let strings = &mut self.program.strings;
-        strings.push(s.to_string());
-        let i = (strings.len() - 1) as u32;
-        self.interned.insert(s.to_string(), i);
-        i
+        if self.interned.len() < 2 * (strings.len() + 1) {
+            let size = (4 * (strings.len() + 1)).next_power_of_two();
+            self.interned = vec![u32::MAX; size];
+            for (i, t) in strings.iter().enumerate() {
+                let at = free_slot(&self.interned, t, |_| false).0;
+                self.interned[at] = i as u32;
+            }
+        }
+        match free_slot(&self.interned, s, |i| strings[i as usize] == s) {
+            (_, Some(i)) => i,
+            (at, None) => {
+                strings.push(s.to_string());
+                let i = (strings.len() - 1) as u32;
+                self.interned[at] = i;
+                i
+            }
+        }
     }
 
     /// Stores an argument list; returns `(start, len)`.
@@ -835,6 +864,12 @@ mod tests {
             assert_eq!(b.string(&format!("s{i}")), i);
         }
         assert_eq!(b.string("s7"), 7);
+        // Every string keeps its index through the table's growths.
+        for i in (0..100_000).step_by(997) {
+            assert_eq!(b.string(&format!("s{i}")), i);
+        }
+        assert_eq!(b.string(""), 100_000);
+        assert_eq!(b.string(""), 100_000);
         // A generous bound: linear interning takes milliseconds, the quadratic one
         // this guards against (5·10⁹ comparisons) minutes, on any machine.
         assert!(started.elapsed() < std::time::Duration::from_secs(30));

@@ -317,15 +317,13 @@ impl VectorProgram {
                             }
                         }),
                         Arith::Div => zip_into(o, &a, &b, len, |x, y| x / y),
-                        Arith::Rem => {
-                            zip_into(
-                                o,
-                                &a,
-                                &b,
-                                len,
-                                |x, y| if y == 0.0 { f64::NAN } else { x % y },
-                            )
-                        }
+                        Arith::Rem => zip_into(o, &a, &b, len, |x, y| {
+                            if y == 0.0 {
+                                f64::NAN
+                            } else {
+                                super::fmod::fmod(x, y)
+                            }
+                        }),
                     }
                 }
                 Step::CmpNumbers { out, op, a, b } => {

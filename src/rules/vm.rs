@@ -176,7 +176,7 @@ fn arith<'a>(op: Arith, a: Val<'a>, b: Val<'a>) -> Val<'a> {
             Arith::Sub => x - y,
             Arith::Mul => x * y,
             Arith::Div => x / y,
-            Arith::Rem => x % y,
+            Arith::Rem => super::fmod::fmod(x, y),
         }),
         (Val::Duration(x), Val::Duration(y)) => {
             let r = if op == Arith::Add {

@@ -514,26 +514,25 @@ impl Config {
                     "maxRuleNodes",
                 ],
             )?;
-            let upto = |max: usize| move |v: &Json, p: &str| expect_limit(v, p, max);
-            lo.set("maxOrders", &mut c.limits.max_orders, upto(1_000_000_000))?;
-            lo.set("maxBatch", &mut c.limits.max_batch, upto(1_000_000_000))?;
+            lo.set("maxOrders", &mut c.limits.max_orders, |v, p| {
+                expect_limit(v, p, 1_000_000_000)
+            })?;
+            lo.set("maxBatch", &mut c.limits.max_batch, |v, p| {
+                expect_limit(v, p, 1_000_000_000)
+            })?;
             let s = &mut c.segment_limits;
-            lo.set("maxSegments", &mut s.max_segments, upto(MAX_SEGMENTS_CAP))?;
-            lo.set(
-                "maxRuleLength",
-                &mut s.rule.max_len,
-                upto(MAX_RULE_LENGTH_CAP),
-            )?;
-            lo.set(
-                "maxRuleDepth",
-                &mut s.rule.max_depth,
-                upto(crate::rules::Limits::DEPTH_CAP),
-            )?;
-            lo.set(
-                "maxRuleNodes",
-                &mut s.rule.max_nodes,
-                upto(MAX_RULE_NODES_CAP),
-            )?;
+            lo.set("maxSegments", &mut s.max_segments, |v, p| {
+                expect_limit(v, p, MAX_SEGMENTS_CAP)
+            })?;
+            lo.set("maxRuleLength", &mut s.rule.max_len, |v, p| {
+                expect_limit(v, p, MAX_RULE_LENGTH_CAP)
+            })?;
+            lo.set("maxRuleDepth", &mut s.rule.max_depth, |v, p| {
+                expect_limit(v, p, crate::rules::Limits::DEPTH_CAP)
+            })?;
+            lo.set("maxRuleNodes", &mut s.rule.max_nodes, |v, p| {
+                expect_limit(v, p, MAX_RULE_NODES_CAP)
+            })?;
         }
         c.segments = read_segments(&o)?;
         Ok(c)

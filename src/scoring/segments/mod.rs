@@ -29,6 +29,7 @@ pub const BUILTIN: &str = include_str!("../../../data/segments.json");
 /// read with the tape reader every input already takes, so that the scoring
 /// module carries no JSON text parser (docs/architecture.md, "Size").
 mod builtin;
+mod packed;
 
 /// A segment the customer matched, as a result lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -524,17 +525,9 @@ mod builtin_tests {
     /// The text of `src/scoring/segments/builtin.rs` for `data/segments.json`.
     fn generate() -> String {
         let t = OwnedTape::of(&Json::parse(BUILTIN).unwrap());
-        let nums: Vec<String> = t
-            .nums
-            .iter()
-            .map(|&n| {
-                assert!(
-                    n.fract() == 0.0 && n.abs() < 1e9,
-                    "{n}: the built-ins hold integers only"
-                );
-                format!("{}", n as i32)
-            })
-            .collect();
+        let packed = super::packed::pack(&t.nums);
+        assert_eq!(super::packed::unpack(&packed), t.nums);
+        let nums: Vec<String> = packed.iter().map(i16::to_string).collect();
         let mut rows = String::new();
         for chunk in nums.chunks(20) {
             rows.push_str("    ");
@@ -544,20 +537,21 @@ mod builtin_tests {
         let text = std::str::from_utf8(&t.bytes).unwrap();
         format!(
             "//! Generated from `data/segments.json` by `CRMSCORE_WRITE=1 cargo test --lib builtin_tape`: do not edit.\n\
-             //! The tape's numbers are all integers, kept as `i32` (half the size of `f64`).\n\n\
+             //! The tape's numbers are packed (`super::packed`): whole numbers of 16 bits, without the\n\
+             //! strings' first bytes and ordinals and the containers' slot counts.\n\n\
              use crate::error::Result;\n\
              use crate::input::json::Json;\n\
              use crate::input::tape::Tape;\n\n\
              /// The built-in definitions, read from the tape.\n\
              pub(super) fn json() -> Result<Json> {{\n    \
-                 let nums: Vec<f64> = NUMS.iter().map(|&n| f64::from(n)).collect();\n    \
+                 let nums = super::packed::unpack(&NUMS);\n    \
                  Tape::new(&nums, TEXT.as_bytes(), STRINGS).reader().json(0)\n\
              }}\n\n\
              const STRINGS: u32 = {};\n\n\
              #[rustfmt::skip]\n\
              const TEXT: &str = {:?};\n\n\
              #[rustfmt::skip]\n\
-             const NUMS: [i32; {}] = [\n{}];\n",
+             const NUMS: [i16; {}] = [\n{}];\n",
             t.strings,
             text,
             nums.len(),
