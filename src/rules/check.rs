@@ -6,8 +6,9 @@
 
 use super::lexer::{error_at, Span};
 use super::parser::{BinOp, Expr, ExprKind};
-use super::program::{Arith, Builder, Cmp, Func, NodeId, NumKind, Op, Program};
-use super::{Schema, Source, Type};
+use super::program::{Arith, Builder, Cmp, Func, Macro, NodeId, NumKind, Op, Program};
+use super::vm::{MAX_DURATION_S, MAX_MACRO_DEPTH, TIMESTAMP_MS};
+use super::{OrderField, Schema, Source, Type};
 use crate::error::{Error, ErrorCode, Result};
 use crate::input::json::closest;
 
@@ -24,10 +25,21 @@ const FUNCTIONS: &[&str] = &[
     "days_since",
     "bought",
     "segment",
+    "timestamp",
 ];
 
 /// Methods, called as `target.name(...)`.
-const METHODS: &[&str] = &["startsWith", "endsWith", "contains", "size"];
+const METHODS: &[&str] = &[
+    "startsWith",
+    "endsWith",
+    "contains",
+    "size",
+    "all",
+    "exists",
+    "exists_one",
+    "filter",
+    "map",
+];
 
 /// Checks `expr` (parsed from `src`) and compiles it.
 pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema) -> Result<Program> {
@@ -35,6 +47,7 @@ pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema) -> Result<Program> 
         src,
         schema,
         b: Builder::new(src, schema.bought.map(|m| m as u32)),
+        vars: Vec::new(),
     };
     let (root, ty) = c.expr(expr)?;
     if ty != Type::Bool {
@@ -53,6 +66,8 @@ struct Checker<'a> {
     src: &'a str,
     schema: &'a Schema,
     b: Builder,
+    /// The variables of the macros around the expression being checked, outermost first.
+    vars: Vec<(String, Type)>,
 }
 
 /// The dotted name of an identifier or a chain of member selections on one.
@@ -81,7 +96,8 @@ fn is_numeric(t: &Type) -> bool {
 
 /// Whether values of these types may be tested for equality (CEL numeric equality included).
 fn equatable(a: &Type, b: &Type) -> bool {
-    (is_numeric(a) && is_numeric(b)) || (a == b && !matches!(a, Type::List(_) | Type::Map(_)))
+    (is_numeric(a) && is_numeric(b))
+        || (a == b && !matches!(a, Type::List(_) | Type::Map(_) | Type::Order))
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -189,6 +205,37 @@ impl Checker<'_> {
     }
 
     fn field(&mut self, e: &Expr) -> Result<Typed> {
+        if let ExprKind::Ident(name) = &e.kind {
+            if let Some(level) = self.vars.iter().rposition(|(v, _)| v == name) {
+                let ty = self.vars[level].1.clone();
+                return self.push(Op::Var(level as u32), e.span, ty);
+            }
+        }
+        if let ExprKind::Member(target, name) = &e.kind {
+            let root = path_of(target).map(|p| p.split('.').next().map(str::to_string));
+            if root.is_none_or(|r| self.vars.iter().any(|(v, _)| Some(v) == r.as_ref())) {
+                let (t, ty) = self.expr(target)?;
+                let Some(&(_, field)) = OrderField::ALL.iter().find(|(n, _)| n == name) else {
+                    let msg = match (ty, closest(name, OrderField::ALL.iter().map(|f| f.0))) {
+                        (Type::Order, Some(s)) => {
+                            format!("an order has no field `{name}`, did you mean `{s}`?")
+                        }
+                        (ty, _) => format!("cannot select `{name}` from a value of type {ty}"),
+                    };
+                    return Err(self.err(e.span, &msg));
+                };
+                if ty != Type::Order {
+                    let msg = format!("cannot select `{name}` from a value of type {ty}");
+                    return Err(self.err(e.span, &msg));
+                }
+                let ty = match field {
+                    OrderField::At => Type::Timestamp,
+                    OrderField::Category | OrderField::Channel => Type::String,
+                    _ => Type::Double,
+                };
+                return self.push(Op::OrderField(t, field), e.span, ty);
+            }
+        }
         let Some(path) = path_of(e) else {
             let ExprKind::Member(target, name) = &e.kind else {
                 return Err(self.err(e.span, "expected a field"));
@@ -229,6 +276,13 @@ impl Checker<'_> {
         if let Some(value) = self.schema.constant(&path) {
             let (value, name) = (self.b.string(value), self.b.string(&path));
             return self.push(Op::Constant { value, name }, e.span, Type::String);
+        }
+        match path.as_str() {
+            "now" => return self.push(Op::Now, e.span, Type::Timestamp),
+            "orders" => {
+                return self.push(Op::Orders, e.span, Type::List(Box::new(Type::Order)));
+            }
+            _ => {}
         }
         if let Some((map, key)) = path
             .rsplit_once('.')
@@ -485,6 +539,11 @@ impl Checker<'_> {
             (Type::Duration, Type::Duration) if matches!(op, BinOp::Add | BinOp::Sub) => {
                 Ok(Type::Duration)
             }
+            (Type::Timestamp, Type::Duration) if matches!(op, BinOp::Add | BinOp::Sub) => {
+                Ok(Type::Timestamp)
+            }
+            (Type::Duration, Type::Timestamp) if op == BinOp::Add => Ok(Type::Timestamp),
+            (Type::Timestamp, Type::Timestamp) if op == BinOp::Sub => Ok(Type::Duration),
             (Type::Double, Type::Double) => Err(self.err(op_span, "`%` is defined for ints only")),
             (Type::Int, Type::Double) | (Type::Double, Type::Int) => {
                 let int_side = if *lt == Type::Int { left } else { right };
@@ -550,6 +609,9 @@ impl Checker<'_> {
         match name {
             "size" => {
                 self.arity(e, name, args, 1)?;
+                if let Some(counted) = self.counted(e, &args[0])? {
+                    return Ok(counted);
+                }
                 let id = self.sized(&args[0])?;
                 self.func(e, Func::Size, &[id], Type::Int)
             }
@@ -633,7 +695,25 @@ impl Checker<'_> {
                     );
                     self.err(args[0].span, &msg)
                 })?;
+                if secs.abs() > MAX_DURATION_S {
+                    let msg = format!("duration `{text}` is out of range: at most 10,000 years either way, as in CEL");
+                    return Err(self.err(args[0].span, &msg));
+                }
                 self.push(Op::Duration(secs), e.span, Type::Duration)
+            }
+            "timestamp" => {
+                self.arity(e, name, args, 1)?;
+                let text = self.literal(name, &args[0], "timestamp('2026-01-01T00:00:00Z')")?;
+                let ms = crate::input::time::parse_unbounded(text)
+                    .ok()
+                    .filter(|t| (TIMESTAMP_MS.0..=TIMESTAMP_MS.1).contains(t))
+                    .ok_or_else(|| {
+                        let msg = format!(
+                            "invalid timestamp `{text}`: expected RFC 3339, as in `2026-01-01T00:00:00Z`"
+                        );
+                        self.err(args[0].span, &msg)
+                    })?;
+                self.push(Op::Timestamp(ms), e.span, Type::Timestamp)
             }
             "segment" => {
                 self.arity(e, name, args, 1)?;
@@ -664,6 +744,74 @@ impl Checker<'_> {
         }
     }
 
+    /// `size()` of `r.filter(v, p)` or `r.map(v, f)`: a macro counting elements.
+    fn counted(&mut self, e: &Expr, arg: &Expr) -> Result<Option<Typed>> {
+        let ExprKind::Call {
+            target: Some(target),
+            name,
+            args,
+            ..
+        } = &arg.kind
+        else {
+            return Ok(None);
+        };
+        let kind = match name.as_str() {
+            "filter" => Macro::Count,
+            "map" => Macro::CountAll,
+            _ => return Ok(None),
+        };
+        self.macro_call(e, target, name, args, kind).map(Some)
+    }
+
+    /// `range.name(var, body)`: a macro binding `var` to each element of the list `range`.
+    fn macro_call(
+        &mut self,
+        e: &Expr,
+        range: &Expr,
+        name: &str,
+        args: &[Expr],
+        kind: Macro,
+    ) -> Result<Typed> {
+        self.arity(e, name, args, 2)?;
+        let ExprKind::Ident(var) = &args[0].kind else {
+            let msg =
+                format!("`{name}` expects a variable name first, as in `orders.{name}(o, ...)`");
+            return Err(self.err(args[0].span, &msg));
+        };
+        let (r, rt) = self.expr(range)?;
+        let Type::List(elem) = rt else {
+            let msg = format!(
+                "`{name}` expects a list, but `{}` is {rt}",
+                self.snippet(range)
+            );
+            return Err(self.err(range.span, &msg));
+        };
+        if self.vars.len() == MAX_MACRO_DEPTH {
+            let msg = format!("macros nest at most {MAX_MACRO_DEPTH} deep");
+            return Err(self.err(e.span, &msg));
+        }
+        self.vars.push((var.clone(), *elem));
+        let level = (self.vars.len() - 1) as u32;
+        let body = match kind {
+            Macro::CountAll => self.expr(&args[1]).map(|(id, _)| id),
+            _ => self.expect(&args[1], &Type::Bool, &format!("the condition of `{name}`")),
+        };
+        self.vars.pop();
+        let body = body?;
+        let ty = if matches!(kind, Macro::Count | Macro::CountAll) {
+            Type::Int
+        } else {
+            Type::Bool
+        };
+        let op = Op::Macro {
+            kind,
+            var: level,
+            range: r,
+            body,
+        };
+        self.push(op, e.span, ty)
+    }
+
     /// Checks the operand of `size`: a string or a list.
     fn sized(&mut self, arg: &Expr) -> Result<NodeId> {
         let (id, ty) = self.expr(arg)?;
@@ -691,8 +839,25 @@ impl Checker<'_> {
             "contains" => Func::Contains,
             "size" => {
                 self.arity(e, name, args, 0)?;
+                if let Some(counted) = self.counted(e, target)? {
+                    return Ok(counted);
+                }
                 let id = self.sized(target)?;
                 return self.func(e, Func::Size, &[id], Type::Int);
+            }
+            "all" | "exists" | "exists_one" => {
+                let kind = match name {
+                    "all" => Macro::All,
+                    "exists" => Macro::Exists,
+                    _ => Macro::ExistsOne,
+                };
+                return self.macro_call(e, target, name, args, kind);
+            }
+            "filter" | "map" => {
+                let msg = format!(
+                    "the list `{name}` makes can only be counted in a rule, as in `orders.{name}(o, ...).size()`"
+                );
+                return Err(self.err(name_span, &msg));
             }
             _ => {
                 let msg = match closest(name, METHODS.iter().copied()) {
@@ -951,6 +1116,43 @@ mod tests {
             type_err("!value.abc"),
             "line 1, column 2: `!` expects a bool, but `value.abc` is string\n!value.abc\n ^^^^^^^^^"
         );
+    }
+
+    #[test]
+    fn macros_and_timestamps_are_checked() {
+        ok("orders.exists(o, o.amount > 20.0 && o.at > now - duration('30d'))");
+        ok("orders.filter(o, o.channel == 'coupon').size() >= 3 && size(orders.map(o, o.cost)) > 0");
+        assert_eq!(
+            type_err("duration('320000000000s') > tenure"),
+            "line 1, column 10: duration `320000000000s` is out of range: at most 10,000 years either way, as in CEL\n\
+             duration('320000000000s') > tenure\n         ^^^^^^^^^^^^^^^"
+        );
+        assert_eq!(
+            type_err("orders.exists(o, o.amout > 1.0)").lines().next(),
+            Some("line 1, column 18: an order has no field `amout`, did you mean `amount`?")
+        );
+        assert_eq!(
+            type_err("orders.filter(o, o.amount > 1.0) == []").lines().next(),
+            Some("line 1, column 8: the list `filter` makes can only be counted in a rule, as in `orders.filter(o, ...).size()`")
+        );
+        assert_eq!(
+            type_err("orders.exists(o, o.amount)").lines().next(),
+            Some("line 1, column 18: the condition of `exists` must be bool, but `o.amount` is double")
+        );
+        assert_eq!(
+            type_err("orders.all(1, true)").lines().next(),
+            Some("line 1, column 12: `all` expects a variable name first, as in `orders.all(o, ...)`")
+        );
+        assert_eq!(
+            type_err("value.frequency.exists(x, true)").lines().next(),
+            Some("line 1, column 1: `exists` expects a list, but `value.frequency` is int")
+        );
+        // The variable is known inside the macro only.
+        assert!(type_err("orders.exists(o, true) && o.amount > 1.0")
+            .contains("unknown field `o.amount`"));
+        assert!(type_err("orders.exists(o, o == o)").contains("cannot compare"));
+        let nested = "orders.exists(a, orders.exists(b, orders.exists(c, orders.exists(d, orders.exists(e, true)))))";
+        assert!(type_err(nested).contains("macros nest at most 4 deep"));
     }
 
     #[test]

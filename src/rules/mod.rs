@@ -112,6 +112,8 @@ pub enum Type {
     /// `m.name` or `m['name']`; an absent name is missing. Fields of map
     /// type are `Map(Int)` or `Map(Double)` ([`Source::Map`]).
     Map(Box<Type>),
+    /// One of the customer's orders (the variable of a macro over `orders`).
+    Order,
 }
 
 impl fmt::Display for Type {
@@ -126,6 +128,7 @@ impl fmt::Display for Type {
             Type::Null => f.write_str("null"),
             Type::List(t) => write!(f, "list({t})"),
             Type::Map(t) => write!(f, "map(string, {t})"),
+            Type::Order => f.write_str("order"),
         }
     }
 }
@@ -297,6 +300,61 @@ pub trait MapView {
     fn get(&self, name: &str) -> Option<f64>;
 }
 
+/// A field of an order, as `o.at`, `o.amount`... read it in a macro over `orders`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderField {
+    /// When it was placed (timestamp, always present).
+    At,
+    /// What the customer paid (double, always present).
+    Amount,
+    /// What it cost the store (double, may be missing).
+    Cost,
+    /// Its discount (double, may be missing).
+    Discount,
+    /// Its product category (string, may be missing).
+    Category,
+    /// Its sales channel (string, may be missing).
+    Channel,
+}
+
+impl OrderField {
+    /// Every field with its name in rules and its type.
+    pub const ALL: [(&'static str, OrderField); 6] = [
+        ("at", OrderField::At),
+        ("amount", OrderField::Amount),
+        ("cost", OrderField::Cost),
+        ("discount", OrderField::Discount),
+        ("category", OrderField::Category),
+        ("channel", OrderField::Channel),
+    ];
+}
+
+/// The customer's orders as rules read them (`orders.exists(o, ...)`), by index.
+pub trait OrderView {
+    /// Number of orders.
+    fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// A number field of order `i` (`at` in epoch milliseconds); NaN when missing.
+    fn number(&self, i: usize, field: OrderField) -> f64;
+    /// A text field of order `i`; `None` when missing.
+    fn text(&self, i: usize, field: OrderField) -> Option<&str>;
+}
+
+impl OrderView for () {
+    fn len(&self) -> usize {
+        0
+    }
+    fn number(&self, _: usize, _: OrderField) -> f64 {
+        f64::NAN
+    }
+    fn text(&self, _: usize, _: OrderField) -> Option<&str> {
+        None
+    }
+}
+
 /// What a rule is evaluated against: one customer's field values and facts.
 ///
 /// Evaluation reads it without allocating; the caller may keep the buffers
@@ -313,6 +371,8 @@ pub struct Context<'a> {
     /// Results of segments already evaluated, indexed like [`Schema::segments`];
     /// `None` or an index past the end reads as missing (not matched).
     pub segments: &'a [Option<bool>],
+    /// The customer's orders, which macros (`orders.exists(o, ...)`) iterate over.
+    pub orders: &'a dyn OrderView,
 }
 
 impl<'a> Context<'a> {
@@ -323,6 +383,7 @@ impl<'a> Context<'a> {
             maps: &[],
             as_of_ms: 0,
             segments: &[],
+            orders: &(),
         }
     }
 }
@@ -524,6 +585,42 @@ pub(crate) mod tests {
         }
     }
 
+    /// Orders as `(days before the scoring instant, amount, cost, category, channel)`.
+    pub struct Orders(pub &'static [(i64, f64, f64, Option<&'static str>, Option<&'static str>)]);
+
+    /// The test customer's orders: a 25.00 book 40 days ago by coupon, a 30.00 DVD
+    /// 10 days ago (cost 18.00) on the web, a 12.50 book 2 days ago by coupon.
+    pub const ORDERS: &[(i64, f64, f64, Option<&str>, Option<&str>)] = &[
+        (40, 25.0, f64::NAN, Some("books"), Some("coupon")),
+        (10, 30.0, 18.0, Some("dvd"), Some("web")),
+        (2, 12.5, f64::NAN, Some("books"), Some("coupon")),
+    ];
+
+    impl OrderView for Orders {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn number(&self, i: usize, field: OrderField) -> f64 {
+            let Some(&(days, amount, cost, ..)) = self.0.get(i) else {
+                return f64::NAN;
+            };
+            match field {
+                OrderField::At => (AS_OF_MS - days * 86_400_000) as f64,
+                OrderField::Amount => amount,
+                OrderField::Cost => cost,
+                _ => f64::NAN,
+            }
+        }
+        fn text(&self, i: usize, field: OrderField) -> Option<&str> {
+            let &(.., category, channel) = self.0.get(i)?;
+            match field {
+                OrderField::Category => category,
+                OrderField::Channel => channel,
+                _ => None,
+            }
+        }
+    }
+
     /// A customer for [`schema`]: NPS missing, last order 9.5 days before the
     /// scoring instant, 3 books and a music order, two survey dimensions.
     pub fn with_customer<T>(f: impl FnOnce(&Schema, &Context<'_>) -> T) -> T {
@@ -550,6 +647,7 @@ pub(crate) mod tests {
             maps: &maps,
             as_of_ms: AS_OF_MS,
             segments: &segments,
+            orders: &Orders(ORDERS),
         };
         f(&schema(), &ctx)
     }

@@ -14,6 +14,7 @@
 //! them. A comparison with a constant on its right is one instruction.
 
 use super::lexer::Span;
+use super::OrderField;
 use std::collections::HashMap;
 
 /// Index of a node in [`Program::nodes`].
@@ -54,6 +55,21 @@ pub(crate) enum Func {
     StartsWith,
     EndsWith,
     Contains,
+}
+
+/// What a macro computes over its list (`r.exists(v, body)`...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Macro {
+    /// Whether the body is true for every element.
+    All,
+    /// Whether it is true for some element.
+    Exists,
+    /// Whether it is true for exactly one.
+    ExistsOne,
+    /// How many elements it is true for: `r.filter(v, body).size()`.
+    Count,
+    /// How many elements there are, each mapped: `r.map(v, body).size()`.
+    CountAll,
 }
 
 /// How a number slot is read.
@@ -147,6 +163,23 @@ pub(crate) enum Op {
         start: u32,
         len: u32,
     },
+    /// A timestamp constant in epoch milliseconds.
+    Timestamp(i64),
+    /// The scoring instant, `now`.
+    Now,
+    /// The customer's orders, a list.
+    Orders,
+    /// The variable of the macro at nesting level `n` (0 outermost).
+    Var(u32),
+    /// A field of the order that node `of` is.
+    OrderField(NodeId, OrderField),
+    /// A macro: `body` evaluated with variable `var` bound to each element of `range`.
+    Macro {
+        kind: Macro,
+        var: u32,
+        range: NodeId,
+        body: NodeId,
+    },
 }
 
 /// An operation and the source text it came from.
@@ -166,6 +199,7 @@ pub(crate) enum Const {
     /// Index into [`Program::strings`].
     Str(u32),
     Duration(i64),
+    Timestamp(i64),
 }
 
 /// One bytecode instruction (see the module documentation).
@@ -235,6 +269,28 @@ pub(crate) enum Ins {
         cmp: Cmp,
         value: Const,
     },
+    Now,
+    Orders,
+    /// Pushes the variable of the macro at this level.
+    Var(u32),
+    /// The top, an order, becomes its field.
+    OrderField(OrderField),
+    /// With a list on top: pushes the macro's element index and its running result.
+    IterInit(Macro),
+    /// Binds variable `var` to the next element, or jumps to `exit` when there is none.
+    IterNext {
+        var: u32,
+        exit: u32,
+    },
+    /// Pops the body's value into the running result; jumps to `exit` once it is
+    /// decided, else back to `next`.
+    IterStep {
+        kind: Macro,
+        next: u32,
+        exit: u32,
+    },
+    /// Replaces the list and the loop's state by the macro's result.
+    IterEnd(Macro),
 }
 
 /// A compiled rule, ready to evaluate against a [`Context`](super::Context)
@@ -625,6 +681,7 @@ impl Gen<'_> {
             Op::Double(d) => Const::Double(d),
             Op::Str(s) => Const::Str(s),
             Op::Duration(d) => Const::Duration(d),
+            Op::Timestamp(t) => Const::Timestamp(t),
             Op::Constant { value, .. } => Const::Str(value),
             _ => return None,
         })
@@ -687,9 +744,50 @@ impl Gen<'_> {
             | Op::Double(_)
             | Op::Str(_)
             | Op::Duration(_)
+            | Op::Timestamp(_)
             | Op::Constant { .. } => {
                 let c = self.constant(id).unwrap_or(Const::Null);
                 self.emit(Ins::Const(c), 0, 1);
+            }
+            Op::Now => self.emit(Ins::Now, 0, 1),
+            Op::Orders => self.emit(Ins::Orders, 0, 1),
+            Op::Var(v) => self.emit(Ins::Var(v), 0, 1),
+            Op::OrderField(of, field) => {
+                self.node(of);
+                self.emit(Ins::OrderField(field), 1, 1);
+            }
+            Op::Macro {
+                kind,
+                var,
+                range,
+                body,
+            } => {
+                let before = self.depth;
+                self.node(range);
+                self.emit(Ins::IterInit(kind), 0, 2);
+                let next = self.here();
+                self.emit(Ins::IterNext { var, exit: 0 }, 0, 0);
+                self.node(body);
+                let step = self.here();
+                self.emit(
+                    Ins::IterStep {
+                        kind,
+                        next,
+                        exit: 0,
+                    },
+                    1,
+                    0,
+                );
+                let exit = self.here();
+                for at in [next, step] {
+                    if let Ins::IterNext { exit: e, .. } | Ins::IterStep { exit: e, .. } =
+                        &mut self.code[at as usize]
+                    {
+                        *e = exit;
+                    }
+                }
+                self.emit(Ins::IterEnd(kind), 0, 0);
+                self.depth = before + 1;
             }
             Op::Field { slot, kind, .. } => self.emit(Ins::Field { slot, kind }, 0, 1),
             Op::Enum { slot, variants, .. } => self.emit(Ins::Enum { slot, variants }, 0, 1),
