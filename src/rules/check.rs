@@ -43,6 +43,11 @@ const METHODS: &[&str] = &[
 
 /// Checks `expr` (parsed from `src`) and compiles it.
 pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema) -> Result<Program> {
+    check_as(src, expr, schema, true)
+}
+
+/// [`check`], of an expression of any type unless `condition`.
+pub(crate) fn check_as(src: &str, expr: &Expr, schema: &Schema, condition: bool) -> Result<Program> {
     let mut c = Checker {
         src,
         schema,
@@ -50,7 +55,7 @@ pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema) -> Result<Program> 
         vars: Vec::new(),
     };
     let (root, ty) = c.expr(expr)?;
-    if ty != Type::Bool {
+    if condition && ty != Type::Bool {
         let msg = format!(
             "a rule must be a condition (bool), but this is {ty}; compare it, as in `{} > 0`",
             c.snippet(expr)

@@ -424,6 +424,18 @@ pub fn compile(source: &str, schema: &Schema, limits: &Limits) -> Result<Program
     check::check(source, &expr, schema)
 }
 
+/// Compiles an expression of any type (not only a condition) and evaluates it
+/// with no customer data, at the epoch: its value as explanations write it
+/// (`3`, `"a"`, `[1, 2]`, `unknown (division by zero)`). The CEL conformance
+/// runner (`tests/cel_conformance.rs`) checks the language with it.
+#[doc(hidden)]
+pub fn evaluate(source: &str, schema: &Schema, limits: &Limits) -> Result<String> {
+    let tokens = lexer::lex(source)?;
+    let expr = parser::parse(source, &tokens, limits)?;
+    let program = check::check_as(source, &expr, schema, false)?;
+    Ok(program.explain(&Context::new(&[])).value)
+}
+
 /// Segments whose rules reference each other in a cycle, found by [`evaluation_order`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cycle {
