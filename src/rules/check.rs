@@ -26,6 +26,8 @@ const FUNCTIONS: &[&str] = &[
     "bought",
     "segment",
     "timestamp",
+    "string",
+    "bool",
 ];
 
 /// Methods, called as `target.name(...)`.
@@ -47,7 +49,12 @@ pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema) -> Result<Program> 
 }
 
 /// [`check`], of an expression of any type unless `condition`.
-pub(crate) fn check_as(src: &str, expr: &Expr, schema: &Schema, condition: bool) -> Result<Program> {
+pub(crate) fn check_as(
+    src: &str,
+    expr: &Expr,
+    schema: &Schema,
+    condition: bool,
+) -> Result<Program> {
     let mut c = Checker {
         src,
         schema,
@@ -475,6 +482,11 @@ impl Checker<'_> {
                     BinOp::Div => Arith::Div,
                     _ => Arith::Rem,
                 };
+                if op == BinOp::Add {
+                    if let Some(joined) = self.join(e, (l, &lt), (r, &rt)) {
+                        return Ok(joined);
+                    }
+                }
                 let ty = self.arith_type(op, op_span, (left, &lt), (right, &rt))?;
                 self.push(Op::Arith(arith, l, r), e.span, ty)
             }
@@ -499,6 +511,11 @@ impl Checker<'_> {
                     self.snippet(side)
                 );
                 return Err(self.err(op_span, &msg));
+            }
+        }
+        if let (Type::List(x), Type::List(y), false) = (lt, rt, ordered) {
+            if equatable(x, y) || **x == Type::Null || **y == Type::Null {
+                return Ok(());
             }
         }
         if matches!(lt, Type::List(_)) && matches!(rt, Type::List(_)) {
@@ -558,10 +575,44 @@ impl Checker<'_> {
                 );
                 Err(self.err(op_span, &msg))
             }
-            (Type::String, Type::String) if op == BinOp::Add => {
-                Err(self.err(op_span, "string concatenation is not supported in rules"))
+            (Type::String, Type::String) | (Type::List(_), Type::List(_)) if op == BinOp::Add => {
+                Err(self.err(
+                    op_span,
+                    "`+` joins constant strings and list literals only: evaluating a rule makes no new values",
+                ))
             }
             _ => Err(self.err(op_span, &format!("cannot apply `{sym}` to {lt} and {rt}"))),
+        }
+    }
+
+    /// `'a' + 'b'` and `[1] + [2]` of constants, joined when compiling.
+    fn join(
+        &mut self,
+        e: &Expr,
+        (l, lt): (NodeId, &Type),
+        (r, rt): (NodeId, &Type),
+    ) -> Option<Typed> {
+        match (self.b.op(l), self.b.op(r)) {
+            (
+                Op::Str(a) | Op::Constant { value: a, .. },
+                Op::Str(b) | Op::Constant { value: b, .. },
+            ) => {
+                let joined = format!("{}{}", self.b.str(a), self.b.str(b));
+                let i = self.b.string(&joined);
+                Some((self.b.push(Op::Str(i), e.span), Type::String))
+            }
+            (Op::List { start: a, len: an }, Op::List { start: b, len: bn }) => {
+                let ty = match (lt, rt) {
+                    (Type::List(x), Type::List(y)) if x == y || **y == Type::Null => lt.clone(),
+                    (Type::List(x), _) if **x == Type::Null => rt.clone(),
+                    _ => return None,
+                };
+                let mut items = self.b.list(a, an);
+                items.extend(self.b.list(b, bn));
+                let (start, len) = self.b.args(&items);
+                Some((self.b.push(Op::List { start, len }, e.span), ty))
+            }
+            _ => None,
         }
     }
 
@@ -610,7 +661,6 @@ impl Checker<'_> {
     }
 
     fn call(&mut self, e: &Expr, name: &str, name_span: Span, args: &[Expr]) -> Result<Typed> {
-        let numbers = [Type::Int, Type::Double];
         match name {
             "size" => {
                 self.arity(e, name, args, 1)?;
@@ -668,13 +718,41 @@ impl Checker<'_> {
             }
             "int" | "double" => {
                 self.arity(e, name, args, 1)?;
-                let (id, _) = self.arg(name, &args[0], &numbers)?;
+                let (id, _) = self.arg(name, &args[0], &[Type::Int, Type::Double, Type::String])?;
                 let (func, ty) = if name == "int" {
                     (Func::Int, Type::Int)
                 } else {
                     (Func::Double, Type::Double)
                 };
                 self.func(e, func, &[id], ty)
+            }
+            "bool" => {
+                self.arity(e, name, args, 1)?;
+                let (id, _) = self.arg(name, &args[0], &[Type::Bool, Type::String])?;
+                self.func(e, Func::Bool, &[id], Type::Bool)
+            }
+            "string" => {
+                self.arity(e, name, args, 1)?;
+                let (id, ty) = self.expr(&args[0])?;
+                let text = match self.b.op(id) {
+                    _ if ty == Type::String => return Ok((id, ty)),
+                    Op::Int(i) => i.to_string(),
+                    Op::Double(d) => d.to_string(),
+                    Op::Neg(x) => match self.b.op(x) {
+                        Op::Int(i) => (-i).to_string(),
+                        Op::Double(d) => (-d).to_string(),
+                        _ => String::new(),
+                    },
+                    Op::Bool(b) => b.to_string(),
+                    _ => {
+                        let msg =
+                            "`string` converts a string or a constant only: evaluating a rule \
+                                   makes no new strings; compare the value itself";
+                        return Err(self.err(args[0].span, msg));
+                    }
+                };
+                let i = self.b.string(&text);
+                self.push(Op::Str(i), e.span, Type::String)
             }
             "days" => {
                 self.arity(e, name, args, 1)?;
@@ -693,6 +771,10 @@ impl Checker<'_> {
             }
             "duration" => {
                 self.arity(e, name, args, 1)?;
+                if !matches!(args[0].kind, ExprKind::Str(_)) {
+                    let (id, _) = self.arg(name, &args[0], &[Type::Duration])?;
+                    return Ok((id, Type::Duration));
+                }
                 let text = self.literal(name, &args[0], "duration('90d')")?;
                 let secs = parse_duration(text).ok_or_else(|| {
                     let msg = format!(
@@ -701,7 +783,7 @@ impl Checker<'_> {
                     self.err(args[0].span, &msg)
                 })?;
                 if secs.abs() > MAX_DURATION_S {
-                    let msg = format!("duration `{text}` is out of range: at most 10,000 years either way, as in CEL");
+                    let msg = format!("duration `{text}` is out of range: at most 9223372036s (about 292 years) either way, as in CEL");
                     return Err(self.err(args[0].span, &msg));
                 }
                 self.push(Op::Duration(secs), e.span, Type::Duration)
@@ -1049,12 +1131,15 @@ mod tests {
         );
         assert_eq!(
             type_err("loyalty.stage + 'x' == 'y'"),
-            "line 1, column 15: string concatenation is not supported in rules\nloyalty.stage + 'x' == 'y'\n              ^"
+            "line 1, column 15: `+` joins constant strings and list literals only: evaluating a rule makes no new values\n\
+             loyalty.stage + 'x' == 'y'\n              ^"
         );
         assert_eq!(
-            type_err("categories == ['a']"),
-            "line 1, column 12: lists cannot be compared; use `in` to test membership\ncategories == ['a']\n           ^^"
+            type_err("categories < ['a']"),
+            "line 1, column 12: lists cannot be compared; use `in` to test membership\ncategories < ['a']\n           ^"
         );
+        ok("categories == ['a'] || categories != [] && store.books + '!' == 'Bücher!' && [1] + [2] == [1, 2]");
+        ok("int('12') == 12 && double('1.5') == 1.5 && string(12) == '12' && bool('true')");
     }
 
     #[test]
@@ -1129,7 +1214,7 @@ mod tests {
         ok("orders.filter(o, o.channel == 'coupon').size() >= 3 && size(orders.map(o, o.cost)) > 0");
         assert_eq!(
             type_err("duration('320000000000s') > tenure"),
-            "line 1, column 10: duration `320000000000s` is out of range: at most 10,000 years either way, as in CEL\n\
+            "line 1, column 10: duration `320000000000s` is out of range: at most 9223372036s (about 292 years) either way, as in CEL\n\
              duration('320000000000s') > tenure\n         ^^^^^^^^^^^^^^^"
         );
         assert_eq!(

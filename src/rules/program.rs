@@ -45,6 +45,7 @@ pub(crate) enum Arith {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Func {
     Size,
+    Bool,
     Min,
     Max,
     Int,
@@ -605,6 +606,16 @@ impl Builder {
         self.program.nodes[id as usize] = Node { op, span };
     }
 
+    /// The interned string `i`.
+    pub fn str(&self, i: u32) -> &str {
+        &self.program.strings[i as usize]
+    }
+
+    /// The node ids of an argument list.
+    pub fn list(&self, start: u32, len: u32) -> Vec<NodeId> {
+        self.program.args_of(start, len).to_vec()
+    }
+
     /// Interns a string constant.
     pub fn string(&mut self, s: &str) -> u32 {
         if let Some(&i) = self.interned.get(s) {
@@ -871,8 +882,10 @@ impl Gen<'_> {
                 match self.constant(r).filter(|_| !self.trace) {
                     Some(c) => self.emit(Ins::CmpConst(cmp, c), 1, 1),
                     None => {
+                        let before = self.depth - 1;
                         self.node(r);
                         self.emit(Ins::Cmp(cmp), 2, 1);
+                        self.depth = before + 1;
                     }
                 }
             }

@@ -73,8 +73,9 @@ pub(crate) enum Val<'a> {
 /// Nesting of macros a rule may have (each level's variable has a register).
 pub(crate) const MAX_MACRO_DEPTH: usize = 4;
 
-/// CEL's range of durations: ±10,000 years, in seconds.
-pub(crate) const MAX_DURATION_S: i64 = 315_576_000_000;
+/// CEL's range of durations, whole seconds of 64-bit nanoseconds (about ±292 years): what
+/// the conformance cases expect (`timestamps.textproto`, `sub_time_duration_over`).
+pub(crate) const MAX_DURATION_S: i64 = 9_223_372_036;
 /// CEL's range of timestamps, 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z, in ms.
 pub(crate) const TIMESTAMP_MS: (i64, i64) = (-62_135_596_800_000, 253_402_300_799_999);
 
@@ -420,9 +421,24 @@ impl Program {
                     };
                 }
                 Ins::Cmp(cmp) => {
-                    let b = m.pop();
-                    let top = m.top();
-                    *top = Val::Bool(compare(cmp, *top, b));
+                    let b = *m.top();
+                    let at = m.below(b) - 1;
+                    let a = m.stack[at];
+                    let v = match (a, b) {
+                        (Val::List(x), Val::List(y)) => {
+                            let n = Machine::list_len(x);
+                            let same = n == Machine::list_len(y)
+                                && (0..n)
+                                    .all(|i| compare(Cmp::Eq, m.list_get(x, i), m.list_get(y, i)));
+                            same == (cmp == Cmp::Eq)
+                        }
+                        _ => compare(cmp, a, b),
+                    };
+                    m.sp = match a {
+                        Val::List(List::Stack { base, .. }) => base as usize,
+                        _ => at,
+                    };
+                    m.push(Val::Bool(v));
                 }
                 Ins::CmpConst(cmp, c) => {
                     let b = Val::constant(c, self);
@@ -613,6 +629,18 @@ impl Program {
                     Val::Unknown(Why::OutOfRange)
                 }
             }
+            (Func::Int, Val::Str(s), _) => {
+                s.parse().map_or(Val::Unknown(Why::OutOfRange), Val::Int)
+            }
+            (Func::Double, Val::Str(s), _) => {
+                s.parse().map_or(Val::Unknown(Why::OutOfRange), Val::Double)
+            }
+            (Func::Bool, Val::Bool(b), _) => Val::Bool(b),
+            (Func::Bool, Val::Str(s), _) => match s {
+                "1" | "t" | "true" | "TRUE" | "True" => Val::Bool(true),
+                "0" | "f" | "false" | "FALSE" | "False" => Val::Bool(false),
+                _ => Val::Unknown(Why::OutOfRange),
+            },
             (Func::Double, Val::Int(i), _) => Val::Double(i as f64),
             (Func::Double, Val::Double(d), _) => Val::Double(d),
             (Func::Days, Val::Int(n), _) => n
@@ -898,6 +926,28 @@ mod tests {
         assert!(empty("orders.filter(o, o.amount > 0.0).size() == 0"));
     }
 
+    // cel-spec lists.textproto, string.textproto and conversions.textproto.
+    #[test]
+    fn joins_conversions_and_list_equality() {
+        assert!(cel(
+            "'he' + 'llo' == 'hello' && [1, 2] + [3] == [1, 2, 3] && [] + [3, 4] == [3, 4]"
+        ));
+        assert!(cel(
+            "[1, 2] != [2, 1] && [1, 2] != [1] && [] == [] && [1.0] == [1]"
+        ));
+        assert!(run("categories == ['books', 'music'] && categories != ['books'] && [store.books] == ['Bücher']"));
+        assert!(cel(
+            "int('987') == 987 && double('-1.5e3') == -1500.0 && string(-4.5e-3) == '-0.0045'"
+        ));
+        assert!(cel(
+            "bool('TRUE') && !bool('f') && string(true) == 'true' && string('x') == 'x'"
+        ));
+        assert!(!cel("int('12x') == 12") && !cel("int('99999999999999999999') > 0"));
+        assert!(cel(
+            "!(int('1.5') == 1) && duration(duration('1h')) == duration('60m')"
+        ));
+    }
+
     // cel-spec timestamps.textproto: timestamp ± duration, timestamp − timestamp, comparisons.
     #[test]
     fn timestamps() {
@@ -915,9 +965,14 @@ mod tests {
             "timestamp('2026-01-01T00:00:00Z') > timestamp('2025-12-31T23:59:59Z')"
         ));
         // CEL's ranges: a sum past them is out of range (missing), never a wrapped value.
-        assert!(cel("duration('315576000000s') == duration('3652500d')"));
+        assert!(cel(
+            "duration('9223372036s') == duration('106751d23h47m16s')"
+        ));
         assert!(!cel(
-            "duration('315576000000s') + duration('1s') > duration('0s')"
+            "duration('9223372036s') + duration('1s') > duration('0s')"
+        ));
+        assert!(!cel(
+            "timestamp('2500-01-01T00:00:00Z') - timestamp('2000-01-01T00:00:00Z') > duration('0s')"
         ));
         assert!(!cel(
             "timestamp('9999-12-31T23:59:59Z') + duration('1s') > timestamp('2026-01-01T00:00:00Z')"
