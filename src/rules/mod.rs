@@ -597,12 +597,15 @@ pub(crate) mod tests {
         }
     }
 
-    /// Orders as `(days before the scoring instant, amount, cost, category, channel)`.
-    pub struct Orders(pub &'static [(i64, f64, f64, Option<&'static str>, Option<&'static str>)]);
+    /// An order as `(days before the scoring instant, amount, cost, category, channel)`.
+    pub type TestOrder = (i64, f64, f64, Option<&'static str>, Option<&'static str>);
+
+    /// Orders for [`OrderView`].
+    pub struct Orders(pub &'static [TestOrder]);
 
     /// The test customer's orders: a 25.00 book 40 days ago by coupon, a 30.00 DVD
     /// 10 days ago (cost 18.00) on the web, a 12.50 book 2 days ago by coupon.
-    pub const ORDERS: &[(i64, f64, f64, Option<&str>, Option<&str>)] = &[
+    pub const ORDERS: &[TestOrder] = &[
         (40, 25.0, f64::NAN, Some("books"), Some("coupon")),
         (10, 30.0, 18.0, Some("dvd"), Some("web")),
         (2, 12.5, f64::NAN, Some("books"), Some("coupon")),
