@@ -10,7 +10,7 @@ use super::program::{Arith, Builder, Cmp, Func, Macro, NodeId, NumKind, Op, Prog
 use super::vm::{MAX_DURATION_S, MAX_MACRO_DEPTH, TIMESTAMP_MS};
 use super::{OrderField, Schema, Source, Type};
 use crate::error::{Error, ErrorCode, Result};
-use crate::input::json::closest;
+use crate::input::json::{closest, format_number};
 
 /// Global functions, for "did you mean" suggestions.
 const FUNCTIONS: &[&str] = &[
@@ -678,6 +678,7 @@ impl Checker<'_> {
                     Op::Field { slot, .. } | Op::Enum { slot, .. } => Op::Has { slot },
                     Op::Keys { .. } => Op::Bool(true),
                     Op::Entry { map, key, .. } => Op::HasEntry { map, key },
+                    Op::OrderField(..) => return self.func(e, Func::Present, &[id], Type::Bool),
                     _ => {
                         return Err(self.err(
                             arg.span,
@@ -737,10 +738,10 @@ impl Checker<'_> {
                 let text = match self.b.op(id) {
                     _ if ty == Type::String => return Ok((id, ty)),
                     Op::Int(i) => i.to_string(),
-                    Op::Double(d) => d.to_string(),
+                    Op::Double(d) => format_number(d),
                     Op::Neg(x) => match self.b.op(x) {
                         Op::Int(i) => (-i).to_string(),
-                        Op::Double(d) => (-d).to_string(),
+                        Op::Double(d) => format_number(-d),
                         _ => String::new(),
                     },
                     Op::Bool(b) => b.to_string(),

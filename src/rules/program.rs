@@ -46,6 +46,8 @@ pub(crate) enum Arith {
 pub(crate) enum Func {
     Size,
     Bool,
+    /// `has(o.cost)`: whether a field of an order is there.
+    Present,
     Min,
     Max,
     Int,

@@ -614,6 +614,7 @@ impl Program {
             | (Func::StartsWith | Func::EndsWith | Func::Contains, _, Val::Unknown(_)) => {
                 Val::Bool(false)
             }
+            (Func::Present, v, _) => Val::Bool(!matches!(v, Val::Unknown(_))),
             (_, Val::Unknown(w), _) => Val::Unknown(w),
             (Func::Size, Val::Str(s), _) => {
                 Val::int(i64::try_from(s.chars().count()).ok(), Why::Overflow)
@@ -895,6 +896,12 @@ mod tests {
         assert!(run("orders.filter(o, o.cost < 100.0).size() == 1"));
         assert!(run("orders.filter(o, !(o.cost < 100.0)).size() == 2"));
         assert!(!run("orders.all(o, o.discount >= 0.0)"));
+        assert!(run(
+            "orders.filter(o, has(o.cost)).size() == 1 && orders.all(o, !has(o.discount))"
+        ));
+        assert!(run(
+            "orders.all(o, has(o.category) && has(o.at) && has(o.amount))"
+        ));
         assert!(run(
             "orders[1].amount == 30.0 && orders[2].category == 'books'"
         ));
