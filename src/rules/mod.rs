@@ -11,7 +11,8 @@
 //! (`\n \t \\ \' \" \xHH \uHHHH \UHHHHHHHH \ooo`), raw strings (`r'\d'`),
 //! triple-quoted strings, which may span lines (`'''it's'''`), `true`, `false`,
 //! `null` and lists (`['A', 'B']`). `//` starts a comment.
-//! Not supported: unsigned ints, bytes, map literals, macros.
+//! Not supported: unsigned ints, bytes, map literals (docs/rules.md, "CEL
+//! conformance", lists what else and why).
 //!
 //! # Names and functions
 //!
@@ -25,8 +26,23 @@
 //! (one or more arguments of one type), `bought('books')` (orders in a
 //! category, int), `days_since(ts)` (whole days from a timestamp field to the
 //! scoring instant, int), `segment('id')` (whether another segment matches),
-//! `int(x)` (truncates a double), `double(x)`, `days(n)` and `duration('90d')`
-//! (durations), and the string methods `startsWith`, `endsWith`, `contains`.
+//! `int(x)` (truncates a double, parses a string), `double(x)`, `bool(s)`,
+//! `string(x)` (of a string or a constant), `days(n)` and `duration('90d')`
+//! (durations), `timestamp('2026-01-01T00:00:00Z')`, `now` (the scoring
+//! instant), and the string methods `startsWith`, `endsWith`, `contains`.
+//! `+` joins constant strings and list literals when compiling; lists compare
+//! with `==` and `!=`.
+//!
+//! # Macros
+//!
+//! `list.exists(v, cond)`, `list.all(v, cond)`, `list.exists_one(v, cond)`,
+//! `list.filter(v, cond).size()` and `list.map(v, expr).size()` bind `v` to each
+//! element in turn, over `orders` (the customer's orders, an [`OrderView`]: `o.at`,
+//! `o.amount`, `o.cost`, `o.discount`, `o.category`, `o.channel`, see
+//! [`OrderField`]), a list literal or a list field. They run as a loop in the
+//! bytecode (`IterInit`, `IterNext`, `IterStep`, `IterEnd`) with each level's
+//! variable in a register: nothing is allocated, and a body that is missing
+//! counts as false. Macros nest up to 4 deep.
 //!
 //! # Types
 //!
@@ -39,7 +55,8 @@
 //! Durations are their own type. `duration('90d')` accepts integer amounts
 //! with the units `h`, `m`, `s` of CEL plus a `d` (24 hours) shorthand, also
 //! combined (`'1d12h'`); `days(n)` turns an int into a duration. Durations
-//! compare with durations and add to or subtract from durations only:
+//! compare with durations and add to or subtract from durations and
+//! timestamps (`now - duration('30d')`; timestamp − timestamp is a duration):
 //! `value.recencyDays > duration('90d')` is a type error (as in CEL); write
 //! `value.recencyDays > 90` or `days(value.recencyDays) > duration('90d')`.
 //! `days_since(ts)` is a whole number of days, compared with numbers
