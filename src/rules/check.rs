@@ -44,8 +44,8 @@ const METHODS: &[&str] = &[
 ];
 
 /// Checks `expr` (parsed from `src`) and compiles it.
-pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema) -> Result<Program> {
-    check_as(src, expr, schema, true)
+pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema, max_nodes: usize) -> Result<Program> {
+    check_as(src, expr, schema, max_nodes, true)
 }
 
 /// [`check`], of an expression of any type unless `condition`.
@@ -53,6 +53,7 @@ pub(crate) fn check_as(
     src: &str,
     expr: &Expr,
     schema: &Schema,
+    max_nodes: usize,
     condition: bool,
 ) -> Result<Program> {
     let mut c = Checker {
@@ -60,6 +61,10 @@ pub(crate) fn check_as(
         schema,
         b: Builder::new(src, schema.bought.map(|m| m as u32)),
         vars: Vec::new(),
+        max_nodes,
+        weight: 1,
+        repeated: 0,
+        over_data: false,
     };
     let (root, ty) = c.expr(expr)?;
     if condition && ty != Type::Bool {
@@ -80,6 +85,16 @@ struct Checker<'a> {
     b: Builder,
     /// The variables of the macros around the expression being checked, outermost first.
     vars: Vec<(String, Type)>,
+    /// `Limits::max_nodes`, which bounds the rule's work as well as its size.
+    max_nodes: usize,
+    /// How many times the expression being checked runs per element of the customer's data:
+    /// the product of the lengths of the list literals the macros around it go over.
+    weight: u64,
+    /// Operations run again by macros over list literals (a body of `n` operations over a
+    /// literal of `k` elements runs `n × k` times, of which `n` are counted as nodes).
+    repeated: u64,
+    /// Whether a macro over the customer's data (`orders`, a list field) is around it.
+    over_data: bool,
 }
 
 /// The dotted name of an identifier or a chain of member selections on one.
@@ -468,6 +483,9 @@ impl Checker<'_> {
                     );
                     return Err(self.err(right.span, &msg));
                 };
+                if self.over_data && !matches!(self.b.op(r), Op::List { .. }) {
+                    return Err(self.data_twice(right.span));
+                }
                 if !equatable(&lt, elem) && **elem != Type::Null {
                     let msg = format!("cannot look for {lt} `{}` in a {rt}", self.snippet(left));
                     return Err(self.err(op_span, &msg));
@@ -832,6 +850,14 @@ impl Checker<'_> {
         }
     }
 
+    /// A list of the customer's data read inside a macro over the customer's data: work
+    /// that would grow with the square of the orders.
+    fn data_twice(&self, span: Span) -> Error {
+        let msg = "a macro over `orders` or a list field cannot read another such list: \
+                   a rule's work is bounded by its operations × the customer's orders";
+        error_at(ErrorCode::TooLarge, self.src, span, msg)
+    }
+
     /// `size()` of `r.filter(v, p)` or `r.map(v, f)`: a macro counting elements.
     fn counted(&mut self, e: &Expr, arg: &Expr) -> Result<Option<Typed>> {
         let ExprKind::Call {
@@ -878,6 +904,20 @@ impl Checker<'_> {
             let msg = format!("macros nest at most {MAX_MACRO_DEPTH} deep");
             return Err(self.err(e.span, &msg));
         }
+        // A rule's work is bounded by its operations × the customer's orders: one macro over
+        // the customer's data on any path, and a literal's elements multiply the body.
+        let literal = match self.b.op(r) {
+            Op::List { len, .. } => Some(u64::from(len)),
+            _ => None,
+        };
+        let (weight, over_data) = (self.weight, self.over_data);
+        if literal.is_none() && over_data {
+            return Err(self.data_twice(range.span));
+        }
+        let times = literal.unwrap_or(1).max(1);
+        self.weight = weight.saturating_mul(times);
+        self.over_data |= literal.is_none();
+        let before = self.b.len() as u64;
         self.vars.push((var.clone(), *elem));
         let level = (self.vars.len() - 1) as u32;
         let body = match kind {
@@ -885,7 +925,13 @@ impl Checker<'_> {
             _ => self.expect(&args[1], &Type::Bool, &format!("the condition of `{name}`")),
         };
         self.vars.pop();
+        (self.weight, self.over_data) = (weight, over_data);
         let body = body?;
+        let body_nodes = self.b.len() as u64 - before;
+        self.repeated = body_nodes
+            .saturating_mul(times - 1)
+            .saturating_mul(weight)
+            .saturating_add(self.repeated);
         let ty = if matches!(kind, Macro::Count | Macro::CountAll) {
             Type::Int
         } else {
@@ -897,7 +943,17 @@ impl Checker<'_> {
             range: r,
             body,
         };
-        self.push(op, e.span, ty)
+        let typed = self.push(op, e.span, ty)?;
+        let work = (self.b.len() as u64).saturating_add(self.repeated);
+        if work > self.max_nodes as u64 {
+            let msg = format!(
+                "rule has too many operations (the limit is {}): a macro over a list literal runs its \
+                 body once per element, {work} operations in all",
+                self.max_nodes
+            );
+            return Err(error_at(ErrorCode::TooLarge, self.src, e.span, &msg));
+        }
+        Ok(typed)
     }
 
     /// Checks the operand of `size`: a string or a list.
@@ -1242,8 +1298,51 @@ mod tests {
         assert!(type_err("orders.exists(o, true) && o.amount > 1.0")
             .contains("unknown field `o.amount`"));
         assert!(type_err("orders.exists(o, o == o)").contains("cannot compare"));
-        let nested = "orders.exists(a, orders.exists(b, orders.exists(c, orders.exists(d, orders.exists(e, true)))))";
+        let nested =
+            "[1].exists(a, [1].exists(b, [1].exists(c, [1].exists(d, [1].exists(e, true)))))";
         assert!(type_err(nested).contains("macros nest at most 4 deep"));
+    }
+
+    // A rule's work is bounded by its operations × the customer's orders: no macro over the
+    // customer's data inside another, and a literal's elements multiply its macro's body.
+    #[test]
+    fn macros_are_bounded_by_operations_times_orders() {
+        let too_large = |src: &str, limits: &Limits| match compile(src, &schema(), limits) {
+            Err(e) if e.code() == ErrorCode::TooLarge => e.message().to_string(),
+            other => panic!("{src}: {other:?}"),
+        };
+        let limits = Limits::default();
+        assert_eq!(
+            too_large("orders.exists(o, orders.exists(p, p.at < o.at))", &limits).lines().next(),
+            Some("line 1, column 18: a macro over `orders` or a list field cannot read another such list: \
+                  a rule's work is bounded by its operations × the customer's orders")
+        );
+        assert!(
+            too_large("orders.all(o, o.category in categories)", &limits)
+                .starts_with("line 1, column 29: ")
+        );
+        assert!(
+            too_large("categories.all(c, orders.exists(o, true))", &limits)
+                .starts_with("line 1, column 19: ")
+        );
+        ok("orders.all(o, o.category in ['a', 'b']) && categories.exists(c, c in ['a'])");
+        // The body `x > 0 && x < 9` is 7 operations; the rule 8 more (5 elements, the list,
+        // the macro) plus one per element past 5: 6 elements run 15 + 7 × 5 = 50, 7 run 16 + 7 × 6 = 58.
+        let limits = Limits {
+            max_nodes: 50,
+            ..Limits::default()
+        };
+        assert!(compile(
+            "[1, 2, 3, 4, 5, 6].all(x, x > 0 && x < 9)",
+            &schema(),
+            &limits
+        )
+        .is_ok());
+        assert_eq!(
+            too_large("[1, 2, 3, 4, 5, 6, 7].all(x, x > 0 && x < 9)", &limits).lines().next(),
+            Some("line 1, column 1: rule has too many operations (the limit is 50): a macro over a list \
+                  literal runs its body once per element, 58 operations in all")
+        );
     }
 
     #[test]

@@ -42,7 +42,10 @@
 //! [`OrderField`]), a list literal or a list field. They run as a loop in the
 //! bytecode (`IterInit`, `IterNext`, `IterStep`, `IterEnd`) with each level's
 //! variable in a register: nothing is allocated, and a body that is missing
-//! counts as false. Macros nest up to 4 deep.
+//! counts as false. Macros nest up to 4 deep; a body counts towards
+//! [`Limits::max_nodes`] once per element of a list literal, and a macro over
+//! the customer's data contains no other (nor `in` such a list), so a rule's
+//! work is bounded by its operations × the orders.
 //!
 //! # Types
 //!
@@ -438,7 +441,7 @@ pub fn compile(source: &str, schema: &Schema, limits: &Limits) -> Result<Program
     }
     let tokens = lexer::lex(source)?;
     let expr = parser::parse(source, &tokens, limits)?;
-    check::check(source, &expr, schema)
+    check::check(source, &expr, schema, limits.max_nodes)
 }
 
 /// Compiles an expression of any type (not only a condition) and evaluates it
@@ -449,7 +452,7 @@ pub fn compile(source: &str, schema: &Schema, limits: &Limits) -> Result<Program
 pub fn evaluate(source: &str, schema: &Schema, limits: &Limits) -> Result<String> {
     let tokens = lexer::lex(source)?;
     let expr = parser::parse(source, &tokens, limits)?;
-    let program = check::check_as(source, &expr, schema, false)?;
+    let program = check::check_as(source, &expr, schema, limits.max_nodes, false)?;
     Ok(program.explain(&Context::new(&[])).value)
 }
 

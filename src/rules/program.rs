@@ -598,6 +598,11 @@ impl Builder {
         (self.program.nodes.len() - 1) as NodeId
     }
 
+    /// How many nodes there are.
+    pub fn len(&self) -> usize {
+        self.program.nodes.len()
+    }
+
     /// The operation of node `id`.
     pub fn op(&self, id: NodeId) -> Op {
         self.program.nodes[id as usize].op
