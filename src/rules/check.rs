@@ -242,8 +242,13 @@ impl Checker<'_> {
             let root = path_of(target).map(|p| p.split('.').next().map(str::to_string));
             if root.is_none_or(|r| self.vars.iter().any(|(v, _)| Some(v) == r.as_ref())) {
                 let (t, ty) = self.expr(target)?;
-                let Some(&(_, field)) = OrderField::ALL.iter().find(|(n, _)| n == name) else {
-                    let msg = match (ty, closest(name, OrderField::ALL.iter().map(|f| f.0))) {
+                let names = OrderField::NAMES;
+                let Some(field) = names
+                    .iter()
+                    .position(|n| n == name)
+                    .map(|i| OrderField::ALL[i])
+                else {
+                    let msg = match (ty, closest(name, names.iter().copied())) {
                         (Type::Order, Some(s)) => {
                             format!("an order has no field `{name}`, did you mean `{s}`?")
                         }

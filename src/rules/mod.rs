@@ -338,15 +338,18 @@ pub enum OrderField {
 }
 
 impl OrderField {
-    /// Every field with its name in rules and its type.
-    pub const ALL: [(&'static str, OrderField); 6] = [
-        ("at", OrderField::At),
-        ("amount", OrderField::Amount),
-        ("cost", OrderField::Cost),
-        ("discount", OrderField::Discount),
-        ("category", OrderField::Category),
-        ("channel", OrderField::Channel),
+    /// Every field, in the order of [`OrderField::NAMES`].
+    pub const ALL: [OrderField; 6] = [
+        OrderField::At,
+        OrderField::Amount,
+        OrderField::Cost,
+        OrderField::Discount,
+        OrderField::Category,
+        OrderField::Channel,
     ];
+    /// The name of each field in rules (`o.amount`).
+    pub const NAMES: [&'static str; 6] =
+        ["at", "amount", "cost", "discount", "category", "channel"];
 }
 
 /// The customer's orders as rules read them (`orders.exists(o, ...)`), by index.
