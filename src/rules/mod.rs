@@ -943,14 +943,26 @@ pub(crate) mod tests {
     fn no_input_panics() {
         let rule = "!(value.frequency >= 0x1F) && 'é\\u00e9' in [r'x', \"y\"] || min(1, 2) % 3 == -1 \
                     ? segment('vip') : days_since(lastOrder) > 1e3 // c\n && categories[0].size() > 0";
+        let macros = "orders.exists(o, o.amount > 1.0 && [1, 2].all(x, x < 3 && categories.size() > x)) || \
+                      orders.filter(o, has(o.cost)).size() == 1 && orders[1].at - now < duration('1d') && \
+                      ['a'] + [store.books] != [] && categories.exists_one(c, c.startsWith('bo'))";
         let s = schema();
-        for (i, _) in rule.char_indices() {
-            for piece in [&rule[..i], &rule[i..]] {
-                if let Ok(p) = compile(piece, &s, &Limits::default()) {
-                    let _ = p.explain(&Context::new(&[]));
-                    let _ = p.eval(&Context::new(&[]));
+        for rule in [rule, macros] {
+            for (i, _) in rule.char_indices() {
+                for piece in [&rule[..i], &rule[i..]] {
+                    if let Ok(p) = compile(piece, &s, &Limits::default()) {
+                        let _ = p.explain(&Context::new(&[]));
+                        let _ = p.eval(&Context::new(&[]));
+                        with_customer(|_, ctx| (p.eval(ctx), p.explain(ctx)));
+                    }
                 }
             }
         }
+        // The whole of the second compiles; on the test customer its first macro is false (size(categories)
+        // is 2, not above 2) and what follows `||` true (one order has a cost, one category starts "bo").
+        with_customer(|s, ctx| {
+            let p = compile(macros, s, &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+            assert!(p.eval(ctx));
+        });
     }
 }
