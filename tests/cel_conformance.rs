@@ -84,7 +84,7 @@ const OUTSIDE: &[(&str, Outside)] = &[
     ),
     ("lists of lists", Outside::Text(&["[["])),
     (
-        "dynamic typing (mixed-type lists, `null` elements, comparing the elements of `[]`)",
+        "dynamic typing (mixed-type lists and branches, `null` elements, the elements of `[]`, unchecked cases)",
         Outside::Heterogeneous,
     ),
     (
@@ -330,7 +330,7 @@ fn outside(
         Outside::Bindings => {
             case.get("bindings").is_some()
                 || case.get("type_env").is_some()
-                || matches!(result, Err(e) if e.contains("reserved word") || e.contains("unknown field"))
+                || matches!(result, Err(e) if e.contains("reserved word") || e.contains("unknown field") || e.contains("unknown function"))
         }
         Outside::Text(needles) => needles
             .iter()
