@@ -125,7 +125,8 @@ fn rules_without_a_column_form_fall_back_to_rows() {
             {"id": "cond", "goal": "care", "when": "(satisfaction.nps.score > 8 ? 'p' : 'd') == 'p'"},
             {"id": "in", "goal": "care", "when": "loyalty.stage in ['new', 'regular'] && bought('books') % 2 == 1"},
             {"id": "flip", "goal": "care", "when": "100.0 < value.monetary && 2 <= value.frequency || 30 > value.recencyDays"},
-            {"id": "not", "goal": "care", "when": "!(value.ordersPerYear >= 4.0) && value.abc != 'A'"}
+            {"id": "not", "goal": "care", "when": "!(value.ordersPerYear >= 4.0) && value.abc != 'A'"},
+            {"id": "now", "goal": "care", "when": "now - duration('300d') > timestamp('2025-06-01T00:00:00Z') && [1, 2, 3].exists(x, value.frequency == x)"}
         ]}"#,
     );
 }
@@ -163,5 +164,11 @@ fn fields_without_a_column_form_are_refused() {
     .unwrap();
     let e = Batch::new(scorer.segments(), 10).unwrap_err();
     assert_eq!(e.message(), "segment \"m\" reads `value.categories`, which a batch does not carry: score these customers with score()");
+    let scorer = Scorer::new(
+        &Json::parse(r#"{"builtinSegments": false, "segments": [{"id": "o", "goal": "care", "when": "orders.exists(o, o.amount > 1.0)"}]}"#).unwrap(),
+    )
+    .unwrap();
+    let e = Batch::new(scorer.segments(), 10).unwrap_err();
+    assert_eq!(e.message(), "segment \"o\" reads `orders`, which a batch does not carry: score these customers with score()");
     assert_eq!(domain("value.abc"), Some(&["A", "B", "C", "D"][..]));
 }

@@ -2,12 +2,12 @@
 //! docs/domain.md §4 and the RFM table of docs/model.md (the working is in the comments).
 #![cfg(not(target_arch = "wasm32"))]
 
-use crmscore::input::customer::{Customer, Limits};
+use crmscore::input::customer::{Customer, Limits, Order};
 use crmscore::input::json::Json;
 use crmscore::input::tape::{Name, OwnedTape};
 use crmscore::input::time::parse_instant;
 use crmscore::scoring::features::{Entries, Features};
-use crmscore::scoring::segments::{rule_view, Customer as RuleView, NextBestAction};
+use crmscore::scoring::segments::{rule_view, Customer as RuleView, NextBestAction, Orders};
 use crmscore::scoring::value::{rfm_segment, Rfm};
 use crmscore::{ErrorCode, ScoreOptions, Scorer};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -59,21 +59,31 @@ fn read<T>(customer: &str, at: i64, f: impl FnOnce(&Customer<'_>) -> T) -> T {
 /// `score` evaluates them (from the result's slots and maps).
 fn matched(s: &Scorer, features: &Features<Name<'_>>) -> Vec<usize> {
     let mut found = Vec::new();
-    with_view(features, |view| {
+    with_view(features, &[], |view| {
         s.segments().matched(view, |i| found.push(i))
     });
     found
 }
 
-/// `f` given what the rules read of `features`: the result's slots and maps.
-fn with_view<T>(features: &Features<Name<'_>>, f: impl FnOnce(&RuleView<'_>) -> T) -> T {
+/// `f` given what the rules read of `features` and `orders`: the result's slots and maps, the orders.
+fn with_view<T>(
+    features: &Features<Name<'_>>,
+    orders: &[Order<'_>],
+    f: impl FnOnce(&RuleView<'_>) -> T,
+) -> T {
     let mut slots = Vec::new();
     features.write_slots(&mut |n| f64::from(n.index), &mut slots);
     let (categories, dimensions) = (
         Entries(&features.value.categories),
         Entries(&features.satisfaction.dimensions),
     );
-    f(&rule_view(features, &slots, &categories, &dimensions))
+    f(&rule_view(
+        features,
+        &slots,
+        &categories,
+        &dimensions,
+        &Orders(orders),
+    ))
 }
 
 fn ids(customer: &str) -> Vec<String> {
@@ -549,19 +559,21 @@ fn segment_errors_name_the_segment_and_position() {
 
 #[test]
 fn evaluating_segments_allocates_only_the_matches() {
-    // All 16 built-ins and a rule on a map entry and a store name; only the list of matches allocates.
+    // All 16 built-ins, a rule on a map entry and a store name, and one with macros over the
+    // orders (true, then false: both macros run); only the list of matches allocates.
     let config = format!(
-        r#"{{"segments": [{{"id": "m", "when": "value.categories[store.books] > 5 || satisfaction.dimensions.service < -1.0", "goal": "care"}}], {}"#,
+        r#"{{"segments": [{{"id": "m", "when": "value.categories[store.books] > 5 || satisfaction.dimensions.service < -1.0", "goal": "care"}},
+            {{"id": "o", "when": "orders.exists(o, o.category == store.music && o.amount >= 20.0) && orders.filter(o, o.at < now - duration('300d')).size() == 3", "goal": "care"}}], {}"#,
         &CONFIG.trim_start()[1..]
     );
     let s = scorer(&config);
-    assert_eq!(s.segments().definitions().len(), 17);
+    assert_eq!(s.segments().definitions().len(), 18);
     let at = parse_instant("2026-11-22").unwrap();
     let quiet = r#"{"id": "q", "orders": [{"at": "2026-01-05", "amount": 20, "category": "music"}, {"at": "2026-01-06", "amount": 20}]}"#;
     read(quiet, at, |c| {
         let features = s.features(c, ScoreOptions::from(at));
-        with_view(&features, |view| {
-            // Evaluating the 17 rules allocates nothing: matches come back as library indexes.
+        with_view(&features, &c.orders, |view| {
+            // Evaluating the 18 rules allocates nothing: matches come back as library indexes.
             let (mut count, mut first) = (0, None);
             let n = allocations(|| {
                 s.segments().matched(view, |i| {
@@ -569,7 +581,7 @@ fn evaluating_segments_allocates_only_the_matches() {
                     first = first.or(Some(i));
                 })
             });
-            assert_eq!(n, 0, "allocations while evaluating 17 segments");
+            assert_eq!(n, 0, "allocations while evaluating 18 segments");
             // 320 days since the last order → R 2; F 2 → 2, M 40 → 1: hibernating, the one match.
             assert_eq!(
                 (
@@ -595,17 +607,61 @@ fn evaluating_segments_allocates_only_the_matches() {
             assert_eq!(
                 n,
                 1 + 1 + 1 + 1 + 2 + 2,
-                "allocations while listing the matches of 17 segments"
+                "allocations while listing the matches of 18 segments"
             );
         });
     });
     read(r#"{"id": "n", "orders": []}"#, at, |nobody| {
         let features = s.features(nobody, ScoreOptions::from(at));
         let mut none = true;
-        let n = with_view(&features, |view| {
+        let n = with_view(&features, &nobody.orders, |view| {
             allocations(|| s.segments().matched(view, |_| none = false))
         });
         assert_eq!(n, 0);
         assert!(none);
     });
+}
+
+// The issue's macros over a customer's orders, scored at 2026-11-22: a 25.00 DVD on 2026-11-02
+// (20 days before, within 30), a 15.00 DVD on 2026-09-01 (82 days), and three coupon orders,
+// one of them a 30.00 book on 2026-06-10 with cost 20.00.
+#[test]
+fn macros_over_orders() {
+    let config = r#"{"builtinSegments": false, "segments": [
+        {"id": "recent-dvd", "goal": "up-sell", "when": "orders.exists(o, o.category == store.dvd && o.amount > 20.0 && o.at > now - duration('30d'))"},
+        {"id": "old-dvd-only", "goal": "win-back", "when": "orders.exists(o, o.category == store.dvd && o.amount > 20.0 && o.at < now - duration('30d'))"},
+        {"id": "coupon-hunter", "goal": "care", "when": "orders.filter(o, o.channel == 'coupon').size() >= 3"},
+        {"id": "one-book", "goal": "cross-sell", "when": "orders.exists_one(o, o.category == store.books)"},
+        {"id": "all-above-10", "goal": "care", "when": "orders.all(o, o.amount > 10.0)"},
+        {"id": "all-costed", "goal": "care", "when": "orders.all(o, o.cost > 0.0)"},
+        {"id": "margin", "goal": "care", "when": "orders.exists(o, o.amount - o.cost == 10.0) && orders.map(o, o.at).size() == 5"},
+        {"id": "since-june", "goal": "care", "when": "orders.filter(o, o.at >= timestamp('2026-06-10T00:00:00Z')).size() == 3"}
+    ]}"#;
+    let customer = r#"{"id": "c", "orders": [
+        {"at": "2026-11-02", "amount": 25, "category": "dvd", "channel": "web"},
+        {"at": "2026-09-01", "amount": 15, "category": "dvd", "channel": "coupon"},
+        {"at": "2026-06-10", "amount": 30, "cost": 20, "category": "books", "channel": "coupon"},
+        {"at": "2026-03-01", "amount": 11, "channel": "coupon"},
+        {"at": "2026-01-15", "amount": 40, "category": "music"}
+    ]}"#;
+    let r = scorer(config)
+        .score(
+            &Json::parse(customer).unwrap(),
+            parse_instant("2026-11-22").unwrap(),
+        )
+        .unwrap();
+    let ids: Vec<&str> = r.segments.iter().map(|s| s.id.as_str()).collect();
+    // old-dvd-only: the old DVD cost 15.00, not above 20; all-costed: four orders have no cost;
+    // since-june: 2026-11-02, 2026-09-01 and 2026-06-10 itself.
+    assert_eq!(
+        ids,
+        [
+            "recent-dvd",
+            "coupon-hunter",
+            "one-book",
+            "all-above-10",
+            "margin",
+            "since-june"
+        ]
+    );
 }

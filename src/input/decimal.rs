@@ -12,6 +12,33 @@
 /// `1` after the kept digits rounds as the whole tail does.
 const MAX_DIGITS: usize = 800;
 
+/// What `str::parse::<f64>` accepts: [`parse`]'s numbers with an optional
+/// `+` or `-`, and `inf`, `infinity` and `nan` in any case (CEL's `double()`
+/// of a string).
+///
+/// ```
+/// use crmscore::input::decimal::parse_float;
+/// assert_eq!(parse_float("-1.5"), Some(-1.5));
+/// assert_eq!(parse_float("+Infinity"), Some(f64::INFINITY));
+/// assert!(parse_float("NaN").unwrap().is_nan());
+/// assert_eq!(parse_float("--1"), None);
+/// ```
+pub fn parse_float(text: &str) -> Option<f64> {
+    let (negative, rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, text.get(1..)?),
+        Some(b'+') => (false, text.get(1..)?),
+        _ => (false, text),
+    };
+    let value = if rest.eq_ignore_ascii_case("inf") || rest.eq_ignore_ascii_case("infinity") {
+        f64::INFINITY
+    } else if rest.eq_ignore_ascii_case("nan") {
+        f64::NAN
+    } else {
+        parse(rest)?
+    };
+    Some(if negative { -value } else { value })
+}
+
 /// `digits[.digits][(e|E)[+|-]digits]`, with at least one digit before or
 /// after the point, to the nearest double; `None` for anything else.
 ///
@@ -210,7 +237,50 @@ impl Big {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{parse, parse_float};
+
+    #[test]
+    fn parse_float_accepts_what_std_accepts() {
+        for text in [
+            "1.5",
+            "-1.5",
+            "+2",
+            "-0",
+            ".5",
+            "5.",
+            "1e3",
+            "-1E-3",
+            "inf",
+            "-INF",
+            "Infinity",
+            "+infinity",
+            "nan",
+            "NaN",
+            "-nan",
+            "",
+            "-",
+            "+",
+            "--1",
+            "1e",
+            "e1",
+            "0x10",
+            " 1",
+            "1 ",
+            "in",
+            "infinite",
+            "1_000",
+            "١",
+        ] {
+            let std = text.parse::<f64>().ok();
+            let ours = parse_float(text);
+            let same = match (std, ours) {
+                (Some(a), Some(b)) => a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()),
+                (None, None) => true,
+                _ => false,
+            };
+            assert!(same, "{text:?}: std {std:?}, ours {ours:?}");
+        }
+    }
 
     /// The exact decimal expansion of a finite double (every double has one of
     /// at most 767 significant digits): its digits and the power of ten of the last.

@@ -30,6 +30,11 @@ pub(crate) const MAX_MS: i64 = 32_503_680_000_000 - 1;
 /// assert!(parse_instant("1900-01-01T00:00:00+01:00").is_err());
 /// ```
 pub fn parse_instant(text: &str) -> std::result::Result<i64, String> {
+    in_range(parse_unbounded(text)?, text)
+}
+
+/// [`parse_instant`] of any year from 0001 to 9999 (rules' `timestamp('...')` take CEL's range).
+pub(crate) fn parse_unbounded(text: &str) -> std::result::Result<i64, String> {
     let s = text.trim();
     if s.len() < 10 || s.len() > 40 || !s.is_ascii() {
         return Err(invalid(text));
@@ -51,7 +56,7 @@ pub fn parse_instant(text: &str) -> std::result::Result<i64, String> {
         ms += parse_time(time).ok_or_else(|| invalid(text))?;
         ms -= offset;
     }
-    in_range(ms, text)
+    Ok(ms)
 }
 
 /// `ms` when it is an instant of the years 1900 to 2999 UTC; else a message

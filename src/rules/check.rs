@@ -6,10 +6,11 @@
 
 use super::lexer::{error_at, Span};
 use super::parser::{BinOp, Expr, ExprKind};
-use super::program::{Arith, Builder, Cmp, Func, NodeId, NumKind, Op, Program};
-use super::{Schema, Source, Type};
+use super::program::{Arith, Builder, Cmp, Func, Macro, NodeId, NumKind, Op, Program};
+use super::vm::{MAX_DURATION_S, MAX_MACRO_DEPTH, TIMESTAMP_MS};
+use super::{OrderField, Schema, Source, Type};
 use crate::error::{Error, ErrorCode, Result};
-use crate::input::json::closest;
+use crate::input::json::{closest, format_number};
 use crate::text::slice;
 
 /// Global functions, for "did you mean" suggestions.
@@ -25,20 +26,49 @@ const FUNCTIONS: &[&str] = &[
     "days_since",
     "bought",
     "segment",
+    "timestamp",
+    "string",
+    "bool",
 ];
 
 /// Methods, called as `target.name(...)`.
-const METHODS: &[&str] = &["startsWith", "endsWith", "contains", "size"];
+const METHODS: &[&str] = &[
+    "startsWith",
+    "endsWith",
+    "contains",
+    "size",
+    "all",
+    "exists",
+    "exists_one",
+    "filter",
+    "map",
+];
 
 /// Checks `expr` (parsed from `src`) and compiles it.
-pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema) -> Result<Program> {
+pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema, max_nodes: usize) -> Result<Program> {
+    check_as(src, expr, schema, max_nodes, true)
+}
+
+/// [`check`], of an expression of any type unless `condition`.
+pub(crate) fn check_as(
+    src: &str,
+    expr: &Expr,
+    schema: &Schema,
+    max_nodes: usize,
+    condition: bool,
+) -> Result<Program> {
     let mut c = Checker {
         src,
         schema,
         b: Builder::new(src, schema.bought.map(|m| m as u32)),
+        vars: Vec::new(),
+        max_nodes,
+        weight: 1,
+        repeated: 0,
+        over_data: false,
     };
     let (root, ty) = c.expr(expr)?;
-    if ty != Type::Bool {
+    if condition && ty != Type::Bool {
         let msg = format!(
             "a rule must be a condition (bool), but this is {ty}; compare it, as in `{} > 0`",
             c.snippet(expr)
@@ -54,6 +84,18 @@ struct Checker<'a> {
     src: &'a str,
     schema: &'a Schema,
     b: Builder,
+    /// The variables of the macros around the expression being checked, outermost first.
+    vars: Vec<(String, Type)>,
+    /// `Limits::max_nodes`, which bounds the rule's work as well as its size.
+    max_nodes: usize,
+    /// How many times the expression being checked runs per element of the customer's data:
+    /// the product of the lengths of the list literals the macros around it go over.
+    weight: u64,
+    /// Operations run again by macros over list literals (a body of `n` operations over a
+    /// literal of `k` elements runs `n × k` times, of which `n` are counted as nodes).
+    repeated: u64,
+    /// Whether a macro over the customer's data (`orders`, a list field) is around it.
+    over_data: bool,
 }
 
 /// The dotted name of an identifier or a chain of member selections on one.
@@ -82,7 +124,8 @@ fn is_numeric(t: &Type) -> bool {
 
 /// Whether values of these types may be tested for equality (CEL numeric equality included).
 fn equatable(a: &Type, b: &Type) -> bool {
-    (is_numeric(a) && is_numeric(b)) || (a == b && !matches!(a, Type::List(_) | Type::Map(_)))
+    (is_numeric(a) && is_numeric(b))
+        || (a == b && !matches!(a, Type::List(_) | Type::Map(_) | Type::Order))
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -190,6 +233,42 @@ impl Checker<'_> {
     }
 
     fn field(&mut self, e: &Expr) -> Result<Typed> {
+        if let ExprKind::Ident(name) = &e.kind {
+            if let Some(level) = self.vars.iter().rposition(|(v, _)| v == name) {
+                let ty = self.vars[level].1.clone();
+                return self.push(Op::Var(level as u32), e.span, ty);
+            }
+        }
+        if let ExprKind::Member(target, name) = &e.kind {
+            let root = path_of(target).map(|p| p.split('.').next().map(str::to_string));
+            if root.is_none_or(|r| self.vars.iter().any(|(v, _)| Some(v) == r.as_ref())) {
+                let (t, ty) = self.expr(target)?;
+                let names = OrderField::NAMES;
+                let Some(field) = names
+                    .iter()
+                    .position(|n| n == name)
+                    .map(|i| OrderField::ALL[i])
+                else {
+                    let msg = match (ty, closest(name, names.iter().copied())) {
+                        (Type::Order, Some(s)) => {
+                            format!("an order has no field `{name}`, did you mean `{s}`?")
+                        }
+                        (ty, _) => format!("cannot select `{name}` from a value of type {ty}"),
+                    };
+                    return Err(self.err(e.span, &msg));
+                };
+                if ty != Type::Order {
+                    let msg = format!("cannot select `{name}` from a value of type {ty}");
+                    return Err(self.err(e.span, &msg));
+                }
+                let ty = match field {
+                    OrderField::At => Type::Timestamp,
+                    OrderField::Category | OrderField::Channel => Type::String,
+                    _ => Type::Double,
+                };
+                return self.push(Op::OrderField(t, field), e.span, ty);
+            }
+        }
         let Some(path) = path_of(e) else {
             let ExprKind::Member(target, name) = &e.kind else {
                 return Err(self.err(e.span, "expected a field"));
@@ -230,6 +309,13 @@ impl Checker<'_> {
         if let Some(value) = self.schema.constant(&path) {
             let (value, name) = (self.b.string(value), self.b.string(&path));
             return self.push(Op::Constant { value, name }, e.span, Type::String);
+        }
+        match path.as_str() {
+            "now" => return self.push(Op::Now, e.span, Type::Timestamp),
+            "orders" => {
+                return self.push(Op::Orders, e.span, Type::List(Box::new(Type::Order)));
+            }
+            _ => {}
         }
         if let Some((map, key)) = path
             .rsplit_once('.')
@@ -403,6 +489,9 @@ impl Checker<'_> {
                     );
                     return Err(self.err(right.span, &msg));
                 };
+                if self.over_data && !matches!(self.b.op(r), Op::List { .. }) {
+                    return Err(self.data_twice(right.span));
+                }
                 if !equatable(&lt, elem) && **elem != Type::Null {
                     let msg = format!("cannot look for {lt} `{}` in a {rt}", self.snippet(left));
                     return Err(self.err(op_span, &msg));
@@ -417,6 +506,11 @@ impl Checker<'_> {
                     BinOp::Div => Arith::Div,
                     _ => Arith::Rem,
                 };
+                if op == BinOp::Add {
+                    if let Some(joined) = self.join(e, (l, &lt), (r, &rt)) {
+                        return Ok(joined);
+                    }
+                }
                 let ty = self.arith_type(op, op_span, (left, &lt), (right, &rt))?;
                 self.push(Op::Arith(arith, l, r), e.span, ty)
             }
@@ -441,6 +535,11 @@ impl Checker<'_> {
                     self.snippet(side)
                 );
                 return Err(self.err(op_span, &msg));
+            }
+        }
+        if let (Type::List(x), Type::List(y), false) = (lt, rt, ordered) {
+            if equatable(x, y) || **x == Type::Null || **y == Type::Null {
+                return Ok(());
             }
         }
         if matches!(lt, Type::List(_)) && matches!(rt, Type::List(_)) {
@@ -486,6 +585,11 @@ impl Checker<'_> {
             (Type::Duration, Type::Duration) if matches!(op, BinOp::Add | BinOp::Sub) => {
                 Ok(Type::Duration)
             }
+            (Type::Timestamp, Type::Duration) if matches!(op, BinOp::Add | BinOp::Sub) => {
+                Ok(Type::Timestamp)
+            }
+            (Type::Duration, Type::Timestamp) if op == BinOp::Add => Ok(Type::Timestamp),
+            (Type::Timestamp, Type::Timestamp) if op == BinOp::Sub => Ok(Type::Duration),
             (Type::Double, Type::Double) => Err(self.err(op_span, "`%` is defined for ints only")),
             (Type::Int, Type::Double) | (Type::Double, Type::Int) => {
                 let int_side = if *lt == Type::Int { left } else { right };
@@ -495,10 +599,44 @@ impl Checker<'_> {
                 );
                 Err(self.err(op_span, &msg))
             }
-            (Type::String, Type::String) if op == BinOp::Add => {
-                Err(self.err(op_span, "string concatenation is not supported in rules"))
+            (Type::String, Type::String) | (Type::List(_), Type::List(_)) if op == BinOp::Add => {
+                Err(self.err(
+                    op_span,
+                    "`+` joins constant strings and list literals only: evaluating a rule makes no new values",
+                ))
             }
             _ => Err(self.err(op_span, &format!("cannot apply `{sym}` to {lt} and {rt}"))),
+        }
+    }
+
+    /// `'a' + 'b'` and `[1] + [2]` of constants, joined when compiling.
+    fn join(
+        &mut self,
+        e: &Expr,
+        (l, lt): (NodeId, &Type),
+        (r, rt): (NodeId, &Type),
+    ) -> Option<Typed> {
+        match (self.b.op(l), self.b.op(r)) {
+            (
+                Op::Str(a) | Op::Constant { value: a, .. },
+                Op::Str(b) | Op::Constant { value: b, .. },
+            ) => {
+                let joined = format!("{}{}", self.b.str(a), self.b.str(b));
+                let i = self.b.string(&joined);
+                Some((self.b.push(Op::Str(i), e.span), Type::String))
+            }
+            (Op::List { start: a, len: an }, Op::List { start: b, len: bn }) => {
+                let ty = match (lt, rt) {
+                    (Type::List(x), Type::List(y)) if x == y || **y == Type::Null => lt.clone(),
+                    (Type::List(x), _) if **x == Type::Null => rt.clone(),
+                    _ => return None,
+                };
+                let mut items = self.b.list(a, an);
+                items.extend(self.b.list(b, bn));
+                let (start, len) = self.b.args(&items);
+                Some((self.b.push(Op::List { start, len }, e.span), ty))
+            }
+            _ => None,
         }
     }
 
@@ -547,10 +685,12 @@ impl Checker<'_> {
     }
 
     fn call(&mut self, e: &Expr, name: &str, name_span: Span, args: &[Expr]) -> Result<Typed> {
-        let numbers = [Type::Int, Type::Double];
         match name {
             "size" => {
                 self.arity(e, name, args, 1)?;
+                if let Some(counted) = self.counted(e, &args[0])? {
+                    return Ok(counted);
+                }
                 let id = self.sized(&args[0])?;
                 self.func(e, Func::Size, &[id], Type::Int)
             }
@@ -562,6 +702,7 @@ impl Checker<'_> {
                     Op::Field { slot, .. } | Op::Enum { slot, .. } => Op::Has { slot },
                     Op::Keys { .. } => Op::Bool(true),
                     Op::Entry { map, key, .. } => Op::HasEntry { map, key },
+                    Op::OrderField(..) => return self.func(e, Func::Present, &[id], Type::Bool),
                     _ => {
                         return Err(self.err(
                             arg.span,
@@ -602,13 +743,41 @@ impl Checker<'_> {
             }
             "int" | "double" => {
                 self.arity(e, name, args, 1)?;
-                let (id, _) = self.arg(name, &args[0], &numbers)?;
+                let (id, _) = self.arg(name, &args[0], &[Type::Int, Type::Double, Type::String])?;
                 let (func, ty) = if name == "int" {
                     (Func::Int, Type::Int)
                 } else {
                     (Func::Double, Type::Double)
                 };
                 self.func(e, func, &[id], ty)
+            }
+            "bool" => {
+                self.arity(e, name, args, 1)?;
+                let (id, _) = self.arg(name, &args[0], &[Type::Bool, Type::String])?;
+                self.func(e, Func::Bool, &[id], Type::Bool)
+            }
+            "string" => {
+                self.arity(e, name, args, 1)?;
+                let (id, ty) = self.expr(&args[0])?;
+                let text = match self.b.op(id) {
+                    _ if ty == Type::String => return Ok((id, ty)),
+                    Op::Int(i) => i.to_string(),
+                    Op::Double(d) => format_number(d),
+                    Op::Neg(x) => match self.b.op(x) {
+                        Op::Int(i) => (-i).to_string(),
+                        Op::Double(d) => format_number(-d),
+                        _ => String::new(),
+                    },
+                    Op::Bool(b) => b.to_string(),
+                    _ => {
+                        let msg =
+                            "`string` converts a string or a constant only: evaluating a rule \
+                                   makes no new strings; compare the value itself";
+                        return Err(self.err(args[0].span, msg));
+                    }
+                };
+                let i = self.b.string(&text);
+                self.push(Op::Str(i), e.span, Type::String)
             }
             "days" => {
                 self.arity(e, name, args, 1)?;
@@ -627,6 +796,10 @@ impl Checker<'_> {
             }
             "duration" => {
                 self.arity(e, name, args, 1)?;
+                if !matches!(args[0].kind, ExprKind::Str(_)) {
+                    let (id, _) = self.arg(name, &args[0], &[Type::Duration])?;
+                    return Ok((id, Type::Duration));
+                }
                 let text = self.literal(name, &args[0], "duration('90d')")?;
                 let secs = parse_duration(text).ok_or_else(|| {
                     let msg = format!(
@@ -634,7 +807,25 @@ impl Checker<'_> {
                     );
                     self.err(args[0].span, &msg)
                 })?;
+                if secs.abs() > MAX_DURATION_S {
+                    let msg = format!("duration `{text}` is out of range: at most 9223372036s (about 292 years) either way, as in CEL");
+                    return Err(self.err(args[0].span, &msg));
+                }
                 self.push(Op::Duration(secs), e.span, Type::Duration)
+            }
+            "timestamp" => {
+                self.arity(e, name, args, 1)?;
+                let text = self.literal(name, &args[0], "timestamp('2026-01-01T00:00:00Z')")?;
+                let ms = crate::input::time::parse_unbounded(text)
+                    .ok()
+                    .filter(|t| (TIMESTAMP_MS.0..=TIMESTAMP_MS.1).contains(t))
+                    .ok_or_else(|| {
+                        let msg = format!(
+                            "invalid timestamp `{text}`: expected RFC 3339, as in `2026-01-01T00:00:00Z`"
+                        );
+                        self.err(args[0].span, &msg)
+                    })?;
+                self.push(Op::Timestamp(ms), e.span, Type::Timestamp)
             }
             "segment" => {
                 self.arity(e, name, args, 1)?;
@@ -665,6 +856,112 @@ impl Checker<'_> {
         }
     }
 
+    /// A list of the customer's data read inside a macro over the customer's data: work
+    /// that would grow with the square of the orders.
+    fn data_twice(&self, span: Span) -> Error {
+        let msg = "a macro over `orders` or a list field cannot read another such list: \
+                   a rule's work is bounded by its operations × the customer's orders";
+        error_at(ErrorCode::TooLarge, self.src, span, msg)
+    }
+
+    /// `size()` of `r.filter(v, p)` or `r.map(v, f)`: a macro counting elements.
+    fn counted(&mut self, e: &Expr, arg: &Expr) -> Result<Option<Typed>> {
+        let ExprKind::Call {
+            target: Some(target),
+            name,
+            args,
+            ..
+        } = &arg.kind
+        else {
+            return Ok(None);
+        };
+        let kind = match name.as_str() {
+            "filter" => Macro::Count,
+            "map" => Macro::CountAll,
+            _ => return Ok(None),
+        };
+        self.macro_call(e, target, name, args, kind).map(Some)
+    }
+
+    /// `range.name(var, body)`: a macro binding `var` to each element of the list `range`.
+    fn macro_call(
+        &mut self,
+        e: &Expr,
+        range: &Expr,
+        name: &str,
+        args: &[Expr],
+        kind: Macro,
+    ) -> Result<Typed> {
+        self.arity(e, name, args, 2)?;
+        let ExprKind::Ident(var) = &args[0].kind else {
+            let msg =
+                format!("`{name}` expects a variable name first, as in `orders.{name}(o, ...)`");
+            return Err(self.err(args[0].span, &msg));
+        };
+        let (r, rt) = self.expr(range)?;
+        let Type::List(elem) = rt else {
+            let msg = format!(
+                "`{name}` expects a list, but `{}` is {rt}",
+                self.snippet(range)
+            );
+            return Err(self.err(range.span, &msg));
+        };
+        if self.vars.len() == MAX_MACRO_DEPTH {
+            let msg = format!("macros nest at most {MAX_MACRO_DEPTH} deep");
+            return Err(self.err(e.span, &msg));
+        }
+        // A rule's work is bounded by its operations × the customer's orders: one macro over
+        // the customer's data on any path, and a literal's elements multiply the body.
+        let literal = match self.b.op(r) {
+            Op::List { len, .. } => Some(u64::from(len)),
+            _ => None,
+        };
+        let (weight, over_data) = (self.weight, self.over_data);
+        if literal.is_none() && over_data {
+            return Err(self.data_twice(range.span));
+        }
+        let times = literal.unwrap_or(1).max(1);
+        self.weight = weight.saturating_mul(times);
+        self.over_data |= literal.is_none();
+        let before = self.b.len() as u64;
+        self.vars.push((var.clone(), *elem));
+        let level = (self.vars.len() - 1) as u32;
+        let body = match kind {
+            Macro::CountAll => self.expr(&args[1]).map(|(id, _)| id),
+            _ => self.expect(&args[1], &Type::Bool, &format!("the condition of `{name}`")),
+        };
+        self.vars.pop();
+        (self.weight, self.over_data) = (weight, over_data);
+        let body = body?;
+        let body_nodes = self.b.len() as u64 - before;
+        self.repeated = body_nodes
+            .saturating_mul(times - 1)
+            .saturating_mul(weight)
+            .saturating_add(self.repeated);
+        let ty = if matches!(kind, Macro::Count | Macro::CountAll) {
+            Type::Int
+        } else {
+            Type::Bool
+        };
+        let op = Op::Macro {
+            kind,
+            var: level,
+            range: r,
+            body,
+        };
+        let typed = self.push(op, e.span, ty)?;
+        let work = (self.b.len() as u64).saturating_add(self.repeated);
+        if work > self.max_nodes as u64 {
+            let msg = format!(
+                "rule has too many operations (the limit is {}): a macro over a list literal runs its \
+                 body once per element, {work} operations in all",
+                self.max_nodes
+            );
+            return Err(error_at(ErrorCode::TooLarge, self.src, e.span, &msg));
+        }
+        Ok(typed)
+    }
+
     /// Checks the operand of `size`: a string or a list.
     fn sized(&mut self, arg: &Expr) -> Result<NodeId> {
         let (id, ty) = self.expr(arg)?;
@@ -692,8 +989,25 @@ impl Checker<'_> {
             "contains" => Func::Contains,
             "size" => {
                 self.arity(e, name, args, 0)?;
+                if let Some(counted) = self.counted(e, target)? {
+                    return Ok(counted);
+                }
                 let id = self.sized(target)?;
                 return self.func(e, Func::Size, &[id], Type::Int);
+            }
+            "all" | "exists" | "exists_one" => {
+                let kind = match name {
+                    "all" => Macro::All,
+                    "exists" => Macro::Exists,
+                    _ => Macro::ExistsOne,
+                };
+                return self.macro_call(e, target, name, args, kind);
+            }
+            "filter" | "map" => {
+                let msg = format!(
+                    "the list `{name}` makes can only be counted in a rule, as in `orders.{name}(o, ...).size()`"
+                );
+                return Err(self.err(name_span, &msg));
             }
             _ => {
                 let msg = match closest(name, METHODS.iter().copied()) {
@@ -880,12 +1194,15 @@ mod tests {
         );
         assert_eq!(
             type_err("loyalty.stage + 'x' == 'y'"),
-            "line 1, column 15: string concatenation is not supported in rules\nloyalty.stage + 'x' == 'y'\n              ^"
+            "line 1, column 15: `+` joins constant strings and list literals only: evaluating a rule makes no new values\n\
+             loyalty.stage + 'x' == 'y'\n              ^"
         );
         assert_eq!(
-            type_err("categories == ['a']"),
-            "line 1, column 12: lists cannot be compared; use `in` to test membership\ncategories == ['a']\n           ^^"
+            type_err("categories < ['a']"),
+            "line 1, column 12: lists cannot be compared; use `in` to test membership\ncategories < ['a']\n           ^"
         );
+        ok("categories == ['a'] || categories != [] && store.books + '!' == 'Bücher!' && [1] + [2] == [1, 2]");
+        ok("int('12') == 12 && double('1.5') == 1.5 && string(12) == '12' && bool('true')");
     }
 
     #[test]
@@ -951,6 +1268,86 @@ mod tests {
         assert_eq!(
             type_err("!value.abc"),
             "line 1, column 2: `!` expects a bool, but `value.abc` is string\n!value.abc\n ^^^^^^^^^"
+        );
+    }
+
+    #[test]
+    fn macros_and_timestamps_are_checked() {
+        ok("orders.exists(o, o.amount > 20.0 && o.at > now - duration('30d'))");
+        ok("orders.filter(o, o.channel == 'coupon').size() >= 3 && size(orders.map(o, o.cost)) > 0");
+        assert_eq!(
+            type_err("duration('320000000000s') > tenure"),
+            "line 1, column 10: duration `320000000000s` is out of range: at most 9223372036s (about 292 years) either way, as in CEL\n\
+             duration('320000000000s') > tenure\n         ^^^^^^^^^^^^^^^"
+        );
+        assert_eq!(
+            type_err("orders.exists(o, o.amout > 1.0)").lines().next(),
+            Some("line 1, column 18: an order has no field `amout`, did you mean `amount`?")
+        );
+        assert_eq!(
+            type_err("orders.filter(o, o.amount > 1.0) == []").lines().next(),
+            Some("line 1, column 8: the list `filter` makes can only be counted in a rule, as in `orders.filter(o, ...).size()`")
+        );
+        assert_eq!(
+            type_err("orders.exists(o, o.amount)").lines().next(),
+            Some("line 1, column 18: the condition of `exists` must be bool, but `o.amount` is double")
+        );
+        assert_eq!(
+            type_err("orders.all(1, true)").lines().next(),
+            Some("line 1, column 12: `all` expects a variable name first, as in `orders.all(o, ...)`")
+        );
+        assert_eq!(
+            type_err("value.frequency.exists(x, true)").lines().next(),
+            Some("line 1, column 1: `exists` expects a list, but `value.frequency` is int")
+        );
+        // The variable is known inside the macro only.
+        assert!(type_err("orders.exists(o, true) && o.amount > 1.0")
+            .contains("unknown field `o.amount`"));
+        assert!(type_err("orders.exists(o, o == o)").contains("cannot compare"));
+        let nested =
+            "[1].exists(a, [1].exists(b, [1].exists(c, [1].exists(d, [1].exists(e, true)))))";
+        assert!(type_err(nested).contains("macros nest at most 4 deep"));
+    }
+
+    // A rule's work is bounded by its operations × the customer's orders: no macro over the
+    // customer's data inside another, and a literal's elements multiply its macro's body.
+    #[test]
+    fn macros_are_bounded_by_operations_times_orders() {
+        let too_large = |src: &str, limits: &Limits| match compile(src, &schema(), limits) {
+            Err(e) if e.code() == ErrorCode::TooLarge => e.message().to_string(),
+            other => panic!("{src}: {other:?}"),
+        };
+        let limits = Limits::default();
+        assert_eq!(
+            too_large("orders.exists(o, orders.exists(p, p.at < o.at))", &limits).lines().next(),
+            Some("line 1, column 18: a macro over `orders` or a list field cannot read another such list: \
+                  a rule's work is bounded by its operations × the customer's orders")
+        );
+        assert!(
+            too_large("orders.all(o, o.category in categories)", &limits)
+                .starts_with("line 1, column 29: ")
+        );
+        assert!(
+            too_large("categories.all(c, orders.exists(o, true))", &limits)
+                .starts_with("line 1, column 19: ")
+        );
+        ok("orders.all(o, o.category in ['a', 'b']) && categories.exists(c, c in ['a'])");
+        // The body `x > 0 && x < 9` is 7 operations; the rule 8 more (5 elements, the list,
+        // the macro) plus one per element past 5: 6 elements run 15 + 7 × 5 = 50, 7 run 16 + 7 × 6 = 58.
+        let limits = Limits {
+            max_nodes: 50,
+            ..Limits::default()
+        };
+        assert!(compile(
+            "[1, 2, 3, 4, 5, 6].all(x, x > 0 && x < 9)",
+            &schema(),
+            &limits
+        )
+        .is_ok());
+        assert_eq!(
+            too_large("[1, 2, 3, 4, 5, 6, 7].all(x, x > 0 && x < 9)", &limits).lines().next(),
+            Some("line 1, column 1: rule has too many operations (the limit is 50): a macro over a list \
+                  literal runs its body once per element, 58 operations in all")
         );
     }
 

@@ -8,7 +8,7 @@
 //! at every level), and a list value by at most ten elements.
 
 use super::program::{Func, NodeId, Op, Program};
-use super::vm::{Machine, Val, Why};
+use super::vm::{List, Machine, Val, Why};
 use super::Context;
 use crate::input::json::{format_debug, format_number, write_string, Json};
 use crate::input::time::format_seconds;
@@ -139,7 +139,7 @@ impl Program {
         self.run(&code, ctx, &mut stack, &mut |node, m: &Machine<'_, '_>| {
             let top = m.top_value();
             values[node as usize] = Some(match top {
-                Val::List(l) => Recorded::List(m.elements(l)),
+                Val::List(l) if !matches!(l, List::Orders(_)) => Recorded::List(m.elements(l)),
                 v => Recorded::Value(v),
             });
         });
@@ -207,6 +207,8 @@ impl Explainer<'_, '_> {
                 Some(Some(b)) => Val::Bool(*b),
                 _ => Val::Unknown(Why::NotEvaluated),
             },
+            Op::Orders => Val::List(List::Orders(self.ctx.orders)),
+            Op::Now => Val::Timestamp(self.ctx.as_of_ms),
             _ => return None,
         })
     }
@@ -225,9 +227,14 @@ impl Explainer<'_, '_> {
                     .collect()
             }
             Op::Cond(c, a, b) => vec![c, if self.truth(c) { a } else { b }],
+            // The body as evaluated for the last element looked at: the one that decided.
+            Op::Macro { body, .. } if self.recorded(body).is_some() => vec![body],
             _ => Vec::new(),
         };
         let mut fields = Vec::new();
+        if let Op::Macro { range, .. } = op {
+            self.collect_inputs(range, &mut fields);
+        }
         let is_input = matches!(
             op,
             Op::Field { .. }
@@ -236,12 +243,16 @@ impl Explainer<'_, '_> {
                 | Op::Constant { .. }
                 | Op::Entry { .. }
                 | Op::Segment(_)
+                | Op::Orders
+                | Op::Now
+                | Op::Var(_)
+                | Op::OrderField(..)
                 | Op::Call {
                     func: Func::Bought,
                     ..
                 }
         );
-        if children.is_empty() && !is_input {
+        if children.is_empty() && !is_input && !matches!(op, Op::Macro { .. }) {
             self.collect_inputs(id, &mut fields);
         }
         let mut e = Explanation {
@@ -266,8 +277,12 @@ impl Explainer<'_, '_> {
             | Op::Enum { name, .. }
             | Op::Keys { name, .. }
             | Op::Constant { name, .. } => Some(self.p.strings[name as usize].clone()),
+            Op::Orders => Some("orders".into()),
+            Op::Now => Some("now".into()),
             Op::Entry { .. }
             | Op::Segment(_)
+            | Op::Var(_)
+            | Op::OrderField(..)
             | Op::Call {
                 func: Func::Bought, ..
             } => Some(capped(self.p.text(id))),
@@ -284,7 +299,7 @@ impl Explainer<'_, '_> {
                 };
                 out.push(FieldValue { name, value });
             }
-            if !matches!(node.op, Op::Call { .. }) {
+            if !matches!(node.op, Op::Call { .. } | Op::OrderField(..)) {
                 return;
             }
         }
@@ -294,9 +309,13 @@ impl Explainer<'_, '_> {
                 kids[..2].copy_from_slice(&[a, b]);
                 &kids[..2]
             }
-            Op::Not(a) | Op::Neg(a) => {
+            Op::Not(a) | Op::Neg(a) | Op::OrderField(a, _) => {
                 kids[0] = a;
                 &kids[..1]
+            }
+            Op::Macro { range, body, .. } => {
+                kids[..2].copy_from_slice(&[range, body]);
+                &kids[..2]
             }
             Op::Cond(a, b, c) => {
                 kids = [a, b, c];
@@ -337,7 +356,9 @@ fn show(v: Val<'_>) -> String {
                 .collect();
             show_list(&items)
         }
+        Val::List(List::Orders(o)) => format!("{} orders", o.len()),
         Val::List(_) => "a list".into(),
+        Val::Order(i) => format!("orders[{i}]"),
     }
 }
 
@@ -429,6 +450,29 @@ mod tests {
         assert_eq!(format_seconds(0), "1970-01-01T00:00:00Z");
         assert_eq!(format_seconds(AS_OF_MS), "2026-11-25T00:00:00Z");
         assert_eq!(format_seconds(-1), "1969-12-31T23:59:59Z");
+    }
+
+    // The body of a macro is shown as evaluated for the order that decided it: exists stops at
+    // the first true (the DVD, orders[1]), all at the first false (the 12.50 book, orders[2]).
+    #[test]
+    fn macros_show_the_deciding_element() {
+        let e = explain("orders.exists(o, o.category == 'dvd' && o.amount > 20.0)");
+        assert_eq!(
+            e.to_string(),
+            "orders.exists(o, o.category == 'dvd' && o.amount > 20.0) → true (orders = 3 orders)\n\
+             \x20 o.category == 'dvd' && o.amount > 20.0 → true\n\
+             \x20   o.category == 'dvd' → true (o.category = \"dvd\", o = orders[1])\n\
+             \x20   o.amount > 20.0 → true (o.amount = 30.0, o = orders[1])"
+        );
+        let e = explain("orders.all(o, o.amount > 20.0) || orders.filter(o, o.at > now - duration('7d')).size() > 1");
+        assert_eq!(
+            e.to_string(),
+            "orders.all(o, o.amount > 20.0) || orders.filter(o, o.at > now - duration('7d')).size() > 1 → false\n\
+             \x20 orders.all(o, o.amount > 20.0) → false (orders = 3 orders)\n\
+             \x20   o.amount > 20.0 → false (o.amount = 12.5, o = orders[2])\n\
+             \x20 orders.filter(o, o.at > now - duration('7d')).size() > 1 → false (orders = 3 orders, \
+             o.at = timestamp('2026-11-23T00:00:00Z'), o = orders[2], now = timestamp('2026-11-25T00:00:00Z'))"
+        );
     }
 
     // Issue 16, item 3: a 51-level `? :` chain repeated the rest of the rule at every level

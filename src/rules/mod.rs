@@ -11,7 +11,8 @@
 //! (`\n \t \\ \' \" \xHH \uHHHH \UHHHHHHHH \ooo`), raw strings (`r'\d'`),
 //! triple-quoted strings, which may span lines (`'''it's'''`), `true`, `false`,
 //! `null` and lists (`['A', 'B']`). `//` starts a comment.
-//! Not supported: unsigned ints, bytes, map literals, macros.
+//! Not supported: unsigned ints, bytes, map literals (docs/rules.md, "CEL
+//! conformance", lists what else and why).
 //!
 //! # Names and functions
 //!
@@ -25,8 +26,26 @@
 //! (one or more arguments of one type), `bought('books')` (orders in a
 //! category, int), `days_since(ts)` (whole days from a timestamp field to the
 //! scoring instant, int), `segment('id')` (whether another segment matches),
-//! `int(x)` (truncates a double), `double(x)`, `days(n)` and `duration('90d')`
-//! (durations), and the string methods `startsWith`, `endsWith`, `contains`.
+//! `int(x)` (truncates a double, parses a string), `double(x)`, `bool(s)`,
+//! `string(x)` (of a string or a constant), `days(n)` and `duration('90d')`
+//! (durations), `timestamp('2026-01-01T00:00:00Z')`, `now` (the scoring
+//! instant), and the string methods `startsWith`, `endsWith`, `contains`.
+//! `+` joins constant strings and list literals when compiling; lists compare
+//! with `==` and `!=`.
+//!
+//! # Macros
+//!
+//! `list.exists(v, cond)`, `list.all(v, cond)`, `list.exists_one(v, cond)`,
+//! `list.filter(v, cond).size()` and `list.map(v, expr).size()` bind `v` to each
+//! element in turn, over `orders` (the customer's orders, an [`OrderView`]: `o.at`,
+//! `o.amount`, `o.cost`, `o.discount`, `o.category`, `o.channel`, see
+//! [`OrderField`]), a list literal or a list field. They run as a loop in the
+//! bytecode (`IterInit`, `IterNext`, `IterStep`, `IterEnd`) with each level's
+//! variable in a register: nothing is allocated, and a body that is missing
+//! counts as false. Macros nest up to 4 deep; a body counts towards
+//! [`Limits::max_nodes`] once per element of a list literal, and a macro over
+//! the customer's data contains no other (nor `in` such a list), so a rule's
+//! work is bounded by its operations × the orders.
 //!
 //! # Types
 //!
@@ -39,7 +58,8 @@
 //! Durations are their own type. `duration('90d')` accepts integer amounts
 //! with the units `h`, `m`, `s` of CEL plus a `d` (24 hours) shorthand, also
 //! combined (`'1d12h'`); `days(n)` turns an int into a duration. Durations
-//! compare with durations and add to or subtract from durations only:
+//! compare with durations and add to or subtract from durations and
+//! timestamps (`now - duration('30d')`; timestamp − timestamp is a duration):
 //! `value.recencyDays > duration('90d')` is a type error (as in CEL); write
 //! `value.recencyDays > 90` or `days(value.recencyDays) > duration('90d')`.
 //! `days_since(ts)` is a whole number of days, compared with numbers
@@ -113,6 +133,8 @@ pub enum Type {
     /// `m.name` or `m['name']`; an absent name is missing. Fields of map
     /// type are `Map(Int)` or `Map(Double)` ([`Source::Map`]).
     Map(Box<Type>),
+    /// One of the customer's orders (the variable of a macro over `orders`).
+    Order,
 }
 
 impl fmt::Display for Type {
@@ -127,6 +149,7 @@ impl fmt::Display for Type {
             Type::Null => f.write_str("null"),
             Type::List(t) => write!(f, "list({t})"),
             Type::Map(t) => write!(f, "map(string, {t})"),
+            Type::Order => f.write_str("order"),
         }
     }
 }
@@ -298,6 +321,64 @@ pub trait MapView {
     fn get(&self, name: &str) -> Option<f64>;
 }
 
+/// A field of an order, as `o.at`, `o.amount`... read it in a macro over `orders`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderField {
+    /// When it was placed (timestamp, always present).
+    At,
+    /// What the customer paid (double, always present).
+    Amount,
+    /// What it cost the store (double, may be missing).
+    Cost,
+    /// Its discount (double, may be missing).
+    Discount,
+    /// Its product category (string, may be missing).
+    Category,
+    /// Its sales channel (string, may be missing).
+    Channel,
+}
+
+impl OrderField {
+    /// Every field, in the order of [`OrderField::NAMES`].
+    pub const ALL: [OrderField; 6] = [
+        OrderField::At,
+        OrderField::Amount,
+        OrderField::Cost,
+        OrderField::Discount,
+        OrderField::Category,
+        OrderField::Channel,
+    ];
+    /// The name of each field in rules (`o.amount`).
+    pub const NAMES: [&'static str; 6] =
+        ["at", "amount", "cost", "discount", "category", "channel"];
+}
+
+/// The customer's orders as rules read them (`orders.exists(o, ...)`), by index.
+pub trait OrderView {
+    /// Number of orders.
+    fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// A number field of order `i` (`at` in epoch milliseconds); NaN when missing.
+    fn number(&self, i: usize, field: OrderField) -> f64;
+    /// A text field of order `i`; `None` when missing.
+    fn text(&self, i: usize, field: OrderField) -> Option<&str>;
+}
+
+impl OrderView for () {
+    fn len(&self) -> usize {
+        0
+    }
+    fn number(&self, _: usize, _: OrderField) -> f64 {
+        f64::NAN
+    }
+    fn text(&self, _: usize, _: OrderField) -> Option<&str> {
+        None
+    }
+}
+
 /// What a rule is evaluated against: one customer's field values and facts.
 ///
 /// Evaluation reads it without allocating; the caller may keep the buffers
@@ -314,6 +395,8 @@ pub struct Context<'a> {
     /// Results of segments already evaluated, indexed like [`Schema::segments`];
     /// `None` or an index past the end reads as missing (not matched).
     pub segments: &'a [Option<bool>],
+    /// The customer's orders, which macros (`orders.exists(o, ...)`) iterate over.
+    pub orders: &'a dyn OrderView,
 }
 
 impl<'a> Context<'a> {
@@ -324,6 +407,7 @@ impl<'a> Context<'a> {
             maps: &[],
             as_of_ms: 0,
             segments: &[],
+            orders: &(),
         }
     }
 }
@@ -361,7 +445,19 @@ pub fn compile(source: &str, schema: &Schema, limits: &Limits) -> Result<Program
     }
     let tokens = lexer::lex(source)?;
     let expr = parser::parse(source, &tokens, limits)?;
-    check::check(source, &expr, schema)
+    check::check(source, &expr, schema, limits.max_nodes)
+}
+
+/// Compiles an expression of any type (not only a condition) and evaluates it
+/// with no customer data, at the epoch: its value as explanations write it
+/// (`3`, `"a"`, `[1, 2]`, `unknown (division by zero)`). The CEL conformance
+/// runner (`tests/cel_conformance.rs`) checks the language with it.
+#[doc(hidden)]
+pub fn evaluate(source: &str, schema: &Schema, limits: &Limits) -> Result<String> {
+    let tokens = lexer::lex(source)?;
+    let expr = parser::parse(source, &tokens, limits)?;
+    let program = check::check_as(source, &expr, schema, limits.max_nodes, false)?;
+    Ok(program.explain(&Context::new(&[])).value)
 }
 
 /// Segments whose rules reference each other in a cycle, found by [`evaluation_order`].
@@ -525,6 +621,45 @@ pub(crate) mod tests {
         }
     }
 
+    /// An order as `(days before the scoring instant, amount, cost, category, channel)`.
+    pub type TestOrder = (i64, f64, f64, Option<&'static str>, Option<&'static str>);
+
+    /// Orders for [`OrderView`].
+    pub struct Orders(pub &'static [TestOrder]);
+
+    /// The test customer's orders: a 25.00 book 40 days ago by coupon, a 30.00 DVD
+    /// 10 days ago (cost 18.00) on the web, a 12.50 book 2 days ago by coupon.
+    pub const ORDERS: &[TestOrder] = &[
+        (40, 25.0, f64::NAN, Some("books"), Some("coupon")),
+        (10, 30.0, 18.0, Some("dvd"), Some("web")),
+        (2, 12.5, f64::NAN, Some("books"), Some("coupon")),
+    ];
+
+    impl OrderView for Orders {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn number(&self, i: usize, field: OrderField) -> f64 {
+            let Some(&(days, amount, cost, ..)) = self.0.get(i) else {
+                return f64::NAN;
+            };
+            match field {
+                OrderField::At => (AS_OF_MS - days * 86_400_000) as f64,
+                OrderField::Amount => amount,
+                OrderField::Cost => cost,
+                _ => f64::NAN,
+            }
+        }
+        fn text(&self, i: usize, field: OrderField) -> Option<&str> {
+            let &(.., category, channel) = self.0.get(i)?;
+            match field {
+                OrderField::Category => category,
+                OrderField::Channel => channel,
+                _ => None,
+            }
+        }
+    }
+
     /// A customer for [`schema`]: NPS missing, last order 9.5 days before the
     /// scoring instant, 3 books and a music order, two survey dimensions.
     pub fn with_customer<T>(f: impl FnOnce(&Schema, &Context<'_>) -> T) -> T {
@@ -551,6 +686,7 @@ pub(crate) mod tests {
             maps: &maps,
             as_of_ms: AS_OF_MS,
             segments: &segments,
+            orders: &Orders(ORDERS),
         };
         f(&schema(), &ctx)
     }
@@ -808,14 +944,30 @@ pub(crate) mod tests {
     fn no_input_panics() {
         let rule = "!(value.frequency >= 0x1F) && 'é\\u00e9' in [r'x', \"y\"] || min(1, 2) % 3 == -1 \
                     ? segment('vip') : days_since(lastOrder) > 1e3 // c\n && categories[0].size() > 0";
+        let macros = "orders.exists(o, o.amount > 1.0 && [1, 2].all(x, x < 3 && categories.size() > x)) || \
+                      orders.filter(o, has(o.cost)).size() == 1 && orders[1].at - now < duration('1d') && \
+                      ['a'] + [store.books] != [] && categories.exists_one(c, c.startsWith('bo'))";
         let s = schema();
-        for (i, _) in rule.char_indices() {
-            for piece in [&rule[..i], &rule[i..]] {
-                if let Ok(p) = compile(piece, &s, &Limits::default()) {
-                    let _ = p.explain(&Context::new(&[]));
-                    let _ = p.eval(&Context::new(&[]));
+        for rule in [rule, macros] {
+            for (i, _) in rule.char_indices() {
+                for piece in [&rule[..i], &rule[i..]] {
+                    if let Ok(p) = compile(piece, &s, &Limits::default()) {
+                        let _ = p.explain(&Context::new(&[]));
+                        let _ = p.eval(&Context::new(&[]));
+                        with_customer(|_, ctx| (p.eval(ctx), p.explain(ctx)));
+                    }
                 }
             }
         }
+        // The whole of the second compiles; on the test customer its first macro is false (size(categories)
+        // is 2, not above 2) and what follows `||` true (one order has a cost, one category starts "bo").
+        with_customer(|s, ctx| {
+            let eval = |rule: &str| match compile(rule, s, &Limits::default()) {
+                Ok(p) => p.eval(ctx),
+                Err(e) => panic!("{e}"),
+            };
+            let (first, _) = macros.split_once(" || ").unwrap_or_default();
+            assert!(eval(macros) && !eval(first));
+        });
     }
 }

@@ -14,6 +14,7 @@
 //! them. A comparison with a constant on its right is one instruction.
 
 use super::lexer::Span;
+use super::OrderField;
 
 /// Index of a node in [`Program::nodes`].
 pub(crate) type NodeId = u32;
@@ -43,6 +44,9 @@ pub(crate) enum Arith {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Func {
     Size,
+    Bool,
+    /// `has(o.cost)`: whether a field of an order is there.
+    Present,
     Min,
     Max,
     Int,
@@ -53,6 +57,21 @@ pub(crate) enum Func {
     StartsWith,
     EndsWith,
     Contains,
+}
+
+/// What a macro computes over its list (`r.exists(v, body)`...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Macro {
+    /// Whether the body is true for every element.
+    All,
+    /// Whether it is true for some element.
+    Exists,
+    /// Whether it is true for exactly one.
+    ExistsOne,
+    /// How many elements it is true for: `r.filter(v, body).size()`.
+    Count,
+    /// How many elements there are, each mapped: `r.map(v, body).size()`.
+    CountAll,
 }
 
 /// How a number slot is read.
@@ -146,6 +165,23 @@ pub(crate) enum Op {
         start: u32,
         len: u32,
     },
+    /// A timestamp constant in epoch milliseconds.
+    Timestamp(i64),
+    /// The scoring instant, `now`.
+    Now,
+    /// The customer's orders, a list.
+    Orders,
+    /// The variable of the macro at nesting level `n` (0 outermost).
+    Var(u32),
+    /// A field of the order that node `of` is.
+    OrderField(NodeId, OrderField),
+    /// A macro: `body` evaluated with variable `var` bound to each element of `range`.
+    Macro {
+        kind: Macro,
+        var: u32,
+        range: NodeId,
+        body: NodeId,
+    },
 }
 
 /// An operation and the source text it came from.
@@ -165,6 +201,7 @@ pub(crate) enum Const {
     /// Index into [`Program::strings`].
     Str(u32),
     Duration(i64),
+    Timestamp(i64),
 }
 
 /// One bytecode instruction (see the module documentation).
@@ -234,6 +271,28 @@ pub(crate) enum Ins {
         cmp: Cmp,
         value: Const,
     },
+    Now,
+    Orders,
+    /// Pushes the variable of the macro at this level.
+    Var(u32),
+    /// The top, an order, becomes its field.
+    OrderField(OrderField),
+    /// With a list on top: pushes the macro's element index and its running result.
+    IterInit(Macro),
+    /// Binds variable `var` to the next element, or jumps to `exit` when there is none.
+    IterNext {
+        var: u32,
+        exit: u32,
+    },
+    /// Pops the body's value into the running result; jumps to `exit` once it is
+    /// decided, else back to `next`.
+    IterStep {
+        kind: Macro,
+        next: u32,
+        exit: u32,
+    },
+    /// Replaces the list and the loop's state by the macro's result.
+    IterEnd(Macro),
 }
 
 /// A compiled rule, ready to evaluate against a [`Context`](super::Context)
@@ -558,6 +617,11 @@ impl Builder {
         (self.program.nodes.len() - 1) as NodeId
     }
 
+    /// How many nodes there are.
+    pub fn len(&self) -> usize {
+        self.program.nodes.len()
+    }
+
     /// The operation of node `id`.
     pub fn op(&self, id: NodeId) -> Op {
         self.program.nodes[id as usize].op
@@ -566,6 +630,16 @@ impl Builder {
     /// Replaces node `id`, keeping its place (a field read becoming a presence test).
     pub fn replace(&mut self, id: NodeId, op: Op, span: Span) {
         self.program.nodes[id as usize] = Node { op, span };
+    }
+
+    /// The interned string `i`.
+    pub fn str(&self, i: u32) -> &str {
+        &self.program.strings[i as usize]
+    }
+
+    /// The node ids of an argument list.
+    pub fn list(&self, start: u32, len: u32) -> Vec<NodeId> {
+        self.program.args_of(start, len).to_vec()
     }
 
     /// Interns a string constant.
@@ -654,6 +728,7 @@ impl Gen<'_> {
             Op::Double(d) => Const::Double(d),
             Op::Str(s) => Const::Str(s),
             Op::Duration(d) => Const::Duration(d),
+            Op::Timestamp(t) => Const::Timestamp(t),
             Op::Constant { value, .. } => Const::Str(value),
             _ => return None,
         })
@@ -716,9 +791,50 @@ impl Gen<'_> {
             | Op::Double(_)
             | Op::Str(_)
             | Op::Duration(_)
+            | Op::Timestamp(_)
             | Op::Constant { .. } => {
                 let c = self.constant(id).unwrap_or(Const::Null);
                 self.emit(Ins::Const(c), 0, 1);
+            }
+            Op::Now => self.emit(Ins::Now, 0, 1),
+            Op::Orders => self.emit(Ins::Orders, 0, 1),
+            Op::Var(v) => self.emit(Ins::Var(v), 0, 1),
+            Op::OrderField(of, field) => {
+                self.node(of);
+                self.emit(Ins::OrderField(field), 1, 1);
+            }
+            Op::Macro {
+                kind,
+                var,
+                range,
+                body,
+            } => {
+                let before = self.depth;
+                self.node(range);
+                self.emit(Ins::IterInit(kind), 0, 2);
+                let next = self.here();
+                self.emit(Ins::IterNext { var, exit: 0 }, 0, 0);
+                self.node(body);
+                let step = self.here();
+                self.emit(
+                    Ins::IterStep {
+                        kind,
+                        next,
+                        exit: 0,
+                    },
+                    1,
+                    0,
+                );
+                let exit = self.here();
+                for at in [next, step] {
+                    if let Ins::IterNext { exit: e, .. } | Ins::IterStep { exit: e, .. } =
+                        &mut self.code[at as usize]
+                    {
+                        *e = exit;
+                    }
+                }
+                self.emit(Ins::IterEnd(kind), 0, 0);
+                self.depth = before + 1;
             }
             Op::Field { slot, kind, .. } => self.emit(Ins::Field { slot, kind }, 0, 1),
             Op::Enum { slot, variants, .. } => self.emit(Ins::Enum { slot, variants }, 0, 1),
@@ -802,8 +918,10 @@ impl Gen<'_> {
                 match self.constant(r).filter(|_| !self.trace) {
                     Some(c) => self.emit(Ins::CmpConst(cmp, c), 1, 1),
                     None => {
+                        let before = self.depth - 1;
                         self.node(r);
                         self.emit(Ins::Cmp(cmp), 2, 1);
+                        self.depth = before + 1;
                     }
                 }
             }

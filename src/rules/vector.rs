@@ -687,6 +687,7 @@ pub fn reads(program: &Program) -> Result<Reads, String> {
                 };
                 r.bought.push(category);
             }
+            Op::Orders => return Err(program.text(id as NodeId).to_string()),
             _ => {}
         }
     }

@@ -5,8 +5,8 @@
 //! context, and the stack is an array on the machine's stack sized by the
 //! compiler (a rule deeper than [`STACK`] values uses a vector).
 
-use super::program::{Arith, Cmp, Const, Func, Ins, NodeId, NumKind, Program, Test, Tested};
-use super::Context;
+use super::program::{Arith, Cmp, Const, Func, Ins, Macro, NodeId, NumKind, Program, Test, Tested};
+use super::{Context, OrderField, OrderView};
 use std::cmp::Ordering;
 
 /// Why a value is missing.
@@ -40,6 +40,8 @@ pub(crate) enum List<'a> {
     Stack { base: u32, len: u32 },
     /// The names of a map, in order.
     Keys(&'a dyn super::MapView),
+    /// The customer's orders.
+    Orders(&'a dyn OrderView),
 }
 
 impl std::fmt::Debug for List<'_> {
@@ -47,6 +49,7 @@ impl std::fmt::Debug for List<'_> {
         match self {
             List::Stack { base, len } => write!(f, "Stack({base}, {len})"),
             List::Keys(m) => write!(f, "Keys({})", m.len()),
+            List::Orders(o) => write!(f, "Orders({})", o.len()),
         }
     }
 }
@@ -63,6 +66,33 @@ pub(crate) enum Val<'a> {
     List(List<'a>),
     Timestamp(i64),
     Duration(i64),
+    /// The order of this index in [`Context::orders`].
+    Order(u32),
+}
+
+/// Nesting of macros a rule may have (each level's variable has a register).
+pub(crate) const MAX_MACRO_DEPTH: usize = 4;
+
+/// CEL's range of durations, whole seconds of 64-bit nanoseconds (about ±292 years): what
+/// the conformance cases expect (`timestamps.textproto`, `sub_time_duration_over`).
+pub(crate) const MAX_DURATION_S: i64 = 9_223_372_036;
+/// CEL's range of timestamps, 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z, in ms.
+pub(crate) const TIMESTAMP_MS: (i64, i64) = (-62_135_596_800_000, 253_402_300_799_999);
+
+/// A duration, missing when out of CEL's range.
+pub(crate) fn duration(s: Option<i64>) -> Val<'static> {
+    match s {
+        Some(s) if s.abs() <= MAX_DURATION_S => Val::Duration(s),
+        _ => Val::Unknown(Why::OutOfRange),
+    }
+}
+
+/// A timestamp, missing when out of CEL's range.
+pub(crate) fn timestamp(ms: Option<i64>) -> Val<'static> {
+    match ms {
+        Some(t) if (TIMESTAMP_MS.0..=TIMESTAMP_MS.1).contains(&t) => Val::Timestamp(t),
+        _ => Val::Unknown(Why::OutOfRange),
+    }
 }
 
 /// Values a rule keeps on the machine's stack before it needs a vector.
@@ -117,6 +147,7 @@ impl<'a> Val<'a> {
             Const::Double(d) => Val::Double(d),
             Const::Str(s) => Val::Str(&p.strings[s as usize]),
             Const::Duration(d) => Val::Duration(d),
+            Const::Timestamp(t) => Val::Timestamp(t),
         }
     }
 
@@ -178,14 +209,20 @@ fn arith<'a>(op: Arith, a: Val<'a>, b: Val<'a>) -> Val<'a> {
             Arith::Div => x / y,
             Arith::Rem => super::fmod::fmod(x, y),
         }),
-        (Val::Duration(x), Val::Duration(y)) => {
-            let r = if op == Arith::Add {
-                x.checked_add(y)
+        (Val::Duration(x), Val::Duration(y)) => duration(if op == Arith::Add {
+            x.checked_add(y)
+        } else {
+            x.checked_sub(y)
+        }),
+        (Val::Timestamp(t), Val::Duration(d)) | (Val::Duration(d), Val::Timestamp(t)) => {
+            let ms = d.checked_mul(1000);
+            timestamp(if op == Arith::Add {
+                ms.and_then(|ms| t.checked_add(ms))
             } else {
-                x.checked_sub(y)
-            };
-            r.map_or(Val::Unknown(Why::Overflow), Val::Duration)
+                ms.and_then(|ms| t.checked_sub(ms))
+            })
         }
+        (Val::Timestamp(x), Val::Timestamp(y)) => duration(x.checked_sub(y).map(|ms| ms / 1000)),
         _ => Val::Unknown(Why::WrongType),
     }
 }
@@ -194,6 +231,8 @@ fn arith<'a>(op: Arith, a: Val<'a>, b: Val<'a>) -> Val<'a> {
 pub(crate) struct Machine<'s, 'a> {
     stack: &'s mut [Val<'a>],
     sp: usize,
+    /// The variable of each macro level being evaluated.
+    vars: [Val<'a>; MAX_MACRO_DEPTH],
 }
 
 impl<'a> Machine<'_, 'a> {
@@ -224,6 +263,7 @@ impl<'a> Machine<'_, 'a> {
         match list {
             List::Stack { len, .. } => len as usize,
             List::Keys(m) => m.len(),
+            List::Orders(o) => o.len(),
         }
     }
 
@@ -232,7 +272,8 @@ impl<'a> Machine<'_, 'a> {
         match list {
             List::Stack { base, len } if i < len as usize => self.stack[base as usize + i],
             List::Keys(m) => m.key(i).map_or(Val::Unknown(Why::OutOfRange), Val::Str),
-            List::Stack { .. } => Val::Unknown(Why::OutOfRange),
+            List::Orders(o) if i < o.len() => Val::Order(i as u32),
+            List::Stack { .. } | List::Orders(_) => Val::Unknown(Why::OutOfRange),
         }
     }
 
@@ -285,7 +326,11 @@ impl Program {
         stack: &mut [Val<'a>],
         trace: &mut dyn FnMut(NodeId, &Machine<'_, 'a>),
     ) -> Val<'a> {
-        let mut m = Machine { stack, sp: 0 };
+        let mut m = Machine {
+            stack,
+            sp: 0,
+            vars: [Val::Null; MAX_MACRO_DEPTH],
+        };
         let mut pc = 0;
         while let Some(&ins) = code.get(pc) {
             pc += 1;
@@ -376,9 +421,24 @@ impl Program {
                     };
                 }
                 Ins::Cmp(cmp) => {
-                    let b = m.pop();
-                    let top = m.top();
-                    *top = Val::Bool(compare(cmp, *top, b));
+                    let b = *m.top();
+                    let at = m.below(b) - 1;
+                    let a = m.stack[at];
+                    let v = match (a, b) {
+                        (Val::List(x), Val::List(y)) => {
+                            let n = Machine::list_len(x);
+                            let same = n == Machine::list_len(y)
+                                && (0..n)
+                                    .all(|i| compare(Cmp::Eq, m.list_get(x, i), m.list_get(y, i)));
+                            same == (cmp == Cmp::Eq)
+                        }
+                        _ => compare(cmp, a, b),
+                    };
+                    m.sp = match a {
+                        Val::List(List::Stack { base, .. }) => base as usize,
+                        _ => at,
+                    };
+                    m.push(Val::Bool(v));
                 }
                 Ins::CmpConst(cmp, c) => {
                     let b = Val::constant(c, self);
@@ -426,6 +486,72 @@ impl Program {
                 }
                 Ins::Jump(target) => pc = target as usize,
                 Ins::Trace(node) => trace(node, &m),
+                Ins::Now => m.push(Val::Timestamp(ctx.as_of_ms)),
+                Ins::Orders => m.push(Val::List(List::Orders(ctx.orders))),
+                Ins::Var(v) => m.push(m.vars[v as usize]),
+                Ins::OrderField(field) => {
+                    let top = m.top();
+                    *top = match *top {
+                        Val::Order(i) => order_field(ctx.orders, i as usize, field),
+                        Val::Unknown(w) => Val::Unknown(w),
+                        _ => Val::Unknown(Why::WrongType),
+                    };
+                }
+                Ins::IterInit(kind) => {
+                    m.push(Val::Int(0));
+                    m.push(match kind {
+                        Macro::All => Val::Bool(true),
+                        Macro::Exists => Val::Bool(false),
+                        _ => Val::Int(0),
+                    });
+                }
+                Ins::IterNext { var, exit } => {
+                    let (list, i) = (m.stack[m.sp - 3], m.stack[m.sp - 2]);
+                    match (list, i) {
+                        (Val::List(l), Val::Int(i)) if (i as usize) < Machine::list_len(l) => {
+                            m.vars[var as usize] = m.list_get(l, i as usize);
+                            m.stack[m.sp - 2] = Val::Int(i + 1);
+                        }
+                        _ => pc = exit as usize,
+                    }
+                }
+                Ins::IterStep { kind, next, exit } => {
+                    let v = m.pop().truth();
+                    let acc = m.top();
+                    pc = next as usize;
+                    match (kind, *acc) {
+                        (Macro::All, _) if !v => {
+                            *acc = Val::Bool(false);
+                            pc = exit as usize;
+                        }
+                        (Macro::Exists, _) if v => {
+                            *acc = Val::Bool(true);
+                            pc = exit as usize;
+                        }
+                        (Macro::ExistsOne | Macro::Count, Val::Int(n)) if v => {
+                            *acc = Val::Int(n + 1);
+                            if kind == Macro::ExistsOne && n > 0 {
+                                pc = exit as usize;
+                            }
+                        }
+                        (Macro::CountAll, Val::Int(n)) => *acc = Val::Int(n + 1),
+                        _ => {}
+                    }
+                }
+                Ins::IterEnd(kind) => {
+                    let (list, acc) = (m.stack[m.sp - 3], m.stack[m.sp - 1]);
+                    let v = match (list, acc) {
+                        (Val::List(_), Val::Int(n)) if kind == Macro::ExistsOne => {
+                            Val::Bool(n == 1)
+                        }
+                        (Val::List(_), acc) => acc,
+                        (Val::Unknown(w), _) => Val::Unknown(w),
+                        _ => Val::Unknown(Why::WrongType),
+                    };
+                    m.sp -= 2;
+                    m.sp = m.below(list);
+                    m.push(v);
+                }
                 Ins::FieldCmp {
                     slot,
                     kind,
@@ -488,6 +614,7 @@ impl Program {
             | (Func::StartsWith | Func::EndsWith | Func::Contains, _, Val::Unknown(_)) => {
                 Val::Bool(false)
             }
+            (Func::Present, v, _) => Val::Bool(!matches!(v, Val::Unknown(_))),
             (_, Val::Unknown(w), _) => Val::Unknown(w),
             (Func::Size, Val::Str(s), _) => {
                 Val::int(i64::try_from(s.chars().count()).ok(), Why::Overflow)
@@ -503,6 +630,17 @@ impl Program {
                     Val::Unknown(Why::OutOfRange)
                 }
             }
+            (Func::Int, Val::Str(s), _) => {
+                s.parse().map_or(Val::Unknown(Why::OutOfRange), Val::Int)
+            }
+            (Func::Double, Val::Str(s), _) => crate::input::decimal::parse_float(s)
+                .map_or(Val::Unknown(Why::OutOfRange), Val::Double),
+            (Func::Bool, Val::Bool(b), _) => Val::Bool(b),
+            (Func::Bool, Val::Str(s), _) => match s {
+                "1" | "t" | "true" | "TRUE" | "True" => Val::Bool(true),
+                "0" | "f" | "false" | "FALSE" | "False" => Val::Bool(false),
+                _ => Val::Unknown(Why::OutOfRange),
+            },
             (Func::Double, Val::Int(i), _) => Val::Double(i as f64),
             (Func::Double, Val::Double(d), _) => Val::Double(d),
             (Func::Days, Val::Int(n), _) => n
@@ -522,6 +660,17 @@ impl Program {
             }
             _ => Val::Unknown(Why::WrongType),
         }
+    }
+}
+
+/// Field `field` of order `i`.
+fn order_field<'a>(orders: &'a dyn OrderView, i: usize, field: OrderField) -> Val<'a> {
+    match field {
+        OrderField::Category | OrderField::Channel => orders
+            .text(i, field)
+            .map_or(Val::Unknown(Why::Missing), Val::Str),
+        OrderField::At => Val::number(orders.number(i, field), NumKind::Timestamp),
+        _ => Val::number(orders.number(i, field), NumKind::Double),
     }
 }
 
@@ -599,6 +748,15 @@ mod tests {
         let p = compile(src, &Schema::new(), &Limits::default())
             .unwrap_or_else(|e| panic!("{src}: {e}"));
         p.eval(&Context::new(&[]))
+    }
+
+    /// Compiles an expression of any type against an empty schema.
+    fn compile_value(src: &str) -> Program {
+        let tokens = super::super::lexer::lex(src).unwrap_or_else(|e| panic!("{e}"));
+        let expr = super::super::parser::parse(src, &tokens, &Limits::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        super::super::check::check_as(src, &expr, &Schema::new(), 1000, false)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn run(src: &str) -> bool {
@@ -716,6 +874,197 @@ mod tests {
         }
         assert!(cel("1 / 0 == 0 || true"));
         assert!(!cel("1 / 0 == 0 && true"));
+    }
+
+    // The examples over the test customer's orders (super::tests::ORDERS): a 25.00 book
+    // 40 days before the scoring instant by coupon, a 30.00 DVD 10 days before (cost 18.00) on
+    // the web, a 12.50 book 2 days before by coupon.
+    #[test]
+    fn macros_over_orders() {
+        assert!(run(
+            "orders.exists(o, o.category == 'dvd' && o.amount > 20.0 && o.at > now - duration('30d'))"
+        ));
+        assert!(!run(
+            "orders.exists(o, o.category == 'dvd' && o.at > now - duration('7d'))"
+        ));
+        assert!(run("orders.all(o, o.amount >= 12.5)"));
+        assert!(!run("orders.all(o, o.amount > 12.5)"));
+        assert!(run("orders.exists_one(o, o.channel == 'web')"));
+        assert!(!run("orders.exists_one(o, o.channel == 'coupon')"));
+        assert!(!run("orders.exists_one(o, o.channel == 'store')"));
+        assert!(run("orders.filter(o, o.channel == 'coupon').size() == 2"));
+        assert!(run(
+            "size(orders.filter(o, o.category == store.books)) == 0"
+        ));
+        assert!(run("orders.filter(o, o.category == 'books').size() == 2"));
+        assert!(run(
+            "orders.map(o, o.amount).size() == 3 && size(orders) == 3"
+        ));
+        // A missing cost (two of the three orders) compares false, either way.
+        assert!(run("orders.filter(o, o.cost < 100.0).size() == 1"));
+        assert!(run("orders.filter(o, !(o.cost < 100.0)).size() == 2"));
+        assert!(!run("orders.all(o, o.discount >= 0.0)"));
+        assert!(run(
+            "orders.filter(o, has(o.cost)).size() == 1 && orders.all(o, !has(o.discount))"
+        ));
+        assert!(run(
+            "orders.all(o, has(o.category) && has(o.at) && has(o.amount))"
+        ));
+        assert!(run(
+            "orders[1].amount == 30.0 && orders[2].category == 'books'"
+        ));
+        // A macro over a literal inside one over the orders.
+        assert!(run(
+            "orders.exists(o, ['dvd', 'toys'].exists(c, o.category == c))"
+        ));
+        assert!(!run(
+            "orders.exists(o, ['toys'].exists(c, o.category == c))"
+        ));
+        // The macros over other lists.
+        assert!(cel(
+            "[1, 2, 3].exists(e, e == 2) && [1, 2, 3].all(e, e > 0)"
+        ));
+        assert!(cel(
+            "!['a', 'b'].exists_one(s, s < 'c') && [6, 7, 8].exists_one(x, x % 5 == 2)"
+        ));
+        assert!(cel("[1, 2, 3, 4].filter(x, x % 2 == 0).size() == 2"));
+        assert!(run(
+            "categories.exists(c, c.startsWith('mu')) && categories.all(c, size(c) == 5)"
+        ));
+        // No orders: exists is false, all true, counts 0.
+        let empty = |src: &str| {
+            let p = compile(src, &schema(), &Limits::default()).unwrap_or_else(|e| panic!("{e}"));
+            p.eval(&Context::new(&[]))
+        };
+        assert!(!empty("orders.exists(o, o.amount > 0.0)"));
+        assert!(empty("orders.all(o, o.amount > 0.0)"));
+        assert!(empty("orders.filter(o, o.amount > 0.0).size() == 0"));
+    }
+
+    // cel-spec lists.textproto, string.textproto and conversions.textproto.
+    #[test]
+    fn joins_conversions_and_list_equality() {
+        assert!(cel(
+            "'he' + 'llo' == 'hello' && [1, 2] + [3] == [1, 2, 3] && [] + [3, 4] == [3, 4]"
+        ));
+        assert!(cel(
+            "[1, 2] != [2, 1] && [1, 2] != [1] && [] == [] && [1.0] == [1]"
+        ));
+        assert!(run("categories == ['books', 'music'] && categories != ['books'] && [store.books] == ['Bücher']"));
+        assert!(cel(
+            "int('987') == 987 && double('-1.5e3') == -1500.0 && string(-4.5e-3) == '-0.0045'"
+        ));
+        assert!(cel(
+            "bool('TRUE') && !bool('f') && string(true) == 'true' && string('x') == 'x'"
+        ));
+        assert!(!cel("int('12x') == 12") && !cel("int('99999999999999999999') > 0"));
+        assert!(cel(
+            "!(int('1.5') == 1) && duration(duration('1h')) == duration('60m')"
+        ));
+    }
+
+    /// Orders for [`macros_agree_with_plain_iteration`]: (amount, category code).
+    struct Generated(Vec<(f64, usize)>);
+
+    impl OrderView for Generated {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn number(&self, i: usize, field: OrderField) -> f64 {
+            match (self.0.get(i), field) {
+                (Some(&(amount, _)), OrderField::Amount) => amount,
+                (Some(_), OrderField::At) => (i as f64) * 86_400_000.0,
+                _ => f64::NAN,
+            }
+        }
+        fn text(&self, i: usize, field: OrderField) -> Option<&str> {
+            let &(_, c) = self.0.get(i)?;
+            match field {
+                OrderField::Category => ["books", "dvd", "music"].get(c).copied(),
+                _ => None,
+            }
+        }
+    }
+
+    // Each macro against the same question asked of the orders by plain iteration, on 300
+    // generated customers of 0 to 11 orders (category code 3: no category).
+    #[test]
+    fn macros_agree_with_plain_iteration() {
+        let mut seed = 7u32;
+        let mut next = |n: u32| {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 8) % n
+        };
+        let rules: Vec<Program> = [
+            "orders.exists(o, o.category == 'dvd' && o.amount > 20.0)",
+            "orders.all(o, o.amount > 5.0)",
+            "orders.exists_one(o, o.category == 'books')",
+            "orders.filter(o, o.amount >= 10.0 && o.category != 'music').size()",
+            "orders.map(o, o.amount).size()",
+            "orders.filter(o, o.at >= timestamp('1970-01-04T00:00:00Z')).size()",
+        ]
+        .iter()
+        .map(|r| compile_value(r))
+        .collect();
+        for _ in 0..300 {
+            let orders = Generated(
+                (0..next(12))
+                    .map(|_| (f64::from(next(60)), next(4) as usize))
+                    .collect(),
+            );
+            let o = &orders.0;
+            let count = |f: &dyn Fn(&(f64, usize)) -> bool| o.iter().filter(|x| f(x)).count();
+            let expected = [
+                (count(&|&(a, c)| c == 1 && a > 20.0) > 0).to_string(),
+                (count(&|&(a, _)| a > 5.0) == o.len()).to_string(),
+                (count(&|&(_, c)| c == 0) == 1).to_string(),
+                // a missing category is not "music", but the comparison with it is false
+                count(&|&(a, c)| a >= 10.0 && c != 2 && c != 3).to_string(),
+                o.len().to_string(),
+                o.len().saturating_sub(3).to_string(),
+            ];
+            let ctx = Context {
+                orders: &orders,
+                ..Context::new(&[])
+            };
+            for (p, want) in rules.iter().zip(&expected) {
+                assert_eq!(&p.explain(&ctx).value, want, "{} on {o:?}", p.source());
+            }
+        }
+    }
+
+    // cel-spec timestamps.textproto: timestamp ± duration, timestamp − timestamp, comparisons.
+    #[test]
+    fn timestamps() {
+        assert!(run("now == timestamp('2026-11-25T00:00:00Z')"));
+        assert!(run(
+            "now - timestamp('2026-11-24T00:00:00Z') == duration('24h') && now - duration('1d') < now"
+        ));
+        assert!(cel(
+            "timestamp('2026-01-01T00:00:00Z') + duration('36h') == timestamp('2026-01-02T12:00:00Z')"
+        ));
+        assert!(cel(
+            "duration('1h') + timestamp('1970-01-01T00:00:00Z') == timestamp('1970-01-01T01:00:00Z')"
+        ));
+        assert!(cel(
+            "timestamp('2026-01-01T00:00:00Z') > timestamp('2025-12-31T23:59:59Z')"
+        ));
+        // CEL's ranges: a sum past them is out of range (missing), never a wrapped value.
+        assert!(cel(
+            "duration('9223372036s') == duration('106751d23h47m16s')"
+        ));
+        assert!(!cel(
+            "duration('9223372036s') + duration('1s') > duration('0s')"
+        ));
+        assert!(!cel(
+            "timestamp('2500-01-01T00:00:00Z') - timestamp('2000-01-01T00:00:00Z') > duration('0s')"
+        ));
+        assert!(!cel(
+            "timestamp('9999-12-31T23:59:59Z') + duration('1s') > timestamp('2026-01-01T00:00:00Z')"
+        ));
+        assert!(cel(
+            "!(timestamp('0001-01-01T00:00:00Z') - duration('1s') < timestamp('2026-01-01T00:00:00Z'))"
+        ));
     }
 
     #[test]
@@ -908,6 +1257,7 @@ mod tests {
                     maps: &maps,
                     as_of_ms: AS_OF_MS,
                     segments: &segments,
+                    orders: &(),
                 };
                 assert_eq!(
                     p.eval(&ctx).to_string(),

@@ -260,7 +260,7 @@ impl Scorer {
         let mut slots = Vec::with_capacity(SLOTS);
         f.write_slots(&mut |n| f64::from(n.index), &mut slots);
         let mut segments = Vec::new();
-        self.matched(&f, &slots, |i| segments.push(self.segments.match_of(i)));
+        self.matched(c, &f, &slots, |i| segments.push(self.segments.match_of(i)));
         let next_best_action = segments.first().map(NextBestAction::of);
         let Features {
             id,
@@ -293,7 +293,7 @@ impl Scorer {
         let mut matched = [0u16; 64];
         let mut more: Vec<u16> = Vec::new();
         let mut count = 0;
-        self.matched(&f, &out[start..start + SLOTS], |i| {
+        self.matched(c, &f, &out[start..start + SLOTS], |i| {
             match matched.get_mut(count) {
                 Some(m) => *m = i as u16,
                 None => more.push(i as u16),
@@ -325,11 +325,18 @@ impl Scorer {
         }
     }
 
-    fn matched<N: AsRef<str>>(&self, f: &Features<N>, slots: &[f64], each: impl FnMut(usize)) {
+    fn matched<N: AsRef<str>>(
+        &self,
+        c: &Customer<'_>,
+        f: &Features<N>,
+        slots: &[f64],
+        each: impl FnMut(usize),
+    ) {
         let categories = Entries(&f.value.categories);
         let dimensions = Entries(&f.satisfaction.dimensions);
+        let orders = segments::Orders(&c.orders);
         self.segments.matched(
-            &segments::rule_view(f, slots, &categories, &dimensions),
+            &segments::rule_view(f, slots, &categories, &dimensions, &orders),
             each,
         );
     }
@@ -361,8 +368,14 @@ impl Scorer {
         f.write_slots(&mut |n| f64::from(n.index), &mut slots);
         let categories = Entries(&f.value.categories);
         let dimensions = Entries(&f.satisfaction.dimensions);
-        self.segments
-            .explain(&segments::rule_view(&f, &slots, &categories, &dimensions))
+        let orders = segments::Orders(&c.orders);
+        self.segments.explain(&segments::rule_view(
+            &f,
+            &slots,
+            &categories,
+            &dimensions,
+            &orders,
+        ))
     }
 
     /// Value, satisfaction and loyalty, without segments.
@@ -402,7 +415,7 @@ impl Scorer {
         f.value.predicted = predicted;
         let mut slots = Vec::with_capacity(SLOTS);
         f.write_slots(&mut |n| f64::from(n.index), &mut slots);
-        self.matched(&f, &slots, each);
+        self.matched(c, &f, &slots, each);
     }
 
     /// This scorer with the model's ABC and RFM cut points but without its

@@ -176,3 +176,46 @@ test('hostile rules are refused by the limits before they are parsed', () => {
   const many = Array.from({ length: 5 }, (_, i) => ({ id: `s${i}`, when: 'true', goal: 'care' }));
   assert.equal(compileError(many, { limits: { maxSegments: 4 } }).code, 'TOO_LARGE');
 });
+
+// Macros over the customer's orders, scored at 2026-11-22: a 25.00 DVD 20 days before, a 15.00 DVD
+// 82 days before, three coupon orders (one a 30.00 book with cost 20.00), a music order without a
+// channel.
+test('macros over orders: exists, all, exists_one, filter and map counted, explained', () => {
+  const scorer = new Scorer({
+    builtinSegments: false,
+    segments: [
+      { id: 'recent-dvd', goal: 'up-sell', when: "orders.exists(o, o.category == store.dvd && o.amount > 20.0 && o.at > now - duration('30d'))" },
+      { id: 'coupon-hunter', goal: 'care', when: "orders.filter(o, o.channel == 'coupon').size() >= 3" },
+      { id: 'one-book', goal: 'cross-sell', when: 'orders.exists_one(o, o.category == store.books)' },
+      { id: 'all-costed', goal: 'care', when: 'orders.all(o, has(o.cost))' },
+      { id: 'five', goal: 'care', when: "orders.map(o, o.amount).size() == 5 && now - timestamp('2026-11-21T00:00:00Z') == duration('1d')" },
+    ],
+  });
+  const customer = {
+    id: 'c',
+    orders: [
+      { at: '2026-11-02', amount: 25, category: 'dvd', channel: 'web' },
+      { at: '2026-09-01', amount: 15, category: 'dvd', channel: 'coupon' },
+      { at: '2026-06-10', amount: 30, cost: 20, category: 'books', channel: 'coupon' },
+      { at: '2026-03-01', amount: 11, channel: 'coupon' },
+      { at: '2026-01-15', amount: 40, category: 'music' },
+    ],
+  };
+  const r = scorer.score(customer, { asOf });
+  // all-costed: four of the five orders have no cost.
+  assert.deepEqual(r.segments.map((s) => s.id), ['recent-dvd', 'coupon-hunter', 'one-book', 'five']);
+  assert.deepEqual(scorer.scoreMany([customer], { asOf })[0].segments.map((s) => s.id), r.segments.map((s) => s.id));
+  const recent = scorer.explain(customer, { asOf }).find((e) => e.id === 'recent-dvd');
+  // Orders are read oldest first: exists stops at the first match, the newest order (orders[4]).
+  assert.equal(recent.text, [
+    "orders.exists(o, o.category == store.dvd && o.amount > 20.0 && o.at > now - duration('30d')) → true (orders = 5 orders)",
+    "  o.category == store.dvd && o.amount > 20.0 && o.at > now - duration('30d') → true",
+    '    o.category == store.dvd → true (o.category = "dvd", o = orders[4], store.dvd = "dvd")',
+    '    o.amount > 20.0 → true (o.amount = 25.0, o = orders[4])',
+    "    o.at > now - duration('30d') → true (o.at = timestamp('2026-11-02T00:00:00Z'), o = orders[4], now = timestamp('2026-11-22T00:00:00Z'))",
+  ].join('\n'));
+  assert.throws(() => scorer.batch(10), (e) => e instanceof CrmScoreError && e.code === 'INVALID_SEGMENT'
+    && /segment "recent-dvd" reads `orders`, which a batch does not carry: score these customers with score\(\)/.test(e.message));
+  assert.throws(() => new Scorer({ segments: [{ id: 'x', goal: 'care', when: "duration('320000000000s') > duration('1s')" }] }),
+    (e) => e.code === 'RULE_TYPE' && /out of range/.test(e.message));
+});

@@ -322,6 +322,7 @@ impl Batch {
                 maps: &maps,
                 as_of_ms: as_of,
                 segments: &previous,
+                orders: &(),
             };
             out[row] = u8::from(self.library.programs()[s].eval(&ctx));
         }

@@ -15,9 +15,11 @@
 pub mod batch;
 
 use crate::error::{index_path, Error, ErrorCode, Quoted, Result};
+use crate::input::customer::Order;
 use crate::input::json::{closest, Json};
 use crate::rules::{
-    self, compile, evaluation_order, Context, Explanation, MapView, Program, Schema, Source, Type,
+    self, compile, evaluation_order, Context, Explanation, MapView, OrderField, OrderView, Program,
+    Schema, Source, Type,
 };
 use crate::scoring::config::{read_definition, Config, Definition, Goal, MAX_SEGMENTS_CAP};
 use crate::scoring::features::{field, slot_of, Entries, Features, Kind, FIELDS, MAPS};
@@ -202,6 +204,37 @@ pub struct Customer<'a> {
     pub maps: [&'a dyn MapView; 2],
     /// The instant it is scored at.
     pub as_of: i64,
+    /// Its orders, which macros such as `orders.exists(o, ...)` read.
+    pub orders: &'a dyn OrderView,
+}
+
+/// Orders as rules read them: `o.at`, `o.amount`, ...
+pub struct Orders<'o, 't>(pub &'o [Order<'t>]);
+
+impl OrderView for Orders<'_, '_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn number(&self, i: usize, field: OrderField) -> f64 {
+        let Some(o) = self.0.get(i) else {
+            return f64::NAN;
+        };
+        match field {
+            OrderField::At => o.at as f64,
+            OrderField::Amount => o.amount,
+            OrderField::Cost => o.cost.unwrap_or(f64::NAN),
+            OrderField::Discount => o.discount.unwrap_or(f64::NAN),
+            OrderField::Category | OrderField::Channel => f64::NAN,
+        }
+    }
+    fn text(&self, i: usize, field: OrderField) -> Option<&str> {
+        let o = self.0.get(i)?;
+        match field {
+            OrderField::Category => o.category.as_ref().map(AsRef::as_ref),
+            OrderField::Channel => o.channel,
+            _ => None,
+        }
+    }
 }
 
 impl<'a> Customer<'a> {
@@ -347,6 +380,7 @@ impl Library {
                 maps: &c.maps,
                 as_of_ms: c.as_of,
                 segments: results,
+                orders: c.orders,
             };
             let matched = self.programs[i].eval(&ctx);
             each(i, &ctx);
@@ -440,11 +474,13 @@ pub fn rule_view<'a, N: AsRef<str>>(
     slots: &'a [f64],
     categories: &'a Entries<'a, N, u32>,
     dimensions: &'a Entries<'a, N, f64>,
+    orders: &'a Orders<'a, '_>,
 ) -> Customer<'a> {
     Customer {
         slots,
         maps: [categories, dimensions],
         as_of: f.as_of,
+        orders,
     }
 }
 
