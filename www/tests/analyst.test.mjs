@@ -248,10 +248,19 @@ test('analyst view: the holdout check by calibration frequency, the models compa
 
     const bgnbd = await page.locator('#comparison tr[data-model="bg-nbd"] td').allTextContents();
     assert.deepEqual(bgnbd.slice(0, 5), ['-9582.43', '19172.9', '19195.9', '0.785', '1653.4 of 1,882 actual']);
-    assert.match(await page.locator('#ranking').innerText(), /holdout error: bg-nbd; best by BIC .*: bg-nbd/);
+    // The ranking names the models with the smallest holdout error and the smallest BIC in the table.
+    const rows = await page.locator('#comparison tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.dataset.model, ...[...tr.cells].slice(1).map((c) => c.textContent)]));
+    assert.deepEqual(rows.map((r) => r[0]), ['bg-nbd', 'pareto-nbd', 'mbg-nbd']);
+    const best = (i) => rows.reduce((a, r) => (Number(r[i]) < Number(a[i]) ? r : a))[0];
+    assert.match(await page.locator('#ranking').innerText(), new RegExp(`holdout error: ${best(4)}; best by BIC .*: ${best(3)}`));
     const params = await page.locator('#purchase-models tr[data-model="bg-nbd"]').evaluateAll((trs) => trs.map((tr) => tr.dataset.param));
     assert.deepEqual(params, ['r', 'alpha', 'a', 'b']);
-    assert.deepEqual(await page.locator('#purchase-models tr[data-param="r"] td').allTextContents(), ['r', '0.2426', 'not computed']);
+    // r's 95% interval from lifetimes' standard error 0.0126, on the log scale: 0.2426 · exp(±1.96 · 0.0126 / 0.2426).
+    const [name, estimate, ci] = await page.locator('#purchase-models tr[data-model="bg-nbd"][data-param="r"] td').allTextContents();
+    assert.deepEqual([name, estimate], ['r', '0.2426']);
+    const [lo, hi] = ci.split(' to ').map(Number);
+    const w = Math.exp((1.96 * 0.0126) / 0.2426);
+    assert.ok(Math.abs(lo - 0.2426 / w) < 5e-4 && Math.abs(hi - 0.2426 * w) < 5e-4, ci);
 
     // The heat map: P(alive) rises with recency at every frequency and, for a customer whose last purchase was long
     // ago, falls with the number of repeat purchases (BG/NBD); with the last purchase today (recency = T) and one
