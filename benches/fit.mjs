@@ -26,7 +26,7 @@ import { pathToFileURL } from 'node:url';
 const given = process.argv[2] ?? process.env.CRMSCORE_PKG;
 const entry = (p) => (p.startsWith('file:') ? p : pathToFileURL(resolve(p.endsWith('.js') ? p : `${p}/node.js`)).href);
 const pkg = given ? entry(given) : new URL('../pkg/node.js', import.meta.url).href;
-const { fit, fitSummaries, readTransactionsCsv, Scorer } = await import(pkg);
+const { fit, fitSummaries, fitRetention, readTransactionsCsv, Scorer } = await import(pkg);
 const data = (name) => readFileSync(new URL(`../data/cdnow/${name}`, import.meta.url), 'utf8');
 
 /** Median of `runs` timed calls of `f` after `warmup` untimed ones, in ms. */
@@ -75,6 +75,23 @@ for (const [purchaseModel, name, fitter] of [['pareto-nbd', 'Pareto/NBD', 'Paret
     peer = `lifetimes ${fitter} on this machine: ${out.purchaseMs.toFixed(1)} ms`;
   }
   console.log(`  fitSummaries, ${name} + Gamma-Gamma: ${ms.toFixed(1)} ms; ${peer}`);
+}
+// The discrete-time models on their own published data: BG/BB on the donations table
+// (11,104 donors, 6 opportunities; lifetimes' BetaGeoBetaBinomFitter as the peer) and sBG on
+// Fader & Hardie's (2007) regular cohort (no lifetimes peer: it has no sBG fitter).
+{
+  const donations = readFileSync(new URL('../data/donations/donations.csv', import.meta.url), 'utf8').trim().split('\n').slice(1)
+    .map((l) => l.split(',').map(Number)).map(([frequency, recency, periods, count]) => ({ frequency, recency, periods, count }));
+  const ms = time(() => fitSummaries(donations, { purchaseModel: 'bg-bb' }), 21);
+  let peer = "(set LIFETIMES_PYTHON to time lifetimes' BetaGeoBetaBinomFitter here)";
+  if (process.env.LIFETIMES_PYTHON) {
+    const script = fileURLToPath(new URL('./lifetimes_fit.py', import.meta.url));
+    const out = JSON.parse(execFileSync(process.env.LIFETIMES_PYTHON, [script, '0', '11', 'bg-bb'], { encoding: 'utf8' }));
+    peer = `lifetimes BetaGeoBetaBinomFitter on this machine: ${out.purchaseMs.toFixed(1)} ms`;
+  }
+  console.log(`  fitSummaries, BG/BB on the donations (22 rows, 11,104 donors): ${ms.toFixed(1)} ms; ${peer}`);
+  const regular = [1000, 631, 468, 382, 326, 289, 262, 241];
+  console.log(`  fitRetention, sBG on the regular cohort (8 years): ${time(() => fitRetention(regular), 21).toFixed(2)} ms (lifetimes has no sBG fitter)`);
 }
 console.log(`  fit, 6,919 columnar transactions: ${time(() => fit(sample.transactions, { asOf: calibration }), 21).toFixed(1)} ms`);
 // The sample as customer objects with ISO dates, as tests/js/model.test.mjs builds them.

@@ -5,7 +5,8 @@
 
 With `model` pareto-nbd or mbg-nbd (lifetimes' ParetoNBDFitter or
 ModifiedBetaGeoFitter) it times and prints that purchase model's fit alone
-(`purchase`, `purchaseMs`) after the BG/NBD + Gamma-Gamma figures.
+(`purchase`, `purchaseMs`) after the BG/NBD + Gamma-Gamma figures; with bg-bb,
+lifetimes' BetaGeoBetaBinomFitter on the donations table (data/donations).
 
 Prints one JSON object: the versions, the fitted parameters, the total BG/NBD
 log-likelihood, the paper's worked example (x = 2, t_x = 30.43, T = 38.86 over
@@ -21,7 +22,7 @@ import lifetimes
 import numpy as np
 import pandas as pd
 import scipy
-from lifetimes import BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
+from lifetimes import BetaGeoBetaBinomFitter, BetaGeoFitter, GammaGammaFitter, ModifiedBetaGeoFitter, ParetoNBDFitter
 
 summary = pathlib.Path(__file__).resolve().parent.parent / 'data/cdnow/cdnow_customers_summary_with_transactions.csv'
 data = pd.read_csv(summary)
@@ -49,9 +50,14 @@ log_params = np.log([p['r'], p['alpha'], p['a'], p['b']])
 n = len(data)
 ll = -BetaGeoFitter._negative_log_likelihood(log_params, data['x'].values, data['t_x'].values, data['T'].values, np.ones(n), 0.0) * n
 extra = {}
-if model != 'bg-nbd':
+if model == 'bg-bb':
+    donations = pd.read_csv(pathlib.Path(__file__).resolve().parent.parent / 'data/donations/donations.csv')
+    purchase = lambda: BetaGeoBetaBinomFitter(penalizer_coef=penalizer).fit(
+        donations['frequency'], donations['recency'], donations['periods'], weights=donations['count'])
+elif model != 'bg-nbd':
     fitter = {'pareto-nbd': ParetoNBDFitter, 'mbg-nbd': ModifiedBetaGeoFitter}[model]
     purchase = lambda: fitter(penalizer_coef=penalizer).fit(data['x'], data['t_x'], data['T'])
+if model != 'bg-nbd':
     fitted = purchase()
     pms = []
     for _ in range(runs):

@@ -55,6 +55,31 @@ test('fitSummaries on CDNOW gives the published standard errors to 3 significant
   }
 });
 
+// lifetimes 0.11.3's standard_errors_ (its Hessian by autograd, then the delta method from the
+// log-parameters) of ModifiedBetaGeoFitter on the CDNOW summary and of BetaGeoBetaBinomFitter on
+// the donations table, computed on this machine; lifetimes' ParetoNBDFitter gives none.
+test('MBG/NBD and BG/BB standard errors are lifetimes\' to 3 significant figures; Pareto/NBD has them too', () => {
+  const { mbgNbd } = fitSummaries(summaryRows, { purchaseModel: 'mbg-nbd' });
+  const donations = readFileSync(new URL('../../data/donations/donations.csv', import.meta.url), 'utf8').trim().split('\n').slice(1)
+    .map((l) => l.split(',').map(Number)).map(([frequency, recency, periods, count]) => ({ frequency, recency, periods, count }));
+  const { bgbb } = fitSummaries(donations, { purchaseModel: 'bg-bb' });
+  const lifetimes = [
+    [mbgNbd, { r: 0.0832639, alpha: 0.695597, a: 0.154785, b: 0.537472 }],
+    [bgbb, { alpha: 0.0693914, beta: 0.0294477, gamma: 0.0510099, delta: 0.320819 }],
+  ];
+  for (const [fitted, ses] of lifetimes) {
+    for (const [k, want] of Object.entries(ses)) {
+      assert.ok(sig3(fitted.standardErrors[k], want), `${k}: ${fitted.standardErrors[k]}, lifetimes ${want}`);
+      const [lo, hi] = fitted.intervals[k];
+      assert.ok(lo < fitted[k] && fitted[k] < hi, `${k}: ${lo} < ${fitted[k]} < ${hi}`);
+    }
+  }
+  const { paretoNbd } = fitSummaries(summaryRows, { purchaseModel: 'pareto-nbd' });
+  assert.deepEqual(Object.keys(paretoNbd.standardErrors), ['r', 'alpha', 's', 'beta']);
+  assert.equal(paretoNbd.logCovariance.length, 16);
+  for (const [k, [lo, hi]] of Object.entries(paretoNbd.intervals)) assert.ok(lo < paretoNbd[k] && paretoNbd[k] < hi, k);
+});
+
 test('a fitted model gives each customer 90% intervals that contain the predictions', () => {
   const model = JSON.parse(JSON.stringify(fit(sampleCustomers(), { asOf: '1997-09-30', unit: 'weeks' })));
   // CDNOW sample customer 1: orders on 1997-01-01, 01-18 and 08-02.
