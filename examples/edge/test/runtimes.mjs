@@ -90,7 +90,19 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.e
 
 /** Starts a runtime; resolves to { url, log(), stop() } once it answers HTTP (or rejects with its log). */
 /** `worker`: for workerd, another worker directory (with its wrangler.toml) than the example's, store not seeded. */
-export async function start(name, { timeoutMs = 60_000, bench = false, worker } = {}) {
+export async function start(name, options = {}) {
+  // freePort's port can be taken by another process before the runtime binds it (the test
+  // files run in parallel, and wrangler binds ports of its own): try again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(name, options);
+    } catch (e) {
+      if (attempt === 3 || !/Address already in use|EADDRINUSE/.test(e.message)) throw e;
+    }
+  }
+}
+
+async function startOnce(name, { timeoutMs = 60_000, bench = false, worker } = {}) {
   const port = await freePort();
   const [command, args, options] = await commands[name](port, bench, worker);
   const started = performance.now();
