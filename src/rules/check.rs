@@ -29,15 +29,20 @@ const FUNCTIONS: &[&str] = &[
 /// Methods, called as `target.name(...)`.
 const METHODS: &[&str] = &["startsWith", "endsWith", "contains", "size"];
 
-/// Checks `expr` (parsed from `src`) and compiles it.
-pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema) -> Result<Program> {
+/// Checks `expr` (parsed from `src`), which must be of type `want` (a
+/// condition: bool; a score: int), and compiles it.
+pub(crate) fn check_as(src: &str, expr: &Expr, schema: &Schema, want: Type) -> Result<Program> {
     let mut c = Checker {
         src,
         schema,
         b: Builder::new(src, schema.bought.map(|m| m as u32)),
     };
     let (root, ty) = c.expr(expr)?;
-    if ty != Type::Bool {
+    if want == Type::Int && ty != Type::Int {
+        let msg = format!("a score must be a whole number (int), but this is {ty}");
+        return Err(c.err(expr.span, &msg));
+    }
+    if want == Type::Bool && ty != Type::Bool {
         let msg = format!(
             "a rule must be a condition (bool), but this is {ty}; compare it, as in `{} > 0`",
             c.snippet(expr)

@@ -20,7 +20,16 @@ use crate::rules::{
     self, compile, evaluation_order, Context, Explanation, MapView, Program, Schema, Source, Type,
 };
 use crate::scoring::config::{read_definition, Config, Definition, Goal, MAX_SEGMENTS_CAP};
-use crate::scoring::features::{field, slot_of, Entries, Features, Kind, FIELDS, MAPS};
+use crate::scoring::features::{field, slot_of, Entries, Features, Kind, FIELDS, MAPS, SLOTS};
+use crate::scoring::scorecards::Scorecards;
+
+/// The rule slot of `value.shareOfWallet.overall`, after the result's slots;
+/// `value.shareOfWallet.capped` follows it.
+pub const WALLET_SLOT: usize = SLOTS;
+/// The rule slot of the first scorecard's points (each card: points, share).
+pub const CARD_SLOT: usize = SLOTS + 2;
+/// The map index of `value.shareOfWallet.categories` (after [`MAPS`]).
+pub const WALLET_MAP: usize = MAPS.len();
 
 /// The built-in segment library, as data.
 pub const BUILTIN: &str = include_str!("../../../data/segments.json");
@@ -140,6 +149,8 @@ pub struct Library {
     order: Vec<usize>,
     /// Indexes into `defs` by priority.
     ranking: Vec<usize>,
+    /// The config's scorecards, whose points and shares the rules read.
+    cards: Scorecards,
 }
 
 /// Segments whose per-customer results fit in a buffer on the stack (the
@@ -172,6 +183,26 @@ pub fn schema(
         };
         schema.add_field(f.path, ty, f.missing_possible(), source);
     }
+    let wallet = "value.shareOfWallet.";
+    schema
+        .add_field(
+            &format!("{wallet}overall"),
+            Type::Double,
+            true,
+            Source::Number(WALLET_SLOT),
+        )
+        .add_field(
+            &format!("{wallet}capped"),
+            Type::Bool,
+            true,
+            Source::Number(WALLET_SLOT + 1),
+        )
+        .add_field(
+            &format!("{wallet}categories"),
+            Type::Map(Box::new(Type::Double)),
+            false,
+            Source::Map(WALLET_MAP),
+        );
     let categories = map_index("value.categories");
     schema.add_field(
         "categories",
@@ -197,8 +228,8 @@ fn map_index(path: &str) -> usize {
 pub struct Customer<'a> {
     /// The result's slots ([`Features::write_slots`]).
     pub slots: &'a [f64],
-    /// Its maps, in [`MAPS`] order.
-    pub maps: [&'a dyn MapView; 2],
+    /// Its maps, in [`MAPS`] order, then `value.shareOfWallet.categories`.
+    pub maps: [&'a dyn MapView; 3],
     /// The instant it is scored at.
     pub as_of: i64,
 }
@@ -278,7 +309,14 @@ impl Library {
         if defs.len() > max_segments {
             return Err(too_many(defs.len()));
         }
-        let schema = schema(&segments.store, defs.iter().map(|(_, d)| d.id.as_str()));
+        let mut schema = schema(&segments.store, defs.iter().map(|(_, d)| d.id.as_str()));
+        // Scores read the result's fields, not segments or other cards.
+        let cards = Scorecards::new(
+            &config.scorecards,
+            &self::schema(&segments.store, std::iter::empty::<&str>()),
+            &limits.rule,
+        )?;
+        cards.add_fields(&mut schema, CARD_SLOT);
         let compile_rule = |source: &str, path: String, id: &str| {
             compile(source, &schema, &limits.rule).map_err(|e| in_segment(e, path, id))
         };
@@ -293,7 +331,10 @@ impl Library {
         }
         check_store(
             &segments.configured_store,
-            programs.iter().chain(exits.iter().flatten()),
+            programs
+                .iter()
+                .chain(exits.iter().flatten())
+                .chain(cards.programs()),
         )?;
         let order = evaluation_order(&schema, &programs).map_err(|cycle| {
             let (path, d) = &defs[cycle.segment];
@@ -314,7 +355,21 @@ impl Library {
             exits,
             order,
             ranking,
+            cards,
         })
+    }
+
+    /// The compiled scorecards.
+    pub fn scorecards(&self) -> &Scorecards {
+        &self.cards
+    }
+
+    /// Whether some segment has a scheduled action (results then have
+    /// `nextContact` and `pastContacts`).
+    pub fn scheduled(&self) -> bool {
+        self.defs
+            .iter()
+            .any(|d| d.schedules.iter().any(Option::is_some))
     }
 
     /// The definitions, in library order.
@@ -383,6 +438,16 @@ impl Library {
         }
     }
 
+    /// The contact of a scheduled action.
+    pub fn contact(&self, d: crate::scoring::cadence::Due) -> crate::scoring::cadence::Contact {
+        let def = &self.defs[d.segment];
+        crate::scoring::cadence::Contact {
+            segment: def.id.clone(),
+            action: def.actions[d.action].clone(),
+            due: d.at,
+        }
+    }
+
     /// Every segment by library index, as a result lists it: what the indexes
     /// of a result's segments stand for.
     pub fn table(&self) -> Vec<SegmentMatch> {
@@ -439,10 +504,11 @@ pub fn rule_view<'a, N: AsRef<str>>(
     slots: &'a [f64],
     categories: &'a Entries<'a, N, u32>,
     dimensions: &'a Entries<'a, N, f64>,
+    wallet: &'a Entries<'a, N, f64>,
 ) -> Customer<'a> {
     Customer {
         slots,
-        maps: [categories, dimensions],
+        maps: [categories, dimensions, wallet],
         as_of: f.as_of,
     }
 }
