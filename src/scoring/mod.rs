@@ -464,7 +464,7 @@ impl Scorer {
         let shares = Entries(wallet.map_or(&[][..], |w| &w.categories));
         let scorecards = self.segments.scorecards();
         if wallet.is_none() && scorecards.is_empty() {
-            let view = segments::rule_view(f, slots, &categories, &dimensions, &shares);
+            let view = segments::rule_view(f, slots, &categories, &dimensions).with_wallet(&shares);
             return self.segments.matched(&view, each);
         }
         // Past the result's slots: the share of wallet's, then each card's points and share.
@@ -475,7 +475,7 @@ impl Scorer {
             numbers[WALLET_SLOT + 1] = f64::from(u8::from(w.capped));
         }
         let mut figures = [[f64::NAN; 2]; MAX_SCORECARDS];
-        let view = segments::rule_view(f, &numbers, &categories, &dimensions, &shares);
+        let view = segments::rule_view(f, &numbers, &categories, &dimensions).with_wallet(&shares);
         let ctx = rules::Context {
             numbers: view.slots,
             maps: &view.maps,
@@ -494,7 +494,7 @@ impl Scorer {
             numbers[CARD_SLOT + 2 * k] = *points;
             numbers[CARD_SLOT + 2 * k + 1] = *share;
         }
-        let view = segments::rule_view(f, &numbers, &categories, &dimensions, &shares);
+        let view = segments::rule_view(f, &numbers, &categories, &dimensions).with_wallet(&shares);
         self.segments.matched(&view, each);
     }
 
@@ -541,13 +541,9 @@ impl Scorer {
         let categories = Entries(&f.value.categories);
         let dimensions = Entries(&f.satisfaction.dimensions);
         let shares = Entries(wallet.as_ref().map_or(&[][..], |w| &w.categories));
-        self.segments.explain(&segments::rule_view(
-            &f,
-            &slots,
-            &categories,
-            &dimensions,
-            &shares,
-        ))
+        self.segments.explain(
+            &segments::rule_view(&f, &slots, &categories, &dimensions).with_wallet(&shares),
+        )
     }
 
     /// Each configured scorecard with each factor's score rule explained
@@ -586,7 +582,7 @@ impl Scorer {
         let categories = Entries(&f.value.categories);
         let dimensions = Entries(&f.satisfaction.dimensions);
         let shares = Entries(wallet.as_ref().map_or(&[][..], |w| &w.categories));
-        let view = segments::rule_view(&f, &slots, &categories, &dimensions, &shares);
+        let view = segments::rule_view(&f, &slots, &categories, &dimensions).with_wallet(&shares);
         let ctx = rules::Context {
             numbers: view.slots,
             maps: &view.maps,

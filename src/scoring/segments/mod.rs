@@ -504,12 +504,22 @@ pub fn rule_view<'a, N: AsRef<str>>(
     slots: &'a [f64],
     categories: &'a Entries<'a, N, u32>,
     dimensions: &'a Entries<'a, N, f64>,
-    wallet: &'a Entries<'a, N, f64>,
 ) -> Customer<'a> {
     Customer {
         slots,
-        maps: [categories, dimensions, wallet],
+        maps: [categories, dimensions, &NO_WALLET],
         as_of: f.as_of,
+    }
+}
+
+/// The shares of a customer without a wallet.
+static NO_WALLET: Entries<'static, &'static str, f64> = Entries(&[]);
+
+impl<'a> Customer<'a> {
+    /// The same view with `value.shareOfWallet.categories` read from `wallet`.
+    pub fn with_wallet(mut self, wallet: &'a dyn MapView) -> Self {
+        self.maps[WALLET_MAP] = wallet;
+        self
     }
 }
 
