@@ -444,6 +444,7 @@ impl Scorer {
         }
     }
 
+    #[cfg(feature = "fit")]
     fn matched<N: AsRef<str>>(&self, f: &Features<N>, slots: &[f64], each: impl FnMut(usize)) {
         self.evaluate(f, slots, None, &mut |_, _, _| {}, each);
     }
