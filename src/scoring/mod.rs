@@ -457,7 +457,7 @@ impl Scorer {
         f: &Features<N>,
         slots: &[f64],
         wallet: Option<&ShareOfWallet<N>>,
-        cards: &mut dyn FnMut(usize, [f64; 3], &[f64]),
+        cards: &mut scorecards::CardSink<'_>,
         each: impl FnMut(usize),
     ) {
         let categories = Entries(&f.value.categories);

@@ -90,6 +90,10 @@ pub fn read_scorecards(v: &Json, path: &str) -> Result<Vec<ScorecardDef>> {
     Ok(cards)
 }
 
+/// What [`Scorecards::score`] gives per card: its index, `[points, maxPoints,
+/// share]` (share NaN when none) and its factors' scores (NaN: missing).
+pub type CardSink<'s> = dyn FnMut(usize, [f64; 3], &[f64]) + 's;
+
 /// The compiled scorecards of a config.
 #[derive(Debug, Clone, Default)]
 pub struct Scorecards {
@@ -294,7 +298,7 @@ impl Scorecards {
     /// Scores every card for the customer of `ctx`: calls `each` with the
     /// card's index, points, maxPoints, share (NaN: none) and its factors'
     /// scores (NaN: missing), without allocating.
-    pub fn score(&self, ctx: &Context<'_>, each: &mut dyn FnMut(usize, [f64; 3], &[f64])) {
+    pub fn score(&self, ctx: &Context<'_>, each: &mut CardSink<'_>) {
         let mut scores = [f64::NAN; MAX_FACTORS];
         for (k, (d, card)) in self.defs.iter().zip(&self.programs).enumerate() {
             let (mut points, mut max) = (0.0, 0.0);
