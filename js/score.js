@@ -262,7 +262,11 @@ export function explain(scorer, customer, options) {
     w.top(options, 'options');
     w.top(customer, '', true);
     copyIn(w);
-    return JSON.parse(scorer.explainTape(w.p, w.q, w.strs.length, Date.now()));
+    const explained = JSON.parse(scorer.explainTape(w.p, w.q, w.strs.length, Date.now()));
+    if (Array.isArray(explained)) return explained;
+    // With scorecards: the segments' list, with the cards as its `scorecards`.
+    explained.segments.scorecards = explained.scorecards;
+    return explained.segments;
   } finally {
     give(w);
   }

@@ -128,7 +128,7 @@ export interface Scorer {
   /** Scores many customers as of one instant; an error's path starts with the customer's index. */
   scoreMany(customers: Customer[], options?: ScoreOptions): ScoreResult[];
   /** Every segment of the scorer, matched or not, with the sub-expressions and field values that decided it. */
-  explain(customer: Customer, options?: ScoreOptions): (SegmentExplanation | ScorecardExplanation)[];
+  explain(customer: Customer, options?: ScoreOptions): SegmentExplanation[] & { scorecards?: ScorecardExplanation[] };
   /**
    * Scores every customer of columnar transactions, into typed arrays. Runs in the
    * fitting module: loaded by itself in Node; in browsers and workers import
@@ -432,7 +432,7 @@ export interface SegmentExplanation {
   explanation: Explanation;
 }
 
-/** After the segments in `explain`'s list: each scorecard, each factor's score rule explained. */
+/** With `config.scorecards`, `explain(...).scorecards`: each card, each factor's score rule explained. */
 export interface ScorecardExplanation extends ScorecardResult {
   scorecard: string;
   name: string;

@@ -548,8 +548,8 @@ impl Scorer {
     }
 
     /// Each configured scorecard with each factor's score rule explained
-    /// (empty without scorecards); `explain` in JavaScript gives them after
-    /// the segments.
+    /// (empty without scorecards); `explain` in JavaScript gives them as its
+    /// list's `scorecards`.
     pub fn explain_scorecards(
         &self,
         customer: &Json,

@@ -93,3 +93,19 @@ pub fn share_of_wallet<'t>(c: &Customer<'t>, as_of: i64) -> Option<ShareOfWallet
         categories,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_are_capped_at_one_and_nothing_of_nothing_is_zero() {
+        let mut capped = false;
+        assert_eq!(share(30.0, 120.0, &mut capped), 0.25);
+        assert!(!capped);
+        assert_eq!(share(0.0, 0.0, &mut capped), 0.0);
+        assert!(!capped);
+        assert_eq!(share(5.0, 0.0, &mut capped), 1.0);
+        assert!(capped);
+    }
+}

@@ -332,9 +332,18 @@ impl JsScorer {
             let c = Customer::read(&mut r, options.as_of, &self.inner.config().limits)?;
             r.finish()?;
             let explained = self.inner.explain_customer(&c, options)?;
+            let segments = Json::Arr(explained.iter().map(|e| e.to_json()).collect());
+            if self.inner.segments().scorecards().is_empty() {
+                return Ok(segments.to_text());
+            }
+            // With scorecards, `explain` in js/score.js hangs them on the list as `scorecards`.
             let cards = self.inner.explain_scorecards_customer(&c, options)?;
-            let all = explained.iter().map(|e| e.to_json());
-            Ok(Json::Arr(all.chain(cards.iter().map(|e| e.to_json())).collect()).to_text())
+            let cards = Json::Arr(cards.iter().map(|e| e.to_json()).collect());
+            Ok(Json::Obj(vec![
+                ("segments".into(), segments),
+                ("scorecards".into(), cards),
+            ])
+            .to_text())
         })
     }
 

@@ -43,11 +43,13 @@ test('the five factors of a purchase decision: 28 of 36 points, and a segment re
     },
   });
   assert.deepStrictEqual(r.segments.map((s) => s.id), ['ready']);
-  // scoreMany gives the same, and explain lists the card after the segments.
+  // scoreMany gives the same, and explain's list has the card as its `scorecards`.
   assert.deepStrictEqual(scorer.scoreMany([surveyed], { asOf })[0], r);
   const e = scorer.explain(surveyed, { asOf });
   assert.equal(e[0].id, 'ready');
-  const card = e.find((x) => x.scorecard === 'purchase');
+  assert.equal(e.length, 1, 'the list holds the segments only');
+  const card = e.scorecards[0];
+  assert.equal(card.scorecard, 'purchase');
   assert.equal(card.points, 28);
   assert.equal(card.factors[4].missing, true);
   assert.match(card.text, /experience: missing \(the score is 0, outside 1–4\): left out of points and maxPoints/);

@@ -183,22 +183,21 @@ pub fn schema(
         };
         schema.add_field(f.path, ty, f.missing_possible(), source);
     }
-    let wallet = "value.shareOfWallet.";
     schema
         .add_field(
-            &format!("{wallet}overall"),
+            "value.shareOfWallet.overall",
             Type::Double,
             true,
             Source::Number(WALLET_SLOT),
         )
         .add_field(
-            &format!("{wallet}capped"),
+            "value.shareOfWallet.capped",
             Type::Bool,
             true,
             Source::Number(WALLET_SLOT + 1),
         )
         .add_field(
-            &format!("{wallet}categories"),
+            "value.shareOfWallet.categories",
             Type::Map(Box::new(Type::Double)),
             false,
             Source::Map(WALLET_MAP),
