@@ -521,6 +521,36 @@ impl Scorer {
         c: &Customer<'_>,
         options: ScoreOptions,
     ) -> Result<Vec<SegmentExplanation>> {
+        self.explain_all(c, options, false)
+            .map(|(segments, _)| segments)
+    }
+
+    /// Each configured scorecard with each factor's score rule explained
+    /// (empty without scorecards); `explain` in JavaScript gives them as its
+    /// list's `scorecards`.
+    pub fn explain_scorecards(
+        &self,
+        customer: &Json,
+        options: impl Into<ScoreOptions>,
+    ) -> Result<Vec<ScorecardExplanation>> {
+        let options = options.into().checked()?;
+        let tape = OwnedTape::of(customer);
+        let c = Customer::read(
+            &mut tape.tape().reader(),
+            options.as_of,
+            &self.config.limits,
+        )?;
+        self.explain_all(&c, options, true).map(|(_, cards)| cards)
+    }
+
+    /// The explanations of a validated customer's segments and, when
+    /// `cards`, of its scorecards (each capped at [`segments::MAX_EXPLAIN_BYTES`]).
+    pub fn explain_all(
+        &self,
+        c: &Customer<'_>,
+        options: ScoreOptions,
+        cards: bool,
+    ) -> Result<(Vec<SegmentExplanation>, Vec<ScorecardExplanation>)> {
         let f = self.features(c, options);
         let wallet = share_of_wallet(c, f.as_of);
         let mut slots = Vec::with_capacity(RULE_SLOTS);
@@ -542,48 +572,11 @@ impl Scorer {
         let categories = Entries(&f.value.categories);
         let dimensions = Entries(&f.satisfaction.dimensions);
         let shares = Entries(wallet.as_ref().map_or(&[][..], |w| &w.categories));
-        self.segments.explain(
-            &segments::rule_view(&f, &slots, &categories, &dimensions).with_wallet(&shares),
-        )
-    }
-
-    /// Each configured scorecard with each factor's score rule explained
-    /// (empty without scorecards); `explain` in JavaScript gives them as its
-    /// list's `scorecards`.
-    pub fn explain_scorecards(
-        &self,
-        customer: &Json,
-        options: impl Into<ScoreOptions>,
-    ) -> Result<Vec<ScorecardExplanation>> {
-        let options = options.into().checked()?;
-        let tape = OwnedTape::of(customer);
-        let c = Customer::read(
-            &mut tape.tape().reader(),
-            options.as_of,
-            &self.config.limits,
-        )?;
-        self.explain_scorecards_customer(&c, options)
-    }
-
-    /// [`Scorer::explain_scorecards`] of a validated customer.
-    pub fn explain_scorecards_customer(
-        &self,
-        c: &Customer<'_>,
-        options: ScoreOptions,
-    ) -> Result<Vec<ScorecardExplanation>> {
-        let f = self.features(c, options);
-        let wallet = share_of_wallet(c, f.as_of);
-        let mut slots = Vec::with_capacity(RULE_SLOTS);
-        f.write_slots(&mut |n| f64::from(n.index), &mut slots);
-        slots.resize(RULE_SLOTS, f64::NAN);
-        if let Some(w) = &wallet {
-            slots[WALLET_SLOT] = w.overall;
-            slots[WALLET_SLOT + 1] = f64::from(u8::from(w.capped));
-        }
-        let categories = Entries(&f.value.categories);
-        let dimensions = Entries(&f.satisfaction.dimensions);
-        let shares = Entries(wallet.as_ref().map_or(&[][..], |w| &w.categories));
         let view = segments::rule_view(&f, &slots, &categories, &dimensions).with_wallet(&shares);
+        let explained = self.segments.explain(&view)?;
+        if !cards {
+            return Ok((explained, Vec::new()));
+        }
         let ctx = rules::Context {
             numbers: view.slots,
             maps: &view.maps,
@@ -591,16 +584,15 @@ impl Scorer {
             segments: &[],
         };
         let mut budget = segments::MAX_EXPLAIN_BYTES;
-        self.segments
-            .scorecards()
-            .explain(&ctx, &mut budget)
-            .ok_or_else(|| {
-                let msg = format!(
-                    "expected an explanation of at most {} bytes, got more: the scorecards' rules are too large to explain in one call",
-                    segments::MAX_EXPLAIN_BYTES
-                );
-                Error::new(ErrorCode::TooLarge, "", msg)
-            })
+        let cards = self.segments.scorecards().explain(&ctx, &mut budget);
+        let cards = cards.ok_or_else(|| {
+            let msg = format!(
+                "expected an explanation of at most {} bytes, got more: the scorecards' rules are too large to explain in one call",
+                segments::MAX_EXPLAIN_BYTES
+            );
+            Error::new(ErrorCode::TooLarge, "", msg)
+        })?;
+        Ok((explained, cards))
     }
 
     /// Value, satisfaction and loyalty, without segments.

@@ -170,36 +170,40 @@ pub struct ScorecardExplanation {
 impl ScorecardExplanation {
     /// The explanation as text: one line per factor, then the total.
     pub fn text(&self) -> String {
+        // Pieces pushed in turn rather than `format!`: the scoring module is size-budgeted.
         let r = &self.result;
         let mut t = String::new();
         for (f, e) in r.factors.iter().zip(&self.explanations) {
-            let w = format_number(f.weight);
-            t += &match (f.score, f.points()) {
-                (Some(s), Some(p)) => format!(
-                    "{}: score {s} × weight {w} = {} points\n",
-                    f.name,
-                    format_number(p)
-                ),
-                _ if e.value.starts_with("unknown") => format!(
-                    "{}: missing (the score is {}): left out of points and maxPoints\n",
-                    f.name, e.value
-                ),
-                _ => format!(
-                    "{}: missing (the score is {}, outside 1–4): left out of points and maxPoints\n",
-                    f.name, e.value
-                ),
-            };
-            for line in e.to_string().lines() {
+            t += &f.name;
+            match f.points() {
+                Some(p) => {
+                    for piece in [": score ", &e.value, " × weight ", &format_number(f.weight)] {
+                        t += piece;
+                    }
+                    t += " = ";
+                    t += &format_number(p);
+                    t += " points\n";
+                }
+                None => {
+                    t += ": missing (the score is ";
+                    t += &e.value;
+                    if !e.value.starts_with("unknown") {
+                        t += ", outside 1–4";
+                    }
+                    t += "): left out of points and maxPoints\n";
+                }
+            }
+            for line in e.to_string().split('\n') {
                 t += "  ";
                 t += line;
                 t += "\n";
             }
         }
-        t + &format!(
-            "points {} of maxPoints {}",
-            format_number(r.points),
-            format_number(r.max_points)
-        )
+        t += "points ";
+        t += &format_number(r.points);
+        t += " of maxPoints ";
+        t += &format_number(r.max_points);
+        t
     }
 
     /// As JSON: `{ scorecard, name, points, maxPoints, share, text, factors:

@@ -331,13 +331,13 @@ impl JsScorer {
             let options = ScoreOptions::read(&mut r, now as i64)?;
             let c = Customer::read(&mut r, options.as_of, &self.inner.config().limits)?;
             r.finish()?;
-            let explained = self.inner.explain_customer(&c, options)?;
+            let with_cards = !self.inner.segments().scorecards().is_empty();
+            let (explained, cards) = self.inner.explain_all(&c, options, with_cards)?;
             let segments = Json::Arr(explained.iter().map(|e| e.to_json()).collect());
-            if self.inner.segments().scorecards().is_empty() {
+            if !with_cards {
                 return Ok(segments.to_text());
             }
             // With scorecards, `explain` in js/score.js hangs them on the list as `scorecards`.
-            let cards = self.inner.explain_scorecards_customer(&c, options)?;
             let cards = Json::Arr(cards.iter().map(|e| e.to_json()).collect());
             Ok(Json::Obj(vec![
                 ("segments".into(), segments),
