@@ -400,12 +400,7 @@ impl<'t> Customer<'t> {
             referrals: count(referrals, || "referrals".into())?,
             wallet: match wallet {
                 None => None,
-                Some(v) => Some(
-                    dimension_map(r, v, "wallet")?
-                        .into_iter()
-                        .map(|(n, a)| Ok((n, quantity(a, || key_path("wallet", n.text))?)))
-                        .collect::<Result<_>>()?,
-                ),
+                Some(v) => Some(read_wallet(r, v)?),
             },
         })
     }
@@ -537,6 +532,16 @@ fn read_order<'t>(
             .map(|v| id(v, || path("accountId")))
             .transpose()?,
     })
+}
+
+/// `wallet`: each category's yearly spend, a quantity.
+fn read_wallet<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Vec<(Name<'t>, f64)>> {
+    let entries = dimension_map(r, v, "wallet")?;
+    let mut wallet = Vec::with_capacity(entries.len());
+    for (n, a) in entries {
+        wallet.push((n, quantity(a, || key_path("wallet", n.text))?));
+    }
+    Ok(wallet)
 }
 
 /// The entries of one of the survey's maps: (name, value) of each non-null entry.

@@ -452,6 +452,7 @@ impl Scorer {
     /// Evaluates the scorecards (`cards` gets their context) and then the
     /// segments (`each` gets the index of each matched one, by priority) of
     /// a customer's features, whose result slots are `slots`.
+    #[inline(never)]
     fn evaluate<N: AsRef<str>>(
         &self,
         f: &Features<N>,
