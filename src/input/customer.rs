@@ -130,6 +130,9 @@ pub struct Customer<'t> {
     pub returns: Option<u32>,
     /// Number of new customers this one referred.
     pub referrals: Option<u32>,
+    /// What the customer spends on each category anywhere in a year (a
+    /// survey's or a panel's figure), for `value.shareOfWallet`.
+    pub wallet: Option<Vec<(Name<'t>, f64)>>,
 }
 
 impl<'t> Customer<'t> {
@@ -144,6 +147,7 @@ impl<'t> Customer<'t> {
             complaints: None,
             returns: None,
             referrals: None,
+            wallet: None,
         }
     }
 }
@@ -167,7 +171,7 @@ impl Default for Limits {
 }
 
 /// A customer's keys, in the order they are validated (and as a run of [`KEYS`]).
-pub const CUSTOMER_KEYS: [&str; 7] = [
+pub const CUSTOMER_KEYS: [&str; 8] = [
     "id",
     "firstSeen",
     "orders",
@@ -175,6 +179,7 @@ pub const CUSTOMER_KEYS: [&str; 7] = [
     "complaints",
     "returns",
     "referrals",
+    "wallet",
 ];
 /// An order's keys, in the order they are validated.
 pub const ORDER_KEYS: [&str; 7] = [
@@ -191,7 +196,7 @@ pub const SURVEY_KEYS: [&str; 4] = ["expectation", "perception", "weights", "nps
 /// Where each key list starts in [`KEYS`].
 pub(crate) const ORDER_FROM: usize = 0;
 pub(crate) const CUSTOMER_FROM: usize = 7;
-pub(crate) const SURVEY_FROM: usize = 14;
+pub(crate) const SURVEY_FROM: usize = 15;
 const MAX_COUNT: f64 = 1e9;
 /// Most survey dimensions (entries of `expectation`, `perception` and `weights`
 /// each): matching them up is quadratic, so a hostile survey must not be large.
@@ -369,7 +374,7 @@ impl<'t> Customer<'t> {
             Item::Obj(span) => span,
             other => return Err(type_error("", "an object", &other)),
         };
-        let [id_v, first_seen, orders_v, survey, complaints, returns, referrals] =
+        let [id_v, first_seen, orders_v, survey, complaints, returns, referrals, wallet] =
             r.fields(span, &CUSTOMER_KEYS, CUSTOMER_FROM, &String::new)?;
         let id = id(required(id_v, || "id".into())?, || "id".into())?;
         let first_seen = match first_seen {
@@ -393,6 +398,10 @@ impl<'t> Customer<'t> {
             complaints: count(complaints, || "complaints".into())?,
             returns: count(returns, || "returns".into())?,
             referrals: count(referrals, || "referrals".into())?,
+            wallet: match wallet {
+                None => None,
+                Some(v) => Some(read_wallet(r, v)?),
+            },
         })
     }
 }
@@ -525,11 +534,21 @@ fn read_order<'t>(
     })
 }
 
+/// `wallet`: each category's yearly spend, a quantity.
+fn read_wallet<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Vec<(Name<'t>, f64)>> {
+    let entries = dimension_map(r, v, "wallet")?;
+    let mut wallet = Vec::with_capacity(entries.len());
+    for (n, a) in entries {
+        wallet.push((n, quantity(a, || key_path("wallet", n.text))?));
+    }
+    Ok(wallet)
+}
+
 /// The entries of one of the survey's maps: (name, value) of each non-null entry.
 type DimensionMap<'t> = Vec<(Name<'t>, Item<'t>)>;
 
-fn dimension_map<'t>(r: &Reader<'t>, v: Item<'t>, key: &str) -> Result<DimensionMap<'t>> {
-    let path = || format!("survey.{key}");
+fn dimension_map<'t>(r: &Reader<'t>, v: Item<'t>, at: &str) -> Result<DimensionMap<'t>> {
+    let path = || at.to_string();
     let span = match v {
         Item::Obj(span) => span,
         other => return Err(type_error(&path(), "an object", &other)),
@@ -567,7 +586,10 @@ fn read_survey<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Survey<'t>> {
     };
     let [expectation, perception, weights, nps] =
         r.fields(span, &SURVEY_KEYS, SURVEY_FROM, &|| "survey".into())?;
-    let map = |v: Option<Item<'t>>, key: &str| v.map(|v| dimension_map(r, v, key)).transpose();
+    let map = |v: Option<Item<'t>>, key: &str| {
+        v.map(|v| dimension_map(r, v, &format!("survey.{key}")))
+            .transpose()
+    };
     let expectation = map(expectation, "expectation")?;
     let perception = map(perception, "perception")?;
     let weights = map(weights, "weights")?;
@@ -744,7 +766,7 @@ mod tests {
     #[test]
     fn errors_do_not_depend_on_key_order() {
         // An unknown key is reported before any value of its object; fields in schema order.
-        assert_eq!(err(r#"{"orders": 5, "id": "", "xyzzy": 1}"#), "xyzzy: unknown field \"xyzzy\"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals");
+        assert_eq!(err(r#"{"orders": 5, "id": "", "xyzzy": 1}"#), "xyzzy: unknown field \"xyzzy\"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals, wallet");
         assert_eq!(
             err(r#"{"orders": 5, "id": ""}"#),
             "id: expected a non-empty string or a number, got \"\""
@@ -928,7 +950,7 @@ mod tests {
         let e = err(&format!(r#"{{"id": "a", "orders": [], "{key}": 1}}"#));
         assert_eq!(
             e,
-            format!("{cut}: unknown field \"{cut}\"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals")
+            format!("{cut}: unknown field \"{cut}\"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals, wallet")
         );
         // Inside an order, and as a map key whose value is wrong.
         let e = err(&format!(

@@ -52,7 +52,7 @@ use std::borrow::Cow;
 
 /// The keys a tape gives by number: a customer's, an order's, a survey's and
 /// the scoring options'. Their order is the codes' (code = -(index + 1)).
-pub const KEYS: [&str; 20] = [
+pub const KEYS: [&str; 21] = [
     "at",
     "amount",
     "cost",
@@ -67,6 +67,7 @@ pub const KEYS: [&str; 20] = [
     "complaints",
     "returns",
     "referrals",
+    "wallet",
     "expectation",
     "perception",
     "weights",
@@ -742,7 +743,7 @@ mod tests {
             (&[5.0, 0.5, 0.0], b"", 0),
             (&[5.0, 2.0, 1.0, 0.0], b"", 0),
             (&[6.0, 1.0, 2.0, 1.0, 0.0], b"", 0),
-            (&[6.0, 1.0, 2.0, -21.0, 0.0], b"", 0),
+            (&[6.0, 1.0, 2.0, -22.0, 0.0], b"", 0),
         ];
         for (nums, bytes, strings) in bad {
             let e = read(nums, bytes, strings).unwrap_err();

@@ -316,6 +316,23 @@ impl Program {
         }
     }
 
+    /// Evaluates an int expression ([`crate::rules::compile_as`] with `Type::Int`)
+    /// for one customer: `None` when its value is missing.
+    pub fn eval_int(&self, ctx: &Context<'_>) -> Option<i64> {
+        let (mut small, mut large) = ([Val::Null; STACK], Vec::new());
+        let stack = match small.get_mut(..self.max_stack.max(1)) {
+            Some(s) => s,
+            None => {
+                large.resize(self.max_stack, Val::Null);
+                &mut large[..]
+            }
+        };
+        match self.run(&self.code, ctx, stack, &mut |_, _| {}) {
+            Val::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
     /// Runs `code` on `stack` (at least [`Program::max_stack`] long for
     /// [`Program::code`]); `trace` gets each node's value for `Trace`
     /// instructions. Returns the value left on the stack.
@@ -755,7 +772,7 @@ mod tests {
         let tokens = super::super::lexer::lex(src).unwrap_or_else(|e| panic!("{e}"));
         let expr = super::super::parser::parse(src, &tokens, &Limits::default())
             .unwrap_or_else(|e| panic!("{e}"));
-        super::super::check::check_as(src, &expr, &Schema::new(), 1000, false)
+        super::super::check::check_as(src, &expr, &Schema::new(), 1000, None)
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
