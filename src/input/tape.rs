@@ -477,8 +477,23 @@ impl<'t> Reader<'t> {
         from: usize,
         path: &dyn Fn() -> String,
     ) -> Result<[Option<Item<'t>>; N]> {
-        let mut r = self.inside(span);
         let mut fields = [None; N];
+        self.fields_into(span, keys, from, path, &mut fields)?;
+        Ok(fields)
+    }
+
+    /// [`Reader::fields`] into `fields` (as long as `keys`).
+    // One copy for every number of keys: the scoring module is size-budgeted.
+    #[inline(never)]
+    fn fields_into(
+        &self,
+        span: Span,
+        keys: &[&'static str],
+        from: usize,
+        path: &dyn Fn() -> String,
+        fields: &mut [Option<Item<'t>>],
+    ) -> Result<()> {
+        let mut r = self.inside(span);
         let mut seen = 0u64;
         for _ in 0..span.len {
             let key = r.key()?;
@@ -495,8 +510,7 @@ impl<'t> Reader<'t> {
                 None => return Err(unknown_field(&key.lossy(), keys, &path())),
             }
         }
-        r.finish()?;
-        Ok(fields)
+        r.finish()
     }
 
     /// The entries of an object used as a map: (key, value) for each non-null value.
