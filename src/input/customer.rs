@@ -299,7 +299,13 @@ fn required<'t>(v: Option<Item<'t>>, path: impl FnOnce() -> String) -> Result<It
 
 /// A name: at most [`MAX_NAME_CHARS`] characters of valid Unicode.
 pub(crate) fn name<'t>(raw: RawText<'t>, path: impl Fn() -> String) -> Result<Name<'t>> {
-    let text = raw.text(&path)?;
+    checked_name(raw, &path)
+}
+
+// Out of line, the path as `dyn`: one copy for every caller in the size-budgeted module.
+#[inline(never)]
+fn checked_name<'t>(raw: RawText<'t>, path: &dyn Fn() -> String) -> Result<Name<'t>> {
+    let text = raw.text(path)?;
     if text.len() > MAX_NAME_CHARS && text.chars().count() > MAX_NAME_CHARS {
         let msg = format!(
             "expected at most {MAX_NAME_CHARS} characters, got {}",
@@ -327,7 +333,13 @@ fn id<'t>(v: Item<'t>, path: impl Fn() -> String) -> Result<Id<'t>> {
 }
 
 /// A finite number (any sign).
-pub(crate) fn number(v: Item<'_>, path: impl FnOnce() -> String) -> Result<f64> {
+pub(crate) fn number(v: Item<'_>, path: impl Fn() -> String) -> Result<f64> {
+    finite(v, &path)
+}
+
+// Out of line, the path as `dyn`: one copy for every caller in the size-budgeted module.
+#[inline(never)]
+fn finite(v: Item<'_>, path: &dyn Fn() -> String) -> Result<f64> {
     match v {
         Item::Num(n) if n.is_finite() => Ok(n),
         Item::Num(n) => Err(Error::new(
@@ -341,6 +353,12 @@ pub(crate) fn number(v: Item<'_>, path: impl FnOnce() -> String) -> Result<f64> 
 
 /// An amount, a cost, a survey answer: a finite number from 0 to 10¹⁵.
 pub(crate) fn quantity(v: Item<'_>, path: impl Fn() -> String) -> Result<f64> {
+    amount(v, &path)
+}
+
+// Out of line, the path as `dyn`: one copy for every caller in the size-budgeted module.
+#[inline(never)]
+fn amount(v: Item<'_>, path: &dyn Fn() -> String) -> Result<f64> {
     match v {
         Item::Num(n) => check_quantity(n, path),
         other => Err(type_error(&path(), "a finite number", &other)),
@@ -354,7 +372,13 @@ fn opt_quantity(v: Option<Item<'_>>, path: impl Fn() -> String) -> Result<Option
 /// A whole number from 0 to 10⁹.
 fn count(v: Option<Item<'_>>, path: impl Fn() -> String) -> Result<Option<u32>> {
     let Some(v) = v else { return Ok(None) };
-    let n = number(v, &path)?;
+    whole(v, &path).map(Some)
+}
+
+// Out of line, the path as `dyn`: one copy for every caller in the size-budgeted module.
+#[inline(never)]
+fn whole(v: Item<'_>, path: &dyn Fn() -> String) -> Result<u32> {
+    let n = number(v, path)?;
     if n < 0.0 || n.fract() != 0.0 || n > MAX_COUNT {
         let msg = format!(
             "expected a whole number from 0 to {}, got {}",
@@ -363,7 +387,7 @@ fn count(v: Option<Item<'_>>, path: impl Fn() -> String) -> Result<Option<u32>> 
         );
         return Err(Error::new(ErrorCode::OutOfRange, path(), msg));
     }
-    Ok(Some(n as u32))
+    Ok(n as u32)
 }
 
 impl<'t> Customer<'t> {
