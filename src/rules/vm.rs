@@ -300,36 +300,31 @@ impl Program {
         if let Some(any) = &self.tests {
             return any.iter().any(|all| all.iter().all(|t| self.test(t, ctx)));
         }
-        // The stack is sized by the rule: most need a few values.
-        if self.max_stack <= 4 {
-            let mut stack = [Val::Null; 4];
-            self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
-                .truth()
-        } else if self.max_stack <= STACK {
-            let mut stack = [Val::Null; STACK];
-            self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
-                .truth()
-        } else {
-            let mut stack = vec![Val::Null; self.max_stack];
-            self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
-                .truth()
-        }
+        self.value(ctx).truth()
     }
 
     /// Evaluates an int expression ([`crate::rules::compile_as`] with `Type::Int`)
     /// for one customer: `None` when its value is missing.
     pub fn eval_int(&self, ctx: &Context<'_>) -> Option<i64> {
-        let (mut small, mut large) = ([Val::Null; STACK], Vec::new());
-        let stack = match small.get_mut(..self.max_stack.max(1)) {
-            Some(s) => s,
-            None => {
-                large.resize(self.max_stack, Val::Null);
-                &mut large[..]
-            }
-        };
-        match self.run(&self.code, ctx, stack, &mut |_, _| {}) {
+        match self.value(ctx) {
             Val::Int(i) => Some(i),
             _ => None,
+        }
+    }
+
+    /// The rule's value for one customer, on a stack sized by the rule: most need a few values.
+    // Out of line: one copy for conditions and scores in the size-budgeted module.
+    #[inline(never)]
+    fn value<'a>(&'a self, ctx: &Context<'a>) -> Val<'a> {
+        if self.max_stack <= 4 {
+            let mut stack = [Val::Null; 4];
+            self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
+        } else if self.max_stack <= STACK {
+            let mut stack = [Val::Null; STACK];
+            self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
+        } else {
+            let mut stack = vec![Val::Null; self.max_stack];
+            self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
         }
     }
 

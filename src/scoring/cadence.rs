@@ -8,7 +8,7 @@
 //! lists those already due before that day, by due date.
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::input::json::{expect_str, expect_whole, Json};
+use crate::input::json::{expect_whole, Json};
 
 /// Milliseconds in a day.
 const DAY_MS: i64 = 86_400_000;
@@ -38,33 +38,36 @@ pub fn schedule_of(action: &Json, path: &str) -> Result<Option<Schedule>> {
         return Ok(None);
     };
     let get = |key: &str| entries.iter().find(|(k, _)| k == key).map(|(_, v)| v);
-    let from_path = format!("{path}.from");
-    let from_first = match get("from") {
-        None => false,
-        Some(v) => match expect_str(v, &from_path)? {
-            "firstOrder" => true,
-            "lastOrder" => false,
-            other => {
-                let msg = format!(
-                    "expected 'firstOrder' or 'lastOrder', got {}",
-                    Json::Str(other.into()).describe()
-                );
-                return Err(Error::new(ErrorCode::OutOfRange, from_path, msg));
-            }
-        },
+    let at = |key: &str| format!("{path}.{key}");
+    let from = get("from");
+    let Some(days) = get("afterDays") else {
+        // `from` alone would silently schedule nothing (a misspelt `afterDays`).
+        return match from {
+            None => Ok(None),
+            Some(_) => Err(Error::new(
+                ErrorCode::MissingField,
+                at("afterDays"),
+                "is required with `from`",
+            )),
+        };
     };
-    match get("afterDays") {
-        Some(v) => Ok(Some(Schedule {
-            after_days: expect_whole(v, &format!("{path}.afterDays"), 0.0, 36_500.0)?,
-            from_first,
-        })),
-        None if get("from").is_some() => Err(Error::new(
-            ErrorCode::MissingField,
-            format!("{path}.afterDays"),
-            "is required with `from`",
-        )),
-        None => Ok(None),
-    }
+    let after_days = expect_whole(days, &at("afterDays"), 0.0, 36_500.0)?;
+    let from_first = match from {
+        None => false,
+        Some(Json::Str(s)) if s == "lastOrder" => false,
+        Some(Json::Str(s)) if s == "firstOrder" => true,
+        Some(other) => {
+            let msg = format!(
+                "expected 'firstOrder' or 'lastOrder', got {}",
+                other.describe()
+            );
+            return Err(Error::new(ErrorCode::OutOfRange, at("from"), msg));
+        }
+    };
+    Ok(Some(Schedule {
+        after_days,
+        from_first,
+    }))
 }
 
 /// A scheduled action of a matched segment: its library index, the index of

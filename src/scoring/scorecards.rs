@@ -44,46 +44,52 @@ pub fn read_scorecards(v: &Json, path: &str) -> Result<Vec<ScorecardDef>> {
     let items = expect_array(v, path, MAX_SCORECARDS)?;
     let mut cards: Vec<ScorecardDef> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let at = index_path(path, i);
-        let o = Obj::new(item, &at, &["id", "name", "factors"])?;
-        let id = expect_str(o.req("id")?, &o.path_of("id"))?;
+        let o = Obj::new(item, &index_path(path, i), &["id", "name", "factors"])?;
+        let id_path = o.path_of("id");
+        let id = expect_str(o.req("id")?, &id_path)?;
         let ident = id.len() <= 64
             && id.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        if !ident {
-            let msg = format!(
-                "expected an identifier of at most 64 letters, digits and _ (rules read scorecards.<id>.points), got {}",
-                Json::Str(id.into()).describe()
-            );
-            return Err(Error::new(ErrorCode::OutOfRange, o.path_of("id"), msg));
+        let duplicate = cards.iter().any(|c| c.id == id);
+        if !ident || duplicate {
+            let (code, what) = if duplicate {
+                (ErrorCode::InvalidSegment, "an id no other scorecard has")
+            } else {
+                (
+                    ErrorCode::OutOfRange,
+                    "an identifier of at most 64 letters, digits and _ (rules read scorecards.<id>.points)",
+                )
+            };
+            let msg = format!("expected {what}, got {}", Json::Str(id.into()).describe());
+            return Err(Error::new(code, id_path, msg));
         }
-        if cards.iter().any(|c| c.id == id) {
-            let msg = format!("duplicate scorecard id {id:?}");
-            return Err(Error::new(ErrorCode::InvalidSegment, o.path_of("id"), msg));
-        }
-        let fpath = o.path_of("factors").into_owned();
-        let mut factors = Vec::new();
-        for (k, f) in expect_array(o.req("factors")?, &fpath, MAX_FACTORS)?
-            .iter()
-            .enumerate()
-        {
+        let fpath = o.path_of("factors");
+        let items = expect_array(o.req("factors")?, &fpath, MAX_FACTORS)?;
+        let mut factors = Vec::with_capacity(items.len());
+        for (k, f) in items.iter().enumerate() {
             let fo = Obj::new(f, &index_path(&fpath, k), &["name", "weight", "score"])?;
-            let weight = expect_number(fo.req("weight")?, &fo.path_of("weight"))?;
+            let weight = fo.req("weight")?;
+            let weight = expect_number(weight, &fo.path_of("weight"))?;
             if weight <= 0.0 {
                 let msg = format!("expected a positive weight, got {}", format_number(weight));
                 return Err(Error::new(ErrorCode::OutOfRange, fo.path_of("weight"), msg));
             }
+            let text = |key| -> Result<String> {
+                Ok(expect_str(fo.req(key)?, &fo.path_of(key))?.to_string())
+            };
             factors.push(FactorDef {
-                name: expect_str(fo.req("name")?, &fo.path_of("name"))?.to_string(),
+                name: text("name")?,
                 weight,
-                score: expect_str(fo.req("score")?, &fo.path_of("score"))?.to_string(),
+                score: text("score")?,
             });
         }
+        let name = match o.get("name") {
+            Some(v) => expect_str(v, &o.path_of("name"))?,
+            None => id,
+        };
         cards.push(ScorecardDef {
             id: id.to_string(),
-            name: o
-                .opt("name", |v, p| expect_str(v, p).map(str::to_string))?
-                .unwrap_or_else(|| id.to_string()),
+            name: name.to_string(),
             factors,
         });
     }
@@ -98,8 +104,8 @@ pub type CardSink<'s> = dyn FnMut(usize, [f64; 3], &[f64]) + 's;
 #[derive(Debug, Clone, Default)]
 pub struct Scorecards {
     defs: Vec<ScorecardDef>,
-    /// Per card, per factor: the score rule.
-    programs: Vec<Vec<Program>>,
+    /// Every factor's score rule, card after card.
+    programs: Vec<Program>,
 }
 
 /// One factor of a scored card.
@@ -244,18 +250,16 @@ impl Scorecards {
     /// Compiles each factor's score as an int rule against `schema` (the
     /// result's fields, without segments or other scorecards).
     pub fn new(defs: &[ScorecardDef], schema: &Schema, limits: &rules::Limits) -> Result<Self> {
-        let mut programs = Vec::with_capacity(defs.len());
+        let mut programs = Vec::new();
         for (i, d) in defs.iter().enumerate() {
-            let mut card = Vec::with_capacity(d.factors.len());
             for (k, f) in d.factors.iter().enumerate() {
                 let program = compile_as(&f.score, schema, limits, Type::Int).map_err(|e| {
                     let path = format!("scorecards[{i}].factors[{k}].score");
                     let msg = format!("in scorecard {:?}: {}", d.id, e.message());
                     Error::new(e.code(), path, msg)
                 })?;
-                card.push(program);
+                programs.push(program);
             }
-            programs.push(card);
         }
         Ok(Scorecards {
             defs: defs.to_vec(),
@@ -274,8 +278,8 @@ impl Scorecards {
     }
 
     /// Every score rule.
-    pub fn programs(&self) -> impl Iterator<Item = &Program> {
-        self.programs.iter().flatten()
+    pub fn programs(&self) -> &[Program] {
+        &self.programs
     }
 
     /// Adds `scorecards.<id>.points` and `.share` to `schema`, card `k` at
@@ -304,9 +308,10 @@ impl Scorecards {
     /// scores (NaN: missing), without allocating.
     pub fn score(&self, ctx: &Context<'_>, each: &mut CardSink<'_>) {
         let mut scores = [f64::NAN; MAX_FACTORS];
-        for (k, (d, card)) in self.defs.iter().zip(&self.programs).enumerate() {
+        let mut programs = self.programs.iter();
+        for (k, d) in self.defs.iter().enumerate() {
             let (mut points, mut max) = (0.0, 0.0);
-            for ((f, p), s) in d.factors.iter().zip(card).zip(scores.iter_mut()) {
+            for ((f, p), s) in d.factors.iter().zip(&mut programs).zip(scores.iter_mut()) {
                 *s = match in_range(p.eval_int(ctx)) {
                     Some(v) => {
                         points += f.weight * v as f64;
@@ -363,11 +368,12 @@ impl Scorecards {
     ) -> Option<Vec<ScorecardExplanation>> {
         let results = self.results(ctx);
         let mut out = Vec::with_capacity(results.len());
-        for ((result, d), card) in results.into_iter().zip(&self.defs).zip(&self.programs) {
-            let explanations = card
-                .iter()
-                .map(|p| p.explain_within(ctx, budget))
-                .collect::<Option<Vec<_>>>()?;
+        let mut programs = self.programs.iter();
+        for (result, d) in results.into_iter().zip(&self.defs) {
+            let mut explanations = Vec::with_capacity(d.factors.len());
+            for p in programs.by_ref().take(d.factors.len()) {
+                explanations.push(p.explain_within(ctx, budget)?);
+            }
             out.push(ScorecardExplanation {
                 result,
                 name: d.name.clone(),
@@ -404,7 +410,7 @@ mod tests {
             (
                 ErrorCode::InvalidSegment,
                 "scorecards[1].id",
-                "duplicate scorecard id \"a\""
+                "expected an id no other scorecard has, got \"a\""
             )
         );
         let e = read(r#"[{"id": "my-card", "factors": []}]"#).unwrap_err();
