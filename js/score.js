@@ -147,6 +147,8 @@ Reader.prototype.extras = function (n, o) {
     const overall = n[this.at], capped = n[this.at + 1] === 1;
     this.at += 2;
     o.value.shareOfWallet = { overall, capped, categories: this.map(n) };
+  } else {
+    o.value.shareOfWallet = null;
   }
   const { table } = this;
   if (table.cards.length > 0) {

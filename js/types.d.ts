@@ -392,8 +392,8 @@ export interface ValueResult {
   rfm: RfmScores | null;
   /** With a model: BG/NBD and Gamma-Gamma predictions over `horizonDays`. */
   predicted: Predicted | null;
-  /** Only when the customer has a `wallet`: this store's spend in the 365 days up to `asOf` over it. */
-  shareOfWallet?: ShareOfWallet;
+  /** This store's spend in the 365 days up to `asOf` over the customer's `wallet`; null without a wallet. */
+  shareOfWallet: ShareOfWallet | null;
 }
 
 /** Shares of wallet, each at most 1 (`capped`: some share was over 1, so the wallet is understated). */

@@ -191,11 +191,8 @@ fn the_coffee_shop_cadence() {
     let r = plain.score(&customer, as_of()).unwrap();
     assert_eq!(r.contacts, None);
     let text = r.to_json().to_text();
-    assert!(
-        !text.contains("nextContact")
-            && !text.contains("scorecards")
-            && !text.contains("shareOfWallet")
-    );
+    assert!(!text.contains("nextContact") && !text.contains("scorecards"));
+    assert!(text.contains(r#""shareOfWallet":null"#));
     let e = Scorer::new(&json(
         r#"{"segments": [{"id": "s", "goal": "retain", "when": "true", "actions": [{"afterDays": -1}]}]}"#,
     ))

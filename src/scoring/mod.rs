@@ -52,7 +52,7 @@ pub struct ScoreResult {
     pub segments: Vec<SegmentMatch>,
     /// The first matched segment, its goal and first action; `None` when no segment matched.
     pub next_best_action: Option<NextBestAction>,
-    /// `value.shareOfWallet`; `None` (absent) without a wallet.
+    /// `value.shareOfWallet`; `None` (`null`) without a wallet.
     pub share_of_wallet: Option<ShareOfWallet<String>>,
     /// The configured scorecards, scored (`scorecards`; absent when none is configured).
     pub scorecards: Vec<ScorecardResult>,
@@ -92,11 +92,12 @@ impl ScoreResult {
                 .as_ref()
                 .map_or(Json::Null, NextBestAction::to_json);
             entries.push(("nextBestAction".into(), next));
-            if let (Some(w), Some((_, Json::Obj(value)))) = (
-                &self.share_of_wallet,
-                entries.iter_mut().find(|(k, _)| k == "value"),
-            ) {
-                value.push(("shareOfWallet".into(), w.to_json()));
+            if let Some((_, Json::Obj(value))) = entries.iter_mut().find(|(k, _)| k == "value") {
+                let w = self.share_of_wallet.as_ref();
+                value.push((
+                    "shareOfWallet".into(),
+                    w.map_or(Json::Null, |w| w.to_json()),
+                ));
             }
             if !self.scorecards.is_empty() {
                 let cards = self.scorecards.iter();

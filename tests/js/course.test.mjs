@@ -119,7 +119,7 @@ test('share of wallet: 30 of 120 on books, music capped, 3/7 overall', () => {
   assert.deepStrictEqual(r.value.shareOfWallet, { overall: 90 / 210, capped: true, categories: { books: 0.25, music: 1, video: 0 } });
   assert.deepStrictEqual(r.segments.map((s) => s.id), ['grow']);
   assert.deepStrictEqual(scorer.scoreMany([c, { id: 'n', orders: [] }], { asOf })[0], r);
-  assert.equal('shareOfWallet' in scorer.score({ id: 'n', orders: [] }, { asOf }).value, false);
+  assert.equal(scorer.score({ id: 'n', orders: [] }, { asOf }).value.shareOfWallet, null);
   assert.throws(() => scorer.score({ id: 'n', orders: [], wallet: { books: -1 } }, { asOf }), (e) => e.path === 'wallet.books');
   assert.throws(() => scorer.score({ id: 'n', orders: [], wallet: [] }, { asOf }), (e) => e.path === 'wallet');
   scorer.free();
