@@ -139,7 +139,8 @@ function contact(table, s, a, ms) {
 
 /**
  * After the next best action (src/scoring/mod.rs, `write_result`): the share of wallet (0, or 1,
- * overall, capped and a map), each scorecard's points, maxPoints, share and factor scores, and,
+ * overall, capped and a map), each scorecard's points, maxPoints, share and its factors' scores
+ * and points (NaN: missing), and,
  * when some segment has a scheduled action, the next contact and the past ones.
  */
 Reader.prototype.extras = function (n, o) {
@@ -158,8 +159,9 @@ Reader.prototype.extras = function (n, o) {
       const card = { points: n[at], maxPoints: n[at + 1], share: n[at + 2] === n[at + 2] ? n[at + 2] : null, factors: [] };
       at += 3;
       for (const f of c.factors) {
-        const s = n[at++];
-        card.factors.push({ name: f.name, weight: f.weight, score: s === s ? s : null, points: s === s ? f.weight * s : null });
+        const s = n[at], p = n[at + 1];
+        at += 2;
+        card.factors.push({ name: f.name, weight: f.weight, score: s === s ? s : null, points: p === p ? p : null });
       }
       this.at = at;
       set(cards, c.id, card);

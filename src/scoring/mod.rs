@@ -388,9 +388,13 @@ impl Scorer {
             &f,
             &out[start..start + SLOTS],
             wallet.as_ref(),
-            &mut |_, v, scores| {
+            &mut |k, v, scores| {
                 cards.extend(v);
-                cards.extend(scores);
+                // Each factor's score and points (NaN: missing), so the reader only decodes.
+                let factors = &self.segments.scorecards().definitions()[k].factors;
+                for (f, &s) in factors.iter().zip(scores) {
+                    cards.extend([s, f.weight * s]);
+                }
             },
             |i| {
                 match matched.get_mut(count) {
