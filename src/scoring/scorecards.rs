@@ -9,6 +9,7 @@
 use crate::error::{index_path, Error, ErrorCode, Result};
 use crate::input::json::{expect_array, expect_number, expect_str, format_number, Json, Obj};
 use crate::rules::{self, compile_as, Context, Explanation, Program, Schema, Source, Type};
+use crate::scoring::segments::in_rule_of;
 
 /// Most scorecards in a config.
 pub const MAX_SCORECARDS: usize = 32;
@@ -255,8 +256,7 @@ impl Scorecards {
             for (k, f) in d.factors.iter().enumerate() {
                 let program = compile_as(&f.score, schema, limits, Type::Int).map_err(|e| {
                     let path = format!("scorecards[{i}].factors[{k}].score");
-                    let msg = format!("in scorecard {:?}: {}", d.id, e.message());
-                    Error::new(e.code(), path, msg)
+                    in_rule_of(e, path, "scorecard", &d.id)
                 })?;
                 programs.push(program);
             }

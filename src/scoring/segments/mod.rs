@@ -561,11 +561,15 @@ impl<'a> Customer<'a> {
 
 /// A rule's error, placed at `path` and naming the segment.
 fn in_segment(e: Error, path: String, id: &str) -> Error {
-    Error::new(
-        e.code(),
-        path,
-        format!("in segment {}: {}", Quoted(id), e.message()),
-    )
+    in_rule_of(e, path, "segment", id)
+}
+
+/// A rule's error, placed at `path` and naming what the rule belongs to
+/// (`what` with id `id`: a segment, a scorecard).
+#[inline(never)]
+pub(crate) fn in_rule_of(e: Error, path: String, what: &str, id: &str) -> Error {
+    let msg = format!("in {what} {}: {}", Quoted(id), e.message());
+    Error::new(e.code(), path, msg)
 }
 
 /// Refuses a configured `store` name that no segment reads (a typo such as
