@@ -252,3 +252,41 @@ fn share_of_wallet() {
         .unwrap_err();
     assert_eq!(e.path(), "wallet.books");
 }
+
+/// Segments' and scorecards' explanations share one 16 MiB budget: a segment rule and a score
+/// rule of 300 operands of 121 nested `!` (each operand explained at every level) fit alone,
+/// as 400 would not, and are refused together, as 150 each would not be.
+#[test]
+fn segments_and_scorecards_share_the_explanation_budget() {
+    let unit = format!("{}(value.frequency == 2)", "!".repeat(120));
+    let condition = vec![unit.as_str(); 300].join(" && ");
+    let score = format!("({condition}) ? 2 : 1");
+    let limits = r#"{"maxRuleDepth": 128, "maxRuleNodes": 100000, "maxRuleLength": 1048576}"#;
+    let segment = format!(r#"{{"id": "s", "goal": "retain", "when": "{condition}"}}"#);
+    let card =
+        format!(r#"{{"id": "c", "factors": [{{"name": "f", "weight": 1, "score": "{score}"}}]}}"#);
+    let config = |segments: &str, cards: &str| {
+        let text = format!(
+            r#"{{"builtinSegments": false, "limits": {limits}, "segments": [{segments}], "scorecards": [{cards}]}}"#
+        );
+        Scorer::new(&json(&text)).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let customer = json(
+        r#"{"id": "c", "orders": [{"at": "2026-01-01", "amount": 50}, {"at": "2026-03-01", "amount": 70}]}"#,
+    );
+    let cards = config("", &card)
+        .explain_scorecards(&customer, as_of())
+        .unwrap();
+    assert_eq!(cards[0].result.factors[0].score, Some(2));
+    assert_eq!(
+        config(&segment, "")
+            .explain(&customer, as_of())
+            .unwrap()
+            .len(),
+        1
+    );
+    let e = config(&segment, &card)
+        .explain_scorecards(&customer, as_of())
+        .unwrap_err();
+    assert_eq!((e.code(), e.path()), (ErrorCode::TooLarge, ""));
+}

@@ -596,7 +596,9 @@ impl Scorer {
         let shares = Entries(wallet.as_ref().map_or(&[][..], |w| &w.categories));
         let view =
             segments::rule_view(&f, &slots, &categories, &dimensions, &orders).with_wallet(&shares);
-        let explained = self.segments.explain(&view)?;
+        // One budget for the segments' explanations and the cards'.
+        let mut budget = segments::MAX_EXPLAIN_BYTES;
+        let explained = self.segments.explain_within(&view, &mut budget)?;
         if !cards {
             return Ok((explained, Vec::new()));
         }
@@ -607,11 +609,10 @@ impl Scorer {
             segments: &[],
             orders: view.orders,
         };
-        let mut budget = segments::MAX_EXPLAIN_BYTES;
         let cards = self.segments.scorecards().explain(&ctx, &mut budget);
         let cards = cards.ok_or_else(|| {
             let msg = format!(
-                "expected an explanation of at most {} bytes, got more: the scorecards' rules are too large to explain in one call",
+                "expected an explanation of at most {} bytes, got more: the segments' and scorecards' rules are too large to explain in one call",
                 segments::MAX_EXPLAIN_BYTES
             );
             Error::new(ErrorCode::TooLarge, "", msg)

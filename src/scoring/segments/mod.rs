@@ -492,16 +492,26 @@ impl Library {
     /// priority. Errors: an explanation of more than [`MAX_EXPLAIN_BYTES`]
     /// (`TOO_LARGE`, path `""`), refused before it is built further.
     pub fn explain(&self, c: &Customer<'_>) -> Result<Vec<SegmentExplanation>> {
+        let mut budget = MAX_EXPLAIN_BYTES;
+        self.explain_within(c, &mut budget)
+    }
+
+    /// [`Library::explain`] taking its bytes from `budget`, which the
+    /// scorecards' explanations then share.
+    pub fn explain_within(
+        &self,
+        c: &Customer<'_>,
+        budget: &mut usize,
+    ) -> Result<Vec<SegmentExplanation>> {
         let mut explained: Vec<Option<(Explanation, Option<bool>)>> = vec![None; self.defs.len()];
         let mut results = vec![None; self.defs.len()];
-        let mut budget = MAX_EXPLAIN_BYTES;
         let mut over: Option<usize> = None;
         self.run(c, &mut results, &mut |i, ctx| {
             if over.is_some() {
                 return;
             }
             let exit = self.exits[i].as_ref().map(|p| p.eval(ctx));
-            match self.programs[i].explain_within(ctx, &mut budget) {
+            match self.programs[i].explain_within(ctx, budget) {
                 Some(e) => explained[i] = Some((e, exit)),
                 None => over = Some(i),
             }
