@@ -27,7 +27,7 @@ export class CrmScoreError extends Error {
 
 // These three lists are crate::input::tape's (a Rust test checks them equal).
 /** The keys a tape gives by number: code -(i + 1) is KEYS[i]. */
-export const KEYS = ['at', 'amount', 'cost', 'category', 'discount', 'channel', 'accountId', 'id', 'firstSeen', 'orders', 'survey', 'complaints', 'returns', 'referrals', 'expectation', 'perception', 'weights', 'nps', 'asOf', 'horizonDays'];
+export const KEYS = ['at', 'amount', 'cost', 'category', 'discount', 'channel', 'accountId', 'id', 'firstSeen', 'orders', 'survey', 'complaints', 'returns', 'referrals', 'wallet', 'expectation', 'perception', 'weights', 'nps', 'asOf', 'horizonDays'];
 /** Deepest nesting of arrays and objects a tape holds. */
 export const MAX_DEPTH = 128;
 /** Most numbers, and most bytes of text, one tape may take. */

@@ -10,7 +10,7 @@ export const MAX_SLOTS = 2097152;
 export const MAX_BYTES = 16777216;
 
 /** The keys a tape gives by number: code -(i + 1) is KEYS[i]. */
-export const KEYS = ['at', 'amount', 'cost', 'category', 'discount', 'channel', 'accountId', 'id', 'firstSeen', 'orders', 'survey', 'complaints', 'returns', 'referrals', 'expectation', 'perception', 'weights', 'nps', 'asOf', 'horizonDays'];
+export const KEYS = ['at', 'amount', 'cost', 'category', 'discount', 'channel', 'accountId', 'id', 'firstSeen', 'orders', 'survey', 'complaints', 'returns', 'referrals', 'wallet', 'expectation', 'perception', 'weights', 'nps', 'asOf', 'horizonDays'];
 
 const E0 = ['A', 'B', 'C', 'D'];
 const E1 = ['champions', 'loyal-customers', 'potential-loyalists', 'new-customers', 'promising', 'need-attention', 'about-to-sleep', 'at-risk', 'cant-lose-them', 'hibernating', 'lost'];
@@ -28,15 +28,16 @@ const num = (x) => (x - x === 0 ? x + 0 : null);
  * The result whose numbers start at `b` in `n`. The reader `r` gives a name's text
  * (`r.name(i)`: the call's string i, or KEYS[-i - 1] for a negative i), an instant's
  * ISO text (`r.iso(ms)`), and reads from `r.at` on: a map (`r.map(n)`), the matched
- * segments (`r.segments(n)`, which leaves the next best action in `r.next`). It
- * leaves `r.at` after the result.
+ * segments (`r.segments(n)`, which leaves the next best action in `r.next`), then
+ * adds what follows: the share of wallet, scorecards and contacts (`r.extras(n, o)`).
+ * It leaves `r.at` after the result.
  */
 export function readResult(n, b, r) {
   r.at = b + SLOTS;
   const m0 = r.map(n);
   const m1 = r.map(n);
   const segments = r.segments(n);
-  return {
+  const o = {
     id: n[b + 0] === n[b + 0] ? r.name(n[b + 0]) : String(n[b + 1]),
     asOf: n[b + 2] === n[b + 2] ? r.iso(n[b + 2]) : null,
     value: {
@@ -96,4 +97,6 @@ export function readResult(n, b, r) {
     segments: segments,
     nextBestAction: r.next,
   };
+  r.extras(n, o);
+  return o;
 }

@@ -69,6 +69,9 @@ function tableOf(scorer) {
   let table = tables.get(scorer);
   if (table === undefined) {
     table = JSON.parse(scorer.segmentTable()).map((s) => ({ ...s, plain: s.actions.every((a) => typeof a === 'string') }));
+    const extras = JSON.parse(scorer.resultTable());
+    table.scheduled = extras.scheduled;
+    table.cards = extras.scorecards;
     tables.set(scorer, table);
   }
   return table;
@@ -128,6 +131,53 @@ class Reader {
     return out;
   }
 }
+
+/** A contact `{ segment, action, due }` of segment `s`'s action `a`, due at `ms`. */
+function contact(table, s, a, ms) {
+  return { segment: table[s].id, action: copy(table[s].actions[a]), due: iso(ms) };
+}
+
+/**
+ * After the next best action (src/scoring/mod.rs, `write_result`): the share of wallet (0, or 1,
+ * overall, capped and a map), each scorecard's points, maxPoints, share and its factors' scores
+ * and points (NaN: missing), and,
+ * when some segment has a scheduled action, the next contact and the past ones.
+ */
+Reader.prototype.extras = function (n, o) {
+  if (n[this.at++] === 1) {
+    const overall = n[this.at], capped = n[this.at + 1] === 1;
+    this.at += 2;
+    o.value.shareOfWallet = { overall, capped, categories: this.map(n) };
+  } else {
+    o.value.shareOfWallet = null;
+  }
+  const { table } = this;
+  if (table.cards.length > 0) {
+    const cards = {};
+    for (const c of table.cards) {
+      let at = this.at;
+      const card = { points: n[at], maxPoints: n[at + 1], share: n[at + 2] === n[at + 2] ? n[at + 2] : null, factors: [] };
+      at += 3;
+      for (const f of c.factors) {
+        const s = n[at], p = n[at + 1];
+        at += 2;
+        card.factors.push({ name: f.name, weight: f.weight, score: s === s ? s : null, points: p === p ? p : null });
+      }
+      this.at = at;
+      set(cards, c.id, card);
+    }
+    o.scorecards = cards;
+  }
+  if (table.scheduled) {
+    let at = this.at;
+    o.nextContact = n[at] < 0 ? null : contact(table, n[at], n[at + 1], n[at + 2]);
+    const past = new Array(n[at + 3]);
+    at += 4;
+    for (let i = 0; i < past.length; i++, at += 3) past[i] = contact(table, n[at], n[at + 1], n[at + 2]);
+    o.pastContacts = past;
+    this.at = at;
+  }
+};
 
 /** Reads `count` results from index `at` of wasm memory. */
 function results(scorer, at, count, strs) {
@@ -216,7 +266,11 @@ export function explain(scorer, customer, options) {
     w.top(options, 'options');
     w.top(customer, '', true);
     copyIn(w);
-    return JSON.parse(scorer.explainTape(w.p, w.q, w.strs.length, Date.now()));
+    const explained = JSON.parse(scorer.explainTape(w.p, w.q, w.strs.length, Date.now()));
+    if (Array.isArray(explained)) return explained;
+    // With scorecards: the segments' list, with the cards as its `scorecards`.
+    explained.segments.scorecards = explained.scorecards;
+    return explained.segments;
   } finally {
     give(w);
   }

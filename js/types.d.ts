@@ -52,6 +52,8 @@ export interface Customer {
   returns?: number;
   /** New customers this one referred (a whole number). */
   referrals?: number;
+  /** What the customer spends on each category anywhere in a year (survey or panel), for `value.shareOfWallet`. */
+  wallet?: Record<string, number>;
 }
 
 /** Options of `score` and `scoreMany`. */
@@ -126,7 +128,7 @@ export interface Scorer {
   /** Scores many customers as of one instant; an error's path starts with the customer's index. */
   scoreMany(customers: Customer[], options?: ScoreOptions): ScoreResult[];
   /** Every segment of the scorer, matched or not, with the sub-expressions and field values that decided it. */
-  explain(customer: Customer, options?: ScoreOptions): SegmentExplanation[];
+  explain(customer: Customer, options?: ScoreOptions): SegmentExplanation[] & { scorecards?: ScorecardExplanation[] };
   /**
    * Scores every customer of columnar transactions, into typed arrays. Runs in the
    * fitting module: loaded by itself in Node; in browsers and workers import
@@ -211,12 +213,27 @@ export interface ScorerConfig {
   store?: Record<string, string>;
   /** A model from `fit`: ABC thresholds and RFM edges (unless `abc`/`rfm` are given) and `value.predicted`. */
   model?: Model;
+  /** Weighted scorecards (results: `scorecards[id]`; rules: `scorecards.<id>.points`, `.share`). */
+  scorecards?: ScorecardDefinition[];
+}
+
+/** A weighted scorecard: points = Σ weight × score over the factors scored 1–4. */
+export interface ScorecardDefinition {
+  /** An identifier (letters, digits, _): rules read `scorecards.<id>.points`. */
+  id: string;
+  name?: string;
+  /** At most 32; `score` is an int rule expression, a value outside 1–4 counts as missing. */
+  factors: { name: string; weight: number; score: string }[];
 }
 
 export type Goal = 'acquire' | 'repeat' | 'intensify' | 'cross-sell' | 'up-sell' | 'retain' | 'win-back' | 'care';
 
-/** An action to render: a string or an object of your own shape. */
-export type SegmentAction = string | Record<string, unknown>;
+/**
+ * An action to render: a string or an object of your own shape. An object with `afterDays`
+ * (whole days, 0 to 36,500) and `from` (`'lastOrder'`, the default, or `'firstOrder'`) is
+ * scheduled: results then have `nextContact` and `pastContacts`.
+ */
+export type SegmentAction = string | (Record<string, unknown> & { afterDays?: number; from?: 'firstOrder' | 'lastOrder' });
 
 /** A segment as data; `when` and `exitWhen` are rules in the CEL subset documented in docs/rules.md. */
 export interface SegmentDefinition {
@@ -375,6 +392,33 @@ export interface ValueResult {
   rfm: RfmScores | null;
   /** With a model: BG/NBD and Gamma-Gamma predictions over `horizonDays`. */
   predicted: Predicted | null;
+  /** This store's spend in the 365 days up to `asOf` over the customer's `wallet`; null without a wallet. */
+  shareOfWallet: ShareOfWallet | null;
+}
+
+/** Shares of wallet, each at most 1 (`capped`: some share was over 1, so the wallet is understated). */
+export interface ShareOfWallet {
+  /** Spend on the wallet's categories over the wallet's total. */
+  overall: number;
+  capped: boolean;
+  categories: Record<string, number>;
+}
+
+/** A scored scorecard; a factor whose score is missing or outside 1–4 has `score: null` and is left out of both totals. */
+export interface ScorecardResult {
+  points: number;
+  /** 4 × the weights of the scored factors. */
+  maxPoints: number;
+  /** points ÷ maxPoints; null when no factor was scored. */
+  share: number | null;
+  factors: { name: string; weight: number; score: number | null; points: number | null }[];
+}
+
+/** A scheduled action of a matched segment and when it is due (ISO 8601 UTC). */
+export interface Contact {
+  segment: string;
+  action: SegmentAction;
+  due: string;
 }
 
 export interface Predicted {
@@ -463,6 +507,15 @@ export interface SegmentExplanation {
   explanation: Explanation;
 }
 
+/** With `config.scorecards`, `explain(...).scorecards`: each card, each factor's score rule explained. */
+export interface ScorecardExplanation extends ScorecardResult {
+  scorecard: string;
+  name: string;
+  factors: { name: string; weight: number; score: number | null; points: number | null; missing: boolean; explanation: Explanation }[];
+  /** One line per factor (a missing one says why and that it is left out), then the totals. */
+  text: string;
+}
+
 export interface ScoreResult {
   id: string;
   /** The instant scored at, ISO 8601 UTC. */
@@ -474,6 +527,12 @@ export interface ScoreResult {
   segments: SegmentMatch[];
   /** The first matched segment with its goal and first action; null when no segment matched. */
   nextBestAction: NextBestAction | null;
+  /** Only with `config.scorecards`: each card by id. */
+  scorecards?: Record<string, ScorecardResult>;
+  /** Only when some segment has a scheduled action: the one due soonest on or after the day of `asOf`, or null. */
+  nextContact?: Contact | null;
+  /** Only when some segment has a scheduled action: those due before the day of `asOf`, by due date. */
+  pastContacts?: Contact[];
 }
 
 export type ErrorCode =

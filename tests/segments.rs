@@ -260,12 +260,12 @@ fn missing_data_makes_comparisons_false() {
 #[test]
 fn rules_read_every_field_of_the_result() {
     // Every number, string and map entry of value, satisfaction and loyalty (with a model, so that
-    // value.predicted is filled) can be tested with has(), which is true exactly where the result has a value.
+    // value.predicted is filled, and a wallet, so that value.shareOfWallet is) can be tested with has(), which is true exactly where the result has a value.
     let model = include_str!("golden/model.json");
     let c = r#"{"id": "all", "orders": [{"at": "2026-10-01", "amount": 40, "cost": 25, "category": "books", "accountId": "x"},
         {"at": "2026-11-12", "amount": 60, "category": "video", "channel": "coupon"}],
         "survey": {"expectation": {"service": 4, "price": 3}, "perception": {"service": 5, "price": 2}, "nps": 9},
-        "complaints": 1, "returns": 0, "referrals": 2}"#;
+        "complaints": 1, "returns": 0, "referrals": 2, "wallet": {"books": 80}}"#;
     let base = format!(r#"{{"model": {model}, "builtinSegments": false}}"#);
     let at = parse_instant("2026-11-22").unwrap();
     let result = scorer(&base).score(&Json::parse(c).unwrap(), at).unwrap();

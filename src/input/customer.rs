@@ -130,6 +130,9 @@ pub struct Customer<'t> {
     pub returns: Option<u32>,
     /// Number of new customers this one referred.
     pub referrals: Option<u32>,
+    /// What the customer spends on each category anywhere in a year (a
+    /// survey's or a panel's figure), for `value.shareOfWallet`.
+    pub wallet: Option<Vec<(Name<'t>, f64)>>,
 }
 
 impl<'t> Customer<'t> {
@@ -144,6 +147,7 @@ impl<'t> Customer<'t> {
             complaints: None,
             returns: None,
             referrals: None,
+            wallet: None,
         }
     }
 }
@@ -167,7 +171,7 @@ impl Default for Limits {
 }
 
 /// A customer's keys, in the order they are validated (and as a run of [`KEYS`]).
-pub const CUSTOMER_KEYS: [&str; 7] = [
+pub const CUSTOMER_KEYS: [&str; 8] = [
     "id",
     "firstSeen",
     "orders",
@@ -175,6 +179,7 @@ pub const CUSTOMER_KEYS: [&str; 7] = [
     "complaints",
     "returns",
     "referrals",
+    "wallet",
 ];
 /// An order's keys, in the order they are validated.
 pub const ORDER_KEYS: [&str; 7] = [
@@ -191,7 +196,7 @@ pub const SURVEY_KEYS: [&str; 4] = ["expectation", "perception", "weights", "nps
 /// Where each key list starts in [`KEYS`].
 pub(crate) const ORDER_FROM: usize = 0;
 pub(crate) const CUSTOMER_FROM: usize = 7;
-pub(crate) const SURVEY_FROM: usize = 14;
+pub(crate) const SURVEY_FROM: usize = 15;
 const MAX_COUNT: f64 = 1e9;
 /// Most survey dimensions (entries of `expectation`, `perception` and `weights`
 /// each): matching them up is quadratic, so a hostile survey must not be large.
@@ -294,7 +299,13 @@ fn required<'t>(v: Option<Item<'t>>, path: impl FnOnce() -> String) -> Result<It
 
 /// A name: at most [`MAX_NAME_CHARS`] characters of valid Unicode.
 pub(crate) fn name<'t>(raw: RawText<'t>, path: impl Fn() -> String) -> Result<Name<'t>> {
-    let text = raw.text(&path)?;
+    checked_name(raw, &path)
+}
+
+// Out of line, the path as `dyn`: one copy for every caller in the size-budgeted module.
+#[inline(never)]
+fn checked_name<'t>(raw: RawText<'t>, path: &dyn Fn() -> String) -> Result<Name<'t>> {
+    let text = raw.text(path)?;
     if text.len() > MAX_NAME_CHARS && text.chars().count() > MAX_NAME_CHARS {
         let msg = format!(
             "expected at most {MAX_NAME_CHARS} characters, got {}",
@@ -322,7 +333,13 @@ fn id<'t>(v: Item<'t>, path: impl Fn() -> String) -> Result<Id<'t>> {
 }
 
 /// A finite number (any sign).
-pub(crate) fn number(v: Item<'_>, path: impl FnOnce() -> String) -> Result<f64> {
+pub(crate) fn number(v: Item<'_>, path: impl Fn() -> String) -> Result<f64> {
+    finite(v, &path)
+}
+
+// Out of line, the path as `dyn`: one copy for every caller in the size-budgeted module.
+#[inline(never)]
+fn finite(v: Item<'_>, path: &dyn Fn() -> String) -> Result<f64> {
     match v {
         Item::Num(n) if n.is_finite() => Ok(n),
         Item::Num(n) => Err(Error::new(
@@ -336,6 +353,12 @@ pub(crate) fn number(v: Item<'_>, path: impl FnOnce() -> String) -> Result<f64> 
 
 /// An amount, a cost, a survey answer: a finite number from 0 to 10¹⁵.
 pub(crate) fn quantity(v: Item<'_>, path: impl Fn() -> String) -> Result<f64> {
+    amount(v, &path)
+}
+
+// Out of line, the path as `dyn`: one copy for every caller in the size-budgeted module.
+#[inline(never)]
+fn amount(v: Item<'_>, path: &dyn Fn() -> String) -> Result<f64> {
     match v {
         Item::Num(n) => check_quantity(n, path),
         other => Err(type_error(&path(), "a finite number", &other)),
@@ -349,7 +372,13 @@ fn opt_quantity(v: Option<Item<'_>>, path: impl Fn() -> String) -> Result<Option
 /// A whole number from 0 to 10⁹.
 fn count(v: Option<Item<'_>>, path: impl Fn() -> String) -> Result<Option<u32>> {
     let Some(v) = v else { return Ok(None) };
-    let n = number(v, &path)?;
+    whole(v, &path).map(Some)
+}
+
+// Out of line, the path as `dyn`: one copy for every caller in the size-budgeted module.
+#[inline(never)]
+fn whole(v: Item<'_>, path: &dyn Fn() -> String) -> Result<u32> {
+    let n = number(v, path)?;
     if n < 0.0 || n.fract() != 0.0 || n > MAX_COUNT {
         let msg = format!(
             "expected a whole number from 0 to {}, got {}",
@@ -358,7 +387,7 @@ fn count(v: Option<Item<'_>>, path: impl Fn() -> String) -> Result<Option<u32>> 
         );
         return Err(Error::new(ErrorCode::OutOfRange, path(), msg));
     }
-    Ok(Some(n as u32))
+    Ok(n as u32)
 }
 
 impl<'t> Customer<'t> {
@@ -369,7 +398,7 @@ impl<'t> Customer<'t> {
             Item::Obj(span) => span,
             other => return Err(type_error("", "an object", &other)),
         };
-        let [id_v, first_seen, orders_v, survey, complaints, returns, referrals] =
+        let [id_v, first_seen, orders_v, survey, complaints, returns, referrals, wallet] =
             r.fields(span, &CUSTOMER_KEYS, CUSTOMER_FROM, &String::new)?;
         let id = id(required(id_v, || "id".into())?, || "id".into())?;
         let first_seen = match first_seen {
@@ -393,6 +422,10 @@ impl<'t> Customer<'t> {
             complaints: count(complaints, || "complaints".into())?,
             returns: count(returns, || "returns".into())?,
             referrals: count(referrals, || "referrals".into())?,
+            wallet: match wallet {
+                None => None,
+                Some(v) => Some(read_wallet(r, v)?),
+            },
         })
     }
 }
@@ -525,11 +558,21 @@ fn read_order<'t>(
     })
 }
 
+/// `wallet`: each category's yearly spend, a quantity.
+fn read_wallet<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Vec<(Name<'t>, f64)>> {
+    let entries = dimension_map(r, v, "wallet")?;
+    let mut wallet = Vec::with_capacity(entries.len());
+    for (n, a) in entries {
+        wallet.push((n, quantity(a, || key_path("wallet", n.text))?));
+    }
+    Ok(wallet)
+}
+
 /// The entries of one of the survey's maps: (name, value) of each non-null entry.
 type DimensionMap<'t> = Vec<(Name<'t>, Item<'t>)>;
 
-fn dimension_map<'t>(r: &Reader<'t>, v: Item<'t>, key: &str) -> Result<DimensionMap<'t>> {
-    let path = || format!("survey.{key}");
+fn dimension_map<'t>(r: &Reader<'t>, v: Item<'t>, at: &str) -> Result<DimensionMap<'t>> {
+    let path = || at.to_string();
     let span = match v {
         Item::Obj(span) => span,
         other => return Err(type_error(&path(), "an object", &other)),
@@ -567,7 +610,10 @@ fn read_survey<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Survey<'t>> {
     };
     let [expectation, perception, weights, nps] =
         r.fields(span, &SURVEY_KEYS, SURVEY_FROM, &|| "survey".into())?;
-    let map = |v: Option<Item<'t>>, key: &str| v.map(|v| dimension_map(r, v, key)).transpose();
+    let map = |v: Option<Item<'t>>, key: &str| {
+        v.map(|v| dimension_map(r, v, &format!("survey.{key}")))
+            .transpose()
+    };
     let expectation = map(expectation, "expectation")?;
     let perception = map(perception, "perception")?;
     let weights = map(weights, "weights")?;
@@ -744,7 +790,7 @@ mod tests {
     #[test]
     fn errors_do_not_depend_on_key_order() {
         // An unknown key is reported before any value of its object; fields in schema order.
-        assert_eq!(err(r#"{"orders": 5, "id": "", "xyzzy": 1}"#), "xyzzy: unknown field \"xyzzy\"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals");
+        assert_eq!(err(r#"{"orders": 5, "id": "", "xyzzy": 1}"#), "xyzzy: unknown field \"xyzzy\"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals, wallet");
         assert_eq!(
             err(r#"{"orders": 5, "id": ""}"#),
             "id: expected a non-empty string or a number, got \"\""
@@ -928,7 +974,7 @@ mod tests {
         let e = err(&format!(r#"{{"id": "a", "orders": [], "{key}": 1}}"#));
         assert_eq!(
             e,
-            format!("{cut}: unknown field \"{cut}\"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals")
+            format!("{cut}: unknown field \"{cut}\"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals, wallet")
         );
         // Inside an order, and as a map key whose value is wrong.
         let e = err(&format!(

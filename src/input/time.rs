@@ -262,8 +262,14 @@ pub(crate) fn instant_ms(n: f64) -> Option<i64> {
 
 /// Reads an instant of the input from the tape: an ISO 8601 string or epoch milliseconds.
 pub(crate) fn instant_of_item(v: Item<'_>, path: impl Fn() -> String) -> Result<i64> {
+    instant(v, &path)
+}
+
+// Out of line, the path as `dyn`: one copy for every caller in the size-budgeted module.
+#[inline(never)]
+fn instant(v: Item<'_>, path: &dyn Fn() -> String) -> Result<i64> {
     match v {
-        Item::Str(raw) => parse_instant(raw.text(&path)?)
+        Item::Str(raw) => parse_instant(raw.text(path)?)
             .map_err(|m| Error::new(ErrorCode::InvalidDate, path(), m)),
         Item::Num(n) => {
             instant_of_number(n).map_err(|m| Error::new(ErrorCode::InvalidDate, path(), m))

@@ -44,8 +44,9 @@ pub fn javascript() -> String {
         " * The result whose numbers start at `b` in `n`. The reader `r` gives a name's text\n",
         " * (`r.name(i)`: the call's string i, or KEYS[-i - 1] for a negative i), an instant's\n",
         " * ISO text (`r.iso(ms)`), and reads from `r.at` on: a map (`r.map(n)`), the matched\n",
-        " * segments (`r.segments(n)`, which leaves the next best action in `r.next`). It\n",
-        " * leaves `r.at` after the result.\n",
+        " * segments (`r.segments(n)`, which leaves the next best action in `r.next`), then\n",
+        " * adds what follows: the share of wallet, scorecards and contacts (`r.extras(n, o)`).\n",
+        " * It leaves `r.at` after the result.\n",
         " */\n",
         "export function readResult(n, b, r) {\n",
         "  r.at = b + SLOTS;\n",
@@ -59,7 +60,7 @@ pub fn javascript() -> String {
             maps.push((f.path, var));
         }
     }
-    js.push_str("  const segments = r.segments(n);\n  return ");
+    js.push_str("  const segments = r.segments(n);\n  const o = ");
     let mut tree = Node::default();
     for (i, f) in FIELDS.iter().enumerate() {
         let slot = slot_of(i);
@@ -95,7 +96,7 @@ pub fn javascript() -> String {
     tree.insert("segments", "segments".into(), |_| None);
     tree.insert("nextBestAction", "r.next".into(), |_| None);
     tree.write(&mut js, 1);
-    js.push_str(";\n}\n");
+    js.push_str(";\n  r.extras(n, o);\n  return o;\n}\n");
     js
 }
 
@@ -309,7 +310,7 @@ mod tests {
                 let bare = t.trim_end_matches(" | null").trim();
                 if interfaces.iter().any(|(n, _)| n == bare)
                     && !bare.ends_with("Match")
-                    && bare != "NextBestAction"
+                    && !["NextBestAction", "Contact", "ShareOfWallet"].contains(&bare)
                 {
                     stack.push((bare.to_string(), path.clone()));
                     if t.ends_with("| null") {
@@ -366,7 +367,14 @@ mod tests {
         let known: Vec<&str> = expected
             .iter()
             .map(|(p, _)| p.as_str())
-            .chain(["segments", "nextBestAction"])
+            .chain([
+                "segments",
+                "nextBestAction",
+                "scorecards",
+                "nextContact",
+                "pastContacts",
+            ])
+            .chain(["value.shareOfWallet"])
             .collect();
         for (path, _) in &declared {
             assert!(

@@ -44,18 +44,14 @@ const METHODS: &[&str] = &[
     "map",
 ];
 
-/// Checks `expr` (parsed from `src`) and compiles it.
-pub(crate) fn check(src: &str, expr: &Expr, schema: &Schema, max_nodes: usize) -> Result<Program> {
-    check_as(src, expr, schema, max_nodes, true)
-}
-
-/// [`check`], of an expression of any type unless `condition`.
+/// Checks `expr` (parsed from `src`), which must be of type `want` when
+/// given (a condition: bool; a score: int), and compiles it.
 pub(crate) fn check_as(
     src: &str,
     expr: &Expr,
     schema: &Schema,
     max_nodes: usize,
-    condition: bool,
+    want: Option<Type>,
 ) -> Result<Program> {
     let mut c = Checker {
         src,
@@ -68,7 +64,11 @@ pub(crate) fn check_as(
         over_data: false,
     };
     let (root, ty) = c.expr(expr)?;
-    if condition && ty != Type::Bool {
+    if want == Some(Type::Int) && ty != Type::Int {
+        let msg = format!("a score must be a whole number (int), but this is {ty}");
+        return Err(c.err(expr.span, &msg));
+    }
+    if want == Some(Type::Bool) && ty != Type::Bool {
         let msg = format!(
             "a rule must be a condition (bool), but this is {ty}; compare it, as in `{} > 0`",
             c.snippet(expr)

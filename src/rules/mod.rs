@@ -430,6 +430,12 @@ impl fmt::Debug for Context<'_> {
 /// (the caller adds one with [`Error::under`]) and a message giving the line,
 /// the column, the source line and a caret under the offending text.
 pub fn compile(source: &str, schema: &Schema, limits: &Limits) -> Result<Program> {
+    compile_as(source, schema, limits, Type::Bool)
+}
+
+/// [`compile`] of an expression of type `want`: `Type::Bool` for a condition,
+/// `Type::Int` for a score (evaluated with [`Program::eval_int`]).
+pub fn compile_as(source: &str, schema: &Schema, limits: &Limits, want: Type) -> Result<Program> {
     if source.len() > limits.max_len {
         let msg = format!(
             "rule is {} bytes long; the limit is {} bytes",
@@ -445,7 +451,7 @@ pub fn compile(source: &str, schema: &Schema, limits: &Limits) -> Result<Program
     }
     let tokens = lexer::lex(source)?;
     let expr = parser::parse(source, &tokens, limits)?;
-    check::check(source, &expr, schema, limits.max_nodes)
+    check::check_as(source, &expr, schema, limits.max_nodes, Some(want))
 }
 
 /// Compiles an expression of any type (not only a condition) and evaluates it
@@ -456,7 +462,7 @@ pub fn compile(source: &str, schema: &Schema, limits: &Limits) -> Result<Program
 pub fn evaluate(source: &str, schema: &Schema, limits: &Limits) -> Result<String> {
     let tokens = lexer::lex(source)?;
     let expr = parser::parse(source, &tokens, limits)?;
-    let program = check::check_as(source, &expr, schema, limits.max_nodes, false)?;
+    let program = check::check_as(source, &expr, schema, limits.max_nodes, None)?;
     Ok(program.explain(&Context::new(&[])).value)
 }
 

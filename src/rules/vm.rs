@@ -300,19 +300,31 @@ impl Program {
         if let Some(any) = &self.tests {
             return any.iter().any(|all| all.iter().all(|t| self.test(t, ctx)));
         }
-        // The stack is sized by the rule: most need a few values.
+        self.value(ctx).truth()
+    }
+
+    /// Evaluates an int expression ([`crate::rules::compile_as`] with `Type::Int`)
+    /// for one customer: `None` when its value is missing.
+    pub fn eval_int(&self, ctx: &Context<'_>) -> Option<i64> {
+        match self.value(ctx) {
+            Val::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The rule's value for one customer, on a stack sized by the rule: most need a few values.
+    // Out of line: one copy for conditions and scores in the size-budgeted module.
+    #[inline(never)]
+    fn value<'a>(&'a self, ctx: &Context<'a>) -> Val<'a> {
         if self.max_stack <= 4 {
             let mut stack = [Val::Null; 4];
             self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
-                .truth()
         } else if self.max_stack <= STACK {
             let mut stack = [Val::Null; STACK];
             self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
-                .truth()
         } else {
             let mut stack = vec![Val::Null; self.max_stack];
             self.run(&self.code, ctx, &mut stack, &mut |_, _| {})
-                .truth()
         }
     }
 
@@ -755,7 +767,7 @@ mod tests {
         let tokens = super::super::lexer::lex(src).unwrap_or_else(|e| panic!("{e}"));
         let expr = super::super::parser::parse(src, &tokens, &Limits::default())
             .unwrap_or_else(|e| panic!("{e}"));
-        super::super::check::check_as(src, &expr, &Schema::new(), 1000, false)
+        super::super::check::check_as(src, &expr, &Schema::new(), 1000, None)
             .unwrap_or_else(|e| panic!("{e}"))
     }
 

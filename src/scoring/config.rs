@@ -120,6 +120,8 @@ pub struct Config {
     pub segment_limits: SegmentLimits,
     /// The segments: built-ins, the caller's, and the store's category names.
     pub segments: Segments,
+    /// Weighted scorecards (`scorecards`), compiled with the segments.
+    pub scorecards: Vec<crate::scoring::scorecards::ScorecardDef>,
 }
 
 /// Limits on segment definitions, so a hostile config cannot hang a tab or a worker.
@@ -206,6 +208,8 @@ pub struct Definition {
     pub priority: f64,
     /// The success measure: the customer has reached the segment's goal.
     pub exit_when: Option<String>,
+    /// Per action, when it is due (an action object's `afterDays` and `from`).
+    pub schedules: Vec<Option<crate::scoring::cadence::Schedule>>,
 }
 
 /// The segments a config asks for.
@@ -316,6 +320,7 @@ pub fn read_definition(v: &Json, path: &str) -> Result<Definition> {
                 format!("expected one of {}, got {found}", names.join(", ")),
             )
         })?;
+    let mut schedules = Vec::new();
     let actions = match o.get("actions") {
         Some(v) => {
             let items = expect_array(v, &o.path_of("actions"), 32)?;
@@ -325,6 +330,7 @@ pub fn read_definition(v: &Json, path: &str) -> Result<Definition> {
                     return Err(type_error(&path, "a string or an object", a));
                 }
                 json_data(a, &path)?;
+                schedules.push(crate::scoring::cadence::schedule_of(a, &path)?);
             }
             items.to_vec()
         }
@@ -340,6 +346,7 @@ pub fn read_definition(v: &Json, path: &str) -> Result<Definition> {
         actions,
         priority: o.opt("priority", expect_number)?.unwrap_or(100.0),
         exit_when: o.opt("exitWhen", |v, p| expect_str(v, p).map(str::to_string))?,
+        schedules,
     })
 }
 
@@ -412,6 +419,7 @@ impl Default for Config {
             limits: Limits::default(),
             segment_limits: SegmentLimits::default(),
             segments: Segments::default(),
+            scorecards: Vec::new(),
         }
     }
 }
@@ -439,6 +447,7 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "builtinSegments",
     "store",
     "model",
+    "scorecards",
 ];
 
 impl Config {
@@ -535,6 +544,9 @@ impl Config {
             })?;
         }
         c.segments = read_segments(&o)?;
+        if let Some(v) = o.get("scorecards") {
+            c.scorecards = crate::scoring::scorecards::read_scorecards(v, "scorecards")?;
+        }
         Ok(c)
     }
 }

@@ -119,7 +119,7 @@ pub const NULLABLE_GROUPS: [&str; 4] = [
 ];
 
 /// A value written to one slot.
-trait ToSlot {
+pub(crate) trait ToSlot {
     fn slot(self) -> f64;
 }
 
@@ -221,7 +221,8 @@ macro_rules! result_layout {
     (@map $kind:ident, $out:ident, $name:ident, $get:expr) => {};
 }
 
-fn write_map<N, V: Copy + ToSlot>(
+/// Writes a map: its number of entries, then (name ordinal, value) pairs.
+pub(crate) fn write_map<N, V: Copy + ToSlot>(
     entries: &[(N, V)],
     name: &mut dyn FnMut(&N) -> f64,
     out: &mut Vec<f64>,

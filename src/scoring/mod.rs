@@ -3,25 +3,37 @@
 //! ([`loyalty`]) and the segments it falls into ([`segments`]) — and writes
 //! the result in the layout of [`features`].
 
+pub mod cadence;
 pub mod config;
 pub mod decode;
 pub mod features;
 pub mod loyalty;
 pub mod satisfaction;
+pub mod scorecards;
 pub mod segments;
 pub mod value;
+pub mod wallet;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::input::customer::{Customer, Ident};
 use crate::input::json::{format_number, Json};
 use crate::input::tape::{unknown_field, Item, OwnedTape, Reader, KEYS};
 use crate::input::time::{expect_instant, instant_of_item};
+use crate::rules;
+use crate::scoring::cadence::{contacts, Contacts, Due};
 use crate::scoring::config::{Config, Goal};
 use crate::scoring::features::{Entries, Features, SLOTS};
 use crate::scoring::loyalty::{loyalty, Loyalty};
 use crate::scoring::satisfaction::{satisfaction, Satisfaction};
-use crate::scoring::segments::{Library, NextBestAction, SegmentExplanation, SegmentMatch};
+use crate::scoring::scorecards::{ScorecardExplanation, ScorecardResult, MAX_SCORECARDS};
+use crate::scoring::segments::{
+    Library, NextBestAction, SegmentExplanation, SegmentMatch, CARD_SLOT, WALLET_SLOT,
+};
 use crate::scoring::value::{value, Value};
+use crate::scoring::wallet::{share_of_wallet, ShareOfWallet};
+
+/// Rule slots: the result's, the share of wallet's and the scorecards'.
+const RULE_SLOTS: usize = CARD_SLOT + 2 * MAX_SCORECARDS;
 
 /// Everything computed for one customer, owning its names.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +52,12 @@ pub struct ScoreResult {
     pub segments: Vec<SegmentMatch>,
     /// The first matched segment, its goal and first action; `None` when no segment matched.
     pub next_best_action: Option<NextBestAction>,
+    /// `value.shareOfWallet`; `None` (`null`) without a wallet.
+    pub share_of_wallet: Option<ShareOfWallet<String>>,
+    /// The configured scorecards, scored (`scorecards`; absent when none is configured).
+    pub scorecards: Vec<ScorecardResult>,
+    /// `nextContact` and `pastContacts`; `None` (absent) when no segment has a scheduled action.
+    pub contacts: Option<Contacts>,
 }
 
 impl ScoreResult {
@@ -74,6 +92,24 @@ impl ScoreResult {
                 .as_ref()
                 .map_or(Json::Null, NextBestAction::to_json);
             entries.push(("nextBestAction".into(), next));
+            if let Some((_, Json::Obj(value))) = entries.iter_mut().find(|(k, _)| k == "value") {
+                let w = self.share_of_wallet.as_ref();
+                value.push((
+                    "shareOfWallet".into(),
+                    w.map_or(Json::Null, |w| w.to_json()),
+                ));
+            }
+            if !self.scorecards.is_empty() {
+                let cards = self.scorecards.iter();
+                let cards = cards.map(|c| (c.id.clone().into(), c.to_json()));
+                entries.push(("scorecards".into(), Json::Obj(cards.collect())));
+            }
+            if let Some(c) = &self.contacts {
+                let next = c.next.as_ref().map_or(Json::Null, |n| n.to_json());
+                entries.push(("nextContact".into(), next));
+                let past = c.past.iter().map(|p| p.to_json()).collect();
+                entries.push(("pastContacts".into(), Json::Arr(past)));
+            }
         }
         json
     }
@@ -81,7 +117,7 @@ impl ScoreResult {
 
 /// The keys of the options of `score` and `scoreMany`.
 pub const OPTION_KEYS: [&str; 2] = ["asOf", "horizonDays"];
-const OPTIONS_FROM: usize = 18;
+const OPTIONS_FROM: usize = 19;
 
 /// Longest prediction horizon: 10 years of monthly steps bound the work of one prediction.
 pub const MAX_HORIZON_DAYS: f64 = 3650.0;
@@ -209,6 +245,8 @@ impl ScoreOptions {
 pub struct Scorer {
     config: Config,
     segments: Library,
+    /// Whether some segment has a scheduled action (see [`cadence`]).
+    scheduled: bool,
 }
 
 /// The default of the scorer of `new Scorer()`, built once per module.
@@ -225,7 +263,12 @@ impl Scorer {
     /// Builds a scorer from a read config.
     pub fn with_config(config: Config) -> Result<Scorer> {
         let segments = Library::new(&config)?;
-        Ok(Scorer { config, segments })
+        let scheduled = segments.scheduled();
+        Ok(Scorer {
+            config,
+            segments,
+            scheduled,
+        })
     }
 
     /// The configuration in use.
@@ -257,11 +300,24 @@ impl Scorer {
         options: impl Into<ScoreOptions>,
     ) -> ScoreResult {
         let f = self.features(c, options.into());
+        let wallet = share_of_wallet(c, f.as_of);
         let mut slots = Vec::with_capacity(SLOTS);
         f.write_slots(&mut |n| f64::from(n.index), &mut slots);
-        let mut segments = Vec::new();
-        self.matched(c, &f, &slots, |i| segments.push(self.segments.match_of(i)));
+        let (mut segments, mut indexes) = (Vec::new(), Vec::new());
+        let mut scorecards = Vec::new();
+        self.evaluate(
+            c,
+            &f,
+            &slots,
+            wallet.as_ref(),
+            &mut |k, v, scores| scorecards.push(self.segments.scorecards().result(k, v, scores)),
+            |i| {
+                indexes.push(i);
+                segments.push(self.segments.match_of(i));
+            },
+        );
         let next_best_action = segments.first().map(NextBestAction::of);
+        let contacts = self.contacts(&f, &indexes);
         let Features {
             id,
             as_of,
@@ -277,7 +333,38 @@ impl Scorer {
             loyalty,
             segments,
             next_best_action,
+            share_of_wallet: wallet.map(|w| w.map_names(|n| n.text.to_string())),
+            scorecards,
+            contacts: contacts.map(|(next, past)| {
+                let contact = |d: Due| self.segments.contact(d);
+                Contacts {
+                    next: next.map(contact),
+                    past: past.into_iter().map(contact).collect(),
+                }
+            }),
         }
+    }
+
+    /// `nextContact` and `pastContacts` of a customer in the segments
+    /// `matched` (library indexes by priority); `None` when no segment has a schedule.
+    fn contacts<N>(&self, f: &Features<N>, matched: &[usize]) -> Option<(Option<Due>, Vec<Due>)> {
+        if !self.scheduled {
+            return None;
+        }
+        let (first, last) = (f.value.first_order_at, f.value.last_order_at);
+        let defs = self.segments.definitions();
+        let scheduled = matched.iter().flat_map(|&segment| {
+            let schedules = defs[segment].schedules.iter().enumerate();
+            schedules.filter_map(move |(action, s)| {
+                let at = s.as_ref()?.due(first, last)?;
+                Some(Due {
+                    segment,
+                    action,
+                    at,
+                })
+            })
+        });
+        Some(contacts(f.as_of, scheduled))
     }
 
     /// Scores a validated customer and appends its result in the layout of
@@ -286,20 +373,37 @@ impl Scorer {
     /// index of its segment and of its action, -1 for none).
     pub fn write_result(&self, c: &Customer<'_>, options: ScoreOptions, out: &mut Vec<f64>) {
         let f = self.features(c, options);
+        let wallet = share_of_wallet(c, f.as_of);
         let start = out.len();
         let name = &mut |n: &crate::input::tape::Name<'_>| f64::from(n.index);
         f.write_slots(name, out);
-        // Rules read the slots just written; matches are kept on the stack until the maps are out.
+        // Rules read the slots just written; matches and card figures are kept
+        // aside until the maps are out.
         let mut matched = [0u16; 64];
         let mut more: Vec<u16> = Vec::new();
         let mut count = 0;
-        self.matched(c, &f, &out[start..start + SLOTS], |i| {
-            match matched.get_mut(count) {
-                Some(m) => *m = i as u16,
-                None => more.push(i as u16),
-            }
-            count += 1;
-        });
+        let mut cards: Vec<f64> = Vec::new();
+        self.evaluate(
+            c,
+            &f,
+            &out[start..start + SLOTS],
+            wallet.as_ref(),
+            &mut |k, v, scores| {
+                cards.extend(v);
+                // Each factor's score and points (NaN: missing), so the reader only decodes.
+                let factors = &self.segments.scorecards().definitions()[k].factors;
+                for (f, &s) in factors.iter().zip(scores) {
+                    cards.extend([s, f.weight * s]);
+                }
+            },
+            |i| {
+                match matched.get_mut(count) {
+                    Some(m) => *m = i as u16,
+                    None => more.push(i as u16),
+                }
+                count += 1;
+            },
+        );
         f.write_maps(name, out);
         out.push(count as f64);
         out.extend(matched.iter().take(count).map(|&i| f64::from(i)));
@@ -311,6 +415,28 @@ impl Scorer {
         };
         let (segment, action) = self.next_best(first);
         out.extend([segment, action]);
+        // Then the share of wallet (0, or 1, overall, capped and the map), the
+        // scorecards' figures and the contacts (see `resultTable`).
+        match &wallet {
+            None => out.push(0.0),
+            Some(w) => {
+                out.extend([1.0, w.overall, f64::from(u8::from(w.capped))]);
+                crate::scoring::features::write_map(&w.categories, name, out);
+            }
+        }
+        out.extend(cards);
+        if self.scheduled {
+            let indexes: Vec<usize> = matched[..count.min(64)]
+                .iter()
+                .chain(&more)
+                .map(|&i| usize::from(i))
+                .collect();
+            let (next, past) = self.contacts(&f, &indexes).unwrap_or_default();
+            let due = |d: Due| [d.segment as f64, d.action as f64, d.at as f64];
+            out.extend(next.map_or([-1.0, -1.0, f64::NAN], due));
+            out.push(past.len() as f64);
+            past.into_iter().for_each(|d| out.extend(due(d)));
+        }
     }
 
     /// The next best action of a result whose first matched segment is
@@ -325,6 +451,7 @@ impl Scorer {
         }
     }
 
+    #[cfg(feature = "fit")]
     fn matched<N: AsRef<str>>(
         &self,
         c: &Customer<'_>,
@@ -332,13 +459,64 @@ impl Scorer {
         slots: &[f64],
         each: impl FnMut(usize),
     ) {
+        self.evaluate(c, f, slots, None, &mut |_, _, _| {}, each);
+    }
+
+    /// Evaluates the scorecards (`cards` gets their context) and then the
+    /// segments (`each` gets the index of each matched one, by priority) of
+    /// a customer's features, whose result slots are `slots`.
+    #[inline(never)]
+    fn evaluate<N: AsRef<str>>(
+        &self,
+        c: &Customer<'_>,
+        f: &Features<N>,
+        slots: &[f64],
+        wallet: Option<&ShareOfWallet<N>>,
+        cards: &mut scorecards::CardSink<'_>,
+        each: impl FnMut(usize),
+    ) {
         let categories = Entries(&f.value.categories);
         let dimensions = Entries(&f.satisfaction.dimensions);
         let orders = segments::Orders(&c.orders);
-        self.segments.matched(
-            &segments::rule_view(f, slots, &categories, &dimensions, &orders),
-            each,
-        );
+        let shares = Entries(wallet.map_or(&[][..], |w| &w.categories));
+        let scorecards = self.segments.scorecards();
+        if wallet.is_none() && scorecards.is_empty() {
+            let view = segments::rule_view(f, slots, &categories, &dimensions, &orders)
+                .with_wallet(&shares);
+            return self.segments.matched(&view, each);
+        }
+        // Past the result's slots: the share of wallet's, then each card's points and share.
+        let mut numbers = [f64::NAN; RULE_SLOTS];
+        numbers[..SLOTS].copy_from_slice(slots);
+        if let Some(w) = wallet {
+            numbers[WALLET_SLOT] = w.overall;
+            numbers[WALLET_SLOT + 1] = f64::from(u8::from(w.capped));
+        }
+        let mut figures = [[f64::NAN; 2]; MAX_SCORECARDS];
+        let view = segments::rule_view(f, &numbers, &categories, &dimensions, &orders)
+            .with_wallet(&shares);
+        let ctx = rules::Context {
+            numbers: view.slots,
+            maps: &view.maps,
+            as_of_ms: view.as_of,
+            segments: &[],
+            orders: view.orders,
+        };
+        scorecards.score(&ctx, &mut |k, v, scores| {
+            figures[k] = [v[0], v[2]];
+            cards(k, v, scores);
+        });
+        for (k, [points, share]) in figures
+            .iter()
+            .enumerate()
+            .take(scorecards.definitions().len())
+        {
+            numbers[CARD_SLOT + 2 * k] = *points;
+            numbers[CARD_SLOT + 2 * k + 1] = *share;
+        }
+        let view = segments::rule_view(f, &numbers, &categories, &dimensions, &orders)
+            .with_wallet(&shares);
+        self.segments.matched(&view, each);
     }
 
     /// Why the customer is or is not in each segment, by priority.
@@ -363,19 +541,83 @@ impl Scorer {
         c: &Customer<'_>,
         options: ScoreOptions,
     ) -> Result<Vec<SegmentExplanation>> {
+        self.explain_all(c, options, false)
+            .map(|(segments, _)| segments)
+    }
+
+    /// Each configured scorecard with each factor's score rule explained
+    /// (empty without scorecards); `explain` in JavaScript gives them as its
+    /// list's `scorecards`.
+    pub fn explain_scorecards(
+        &self,
+        customer: &Json,
+        options: impl Into<ScoreOptions>,
+    ) -> Result<Vec<ScorecardExplanation>> {
+        let options = options.into().checked()?;
+        let tape = OwnedTape::of(customer);
+        let c = Customer::read(
+            &mut tape.tape().reader(),
+            options.as_of,
+            &self.config.limits,
+        )?;
+        self.explain_all(&c, options, true).map(|(_, cards)| cards)
+    }
+
+    /// The explanations of a validated customer's segments and, when
+    /// `cards`, of its scorecards (each capped at [`segments::MAX_EXPLAIN_BYTES`]).
+    pub fn explain_all(
+        &self,
+        c: &Customer<'_>,
+        options: ScoreOptions,
+        cards: bool,
+    ) -> Result<(Vec<SegmentExplanation>, Vec<ScorecardExplanation>)> {
         let f = self.features(c, options);
-        let mut slots = Vec::with_capacity(SLOTS);
+        let wallet = share_of_wallet(c, f.as_of);
+        let mut slots = Vec::with_capacity(RULE_SLOTS);
         f.write_slots(&mut |n| f64::from(n.index), &mut slots);
+        slots.resize(RULE_SLOTS, f64::NAN);
+        if let Some(w) = &wallet {
+            slots[WALLET_SLOT] = w.overall;
+            slots[WALLET_SLOT + 1] = f64::from(u8::from(w.capped));
+        }
+        let mut figures = Vec::new();
+        self.evaluate(
+            c,
+            &f,
+            &slots[..SLOTS],
+            wallet.as_ref(),
+            &mut |_, v, _| figures.extend([v[0], v[2]]),
+            |_| {},
+        );
+        slots[CARD_SLOT..CARD_SLOT + figures.len()].copy_from_slice(&figures);
         let categories = Entries(&f.value.categories);
         let dimensions = Entries(&f.satisfaction.dimensions);
         let orders = segments::Orders(&c.orders);
-        self.segments.explain(&segments::rule_view(
-            &f,
-            &slots,
-            &categories,
-            &dimensions,
-            &orders,
-        ))
+        let shares = Entries(wallet.as_ref().map_or(&[][..], |w| &w.categories));
+        let view =
+            segments::rule_view(&f, &slots, &categories, &dimensions, &orders).with_wallet(&shares);
+        // One budget for the segments' explanations and the cards'.
+        let mut budget = segments::MAX_EXPLAIN_BYTES;
+        let explained = self.segments.explain_within(&view, &mut budget)?;
+        if !cards {
+            return Ok((explained, Vec::new()));
+        }
+        let ctx = rules::Context {
+            numbers: view.slots,
+            maps: &view.maps,
+            as_of_ms: view.as_of,
+            segments: &[],
+            orders: view.orders,
+        };
+        let cards = self.segments.scorecards().explain(&ctx, &mut budget);
+        let cards = cards.ok_or_else(|| {
+            let msg = format!(
+                "expected an explanation of at most {} bytes, got more: the segments' and scorecards' rules are too large to explain in one call",
+                segments::MAX_EXPLAIN_BYTES
+            );
+            Error::new(ErrorCode::TooLarge, "", msg)
+        })?;
+        Ok((explained, cards))
     }
 
     /// Value, satisfaction and loyalty, without segments.
@@ -433,6 +675,7 @@ impl Scorer {
         Scorer {
             config,
             segments: self.segments.clone(),
+            scheduled: self.scheduled,
         }
     }
 }

@@ -285,6 +285,34 @@ impl JsScorer {
         .to_text()
     }
 
+    /// What the numbers after a result's next best action hold, as JSON text:
+    /// `{ scheduled, scorecards: [{ id, factors: [{ name, weight }] }] }`
+    /// (see [`crate::Scorer::write_result`]).
+    #[wasm_bindgen(js_name = resultTable, skip_typescript)]
+    pub fn result_table(&self) -> String {
+        let cards = self.inner.segments().scorecards().definitions().iter();
+        let cards = cards.map(|d| {
+            let factors = d.factors.iter().map(|f| {
+                Json::Obj(vec![
+                    ("name".into(), Json::Str(f.name.clone())),
+                    ("weight".into(), Json::Num(f.weight)),
+                ])
+            });
+            Json::Obj(vec![
+                ("id".into(), Json::Str(d.id.clone())),
+                ("factors".into(), Json::Arr(factors.collect())),
+            ])
+        });
+        Json::Obj(vec![
+            (
+                "scheduled".into(),
+                Json::Bool(self.inner.segments().scheduled()),
+            ),
+            ("scorecards".into(), Json::Arr(cards.collect())),
+        ])
+        .to_text()
+    }
+
     /// `explain`, called by `js/score.js`: the tape area holds the options and
     /// one customer, as for `scoreTape`. Returns the explanations as JSON text.
     #[wasm_bindgen(js_name = explainTape, skip_typescript)]
@@ -305,8 +333,19 @@ impl JsScorer {
             let options = ScoreOptions::read(&mut r, now as i64)?;
             let c = Customer::read(&mut r, options.as_of, &self.inner.config().limits)?;
             r.finish()?;
-            let explained = self.inner.explain_customer(&c, options)?;
-            Ok(Json::Arr(explained.iter().map(|e| e.to_json()).collect()).to_text())
+            let with_cards = !self.inner.segments().scorecards().is_empty();
+            let (explained, cards) = self.inner.explain_all(&c, options, with_cards)?;
+            let segments = Json::Arr(explained.iter().map(|e| e.to_json()).collect());
+            if !with_cards {
+                return Ok(segments.to_text());
+            }
+            // With scorecards, `explain` in js/score.js hangs them on the list as `scorecards`.
+            let cards = Json::Arr(cards.iter().map(|e| e.to_json()).collect());
+            Ok(Json::Obj(vec![
+                ("segments".into(), segments),
+                ("scorecards".into(), cards),
+            ])
+            .to_text())
         })
     }
 
@@ -513,7 +552,7 @@ mod tests {
         let scorer = JsScorer::new(None).unwrap();
         // {"asOf": "2026-11-22"} then {"id": "c1", "orders": [{"at": 1790000000000, "amount": 80}]}
         let nums = [
-            6.0, 1.0, 5.0, -19.0, 4.0, 0.0, 10.0, 0.0, //
+            6.0, 1.0, 5.0, -20.0, 4.0, 0.0, 10.0, 0.0, //
             6.0, 2.0, 18.0, -8.0, 4.0, 10.0, 2.0, 1.0, -10.0, 5.0, 1.0, 9.0, 6.0, 2.0, 6.0, -1.0,
             3.0, 1.79e12, -2.0, 3.0, 80.0,
         ];

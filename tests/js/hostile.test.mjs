@@ -335,7 +335,7 @@ test('hostile 11: long names are cut to 64 characters and an ellipsis in paths a
   const cut = `${'k'.repeat(64)}…`;
   const scorer = new Scorer();
   refuses(() => scorer.score({ ...tiny('a'), [key]: 1 }, { asOf }), 'UNKNOWN_FIELD', cut,
-    `${cut}: unknown field "${cut}"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals`);
+    `${cut}: unknown field "${cut}"; expected one of: id, firstSeen, orders, survey, complaints, returns, referrals, wallet`);
   refuses(() => new Scorer({ [key]: 1 }), 'UNKNOWN_FIELD', cut, /^k{64}…: unknown field "k{64}…"; expected one of: lifetime,/);
   refuses(() => scorer.scoreMany([tiny('a'), { ...tiny('b'), survey: { expectation: { [key]: 3 }, perception: {} } }], { asOf }),
     'TOO_LARGE', `[1].survey.expectation.${cut}`, `[1].survey.expectation.${cut}: expected at most 256 characters, got 1048576`);

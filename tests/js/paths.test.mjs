@@ -89,6 +89,7 @@ test('odd strings, numbers and dates give the same result or the same error on e
       { id: 'c', orders: [order({ category: s })] },
       { id: 'c', orders: [order({ channel: s, accountId: s })] },
       { id: 'c', orders: [], survey: { expectation: { [s]: 3 }, perception: { [s]: 4 } } },
+      { id: 'c', orders: [order({ category: s })], wallet: { [s]: 40, other: 10 } },
     ]) {
       const o = assertSamePaths(scorer, c, JSON.stringify(s));
       if (o.result) results++; else errors++;
@@ -99,6 +100,7 @@ test('odd strings, numbers and dates give the same result or the same error on e
       { id: 'c', orders: [order({ amount: n })] },
       { id: 'c', orders: [order({ at: n })] },
       { id: 'c', orders: [], survey: { nps: n } },
+      { id: 'c', orders: [order({ category: 'books' })], wallet: { books: n } },
       { id: n, orders: [] },
     ]) {
       // JSON text has no NaN or Infinity (they become null there), so that path is left out for them.

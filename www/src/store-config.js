@@ -48,3 +48,24 @@ export const STORE_CONFIG = {
 };
 
 export const TIERS = { A: 'Gold card member', B: 'Member', C: 'Associate member', D: 'Associate member' };
+
+/**
+ * The coffee shop's follow-up cadence (domain.md §5): a message 7 days after the last order, a
+ * brochure on day 27, another message on day 45, so that the shop is the first that comes to mind.
+ * It has a scorer of its own, so that it gives the marketer's panel the next contact
+ * (`result.nextContact`) without ever driving the page (the next best action).
+ */
+export const CADENCE_CONFIG = {
+  builtinSegments: false,
+  segments: [{
+    id: 'follow-up',
+    name: 'Follow-up after each order',
+    goal: 'repeat',
+    when: 'value.frequency >= 1',
+    actions: [
+      { contact: 'Thank-you message', afterDays: 7, from: 'lastOrder' },
+      { contact: 'Brochure: new arrivals on their topics', afterDays: 27, from: 'lastOrder' },
+      { contact: 'Message: anything we can help with?', afterDays: 45, from: 'lastOrder' },
+    ],
+  }],
+};

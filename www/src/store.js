@@ -3,7 +3,7 @@
 // cannot be loaded (blocked, offline, an old browser) the shop still works, unpersonalised, and says so.
 import init, { Scorer } from 'crmscore';
 import { PRODUCTS, CATEGORIES, TOPICS, productById } from './catalog.js';
-import { STORE_CONFIG, QUIET_DAYS, LAPSE_DAYS } from './store-config.js';
+import { STORE_CONFIG, CADENCE_CONFIG, QUIET_DAYS, LAPSE_DAYS } from './store-config.js';
 import { personalise, JOURNEY } from './personalise.js';
 import * as store from './visitor.js';
 
@@ -22,6 +22,7 @@ loading.catch(() => {}); // handled below, once the catalogue is up
 let visitor = store.load();
 let asOf = store.loadAsOf();
 let scorer = null; // set once the wasm module has loaded
+let cadence = null; // the follow-up cadence's scorer (store-config.js)
 let shown = null; // the personalised view on screen, to tell what a change changed
 
 function productCard(p) {
@@ -101,6 +102,7 @@ function render() {
   $('nba').textContent = result.nextBestAction
     ? `${result.nextBestAction.segment}: ${result.nextBestAction.goal} — ${actionText(result.nextBestAction.action)}`
     : '—';
+  renderContacts(customer);
   $('segments').replaceChildren(...result.segments.map((s) => {
     const li = build('li', { textContent: s.name ? `${s.name} (${s.id}) — goal: ${s.goal}` : s.id });
     li.dataset.id = s.id;
@@ -122,6 +124,15 @@ function render() {
   $('unmatched-count').textContent = unmatched.length;
   $('score-json').textContent = JSON.stringify(result, null, 2);
   return view;
+}
+
+/** The follow-up cadence's next contact and the ones already due (for the marketer). */
+function renderContacts(customer) {
+  const { nextContact: next, pastContacts: past } = cadence.score(customer, { asOf });
+  $('next-contact').textContent = next ? `${next.action.contact} — due ${next.due.slice(0, 10)}` : '—';
+  $('past-contacts').textContent = past.length
+    ? `Already due: ${past.map((c) => `${c.action.contact} (${c.due.slice(0, 10)})`).join('; ')}`
+    : '';
 }
 
 const actionText = (a) => (a == null ? '(no action set)' : typeof a === 'string' ? a : JSON.stringify(a));
@@ -270,6 +281,7 @@ try {
 }
 if (loaded) {
   scorer = new Scorer(STORE_CONFIG);
+  cadence = new Scorer(CADENCE_CONFIG);
   shown = render();
   performance.mark('personalised');
   renderNextChange();

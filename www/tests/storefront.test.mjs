@@ -72,6 +72,9 @@ for (const width of WIDTHS) {
       assert.equal(segs[0], 'first-time-buyers', 'first-time buyers come first by priority');
       assert.ok((await recommended(page)).every((id) => id.endsWith('-rivers') && id !== 'b-rivers'));
       assert.equal(await text(page, '#stage'), 'new');
+      // The follow-up cadence (domain.md §5): bought 2025-01-06, so the thank-you is due 2025-01-13 (day 7).
+      assert.equal(await text(page, '#next-contact'), 'Thank-you message — due 2025-01-13');
+      assert.equal(await text(page, '#past-contacts'), '');
       assert.match(await text(page, '#explain'), /First-time buyers/);
       // explain(): the matched segments shown, the others folded away; figures rounded for reading.
       const matched = await page.locator('#explain li').evaluateAll((lis) => lis.map((li) => li.dataset.id));
@@ -86,6 +89,10 @@ for (const width of WIDTHS) {
       // Repeat purchase a month later, another book: videos on the topics of the books.
       await forward(page, 30);
       assert.equal(await banner(page), 'first-purchase', 'day 30: the welcome offer still holds');
+      // Day 30 (2025-02-05): days 7 and 27 are past, day 45 (2025-02-20) is next.
+      assert.equal(await text(page, '#next-contact'), 'Message: anything we can help with? — due 2025-02-20');
+      assert.equal(await text(page, '#past-contacts'),
+        'Already due: Thank-you message (2025-01-13); Brochure: new arrivals on their topics (2025-02-02)');
       await buy(page, 'b-space');
       assert.equal(await banner(page), 'cross-sell-video');
       assert.equal(await journey(page), 'repeat');

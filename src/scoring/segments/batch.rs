@@ -113,6 +113,9 @@ impl Batch {
                 return Err(unsupported(&format!("`{}`", MAPS[map as usize])));
             }
             for slot in read.slots {
+                if slot as usize >= SLOTS {
+                    return Err(unsupported("`scorecards.*` or `value.shareOfWallet.*`"));
+                }
                 if slots[slot as usize] != SlotColumn::Unsupported {
                     continue;
                 }

@@ -22,7 +22,16 @@ use crate::rules::{
     Schema, Source, Type,
 };
 use crate::scoring::config::{read_definition, Config, Definition, Goal, MAX_SEGMENTS_CAP};
-use crate::scoring::features::{field, slot_of, Entries, Features, Kind, FIELDS, MAPS};
+use crate::scoring::features::{field, slot_of, Entries, Features, Kind, FIELDS, MAPS, SLOTS};
+use crate::scoring::scorecards::Scorecards;
+
+/// The rule slot of `value.shareOfWallet.overall`, after the result's slots;
+/// `value.shareOfWallet.capped` follows it.
+pub const WALLET_SLOT: usize = SLOTS;
+/// The rule slot of the first scorecard's points (each card: points, share).
+pub const CARD_SLOT: usize = SLOTS + 2;
+/// The map index of `value.shareOfWallet.categories` (after [`MAPS`]).
+pub const WALLET_MAP: usize = MAPS.len();
 
 /// The built-in segment library, as data.
 pub const BUILTIN: &str = include_str!("../../../data/segments.json");
@@ -143,6 +152,8 @@ pub struct Library {
     order: Vec<usize>,
     /// Indexes into `defs` by priority.
     ranking: Vec<usize>,
+    /// The config's scorecards, whose points and shares the rules read.
+    cards: Scorecards,
 }
 
 /// Segments whose per-customer results fit in a buffer on the stack (the
@@ -175,6 +186,25 @@ pub fn schema(
         };
         schema.add_field(f.path, ty, f.missing_possible(), source);
     }
+    schema
+        .add_field(
+            "value.shareOfWallet.overall",
+            Type::Double,
+            true,
+            Source::Number(WALLET_SLOT),
+        )
+        .add_field(
+            "value.shareOfWallet.capped",
+            Type::Bool,
+            true,
+            Source::Number(WALLET_SLOT + 1),
+        )
+        .add_field(
+            "value.shareOfWallet.categories",
+            Type::Map(Box::new(Type::Double)),
+            false,
+            Source::Map(WALLET_MAP),
+        );
     let categories = map_index("value.categories");
     schema.add_field(
         "categories",
@@ -200,8 +230,8 @@ fn map_index(path: &str) -> usize {
 pub struct Customer<'a> {
     /// The result's slots ([`Features::write_slots`]).
     pub slots: &'a [f64],
-    /// Its maps, in [`MAPS`] order.
-    pub maps: [&'a dyn MapView; 2],
+    /// Its maps, in [`MAPS`] order, then `value.shareOfWallet.categories`.
+    pub maps: [&'a dyn MapView; 3],
     /// The instant it is scored at.
     pub as_of: i64,
     /// Its orders, which macros such as `orders.exists(o, ...)` read.
@@ -312,7 +342,14 @@ impl Library {
         if defs.len() > max_segments {
             return Err(too_many(defs.len()));
         }
-        let schema = schema(&segments.store, defs.iter().map(|(_, d)| d.id.as_str()));
+        let mut schema = schema(&segments.store, defs.iter().map(|(_, d)| d.id.as_str()));
+        // Scores read the result's fields, not segments or other cards.
+        let cards = Scorecards::new(
+            &config.scorecards,
+            &self::schema(&segments.store, std::iter::empty::<&str>()),
+            &limits.rule,
+        )?;
+        cards.add_fields(&mut schema, CARD_SLOT);
         let compile_rule = |source: &str, path: String, id: &str| {
             compile(source, &schema, &limits.rule).map_err(|e| in_segment(e, path, id))
         };
@@ -327,7 +364,10 @@ impl Library {
         }
         check_store(
             &segments.configured_store,
-            programs.iter().chain(exits.iter().flatten()),
+            programs
+                .iter()
+                .chain(exits.iter().flatten())
+                .chain(cards.programs()),
         )?;
         let order = evaluation_order(&schema, &programs).map_err(|cycle| {
             let (path, d) = &defs[cycle.segment];
@@ -348,7 +388,21 @@ impl Library {
             exits,
             order,
             ranking,
+            cards,
         })
+    }
+
+    /// The compiled scorecards.
+    pub fn scorecards(&self) -> &Scorecards {
+        &self.cards
+    }
+
+    /// Whether some segment has a scheduled action (results then have
+    /// `nextContact` and `pastContacts`).
+    pub fn scheduled(&self) -> bool {
+        self.defs
+            .iter()
+            .any(|d| d.schedules.iter().any(Option::is_some))
     }
 
     /// The definitions, in library order.
@@ -418,6 +472,16 @@ impl Library {
         }
     }
 
+    /// The contact of a scheduled action.
+    pub fn contact(&self, d: crate::scoring::cadence::Due) -> crate::scoring::cadence::Contact {
+        let def = &self.defs[d.segment];
+        crate::scoring::cadence::Contact {
+            segment: def.id.clone(),
+            action: def.actions[d.action].clone(),
+            due: d.at,
+        }
+    }
+
     /// Every segment by library index, as a result lists it: what the indexes
     /// of a result's segments stand for.
     pub fn table(&self) -> Vec<SegmentMatch> {
@@ -428,16 +492,26 @@ impl Library {
     /// priority. Errors: an explanation of more than [`MAX_EXPLAIN_BYTES`]
     /// (`TOO_LARGE`, path `""`), refused before it is built further.
     pub fn explain(&self, c: &Customer<'_>) -> Result<Vec<SegmentExplanation>> {
+        let mut budget = MAX_EXPLAIN_BYTES;
+        self.explain_within(c, &mut budget)
+    }
+
+    /// [`Library::explain`] taking its bytes from `budget`, which the
+    /// scorecards' explanations then share.
+    pub fn explain_within(
+        &self,
+        c: &Customer<'_>,
+        budget: &mut usize,
+    ) -> Result<Vec<SegmentExplanation>> {
         let mut explained: Vec<Option<(Explanation, Option<bool>)>> = vec![None; self.defs.len()];
         let mut results = vec![None; self.defs.len()];
-        let mut budget = MAX_EXPLAIN_BYTES;
         let mut over: Option<usize> = None;
         self.run(c, &mut results, &mut |i, ctx| {
             if over.is_some() {
                 return;
             }
             let exit = self.exits[i].as_ref().map(|p| p.eval(ctx));
-            match self.programs[i].explain_within(ctx, &mut budget) {
+            match self.programs[i].explain_within(ctx, budget) {
                 Some(e) => explained[i] = Some((e, exit)),
                 None => over = Some(i),
             }
@@ -478,19 +552,34 @@ pub fn rule_view<'a, N: AsRef<str>>(
 ) -> Customer<'a> {
     Customer {
         slots,
-        maps: [categories, dimensions],
+        maps: [categories, dimensions, &NO_WALLET],
         as_of: f.as_of,
         orders,
     }
 }
 
+/// The shares of a customer without a wallet.
+static NO_WALLET: Entries<'static, &'static str, f64> = Entries(&[]);
+
+impl<'a> Customer<'a> {
+    /// The same view with `value.shareOfWallet.categories` read from `wallet`.
+    pub fn with_wallet(mut self, wallet: &'a dyn MapView) -> Self {
+        self.maps[WALLET_MAP] = wallet;
+        self
+    }
+}
+
 /// A rule's error, placed at `path` and naming the segment.
 fn in_segment(e: Error, path: String, id: &str) -> Error {
-    Error::new(
-        e.code(),
-        path,
-        format!("in segment {}: {}", Quoted(id), e.message()),
-    )
+    in_rule_of(e, path, "segment", id)
+}
+
+/// A rule's error, placed at `path` and naming what the rule belongs to
+/// (`what` with id `id`: a segment, a scorecard).
+#[inline(never)]
+pub(crate) fn in_rule_of(e: Error, path: String, what: &str, id: &str) -> Error {
+    let msg = format!("in {what} {}: {}", Quoted(id), e.message());
+    Error::new(e.code(), path, msg)
 }
 
 /// Refuses a configured `store` name that no segment reads (a typo such as
