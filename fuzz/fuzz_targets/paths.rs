@@ -430,7 +430,29 @@ fn tape_result(s: &Scorer, customer: &Js) -> std::result::Result<Json, Error> {
         .map(|&i| s.segments().match_of(i as usize).to_json())
         .collect();
     let (segment, action) = (out[end + 1 + count], out[end + 2 + count]);
-    assert_eq!(end + 3 + count, out.len());
+    // Then the share of wallet (0, or 1, overall, capped and the categories' map);
+    // these configs have no scorecards and no scheduled actions, which would follow.
+    let at = end + 3 + count;
+    let (wallet, after) = if out[at] == 1.0 {
+        let n = out[at + 3] as usize;
+        let categories = (0..n)
+            .map(|k| {
+                (
+                    names(out[at + 4 + 2 * k]).into(),
+                    Json::Num(out[at + 5 + 2 * k]),
+                )
+            })
+            .collect();
+        let share = Json::Obj(vec![
+            ("overall".into(), Json::Num(out[at + 1])),
+            ("capped".into(), Json::Bool(out[at + 2] == 1.0)),
+            ("categories".into(), Json::Obj(categories)),
+        ]);
+        (share, at + 4 + 2 * n)
+    } else {
+        (Json::Null, at + 1)
+    };
+    assert_eq!(after, out.len());
     let next = if segment < 0.0 {
         Json::Null
     } else {
@@ -451,6 +473,9 @@ fn tape_result(s: &Scorer, customer: &Js) -> std::result::Result<Json, Error> {
     if let Json::Obj(entries) = &mut json {
         entries.push(("segments".into(), Json::Arr(segments)));
         entries.push(("nextBestAction".into(), next));
+        if let Some((_, Json::Obj(value))) = entries.iter_mut().find(|(k, _)| k == "value") {
+            value.push(("shareOfWallet".into(), wallet));
+        }
     }
     Ok(json)
 }

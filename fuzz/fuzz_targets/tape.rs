@@ -113,11 +113,16 @@ fn unnumbered<'t>(c: &Customer<'t>) -> Customer<'t> {
             d.name = plain(d.name);
         }
     }
+    if let Some(w) = &mut c.wallet {
+        for (n, _) in w.iter_mut() {
+            *n = plain(*n);
+        }
+    }
     c
 }
 
-/// The text of each ordinal the customer's result can name (its id, categories
-/// and survey dimensions), or `None` when a hand-made tape gave two different
+/// The text of each ordinal the customer's result can name (its id, categories,
+/// survey dimensions and wallet categories), or `None` when a hand-made tape gave two different
 /// strings one ordinal (JavaScript never does: each string has its own).
 fn names<'t>(c: &Customer<'t>) -> Option<Vec<(i32, &'t str)>> {
     let mut all: Vec<Name<'t>> = Vec::new();
@@ -127,6 +132,9 @@ fn names<'t>(c: &Customer<'t>) -> Option<Vec<(i32, &'t str)>> {
     all.extend(c.orders.iter().filter_map(|o| o.category));
     if let Some(s) = &c.survey {
         all.extend(s.dimensions.iter().map(|d| d.name));
+    }
+    if let Some(w) = &c.wallet {
+        all.extend(w.iter().map(|(n, _)| *n));
     }
     let mut out: Vec<(i32, &str)> = Vec::new();
     for n in all {
@@ -148,9 +156,17 @@ fn without_names(mut v: Json) -> Json {
                 ("id", value) => *value = Json::Null,
                 ("value" | "satisfaction", Json::Obj(group)) => {
                     for (k, map) in group.iter_mut() {
-                        if let ("categories" | "dimensions", Json::Obj(entries)) = (k.as_ref(), map)
+                        if let ("categories" | "dimensions", Json::Obj(entries)) =
+                            (k.as_ref(), &mut *map)
                         {
                             entries.iter_mut().for_each(|(name, _)| *name = "".into());
+                        }
+                        if let ("shareOfWallet", Json::Obj(share)) = (k.as_ref(), map) {
+                            for (k, map) in share.iter_mut() {
+                                if let ("categories", Json::Obj(entries)) = (k.as_ref(), map) {
+                                    entries.iter_mut().for_each(|(name, _)| *name = "".into());
+                                }
+                            }
                         }
                     }
                 }
@@ -195,11 +211,40 @@ fn decoded(s: &Scorer, out: &[f64], at: usize, names: &dyn Fn(f64) -> String) ->
             ("action".into(), action),
         ])
     };
+    let (wallet, end) = share_of_wallet(out, end + 3 + count, names);
     if let Json::Obj(entries) = &mut json {
         entries.push(("segments".into(), Json::Arr(segments)));
         entries.push(("nextBestAction".into(), next));
+        if let Some((_, Json::Obj(value))) = entries.iter_mut().find(|(k, _)| k == "value") {
+            value.push(("shareOfWallet".into(), wallet));
+        }
     }
-    (json, at + end + 3 + count)
+    (json, at + end)
+}
+
+/// The share of wallet `write_result` leaves after the next best action at
+/// `out[at..]` (0, or 1, overall, capped and the categories' map), as
+/// `js/score.js` reads it; returns it and where what follows starts (this
+/// scorer has no scorecards and no scheduled actions, which would follow).
+fn share_of_wallet(out: &[f64], at: usize, names: &dyn Fn(f64) -> String) -> (Json, usize) {
+    if out[at] != 1.0 {
+        return (Json::Null, at + 1);
+    }
+    let n = out[at + 3] as usize;
+    let categories = (0..n)
+        .map(|k| {
+            (
+                names(out[at + 4 + 2 * k]).into(),
+                Json::Num(out[at + 5 + 2 * k]),
+            )
+        })
+        .collect();
+    let share = Json::Obj(vec![
+        ("overall".into(), Json::Num(out[at + 1])),
+        ("capped".into(), Json::Bool(out[at + 2] == 1.0)),
+        ("categories".into(), Json::Obj(categories)),
+    ]);
+    (share, at + 4 + 2 * n)
 }
 
 /// Checks the result `write_result` wrote for `c` at `out[at..]` against
