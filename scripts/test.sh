@@ -20,8 +20,15 @@ cargo test --quiet
 echo "== [$((SECONDS - started)) s] wasm-bindgen tests under Node"
 # wasm-bindgen-test-runner comes with wasm-bindgen-cli (scripts/setup.sh).
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --lib --target wasm32-unknown-unknown
-echo "== [$((SECONDS - started)) s] fuzz targets (fixed seed, 4,000 inputs each from the committed corpus on, at most 20 s each)"
-FUZZ_SEED=1 FUZZ_RUNS=4000 bash scripts/fuzz.sh 20
+# The fuzz targets run alongside the steps below: the package's release build links with LTO
+# on one core and the node:test files run one at a time, so the second core is free for
+# libFuzzer (its own target directory, fuzz/target, so cargo's lock is not shared). Their
+# output is printed, and checked, at the end.
+echo "== [$((SECONDS - started)) s] fuzz targets started alongside (fixed seed, 4,000 inputs each from the committed corpus on, at most 20 s each)"
+fuzz_log="$(mktemp)"
+(FUZZ_SEED=1 FUZZ_RUNS=4000 bash scripts/fuzz.sh 20 >"$fuzz_log" 2>&1; echo $? >"$fuzz_log.status") &
+fuzz_pid=$!
+trap 'kill "$fuzz_pid" 2>/dev/null || true' EXIT
 echo "== [$((SECONDS - started)) s] npm package"
 npm run --silent build
 node scripts/size.mjs
@@ -41,7 +48,9 @@ echo "== [$((SECONDS - started)) s] TypeScript: the shipped types (lib esnext, a
 node_modules/.bin/tsc -p tests/js
 node_modules/.bin/tsc -p tests/js/tsconfig.es2022.json
 echo "== [$((SECONDS - started)) s] node:test on the installed package"
-node --test tests/js/
+# Two test files at a time: most of them wait on a child process, a server or a large
+# allocation as much as they compute.
+node --test --test-concurrency=2 tests/js/
 echo "== [$((SECONDS - started)) s] edge examples in workerd, edge-runtime, Deno and Node"
 npm --prefix examples/edge ci --no-audit --no-fund >/dev/null
 npm --prefix examples/edge test
@@ -54,4 +63,12 @@ npm --prefix tests/bundlers ci --no-audit --no-fund >/dev/null
 npm --prefix tests/bundlers install --no-save --no-audit --no-fund "$PWD/target/$tarball" >/dev/null
 npm --prefix tests/bundlers test
 echo "   ($((SECONDS - t)) s)"
+echo "== [$((SECONDS - started)) s] fuzz targets (started after the wasm-bindgen tests)"
+wait "$fuzz_pid"
+trap - EXIT
+cat "$fuzz_log"
+if [ "$(cat "$fuzz_log.status")" != 0 ]; then
+  echo "fuzz targets failed (see above)"
+  exit 1
+fi
 echo "== all tests passed in $((SECONDS - started)) s"
