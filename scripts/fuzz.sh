@@ -29,7 +29,7 @@
 # plain libFuzzer (panics, timeouts and memory limits are still caught).
 # FUZZ_SEED=N fixes libFuzzer's random seed (0, the default, picks one per run):
 # FUZZ_RUNS=N stops each target after N inputs (the time limit still applies).
-# scripts/test.sh (CI) runs FUZZ_SEED=1 FUZZ_RUNS=4000 (20 s at most per target, to keep the test
+# scripts/test.sh (CI) runs FUZZ_SEED=1 FUZZ_RUNS=4000 (10 s at most per target, to keep the test
 # command under 10 minutes) from the committed corpus: the
 # same inputs on every run, so CI repeats a verified exploration instead of drawing a
 # new random one; longer runs here are how new inputs are found.
