@@ -6,7 +6,7 @@
 // The package's JavaScript is in js/ (JS_FILES below): one entry per runtime and
 // subpath, each instantiating the wasm the way that runtime can (see the `exports`
 // of the manifest at the end), and the Scorer they all export.
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, readdirSync, existsSync, mkdirSync, copyFileSync, cpSync, rmSync } from 'node:fs';
 import { join, relative, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,23 +55,38 @@ if (!existsSync(join(bin, 'wasm-opt'))) {
 const WASM_OPT_FLAGS = JSON.parse(
   readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/\[package\.metadata\.wasm-opt\]\s*flags\s*=\s*(\[[^\]]*\])/)[1],
 );
-function buildModule(outDir, outName, cargoArgs = [], env = {}) {
-  const options = { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env } };
-  execFileSync('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', ...cargoArgs], options);
-  const targetDir = process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, 'target');
-  const built = join(targetDir, 'wasm32-unknown-unknown', 'release', 'crmscore.wasm');
-  execFileSync('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', outDir, '--out-name', outName, built], options);
-  const wasm = join(outDir, `${outName}_bg.wasm`);
-  execFileSync(join(bin, 'wasm-opt'), [...WASM_OPT_FLAGS, wasm, '-o', wasm], options);
+/** Runs a command with inherited output; resolves when it exits 0. */
+function run(command, args, options) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command, args, options);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => (code === 0 ? resolveRun() : reject(new Error(`${command} ${args.join(' ')}: exit ${code ?? signal}`))));
+  });
 }
 
-// The scoring module is built for size (opt-level "z", a 150,000-byte gzipped budget,
-// scripts/size.mjs); the hot paths that pay for inlining say so with #[inline].
-buildModule(pkg, 'crmscore', ['--no-default-features']);
+async function buildModule(outDir, outName, cargoArgs, env, targetDir) {
+  const options = { cwd: root, stdio: 'inherit', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env, CARGO_TARGET_DIR: targetDir } };
+  await run('cargo', ['build', '--lib', '--release', '--target', 'wasm32-unknown-unknown', ...cargoArgs], options);
+  const built = join(targetDir, 'wasm32-unknown-unknown', 'release', 'crmscore.wasm');
+  await run('wasm-bindgen', ['--target', 'web', '--weak-refs', '--out-dir', outDir, '--out-name', outName, built], options);
+  const wasm = join(outDir, `${outName}_bg.wasm`);
+  await run(join(bin, 'wasm-opt'), [...WASM_OPT_FLAGS, wasm, '-o', wasm], options);
+}
+
+// The two modules build at the same time, each in its own target directory: their
+// release builds end in a link-time optimisation that runs on one core, and they
+// share no compiled dependency anyway (the fitting module is built at another
+// opt-level), so one cargo lock would only make them take turns.
+const targetDir = process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, 'target');
 const fitDir = join(tmpdir(), `crmscore-fit-${process.pid}`);
-// The fitting module does bulk work (fits, columnar scoring of millions of customers)
-// and has no size budget: opt-level 3 makes it about twice as fast as "z".
-buildModule(fitDir, 'crmscore_fit', ['--features', 'fit'], { CARGO_PROFILE_RELEASE_OPT_LEVEL: '3' });
+await Promise.all([
+  // The scoring module is built for size (opt-level "z", a 150,000-byte gzipped budget,
+  // scripts/size.mjs); the hot paths that pay for inlining say so with #[inline].
+  buildModule(pkg, 'crmscore', ['--no-default-features'], {}, targetDir),
+  // The fitting module does bulk work (fits, columnar scoring of millions of customers)
+  // and has no size budget: opt-level 3 makes it about twice as fast as "z".
+  buildModule(fitDir, 'crmscore_fit', ['--features', 'fit'], { CARGO_PROFILE_RELEASE_OPT_LEVEL: '3' }, join(targetDir, 'fit-module')),
+]);
 for (const name of ['crmscore_fit.js', 'crmscore_fit.d.ts', 'crmscore_fit_bg.wasm', 'crmscore_fit_bg.wasm.d.ts']) {
   copyFileSync(join(fitDir, name), join(pkg, name));
 }

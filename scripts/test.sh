@@ -17,18 +17,18 @@ cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
 echo "== [$((SECONDS - started)) s] Rust: unit, integration and doc tests"
 cargo test --quiet
+# The fuzz targets build and run alongside the steps below: the release builds end in
+# link-time optimisations on one core, and the JavaScript tests and browsers leave a core
+# idle much of the time, which libFuzzer takes (its own target directory, fuzz/target, so
+# cargo's lock is not shared). Their output is printed, and checked, at the end.
+echo "== [$((SECONDS - started)) s] fuzz targets started alongside (fixed seed, 4,000 inputs each from the committed corpus on, at most 10 s each)"
+fuzz_log="$(mktemp)"
+(FUZZ_SEED=1 FUZZ_RUNS=4000 bash scripts/fuzz.sh 10 >"$fuzz_log" 2>&1; echo $? >"$fuzz_log.status") &
+fuzz_pid=$!
+trap 'kill "$fuzz_pid" 2>/dev/null || true' EXIT
 echo "== [$((SECONDS - started)) s] wasm-bindgen tests under Node"
 # wasm-bindgen-test-runner comes with wasm-bindgen-cli (scripts/setup.sh).
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner cargo test --lib --target wasm32-unknown-unknown
-# The fuzz targets run alongside the steps below, at the lowest priority: the package's
-# release build links with LTO on one core, and the JavaScript tests and browsers leave a
-# core idle much of the time, which libFuzzer takes (its own target directory, fuzz/target,
-# so cargo's lock is not shared). Their output is printed, and checked, at the end.
-echo "== [$((SECONDS - started)) s] fuzz targets started alongside (fixed seed, 4,000 inputs each from the committed corpus on, at most 10 s each)"
-fuzz_log="$(mktemp)"
-(FUZZ_SEED=1 FUZZ_RUNS=4000 nice -n 19 bash scripts/fuzz.sh 10 >"$fuzz_log" 2>&1; echo $? >"$fuzz_log.status") &
-fuzz_pid=$!
-trap 'kill "$fuzz_pid" 2>/dev/null || true' EXIT
 echo "== [$((SECONDS - started)) s] npm package"
 npm run --silent build
 node scripts/size.mjs
@@ -63,7 +63,7 @@ npm --prefix tests/bundlers ci --no-audit --no-fund >/dev/null
 npm --prefix tests/bundlers install --no-save --no-audit --no-fund "$PWD/target/$tarball" >/dev/null
 npm --prefix tests/bundlers test
 echo "   ($((SECONDS - t)) s)"
-echo "== [$((SECONDS - started)) s] fuzz targets (started after the wasm-bindgen tests)"
+echo "== [$((SECONDS - started)) s] fuzz targets (started after the Rust tests)"
 wait "$fuzz_pid"
 trap - EXIT
 cat "$fuzz_log"
