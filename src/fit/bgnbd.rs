@@ -167,36 +167,20 @@ pub(super) fn grouped(p: &BgNbd, data: &Triples, k: f64, grad: &mut [f64; 4]) ->
     ll
 }
 
-/// The parameters the penalty measures in units of T_max (α).
+/// The parameters the penalty of [`super::bgnbd::fit4`] measures in units of T_max (α).
 pub(super) const TIME_SCALES: [bool; 4] = [false, true, false, false];
 
-/// Fits BG/NBD by maximum likelihood over log-parameters, starting at
-/// r = α = a = b = 1. The objective is the mean negative log-likelihood per
-/// customer plus `penalizer_coef · (r² + (α/T_max)² + a² + b²)`, T_max the
-/// largest T (1 when every T is 0): lifetimes' penalised objective, since
-/// its `BetaGeoFitter` fits on times divided by T_max. Measuring α in units
-/// of T_max makes the penalty, like the likelihood, independent of the time
-/// unit. Returns the optimiser's result in log-parameters.
-pub fn fit(
-    data: &Triples,
-    penalizer_coef: f64,
-    options: &OptimizerOptions,
-    progress: &mut dyn FnMut(f64),
-) -> Minimum {
-    fit4(
-        data,
-        penalizer_coef,
-        TIME_SCALES,
-        options,
-        progress,
-        &|p, g| from_log(p).log_likelihood_grouped(data, g),
-    )
-}
-
 /// Fits a four-parameter likelihood `ll(log-parameters, gradient)` (the
-/// gradient with respect to the log-parameters) from all parameters 1, with
-/// the penalty of [`fit`]; `time_scales` marks the parameters measured in
-/// units of T_max in the penalty.
+/// gradient with respect to the log-parameters) by maximum likelihood over
+/// log-parameters, starting at all parameters 1 (BG/NBD's r = α = a = b = 1,
+/// and the same for Pareto/NBD and MBG/NBD). The objective is the mean
+/// negative log-likelihood per customer plus `penalizer_coef` times the sum
+/// of the squared parameters, those marked in `time_scales` (α, and β for
+/// Pareto/NBD) measured in units of T_max, the largest T (1 when every T is
+/// 0): lifetimes' penalised objective, since its `BetaGeoFitter` fits on times
+/// divided by T_max. Measuring them in units of T_max makes the penalty, like
+/// the likelihood, independent of the time unit. Returns the optimiser's
+/// result in log-parameters.
 pub(super) fn fit4(
     data: &Triples,
     penalizer_coef: f64,
@@ -244,7 +228,7 @@ pub(super) fn penalized4<'a>(
     }
 }
 
-/// T_max, the unit α is measured in by the penalty of [`fit`] (1 when every T is 0).
+/// T_max, the unit α is measured in by the penalty of [`fit4`] (1 when every T is 0).
 fn alpha_scale(data: &Triples) -> f64 {
     let t_max = data.rfm.iter().map(|c| c.t).fold(0.0, f64::max);
     if t_max > 0.0 {

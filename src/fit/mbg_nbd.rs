@@ -6,8 +6,7 @@
 //! more dropout chance (at the first purchase), so its second term is there
 //! for x = 0 too.
 
-use super::bgnbd::{fit4, grouped, Triples};
-use super::optimize::{Minimum, OptimizerOptions};
+use super::bgnbd::{grouped, Triples};
 use crate::model::{BgNbd, MbgNbd};
 
 impl MbgNbd {
@@ -19,26 +18,8 @@ impl MbgNbd {
     }
 }
 
-/// The parameters the penalty measures in units of T_max (α).
+/// The parameters the penalty of [`super::bgnbd::fit4`] measures in units of T_max (α).
 pub(super) const TIME_SCALES: [bool; 4] = [false, true, false, false];
-
-/// Fits MBG/NBD as [`super::bgnbd::fit`] fits BG/NBD (same start, same
-/// penalty on (r, α/T_max, a, b)). Returns the optimiser's result in log-parameters.
-pub fn fit(
-    data: &Triples,
-    penalizer_coef: f64,
-    options: &OptimizerOptions,
-    progress: &mut dyn FnMut(f64),
-) -> Minimum {
-    fit4(
-        data,
-        penalizer_coef,
-        TIME_SCALES,
-        options,
-        progress,
-        &|p, g| from_log(p).log_likelihood_grouped(data, g),
-    )
-}
 
 /// Parameters from log-parameters.
 pub fn from_log(theta: &[f64]) -> MbgNbd {

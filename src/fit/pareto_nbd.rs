@@ -3,8 +3,7 @@
 //! the Pareto/NBD Model and Related Expressions", eq. 22); the parameters
 //! and predictions are in [`crate::model`].
 
-use super::bgnbd::{fit4, Triples};
-use super::optimize::{Minimum, OptimizerOptions};
+use super::bgnbd::Triples;
 use crate::model::special::{digamma, ln_1p_exp_and_logistic, ln_gamma};
 use crate::model::ParetoNbd;
 
@@ -71,27 +70,8 @@ impl ParetoNbd {
     }
 }
 
-/// The parameters the penalty measures in units of T_max (α and β).
+/// The parameters the penalty of [`super::bgnbd::fit4`] measures in units of T_max (α and β).
 pub(super) const TIME_SCALES: [bool; 4] = [false, true, false, true];
-
-/// Fits Pareto/NBD by maximum likelihood over log-parameters from
-/// r = α = s = β = 1, with the penalty of [`super::bgnbd::fit`] on
-/// (r, α/T_max, s, β/T_max). Returns the optimiser's result in log-parameters.
-pub fn fit(
-    data: &Triples,
-    penalizer_coef: f64,
-    options: &OptimizerOptions,
-    progress: &mut dyn FnMut(f64),
-) -> Minimum {
-    fit4(
-        data,
-        penalizer_coef,
-        TIME_SCALES,
-        options,
-        progress,
-        &|p, g| from_log(p).log_likelihood_grouped(data, g),
-    )
-}
 
 /// Parameters from log-parameters.
 pub fn from_log(theta: &[f64]) -> ParetoNbd {

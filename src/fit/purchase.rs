@@ -115,7 +115,14 @@ pub fn fit_purchase(
             let ll = |t: &[f64], g: &mut [f64; 4]| {
                 bgnbd::from_log(t).log_likelihood_grouped(&triples, g)
             };
-            let min = bgnbd::fit(&triples, penalty, optimizer, progress);
+            let min = bgnbd::fit4(
+                &triples,
+                penalty,
+                bgnbd::TIME_SCALES,
+                optimizer,
+                progress,
+                &ll,
+            );
             let p = bgnbd::from_log(&min.x);
             let ll_at = ll(&min.x, &mut [0.0; 4]);
             let named = [("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)];
@@ -135,7 +142,14 @@ pub fn fit_purchase(
             let ll = |t: &[f64], g: &mut [f64; 4]| {
                 pareto_nbd::from_log(t).log_likelihood_grouped(&triples, g)
             };
-            let min = pareto_nbd::fit(&triples, penalty, optimizer, progress);
+            let min = bgnbd::fit4(
+                &triples,
+                penalty,
+                pareto_nbd::TIME_SCALES,
+                optimizer,
+                progress,
+                &ll,
+            );
             let p = pareto_nbd::from_log(&min.x);
             let ll_at = ll(&min.x, &mut [0.0; 4]);
             let named = [("r", p.r), ("alpha", p.alpha), ("s", p.s), ("beta", p.beta)];
@@ -155,7 +169,14 @@ pub fn fit_purchase(
             let ll = |t: &[f64], g: &mut [f64; 4]| {
                 mbg_nbd::from_log(t).log_likelihood_grouped(&triples, g)
             };
-            let min = mbg_nbd::fit(&triples, penalty, optimizer, progress);
+            let min = bgnbd::fit4(
+                &triples,
+                penalty,
+                mbg_nbd::TIME_SCALES,
+                optimizer,
+                progress,
+                &ll,
+            );
             let p = mbg_nbd::from_log(&min.x);
             let ll_at = ll(&min.x, &mut [0.0; 4]);
             let named = [("r", p.r), ("alpha", p.alpha), ("a", p.a), ("b", p.b)];

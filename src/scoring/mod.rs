@@ -281,8 +281,15 @@ impl Scorer {
         &self.segments
     }
 
-    /// Validates and scores one customer (`options`: an instant in epoch ms, or [`ScoreOptions`]).
-    pub fn score(&self, customer: &Json, options: impl Into<ScoreOptions>) -> Result<ScoreResult> {
+    /// Checks `options`, reads and validates `customer` (a JSON value, through
+    /// the tape JavaScript writes), and calls `then` with them: what `score`,
+    /// `explain` and `explain_scorecards` share.
+    fn with_customer<T>(
+        &self,
+        customer: &Json,
+        options: impl Into<ScoreOptions>,
+        then: impl FnOnce(&Customer<'_>, ScoreOptions) -> Result<T>,
+    ) -> Result<T> {
         let options = options.into().checked()?;
         let tape = OwnedTape::of(customer);
         let c = Customer::read(
@@ -290,7 +297,12 @@ impl Scorer {
             options.as_of,
             &self.config.limits,
         )?;
-        Ok(self.score_customer(&c, options))
+        then(&c, options)
+    }
+
+    /// Validates and scores one customer (`options`: an instant in epoch ms, or [`ScoreOptions`]).
+    pub fn score(&self, customer: &Json, options: impl Into<ScoreOptions>) -> Result<ScoreResult> {
+        self.with_customer(customer, options, |c, o| Ok(self.score_customer(c, o)))
     }
 
     /// Scores an already validated customer.
@@ -525,14 +537,7 @@ impl Scorer {
         customer: &Json,
         options: impl Into<ScoreOptions>,
     ) -> Result<Vec<SegmentExplanation>> {
-        let options = options.into().checked()?;
-        let tape = OwnedTape::of(customer);
-        let c = Customer::read(
-            &mut tape.tape().reader(),
-            options.as_of,
-            &self.config.limits,
-        )?;
-        self.explain_customer(&c, options)
+        self.with_customer(customer, options, |c, o| self.explain_customer(c, o))
     }
 
     /// [`Scorer::explain`] of a validated customer.
@@ -553,14 +558,9 @@ impl Scorer {
         customer: &Json,
         options: impl Into<ScoreOptions>,
     ) -> Result<Vec<ScorecardExplanation>> {
-        let options = options.into().checked()?;
-        let tape = OwnedTape::of(customer);
-        let c = Customer::read(
-            &mut tape.tape().reader(),
-            options.as_of,
-            &self.config.limits,
-        )?;
-        self.explain_all(&c, options, true).map(|(_, cards)| cards)
+        self.with_customer(customer, options, |c, o| {
+            self.explain_all(c, o, true).map(|(_, cards)| cards)
+        })
     }
 
     /// The explanations of a validated customer's segments and, when
