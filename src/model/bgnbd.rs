@@ -115,14 +115,7 @@ impl BgNbd {
         x: f64,
         age: f64,
     ) -> Result<Vec<f64>> {
-        check_horizons(horizons)?;
-        if !(x >= 0.0 && x.is_finite() && age >= 0.0 && age.is_finite()) {
-            return Err(customer_error(Rfm {
-                x,
-                t_x: 0.0,
-                t: age,
-            }));
-        }
+        check_if_alive(horizons, x, age)?;
         let BgNbd { r, alpha, a, b } = *self;
         let zs: Vec<f64> = horizons.iter().map(|t| t / (alpha + age + t)).collect();
         // ln(1 − z), exact even when z is tiny.
@@ -206,6 +199,21 @@ pub(super) fn check_horizons(horizons: &[f64]) -> Result<()> {
         )),
         None => Ok(()),
     }
+}
+
+/// The arguments of an `expected_purchases_if_alive` (any purchase model):
+/// horizons by [`check_horizons`], x ≥ 0 and the age T finite and ≥ 0 (path
+/// `customer`).
+pub(super) fn check_if_alive(horizons: &[f64], x: f64, age: f64) -> Result<()> {
+    check_horizons(horizons)?;
+    if !(x >= 0.0 && x.is_finite() && age >= 0.0 && age.is_finite()) {
+        return Err(customer_error(Rfm {
+            x,
+            t_x: 0.0,
+            t: age,
+        }));
+    }
+    Ok(())
 }
 
 pub(super) fn customer_error(c: Rfm) -> Error {

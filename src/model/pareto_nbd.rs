@@ -3,7 +3,7 @@
 //! Pareto/NBD Model and Related Expressions"). The likelihood and the fit are
 //! in `crate::fit`; the likelihood shares [`ParetoNbd::ln_dropout_odds`].
 
-use super::bgnbd::{check_horizons, customer_error};
+use super::bgnbd::check_if_alive;
 use super::special::{hyp2f1_unit_a, logistic};
 use super::Rfm;
 use crate::error::Result;
@@ -172,14 +172,7 @@ impl ParetoNbd {
         x: f64,
         age: f64,
     ) -> Result<Vec<f64>> {
-        check_horizons(horizons)?;
-        if !(x >= 0.0 && x.is_finite() && age >= 0.0 && age.is_finite()) {
-            return Err(customer_error(Rfm {
-                x,
-                t_x: 0.0,
-                t: age,
-            }));
-        }
+        check_if_alive(horizons, x, age)?;
         let ParetoNbd { r, alpha, s, beta } = *self;
         let e = s - 1.0;
         Ok(horizons
