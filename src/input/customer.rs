@@ -571,20 +571,19 @@ fn read_wallet<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Vec<(Name<'t>, f64)>> 
 /// The entries of one of the survey's maps: (name, value) of each non-null entry.
 type DimensionMap<'t> = Vec<(Name<'t>, Item<'t>)>;
 
-fn dimension_map<'t>(r: &Reader<'t>, v: Item<'t>, at: &str) -> Result<DimensionMap<'t>> {
-    let path = || at.to_string();
+fn dimension_map<'t>(r: &Reader<'t>, v: Item<'t>, at: &'static str) -> Result<DimensionMap<'t>> {
     let span = match v {
         Item::Obj(span) => span,
-        other => return Err(type_error(&path(), "an object", &other)),
+        other => return Err(type_error(at, "an object", &other)),
     };
-    let n = r
-        .entries(span)
-        .try_fold(0, |n, entry| entry.map(|_| n + 1))?;
-    if n > MAX_DIMENSIONS {
+    if span.len > MAX_DIMENSIONS {
+        let n = r
+            .entries(span)
+            .try_fold(0, |n, entry| entry.map(|_| n + 1))?;
         let msg = format!("expected at most {MAX_DIMENSIONS} dimensions, got {n}");
-        return Err(Error::new(ErrorCode::TooLarge, path(), msg));
+        return Err(Error::new(ErrorCode::TooLarge, at, msg));
     }
-    let mut entries = Vec::with_capacity(n);
+    let mut entries = Vec::with_capacity(span.len);
     for entry in r.entries(span) {
         let (key, value) = entry?;
         let named = match key {
@@ -592,7 +591,7 @@ fn dimension_map<'t>(r: &Reader<'t>, v: Item<'t>, at: &str) -> Result<DimensionM
                 text: KEYS[i],
                 index: -(i as i32) - 1,
             },
-            KeyItem::Text(raw) => name(raw, || key_path(&path(), &raw.lossy()))?,
+            KeyItem::Text(raw) => name(raw, || key_path(at, &raw.lossy()))?,
         };
         entries.push((named, value));
     }
@@ -610,15 +609,13 @@ fn read_survey<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Survey<'t>> {
     };
     let [expectation, perception, weights, nps] =
         r.fields(span, &SURVEY_KEYS, SURVEY_FROM, &|| "survey".into())?;
-    let map = |v: Option<Item<'t>>, key: &str| {
-        v.map(|v| dimension_map(r, v, &format!("survey.{key}")))
-            .transpose()
-    };
-    let expectation = map(expectation, "expectation")?;
-    let perception = map(perception, "perception")?;
-    let weights = map(weights, "weights")?;
+    let map =
+        |v: Option<Item<'t>>, at: &'static str| v.map(|v| dimension_map(r, v, at)).transpose();
+    let expectation = map(expectation, "survey.expectation")?;
+    let perception = map(perception, "survey.perception")?;
+    let weights = map(weights, "survey.weights")?;
     let at = |key: &str, name: &str| key_path(&format!("survey.{key}"), name);
-    let mut dimensions = Vec::new();
+    let mut dimensions = Vec::with_capacity(expectation.as_ref().map_or(0, Vec::len));
     match (&expectation, &perception) {
         (Some(e), Some(p)) => {
             for &(name, ev) in e {

@@ -138,10 +138,31 @@ impl<N> Value<N> {
     }
 }
 
-/// Orders per category, sorted by name: one sort of the orders' categories,
-/// then a count of each run, so the work stays n log n however many differ.
+/// Orders per category, sorted by name. A customer's orders name a few
+/// categories: each is counted by a scan of the ones seen, then the few are
+/// sorted. Past [`FEW_CATEGORIES`] distinct names, one sort of all the
+/// orders' categories and a count of each run keeps the work n log n.
 fn count_categories<'t>(orders: &[Order<'t>]) -> Vec<(Name<'t>, u32)> {
-    let mut names: Vec<Name<'t>> = orders.iter().filter_map(|o| o.category).collect();
+    let mut counts: Vec<(Name<'t>, u32)> = Vec::with_capacity(orders.len().min(FEW_CATEGORIES));
+    for name in orders.iter().filter_map(|o| o.category) {
+        if let Some((_, n)) = counts.iter_mut().find(|(seen, _)| seen.text == name.text) {
+            *n += 1;
+        } else if counts.len() < FEW_CATEGORIES {
+            counts.push((name, 1));
+        } else {
+            return count_sorted(orders);
+        }
+    }
+    crate::sort::sort_by(&mut counts, |a, b| a.0.text < b.0.text);
+    counts
+}
+
+/// Distinct categories counted by a scan before [`count_categories`] sorts instead.
+const FEW_CATEGORIES: usize = 8;
+
+fn count_sorted<'t>(orders: &[Order<'t>]) -> Vec<(Name<'t>, u32)> {
+    let mut names: Vec<Name<'t>> = Vec::with_capacity(orders.len());
+    names.extend(orders.iter().filter_map(|o| o.category));
     crate::sort::sort_by(&mut names, |a, b| a.text < b.text);
     let mut counts: Vec<(Name<'t>, u32)> = Vec::new();
     for name in names {
@@ -420,6 +441,36 @@ mod tests {
             old.yearly_spend,
         ] {
             assert!(zero == 0.0 && zero.is_sign_positive(), "{zero:?}");
+        }
+    }
+
+    // A few categories are counted by a scan, many by a sort: both give each
+    // name once, in byte order, with its count (counted here by a map).
+    #[test]
+    fn categories_counted_by_name_however_many_differ() {
+        use crate::input::tape::Name;
+        const NAMES: [&str; 12] = [
+            "books", "video", "dvd", "music", "a", "Z", "é", "games", "toys", "food", "art", "b",
+        ];
+        for distinct in [1, 4, 8, 9, 12] {
+            let orders: Vec<Order<'static>> = (0..40)
+                .map(|k| Order {
+                    category: Some(Name {
+                        text: NAMES[(k * 7 + k / 3) % distinct],
+                        index: k as i32,
+                    }),
+                    ..order("2026-01-01", 1.0)
+                })
+                .collect();
+            let mut expected = std::collections::BTreeMap::new();
+            for o in &orders {
+                *expected.entry(o.category.unwrap().text).or_insert(0u32) += 1;
+            }
+            let got: Vec<(&str, u32)> = count_categories(&orders)
+                .iter()
+                .map(|(n, k)| (n.text, *k))
+                .collect();
+            assert_eq!(got, expected.into_iter().collect::<Vec<_>>(), "{distinct}");
         }
     }
 
