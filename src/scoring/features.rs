@@ -189,8 +189,14 @@ macro_rules! result_layout {
         )*];
 
         /// Writes the slots of `f`; `name` gives a name's ordinal.
+        // Into an array, then one copy: the module is built for size, which
+        // leaves a `Vec::push` per slot out of line.
         fn write_slots<N>(f: &Features<N>, name: &mut dyn FnMut(&N) -> f64, out: &mut Vec<f64>) {
-            $( result_layout!(@slot $kind, out, name, { let $f = f; $get }); )*
+            let mut slots = [0.0; SLOTS];
+            let mut at = 0;
+            $( result_layout!(@slot $kind, slots, at, name, { let $f = f; $get }); )*
+            debug_assert_eq!(at, SLOTS);
+            out.extend_from_slice(&slots);
         }
 
         /// Writes the maps of `f` after its slots.
@@ -204,18 +210,23 @@ macro_rules! result_layout {
     (@optional $other:ident) => { false };
     (@rule internal) => { false };
     (@rule $other:ident) => { true };
-    (@slot Id, $out:ident, $name:ident, $get:expr) => {
-        match $get {
-            Ident::Text(n) => $out.extend([$name(n), f64::NAN]),
-            Ident::Number(x) => $out.extend([f64::NAN, *x]),
-        }
+    (@slot Id, $s:ident, $at:ident, $name:ident, $get:expr) => {
+        [$s[$at], $s[$at + 1]] = match $get {
+            Ident::Text(n) => [$name(n), f64::NAN],
+            Ident::Number(x) => [f64::NAN, *x],
+        };
+        $at += 2;
     };
-    (@slot Range, $out:ident, $name:ident, $get:expr) => {
-        $out.extend(Option::<[f64; 2]>::unwrap_or($get, [f64::NAN; 2]))
+    (@slot Range, $s:ident, $at:ident, $name:ident, $get:expr) => {
+        [$s[$at], $s[$at + 1]] = Option::<[f64; 2]>::unwrap_or($get, [f64::NAN; 2]);
+        $at += 2;
     };
-    (@slot IntMap, $out:ident, $name:ident, $get:expr) => {};
-    (@slot DoubleMap, $out:ident, $name:ident, $get:expr) => {};
-    (@slot $kind:ident, $out:ident, $name:ident, $get:expr) => { $out.push(ToSlot::slot($get)) };
+    (@slot IntMap, $s:ident, $at:ident, $name:ident, $get:expr) => {};
+    (@slot DoubleMap, $s:ident, $at:ident, $name:ident, $get:expr) => {};
+    (@slot $kind:ident, $s:ident, $at:ident, $name:ident, $get:expr) => {
+        $s[$at] = ToSlot::slot($get);
+        $at += 1;
+    };
     (@map IntMap, $out:ident, $name:ident, $get:expr) => { write_map($get, $name, $out) };
     (@map DoubleMap, $out:ident, $name:ident, $get:expr) => { write_map($get, $name, $out) };
     (@map $kind:ident, $out:ident, $name:ident, $get:expr) => {};
