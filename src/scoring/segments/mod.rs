@@ -41,6 +41,7 @@ pub const BUILTIN: &str = include_str!("../../../data/segments.json");
 /// module carries no JSON text parser (docs/architecture.md, "Size").
 mod builtin;
 mod packed;
+mod prebuilt;
 
 /// A segment the customer matched, as a result lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -350,8 +351,13 @@ impl Library {
             &limits.rule,
         )?;
         cards.add_fields(&mut schema, CARD_SLOT);
-        let compile_rule = |source: &str, path: String, id: &str| {
-            compile(source, &schema, &limits.rule).map_err(|e| in_segment(e, path, id))
+        let compile_rule = |source: &str, path: String, id: &str| match prebuilt::load(
+            source,
+            &schema,
+            &limits.rule,
+        ) {
+            Some(program) => Ok(program),
+            None => compile(source, &schema, &limits.rule).map_err(|e| in_segment(e, path, id)),
         };
         let mut programs = Vec::with_capacity(defs.len());
         let mut exits = Vec::with_capacity(defs.len());

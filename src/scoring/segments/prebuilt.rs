@@ -1,0 +1,129 @@
+//! The built-in segments' rules, compiled ahead of time (`rules::prebuilt`):
+//! `compiled.rs` is generated from `data/segments.json` by the test
+//! `prebuilt_rules_are_current`, which compiles each rule as a scorer with the
+//! default config does, so the rules' source stays their one definition.
+
+use crate::rules::{Limits, Program, Schema};
+
+mod compiled;
+
+/// The compiled form of rule `source` against `schema` within `limits`, when
+/// it is a built-in rule that needs no compiling there; `None`: compile it.
+pub(super) fn load(source: &str, schema: &Schema, limits: &Limits) -> Option<Program> {
+    compiled::RULES
+        .iter()
+        .find(|p| p.source == source)?
+        .load(source, schema, limits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{builtin, schema};
+    use crate::error::ErrorCode;
+    use crate::rules::{compile, prebuilt, Limits, Program};
+    use crate::scoring::config::{read_definition, Segments};
+
+    /// The built-ins' rules, `when` then `exitWhen` of each segment in library order.
+    fn rules() -> (Vec<String>, Vec<String>) {
+        let json = builtin::json().unwrap();
+        let defs: Vec<_> = match &json {
+            crate::input::json::Json::Arr(items) => items
+                .iter()
+                .map(|d| read_definition(d, "builtin").unwrap())
+                .collect(),
+            _ => panic!("the built-ins are a list"),
+        };
+        let ids = defs.iter().map(|d| d.id.clone()).collect();
+        let rules = defs
+            .iter()
+            .flat_map(|d| std::iter::once(d.when.clone()).chain(d.exit_when.clone()))
+            .collect();
+        (ids, rules)
+    }
+
+    fn limits(max_depth: usize, max_nodes: usize) -> Limits {
+        Limits {
+            max_len: usize::MAX,
+            max_depth,
+            max_nodes,
+        }
+    }
+
+    /// `source` compiled as a default scorer compiles it, with the least
+    /// depth and work limits it compiles within.
+    fn compiled(source: &str, ids: &[String]) -> (Program, usize, usize) {
+        let schema = schema(&Segments::default().store, ids);
+        let program = compile(source, &schema, &Limits::default()).unwrap();
+        let ok = |d, n| compile(source, &schema, &limits(d, n));
+        let depth = (0..=Limits::DEPTH_CAP)
+            .find(|&d| ok(d, usize::MAX).is_ok())
+            .unwrap();
+        let (mut lo, mut hi) = (0, Limits::default().max_nodes);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match ok(Limits::DEPTH_CAP, mid) {
+                Ok(_) => hi = mid,
+                Err(_) => lo = mid + 1,
+            }
+        }
+        let work = lo;
+        // Below either least limit, the compiler refuses the rule (it is then compiled to say so).
+        if depth > 0 {
+            assert_eq!(
+                ok(depth - 1, usize::MAX).unwrap_err().code(),
+                ErrorCode::TooLarge
+            );
+        }
+        if work > 0 {
+            assert_eq!(
+                ok(Limits::DEPTH_CAP, work - 1).unwrap_err().code(),
+                ErrorCode::TooLarge
+            );
+        }
+        assert_eq!(ok(depth, work).unwrap(), program, "{source}");
+        (program, depth, work)
+    }
+
+    /// The text of `compiled.rs`.
+    fn generate() -> String {
+        let (ids, rules) = rules();
+        let mut items = String::new();
+        for source in &rules {
+            let (program, depth, work) = compiled(source, &ids);
+            let item = prebuilt::rust(&program, depth, work);
+            for line in item.lines() {
+                items.push_str("    ");
+                items.push_str(line);
+                items.push('\n');
+            }
+            items.pop();
+            items.push_str(",\n");
+        }
+        format!(
+            "//! Generated from `data/segments.json` by `CRMSCORE_WRITE=1 cargo test --lib prebuilt_rules`: do not edit.\n\
+             //! Each built-in segment's `when` and `exitWhen` as `super::super::schema` with the default\n\
+             //! store compiles them (`rules::prebuilt`).\n\n\
+             #![allow(unused_imports)]\n\n\
+             use crate::rules::prebuilt::{{node, Prebuilt}};\n\
+             use crate::rules::program::{{Arith, Cmp, Func, Macro, NumKind as K, Op as O}};\n\
+             use crate::rules::OrderField;\n\n\
+             #[rustfmt::skip]\n\
+             pub(super) static RULES: [Prebuilt; {}] = [\n{items}];\n",
+            rules.len()
+        )
+    }
+
+    #[test]
+    fn prebuilt_rules_are_current() {
+        let want = generate();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/scoring/segments/prebuilt/compiled.rs"
+        );
+        if std::env::var_os("CRMSCORE_WRITE").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(have == want, "src/scoring/segments/prebuilt/compiled.rs is not data/segments.json compiled: run CRMSCORE_WRITE=1 cargo test --lib prebuilt_rules");
+    }
+}
