@@ -1,9 +1,10 @@
 //! Rules compiled ahead of time: a [`Program`]'s IR kept as static data (a
 //! generated Rust source, such as the built-in segments'), loaded without the
 //! lexer, parser and checker. In a fresh WebAssembly instance those run cold
-//! (each function compiled on its first call), which made compiling the
-//! built-ins most of the cost of a first `new Scorer()`. The bytecode and the
-//! tests are derived from the IR when loaded, as the checker derives them.
+//! (the engine compiles each function on its first call), and a scorer with
+//! the built-in segments would otherwise run them over each of their rules as
+//! it is created. The bytecode and the tests are derived from the IR when
+//! loaded, as the checker derives them.
 //!
 //! A prebuilt rule stands for `compile(source)` only against what it was
 //! compiled with: [`Prebuilt::load`] checks what of the schema and the limits
@@ -19,8 +20,8 @@ use super::{Limits, Schema, Source};
 pub(crate) struct Prebuilt {
     pub source: &'static str,
     /// The nodes, each an operation's number (its place in [`Reader::op`])
-    /// and fields, then its span's start and length, in LEB128: a quarter of
-    /// the bytes of the nodes themselves in the scoring module.
+    /// and fields, then its span's start and length, in LEB128 (a `Node` is
+    /// 32 bytes, mostly zeros, and the scoring module's size is budgeted).
     pub nodes: &'static [u8],
     pub args: &'static [NodeId],
     pub strings: &'static [&'static str],

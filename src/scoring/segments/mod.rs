@@ -41,6 +41,8 @@ pub const BUILTIN: &str = include_str!("../../../data/segments.json");
 /// module carries no JSON text parser (docs/architecture.md, "Size").
 mod builtin;
 mod packed;
+/// The built-ins' rules compiled ahead of time, so that creating a scorer runs no
+/// rule compiler for them (`rules::prebuilt`).
 mod prebuilt;
 
 /// A segment the customer matched, as a result lists it.
@@ -351,13 +353,13 @@ impl Library {
             &limits.rule,
         )?;
         cards.add_fields(&mut schema, CARD_SLOT);
-        let compile_rule = |source: &str, path: String, id: &str| match prebuilt::load(
-            source,
-            &schema,
-            &limits.rule,
-        ) {
-            Some(program) => Ok(program),
-            None => compile(source, &schema, &limits.rule).map_err(|e| in_segment(e, path, id)),
+        let compile_rule = |source: &str, path: String, id: &str| {
+            // A built-in's rule is prebuilt, unless the config changes how it compiles
+            // (store names, rule limits).
+            prebuilt::load(source, &schema, &limits.rule).map_or_else(
+                || compile(source, &schema, &limits.rule).map_err(|e| in_segment(e, path, id)),
+                Ok,
+            )
         };
         let mut programs = Vec::with_capacity(defs.len());
         let mut exits = Vec::with_capacity(defs.len());
