@@ -26,14 +26,13 @@ mod tests {
     use crate::error::ErrorCode;
     use crate::input::json::Json;
     use crate::rules::{compile, prebuilt, Limits, Program};
-    use crate::scoring::config::Config;
-    use crate::scoring::config::{read_definition, Segments};
+    use crate::scoring::config::{read_definition, Config, Segments};
 
     /// The built-ins' rules, `when` then `exitWhen` of each segment in library order.
     fn rules() -> (Vec<String>, Vec<String>) {
         let json = builtin::json().unwrap();
         let defs: Vec<_> = match &json {
-            crate::input::json::Json::Arr(items) => items
+            Json::Arr(items) => items
                 .iter()
                 .map(|d| read_definition(d, "builtin").unwrap())
                 .collect(),
