@@ -100,6 +100,7 @@ pub mod explain;
 mod fmod;
 mod lexer;
 mod parser;
+pub(crate) mod prebuilt;
 pub mod program;
 pub mod vector;
 mod vm;

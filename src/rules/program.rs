@@ -369,6 +369,17 @@ impl Program {
         })
     }
 
+    /// The program with its IR rooted at `root`, given its bytecode and tests
+    /// (what the checker's [`Builder`] and a prebuilt rule both end with).
+    pub(crate) fn complete(mut self, root: NodeId) -> Program {
+        self.root = root;
+        let (code, max_stack) = self.generate(false);
+        self.code = code;
+        self.max_stack = max_stack;
+        self.tests = self.tests_of(root);
+        self
+    }
+
     /// The rule at `id` as an `||` of `&&`s of [`Test`]s, if it is one.
     fn tests_of(&self, id: NodeId) -> Option<Vec<Vec<Test>>> {
         match self.node(id).op {
@@ -680,13 +691,8 @@ impl Builder {
         }
     }
 
-    pub fn finish(mut self, root: NodeId) -> Program {
-        self.program.root = root;
-        let (code, max_stack) = self.program.generate(false);
-        self.program.code = code;
-        self.program.max_stack = max_stack;
-        self.program.tests = self.program.tests_of(self.program.root);
-        self.program
+    pub fn finish(self, root: NodeId) -> Program {
+        self.program.complete(root)
     }
 }
 

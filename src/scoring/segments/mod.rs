@@ -41,6 +41,9 @@ pub const BUILTIN: &str = include_str!("../../../data/segments.json");
 /// module carries no JSON text parser (docs/architecture.md, "Size").
 mod builtin;
 mod packed;
+/// The built-ins' rules compiled ahead of time, so that creating a scorer runs no
+/// rule compiler for them (`rules::prebuilt`).
+mod prebuilt;
 
 /// A segment the customer matched, as a result lists it.
 #[derive(Debug, Clone, PartialEq)]
@@ -351,7 +354,12 @@ impl Library {
         )?;
         cards.add_fields(&mut schema, CARD_SLOT);
         let compile_rule = |source: &str, path: String, id: &str| {
-            compile(source, &schema, &limits.rule).map_err(|e| in_segment(e, path, id))
+            // A built-in's rule is prebuilt, unless the config changes how it compiles
+            // (store names, rule limits).
+            prebuilt::load(source, &schema, &limits.rule).map_or_else(
+                || compile(source, &schema, &limits.rule).map_err(|e| in_segment(e, path, id)),
+                Ok,
+            )
         };
         let mut programs = Vec::with_capacity(defs.len());
         let mut exits = Vec::with_capacity(defs.len());
