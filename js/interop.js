@@ -83,8 +83,10 @@ export class Writer {
   reset() {
     this.p = 0;
     this.q = 0;
-    this.strs.length = 0;
-    this.stack.length = 0;
+    // A new array rather than `length = 0`, which is a call into the runtime; the
+    // stack is empty unless the last write threw.
+    if (this.strs.length !== 0) this.strs = [];
+    if (this.stack.length !== 0) this.stack.length = 0;
     this.plain = pristine();
   }
 
@@ -451,7 +453,7 @@ export function take() {
 
 /** Gives a writer back, unless a large input grew it past a few megabytes. */
 export function give(w) {
-  w.strs.length = 0;
+  if (w.strs.length !== 0) w.strs = [];
   if (w.f.length <= 1 << 18 && w.u.length <= 1 << 21) spare.push(w);
 }
 
