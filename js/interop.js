@@ -54,6 +54,9 @@ const DATE_TO_JSON = Date.prototype.toJSON;
 const encoder = new TextEncoder();
 // Strings longer than this are encoded by TextEncoder rather than character by character.
 const LONG = 64;
+// How many of the last short strings written a writer remembers: a string written
+// again (an order's category, a key) refers to the bytes and ordinal it already has.
+const RECENT = 8;
 
 /** Marks a tape written once and kept (a scorer's config), which `tapeOf` hands over as it is. */
 const TAPE = Symbol.for('crmscore.tape');
@@ -78,11 +81,17 @@ export class Writer {
     this.stack = [];
     this.keys = [];
     this.plain = true;
+    // The last RECENT distinct strings of at most LONG characters, and their first byte,
+    // byte length and ordinal (a ring: string i is at i % RECENT).
+    this.recent = new Array(RECENT).fill('');
+    this.recentAt = new Float64Array(3 * RECENT);
+    this.nrecent = 0;
   }
 
   reset() {
     this.p = 0;
     this.q = 0;
+    this.nrecent = 0;
     // A new array rather than `length = 0`, which is a call into the runtime; the
     // stack is empty unless the last write threw.
     if (this.strs.length !== 0) this.strs = [];
@@ -169,6 +178,33 @@ export class Writer {
     this.p = p + 4;
     this.q = q;
     this.strs.push(s);
+  }
+
+  /** Writes a string as `text` does, or as the same string written shortly before. */
+  short(s) {
+    const recent = this.recent;
+    const m = this.nrecent < RECENT ? this.nrecent : RECENT;
+    for (let i = 0; i < m; i++) {
+      if (recent[i] === s) {
+        // Equal strings are equal bytes; the reader takes any ordinal below the count.
+        if (this.p + 4 > this.f.length) this.grow(4);
+        const f = this.f, p = this.p, at = this.recentAt;
+        f[p] = STRING;
+        f[p + 1] = at[3 * i];
+        f[p + 2] = at[3 * i + 1];
+        f[p + 3] = at[3 * i + 2];
+        this.p = p + 4;
+        return;
+      }
+    }
+    this.text(s, STRING);
+    if (s.length <= LONG) {
+      const i = this.nrecent++ % RECENT, at = this.recentAt, f = this.f, p = this.p;
+      recent[i] = s;
+      at[3 * i] = f[p - 3];
+      at[3 * i + 1] = f[p - 2];
+      at[3 * i + 2] = f[p - 1];
+    }
   }
 
   key(k) {
@@ -379,7 +415,7 @@ export class Writer {
         this.f[this.p] = NUMBER;
         this.f[this.p + 1] = x;
         this.p += 2;
-      } else if (typeof x === 'string') this.text(x, STRING);
+      } else if (typeof x === 'string') this.short(x);
       else this.value(x, k);
       n++;
     }
