@@ -384,43 +384,65 @@ export class Writer {
     this.stack.pop();
   }
 
-  // A cycle through an order is found one level down, when `value` meets the order
-  // again; an exception puts the order on the stack, so that its path names the field.
+  // The order goes on the stack only under a value that is not a number or a string
+  // (orderFields); an exception reading the order's own keys puts it there, so that
+  // its path names the field.
   order(o) {
+    const depth = this.stack.length;
     try {
       this.orderFields(o);
     } catch (e) {
-      this.stack.push(o);
+      if (this.stack.length === depth) this.stack.push(o);
       throw e;
     }
   }
 
   orderFields(o) {
     if (this.p + 3 > this.f.length) this.grow(3);
-    const head = this.p;
-    this.f[head] = OBJECT;
-    this.p += 3;
+    let f = this.f, p = this.p;
+    const head = p;
+    f[head] = OBJECT;
+    p += 3;
     let n = 0;
     for (const k in o) {
       this.keys[2] = k;
       const x = o[k];
-      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
       const code = orderKey(k);
+      if (code !== 0 && typeof x === 'number') {
+        // The common entry, written with the position in a local.
+        if (p + 3 > f.length) {
+          this.p = p;
+          this.grow(3);
+          f = this.f;
+        }
+        f[p] = code;
+        f[p + 1] = NUMBER;
+        f[p + 2] = x;
+        p += 3;
+        n++;
+        continue;
+      }
+      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+      this.p = p;
       if (code === 0) this.key(k);
       else {
-        if (this.p + 3 > this.f.length) this.grow(3);
+        if (p + 1 > f.length) this.grow(1);
         this.f[this.p++] = code;
       }
-      if (typeof x === 'number') {
-        this.f[this.p] = NUMBER;
-        this.f[this.p + 1] = x;
-        this.p += 2;
-      } else if (typeof x === 'string') this.short(x);
-      else this.value(x, k);
+      if (typeof x === 'string') this.short(x);
+      else {
+        // On the stack below what it holds, as `object` would put it: paths, cycles and depth count it.
+        this.stack.push(o);
+        this.value(x, k);
+        this.stack.pop();
+      }
+      f = this.f;
+      p = this.p;
       n++;
     }
-    this.f[head + 1] = n;
-    this.f[head + 2] = this.p - head - 3;
+    f[head + 1] = n;
+    f[head + 2] = p - head - 3;
+    this.p = p;
   }
 
   /**
