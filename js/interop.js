@@ -384,61 +384,61 @@ export class Writer {
     this.stack.pop();
   }
 
-  // The order goes on the stack only under a value that is not a number or a string
-  // (orderFields); an exception reading the order's own keys puts it there, so that
-  // its path names the field.
+  // The order goes on the stack only under a value that is not a number or a string;
+  // an exception reading the order's own keys puts it there, and its key, so that its
+  // path names the field.
   order(o) {
-    const depth = this.stack.length;
-    try {
-      this.orderFields(o);
-    } catch (e) {
-      if (this.stack.length === depth) this.stack.push(o);
-      throw e;
-    }
-  }
-
-  orderFields(o) {
     if (this.p + 3 > this.f.length) this.grow(3);
     let f = this.f, p = this.p;
     const head = p;
     f[head] = OBJECT;
     p += 3;
     let n = 0;
-    for (const k in o) {
-      this.keys[2] = k;
-      const x = o[k];
-      const code = orderKey(k);
-      if (code !== 0 && typeof x === 'number') {
-        // The common entry, written with the position in a local.
-        if (p + 3 > f.length) {
-          this.p = p;
-          this.grow(3);
-          f = this.f;
+    const depth = this.stack.length;
+    let k;
+    try {
+      for (k in o) {
+        const x = o[k];
+        const code = orderKey(k);
+        if (code !== 0 && typeof x === 'number') {
+          // The common entry, written with the position in a local.
+          if (p + 3 > f.length) {
+            this.p = p;
+            this.grow(3);
+            f = this.f;
+          }
+          f[p] = code;
+          f[p + 1] = NUMBER;
+          f[p + 2] = x;
+          p += 3;
+          n++;
+          continue;
         }
-        f[p] = code;
-        f[p + 1] = NUMBER;
-        f[p + 2] = x;
-        p += 3;
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+        this.p = p;
+        if (code === 0) this.key(k);
+        else {
+          if (p + 1 > f.length) this.grow(1);
+          this.f[this.p++] = code;
+        }
+        if (typeof x === 'string') this.short(x);
+        else {
+          // On the stack below what it holds, as `object` would put it: paths, cycles and depth count it.
+          this.stack.push(o);
+          this.keys[depth] = k;
+          this.value(x, k);
+          this.stack.pop();
+        }
+        f = this.f;
+        p = this.p;
         n++;
-        continue;
       }
-      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-      this.p = p;
-      if (code === 0) this.key(k);
-      else {
-        if (p + 1 > f.length) this.grow(1);
-        this.f[this.p++] = code;
-      }
-      if (typeof x === 'string') this.short(x);
-      else {
-        // On the stack below what it holds, as `object` would put it: paths, cycles and depth count it.
+    } catch (e) {
+      if (this.stack.length === depth) {
         this.stack.push(o);
-        this.value(x, k);
-        this.stack.pop();
+        this.keys[depth] = k;
       }
-      f = this.f;
-      p = this.p;
-      n++;
+      throw e;
     }
     f[head + 1] = n;
     f[head + 2] = p - head - 3;
