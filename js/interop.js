@@ -448,7 +448,7 @@ export class Writer {
   /**
    * Writes a value given to the package; an exception its getters, proxy
    * traps or toJSON throw becomes a CrmScoreError naming the field, with the
-   * original as its `cause`.
+   * original as its `cause`. `path` is the value's path, or its index in an array.
    */
   top(v, path, customer = false) {
     try {
@@ -456,6 +456,8 @@ export class Writer {
       else this.value(v, '');
     } catch (e) {
       if (e instanceof CrmScoreError) throw e;
+      // An index of scoreMany's array: its path is built only here, when something threw.
+      if (typeof path === 'number') path = `[${path}]`;
       if (e instanceof TooLarge) {
         this.stack.length = 0;
         throw new CrmScoreError(path ? `${path}: ${e.message}` : e.message, 'TOO_LARGE', path);

@@ -244,7 +244,7 @@ export function scoreMany(scorer, customers, options) {
       w.p += 3;
       let end = first;
       while (end < total && (end === first || w.p - head < CHUNK_SLOTS)) {
-        w.top(customers[end], `[${end}]`, true);
+        w.top(customers[end], end, true);
         end++;
       }
       w.f[head + 1] = end - first;
