@@ -54,8 +54,8 @@ const DATE_TO_JSON = Date.prototype.toJSON;
 const encoder = new TextEncoder();
 // Strings longer than this are encoded by TextEncoder rather than character by character.
 const LONG = 64;
-// How many of the last short strings written a writer remembers: a string written
-// again (an order's category, a key) refers to the bytes and ordinal it already has.
+// How many of the last short strings of orders a writer remembers: a string written
+// again (a category, a channel) refers to the bytes and ordinal it already has.
 const RECENT = 8;
 
 /** Marks a tape written once and kept (a scorer's config), which `tapeOf` hands over as it is. */

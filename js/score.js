@@ -41,7 +41,7 @@ function copyIn(w) {
 }
 
 // ISO text of recent instants, by day (customers' orders share their days): a
-// direct-mapped cache, since a Map of non-integer-sized keys hashes a heap number.
+// direct-mapped cache rather than a Map, whose epoch-ms keys are heap numbers it hashes.
 const ISO_SLOTS = 4096;
 const isoMs = new Float64Array(ISO_SLOTS).fill(NaN);
 const isoText = new Array(ISO_SLOTS).fill('');
