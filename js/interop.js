@@ -252,7 +252,11 @@ export class Writer {
   }
 
   object(v, key) {
-    const toJSON = v.toJSON;
+    return this.objectWith(v, key, v.toJSON);
+  }
+
+  /** Writes object `v` whose `toJSON` was read already (JSON reads it once). */
+  objectWith(v, key, toJSON) {
     if (typeof toJSON === 'function') {
       if (toJSON === DATE_TO_JSON && v instanceof Date) {
         return this.text(Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString(), STRING);
@@ -377,8 +381,16 @@ export class Writer {
     for (let i = 0; i < n; i++) {
       this.keys[1] = i;
       const o = a[i];
-      if (typeof o === 'object' && o !== null && this.plain && Object.getPrototypeOf(o) === Object.prototype && o.toJSON === undefined) this.order(o);
-      else this.value(o, String(i));
+      if (typeof o === 'object' && o !== null) {
+        // toJSON first: read once, as JSON reads it (and the prototype check then knows the object's maps).
+        const toJSON = o.toJSON;
+        if (toJSON === undefined && this.plain && Object.getPrototypeOf(o) === Object.prototype) this.order(o);
+        else {
+          // The room `value` makes before it writes an object.
+          if (this.p + 3 > this.f.length) this.grow(3);
+          this.objectWith(o, String(i), toJSON);
+        }
+      } else this.value(o, String(i));
     }
     this.f[head + 2] = this.p - head - 3;
     this.stack.pop();

@@ -68,7 +68,22 @@ test('orders that are not plain data: fast and general paths agree', () => {
     bigint: { id: 'a', orders: [order({ amount: 10n })] },
     holes: { id: 'a', orders: [order({}), , order({})] }, // eslint-disable-line no-sparse-arrays
   };
+  const toJSONGetter = { ...order({}) };
+  let toJSONReads = 0;
+  Object.defineProperty(toJSONGetter, 'toJSON', { get() { toJSONReads++; return 5; }, enumerable: true });
+  cases.toJSONGetter = { id: 'a', orders: [toJSONGetter] };
+  const toJSONThrows = { ...order({}) };
+  Object.defineProperty(toJSONThrows, 'toJSON', { get() { throw new Error('no'); } });
+  cases.toJSONThrows = { id: 'a', orders: [order({}), toJSONThrows] };
   for (const [name, c] of Object.entries(cases)) alike(scorer, c, name);
+  // An order's toJSON getter is read as often as JSON.stringify reads it.
+  toJSONReads = 0;
+  JSON.stringify(cases.toJSONGetter);
+  const byJson = toJSONReads;
+  toJSONReads = 0;
+  run(() => scorer.score(cases.toJSONGetter, { asOf }));
+  assert.equal(toJSONReads, byJson);
+  assert.equal(alike(scorer, cases.toJSONThrows, 'toJSONThrows').path, 'orders[1]');
   // A getter is read once per write, as JSON.stringify reads it.
   reads = 0;
   scorer.score({ id: 'a', orders: [getter] }, { asOf });
@@ -113,5 +128,22 @@ test('strings written again (categories, channels, ids, keys) name the same thin
   }
   const many = scorer.scoreMany(customers, { asOf });
   customers.forEach((cu, i) => assert.deepStrictEqual(many[i], scorer.score(cu, { asOf }), `customer ${i}`));
+  scorer.free();
+});
+
+test('orders that are not plain objects written past the end of a new writer\'s first arrays', () => {
+  const scorer = new Scorer();
+  class Order { constructor(o) { Object.assign(this, o); } }
+  // A customer of 30,000 orders grows the writer past what is kept for the next call,
+  // so the next call writes with a new one (1,024 numbers). Then 0 to 14 plain orders of
+  // 11 numbers, so that in one of the runs an order ends within 3 numbers of the end.
+  const huge = { id: 'h', orders: Array.from({ length: 30_000 }, () => ({ at: 1, amount: 1 })) };
+  for (let lead = 0; lead < 15; lead++) {
+    run(() => scorer.score(huge, { asOf }));
+    const plain = Array.from({ length: lead }, (_, i) => ({ at: '2026-02-01', amount: i }));
+    const classes = Array.from({ length: 100 }, (_, i) => new Order(order({ amount: i })));
+    const r = alike(scorer, { id: 'a', orders: [...plain, ...classes] }, `lead ${lead}`);
+    assert.equal(r.result.value.frequency, lead + 100);
+  }
   scorer.free();
 });
