@@ -332,18 +332,20 @@ export class Writer {
     this.stack.pop();
   }
 
-  /** Whether `v` is a plain object (or array) the fast paths below may walk with `for...in`. */
-  plainObject(v) {
-    return this.plain && Object.getPrototypeOf(v) === Object.prototype && v.toJSON === undefined && !this.stack.includes(v);
-  }
-
   /**
    * Writes a customer as `value` would, faster: its orders are walked by
    * `orders` and `order`; anything else, and any value that is not plain data,
    * goes through `value`.
    */
   customer(c) {
-    if (typeof c !== 'object' || c === null || !this.plainObject(c)) return this.value(c, '');
+    if (typeof c !== 'object' || c === null) return this.value(c, '');
+    // toJSON first, read once, as JSON reads it; then whether `for...in` may walk the customer.
+    const toJSON = c.toJSON;
+    if (toJSON !== undefined || !this.plain || Object.getPrototypeOf(c) !== Object.prototype || this.stack.includes(c)) {
+      // The room `value` makes before it writes an object.
+      if (this.p + 3 > this.f.length) this.grow(3);
+      return this.objectWith(c, '', toJSON);
+    }
     this.stack.push(c);
     this.keys[0] = undefined;
     if (this.p + 3 > this.f.length) this.grow(3);

@@ -84,6 +84,21 @@ test('orders that are not plain data: fast and general paths agree', () => {
   run(() => scorer.score(cases.toJSONGetter, { asOf }));
   assert.equal(toJSONReads, byJson);
   assert.equal(alike(scorer, cases.toJSONThrows, 'toJSONThrows').path, 'orders[1]');
+  // A customer's toJSON getter too, and a class instance's.
+  const customer = { id: 'a', orders: [] };
+  Object.defineProperty(customer, 'toJSON', { get() { toJSONReads++; return 5; }, enumerable: true });
+  class Customer { constructor(o) { Object.assign(this, o); } get toJSON() { toJSONReads++; return undefined; } }
+  for (const c of [customer, new Customer({ id: 'b', orders: [] })]) {
+    toJSONReads = 0;
+    JSON.stringify(c);
+    const want = toJSONReads;
+    toJSONReads = 0;
+    run(() => scorer.score(c, { asOf }));
+    assert.equal(toJSONReads, want);
+    toJSONReads = 0;
+    run(() => scorer.scoreMany([c], { asOf }));
+    assert.equal(toJSONReads, want);
+  }
   // A getter is read once per write, as JSON.stringify reads it.
   reads = 0;
   scorer.score({ id: 'a', orders: [getter] }, { asOf });
