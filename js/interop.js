@@ -54,6 +54,9 @@ const DATE_TO_JSON = Date.prototype.toJSON;
 const encoder = new TextEncoder();
 // Strings longer than this are encoded by TextEncoder rather than character by character.
 const LONG = 64;
+// How many of the last short strings of orders a writer remembers: a string written
+// again (a category, a channel) refers to the bytes and ordinal it already has.
+const RECENT = 8;
 
 /** Marks a tape written once and kept (a scorer's config), which `tapeOf` hands over as it is. */
 const TAPE = Symbol.for('crmscore.tape');
@@ -78,13 +81,21 @@ export class Writer {
     this.stack = [];
     this.keys = [];
     this.plain = true;
+    // The last RECENT distinct strings of at most LONG characters, and their first byte,
+    // byte length and ordinal (a ring: string i is at i % RECENT).
+    this.recent = new Array(RECENT).fill('');
+    this.recentAt = new Float64Array(3 * RECENT);
+    this.nrecent = 0;
   }
 
   reset() {
     this.p = 0;
     this.q = 0;
-    this.strs.length = 0;
-    this.stack.length = 0;
+    this.nrecent = 0;
+    // A new array rather than `length = 0`, which is a call into the runtime; the
+    // stack is empty unless the last write threw.
+    if (this.strs.length !== 0) this.strs = [];
+    if (this.stack.length !== 0) this.stack.length = 0;
     this.plain = pristine();
   }
 
@@ -169,6 +180,33 @@ export class Writer {
     this.strs.push(s);
   }
 
+  /** Writes a string as `text` does, or as the same string written shortly before. */
+  short(s) {
+    const recent = this.recent;
+    const m = this.nrecent < RECENT ? this.nrecent : RECENT;
+    for (let i = 0; i < m; i++) {
+      if (recent[i] === s) {
+        // Equal strings are equal bytes; the reader takes any ordinal below the count.
+        if (this.p + 4 > this.f.length) this.grow(4);
+        const f = this.f, p = this.p, at = this.recentAt;
+        f[p] = STRING;
+        f[p + 1] = at[3 * i];
+        f[p + 2] = at[3 * i + 1];
+        f[p + 3] = at[3 * i + 2];
+        this.p = p + 4;
+        return;
+      }
+    }
+    this.text(s, STRING);
+    if (s.length <= LONG) {
+      const i = this.nrecent++ % RECENT, at = this.recentAt, f = this.f, p = this.p;
+      recent[i] = s;
+      at[3 * i] = f[p - 3];
+      at[3 * i + 1] = f[p - 2];
+      at[3 * i + 2] = f[p - 1];
+    }
+  }
+
   key(k) {
     const code = CODES.get(k);
     if (code === undefined) {
@@ -214,7 +252,11 @@ export class Writer {
   }
 
   object(v, key) {
-    const toJSON = v.toJSON;
+    return this.objectWith(v, key, v.toJSON);
+  }
+
+  /** Writes object `v` whose `toJSON` was read already (JSON reads it once). */
+  objectWith(v, key, toJSON) {
     if (typeof toJSON === 'function') {
       if (toJSON === DATE_TO_JSON && v instanceof Date) {
         return this.text(Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString(), STRING);
@@ -290,18 +332,20 @@ export class Writer {
     this.stack.pop();
   }
 
-  /** Whether `v` is a plain object (or array) the fast paths below may walk with `for...in`. */
-  plainObject(v) {
-    return this.plain && Object.getPrototypeOf(v) === Object.prototype && v.toJSON === undefined && !this.stack.includes(v);
-  }
-
   /**
    * Writes a customer as `value` would, faster: its orders are walked by
    * `orders` and `order`; anything else, and any value that is not plain data,
    * goes through `value`.
    */
   customer(c) {
-    if (typeof c !== 'object' || c === null || !this.plainObject(c)) return this.value(c, '');
+    if (typeof c !== 'object' || c === null) return this.value(c, '');
+    // toJSON first, read once, as JSON reads it; then whether `for...in` may walk the customer.
+    const toJSON = c.toJSON;
+    if (toJSON !== undefined || !this.plain || Object.getPrototypeOf(c) !== Object.prototype || this.stack.includes(c)) {
+      // The room `value` makes before it writes an object.
+      if (this.p + 3 > this.f.length) this.grow(3);
+      return this.objectWith(c, '', toJSON);
+    }
     this.stack.push(c);
     this.keys[0] = undefined;
     if (this.p + 3 > this.f.length) this.grow(3);
@@ -339,56 +383,86 @@ export class Writer {
     for (let i = 0; i < n; i++) {
       this.keys[1] = i;
       const o = a[i];
-      if (typeof o === 'object' && o !== null && this.plain && Object.getPrototypeOf(o) === Object.prototype && o.toJSON === undefined) this.order(o);
-      else this.value(o, String(i));
+      if (typeof o === 'object' && o !== null) {
+        // toJSON first: read once, as JSON reads it (and the prototype check then knows the object's maps).
+        const toJSON = o.toJSON;
+        if (toJSON === undefined && this.plain && Object.getPrototypeOf(o) === Object.prototype) this.order(o);
+        else {
+          // The room `value` makes before it writes an object.
+          if (this.p + 3 > this.f.length) this.grow(3);
+          this.objectWith(o, String(i), toJSON);
+        }
+      } else this.value(o, String(i));
     }
     this.f[head + 2] = this.p - head - 3;
     this.stack.pop();
   }
 
-  // A cycle through an order is found one level down, when `value` meets the order
-  // again; an exception puts the order on the stack, so that its path names the field.
+  // The order goes on the stack only under a value that is not a number or a string;
+  // an exception reading the order's own keys puts it there, and its key, so that its
+  // path names the field.
   order(o) {
+    if (this.p + 3 > this.f.length) this.grow(3);
+    let f = this.f, p = this.p;
+    const head = p;
+    f[head] = OBJECT;
+    p += 3;
+    let n = 0;
+    const depth = this.stack.length;
+    let k;
     try {
-      this.orderFields(o);
+      for (k in o) {
+        const x = o[k];
+        const code = orderKey(k);
+        if (code !== 0 && typeof x === 'number') {
+          // The common entry, written with the position in a local.
+          if (p + 3 > f.length) {
+            this.p = p;
+            this.grow(3);
+            f = this.f;
+          }
+          f[p] = code;
+          f[p + 1] = NUMBER;
+          f[p + 2] = x;
+          p += 3;
+          n++;
+          continue;
+        }
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+        this.p = p;
+        if (code === 0) this.key(k);
+        else {
+          if (p + 1 > f.length) this.grow(1);
+          this.f[this.p++] = code;
+        }
+        if (typeof x === 'string') this.short(x);
+        else {
+          // On the stack below what it holds, as `object` would put it: paths, cycles and depth count it.
+          this.stack.push(o);
+          this.keys[depth] = k;
+          this.value(x, k);
+          this.stack.pop();
+        }
+        f = this.f;
+        p = this.p;
+        n++;
+      }
     } catch (e) {
-      this.stack.push(o);
+      if (this.stack.length === depth) {
+        this.stack.push(o);
+        this.keys[depth] = k;
+      }
       throw e;
     }
-  }
-
-  orderFields(o) {
-    if (this.p + 3 > this.f.length) this.grow(3);
-    const head = this.p;
-    this.f[head] = OBJECT;
-    this.p += 3;
-    let n = 0;
-    for (const k in o) {
-      this.keys[2] = k;
-      const x = o[k];
-      if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-      const code = orderKey(k);
-      if (code === 0) this.key(k);
-      else {
-        if (this.p + 3 > this.f.length) this.grow(3);
-        this.f[this.p++] = code;
-      }
-      if (typeof x === 'number') {
-        this.f[this.p] = NUMBER;
-        this.f[this.p + 1] = x;
-        this.p += 2;
-      } else if (typeof x === 'string') this.text(x, STRING);
-      else this.value(x, k);
-      n++;
-    }
-    this.f[head + 1] = n;
-    this.f[head + 2] = this.p - head - 3;
+    f[head + 1] = n;
+    f[head + 2] = p - head - 3;
+    this.p = p;
   }
 
   /**
    * Writes a value given to the package; an exception its getters, proxy
    * traps or toJSON throw becomes a CrmScoreError naming the field, with the
-   * original as its `cause`.
+   * original as its `cause`. `path` is the value's path, or its index in an array.
    */
   top(v, path, customer = false) {
     try {
@@ -396,6 +470,8 @@ export class Writer {
       else this.value(v, '');
     } catch (e) {
       if (e instanceof CrmScoreError) throw e;
+      // An index of scoreMany's array: its path is built only here, when something threw.
+      if (typeof path === 'number') path = `[${path}]`;
       if (e instanceof TooLarge) {
         this.stack.length = 0;
         throw new CrmScoreError(path ? `${path}: ${e.message}` : e.message, 'TOO_LARGE', path);
@@ -451,7 +527,7 @@ export function take() {
 
 /** Gives a writer back, unless a large input grew it past a few megabytes. */
 export function give(w) {
-  w.strs.length = 0;
+  if (w.strs.length !== 0) w.strs = [];
   if (w.f.length <= 1 << 18 && w.u.length <= 1 << 21) spare.push(w);
 }
 

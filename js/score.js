@@ -19,8 +19,9 @@ let areaF64 = 0, areaU8 = 0, capF64 = 0, capU8 = 0;
 
 /** Views of wasm memory, taken again when it has grown (which detaches the old ones). */
 function heap() {
-  memory ??= WasmScorer.tapeMemory();
-  if (heapF64 === null || heapF64.buffer !== memory.buffer) {
+  // A detached view has length 0: cheaper to test than reading `memory.buffer`.
+  if (heapF64 === null || heapF64.length === 0) {
+    memory ??= WasmScorer.tapeMemory();
     heapF64 = new Float64Array(memory.buffer);
     heapU8 = new Uint8Array(memory.buffer);
   }
@@ -39,16 +40,18 @@ function copyIn(w) {
   heapU8.set(w.u.subarray(0, w.q), areaU8);
 }
 
-// ISO text of recent instants: customers' orders share their days.
-const isoCache = new Map();
+// ISO text of recent instants, by day (customers' orders share their days): a
+// direct-mapped cache rather than a Map, whose epoch-ms keys are heap numbers it hashes.
+const ISO_SLOTS = 4096;
+const isoMs = new Float64Array(ISO_SLOTS).fill(NaN);
+const isoText = new Array(ISO_SLOTS).fill('');
 
 function iso(ms) {
-  let s = isoCache.get(ms);
-  if (s === undefined) {
-    if (isoCache.size >= 4096) isoCache.clear();
-    s = new Date(ms).toISOString();
-    isoCache.set(ms, s);
-  }
+  const i = Math.floor(ms / 86400000) & (ISO_SLOTS - 1);
+  if (isoMs[i] === ms) return isoText[i];
+  const s = new Date(ms).toISOString();
+  isoMs[i] = ms;
+  isoText[i] = s;
   return s;
 }
 
@@ -241,7 +244,7 @@ export function scoreMany(scorer, customers, options) {
       w.p += 3;
       let end = first;
       while (end < total && (end === first || w.p - head < CHUNK_SLOTS)) {
-        w.top(customers[end], `[${end}]`, true);
+        w.top(customers[end], end, true);
         end++;
       }
       w.f[head + 1] = end - first;

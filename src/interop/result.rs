@@ -79,7 +79,8 @@ pub fn javascript() -> String {
             ),
             Kind::Enum(names) => {
                 let e = enums.iter().position(|n| *n == names).unwrap_or(0);
-                format!("E{e}[n[b + {slot}]] ?? null")
+                // Missing is NaN: tested first, so that the array is not looked up by "NaN".
+                format!("n[b + {slot}] === n[b + {slot}] ? E{e}[n[b + {slot}]] ?? null : null")
             }
             Kind::IntMap | Kind::DoubleMap => maps
                 .iter()
@@ -93,6 +94,8 @@ pub fn javascript() -> String {
                 .then(|| format!("n[b + {slot}] === n[b + {slot}]"))
         });
     }
+    // Set by `r.extras`; in the literal, so that setting it keeps the object's shape.
+    tree.insert("value.shareOfWallet", "null".into(), |_| None);
     tree.insert("segments", "segments".into(), |_| None);
     tree.insert("nextBestAction", "r.next".into(), |_| None);
     tree.write(&mut js, 1);
