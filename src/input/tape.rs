@@ -28,7 +28,10 @@
 //! sent by number), or a string (tag 4 and its three numbers). A string's
 //! ordinal is its place among the strings of the call: a result names a
 //! category or a survey dimension by it (a key given by number by its code)
-//! instead of copying the text back.
+//! instead of copying the text back. A string written again in the same call
+//! may give the first byte, length and ordinal of its earlier copy (the
+//! writer does so for a repeated order category or channel), so an ordinal
+//! names a text, not one place in the input.
 //!
 //! Containers say how many slots they take, so that a reader can skip one
 //! without reading it: a customer's fields are read in a fixed order whatever
