@@ -492,7 +492,7 @@ fn plain_order<'t>(
         if tag == 3.0 {
             let x = *nums.get(i + 2)? + 0.0;
             i += 3;
-            let quantity = x >= 0.0 && x <= crate::input::json::MAX_QUANTITY;
+            let quantity = (0.0..=crate::input::json::MAX_QUANTITY).contains(&x);
             match k {
                 0 => o.at = crate::input::time::instant_ms(x)?,
                 1 if quantity => o.amount = x,
