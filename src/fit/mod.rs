@@ -39,7 +39,7 @@ pub mod purchase;
 pub mod sbg;
 mod summary;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod tests_models;
 pub mod uncertainty;

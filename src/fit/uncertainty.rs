@@ -239,28 +239,10 @@ mod tests {
 /// The CDNOW figures (data in `data/cdnow`).
 #[cfg(test)]
 mod cdnow {
-    use crate::fit::{fit_summaries, FitOptions, SummaryRow};
+    use crate::fit::{fit_summaries, FitOptions};
     use crate::model::{Estimate, Uncertainty};
 
-    const SUMMARY_CSV: &str =
-        include_str!("../../data/cdnow/cdnow_customers_summary_with_transactions.csv");
-
-    fn rows() -> Vec<SummaryRow> {
-        SUMMARY_CSV
-            .lines()
-            .skip(1)
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| {
-                let f: Vec<&str> = l.trim().split(',').collect();
-                SummaryRow::new(
-                    f[1].parse().unwrap(),
-                    f[2].parse().unwrap(),
-                    f[3].parse().unwrap(),
-                    f[4].parse().unwrap(),
-                )
-            })
-            .collect()
-    }
+    use crate::fit::tests::summary_rows as rows;
 
     fn estimate(u: &Option<Uncertainty>) -> &Estimate {
         match u {

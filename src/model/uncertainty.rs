@@ -380,26 +380,10 @@ mod tests {
     use crate::input::json::Json;
     use crate::model::{BgNbd, Model, Steps};
 
-    const SUMMARY_CSV: &str =
-        include_str!("../../data/cdnow/cdnow_customers_summary_with_transactions.csv");
-
     /// The CDNOW summary rows whose index is a multiple of `every`.
     fn rows(every: usize) -> Vec<SummaryRow> {
-        SUMMARY_CSV
-            .lines()
-            .skip(1)
-            .filter(|l| !l.trim().is_empty())
-            .step_by(every)
-            .map(|l| {
-                let f: Vec<&str> = l.trim().split(',').collect();
-                SummaryRow::new(
-                    f[1].parse().unwrap(),
-                    f[2].parse().unwrap(),
-                    f[3].parse().unwrap(),
-                    f[4].parse().unwrap(),
-                )
-            })
-            .collect()
+        let rows = crate::fit::tests::summary_rows();
+        rows.into_iter().step_by(every).collect()
     }
 
     fn fitted(every: usize) -> (Fitted<BgNbd>, Fitted<GammaGamma>) {
