@@ -19,7 +19,6 @@ use crate::input::customer::{Customer, Ident};
 use crate::input::json::{format_number, Json};
 use crate::input::tape::{unknown_field, Item, OwnedTape, Reader, KEYS};
 use crate::input::time::{expect_instant, instant_of_item};
-use crate::rules;
 use crate::scoring::cadence::{contacts, Contacts, Due};
 use crate::scoring::config::{Config, Goal};
 use crate::scoring::features::{Entries, Features, SLOTS};
@@ -507,13 +506,7 @@ impl Scorer {
         let mut figures = [[f64::NAN; 2]; MAX_SCORECARDS];
         let view = segments::rule_view(f, &numbers, &categories, &dimensions, &orders)
             .with_wallet(&shares);
-        let ctx = rules::Context {
-            numbers: view.slots,
-            maps: &view.maps,
-            as_of_ms: view.as_of,
-            segments: &[],
-            orders: view.orders,
-        };
+        let ctx = view.context(&[]);
         scorecards.score(&ctx, &mut |k, v, scores| {
             figures[k] = [v[0], v[2]];
             cards(k, v, scores);
@@ -602,13 +595,7 @@ impl Scorer {
         if !cards {
             return Ok((explained, Vec::new()));
         }
-        let ctx = rules::Context {
-            numbers: view.slots,
-            maps: &view.maps,
-            as_of_ms: view.as_of,
-            segments: &[],
-            orders: view.orders,
-        };
+        let ctx = view.context(&[]);
         let cards = self.segments.scorecards().explain(&ctx, &mut budget);
         let cards = cards.ok_or_else(|| {
             let msg = format!(

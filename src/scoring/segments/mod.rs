@@ -437,13 +437,7 @@ impl Library {
         each: &mut dyn FnMut(usize, &Context<'_>),
     ) {
         for &i in &self.order {
-            let ctx = Context {
-                numbers: c.slots,
-                maps: &c.maps,
-                as_of_ms: c.as_of,
-                segments: results,
-                orders: c.orders,
-            };
+            let ctx = c.context(results);
             let matched = self.programs[i].eval(&ctx);
             each(i, &ctx);
             results[i] = Some(matched);
@@ -574,6 +568,18 @@ impl<'a> Customer<'a> {
     pub fn with_wallet(mut self, wallet: &'a dyn MapView) -> Self {
         self.maps[WALLET_MAP] = wallet;
         self
+    }
+
+    /// What a rule reads of this customer, with `segments` as the results of
+    /// the segments evaluated so far.
+    pub fn context<'s>(&'s self, segments: &'s [Option<bool>]) -> Context<'s> {
+        Context {
+            numbers: self.slots,
+            maps: &self.maps,
+            as_of_ms: self.as_of,
+            segments,
+            orders: self.orders,
+        }
     }
 }
 
