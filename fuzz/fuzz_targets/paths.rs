@@ -22,17 +22,16 @@
 
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
+use common::{decoded, AS_OF};
 use crmscore::input::customer::Customer;
 use crmscore::input::json::{format_number, Json};
 use crmscore::input::tape::{OwnedTape, KEYS};
-use crmscore::interop::result::decode;
-use crmscore::scoring::features::SLOTS;
 use crmscore::{Error, ErrorCode, ScoreOptions, Scorer};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
-
-/// 2026-11-25T00:00:00Z.
-const AS_OF: i64 = 1_795_564_800_000;
 
 /// A JavaScript value, its strings as UTF-16 code units.
 #[derive(Debug, Clone)]
@@ -418,65 +417,8 @@ fn tape_result(s: &Scorer, customer: &Js) -> std::result::Result<Json, Error> {
     r.finish()?;
     let names =
         |i: f64| String::from_utf16(&w.strings[i as usize]).expect("a name read is valid text");
-    let mut json = decode(&out, &names);
-    let mut end = SLOTS;
-    for _ in 0..2 {
-        end += 1 + 2 * out[end] as usize;
-    }
-    let count = out[end] as usize;
-    let defs = s.segments().definitions();
-    let segments = out[end + 1..end + 1 + count]
-        .iter()
-        .map(|&i| s.segments().match_of(i as usize).to_json())
-        .collect();
-    let (segment, action) = (out[end + 1 + count], out[end + 2 + count]);
-    // Then the share of wallet (0, or 1, overall, capped and the categories' map);
-    // these configs have no scorecards and no scheduled actions, which would follow.
-    let at = end + 3 + count;
-    let (wallet, after) = if out[at] == 1.0 {
-        let n = out[at + 3] as usize;
-        let categories = (0..n)
-            .map(|k| {
-                (
-                    names(out[at + 4 + 2 * k]).into(),
-                    Json::Num(out[at + 5 + 2 * k]),
-                )
-            })
-            .collect();
-        let share = Json::Obj(vec![
-            ("overall".into(), Json::Num(out[at + 1])),
-            ("capped".into(), Json::Bool(out[at + 2] == 1.0)),
-            ("categories".into(), Json::Obj(categories)),
-        ]);
-        (share, at + 4 + 2 * n)
-    } else {
-        (Json::Null, at + 1)
-    };
-    assert_eq!(after, out.len());
-    let next = if segment < 0.0 {
-        Json::Null
-    } else {
-        let d = &defs[segment as usize];
-        Json::Obj(vec![
-            ("segment".into(), Json::Str(d.id.clone())),
-            ("goal".into(), Json::Str(d.goal.as_str().into())),
-            (
-                "action".into(),
-                if action < 0.0 {
-                    Json::Null
-                } else {
-                    d.actions[action as usize].clone()
-                },
-            ),
-        ])
-    };
-    if let Json::Obj(entries) = &mut json {
-        entries.push(("segments".into(), Json::Arr(segments)));
-        entries.push(("nextBestAction".into(), next));
-        if let Some((_, Json::Obj(value))) = entries.iter_mut().find(|(k, _)| k == "value") {
-            value.push(("shareOfWallet".into(), wallet));
-        }
-    }
+    let (json, end) = decoded(s, &out, 0, &names);
+    assert_eq!(end, out.len());
     Ok(json)
 }
 

@@ -19,12 +19,10 @@
 #[path = "common.rs"]
 mod common;
 
-use common::AS_OF;
+use common::{decoded, AS_OF};
 use crmscore::input::customer::{Customer, Ident};
 use crmscore::input::json::Json;
 use crmscore::input::tape::{Item, Name, OwnedTape, Reader, Tape};
-use crmscore::interop::result::decode;
-use crmscore::scoring::features::SLOTS;
 use crmscore::{Error, ScoreOptions, Scorer};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
@@ -175,76 +173,6 @@ fn without_names(mut v: Json) -> Json {
         }
     }
     v
-}
-
-/// The result object JavaScript builds from the numbers `write_result` left at
-/// `out[at..]` (the slots and maps by `decode`, the segments and the next best
-/// action by their indexes in the library); returns it and where the next result starts.
-fn decoded(s: &Scorer, out: &[f64], at: usize, names: &dyn Fn(f64) -> String) -> (Json, usize) {
-    let out = &out[at..];
-    let mut json = decode(out, names);
-    // The maps follow the slots: each its number of entries, then (name, value) pairs.
-    let mut end = SLOTS;
-    for _ in 0..2 {
-        end += 1 + 2 * out[end] as usize;
-    }
-    let count = out[end] as usize;
-    let defs = s.segments().definitions();
-    let segments: Vec<Json> = out[end + 1..end + 1 + count]
-        .iter()
-        .map(|&i| s.segments().match_of(i as usize).to_json())
-        .collect();
-    let (segment, action) = (out[end + 1 + count], out[end + 2 + count]);
-    let next = if segment < 0.0 {
-        assert_eq!(action, -1.0, "an action without a segment");
-        Json::Null
-    } else {
-        let d = &defs[segment as usize];
-        let action = if action < 0.0 {
-            Json::Null
-        } else {
-            d.actions[action as usize].clone()
-        };
-        Json::Obj(vec![
-            ("segment".into(), Json::Str(d.id.clone())),
-            ("goal".into(), Json::Str(d.goal.as_str().into())),
-            ("action".into(), action),
-        ])
-    };
-    let (wallet, end) = share_of_wallet(out, end + 3 + count, names);
-    if let Json::Obj(entries) = &mut json {
-        entries.push(("segments".into(), Json::Arr(segments)));
-        entries.push(("nextBestAction".into(), next));
-        if let Some((_, Json::Obj(value))) = entries.iter_mut().find(|(k, _)| k == "value") {
-            value.push(("shareOfWallet".into(), wallet));
-        }
-    }
-    (json, at + end)
-}
-
-/// The share of wallet `write_result` leaves after the next best action at
-/// `out[at..]` (0, or 1, overall, capped and the categories' map), as
-/// `js/score.js` reads it; returns it and where what follows starts (this
-/// scorer has no scorecards and no scheduled actions, which would follow).
-fn share_of_wallet(out: &[f64], at: usize, names: &dyn Fn(f64) -> String) -> (Json, usize) {
-    if out[at] != 1.0 {
-        return (Json::Null, at + 1);
-    }
-    let n = out[at + 3] as usize;
-    let categories = (0..n)
-        .map(|k| {
-            (
-                names(out[at + 4 + 2 * k]).into(),
-                Json::Num(out[at + 5 + 2 * k]),
-            )
-        })
-        .collect();
-    let share = Json::Obj(vec![
-        ("overall".into(), Json::Num(out[at + 1])),
-        ("capped".into(), Json::Bool(out[at + 2] == 1.0)),
-        ("categories".into(), Json::Obj(categories)),
-    ]);
-    (share, at + 4 + 2 * n)
 }
 
 /// Checks the result `write_result` wrote for `c` at `out[at..]` against
