@@ -3,23 +3,8 @@
 // Fader & Hardie (2007), with survival, retention and DERL checked by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { fit, fitSummaries, fitRetention, survival, retention, derl, Scorer, CrmScoreError } from 'crmscore';
-
-/** Equal to `want` after rounding both to three significant figures. */
-function sig3(got, want) {
-  const scale = 10 ** (2 - Math.floor(Math.log10(Math.abs(want))));
-  return Math.round(got * scale) === Math.round(want * scale);
-}
-
-const donations = readFileSync(new URL('../../data/donations/donations.csv', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((line) => {
-    const [frequency, recency, periods, count] = line.split(',').map(Number);
-    return { frequency, recency, periods, count };
-  });
+import { donations, sig3 } from './reference.mjs';
 
 test('BG/BB on the donations reproduces Fader, Hardie & Shang (2010)', () => {
   const r = fitSummaries(donations, { purchaseModel: 'bg-bb' });

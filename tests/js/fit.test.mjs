@@ -4,16 +4,8 @@
 // (Scorer.scoreMany on columns against the same customers as objects).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { fit, fitSummaries, readTransactionsCsv, scoreColumns, Scorer, CrmScoreError } from 'crmscore';
-
-const data = (name) => readFileSync(new URL(`../../data/cdnow/${name}`, import.meta.url), 'utf8');
-
-/** Equal to `want` after rounding both to three significant figures. */
-function sig3(got, want) {
-  const scale = 10 ** (2 - Math.floor(Math.log10(Math.abs(want))));
-  return Math.round(got * scale) === Math.round(want * scale);
-}
+import { data, sig3, summaryRows, calibrationEnd, sampleCustomers } from './reference.mjs';
 
 function assertPublished(bgnbd, gammaGamma) {
   for (const [k, want] of Object.entries({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 })) {
@@ -25,35 +17,6 @@ function assertPublished(bgnbd, gammaGamma) {
     assert.ok(sig3(gammaGamma[k], want), `${k} = ${gammaGamma[k]}, published ${want}`);
   }
   assert.equal(gammaGamma.converged, true);
-}
-
-const summaryRows = data('cdnow_customers_summary_with_transactions.csv')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((line) => {
-    const [, x, tx, T, zbar] = line.split(',').map(Number);
-    return { frequency: x, recency: tx, T, monetaryValue: zbar };
-  });
-
-/** CDNOW_sample.txt lines: master id, sample id, YYYYMMDD, CDs, dollars. */
-const sampleLines = data('CDNOW_sample.txt')
-  .trim()
-  .split('\n')
-  .map((line) => line.trim().split(/\s+/));
-const isoDate = (d) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
-const calibrationEnd = '1997-09-30';
-
-/** The sample as the customer objects `Scorer.score` takes, orders up to the end of calibration. */
-function sampleCustomers() {
-  const byId = new Map();
-  for (const [, id, date, , dollars] of sampleLines) {
-    const at = isoDate(date);
-    if (at > calibrationEnd) continue;
-    if (!byId.has(id)) byId.set(id, { id, orders: [] });
-    byId.get(id).orders.push({ at, amount: Number(dollars) });
-  }
-  return [...byId.values()];
 }
 
 test('fitSummaries on the CDNOW summary reproduces the published BG/NBD and Gamma-Gamma fits', () => {

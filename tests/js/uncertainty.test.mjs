@@ -4,38 +4,8 @@
 // customer's predictions (value.predicted.interval).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { fit, fitSummaries, Scorer } from 'crmscore';
-
-const data = (name) => readFileSync(new URL(`../../data/cdnow/${name}`, import.meta.url), 'utf8');
-
-/** Equal to `want` after rounding both to three significant figures. */
-function sig3(got, want) {
-  const scale = 10 ** (2 - Math.floor(Math.log10(Math.abs(want))));
-  return Math.round(got * scale) === Math.round(want * scale);
-}
-
-const summaryRows = data('cdnow_customers_summary_with_transactions.csv')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((line) => {
-    const [, x, tx, T, zbar] = line.split(',').map(Number);
-    return { frequency: x, recency: tx, T, monetaryValue: zbar };
-  });
-
-/** CDNOW_sample.txt as customer objects, orders up to the end of calibration. */
-function sampleCustomers() {
-  const byId = new Map();
-  for (const line of data('CDNOW_sample.txt').trim().split('\n')) {
-    const [, id, d, , dollars] = line.trim().split(/\s+/);
-    const at = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
-    if (at > '1997-09-30') continue;
-    if (!byId.has(id)) byId.set(id, { id, orders: [] });
-    byId.get(id).orders.push({ at, amount: Number(dollars) });
-  }
-  return [...byId.values()];
-}
+import { donations, sig3, summaryRows, sampleCustomers } from './reference.mjs';
 
 test('fitSummaries on CDNOW gives the published standard errors to 3 significant figures', () => {
   const { bgnbd, gammaGamma } = fitSummaries(summaryRows, { unit: 'weeks' });
@@ -60,8 +30,6 @@ test('fitSummaries on CDNOW gives the published standard errors to 3 significant
 // the donations table, computed on this machine; lifetimes' ParetoNBDFitter gives none.
 test('MBG/NBD and BG/BB standard errors are lifetimes\' to 3 significant figures; Pareto/NBD has them too', () => {
   const { mbgNbd } = fitSummaries(summaryRows, { purchaseModel: 'mbg-nbd' });
-  const donations = readFileSync(new URL('../../data/donations/donations.csv', import.meta.url), 'utf8').trim().split('\n').slice(1)
-    .map((l) => l.split(',').map(Number)).map(([frequency, recency, periods, count]) => ({ frequency, recency, periods, count }));
   const { bgbb } = fitSummaries(donations, { purchaseModel: 'bg-bb' });
   const lifetimes = [
     [mbgNbd, { r: 0.0832639, alpha: 0.695597, a: 0.154785, b: 0.537472 }],
