@@ -5,7 +5,7 @@
 // Rust result layout). A `scoreMany` goes a chunk of customers per call, so
 // wasm memory holds one chunk's input and results at a time.
 import { CrmScoreError, KEYS, take, give } from './interop.js';
-import { readResult } from './layout.js';
+import { readResult, DEFAULT_TABLES } from './layout.js';
 import { Scorer as WasmScorer } from './crmscore.js';
 
 // scoreMany sends customers in calls of about this many numbers.
@@ -49,10 +49,26 @@ const isoText = new Array(ISO_SLOTS).fill('');
 function iso(ms) {
   const i = Math.floor(ms / 86400000) & (ISO_SLOTS - 1);
   if (isoMs[i] === ms) return isoText[i];
-  const s = new Date(ms).toISOString();
+  const s = isoOf(ms);
   isoMs[i] = ms;
   isoText[i] = s;
   return s;
+}
+
+const two = (n) => (n < 10 ? '0' : '') + n;
+
+/**
+ * `new Date(ms).toISOString()`, from the Date's UTC getters: a process's first
+ * `toISOString` call sets up more than these do, and the first `score()` of a
+ * fresh isolate would pay for it. Years outside 1000–9999 (other widths, signs)
+ * are left to `toISOString`.
+ */
+function isoOf(ms) {
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  if (y < 1000 || y > 9999) return d.toISOString();
+  const f = d.getUTCMilliseconds();
+  return `${y}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}T${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${f < 10 ? '00' : f < 100 ? '0' : ''}${f}Z`;
 }
 
 // A fresh copy of an action (a JSON value), so that no two results share one.
@@ -67,12 +83,20 @@ function copy(v) {
 
 /** Each scorer's segments by library index (results give indexes), read once per scorer. */
 const tables = new WeakMap();
+/** The scorers built without a config, whose tables are DEFAULT_TABLES. */
+const defaults = new WeakSet();
+
+/** Marks `scorer` as built without a config (scorer.js, in the constructor). */
+export function builtWithDefaults(scorer) {
+  defaults.add(scorer);
+}
 
 function tableOf(scorer) {
   let table = tables.get(scorer);
   if (table === undefined) {
-    table = JSON.parse(scorer.segmentTable()).map((s) => ({ ...s, plain: s.actions.every((a) => typeof a === 'string') }));
-    const extras = JSON.parse(scorer.resultTable());
+    const [segments, results] = defaults.has(scorer) ? DEFAULT_TABLES : [scorer.segmentTable(), scorer.resultTable()];
+    table = JSON.parse(segments).map((s) => ({ ...s, plain: s.actions.every((a) => typeof a === 'string') }));
+    const extras = JSON.parse(results);
     table.scheduled = extras.scheduled;
     table.cards = extras.scorecards;
     tables.set(scorer, table);

@@ -6,7 +6,7 @@
 import { Scorer as WasmScorer, SegmentBatch } from './crmscore.js';
 import { CrmScoreError, keep, thrownError } from './interop.js';
 import { columnarScoring } from './columnar-route.js';
-import { score, scoreMany, explain, live } from './score.js';
+import { score, scoreMany, explain, live, builtWithDefaults } from './score.js';
 
 // A freed SegmentBatch says that it was freed, as a freed Scorer does; freeing
 // either twice (free(), then the end of a `using` block) does nothing.
@@ -57,6 +57,7 @@ export class Scorer extends WasmScorer {
     const kept = config === undefined || config === null ? undefined : keep(config, 'config');
     super(kept);
     this.#config = kept;
+    if (kept === undefined) builtWithDefaults(this);
   }
 
   score(customer, options) {

@@ -4,9 +4,11 @@
 //! `js/layout.js` is what [`javascript`] generates and that the TypeScript
 //! result types in `js/types.d.ts` list the same fields with the same types.
 
+use crate::input::json::Json;
 use crate::input::tape::{KEYS, MAX_BYTES, MAX_DEPTH, MAX_SLOTS};
 pub use crate::scoring::decode::decode;
 use crate::scoring::features::{slot_of, Kind, FIELDS, NULLABLE_GROUPS, SLOTS};
+use crate::scoring::Scorer;
 use std::fmt::Write as _;
 
 /// The text of `js/layout.js`: the constants of the layout and `readResult`,
@@ -100,7 +102,50 @@ pub fn javascript() -> String {
     tree.insert("nextBestAction", "r.next".into(), |_| None);
     tree.write(&mut js, 1);
     js.push_str(";\n  r.extras(n, o);\n  return o;\n}\n");
+    // A fresh isolate's first `score()` of a scorer built without a config would
+    // otherwise run (and compile) the wasm that writes these tables.
+    let default = Scorer::new(&Json::Null).expect("the default config is valid");
+    let _ = writeln!(
+        js,
+        "\n/** `segmentTable()` and `resultTable()` of a scorer built without a config (`new Scorer()`). */\nexport const DEFAULT_TABLES = [\n  {},\n  {},\n];",
+        Json::Str(segment_table(&default)).to_text(),
+        Json::Str(result_table(&default)).to_text(),
+    );
     js
+}
+
+/// The segments of `scorer`'s library, which results give by index, as JSON
+/// text: `[{ id, name, goal, actions, priority }]` in library order.
+pub fn segment_table(scorer: &Scorer) -> String {
+    let table = scorer.segments().table();
+    Json::Arr(table.iter().map(|m| m.to_json()).collect()).to_text()
+}
+
+/// What the numbers after a result's next best action hold, as JSON text:
+/// `{ scheduled, scorecards: [{ id, factors: [{ name, weight }] }] }` (see
+/// [`Scorer::write_result`]).
+pub fn result_table(scorer: &Scorer) -> String {
+    let cards = scorer.segments().scorecards().definitions().iter();
+    let cards = cards.map(|d| {
+        let factors = d.factors.iter().map(|f| {
+            Json::Obj(vec![
+                ("name".into(), Json::Str(f.name.clone())),
+                ("weight".into(), Json::Num(f.weight)),
+            ])
+        });
+        Json::Obj(vec![
+            ("id".into(), Json::Str(d.id.clone())),
+            ("factors".into(), Json::Arr(factors.collect())),
+        ])
+    });
+    Json::Obj(vec![
+        (
+            "scheduled".into(),
+            Json::Bool(scorer.segments().scheduled()),
+        ),
+        ("scorecards".into(), Json::Arr(cards.collect())),
+    ])
+    .to_text()
 }
 
 /// An object literal being generated.
@@ -173,8 +218,6 @@ impl Node {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::json::Json;
-    use crate::scoring::Scorer;
 
     fn repo(path: &str) -> std::path::PathBuf {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)

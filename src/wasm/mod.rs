@@ -274,43 +274,14 @@ impl JsScorer {
     /// The segments of this scorer's library, which results give by index, as JSON text.
     #[wasm_bindgen(js_name = segmentTable, skip_typescript)]
     pub fn segment_table(&self) -> String {
-        Json::Arr(
-            self.inner
-                .segments()
-                .table()
-                .iter()
-                .map(|m| m.to_json())
-                .collect(),
-        )
-        .to_text()
+        crate::interop::result::segment_table(&self.inner)
     }
 
-    /// What the numbers after a result's next best action hold, as JSON text:
-    /// `{ scheduled, scorecards: [{ id, factors: [{ name, weight }] }] }`
-    /// (see [`crate::Scorer::write_result`]).
+    /// What the numbers after a result's next best action hold, as JSON text
+    /// (see [`crate::interop::result::result_table`]).
     #[wasm_bindgen(js_name = resultTable, skip_typescript)]
     pub fn result_table(&self) -> String {
-        let cards = self.inner.segments().scorecards().definitions().iter();
-        let cards = cards.map(|d| {
-            let factors = d.factors.iter().map(|f| {
-                Json::Obj(vec![
-                    ("name".into(), Json::Str(f.name.clone())),
-                    ("weight".into(), Json::Num(f.weight)),
-                ])
-            });
-            Json::Obj(vec![
-                ("id".into(), Json::Str(d.id.clone())),
-                ("factors".into(), Json::Arr(factors.collect())),
-            ])
-        });
-        Json::Obj(vec![
-            (
-                "scheduled".into(),
-                Json::Bool(self.inner.segments().scheduled()),
-            ),
-            ("scorecards".into(), Json::Arr(cards.collect())),
-        ])
-        .to_text()
+        crate::interop::result::result_table(&self.inner)
     }
 
     /// `explain`, called by `js/score.js`: the tape area holds the options and

@@ -88,6 +88,33 @@ test('asOf accepts dates, date-times, epoch ms and Date objects, and defaults to
   assert.ok(now >= before - 1 && now <= Date.now() + 1);
 });
 
+test('instants come back as the ISO text they stand for, at the ends of the accepted range too', () => {
+  const scorer = new Scorer();
+  // Each pair: the order's time as given, and the same instant as ISO text (UTC, milliseconds).
+  const cases = [
+    ['1900-01-01', '1900-01-01T00:00:00.000Z'],
+    ['1969-12-31T23:59:59.99Z', '1969-12-31T23:59:59.990Z'],
+    ['2000-02-29T12:34:56.007+00:00', '2000-02-29T12:34:56.007Z'],
+    ['2024-03-05T01:02:03.04-01:00', '2024-03-05T02:02:03.040Z'],
+    ['2999-12-31T23:59:59.999Z', '2999-12-31T23:59:59.999Z'],
+  ];
+  for (const [at, want] of cases) {
+    const r = scorer.score({ id: 'c', orders: [{ at, amount: 1 }] }, { asOf: at });
+    assert.equal(r.value.firstOrderAt, want, at);
+    assert.equal(r.value.lastOrderAt, want, at);
+    assert.equal(r.asOf, want, at);
+  }
+});
+
+test('a scorer without a config and one with an empty config give the same results, segments and actions included', () => {
+  // The first takes its segment table from the package's JavaScript, the second from its wasm.
+  const customer = { id: 'c', orders: [{ at: '2026-11-20', amount: 500, category: 'books' }, { at: '2026-11-21', amount: 900 }] };
+  const a = new Scorer().score(customer, { asOf });
+  const b = new Scorer({}).score(customer, { asOf });
+  assert.ok(a.segments.length > 0);
+  assert.deepEqual(a, b);
+});
+
 test('scoreMany equals score one by one', () => {
   const scorer = new Scorer(JSON.parse(readFileSync(new URL('../../data/sample-config.json', import.meta.url))));
   const customers = JSON.parse(readFileSync(new URL('../../data/sample-customers.json', import.meta.url)));
