@@ -1,4 +1,4 @@
-// Generated from src/scoring/features.rs by `CRMSCORE_WRITE=1 cargo test --lib interop::result`: do not edit.
+// Generated from src/scoring/features.rs (and the built-in segments, data/segments.json) by `CRMSCORE_WRITE=1 cargo test --lib interop::result`: do not edit.
 // Builds result objects from the numbers a call leaves in wasm memory (see src/interop/result.rs).
 
 /** Slots of one result before its maps. */

@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 pub fn javascript() -> String {
     let mut js = String::new();
     js.push_str(
-        "// Generated from src/scoring/features.rs by `CRMSCORE_WRITE=1 cargo test --lib interop::result`: do not edit.\n\
+        "// Generated from src/scoring/features.rs (and the built-in segments, data/segments.json) by `CRMSCORE_WRITE=1 cargo test --lib interop::result`: do not edit.\n\
          // Builds result objects from the numbers a call leaves in wasm memory (see src/interop/result.rs).\n\n",
     );
     let _ = writeln!(
@@ -254,7 +254,7 @@ mod tests {
             std::fs::write(&path, &want).unwrap();
         }
         let have = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(have == want, "js/layout.js is not what src/scoring/features.rs generates: run CRMSCORE_WRITE=1 cargo test --lib interop::result");
+        assert!(have == want, "js/layout.js is not what src/scoring/features.rs and data/segments.json generate: run CRMSCORE_WRITE=1 cargo test --lib interop::result");
     }
 
     /// The TypeScript type of a field in `js/types.d.ts`.
