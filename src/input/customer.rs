@@ -20,8 +20,8 @@
 //! ```
 
 use crate::error::{index_path, key_path, shown, Error, ErrorCode, Quoted, Result};
-use crate::input::json::{check_quantity, format_number};
-use crate::input::tape::{type_error, Item, KeyItem, Name, RawText, Reader, KEYS};
+use crate::input::json::{check_quantity, format_number, MAX_QUANTITY};
+use crate::input::tape::{type_error, Item, KeyItem, Name, RawText, Reader, Span, KEYS};
 use crate::input::time::{format_instant, instant_of_item, parse_instant};
 
 /// A customer's or an account's id: a non-empty string, or a number (kept in
@@ -602,11 +602,101 @@ fn get<'m, 't>(map: &'m DimensionMap<'t>, name: &str) -> Option<&'m Item<'t>> {
     map.iter().find(|(n, _)| n.text == name).map(|(_, v)| v)
 }
 
+/// Most entries of each map of a survey [`plain_survey`] reads.
+const PLAIN_DIMENSIONS: usize = 8;
+
+/// A survey read straight from its numbers when it is plainly valid: its keys
+/// given by number at most once; `expectation`, `perception` and maybe
+/// `weights` objects of at most [`PLAIN_DIMENSIONS`] names, given as text, to
+/// numbers that [`read_survey`] accepts as they stand; each dimension answered
+/// in both, weighted only if answered, not all weights 0; `nps` absent or a
+/// whole number from 0 to 10. `None` leaves the survey to [`read_survey`], which
+/// reads it the same way or reports its error. Each map is decoded once into a
+/// small array: matching names in place re-decoded them for every comparison.
+fn plain_survey<'t>(r: &Reader<'t>, span: Span) -> Option<Survey<'t>> {
+    let nums = r.slots(span);
+    let none = Name { text: "", index: 0 };
+    let mut maps = [([(none, 0.0); PLAIN_DIMENSIONS], 0); 3];
+    let (mut seen, mut nps) = (0u8, None);
+    let mut i = 0;
+    for _ in 0..span.len {
+        let code = -*nums.get(i)? - 1.0;
+        let k = (code as usize).checked_sub(SURVEY_FROM)?;
+        if code != (k + SURVEY_FROM) as f64 || k >= SURVEY_KEYS.len() || seen & 1 << k != 0 {
+            return None;
+        }
+        seen |= 1 << k;
+        if k == 3 {
+            let n = *nums.get(i + 2)? + 0.0;
+            if *nums.get(i + 1)? != 3.0 || !(0.0..=10.0).contains(&n) || n.fract() != 0.0 {
+                return None;
+            }
+            nps = Some(n as u8);
+            i += 3;
+            continue;
+        }
+        let (len, slots) = (*nums.get(i + 2)?, *nums.get(i + 3)?);
+        let (map, n) = &mut maps[k];
+        let whole = (0.0..=map.len() as f64).contains(&len) && len.fract() == 0.0;
+        if *nums.get(i + 1)? != 6.0 || !whole || slots != 6.0 * len {
+            return None;
+        }
+        *n = len as usize;
+        i += 4;
+        for entry in &mut map[..*n] {
+            let raw = r.text_of(nums.get(i + 1..i + 4)?)?;
+            let x = *nums.get(i + 5)? + 0.0;
+            if nums[i] != 4.0 || nums[i + 4] != 3.0 || !(0.0..=MAX_QUANTITY).contains(&x) {
+                return None;
+            }
+            let text = raw
+                .text(String::new)
+                .ok()
+                .filter(|t| t.len() <= MAX_NAME_CHARS)?;
+            *entry = (
+                Name {
+                    text,
+                    index: raw.index,
+                },
+                x,
+            );
+            i += 6;
+        }
+    }
+    if seen & 3 != 3 || i != nums.len() {
+        return None;
+    }
+    let [(e, ne), (p, np), (w, nw)] = &maps;
+    let (e, p, w) = (&e[..*ne], &p[..*np], &w[..*nw]);
+    let find =
+        |m: &[(Name<'t>, f64)], name: &str| m.iter().find(|(n, _)| n.text == name).map(|&(_, x)| x);
+    let mut dimensions = Vec::with_capacity(e.len());
+    for &(name, expectation) in e {
+        dimensions.push(Dimension {
+            name,
+            expectation,
+            perception: find(p, name.text)?,
+            weight: find(w, name.text).unwrap_or(1.0),
+        });
+    }
+    let answered = |name: &str| dimensions.iter().any(|d| d.name.text == name);
+    if p.iter().any(|(n, _)| !answered(n.text))
+        || w.iter().any(|(n, _)| !answered(n.text))
+        || (!w.is_empty() && dimensions.iter().all(|d| d.weight == 0.0))
+    {
+        return None;
+    }
+    Some(Survey { dimensions, nps })
+}
+
 fn read_survey<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Survey<'t>> {
     let span = match v {
         Item::Obj(span) => span,
         other => return Err(type_error("survey", "an object", &other)),
     };
+    if let Some(survey) = plain_survey(r, span) {
+        return Ok(survey);
+    }
     let [expectation, perception, weights, nps] =
         r.fields(span, &SURVEY_KEYS, SURVEY_FROM, &|| "survey".into())?;
     let map =
@@ -827,6 +917,258 @@ mod tests {
                 assert_eq!(s.dimensions[1].weight, 1.0);
                 assert_eq!(s.nps, Some(9));
             },
+        );
+    }
+
+    /// The survey of a customer read from its tape: each dimension as (name,
+    /// expectation, perception, weight) and the NPS answer, or the error's code,
+    /// path and message. `-999` in `survey` stands for NaN, which JSON lacks.
+    #[allow(clippy::type_complexity)]
+    fn survey(
+        survey: &str,
+    ) -> std::result::Result<(Vec<(String, f64, f64, f64)>, Option<u8>), (ErrorCode, String, String)>
+    {
+        fn nan(v: &mut Json) {
+            match v {
+                Json::Num(n) if *n == -999.0 => *n = f64::NAN,
+                Json::Obj(entries) => entries.iter_mut().for_each(|(_, x)| nan(x)),
+                _ => {}
+            }
+        }
+        let mut v = Json::parse(&format!(
+            r#"{{"id": "a", "orders": [], "survey": {survey}}}"#
+        ))
+        .unwrap();
+        nan(&mut v);
+        let tape = OwnedTape::of(&v);
+        let c = Customer::read(
+            &mut tape.tape().reader(),
+            parse_instant("2026-11-22").unwrap(),
+            &Limits::default(),
+        );
+        match c {
+            Ok(c) => {
+                let s = c.survey.unwrap();
+                let dims = s.dimensions.iter();
+                let dims = dims.map(|d| {
+                    (
+                        d.name.text.to_string(),
+                        d.expectation,
+                        d.perception,
+                        d.weight,
+                    )
+                });
+                Ok((dims.collect(), s.nps))
+            }
+            Err(e) => Err((e.code(), e.path().to_string(), e.message().to_string())),
+        }
+    }
+
+    fn dims(list: &[(&str, f64, f64, f64)]) -> Vec<(String, f64, f64, f64)> {
+        list.iter()
+            .map(|&(n, e, p, w)| (n.to_string(), e, p, w))
+            .collect()
+    }
+
+    fn refused(code: ErrorCode, path: &str, message: &str) -> (ErrorCode, String, String) {
+        (code, path.to_string(), message.to_string())
+    }
+
+    #[test]
+    fn surveys_read_by_the_rules_of_survey_dimensions() {
+        use ErrorCode::*;
+        // Dimensions in the expectation's order, each perception found by name.
+        assert_eq!(
+            survey(
+                r#"{"expectation": {"service": 4, "product": 2}, "perception": {"product": 5, "service": 3}, "nps": 9}"#
+            ),
+            Ok((
+                dims(&[("service", 4.0, 3.0, 1.0), ("product", 2.0, 5.0, 1.0)]),
+                Some(9)
+            ))
+        );
+        // Weights default to 1; one map alone is checked as numbers and answers nothing.
+        assert_eq!(
+            survey(
+                r#"{"expectation": {"a": 4, "b": 1}, "perception": {"b": 2, "a": 3}, "weights": {"b": 0.5}}"#
+            ),
+            Ok((dims(&[("a", 4.0, 3.0, 1.0), ("b", 1.0, 2.0, 0.5)]), None))
+        );
+        assert_eq!(survey(r#"{"expectation": {"a": -1}}"#), Ok((vec![], None)));
+        // Duplicate names (JSON text can have them): each expectation is a dimension, the
+        // first perception answers both, a later one is not read; null entries are absent.
+        assert_eq!(
+            survey(
+                r#"{"expectation": {"a": 1, "a": 2, "b": null}, "perception": {"a": 3, "a": "x"}}"#
+            ),
+            Ok((dims(&[("a", 1.0, 3.0, 1.0), ("a", 2.0, 3.0, 1.0)]), None))
+        );
+        // Names JavaScript treats specially, and one the tape gives by number.
+        assert_eq!(
+            survey(
+                r#"{"expectation": {"__proto__": 4, "\u0000x": 1, "at": 2}, "perception": {"at": 5, "\u0000x": 2, "__proto__": 2}}"#
+            ),
+            Ok((
+                dims(&[
+                    ("__proto__", 4.0, 2.0, 1.0),
+                    ("\0x", 1.0, 2.0, 1.0),
+                    ("at", 2.0, 5.0, 1.0)
+                ]),
+                None
+            ))
+        );
+        // More dimensions than a small survey has.
+        let nine: Vec<String> = (0..9).map(|i| format!(r#""d{i}": {i}"#)).collect();
+        let nine = nine.join(", ");
+        let read = survey(&format!(
+            r#"{{"expectation": {{{nine}}}, "perception": {{{nine}}}}}"#
+        ));
+        assert_eq!(
+            read.map(|(d, _)| (d.len(), d[8].clone())),
+            Ok((9, ("d8".to_string(), 8.0, 8.0, 1.0)))
+        );
+        for (text, error) in [
+            (
+                r#"{"expectation": {"a": 4}, "perception": {}}"#,
+                refused(
+                    MissingField,
+                    "survey.perception.a",
+                    r#"dimension "a" has an expectation but no perception"#,
+                ),
+            ),
+            (
+                r#"{"expectation": {}, "perception": {"a": 4}}"#,
+                refused(
+                    MissingField,
+                    "survey.expectation.a",
+                    r#"dimension "a" has a perception but no expectation"#,
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 4}, "perception": {"a": 3}, "weights": {"a": 2, "b": 1}}"#,
+                refused(
+                    UnknownField,
+                    "survey.weights.b",
+                    r#"weight for dimension "b", which has no expectation and perception"#,
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 4}, "perception": {"a": 3}, "weights": {"a": 0}}"#,
+                refused(
+                    OutOfRange,
+                    "survey.weights",
+                    "weights are all 0; at least one must be > 0",
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": -999}, "perception": {"a": 3}}"#,
+                refused(
+                    NotFinite,
+                    "survey.expectation.a",
+                    "expected a finite number, got NaN",
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 1}, "perception": {"a": "3"}}"#,
+                refused(
+                    InvalidType,
+                    "survey.perception.a",
+                    r#"expected a finite number, got "3""#,
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 1}, "perception": {"a": 1e16}}"#,
+                refused(
+                    OutOfRange,
+                    "survey.perception.a",
+                    "expected a number of at most 1000000000000000, got 10000000000000000",
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 1}, "perception": {"a": 2}, "nps": 11}"#,
+                refused(
+                    OutOfRange,
+                    "survey.nps",
+                    "expected a number from 0 to 10, got 11",
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 1}, "perception": {"a": 2}, "nps": 2.5}"#,
+                refused(
+                    OutOfRange,
+                    "survey.nps",
+                    "expected a whole number from 0 to 10, got 2.5",
+                ),
+            ),
+            (
+                r#"{"expectation": 5, "perception": {}}"#,
+                refused(
+                    InvalidType,
+                    "survey.expectation",
+                    "expected an object, got 5",
+                ),
+            ),
+            (
+                r#"[{"expectation": {}}]"#,
+                refused(InvalidType, "survey", "expected an object, got an array"),
+            ),
+            // Which error wins: a dimension's missing perception, then its weight, its
+            // expectation, its perception; the names of all maps before any value; nps last.
+            (
+                r#"{"expectation": {"a": -1}, "perception": {}, "nps": 11}"#,
+                refused(
+                    MissingField,
+                    "survey.perception.a",
+                    r#"dimension "a" has an expectation but no perception"#,
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": -1}, "perception": {"a": "x"}, "weights": {"a": -999}}"#,
+                refused(
+                    NotFinite,
+                    "survey.weights.a",
+                    "expected a finite number, got NaN",
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": -1}, "perception": {"a": "x"}}"#,
+                refused(
+                    OutOfRange,
+                    "survey.expectation.a",
+                    "expected a number >= 0, got -1",
+                ),
+            ),
+            (
+                r#"{"weights": {"a": "x"}, "expectation": {"a": -1}, "perception": {"a": 1}}"#,
+                refused(
+                    InvalidType,
+                    "survey.weights.a",
+                    r#"expected a finite number, got "x""#,
+                ),
+            ),
+        ] {
+            assert_eq!(survey(text), Err(error), "{text}");
+        }
+        let long = "n".repeat(257);
+        assert_eq!(
+            survey(&format!(
+                r#"{{"expectation": {{"a": "x"}}, "perception": {{"{long}": 1}}}}"#
+            )),
+            Err(refused(
+                ErrorCode::TooLarge,
+                &format!("survey.perception.{}…", "n".repeat(64)),
+                "expected at most 256 characters, got 257"
+            ))
+        );
+        let e = survey(r#"{"expectation": {}, "perceptoin": {}}"#).unwrap_err();
+        assert_eq!(
+            (e.0, e.1.as_str()),
+            (ErrorCode::UnknownField, "survey.perceptoin")
+        );
+        assert!(
+            e.2.starts_with(r#"unknown field "perceptoin" (did you mean "perception"?)"#),
+            "{}",
+            e.2
         );
     }
 
