@@ -20,8 +20,8 @@
 //! ```
 
 use crate::error::{index_path, key_path, shown, Error, ErrorCode, Quoted, Result};
-use crate::input::json::{check_quantity, format_number, MAX_QUANTITY};
-use crate::input::tape::{type_error, Item, KeyItem, Name, RawText, Reader, Span, KEYS};
+use crate::input::json::{check_quantity, format_number};
+use crate::input::tape::{type_error, Item, KeyItem, Name, RawText, Reader, KEYS};
 use crate::input::time::{format_instant, instant_of_item, parse_instant};
 
 /// A customer's or an account's id: a non-empty string, or a number (kept in
@@ -602,101 +602,11 @@ fn get<'m, 't>(map: &'m DimensionMap<'t>, name: &str) -> Option<&'m Item<'t>> {
     map.iter().find(|(n, _)| n.text == name).map(|(_, v)| v)
 }
 
-/// Most entries of each map of a survey [`plain_survey`] reads.
-const PLAIN_DIMENSIONS: usize = 8;
-
-/// A survey read straight from its numbers when it is plainly valid: its keys
-/// given by number at most once; `expectation`, `perception` and maybe
-/// `weights` objects of at most [`PLAIN_DIMENSIONS`] names, given as text, to
-/// numbers that [`read_survey`] accepts as they stand; each dimension answered
-/// in both, weighted only if answered, not all weights 0; `nps` absent or a
-/// whole number from 0 to 10. `None` leaves the survey to [`read_survey`], which
-/// reads it the same way or reports its error. Each map is decoded once into a
-/// small array: matching names in place re-decoded them for every comparison.
-fn plain_survey<'t>(r: &Reader<'t>, span: Span) -> Option<Survey<'t>> {
-    let nums = r.slots(span);
-    let none = Name { text: "", index: 0 };
-    let mut maps = [([(none, 0.0); PLAIN_DIMENSIONS], 0); 3];
-    let (mut seen, mut nps) = (0u8, None);
-    let mut i = 0;
-    for _ in 0..span.len {
-        let code = -*nums.get(i)? - 1.0;
-        let k = (code as usize).checked_sub(SURVEY_FROM)?;
-        if code != (k + SURVEY_FROM) as f64 || k >= SURVEY_KEYS.len() || seen & 1 << k != 0 {
-            return None;
-        }
-        seen |= 1 << k;
-        if k == 3 {
-            let n = *nums.get(i + 2)? + 0.0;
-            if *nums.get(i + 1)? != 3.0 || !(0.0..=10.0).contains(&n) || n.fract() != 0.0 {
-                return None;
-            }
-            nps = Some(n as u8);
-            i += 3;
-            continue;
-        }
-        let (len, slots) = (*nums.get(i + 2)?, *nums.get(i + 3)?);
-        let (map, n) = &mut maps[k];
-        let whole = (0.0..=map.len() as f64).contains(&len) && len.fract() == 0.0;
-        if *nums.get(i + 1)? != 6.0 || !whole || slots != 6.0 * len {
-            return None;
-        }
-        *n = len as usize;
-        i += 4;
-        for entry in &mut map[..*n] {
-            let raw = r.text_of(nums.get(i + 1..i + 4)?)?;
-            let x = *nums.get(i + 5)? + 0.0;
-            if nums[i] != 4.0 || nums[i + 4] != 3.0 || !(0.0..=MAX_QUANTITY).contains(&x) {
-                return None;
-            }
-            let text = raw
-                .text(String::new)
-                .ok()
-                .filter(|t| t.len() <= MAX_NAME_CHARS)?;
-            *entry = (
-                Name {
-                    text,
-                    index: raw.index,
-                },
-                x,
-            );
-            i += 6;
-        }
-    }
-    if seen & 3 != 3 || i != nums.len() {
-        return None;
-    }
-    let [(e, ne), (p, np), (w, nw)] = &maps;
-    let (e, p, w) = (&e[..*ne], &p[..*np], &w[..*nw]);
-    let find =
-        |m: &[(Name<'t>, f64)], name: &str| m.iter().find(|(n, _)| n.text == name).map(|&(_, x)| x);
-    let mut dimensions = Vec::with_capacity(e.len());
-    for &(name, expectation) in e {
-        dimensions.push(Dimension {
-            name,
-            expectation,
-            perception: find(p, name.text)?,
-            weight: find(w, name.text).unwrap_or(1.0),
-        });
-    }
-    let answered = |name: &str| dimensions.iter().any(|d| d.name.text == name);
-    if p.iter().any(|(n, _)| !answered(n.text))
-        || w.iter().any(|(n, _)| !answered(n.text))
-        || (!w.is_empty() && dimensions.iter().all(|d| d.weight == 0.0))
-    {
-        return None;
-    }
-    Some(Survey { dimensions, nps })
-}
-
 fn read_survey<'t>(r: &Reader<'t>, v: Item<'t>) -> Result<Survey<'t>> {
     let span = match v {
         Item::Obj(span) => span,
         other => return Err(type_error("survey", "an object", &other)),
     };
-    if let Some(survey) = plain_survey(r, span) {
-        return Ok(survey);
-    }
     let [expectation, perception, weights, nps] =
         r.fields(span, &SURVEY_KEYS, SURVEY_FROM, &|| "survey".into())?;
     let map =

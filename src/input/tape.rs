@@ -341,15 +341,13 @@ impl<'t> Reader<'t> {
 
     /// The numbers of a container's content, for readers of hot paths that
     /// decode them directly (and leave anything unusual to [`Reader::fields`]).
-    #[inline(always)]
     pub(crate) fn slots(&self, span: Span) -> &'t [f64] {
         &self.tape.nums[span.at..span.end]
     }
 
     /// The string whose three numbers (first byte, length, ordinal) start at
     /// `nums[0]`, or `None` when they are not a string of this tape.
-    // Always inline: a call per order's category costs more than its copies.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn text_of(&self, nums: &[f64]) -> Option<RawText<'t>> {
         let whole = |n: f64| Some(n as usize).filter(|&k| k as f64 == n);
         let (start, len, index) = (
