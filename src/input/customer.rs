@@ -830,6 +830,258 @@ mod tests {
         );
     }
 
+    /// The survey of a customer read from its tape: each dimension as (name,
+    /// expectation, perception, weight) and the NPS answer, or the error's code,
+    /// path and message. `-999` in `survey` stands for NaN, which JSON lacks.
+    #[allow(clippy::type_complexity)]
+    fn survey(
+        survey: &str,
+    ) -> std::result::Result<(Vec<(String, f64, f64, f64)>, Option<u8>), (ErrorCode, String, String)>
+    {
+        fn nan(v: &mut Json) {
+            match v {
+                Json::Num(n) if *n == -999.0 => *n = f64::NAN,
+                Json::Obj(entries) => entries.iter_mut().for_each(|(_, x)| nan(x)),
+                _ => {}
+            }
+        }
+        let mut v = Json::parse(&format!(
+            r#"{{"id": "a", "orders": [], "survey": {survey}}}"#
+        ))
+        .unwrap();
+        nan(&mut v);
+        let tape = OwnedTape::of(&v);
+        let c = Customer::read(
+            &mut tape.tape().reader(),
+            parse_instant("2026-11-22").unwrap(),
+            &Limits::default(),
+        );
+        match c {
+            Ok(c) => {
+                let s = c.survey.unwrap();
+                let dims = s.dimensions.iter();
+                let dims = dims.map(|d| {
+                    (
+                        d.name.text.to_string(),
+                        d.expectation,
+                        d.perception,
+                        d.weight,
+                    )
+                });
+                Ok((dims.collect(), s.nps))
+            }
+            Err(e) => Err((e.code(), e.path().to_string(), e.message().to_string())),
+        }
+    }
+
+    fn dims(list: &[(&str, f64, f64, f64)]) -> Vec<(String, f64, f64, f64)> {
+        list.iter()
+            .map(|&(n, e, p, w)| (n.to_string(), e, p, w))
+            .collect()
+    }
+
+    fn refused(code: ErrorCode, path: &str, message: &str) -> (ErrorCode, String, String) {
+        (code, path.to_string(), message.to_string())
+    }
+
+    #[test]
+    fn surveys_read_by_the_rules_of_survey_dimensions() {
+        use ErrorCode::*;
+        // Dimensions in the expectation's order, each perception found by name.
+        assert_eq!(
+            survey(
+                r#"{"expectation": {"service": 4, "product": 2}, "perception": {"product": 5, "service": 3}, "nps": 9}"#
+            ),
+            Ok((
+                dims(&[("service", 4.0, 3.0, 1.0), ("product", 2.0, 5.0, 1.0)]),
+                Some(9)
+            ))
+        );
+        // Weights default to 1; one map alone is checked as numbers and answers nothing.
+        assert_eq!(
+            survey(
+                r#"{"expectation": {"a": 4, "b": 1}, "perception": {"b": 2, "a": 3}, "weights": {"b": 0.5}}"#
+            ),
+            Ok((dims(&[("a", 4.0, 3.0, 1.0), ("b", 1.0, 2.0, 0.5)]), None))
+        );
+        assert_eq!(survey(r#"{"expectation": {"a": -1}}"#), Ok((vec![], None)));
+        // Duplicate names (JSON text can have them): each expectation is a dimension, the
+        // first perception answers both, a later one is not read; null entries are absent.
+        assert_eq!(
+            survey(
+                r#"{"expectation": {"a": 1, "a": 2, "b": null}, "perception": {"a": 3, "a": "x"}}"#
+            ),
+            Ok((dims(&[("a", 1.0, 3.0, 1.0), ("a", 2.0, 3.0, 1.0)]), None))
+        );
+        // Names JavaScript treats specially, and one the tape gives by number.
+        assert_eq!(
+            survey(
+                r#"{"expectation": {"__proto__": 4, "\u0000x": 1, "at": 2}, "perception": {"at": 5, "\u0000x": 2, "__proto__": 2}}"#
+            ),
+            Ok((
+                dims(&[
+                    ("__proto__", 4.0, 2.0, 1.0),
+                    ("\0x", 1.0, 2.0, 1.0),
+                    ("at", 2.0, 5.0, 1.0)
+                ]),
+                None
+            ))
+        );
+        // More dimensions than a small survey has.
+        let nine: Vec<String> = (0..9).map(|i| format!(r#""d{i}": {i}"#)).collect();
+        let nine = nine.join(", ");
+        let read = survey(&format!(
+            r#"{{"expectation": {{{nine}}}, "perception": {{{nine}}}}}"#
+        ));
+        assert_eq!(
+            read.map(|(d, _)| (d.len(), d[8].clone())),
+            Ok((9, ("d8".to_string(), 8.0, 8.0, 1.0)))
+        );
+        for (text, error) in [
+            (
+                r#"{"expectation": {"a": 4}, "perception": {}}"#,
+                refused(
+                    MissingField,
+                    "survey.perception.a",
+                    r#"dimension "a" has an expectation but no perception"#,
+                ),
+            ),
+            (
+                r#"{"expectation": {}, "perception": {"a": 4}}"#,
+                refused(
+                    MissingField,
+                    "survey.expectation.a",
+                    r#"dimension "a" has a perception but no expectation"#,
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 4}, "perception": {"a": 3}, "weights": {"a": 2, "b": 1}}"#,
+                refused(
+                    UnknownField,
+                    "survey.weights.b",
+                    r#"weight for dimension "b", which has no expectation and perception"#,
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 4}, "perception": {"a": 3}, "weights": {"a": 0}}"#,
+                refused(
+                    OutOfRange,
+                    "survey.weights",
+                    "weights are all 0; at least one must be > 0",
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": -999}, "perception": {"a": 3}}"#,
+                refused(
+                    NotFinite,
+                    "survey.expectation.a",
+                    "expected a finite number, got NaN",
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 1}, "perception": {"a": "3"}}"#,
+                refused(
+                    InvalidType,
+                    "survey.perception.a",
+                    r#"expected a finite number, got "3""#,
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 1}, "perception": {"a": 1e16}}"#,
+                refused(
+                    OutOfRange,
+                    "survey.perception.a",
+                    "expected a number of at most 1000000000000000, got 10000000000000000",
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 1}, "perception": {"a": 2}, "nps": 11}"#,
+                refused(
+                    OutOfRange,
+                    "survey.nps",
+                    "expected a number from 0 to 10, got 11",
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": 1}, "perception": {"a": 2}, "nps": 2.5}"#,
+                refused(
+                    OutOfRange,
+                    "survey.nps",
+                    "expected a whole number from 0 to 10, got 2.5",
+                ),
+            ),
+            (
+                r#"{"expectation": 5, "perception": {}}"#,
+                refused(
+                    InvalidType,
+                    "survey.expectation",
+                    "expected an object, got 5",
+                ),
+            ),
+            (
+                r#"[{"expectation": {}}]"#,
+                refused(InvalidType, "survey", "expected an object, got an array"),
+            ),
+            // Which error wins: a dimension's missing perception, then its weight, its
+            // expectation, its perception; the names of all maps before any value; nps last.
+            (
+                r#"{"expectation": {"a": -1}, "perception": {}, "nps": 11}"#,
+                refused(
+                    MissingField,
+                    "survey.perception.a",
+                    r#"dimension "a" has an expectation but no perception"#,
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": -1}, "perception": {"a": "x"}, "weights": {"a": -999}}"#,
+                refused(
+                    NotFinite,
+                    "survey.weights.a",
+                    "expected a finite number, got NaN",
+                ),
+            ),
+            (
+                r#"{"expectation": {"a": -1}, "perception": {"a": "x"}}"#,
+                refused(
+                    OutOfRange,
+                    "survey.expectation.a",
+                    "expected a number >= 0, got -1",
+                ),
+            ),
+            (
+                r#"{"weights": {"a": "x"}, "expectation": {"a": -1}, "perception": {"a": 1}}"#,
+                refused(
+                    InvalidType,
+                    "survey.weights.a",
+                    r#"expected a finite number, got "x""#,
+                ),
+            ),
+        ] {
+            assert_eq!(survey(text), Err(error), "{text}");
+        }
+        let long = "n".repeat(257);
+        assert_eq!(
+            survey(&format!(
+                r#"{{"expectation": {{"a": "x"}}, "perception": {{"{long}": 1}}}}"#
+            )),
+            Err(refused(
+                ErrorCode::TooLarge,
+                &format!("survey.perception.{}…", "n".repeat(64)),
+                "expected at most 256 characters, got 257"
+            ))
+        );
+        let e = survey(r#"{"expectation": {}, "perceptoin": {}}"#).unwrap_err();
+        assert_eq!(
+            (e.0, e.1.as_str()),
+            (ErrorCode::UnknownField, "survey.perceptoin")
+        );
+        assert!(
+            e.2.starts_with(r#"unknown field "perceptoin" (did you mean "perception"?)"#),
+            "{}",
+            e.2
+        );
+    }
+
     // Found by a timing probe (tests/limits.rs): matching 20,000 dimensions took 2 s
     // (quadratic), and a 16 MiB survey would have taken minutes.
     #[test]
