@@ -20,7 +20,7 @@
 //! ```
 
 use crate::error::{index_path, key_path, shown, Error, ErrorCode, Quoted, Result};
-use crate::input::json::{check_quantity, format_number};
+use crate::input::json::{check_quantity, format_number, MAX_QUANTITY};
 use crate::input::tape::{type_error, Item, KeyItem, Name, RawText, Reader, KEYS};
 use crate::input::time::{format_instant, instant_of_item, parse_instant};
 
@@ -453,10 +453,16 @@ fn read_orders<'t>(
         // Paths are built only for an error: this runs for every order of every customer.
         let at = || index_path("orders", i);
         let order = match items.item()? {
-            Item::Obj(fields) => match plain_order(&items, fields, as_of) {
-                Some(order) => order,
-                None => read_order(&items, fields, &at)?,
-            },
+            Item::Obj(fields) => {
+                let plain = match fields.record() {
+                    Some(mask) => record_order(&items, fields, mask, as_of),
+                    None => plain_order(&items, fields, as_of),
+                };
+                match plain {
+                    Some(order) => order,
+                    None => read_order(&items, fields, &at)?,
+                }
+            }
             other => return Err(type_error(&at(), "an object", &other)),
         };
         not_after(order.at, as_of, || format!("{}.at", at()))?;
@@ -492,7 +498,7 @@ fn plain_order<'t>(
         if tag == 3.0 {
             let x = *nums.get(i + 2)? + 0.0;
             i += 3;
-            let quantity = (0.0..=crate::input::json::MAX_QUANTITY).contains(&x);
+            let quantity = (0.0..=MAX_QUANTITY).contains(&x);
             match k {
                 0 => o.at = crate::input::time::instant_ms(x)?,
                 1 if quantity => o.amount = x,
@@ -502,16 +508,9 @@ fn plain_order<'t>(
                 _ => return None,
             }
         } else if tag == 4.0 {
-            let raw = r.text_of(nums.get(i + 2..i + 5)?)?;
+            let name = plain_name(r.text_of(nums.get(i + 2..i + 5)?)?)?;
+            let text = name.text;
             i += 5;
-            let text = raw.text(String::new).ok()?;
-            let name = Name {
-                text,
-                index: raw.index,
-            };
-            if text.len() > MAX_NAME_CHARS && text.chars().count() > MAX_NAME_CHARS {
-                return None;
-            }
             match k {
                 0 => o.at = parse_instant(text).ok()?,
                 3 => o.category = Some(name),
@@ -530,6 +529,57 @@ fn plain_order<'t>(
         }
     }
     (seen & 3 == 3 && o.at <= as_of && i == nums.len()).then_some(o)
+}
+
+/// A name [`name`] accepts as it stands, or `None`.
+#[inline]
+fn plain_name(raw: RawText<'_>) -> Option<Name<'_>> {
+    let text = raw.text(String::new).ok()?;
+    if text.len() > MAX_NAME_CHARS && text.chars().count() > MAX_NAME_CHARS {
+        return None;
+    }
+    Some(Name {
+        text,
+        index: raw.index,
+    })
+}
+
+/// [`plain_order`] of an order record (keys `mask`): its values are in key
+/// order at fixed places, numbers where numbers belong and strings where
+/// strings do, so only the values are checked.
+#[inline]
+fn record_order<'t>(
+    r: &Reader<'t>,
+    span: crate::input::tape::Span,
+    mask: u8,
+    as_of: i64,
+) -> Option<Order<'t>> {
+    let quantity = |x: f64| Some(x + 0.0).filter(|x| (0.0..=MAX_QUANTITY).contains(x));
+    let nums = r.slots(span);
+    let [at, amount, rest @ ..] = nums else {
+        return None;
+    };
+    if mask & 3 != 3 {
+        return None;
+    }
+    let mut o = Order::new(crate::input::time::instant_ms(*at + 0.0)?, quantity(*amount)?);
+    let mut i = 0;
+    if mask & 1 << 2 != 0 {
+        o.cost = Some(quantity(*rest.get(i)?)?);
+        i += 1;
+    }
+    if mask & 1 << 3 != 0 {
+        o.category = Some(plain_name(r.text_of(rest.get(i..)?)?)?);
+        i += 3;
+    }
+    if mask & 1 << 4 != 0 {
+        o.discount = Some(quantity(*rest.get(i)?)?);
+        i += 1;
+    }
+    if mask & 1 << 5 != 0 {
+        o.channel = Some(plain_name(r.text_of(rest.get(i..)?)?)?.text);
+    }
+    (o.at <= as_of).then_some(o)
 }
 
 fn read_order<'t>(
