@@ -562,7 +562,10 @@ fn record_order<'t>(
     if mask & 3 != 3 {
         return None;
     }
-    let mut o = Order::new(crate::input::time::instant_ms(*at + 0.0)?, quantity(*amount)?);
+    let mut o = Order::new(
+        crate::input::time::instant_ms(*at + 0.0)?,
+        quantity(*amount)?,
+    );
     let mut i = 0;
     if mask & 1 << 2 != 0 {
         o.cost = Some(quantity(*rest.get(i)?)?);
@@ -1010,6 +1013,153 @@ mod tests {
                 want.iter().map(key).collect::<Vec<_>>(),
                 "{n}"
             );
+        }
+    }
+
+    /// The customer read from `tape` (after patching `from` to `to` in its bytes), as
+    /// its orders without ordinals and its error as code, path and message.
+    fn read_tape(mut tape: OwnedTape, patch: Option<(&[u8], &[u8])>) -> String {
+        if let Some((from, to)) = patch {
+            let at = tape
+                .bytes
+                .windows(from.len())
+                .position(|w| w == from)
+                .unwrap();
+            tape.bytes.splice(at..at + from.len(), to.iter().copied());
+        }
+        let as_of = parse_instant("2026-11-22").unwrap();
+        match Customer::read(&mut tape.tape().reader(), as_of, &Limits::default()) {
+            Ok(c) => format!("{:?}", c.orders),
+            Err(e) => format!("{}|{}|{}", e.code().as_str(), e.path(), e.message()),
+        }
+    }
+
+    #[test]
+    fn order_records_read_as_their_objects_do_errors_included() {
+        let order = |fields: &str| {
+            let text = format!(
+                r#"{{"id": "c", "orders": [{{"at": 1790000000000, "amount": 3}}, {{{fields}}}]}}"#
+            );
+            Json::parse(&text).unwrap()
+        };
+        let nan = |key: &str, x: f64| {
+            let mut v = order(r#""at": 1790000000000, "amount": 1, "cost": 1, "discount": 1"#);
+            let Json::Obj(c) = &mut v else { panic!() };
+            let Json::Arr(orders) = &mut c[1].1 else {
+                panic!()
+            };
+            let Json::Obj(o) = &mut orders[1] else {
+                panic!()
+            };
+            o.iter_mut().find(|(k, _)| k == key).unwrap().1 = Json::Num(x);
+            v
+        };
+        let (at, max) = (r#""at": 1790000000000"#, MAX_NAME_CHARS);
+        let cases: Vec<(Json, &str)> = vec![
+            (
+                order(&format!(r#"{at}, "amount": 5, "category": "books""#)),
+                "ok",
+            ),
+            (
+                order(&format!(
+                    r#"{at}, "amount": 0, "cost": 1e15, "category": "a\u0000b", "discount": 0.5, "channel": "web""#
+                )),
+                "ok",
+            ),
+            (
+                order(&format!(
+                    r#"{at}, "amount": -0.0, "category": "{}""#,
+                    "é".repeat(max)
+                )),
+                "ok",
+            ),
+            (
+                order(&format!(r#"{at}, "amount": -1"#)),
+                "OUT_OF_RANGE|orders[1].amount|expected a number >= 0, got -1",
+            ),
+            (
+                order(&format!(r#"{at}, "amount": 1, "cost": 1000000000000001"#)),
+                "OUT_OF_RANGE|orders[1].cost|",
+            ),
+            (
+                order(&format!(
+                    r#"{at}, "amount": 1, "category": "{}""#,
+                    "c".repeat(max + 1)
+                )),
+                "TOO_LARGE|orders[1].category|expected at most 256 characters, got 257",
+            ),
+            (order(r#""at": 1.5, "amount": 1"#), "|orders[1].at|"),
+            (order(r#""at": 1e300, "amount": 1"#), "|orders[1].at|"),
+            (
+                order(r#""at": 1800000000000, "amount": 1"#),
+                "FUTURE_DATE|orders[1].at|",
+            ),
+            (
+                order(r#""amount": 1"#),
+                "MISSING_FIELD|orders[1].at|is required",
+            ),
+            (
+                order(r#""at": 1790000000000, "category": "x""#),
+                "MISSING_FIELD|orders[1].amount|is required",
+            ),
+            (
+                order(r#""at": 1790000000000, "amount": "5""#),
+                "INVALID_TYPE|orders[1].amount|expected a finite number, got \"5\"",
+            ),
+            (
+                order(r#""at": 1790000000000, "amount": 1, "category": 7"#),
+                "INVALID_TYPE|orders[1].category|expected a string, got 7",
+            ),
+            (
+                order(r#""at": 1790000000000, "amount": 1, "ammount": 1"#),
+                "UNKNOWN_FIELD|orders[1].ammount|",
+            ),
+            (
+                order(r#""at": 1790000000000, "amount": 1, "amount": 2"#),
+                "ok",
+            ),
+            (
+                nan("amount", f64::NAN),
+                "NOT_FINITE|orders[1].amount|expected a finite number, got NaN",
+            ),
+            (nan("cost", f64::INFINITY), "NOT_FINITE|orders[1].cost|"),
+            (
+                nan("discount", f64::NEG_INFINITY),
+                "NOT_FINITE|orders[1].discount|",
+            ),
+            (nan("at", f64::NAN), "|orders[1].at|"),
+        ];
+        for (v, want) in cases {
+            let text = v.to_text();
+            let (record, entries) = (OwnedTape::of(&v), OwnedTape::without_records(&v));
+            let got = read_tape(record, None);
+            assert_eq!(got, read_tape(entries, None), "{text}");
+            match want {
+                "ok" => assert!(got.starts_with('['), "{text}: {got}"),
+                _ => {
+                    let [code, path, message] = want.splitn(3, '|').collect::<Vec<_>>()[..] else {
+                        panic!()
+                    };
+                    let mut parts = got.splitn(3, '|');
+                    let (c, p, m) = (parts.next(), parts.next(), parts.next());
+                    assert!(code.is_empty() || c == Some(code), "{text}: {got}");
+                    assert_eq!(p, Some(path), "{text}: {got}");
+                    assert!(m.unwrap_or("").starts_with(message), "{text}: {got}");
+                }
+            }
+        }
+        // A lone surrogate (U+D800 as WTF-8) in the category or the channel of a record.
+        for key in ["category", "channel"] {
+            let v = order(&format!(r#"{at}, "amount": 1, "{key}": "xSUR""#));
+            let patch = Some((&b"SUR"[..], &b"\xed\xa0\x80"[..]));
+            assert_eq!(
+                OwnedTape::of(&v).nums[16],
+                8.0,
+                "the second order is a record"
+            );
+            let got = read_tape(OwnedTape::of(&v), patch);
+            assert_eq!(got, read_tape(OwnedTape::without_records(&v), patch));
+            assert_eq!(got, format!("INVALID_TYPE|orders[1].{key}|expected text that is valid Unicode, got a string with a lone surrogate at character 2"));
         }
     }
 

@@ -944,6 +944,106 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_order_record_is_a_mask_and_values_in_key_order() {
+        // at = KEYS[0], amount = KEYS[1], category = KEYS[3]: mask 1 + 2 + 8 = 11; the
+        // category's first byte 0, length 5, ordinal 0 (worked out by hand).
+        let v = Json::parse(r#"{"at": 1790000000000, "amount": 5, "category": "books"}"#).unwrap();
+        let t = OwnedTape::of(&v);
+        assert_eq!(t.nums, [8.0, 11.0, 1.79e12, 5.0, 0.0, 5.0, 0.0]);
+        assert_eq!(t.bytes, b"books");
+        assert_eq!(read(&t.nums, &t.bytes, t.strings).unwrap(), v);
+        // The same object as entries: a key code, a tag and a value each.
+        let e = OwnedTape::without_records(&v);
+        let entries = [
+            6.0, 3.0, 11.0, -1.0, 3.0, 1.79e12, -2.0, 3.0, 5.0, -4.0, 4.0, 0.0, 5.0, 0.0,
+        ];
+        assert_eq!(e.nums, entries);
+        // All six keys: 63; channel after discount; strings numbered in order.
+        let v = Json::parse(
+            r#"{"at": 1, "amount": 2, "cost": 3, "category": "a", "discount": 4, "channel": "web"}"#,
+        )
+        .unwrap();
+        let t = OwnedTape::of(&v);
+        assert_eq!(
+            t.nums,
+            [8.0, 63.0, 1.0, 2.0, 3.0, 0.0, 1.0, 0.0, 4.0, 1.0, 3.0, 1.0]
+        );
+        assert_eq!(read(&t.nums, &t.bytes, t.strings).unwrap(), v);
+    }
+
+    #[test]
+    fn objects_that_do_not_fit_a_record_are_entries_and_all_read_back() {
+        for text in [
+            // Out of key order, an accountId, a string at, a number category, null, an extra key.
+            r#"{"amount": 5, "at": 1}"#,
+            r#"{"at": 1, "amount": 5, "accountId": 2}"#,
+            r#"{"at": "2026-01-01", "amount": 5}"#,
+            r#"{"at": 1, "amount": 5, "category": 7}"#,
+            r#"{"at": 1, "amount": 5, "cost": null}"#,
+            r#"{"at": 1, "amount": 5, "note": "x"}"#,
+            r#"{"at": 1, "at": 2}"#,
+            "{}",
+        ] {
+            let v = Json::parse(text).unwrap();
+            let t = OwnedTape::of(&v);
+            assert_eq!(t.nums[0], 6.0, "{text}");
+            assert_eq!(read(&t.nums, &t.bytes, t.strings).unwrap(), v, "{text}");
+        }
+        // Records nested anywhere read back as their objects, -0 as 0 as for a number.
+        let v =
+            Json::parse(r#"[{"amount": 1, "channel": "\u0000"}, {"x": {"cost": -0.0}}]"#).unwrap();
+        let t = OwnedTape::of(&v);
+        assert_eq!(t.nums.iter().filter(|&&n| n == 8.0).count(), 2);
+        let back = read(&t.nums, &t.bytes, t.strings).unwrap();
+        assert_eq!(
+            back,
+            Json::parse(r#"[{"amount": 1, "channel": "\u0000"}, {"x": {"cost": 0}}]"#).unwrap()
+        );
+    }
+
+    #[test]
+    fn malformed_records_are_errors() {
+        let bad: [(&[f64], &[u8], u32); 7] = [
+            // accountId (bit 6) is not a record key; a mask that is not whole; no mask.
+            (&[8.0, 64.0, 1.0], b"", 0),
+            (&[8.0, 1.5, 1.0], b"", 0),
+            (&[8.0], b"", 0),
+            // Fewer slots than the mask says (at, amount: two numbers).
+            (&[8.0, 3.0, 1.0], b"", 0),
+            // A category whose bytes are past the end, or whose ordinal is not a string's.
+            (&[8.0, 8.0, 0.0, 3.0, 0.0], b"ab", 1),
+            (&[8.0, 8.0, 0.0, 1.0, 1.0], b"ab", 1),
+            (&[8.0, 8.0, 0.5, 1.0, 0.0], b"ab", 1),
+        ];
+        for (nums, bytes, strings) in bad {
+            let e = read(nums, bytes, strings).unwrap_err();
+            assert_eq!(e.code(), ErrorCode::InvalidType, "{nums:?}");
+        }
+        // A record is skipped whole by the slots its mask implies.
+        assert_eq!(
+            read(&[5.0, 2.0, 5.0, 8.0, 5.0, 7.0, 8.0, 2.0], b"", 0).unwrap(),
+            Json::parse(r#"[{"at": 7, "cost": 8}, true]"#).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_record_key_with_a_lone_surrogate_is_refused_by_path_as_in_entries() {
+        // {"category": "a" then U+DC00}: as a record and as entries.
+        let bytes = b"a\xed\xb0\x80";
+        for nums in [
+            &[8.0, 8.0, 0.0, 4.0, 0.0][..],
+            &[6.0, 1.0, 5.0, -4.0, 4.0, 0.0, 4.0, 0.0],
+        ] {
+            let e = read(nums, bytes, 1).unwrap_err();
+            assert_eq!((e.code(), e.path()), (ErrorCode::InvalidType, "category"));
+            assert_eq!(
+                e.message(),
+                "expected text that is valid Unicode, got a string with a lone surrogate at character 2"
+            );
+        }
+    }
+
     // Issue 16, item 10: a lone surrogate was reported as data nested too deeply, at path "";
     // then a key holding one was shown as three U+FFFD. JavaScript writes U+DC00 alone as the
     // WTF-8 bytes ED B0 80 (1110_1101 10_110000 10_000000).
