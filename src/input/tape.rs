@@ -800,8 +800,13 @@ impl OwnedTape {
     /// fit one, to check that both encodings read alike.
     pub fn without_records(v: &Json) -> OwnedTape {
         let mut t = OwnedTape::default();
-        write_any(v, &mut t.nums, &mut t.bytes, &mut t.strings, false);
+        t.push_entries(v);
         t
+    }
+
+    /// Appends one value as [`OwnedTape::without_records`] writes it.
+    pub fn push_entries(&mut self, v: &Json) {
+        write_any(v, &mut self.nums, &mut self.bytes, &mut self.strings, false);
     }
 
     /// The tape to read.
