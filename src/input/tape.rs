@@ -389,7 +389,8 @@ impl<'t> Reader<'t> {
         let end = start
             .checked_add(len)
             .filter(|&e| e <= self.tape.bytes.len())?;
-        if index >= self.tape.strings as usize {
+        // The ordinals `raw_text` reads: below the count (or 0 when a hand-made tape says none).
+        if index > self.tape.strings.saturating_sub(1) as usize {
             return None;
         }
         Some(RawText {
@@ -490,17 +491,27 @@ impl<'t> Reader<'t> {
             let key = self.key()?;
             return Ok((key, self.item()?));
         }
-        let k = (*rec & RECORD_KEYS).trailing_zeros();
-        if k >= 8 {
-            return Err(malformed());
-        }
+        let (k, value) = self.record_entry(rec);
+        Ok((KeyItem::Known(k), value?))
+    }
+
+    /// The next entry of an order record whose keys not yet read are `rec`
+    /// (cleared as they are read): its key's index in [`KEYS`] and its value.
+    /// A record has as many entries as keys, so a key is left at each call.
+    // Out of line: one copy for the readers of objects in the size-budgeted module
+    // (the scoring code reads records' orders directly, see `customer::record_order`).
+    #[inline(never)]
+    fn record_entry(&mut self, rec: &mut u8) -> (usize, Result<Item<'t>>) {
+        let k = (*rec & RECORD_KEYS).trailing_zeros().min(5) as usize;
         *rec &= !(1 << k);
         let value = if RECORD_TEXT & 1 << k != 0 {
-            Item::Str(self.raw_text()?)
+            let raw = self.text_of(&self.tape.nums[self.at..self.end]);
+            self.at += 3;
+            raw.map(Item::Str).ok_or_else(malformed)
         } else {
-            Item::Num(self.next()? + 0.0)
+            self.next().map(|n| Item::Num(n + 0.0))
         };
-        Ok((KeyItem::Known(k as usize), value))
+        (k, value)
     }
 
     /// The next value; a container is skipped, its content left to [`Reader::inside`].
@@ -601,16 +612,10 @@ impl<'t> Reader<'t> {
     /// The next value as a [`Json`] tree (configs, models, options); `path`
     /// places an error in a string.
     pub fn json(&mut self, depth: usize) -> Result<Json> {
-        let item = self.item()?;
-        self.json_of(item, depth)
-    }
-
-    /// `item`, just read from this reader, as a [`Json`] tree.
-    fn json_of(&mut self, item: Item<'t>, depth: usize) -> Result<Json> {
         if depth > MAX_DEPTH {
             return Err(malformed());
         }
-        Ok(match item {
+        Ok(match self.item()? {
             Item::Null => Json::Null,
             Item::Bool(b) => Json::Bool(b),
             Item::Num(n) => Json::Num(n),
@@ -630,10 +635,14 @@ impl<'t> Reader<'t> {
                 let mut rec = span.record;
                 let mut entries = Vec::with_capacity(span.len);
                 for _ in 0..span.len {
-                    // A key's text is checked before its value is read, as for a record's.
+                    // An order record's value comes with its key; an entry's is read after
+                    // its key's text is checked.
                     let (key, value) = match rec {
                         0 => (r.key()?, None),
-                        _ => r.entry(&mut rec).map(|(k, v)| (k, Some(v)))?,
+                        _ => {
+                            let (k, value) = r.record_entry(&mut rec);
+                            (KeyItem::Known(k), Some(value))
+                        }
                     };
                     let key: Key = match key {
                         KeyItem::Known(i) => Cow::Borrowed(KEYS[i]),
@@ -643,10 +652,15 @@ impl<'t> Reader<'t> {
                         }
                     };
                     let value = match value {
-                        Some(v) => Ok(v),
-                        None => r.item(),
+                        None => r.json(depth + 1),
+                        // A record's number or string, as `json` reads one.
+                        Some(value) => value.and_then(|v| match v {
+                            _ if depth >= MAX_DEPTH => Err(malformed()),
+                            Item::Str(raw) => Ok(Json::Str(raw.text(String::new)?.to_owned())),
+                            Item::Num(n) => Ok(Json::Num(n)),
+                            _ => Err(malformed()),
+                        }),
                     }
-                    .and_then(|v| r.json_of(v, depth + 1))
                     .map_err(|e| e.under(&key))?;
                     entries.push((key, value));
                 }
