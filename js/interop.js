@@ -11,7 +11,8 @@
 // "Invalid Date", and what JSON cannot hold (a BigInt, a circular reference,
 // nesting past MAX_DEPTH) is written as "a value JSON cannot hold" with a
 // description, which the reader of that field refuses. A lone surrogate is
-// written as its WTF-8 bytes, which the reader refuses by path.
+// written as its WTF-8 bytes, which the reader refuses by path. A customer's
+// plain orders are written as order records (below), which read as the same objects.
 
 /** The error every crmscore function throws for bad input or config. */
 export class CrmScoreError extends Error {
@@ -41,9 +42,9 @@ const CODES = new Map(KEYS.map((k, i) => [k, -(i + 1)]));
 // KEYS[0..6], each once and in that order, with string values for category and
 // channel and number values for the others: a mask of its keys (bit i: KEYS[i]),
 // then the values, a number as itself and a string as its first byte, length and
-// ordinal. About half the numbers of the same object written as entries. `order`
-// gives each key its bit (2 ** i).
-// The keys of an order record whose values are strings.
+// ordinal: about half the numbers of the same object written as entries, and Rust
+// reads it without looking at keys and tags. `order` gives each key its bit (2 ** i).
+/** The keys of an order record whose values are strings: category and channel. */
 const RECORD_TEXT = 8 | 32;
 
 // The code of an order's key (KEYS[0..7]), or 0.
