@@ -1016,8 +1016,8 @@ mod tests {
         }
     }
 
-    /// The customer read from `tape` (after patching `from` to `to` in its bytes), as
-    /// its orders without ordinals and its error as code, path and message.
+    /// The customer read from `tape` (after patching `from` to `to` in its bytes): its
+    /// orders as `Debug` prints them, or its error as code, path and message.
     fn read_tape(mut tape: OwnedTape, patch: Option<(&[u8], &[u8])>) -> String {
         if let Some((from, to)) = patch {
             let at = tape

@@ -505,7 +505,8 @@ impl<'t> Reader<'t> {
         let k = (*rec & RECORD_KEYS).trailing_zeros().min(5) as usize;
         *rec &= !(1 << k);
         let value = if RECORD_TEXT & 1 << k != 0 {
-            let raw = self.text_of(&self.tape.nums[self.at..self.end]);
+            // The span holds the three numbers (`record` counted them from the mask).
+            let raw = self.text_of(self.tape.nums.get(self.at..self.end).unwrap_or(&[]));
             self.at += 3;
             raw.map(Item::Str).ok_or_else(malformed)
         } else {
