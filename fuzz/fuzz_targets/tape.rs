@@ -336,7 +336,6 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(a, c);
         }
     }
-    }
 
     let Ok(text) = std::str::from_utf8(data) else {
         return;
