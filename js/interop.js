@@ -11,7 +11,8 @@
 // "Invalid Date", and what JSON cannot hold (a BigInt, a circular reference,
 // nesting past MAX_DEPTH) is written as "a value JSON cannot hold" with a
 // description, which the reader of that field refuses. A lone surrogate is
-// written as its WTF-8 bytes, which the reader refuses by path.
+// written as its WTF-8 bytes, which the reader refuses by path. A customer's
+// plain orders are written as order records (below), which read as the same objects.
 
 /** The error every crmscore function throws for bad input or config. */
 export class CrmScoreError extends Error {
@@ -34,8 +35,17 @@ export const MAX_DEPTH = 128;
 export const MAX_SLOTS = 2097152;
 export const MAX_BYTES = 16777216;
 
-const NULL = 0, FALSE = 1, TRUE = 2, NUMBER = 3, STRING = 4, ARRAY = 5, OBJECT = 6, OTHER = 7;
+const NULL = 0, FALSE = 1, TRUE = 2, NUMBER = 3, STRING = 4, ARRAY = 5, OBJECT = 6, OTHER = 7, RECORD = 8;
 const CODES = new Map(KEYS.map((k, i) => [k, -(i + 1)]));
+
+// An order record (tag RECORD, src/input/tape.rs) holds an order whose keys are among
+// KEYS[0..6], each once and in that order, with string values for category and
+// channel and number values for the others: a mask of its keys (bit i: KEYS[i]),
+// then the values, a number as itself and a string as its first byte, length and
+// ordinal: about half the numbers of the same object written as entries, and Rust
+// reads it without looking at keys and tags. `order` gives each key its bit (2 ** i).
+/** The keys of an order record whose values are strings: category and channel. */
+const RECORD_TEXT = 8 | 32;
 
 // The code of an order's key (KEYS[0..7]), or 0.
 function orderKey(k) {
@@ -86,6 +96,8 @@ export class Writer {
     this.recent = new Array(RECENT).fill('');
     this.recentAt = new Float64Array(3 * RECENT);
     this.nrecent = 0;
+    // An order record's values while `unrecord` rewrites it.
+    this.spill = new Float64Array(10);
   }
 
   reset() {
@@ -132,6 +144,12 @@ export class Writer {
   /** Writes a string with `tag` (STRING or OTHER): its first byte, byte length and ordinal. */
   text(s, tag) {
     if (this.p + 4 > this.f.length) this.grow(4);
+    this.f[this.p++] = tag;
+    this.chars(s);
+  }
+
+  /** Writes a string's first byte, byte length and ordinal (room for them is made). */
+  chars(s) {
     const n = s.length;
     // Room for the worst case (3 bytes a character), or for the exact length near the cap.
     if (this.q + 3 * n > this.u.length) this.growBytes(this.q + 3 * n > MAX_BYTES ? utf8Length(s) : 3 * n);
@@ -170,34 +188,38 @@ export class Writer {
       }
     }
     const f = this.f;
-    let p = this.p;
-    f[p] = tag;
-    f[p + 1] = start;
-    f[p + 2] = q - start;
-    f[p + 3] = this.strs.length;
-    this.p = p + 4;
+    const p = this.p;
+    f[p] = start;
+    f[p + 1] = q - start;
+    f[p + 2] = this.strs.length;
+    this.p = p + 3;
     this.q = q;
     this.strs.push(s);
   }
 
   /** Writes a string as `text` does, or as the same string written shortly before. */
   short(s) {
+    if (this.p + 4 > this.f.length) this.grow(4);
+    this.f[this.p++] = STRING;
+    this.shortChars(s);
+  }
+
+  /** `short` without the tag (room for the three numbers is made). */
+  shortChars(s) {
     const recent = this.recent;
     const m = this.nrecent < RECENT ? this.nrecent : RECENT;
     for (let i = 0; i < m; i++) {
       if (recent[i] === s) {
         // Equal strings are equal bytes; the reader takes any ordinal below the count.
-        if (this.p + 4 > this.f.length) this.grow(4);
         const f = this.f, p = this.p, at = this.recentAt;
-        f[p] = STRING;
-        f[p + 1] = at[3 * i];
-        f[p + 2] = at[3 * i + 1];
-        f[p + 3] = at[3 * i + 2];
-        this.p = p + 4;
+        f[p] = at[3 * i];
+        f[p + 1] = at[3 * i + 1];
+        f[p + 2] = at[3 * i + 2];
+        this.p = p + 3;
         return;
       }
     }
-    this.text(s, STRING);
+    this.chars(s);
     if (s.length <= LONG) {
       const i = this.nrecent++ % RECENT, at = this.recentAt, f = this.f, p = this.p;
       recent[i] = s;
@@ -401,18 +423,90 @@ export class Writer {
   // The order goes on the stack only under a value that is not a number or a string;
   // an exception reading the order's own keys puts it there, and its key, so that its
   // path names the field.
+  // The order is written as a record while its keys and values fit one, and as an
+  // object of entries from the first that does not (unrecord), each value read once.
   order(o) {
-    if (this.p + 3 > this.f.length) this.grow(3);
+    // Room for the longest record.
+    if (this.p + 12 > this.f.length) this.grow(12);
     let f = this.f, p = this.p;
     const head = p;
-    f[head] = OBJECT;
-    p += 3;
+    f[head] = RECORD;
+    p += 2;
+    // The record's keys so far; -1 once the order is written as entries.
+    let mask = 0;
     let n = 0;
     const depth = this.stack.length;
     let k;
     try {
       for (k in o) {
-        const x = o[k];
+        let x;
+        if (mask >= 0) {
+          // Record keys read by name, each load seeing one key (and the few maps of a
+          // caller's orders) where `o[k]` sees them all; a value that fits goes in
+          // when its key comes after the record's others (its bit above the mask).
+          switch (k) {
+            case 'at':
+              x = o.at;
+              if (typeof x === 'number' && mask < 1) {
+                f[p++] = x;
+                mask |= 1;
+                continue;
+              }
+              break;
+            case 'amount':
+              x = o.amount;
+              if (typeof x === 'number' && mask < 2) {
+                f[p++] = x;
+                mask |= 2;
+                continue;
+              }
+              break;
+            case 'cost':
+              x = o.cost;
+              if (typeof x === 'number' && mask < 4) {
+                f[p++] = x;
+                mask |= 4;
+                continue;
+              }
+              break;
+            case 'category':
+              x = o.category;
+              if (typeof x === 'string' && mask < 8) {
+                // The three numbers fit in the room made above; only the bytes may grow.
+                this.p = p;
+                this.shortChars(x);
+                p = this.p;
+                mask |= 8;
+                continue;
+              }
+              break;
+            case 'discount':
+              x = o.discount;
+              if (typeof x === 'number' && mask < 16) {
+                f[p++] = x;
+                mask |= 16;
+                continue;
+              }
+              break;
+            case 'channel':
+              x = o.channel;
+              if (typeof x === 'string' && mask < 32) {
+                this.p = p;
+                this.shortChars(x);
+                p = this.p;
+                mask |= 32;
+                continue;
+              }
+              break;
+            default:
+              x = o[k];
+          }
+          if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+          n = this.unrecord(head, mask, p);
+          f = this.f;
+          p = this.p;
+          mask = -1;
+        } else x = o[k];
         const code = orderKey(k);
         if (code !== 0 && typeof x === 'number') {
           // The common entry, written with the position in a local.
@@ -454,9 +548,48 @@ export class Writer {
       }
       throw e;
     }
-    f[head + 1] = n;
-    f[head + 2] = p - head - 3;
+    if (mask >= 0) f[head + 1] = mask;
+    else {
+      f[head + 1] = n;
+      f[head + 2] = p - head - 3;
+    }
     this.p = p;
+  }
+
+  /**
+   * Rewrites the order record at `head` (keys `mask`, values up to `end`) as the
+   * object of entries it stands for, as `order` would have written them; the
+   * position is then after them. Returns the number of entries.
+   */
+  unrecord(head, mask, end) {
+    const values = this.spill;
+    for (let i = head + 2; i < end; i++) values[i - head - 2] = this.f[i];
+    this.p = head;
+    // Room for the six keys as entries.
+    if (head + 25 > this.f.length) this.grow(25);
+    const f = this.f;
+    f[head] = OBJECT;
+    let p = head + 3, j = 0, n = 0;
+    for (let i = 0; i < 6; i++) {
+      const bit = 1 << i;
+      if ((mask & bit) === 0) continue;
+      f[p] = -(i + 1);
+      if ((bit & RECORD_TEXT) !== 0) {
+        f[p + 1] = STRING;
+        f[p + 2] = values[j];
+        f[p + 3] = values[j + 1];
+        f[p + 4] = values[j + 2];
+        p += 5;
+        j += 3;
+      } else {
+        f[p + 1] = NUMBER;
+        f[p + 2] = values[j++];
+        p += 3;
+      }
+      n++;
+    }
+    this.p = p;
+    return n;
   }
 
   /**

@@ -9,7 +9,8 @@
 //!   (`interop::result::decode`, then the segments and the next best action by
 //!   index), are `score_customer`'s result; a value that reads comes back
 //!   unchanged after `tape::write`, and the customer read from the rewritten
-//!   tape is the one read from the original;
+//!   tape is the one read from the original, and from the tape with every
+//!   object as entries (no order record, tag 8) too;
 //! - the bytes as JSON text: its value written to a tape as `js/interop.js`
 //!   writes it reads back equal, and scores through the tape as `Scorer::score`
 //!   scores the value.
@@ -40,7 +41,7 @@ fn scorer() -> &'static Scorer {
 ///
 /// | byte | number |
 /// |---|---|
-/// | 0–191 | itself (tags 0–7, counts, spans, string offsets, lengths, ordinals) |
+/// | 0–191 | itself (tags 0–8, counts, spans, record masks, string offsets, lengths, ordinals) |
 /// | 192–199 | NaN, −0, 1e308, 0.5, 1.79e12 (epoch ms in 2026), −1.5, 1e9 + 1, 2.5 |
 /// | 200–220 | the key codes −1 to −21 (−21 names no key) |
 /// | 221–254 | 256, 512, … 8704 (offsets into a larger byte area) |
@@ -323,8 +324,16 @@ fuzz_target!(|data: &[u8]| {
         assert!(r.at_end());
         let (a, b) = (read_customer(&tape), read_customer(&rewritten.tape()));
         assert_eq!(error_of(&a), error_of(&b));
-        if let (Ok(a), Ok(b)) = (a, b) {
-            assert_eq!(a, b);
+        if let (Ok(a), Ok(b)) = (&a, b) {
+            assert_eq!(*a, b);
+        }
+        // Orders as records (`OwnedTape::of` writes them) or as entries: the same.
+        let mut entries = OwnedTape::without_records(&options);
+        entries.push_entries(&customer);
+        let c = read_customer(&entries.tape());
+        assert_eq!(error_of(&a), error_of(&c));
+        if let (Ok(a), Ok(c)) = (a, c) {
+            assert_eq!(a, c);
         }
     }
 

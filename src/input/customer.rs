@@ -20,7 +20,7 @@
 //! ```
 
 use crate::error::{index_path, key_path, shown, Error, ErrorCode, Quoted, Result};
-use crate::input::json::{check_quantity, format_number};
+use crate::input::json::{check_quantity, format_number, MAX_QUANTITY};
 use crate::input::tape::{type_error, Item, KeyItem, Name, RawText, Reader, KEYS};
 use crate::input::time::{format_instant, instant_of_item, parse_instant};
 
@@ -453,10 +453,16 @@ fn read_orders<'t>(
         // Paths are built only for an error: this runs for every order of every customer.
         let at = || index_path("orders", i);
         let order = match items.item()? {
-            Item::Obj(fields) => match plain_order(&items, fields, as_of) {
-                Some(order) => order,
-                None => read_order(&items, fields, &at)?,
-            },
+            Item::Obj(fields) => {
+                let plain = match fields.record() {
+                    Some(mask) => record_order(&items, fields, mask, as_of),
+                    None => plain_order(&items, fields, as_of),
+                };
+                match plain {
+                    Some(order) => order,
+                    None => read_order(&items, fields, &at)?,
+                }
+            }
             other => return Err(type_error(&at(), "an object", &other)),
         };
         not_after(order.at, as_of, || format!("{}.at", at()))?;
@@ -492,7 +498,7 @@ fn plain_order<'t>(
         if tag == 3.0 {
             let x = *nums.get(i + 2)? + 0.0;
             i += 3;
-            let quantity = (0.0..=crate::input::json::MAX_QUANTITY).contains(&x);
+            let quantity = (0.0..=MAX_QUANTITY).contains(&x);
             match k {
                 0 => o.at = crate::input::time::instant_ms(x)?,
                 1 if quantity => o.amount = x,
@@ -502,16 +508,9 @@ fn plain_order<'t>(
                 _ => return None,
             }
         } else if tag == 4.0 {
-            let raw = r.text_of(nums.get(i + 2..i + 5)?)?;
+            let name = plain_name(r.text_of(nums.get(i + 2..i + 5)?)?)?;
+            let text = name.text;
             i += 5;
-            let text = raw.text(String::new).ok()?;
-            let name = Name {
-                text,
-                index: raw.index,
-            };
-            if text.len() > MAX_NAME_CHARS && text.chars().count() > MAX_NAME_CHARS {
-                return None;
-            }
             match k {
                 0 => o.at = parse_instant(text).ok()?,
                 3 => o.category = Some(name),
@@ -530,6 +529,60 @@ fn plain_order<'t>(
         }
     }
     (seen & 3 == 3 && o.at <= as_of && i == nums.len()).then_some(o)
+}
+
+/// A name [`name`] accepts as it stands, or `None`.
+#[inline]
+fn plain_name(raw: RawText<'_>) -> Option<Name<'_>> {
+    let text = raw.text(String::new).ok()?;
+    if text.len() > MAX_NAME_CHARS && text.chars().count() > MAX_NAME_CHARS {
+        return None;
+    }
+    Some(Name {
+        text,
+        index: raw.index,
+    })
+}
+
+/// [`plain_order`] of an order record (keys `mask`): its values are in key
+/// order at fixed places, numbers where numbers belong and strings where
+/// strings do, so only the values are checked.
+#[inline]
+fn record_order<'t>(
+    r: &Reader<'t>,
+    span: crate::input::tape::Span,
+    mask: u8,
+    as_of: i64,
+) -> Option<Order<'t>> {
+    let quantity = |x: f64| Some(x + 0.0).filter(|x| (0.0..=MAX_QUANTITY).contains(x));
+    let nums = r.slots(span);
+    let [at, amount, rest @ ..] = nums else {
+        return None;
+    };
+    if mask & 3 != 3 {
+        return None;
+    }
+    let mut o = Order::new(
+        crate::input::time::instant_ms(*at + 0.0)?,
+        quantity(*amount)?,
+    );
+    let mut i = 0;
+    if mask & 1 << 2 != 0 {
+        o.cost = Some(quantity(*rest.get(i)?)?);
+        i += 1;
+    }
+    if mask & 1 << 3 != 0 {
+        o.category = Some(plain_name(r.text_of(rest.get(i..)?)?)?);
+        i += 3;
+    }
+    if mask & 1 << 4 != 0 {
+        o.discount = Some(quantity(*rest.get(i)?)?);
+        i += 1;
+    }
+    if mask & 1 << 5 != 0 {
+        o.channel = Some(plain_name(r.text_of(rest.get(i..)?)?)?.text);
+    }
+    (o.at <= as_of).then_some(o)
 }
 
 fn read_order<'t>(
@@ -1212,6 +1265,153 @@ mod tests {
                 want.iter().map(key).collect::<Vec<_>>(),
                 "{n}"
             );
+        }
+    }
+
+    /// The customer read from `tape` (after patching `from` to `to` in its bytes): its
+    /// orders as `Debug` prints them, or its error as code, path and message.
+    fn read_tape(mut tape: OwnedTape, patch: Option<(&[u8], &[u8])>) -> String {
+        if let Some((from, to)) = patch {
+            let at = tape
+                .bytes
+                .windows(from.len())
+                .position(|w| w == from)
+                .unwrap();
+            tape.bytes.splice(at..at + from.len(), to.iter().copied());
+        }
+        let as_of = parse_instant("2026-11-22").unwrap();
+        match Customer::read(&mut tape.tape().reader(), as_of, &Limits::default()) {
+            Ok(c) => format!("{:?}", c.orders),
+            Err(e) => format!("{}|{}|{}", e.code().as_str(), e.path(), e.message()),
+        }
+    }
+
+    #[test]
+    fn order_records_read_as_their_objects_do_errors_included() {
+        let order = |fields: &str| {
+            let text = format!(
+                r#"{{"id": "c", "orders": [{{"at": 1790000000000, "amount": 3}}, {{{fields}}}]}}"#
+            );
+            Json::parse(&text).unwrap()
+        };
+        let nan = |key: &str, x: f64| {
+            let mut v = order(r#""at": 1790000000000, "amount": 1, "cost": 1, "discount": 1"#);
+            let Json::Obj(c) = &mut v else { panic!() };
+            let Json::Arr(orders) = &mut c[1].1 else {
+                panic!()
+            };
+            let Json::Obj(o) = &mut orders[1] else {
+                panic!()
+            };
+            o.iter_mut().find(|(k, _)| k == key).unwrap().1 = Json::Num(x);
+            v
+        };
+        let (at, max) = (r#""at": 1790000000000"#, MAX_NAME_CHARS);
+        let cases: Vec<(Json, &str)> = vec![
+            (
+                order(&format!(r#"{at}, "amount": 5, "category": "books""#)),
+                "ok",
+            ),
+            (
+                order(&format!(
+                    r#"{at}, "amount": 0, "cost": 1e15, "category": "a\u0000b", "discount": 0.5, "channel": "web""#
+                )),
+                "ok",
+            ),
+            (
+                order(&format!(
+                    r#"{at}, "amount": -0.0, "category": "{}""#,
+                    "é".repeat(max)
+                )),
+                "ok",
+            ),
+            (
+                order(&format!(r#"{at}, "amount": -1"#)),
+                "OUT_OF_RANGE|orders[1].amount|expected a number >= 0, got -1",
+            ),
+            (
+                order(&format!(r#"{at}, "amount": 1, "cost": 1000000000000001"#)),
+                "OUT_OF_RANGE|orders[1].cost|",
+            ),
+            (
+                order(&format!(
+                    r#"{at}, "amount": 1, "category": "{}""#,
+                    "c".repeat(max + 1)
+                )),
+                "TOO_LARGE|orders[1].category|expected at most 256 characters, got 257",
+            ),
+            (order(r#""at": 1.5, "amount": 1"#), "|orders[1].at|"),
+            (order(r#""at": 1e300, "amount": 1"#), "|orders[1].at|"),
+            (
+                order(r#""at": 1800000000000, "amount": 1"#),
+                "FUTURE_DATE|orders[1].at|",
+            ),
+            (
+                order(r#""amount": 1"#),
+                "MISSING_FIELD|orders[1].at|is required",
+            ),
+            (
+                order(r#""at": 1790000000000, "category": "x""#),
+                "MISSING_FIELD|orders[1].amount|is required",
+            ),
+            (
+                order(r#""at": 1790000000000, "amount": "5""#),
+                "INVALID_TYPE|orders[1].amount|expected a finite number, got \"5\"",
+            ),
+            (
+                order(r#""at": 1790000000000, "amount": 1, "category": 7"#),
+                "INVALID_TYPE|orders[1].category|expected a string, got 7",
+            ),
+            (
+                order(r#""at": 1790000000000, "amount": 1, "ammount": 1"#),
+                "UNKNOWN_FIELD|orders[1].ammount|",
+            ),
+            (
+                order(r#""at": 1790000000000, "amount": 1, "amount": 2"#),
+                "ok",
+            ),
+            (
+                nan("amount", f64::NAN),
+                "NOT_FINITE|orders[1].amount|expected a finite number, got NaN",
+            ),
+            (nan("cost", f64::INFINITY), "NOT_FINITE|orders[1].cost|"),
+            (
+                nan("discount", f64::NEG_INFINITY),
+                "NOT_FINITE|orders[1].discount|",
+            ),
+            (nan("at", f64::NAN), "|orders[1].at|"),
+        ];
+        for (v, want) in cases {
+            let text = v.to_text();
+            let (record, entries) = (OwnedTape::of(&v), OwnedTape::without_records(&v));
+            let got = read_tape(record, None);
+            assert_eq!(got, read_tape(entries, None), "{text}");
+            match want {
+                "ok" => assert!(got.starts_with('['), "{text}: {got}"),
+                _ => {
+                    let [code, path, message] = want.splitn(3, '|').collect::<Vec<_>>()[..] else {
+                        panic!()
+                    };
+                    let mut parts = got.splitn(3, '|');
+                    let (c, p, m) = (parts.next(), parts.next(), parts.next());
+                    assert!(code.is_empty() || c == Some(code), "{text}: {got}");
+                    assert_eq!(p, Some(path), "{text}: {got}");
+                    assert!(m.unwrap_or("").starts_with(message), "{text}: {got}");
+                }
+            }
+        }
+        // A lone surrogate (U+D800 as WTF-8) in the category or the channel of a record.
+        for key in ["category", "channel"] {
+            let v = order(&format!(r#"{at}, "amount": 1, "{key}": "xSUR""#));
+            let patch = Some((&b"SUR"[..], &b"\xed\xa0\x80"[..]));
+            assert_eq!(
+                OwnedTape::of(&v).nums[16],
+                8.0,
+                "the second order is a record"
+            );
+            let got = read_tape(OwnedTape::of(&v), patch);
+            assert_eq!(got, read_tape(OwnedTape::without_records(&v), patch));
+            assert_eq!(got, format!("INVALID_TYPE|orders[1].{key}|expected text that is valid Unicode, got a string with a lone surrogate at character 2"));
         }
     }
 
