@@ -149,10 +149,11 @@ test('strings written again (categories, channels, ids, keys) name the same thin
 test('orders that are not plain objects written past the end of a new writer\'s first arrays', () => {
   const scorer = new Scorer();
   class Order { constructor(o) { Object.assign(this, o); } }
-  // A customer of 30,000 orders grows the writer past what is kept for the next call,
+  // A customer of 70,000 orders (4 numbers each, as order records) grows the writer past
+  // what is kept for the next call (2^18 numbers),
   // so the next call writes with a new one (1,024 numbers). Then 0 to 14 plain orders of
   // 11 numbers, so that in one of the runs an order ends within 3 numbers of the end.
-  const huge = { id: 'h', orders: Array.from({ length: 30_000 }, () => ({ at: 1, amount: 1 })) };
+  const huge = { id: 'h', orders: Array.from({ length: 70_000 }, () => ({ at: 1, amount: 1 })) };
   for (let lead = 0; lead < 15; lead++) {
     run(() => scorer.score(huge, { asOf }));
     const plain = Array.from({ length: lead }, (_, i) => ({ at: '2026-02-01', amount: i }));
