@@ -46,6 +46,13 @@ const CODES = new Map(KEYS.map((k, i) => [k, -(i + 1)]));
 // reads it without looking at keys and tags. `order` gives each key its bit (2 ** i).
 /** The keys of an order record whose values are strings: category and channel. */
 const RECORD_TEXT = 8 | 32;
+// The numbers a record of each mask saves against its object of entries: one of the
+// header's three, and two of each entry's (its key and tag; a string's numbers stay 3).
+const RECORD_SAVES = Array.from({ length: 64 }, (_, m) => {
+  let n = 1;
+  for (let b = m; b !== 0; b &= b - 1) n += 2;
+  return n;
+});
 
 // The code of an order's key (KEYS[0..7]), or 0.
 function orderKey(k) {
@@ -98,11 +105,17 @@ export class Writer {
     this.nrecent = 0;
     // An order record's values while `unrecord` rewrites it.
     this.spill = new Float64Array(10);
+    // The numbers that order records, and the bytes that strings written again, saved:
+    // the caps count them, so that an input is refused alike however it is written.
+    this.saved = 0;
+    this.savedBytes = 0;
   }
 
   reset() {
     this.p = 0;
     this.q = 0;
+    this.saved = 0;
+    this.savedBytes = 0;
     this.nrecent = 0;
     // A new array rather than `length = 0`, which is a call into the runtime; the
     // stack is empty unless the last write threw.
@@ -124,7 +137,7 @@ export class Writer {
   }
 
   grow(k) {
-    if (this.p + k > MAX_SLOTS) tooLarge(this.p + k, this.q);
+    if (this.p + this.saved + k > MAX_SLOTS) tooLarge(this.p + this.saved + k, this.q + this.savedBytes);
     let n = this.f.length;
     while (n < this.p + k) n *= 2;
     const f = new Float64Array(Math.min(n, MAX_SLOTS));
@@ -133,7 +146,7 @@ export class Writer {
   }
 
   growBytes(k) {
-    if (this.q + k > MAX_BYTES) tooLarge(this.p, this.q + k);
+    if (this.q + this.savedBytes + k > MAX_BYTES) tooLarge(this.p + this.saved, this.q + this.savedBytes + k);
     let n = this.u.length;
     while (n < this.q + k) n *= 2;
     const u = new Uint8Array(Math.min(n, MAX_BYTES));
@@ -152,7 +165,7 @@ export class Writer {
   chars(s) {
     const n = s.length;
     // Room for the worst case (3 bytes a character), or for the exact length near the cap.
-    if (this.q + 3 * n > this.u.length) this.growBytes(this.q + 3 * n > MAX_BYTES ? utf8Length(s) : 3 * n);
+    if (this.q + 3 * n > this.u.length) this.growBytes(this.q + this.savedBytes + 3 * n > MAX_BYTES ? utf8Length(s) : 3 * n);
     const u = this.u, start = this.q;
     let q = start;
     if (n > LONG && s.isWellFormed()) {
@@ -216,6 +229,7 @@ export class Writer {
         f[p + 1] = at[3 * i + 1];
         f[p + 2] = at[3 * i + 2];
         this.p = p + 3;
+        this.savedBytes += at[3 * i + 1];
         return;
       }
     }
@@ -548,8 +562,10 @@ export class Writer {
       }
       throw e;
     }
-    if (mask >= 0) f[head + 1] = mask;
-    else {
+    if (mask >= 0) {
+      f[head + 1] = mask;
+      this.saved += RECORD_SAVES[mask];
+    } else {
       f[head + 1] = n;
       f[head + 2] = p - head - 3;
     }
@@ -601,6 +617,8 @@ export class Writer {
     try {
       if (customer) this.customer(v);
       else this.value(v, '');
+      // What the growth checks left: a cap reached by numbers and bytes saved.
+      if (this.p + this.saved > MAX_SLOTS || this.q + this.savedBytes > MAX_BYTES) tooLarge(this.p + this.saved, this.q + this.savedBytes);
     } catch (e) {
       if (e instanceof CrmScoreError) throw e;
       // An index of scoreMany's array: its path is built only here, when something threw.

@@ -68,3 +68,46 @@ test('the JavaScript cap is the reader cap: 16 MiB of string bytes are read, one
     { code: 'TOO_LARGE', path: '' });
   scorer.free();
 });
+
+test('the caps count an input as the same numbers and bytes however it is written', () => {
+  // Plain orders go as order records (4 numbers for {at, amount}) and repeated strings share
+  // their bytes; orders behind a class go as objects of entries (9 numbers) with every string
+  // written. The caps count what entries would take, so the two are refused alike.
+  const scorer = new Scorer({ limits: { maxOrders: 300_000 } });
+  class Order {
+    constructor(at, amount, category) {
+      this.at = at;
+      this.amount = amount;
+      if (category !== undefined) this.category = category;
+    }
+  }
+  const outcome = (customer) => {
+    try {
+      return { value: scorer.score(customer, { asOf }).value.frequency };
+    } catch (e) {
+      return { code: e.code, path: e.path };
+    }
+  };
+  const both = (n, category) => {
+    const at = Date.UTC(2026, 0, 1);
+    const plain = { id: 'c', orders: Array.from({ length: n }, (_, i) => (category === undefined ? { at, amount: i } : { at, amount: i, category })) };
+    const classes = { id: 'c', orders: plain.orders.map((o) => new Order(o.at, o.amount, o.category)) };
+    const [a, b] = [outcome(plain), outcome(classes)];
+    assert.deepEqual(a, b, `${n} orders`);
+    return a;
+  };
+  // By hand: the options {asOf: '2026-11-22'} take 8 numbers (object 3, key 1, string 4); the
+  // customer 3, its id 5 (key, tag, 3), its orders' key 1 and array 3, and 9 for each order:
+  // 20 + 9n numbers of the 2,097,152, so 233,014 orders fit and 233,015 do not.
+  assert.deepEqual(both(233_014), { value: 233_014 });
+  assert.deepEqual(both(233_015), { code: 'TOO_LARGE', path: '' });
+  // Bytes, 16 MiB at most (the options' asOf takes 10, the id 1): a category of more than 64
+  // characters is written in full each time on both paths (a shorter one written again shares
+  // its bytes, and orders of those reach the cap on numbers first).
+  const name = 'x'.repeat(200);
+  const fits = Math.floor((MAX_TEXT_BYTES - 11) / 200);
+  // 83,886 orders of 14 numbers (an entry of 5 for the category) fit the numbers too.
+  assert.deepEqual(both(fits, name), { value: fits });
+  assert.deepEqual(both(fits + 1, name), { code: 'TOO_LARGE', path: '' });
+  scorer.free();
+});
