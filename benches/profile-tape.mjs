@@ -14,7 +14,15 @@ const { generate, asOfMs, config } = await import('./compare/lib/population.mjs'
 const customers = generate(1000, { seed: 10, extrasSeed: 11, orders: 10 });
 const w = interop.take();
 w.top({ asOf: asOfMs }, 'options');
-w.top(customers, '');
+// The array as scoreMany writes a chunk (js/score.js): its header, then each customer by the
+// customer path (orders as records, repeated strings shared).
+if (w.p + 3 > w.f.length) w.grow(3);
+const head = w.p;
+w.f[head] = 5;
+w.p += 3;
+customers.forEach((c, i) => w.top(c, i, true));
+w.f[head + 1] = customers.length;
+w.f[head + 2] = w.p - head - 3;
 writeFileSync('/tmp/tape.f64', Buffer.from(w.f.buffer, 0, w.p * 8));
 writeFileSync('/tmp/tape.u8', Buffer.from(w.u.buffer, w.u.byteOffset, w.q));
 writeFileSync('/tmp/tape.json', JSON.stringify({ strings: w.strs.length, config }));

@@ -35,6 +35,55 @@ pub fn parse_instant(text: &str) -> std::result::Result<i64, String> {
 
 /// [`parse_instant`] of any year from 0001 to 9999 (rules' `timestamp('...')` take CEL's range).
 pub(crate) fn parse_unbounded(text: &str) -> std::result::Result<i64, String> {
+    match canonical(text.as_bytes()) {
+        Some(ms) => Ok(ms),
+        None => parse_any(text),
+    }
+}
+
+/// The instant of the forms `Date.prototype.toISOString` and JSON give and most
+/// inputs use, `2026-11-22` and `2026-11-22T10:30:00Z` or `…:00.123Z`, read at
+/// fixed places; `None` for any other text, which [`parse_any`] reads (the same
+/// instant for these forms, and the errors for the rest).
+#[inline]
+fn canonical(b: &[u8]) -> Option<i64> {
+    let num = |at: usize, len: usize| -> Option<i64> {
+        let mut n = 0;
+        for &c in b.get(at..at + len)? {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            n = n * 10 + i64::from(c - b'0');
+        }
+        Some(n)
+    };
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let (y, m, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    if y == 0 || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+        return None;
+    }
+    let day = days_from_civil(y, m, d) * DAY_MS;
+    let millis = match b.len() {
+        10 => return Some(day),
+        20 => 0,
+        24 if b[19] == b'.' => num(20, 3)?,
+        _ => return None,
+    };
+    if b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[b.len() - 1] != b'Z' {
+        return None;
+    }
+    let (h, min, sec) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if h > 23 || min > 59 || sec > 59 {
+        return None;
+    }
+    Some(day + ((h * 60 + min) * 60 + sec) * 1000 + millis)
+}
+
+/// [`parse_unbounded`] of any text it takes: surrounding whitespace, `t` or a
+/// space for `T`, offsets, fractions of other lengths.
+fn parse_any(text: &str) -> std::result::Result<i64, String> {
     let s = text.trim();
     if s.len() < 10 || s.len() > 40 || !s.is_ascii() {
         return Err(invalid(text));
@@ -141,9 +190,10 @@ fn parse_time(s: &str) -> Option<i64> {
         return None;
     }
     let millis = match frac {
+        // The first three digits, a missing one as 0 (`.5` is 500 ms; past them, truncated).
         Some(f) if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) => {
-            let padded = format!("{f:0<3}");
-            digits(slice(&padded, ..3))?
+            let digit = |i: usize| f.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+            digit(0) * 100 + digit(1) * 10 + digit(2)
         }
         Some(_) => return None,
         None => 0,
@@ -321,6 +371,69 @@ pub(crate) fn whole_days(from: i64, to: i64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_canonical_forms_read_at_fixed_places_as_any_form_reads_them() {
+        // Epoch ms from JavaScript's Date.parse, an independent reader of the same forms.
+        for (text, ms) in [
+            ("2026-11-22T10:30:00.123Z", 1_795_343_400_123),
+            ("1900-01-01", -2_208_988_800_000),
+            ("2999-12-31T23:59:59.999Z", 32_503_679_999_999),
+            ("2000-02-29T12:00:00Z", 951_825_600_000),
+            ("1969-12-31T23:59:59Z", -1_000),
+        ] {
+            assert_eq!(canonical(text.as_bytes()), Some(ms), "{text}");
+            assert_eq!(parse_any(text), Ok(ms), "{text}");
+        }
+        // Every text of the canonical shapes with digits varied around each field's limits:
+        // where the fixed-place reading takes one, it is the instant the general reader gives;
+        // where it leaves one, the general reader decides (an instant or its error).
+        let (mut taken, mut left) = (0, 0);
+        for y in [
+            "0000", "0001", "1900", "2000", "2023", "2024", "2100", "9999",
+        ] {
+            for m in ["00", "01", "02", "09", "12", "13"] {
+                for d in ["00", "01", "28", "29", "30", "31", "32"] {
+                    for time in [
+                        "",
+                        "T00:00:00Z",
+                        "T23:59:59.999Z",
+                        "T24:00:00Z",
+                        "T12:60:00Z",
+                        "T12:00:60Z",
+                        "T12:00:00.5Z",
+                        "T12:00:00.12aZ",
+                        "t12:00:00Z",
+                        "T12:00:00+01:00",
+                        "T12:00:00",
+                        " ",
+                    ] {
+                        let text = format!("{y}-{m}-{d}{time}");
+                        match canonical(text.as_bytes()) {
+                            Some(ms) => {
+                                assert_eq!(parse_any(&text), Ok(ms), "{text}");
+                                taken += 1;
+                            }
+                            None => left += 1,
+                        }
+                    }
+                }
+            }
+        }
+        // By hand: 7 years other than 0000, each with 16 calendar dates among these (January
+        // and December 5, September 4, February 2) or 17 in the leap years 2000 and 2024, and
+        // three times of the canonical forms: (5 × 16 + 2 × 17) × 3 = 342 of the 4,032 texts.
+        assert_eq!((taken, taken + left), (342, 4_032));
+        for text in [
+            "2026-11-2",
+            "2026-11-22Z",
+            "2026/11/22",
+            "+2026-11-22",
+            "2026-11-22T10:30Z",
+        ] {
+            assert_eq!(canonical(text.as_bytes()), None, "{text}");
+        }
+    }
 
     #[test]
     fn dates_and_date_times_parse_as_utc() {
