@@ -40,12 +40,15 @@ const CODES = new Map(KEYS.map((k, i) => [k, -(i + 1)]));
 
 // An order record (tag RECORD, src/input/tape.rs) holds an order whose keys are among
 // KEYS[0..6], each once and in that order, with string values for category and
-// channel and number values for the others: a mask of its keys (bit i: KEYS[i]),
+// channel, a number or a string (bit 6 of the mask) for at, and number values for
+// the others: a mask of its keys (bit i: KEYS[i]),
 // then the values, a number as itself and a string as its first byte, length and
 // ordinal: about half the numbers of the same object written as entries, and Rust
 // reads it without looking at keys and tags. `order` gives each key its bit (2 ** i).
 /** The keys of an order record whose values are strings: category and channel. */
 const RECORD_TEXT = 8 | 32;
+/** In a record's mask: its `at` is a string (ISO 8601, its three numbers), not epoch ms. */
+const RECORD_AT_TEXT = 64;
 // The numbers a record of each mask saves against its object of entries: one of the
 // header's three, and two of each entry's (its key and tag; a string's numbers stay 3).
 const RECORD_SAVES = Array.from({ length: 64 }, (_, m) => {
@@ -104,7 +107,7 @@ export class Writer {
     this.recentAt = new Float64Array(3 * RECENT);
     this.nrecent = 0;
     // An order record's values while `unrecord` rewrites it.
-    this.spill = new Float64Array(10);
+    this.spill = new Float64Array(12);
     // The numbers that order records, and the bytes that strings written again, saved:
     // the caps count them, so that an input is refused alike however it is written.
     this.saved = 0;
@@ -441,13 +444,14 @@ export class Writer {
   // object of entries from the first that does not (unrecord), each value read once.
   order(o) {
     // Room for the longest record.
-    if (this.p + 12 > this.f.length) this.grow(12);
+    if (this.p + 14 > this.f.length) this.grow(14);
     let f = this.f, p = this.p;
     const head = p;
     f[head] = RECORD;
     p += 2;
-    // The record's keys so far; -1 once the order is written as entries.
-    let mask = 0;
+    // The record's keys so far; -1 once the order is written as entries. RECORD_AT_TEXT
+    // when its `at` is a string (kept apart: `mask` orders the keys).
+    let mask = 0, atText = 0;
     let n = 0;
     const depth = this.stack.length;
     let k;
@@ -461,10 +465,20 @@ export class Writer {
           switch (k) {
             case 'at':
               x = o.at;
-              if (typeof x === 'number' && mask < 1) {
-                f[p++] = x;
-                mask |= 1;
-                continue;
+              if (mask < 1) {
+                if (typeof x === 'number') {
+                  f[p++] = x;
+                  mask = 1;
+                  continue;
+                }
+                if (typeof x === 'string') {
+                  this.p = p;
+                  this.shortChars(x);
+                  p = this.p;
+                  mask = 1;
+                  atText = RECORD_AT_TEXT;
+                  continue;
+                }
               }
               break;
             case 'amount':
@@ -516,7 +530,7 @@ export class Writer {
               x = o[k];
           }
           if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-          n = this.unrecord(head, mask, p);
+          n = this.unrecord(head, mask | atText, p);
           f = this.f;
           p = this.p;
           mask = -1;
@@ -563,7 +577,7 @@ export class Writer {
       throw e;
     }
     if (mask >= 0) {
-      f[head + 1] = mask;
+      f[head + 1] = mask | atText;
       this.saved += RECORD_SAVES[mask];
     } else {
       f[head + 1] = n;
@@ -582,15 +596,16 @@ export class Writer {
     for (let i = head + 2; i < end; i++) values[i - head - 2] = this.f[i];
     this.p = head;
     // Room for the six keys as entries.
-    if (head + 25 > this.f.length) this.grow(25);
+    if (head + 27 > this.f.length) this.grow(27);
     const f = this.f;
     f[head] = OBJECT;
+    const text = RECORD_TEXT | ((mask & RECORD_AT_TEXT) !== 0 ? 1 : 0);
     let p = head + 3, j = 0, n = 0;
     for (let i = 0; i < 6; i++) {
       const bit = 1 << i;
       if ((mask & bit) === 0) continue;
       f[p] = -(i + 1);
-      if ((bit & RECORD_TEXT) !== 0) {
+      if ((bit & text) !== 0) {
         f[p + 1] = STRING;
         f[p + 2] = values[j];
         f[p + 3] = values[j + 1];

@@ -21,7 +21,7 @@
 
 use crate::error::{index_path, key_path, shown, Error, ErrorCode, Quoted, Result};
 use crate::input::json::{check_quantity, format_number, MAX_QUANTITY};
-use crate::input::tape::{type_error, Item, KeyItem, Name, RawText, Reader, KEYS};
+use crate::input::tape::{type_error, Item, KeyItem, Name, RawText, Reader, KEYS, RECORD_AT_TEXT};
 use crate::input::time::{format_instant, instant_of_item, parse_instant};
 
 /// A customer's or an account's id: a non-empty string, or a number (kept in
@@ -556,16 +556,23 @@ fn record_order<'t>(
 ) -> Option<Order<'t>> {
     let quantity = |x: f64| Some(x + 0.0).filter(|x| (0.0..=MAX_QUANTITY).contains(x));
     let nums = r.slots(span);
-    let [at, amount, rest @ ..] = nums else {
-        return None;
-    };
     if mask & 3 != 3 {
         return None;
     }
-    let mut o = Order::new(
-        crate::input::time::instant_ms(*at + 0.0)?,
-        quantity(*amount)?,
-    );
+    // `at`: epoch ms, or ISO 8601 text as three numbers.
+    let (at, nums) = if mask & RECORD_AT_TEXT != 0 {
+        let text = plain_name(r.text_of(nums)?)?.text;
+        (parse_instant(text).ok()?, nums.get(3..)?)
+    } else {
+        (
+            crate::input::time::instant_ms(*nums.first()? + 0.0)?,
+            nums.get(1..)?,
+        )
+    };
+    let [amount, rest @ ..] = nums else {
+        return None;
+    };
+    let mut o = Order::new(at, quantity(*amount)?);
     let mut i = 0;
     if mask & 1 << 2 != 0 {
         o.cost = Some(quantity(*rest.get(i)?)?);

@@ -36,15 +36,17 @@
 //!
 //! An order record is an object of the first six [`KEYS`] (`at`, `amount`,
 //! `cost`, `category`, `discount`, `channel`), each at most once and in that
-//! order, whose `category` and `channel` are strings and other values numbers:
-//! bit i of the mask is set when it has [`KEYS`]\[i\], and the values follow
+//! order, whose `category` and `channel` are strings, `at` a number or a string,
+//! and other values numbers: bit i of the mask is set when it has
+//! [`KEYS`]\[i\], bit 6 when its `at` is a string, and the values follow
 //! in key order, a number as itself and a string as its three numbers (first
 //! byte, length, ordinal), without keys or tags. Its length follows from the
 //! mask. It reads as the object it stands for (same keys, same order); the
 //! writers use it for an order that fits, so that the orders of a customer,
 //! its bulk, take half the numbers and are decoded without looking at keys.
 //! `{at: 1790000000000, amount: 5, category: "books"}` is
-//! `8, 11, 1790000000000, 5` and the category's three numbers.
+//! `8, 11, 1790000000000, 5` and the category's three numbers;
+//! `{at: "2026-11-22", amount: 5}` is `8, 67`, the date's three numbers, `5`.
 //!
 //! Containers say how many slots they take, so that a reader can skip one
 //! without reading it: a customer's fields are read in a fixed order whatever
@@ -115,6 +117,14 @@ const RECORD: u8 = 8;
 const RECORD_KEYS: u8 = 0x3f;
 /// The keys of an order record whose values are strings: `category`, `channel`.
 const RECORD_TEXT: u8 = 1 << 3 | 1 << 5;
+/// In a record's mask: its `at` is a string (ISO 8601, as three numbers), not epoch ms.
+pub(crate) const RECORD_AT_TEXT: u8 = 1 << 6;
+
+/// The keys whose values are strings in a record of `mask`.
+#[inline(always)]
+fn record_text(mask: u8) -> u8 {
+    RECORD_TEXT | (mask & RECORD_AT_TEXT) >> 6
+}
 /// Marks a [`Span`] as an order record's (the mask is in the bits below).
 const RECORD_SPAN: u8 = 0x80;
 
@@ -273,11 +283,11 @@ pub struct Span {
 }
 
 impl Span {
-    /// The mask of an order record's keys (bit i: [`KEYS`]\[i\]), or `None` for
-    /// a container of keys and tagged values.
+    /// The mask of an order record's keys (bit i: [`KEYS`]\[i\]) and
+    /// [`RECORD_AT_TEXT`], or `None` for a container of keys and tagged values.
     #[inline]
     pub(crate) fn record(&self) -> Option<u8> {
-        (self.record != 0).then_some(self.record & RECORD_KEYS)
+        (self.record != 0).then_some(self.record & !RECORD_SPAN)
     }
 }
 
@@ -467,16 +477,18 @@ impl<'t> Reader<'t> {
     /// An order record's span, after its tag: the mask, then as many slots as it implies.
     #[inline(always)]
     fn record(&mut self) -> Result<Span> {
-        let mask = self.whole(usize::from(RECORD_KEYS))? as u8;
-        let slots = (mask & !RECORD_TEXT).count_ones() + 3 * (mask & RECORD_TEXT).count_ones();
+        let mask = self.whole(usize::from(RECORD_KEYS | RECORD_AT_TEXT))? as u8;
+        let (keys, text) = (mask & RECORD_KEYS, record_text(mask));
+        let slots = (keys & !text).count_ones() + 3 * (keys & text).count_ones();
         let slots = slots as usize;
-        if slots > self.end - self.at {
+        // A string `at` is only said of a record that has an `at`.
+        if slots > self.end - self.at || mask & RECORD_AT_TEXT != 0 && mask & 1 == 0 {
             return Err(malformed());
         }
         let at = self.at;
         self.at += slots;
         Ok(Span {
-            len: mask.count_ones() as usize,
+            len: keys.count_ones() as usize,
             at,
             end: self.at,
             record: mask | RECORD_SPAN,
@@ -504,7 +516,7 @@ impl<'t> Reader<'t> {
     fn record_entry(&mut self, rec: &mut u8) -> (usize, Result<Item<'t>>) {
         let k = (*rec & RECORD_KEYS).trailing_zeros().min(5) as usize;
         *rec &= !(1 << k);
-        let value = if RECORD_TEXT & 1 << k != 0 {
+        let value = if record_text(*rec) & 1 << k != 0 {
             // The span holds the three numbers (`record` counted them from the mask).
             let raw = self.text_of(self.tape.nums.get(self.at..self.end).unwrap_or(&[]));
             self.at += 3;
@@ -725,11 +737,15 @@ fn write_str(s: &str, nums: &mut Vec<f64>, bytes: &mut Vec<u8>, strings: &mut u3
 /// The mask of the order record that stands for an object of these entries,
 /// when one does (see the module's documentation).
 fn record_mask(entries: &[(Key, Json)]) -> Option<u8> {
-    let mut mask = 0u8;
+    let (mut mask, mut at_text) = (0u8, 0u8);
     for (k, x) in entries {
         let bit = 1u8 << KEYS[..6].iter().position(|known| known == k)?;
         let fits = match x {
             Json::Num(_) => RECORD_TEXT & bit == 0,
+            Json::Str(_) if bit == 1 => {
+                at_text = RECORD_AT_TEXT;
+                true
+            }
             Json::Str(_) => RECORD_TEXT & bit != 0,
             _ => false,
         };
@@ -738,7 +754,7 @@ fn record_mask(entries: &[(Key, Json)]) -> Option<u8> {
         }
         mask |= bit;
     }
-    Some(mask)
+    Some(mask | at_text)
 }
 
 fn write_value(v: &Json, nums: &mut Vec<f64>, bytes: &mut Vec<u8>, strings: &mut u32) {
@@ -990,6 +1006,14 @@ mod tests {
             [8.0, 63.0, 1.0, 2.0, 3.0, 0.0, 1.0, 0.0, 4.0, 1.0, 3.0, 1.0]
         );
         assert_eq!(read(&t.nums, &t.bytes, t.strings).unwrap(), v);
+        // A string `at`: bit 6 (64) with at and amount, 67; the date's first byte 0,
+        // length 10, ordinal 0, then the amount.
+        let v = Json::parse(r#"{"at": "2026-01-01", "amount": 5}"#).unwrap();
+        let t = OwnedTape::of(&v);
+        assert_eq!(t.nums, [8.0, 67.0, 0.0, 10.0, 0.0, 5.0]);
+        assert_eq!(read(&t.nums, &t.bytes, t.strings).unwrap(), v);
+        // Bit 6 without an `at` is not a tape the writers write.
+        assert!(read(&[8.0, 66.0, 5.0], b"", 0).is_err());
     }
 
     #[test]
@@ -998,7 +1022,7 @@ mod tests {
             // Out of key order, an accountId, a string at, a number category, null, an extra key.
             r#"{"amount": 5, "at": 1}"#,
             r#"{"at": 1, "amount": 5, "accountId": 2}"#,
-            r#"{"at": "2026-01-01", "amount": 5}"#,
+            r#"{"at": "2026-01-01", "category": 5}"#,
             r#"{"at": 1, "amount": 5, "category": 7}"#,
             r#"{"at": 1, "amount": 5, "cost": null}"#,
             r#"{"at": 1, "amount": 5, "note": "x"}"#,

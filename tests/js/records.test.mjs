@@ -112,3 +112,32 @@ test('records and orders that stop fitting one at the end of a new writer\'s fir
   }
   scorer.free();
 });
+
+test('an order whose `at` is ISO text is a record too, with the errors the schema gives', () => {
+  const scorer = new Scorer();
+  // 2026-10-01 and 2026-10-02T12:00:00.500Z as text; amounts 1 + 4 + 2.5 = 7.5.
+  const r = alike(scorer, customer({ at: '2026-10-01', amount: 4, category: 'books' }, { at: '2026-10-02T12:00:00.500Z', amount: 2.5, channel: 'web' }), 'text at').result;
+  assert.equal(r.value.monetary, 7.5);
+  assert.equal(r.value.frequency, 3);
+  assert.equal(r.value.lastOrderAt, '2026-10-02T12:00:00.500Z');
+  // Other forms of the same day and time, read by the general reader of instants.
+  for (const at of ['2026-10-02t12:00:00.5z', ' 2026-10-02T13:00:00.5+01:00 ', '2026-10-02T12:00:00,500Z']) {
+    assert.equal(alike(scorer, customer({ at, amount: 1 }), at).result.value.lastOrderAt, '2026-10-02T12:00:00.500Z', at);
+  }
+  // Refused alike on every path, with the path and message worked out from the schema.
+  const cases = [
+    [{ at: '2026-02-30', amount: 1 }, 'INVALID_DATE', 'orders[1].at'],
+    [{ at: 'yesterday', amount: 1 }, 'INVALID_DATE', 'orders[1].at'],
+    [{ at: '2026-10-01\u0000', amount: 1 }, 'INVALID_DATE', 'orders[1].at'],
+    [{ at: '\ud800', amount: 1 }, 'INVALID_TYPE', 'orders[1].at'],
+    [{ at: '2026-12-01', amount: 1 }, 'FUTURE_DATE', 'orders[1].at'],
+    [{ at: '1899-12-31T23:59:59.999Z', amount: 1 }, 'INVALID_DATE', 'orders[1].at'],
+    [{ at: '2026-10-01', amount: 'x' }, 'INVALID_TYPE', 'orders[1].amount'],
+  ];
+  for (const [o, code, path] of cases) {
+    const got = alike(scorer, customer(o), JSON.stringify(o));
+    assert.equal(got.code, code, `${JSON.stringify(o)}: ${got.message}`);
+    assert.equal(got.path, path, JSON.stringify(o));
+  }
+  scorer.free();
+});
