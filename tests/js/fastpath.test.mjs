@@ -5,31 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Scorer } from 'crmscore';
+import { run, alike as alikeBy } from './alike.mjs';
 
 const asOf = '2026-11-22';
 
-function run(f) {
-  try {
-    return { result: f() };
-  } catch (e) {
-    assert.equal(e.name, 'CrmScoreError', `${e.stack}`);
-    return { code: e.code, path: e.path, message: e.message };
-  }
-}
-
-/** `c` by the fast path, by the general path, and alone and second in scoreMany. */
-function alike(scorer, c, name) {
-  const fast = run(() => scorer.score(c, { asOf }));
-  assert.deepStrictEqual(fast, run(() => scorer.score({ toJSON: () => c }, { asOf })), `${name}: general path`);
-  const many = run(() => scorer.scoreMany([{ id: 'x', orders: [{ at: '2026-01-02', amount: 3, category: 'books' }] }, c], { asOf })[1]);
-  if (many.path !== undefined) {
-    assert.ok(many.path.startsWith('[1]'), `${name}: ${many.path}`);
-    many.path = many.path.replace(/^\[1\]\.?/, '');
-    many.message = many.message.replace(/^\[1\](\.|: )?/, '');
-  }
-  assert.deepStrictEqual(many, fast, `${name}: scoreMany`);
-  return fast;
-}
+/** `c` by the fast path, by the general path, and second in scoreMany. */
+const alike = (scorer, c, name) =>
+  alikeBy(scorer, c, name, { asOf, first: { id: 'x', orders: [{ at: '2026-01-02', amount: 3, category: 'books' }] } });
 
 const order = (o) => ({ at: '2026-10-01', amount: 10, category: 'books', ...o });
 

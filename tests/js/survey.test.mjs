@@ -4,32 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Scorer } from 'crmscore';
+import { alike as alikeBy } from './alike.mjs';
 
 const asOf = '2026-11-22';
-
-function run(f) {
-  try {
-    return { result: f() };
-  } catch (e) {
-    assert.equal(e.name, 'CrmScoreError', `${e.stack}`);
-    return { code: e.code, path: e.path, message: e.message };
-  }
-}
 
 /** The customer `{ id: 'a', orders: [one], ...extra }` by each path; the outcome. */
 function alike(scorer, extra, name) {
   // Defined rather than spread, so that a getter of `extra` is read only by the writer.
   const c = Object.defineProperties({ id: 'a', orders: [{ at: '2026-10-01', amount: 10, category: 'books' }] }, Object.getOwnPropertyDescriptors(extra));
-  const direct = run(() => scorer.score(c, { asOf }));
-  assert.deepStrictEqual(run(() => scorer.score({ toJSON: () => c }, { asOf })), direct, `${name}: general path`);
-  const many = run(() => scorer.scoreMany([{ id: 'x', orders: [] }, c], { asOf })[1]);
-  if (many.path !== undefined) {
-    assert.ok(many.path.startsWith('[1]'), `${name}: ${many.path}`);
-    many.path = many.path.replace(/^\[1\]\.?/, '');
-    many.message = many.message.replace(/^\[1\](\.|: )?/, '');
-  }
-  assert.deepStrictEqual(many, direct, `${name}: scoreMany`);
-  return direct;
+  return alikeBy(scorer, c, name, { asOf, first: { id: 'x', orders: [] } });
 }
 
 test('plain surveys: every path gives the gaps', () => {
