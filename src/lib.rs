@@ -87,5 +87,18 @@ mod text;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+/// Checks a file the crate generates (`path` from the repository's root) against `want`,
+/// after writing it when `CRMSCORE_WRITE` is set; `what` says what it is generated from and
+/// the test that regenerates it.
+#[cfg(test)]
+pub(crate) fn assert_generated(path: &str, want: &str, what: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    if std::env::var_os("CRMSCORE_WRITE").is_some() {
+        std::fs::write(&path, want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(have == want, "{} is not {what}", path.display());
+}
+
 pub use error::{Error, ErrorCode, Result};
 pub use scoring::{ScoreOptions, ScoreResult, Scorer};

@@ -248,13 +248,11 @@ mod tests {
     /// `js/layout.js` is what the field list generates (`CRMSCORE_WRITE=1` rewrites it).
     #[test]
     fn result_js_is_current() {
-        let want = javascript();
-        let path = repo("js/layout.js");
-        if std::env::var_os("CRMSCORE_WRITE").is_some() {
-            std::fs::write(&path, &want).unwrap();
-        }
-        let have = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(have == want, "js/layout.js is not what src/scoring/features.rs and data/segments.json generate: run CRMSCORE_WRITE=1 cargo test --lib interop::result");
+        crate::assert_generated(
+            "js/layout.js",
+            &javascript(),
+            "what src/scoring/features.rs and data/segments.json generate: run CRMSCORE_WRITE=1 cargo test --lib interop::result",
+        );
     }
 
     /// The TypeScript type of a field in `js/types.d.ts`.

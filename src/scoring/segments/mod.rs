@@ -700,16 +700,11 @@ mod builtin_tests {
 
     #[test]
     fn builtin_tape_is_current() {
-        let want = generate();
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/src/scoring/segments/builtin.rs"
+        crate::assert_generated(
+            "src/scoring/segments/builtin.rs",
+            &generate(),
+            "data/segments.json: run CRMSCORE_WRITE=1 cargo test --lib builtin_tape",
         );
-        if std::env::var_os("CRMSCORE_WRITE").is_some() {
-            std::fs::write(path, &want).unwrap();
-        }
-        let have = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(have == want, "src/scoring/segments/builtin.rs is not data/segments.json: run CRMSCORE_WRITE=1 cargo test --lib builtin_tape");
     }
 
     #[test]

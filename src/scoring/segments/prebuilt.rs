@@ -119,16 +119,11 @@ mod tests {
 
     #[test]
     fn prebuilt_rules_are_current() {
-        let want = generate();
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/src/scoring/segments/prebuilt/compiled.rs"
+        crate::assert_generated(
+            "src/scoring/segments/prebuilt/compiled.rs",
+            &generate(),
+            "data/segments.json compiled: run CRMSCORE_WRITE=1 cargo test --lib prebuilt_rules",
         );
-        if std::env::var_os("CRMSCORE_WRITE").is_some() {
-            std::fs::write(path, &want).unwrap();
-        }
-        let have = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(have == want, "src/scoring/segments/prebuilt/compiled.rs is not data/segments.json compiled: run CRMSCORE_WRITE=1 cargo test --lib prebuilt_rules");
     }
 
     thread_local! {
