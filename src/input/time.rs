@@ -45,6 +45,8 @@ pub(crate) fn parse_unbounded(text: &str) -> std::result::Result<i64, String> {
 /// inputs use, `2026-11-22` and `2026-11-22T10:30:00Z` or `…:00.123Z`, read at
 /// fixed places; `None` for any other text, which [`parse_any`] reads (the same
 /// instant for these forms, and the errors for the rest).
+// Its own pass over the bytes rather than `parse_date` and `digits`, which slice and check
+// each field's text again: this runs for every order's date.
 #[inline]
 fn canonical(b: &[u8]) -> Option<i64> {
     let num = |at: usize, len: usize| -> Option<i64> {
@@ -61,7 +63,7 @@ fn canonical(b: &[u8]) -> Option<i64> {
         return None;
     }
     let (y, m, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-    if y == 0 || !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+    if y == 0 || !is_date(y, m, d) {
         return None;
     }
     let day = days_from_civil(y, m, d) * DAY_MS;
@@ -90,7 +92,7 @@ fn parse_any(text: &str) -> std::result::Result<i64, String> {
     }
     let (date, rest) = s.split_at_checked(10).ok_or_else(|| invalid(text))?;
     let (y, m, d) = parse_ymd(date).ok_or_else(|| invalid(text))?;
-    if !(1..=12).contains(&m) || d < 1 || d > days_in_month(y, m) {
+    if !is_date(y, m, d) {
         return Err(format!(
             "{} is not a calendar date",
             crate::error::Quoted(text)
@@ -205,6 +207,11 @@ fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
+/// Whether month `m` of year `y` has a day `d`.
+fn is_date(y: i64, m: i64, d: i64) -> bool {
+    (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
+}
+
 fn days_in_month(y: i64, m: i64) -> i64 {
     match m {
         2 if is_leap(y) => 29,
@@ -265,7 +272,7 @@ pub fn parse_date(s: &str) -> Option<i64> {
         return None;
     }
     let (y, m, d) = parse_ymd(s)?;
-    ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then(|| days_from_civil(y, m, d))
+    is_date(y, m, d).then(|| days_from_civil(y, m, d))
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ`, to the second: how rules write a timestamp.
