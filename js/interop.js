@@ -26,14 +26,20 @@ export class CrmScoreError extends Error {
   }
 }
 
-// These three lists are crate::input::tape's (a Rust test checks them equal).
+// These constants are crate::input::tape's (a Rust test checks them equal).
 /** The keys a tape gives by number: code -(i + 1) is KEYS[i]. */
 export const KEYS = ['at', 'amount', 'cost', 'category', 'discount', 'channel', 'accountId', 'id', 'firstSeen', 'orders', 'survey', 'complaints', 'returns', 'referrals', 'wallet', 'expectation', 'perception', 'weights', 'nps', 'asOf', 'horizonDays'];
 /** Deepest nesting of arrays and objects a tape holds. */
 export const MAX_DEPTH = 128;
-/** Most numbers, and most bytes of text, one tape may take. */
+/** Most numbers, and most bytes of text, one input (a customer with its options) may take. */
 export const MAX_SLOTS = 2097152;
 export const MAX_BYTES = 16777216;
+/** A scoreMany call's customers before its last: at most this many numbers and bytes. */
+export const CHUNK_SLOTS = 32768;
+export const CHUNK_BYTES = 1048576;
+/** Most numbers, and bytes, one tape holds: a chunk, then one input at the caps, then a writer's reserve. */
+export const AREA_SLOTS = 2129952;
+export const AREA_BYTES = 17825792;
 
 const NULL = 0, FALSE = 1, TRUE = 2, NUMBER = 3, STRING = 4, ARRAY = 5, OBJECT = 6, OTHER = 7, RECORD = 8;
 const CODES = new Map(KEYS.map((k, i) => [k, -(i + 1)]));
@@ -112,6 +118,10 @@ export class Writer {
     // the caps count them, so that an input is refused alike however it is written.
     this.saved = 0;
     this.savedBytes = 0;
+    // Where the caps start counting: a scoreMany chunk's customer is counted with the
+    // options alone, not with the customers before it (see `countFrom`).
+    this.base = 0;
+    this.baseBytes = 0;
   }
 
   reset() {
@@ -119,6 +129,8 @@ export class Writer {
     this.q = 0;
     this.saved = 0;
     this.savedBytes = 0;
+    this.base = 0;
+    this.baseBytes = 0;
     this.nrecent = 0;
     // A new array rather than `length = 0`, which is a call into the runtime; the
     // stack is empty unless the last write threw.
@@ -139,20 +151,35 @@ export class Writer {
     return path;
   }
 
+  /**
+   * From here on the caps count what is written, plus `slots` numbers and `bytes`
+   * bytes (scoreMany: the options'), and not the rest of the tape before it.
+   */
+  countFrom(slots, bytes) {
+    this.base = this.p + this.saved - slots;
+    this.baseBytes = this.q + this.savedBytes - bytes;
+  }
+
+  // Room for `k` more numbers. `k` is what a writer reserves (up to 27), not what it
+  // will write: only an input already past the cap is refused here, and `top` checks
+  // what was written, so that every way of writing an input meets the cap alike.
   grow(k) {
-    if (this.p + this.saved + k > MAX_SLOTS) tooLarge(this.p + this.saved + k, this.q + this.savedBytes);
+    const slots = this.p + this.saved - this.base;
+    if (slots > MAX_SLOTS) tooLarge(slots, this.q + this.savedBytes - this.baseBytes);
     let n = this.f.length;
     while (n < this.p + k) n *= 2;
-    const f = new Float64Array(Math.min(n, MAX_SLOTS));
+    const f = new Float64Array(Math.min(n, AREA_SLOTS));
     f.set(this.f.subarray(0, this.p));
     this.f = f;
   }
 
+  // Room for `k` more bytes: near the cap `k` is a string's exact length (see `chars`).
   growBytes(k) {
-    if (this.q + this.savedBytes + k > MAX_BYTES) tooLarge(this.p + this.saved, this.q + this.savedBytes + k);
+    const bytes = this.q + this.savedBytes - this.baseBytes + k;
+    if (bytes > MAX_BYTES) tooLarge(this.p + this.saved - this.base, bytes);
     let n = this.u.length;
     while (n < this.q + k) n *= 2;
-    const u = new Uint8Array(Math.min(n, MAX_BYTES));
+    const u = new Uint8Array(Math.min(n, AREA_BYTES));
     u.set(this.u.subarray(0, this.q));
     this.u = u;
   }
@@ -168,7 +195,7 @@ export class Writer {
   chars(s) {
     const n = s.length;
     // Room for the worst case (3 bytes a character), or for the exact length near the cap.
-    if (this.q + 3 * n > this.u.length) this.growBytes(this.q + this.savedBytes + 3 * n > MAX_BYTES ? utf8Length(s) : 3 * n);
+    if (this.q + 3 * n > this.u.length) this.growBytes(this.q + this.savedBytes - this.baseBytes + 3 * n > MAX_BYTES ? utf8Length(s) : 3 * n);
     const u = this.u, start = this.q;
     let q = start;
     if (n > LONG && s.isWellFormed()) {
@@ -633,7 +660,8 @@ export class Writer {
       if (customer) this.customer(v);
       else this.value(v, '');
       // What the growth checks left: a cap reached by numbers and bytes saved.
-      if (this.p + this.saved > MAX_SLOTS || this.q + this.savedBytes > MAX_BYTES) tooLarge(this.p + this.saved, this.q + this.savedBytes);
+      const slots = this.p + this.saved - this.base, bytes = this.q + this.savedBytes - this.baseBytes;
+      if (slots > MAX_SLOTS || bytes > MAX_BYTES) tooLarge(slots, bytes);
     } catch (e) {
       if (e instanceof CrmScoreError) throw e;
       // An index of scoreMany's array: its path is built only here, when something threw.

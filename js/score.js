@@ -4,12 +4,9 @@
 // call leaves in wasm memory by `readResult` (layout.js, generated from the
 // Rust result layout). A `scoreMany` goes a chunk of customers per call, so
 // wasm memory holds one chunk's input and results at a time.
-import { CrmScoreError, KEYS, take, give } from './interop.js';
+import { CrmScoreError, KEYS, CHUNK_SLOTS, CHUNK_BYTES, take, give } from './interop.js';
 import { readResult, DEFAULT_TABLES } from './layout.js';
 import { Scorer as WasmScorer } from './crmscore.js';
-
-// scoreMany sends customers in calls of about this many numbers.
-const CHUNK_SLOTS = 1 << 15;
 
 let memory = null;
 let heapF64 = null;
@@ -261,13 +258,15 @@ export function scoreMany(scorer, customers, options) {
     do {
       w.reset();
       w.top(options, 'options');
+      const [optionSlots, optionBytes, head, headBytes] = [w.p + w.saved, w.q + w.savedBytes, w.p, w.q];
       // The chunk as an array: its header, then customers until the chunk is full.
-      const head = w.p;
       if (w.p + 3 > w.f.length) w.grow(3);
       w.f[head] = 5;
       w.p += 3;
       let end = first;
-      while (end < total && (end === first || w.p - head < CHUNK_SLOTS)) {
+      while (end < total && (end === first || (w.p - head < CHUNK_SLOTS && w.q - headBytes < CHUNK_BYTES))) {
+        // Each customer meets the caps as it would alone in `score`, with the options.
+        w.countFrom(optionSlots, optionBytes);
         w.top(customers[end], end, true);
         end++;
       }

@@ -97,12 +97,29 @@ pub const KEYS: [&str; 21] = [
 /// Deepest nesting of arrays and objects a tape may hold (and [`Json::parse`] reads).
 pub const MAX_DEPTH: usize = crate::input::json::MAX_DEPTH;
 
-/// Most slots one tape may take (16 MiB of numbers): a caller's single input
-/// larger than this is refused before it reaches wasm memory, which never shrinks.
+/// Most slots one input may take (16 MiB of numbers): a customer with its
+/// options, a config, a model. A larger one is refused while JavaScript writes
+/// it, before it reaches wasm memory, which never shrinks.
 pub const MAX_SLOTS: usize = 1 << 21;
 
-/// Most bytes of text one tape may take (16 MiB).
+/// Most bytes of text one input may take (16 MiB).
 pub const MAX_BYTES: usize = 16 << 20;
+
+/// At most this many slots, and bytes, of a `scoreMany` call's customers come
+/// before its last one: one call's tape holds a chunk of customers, whatever
+/// the length of the array.
+pub const CHUNK_SLOTS: usize = 1 << 15;
+
+/// See [`CHUNK_SLOTS`].
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// Most slots one tape holds: a chunk, then a customer and options at the caps
+/// (each customer meets the caps as it would alone), then the most a writer
+/// reserves ahead of what it writes.
+pub const AREA_SLOTS: usize = MAX_SLOTS + CHUNK_SLOTS + 32;
+
+/// Most bytes one tape holds (see [`AREA_SLOTS`]).
+pub const AREA_BYTES: usize = MAX_BYTES + CHUNK_BYTES;
 
 const NULL: u8 = 0;
 const FALSE: u8 = 1;

@@ -228,7 +228,10 @@ mod tests {
     /// reads the JavaScript's constants and compares them.
     #[test]
     fn the_javascript_writer_has_the_readers_keys_and_caps() {
-        use crate::input::tape::{KEYS, MAX_BYTES, MAX_DEPTH, MAX_SLOTS};
+        use crate::input::tape::{
+            AREA_BYTES, AREA_SLOTS, CHUNK_BYTES, CHUNK_SLOTS, KEYS, MAX_BYTES, MAX_DEPTH,
+            MAX_SLOTS,
+        };
         let js = std::fs::read_to_string(repo("js/interop.js")).unwrap();
         let constant = |name: &str| -> String {
             let start = js
@@ -243,6 +246,10 @@ mod tests {
         assert_eq!(constant("MAX_DEPTH"), MAX_DEPTH.to_string());
         assert_eq!(constant("MAX_SLOTS"), MAX_SLOTS.to_string());
         assert_eq!(constant("MAX_BYTES"), MAX_BYTES.to_string());
+        assert_eq!(constant("CHUNK_SLOTS"), CHUNK_SLOTS.to_string());
+        assert_eq!(constant("CHUNK_BYTES"), CHUNK_BYTES.to_string());
+        assert_eq!(constant("AREA_SLOTS"), AREA_SLOTS.to_string());
+        assert_eq!(constant("AREA_BYTES"), AREA_BYTES.to_string());
     }
 
     /// `js/layout.js` is what the field list generates (`CRMSCORE_WRITE=1` rewrites it).

@@ -11,7 +11,7 @@
 use crate::error::{index_path, Error, ErrorCode};
 use crate::input::customer::Customer;
 use crate::input::json::Json;
-use crate::input::tape::{Item, Reader, Tape, MAX_BYTES, MAX_SLOTS};
+use crate::input::tape::{Item, Reader, Tape, AREA_BYTES, AREA_SLOTS};
 use crate::scoring::segments::batch::{Batch, BatchColumn};
 use crate::scoring::{ScoreOptions, Scorer};
 use std::cell::RefCell;
@@ -164,12 +164,12 @@ pub struct JsScorer {
 #[wasm_bindgen(js_class = Scorer)]
 impl JsScorer {
     /// Room for a tape of `nums` numbers and `bytes` bytes (at most
-    /// `MAX_SLOTS` and `MAX_BYTES`): returns where its numbers start, in
+    /// `AREA_SLOTS` and `AREA_BYTES`): returns where its numbers start, in
     /// `f64`s from the start of wasm memory; `tapeBytes` gives its bytes.
     #[wasm_bindgen(js_name = tapeArea, skip_typescript)]
     pub fn tape_area(nums: usize, bytes: usize) -> Result<usize, JsValue> {
-        if nums > MAX_SLOTS || bytes > MAX_BYTES {
-            let msg = format!("expected an input of at most {MAX_SLOTS} numbers and {MAX_BYTES} bytes of text, got {nums} and {bytes}");
+        if nums > AREA_SLOTS || bytes > AREA_BYTES {
+            let msg = format!("expected a tape of at most {AREA_SLOTS} numbers and {AREA_BYTES} bytes of text, got {nums} and {bytes}");
             return Err(Error::new(ErrorCode::TooLarge, "", msg).into());
         }
         AREA.with_borrow_mut(|a| {

@@ -111,3 +111,60 @@ test('the caps count an input as the same numbers and bytes however it is writte
   assert.deepEqual(both(fits + 1, name), { code: 'TOO_LARGE', path: '' });
   scorer.free();
 });
+
+test('the caps count what is written, not what a writer reserves ahead of it', () => {
+  // Plain orders go as records (4 numbers, counted as the 9 of entries), orders behind a class as
+  // entries (9). The writer makes room for the longest record (14) before each order, so when its
+  // buffer fills up just below the cap, the room asked for may pass the cap where what is written
+  // does not. By hand, for {id: 'c', complaints: 0, orders} with 233,014 orders, the first B of them
+  // behind a class: the options take 8 numbers, the customer 3, its id 5, complaints 3, the orders'
+  // key and array 4; each order 9 (2,097,149 in all, 3 under the cap). Before the last order the
+  // buffer holds 23 + 9B + 4(233,013 - B) numbers: for B = 23,298, 1,048,565, 11 under its
+  // 1,048,576, so the writer grows it for 14 while 2,097,140 are counted. Around it, both ways of
+  // writing the orders are scored alike.
+  const scorer = new Scorer({ limits: { maxOrders: 300_000 } });
+  class Order {
+    constructor(at, amount) {
+      this.at = at;
+      this.amount = amount;
+    }
+  }
+  const at = Date.UTC(2026, 0, 1), n = 233_014;
+  const outcome = (customer) => {
+    try {
+      return scorer.score(customer, { asOf }).value.frequency;
+    } catch (e) {
+      return e.code;
+    }
+  };
+  for (let b = 23_290; b <= 23_306; b++) {
+    const orders = Array.from({ length: n }, (_, i) => (i < b ? new Order(at, i) : { at, amount: i }));
+    assert.equal(outcome({ id: 'c', complaints: 0, orders }), n, `${b} orders behind a class`);
+  }
+  scorer.free();
+});
+
+test('scoreMany counts each customer against the caps as score does, whatever comes before it', () => {
+  const scorer = new Scorer({ limits: { maxOrders: 300_000 } });
+  const at = Date.UTC(2026, 0, 1);
+  const many = (customers) => {
+    try {
+      return scorer.scoreMany(customers, { asOf }).map((r) => r.value.frequency);
+    } catch (e) {
+      return { code: e.code, path: e.path };
+    }
+  };
+  const small = { id: 's', orders: [{ at, amount: 1 }] };
+  // Numbers: 233,014 {at, amount} orders are the most a customer {id: 'c', orders} takes with the
+  // options (20 + 9n of 2,097,152, see above), after customers in the same call or not.
+  const orders = (k, o = (i) => ({ at, amount: i })) => ({ id: 'c', orders: Array.from({ length: k }, (_, i) => o(i)) });
+  assert.deepEqual(many([small, small, orders(233_014)]), [1, 1, 233_014]);
+  assert.deepEqual(many([small, small, orders(233_015)]), { code: 'TOO_LARGE', path: '[2]' });
+  // Bytes: 83,886 orders of a 200-character category are the most such a customer takes with the
+  // options (16,777,211 of 16,777,216 bytes, see above), after a customer of a 200-character id or not.
+  const name = 'x'.repeat(200);
+  const category = (i) => ({ at, amount: i, category: name });
+  assert.deepEqual(many([{ id: name, orders: [] }, orders(83_886, category)]), [0, 83_886]);
+  assert.deepEqual(many([{ id: name, orders: [] }, orders(83_887, category)]), { code: 'TOO_LARGE', path: '[1]' });
+  scorer.free();
+});
