@@ -229,8 +229,7 @@ mod tests {
     #[test]
     fn the_javascript_writer_has_the_readers_keys_and_caps() {
         use crate::input::tape::{
-            AREA_BYTES, AREA_SLOTS, CHUNK_BYTES, CHUNK_SLOTS, KEYS, MAX_BYTES, MAX_DEPTH,
-            MAX_SLOTS,
+            AREA_BYTES, AREA_SLOTS, CHUNK_BYTES, CHUNK_SLOTS, KEYS, MAX_BYTES, MAX_DEPTH, MAX_SLOTS,
         };
         let js = std::fs::read_to_string(repo("js/interop.js")).unwrap();
         let constant = |name: &str| -> String {
