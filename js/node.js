@@ -2,18 +2,20 @@
 // one (its glue and its wasm) loaded on the first call of a fitting function or
 // of `scoreMany` on columns, so that a process that only scores neither parses
 // nor compiles it. require() of an ES module: Node ^20.19 and >=22.12 (engines).
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { initSync } from './crmscore.js';
 import { provideColumnarScoring } from './columnar-route.js';
 
-const require = createRequire(import.meta.url);
+// Built-ins through process.getBuiltinModule, not `import … from 'node:fs'`: an import
+// of a built-in makes its ES module namespace on first use, which is part of a fresh
+// process's cold start, and `require` is made only when the fitting module is wanted.
+const { readFileSync } = process.getBuiltinModule('node:fs');
 
 initSync({ module: readFileSync(new URL('./crmscore_bg.wasm', import.meta.url)) });
 
 let fitting = null;
 function fitModule() {
   if (fitting === null) {
+    const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);
     const glue = require('./crmscore_fit.js');
     glue.initSync({ module: readFileSync(new URL('./crmscore_fit_bg.wasm', import.meta.url)) });
     fitting = glue;
