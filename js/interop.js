@@ -114,14 +114,11 @@ export class Writer {
     this.nrecent = 0;
     // An order record's values while `unrecord` rewrites it.
     this.spill = new Float64Array(12);
-    // The numbers that order records, and the bytes that strings written again, saved:
-    // the caps count them, so that an input is refused alike however it is written.
+    // What the caps count beyond the numbers and bytes written: what order records and
+    // strings written again saved (so that an input is refused alike however it is
+    // written), less what `countFrom` leaves out.
     this.saved = 0;
     this.savedBytes = 0;
-    // Where the caps start counting: a scoreMany chunk's customer is counted with the
-    // options alone, not with the customers before it (see `countFrom`).
-    this.base = 0;
-    this.baseBytes = 0;
   }
 
   reset() {
@@ -129,8 +126,6 @@ export class Writer {
     this.q = 0;
     this.saved = 0;
     this.savedBytes = 0;
-    this.base = 0;
-    this.baseBytes = 0;
     this.nrecent = 0;
     // A new array rather than `length = 0`, which is a call into the runtime; the
     // stack is empty unless the last write threw.
@@ -156,16 +151,15 @@ export class Writer {
    * bytes (scoreMany: the options'), and not the rest of the tape before it.
    */
   countFrom(slots, bytes) {
-    this.base = this.p + this.saved - slots;
-    this.baseBytes = this.q + this.savedBytes - bytes;
+    this.saved = slots - this.p;
+    this.savedBytes = bytes - this.q;
   }
 
   // Room for `k` more numbers. `k` is what a writer reserves (up to 27), not what it
   // will write: only an input already past the cap is refused here, and `top` checks
   // what was written, so that every way of writing an input meets the cap alike.
   grow(k) {
-    const slots = this.p + this.saved - this.base;
-    if (slots > MAX_SLOTS) tooLarge(slots, this.q + this.savedBytes - this.baseBytes);
+    if (this.p + this.saved > MAX_SLOTS) tooLarge(this.p + this.saved, this.q + this.savedBytes);
     let n = this.f.length;
     while (n < this.p + k) n *= 2;
     const f = new Float64Array(Math.min(n, AREA_SLOTS));
@@ -175,8 +169,7 @@ export class Writer {
 
   // Room for `k` more bytes: near the cap `k` is a string's exact length (see `chars`).
   growBytes(k) {
-    const bytes = this.q + this.savedBytes - this.baseBytes + k;
-    if (bytes > MAX_BYTES) tooLarge(this.p + this.saved - this.base, bytes);
+    if (this.q + this.savedBytes + k > MAX_BYTES) tooLarge(this.p + this.saved, this.q + this.savedBytes + k);
     let n = this.u.length;
     while (n < this.q + k) n *= 2;
     const u = new Uint8Array(Math.min(n, AREA_BYTES));
@@ -195,7 +188,7 @@ export class Writer {
   chars(s) {
     const n = s.length;
     // Room for the worst case (3 bytes a character), or for the exact length near the cap.
-    if (this.q + 3 * n > this.u.length) this.growBytes(this.q + this.savedBytes - this.baseBytes + 3 * n > MAX_BYTES ? utf8Length(s) : 3 * n);
+    if (this.q + 3 * n > this.u.length) this.growBytes(this.q + this.savedBytes + 3 * n > MAX_BYTES ? utf8Length(s) : 3 * n);
     const u = this.u, start = this.q;
     let q = start;
     if (n > LONG && s.isWellFormed()) {
@@ -660,8 +653,7 @@ export class Writer {
       if (customer) this.customer(v);
       else this.value(v, '');
       // What the growth checks left: a cap reached by numbers and bytes saved.
-      const slots = this.p + this.saved - this.base, bytes = this.q + this.savedBytes - this.baseBytes;
-      if (slots > MAX_SLOTS || bytes > MAX_BYTES) tooLarge(slots, bytes);
+      if (this.p + this.saved > MAX_SLOTS || this.q + this.savedBytes > MAX_BYTES) tooLarge(this.p + this.saved, this.q + this.savedBytes);
     } catch (e) {
       if (e instanceof CrmScoreError) throw e;
       // An index of scoreMany's array: its path is built only here, when something threw.

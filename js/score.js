@@ -258,7 +258,8 @@ export function scoreMany(scorer, customers, options) {
     do {
       w.reset();
       w.top(options, 'options');
-      const [optionSlots, optionBytes, head, headBytes] = [w.p + w.saved, w.q + w.savedBytes, w.p, w.q];
+      const optionSlots = w.p + w.saved, optionBytes = w.q + w.savedBytes;
+      const head = w.p, headBytes = w.q;
       // The chunk as an array: its header, then customers until the chunk is full.
       if (w.p + 3 > w.f.length) w.grow(3);
       w.f[head] = 5;
